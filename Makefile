@@ -1,0 +1,62 @@
+# LNRS Toolkit - developer commands. Every target sets itself up first (idempotent).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV        := build/venv
+PY          := $(VENV)/bin/python
+SITE        := $(shell ls -d $(CURDIR)/$(VENV)/lib/python3*/site-packages 2>/dev/null | head -1)
+PACKAGE_ZIP := build/lnrs_toolkit.zip
+DEMO_PACK   := resources/data/demo_lnrs_pack.gpkg
+SHARED      ?= ../shared
+export QT_QPA_PLATFORM ?= offscreen
+
+.PHONY: help setup run test test-unit test-qgis lint typecheck package i18n bench demo-pack clean
+
+help:
+	@echo "make run        start QGIS with the plugin and the demo Local Habitat Map (HEADLESS=1: Xvfb + screenshot)"
+	@echo "make test       run the whole test suite (unit tier, then the QGIS tier)"
+	@echo "make lint       ruff + flake8-qgis"
+	@echo "make typecheck  mypy (strict on plugin/core)"
+	@echo "make package    build/lnrs_toolkit.zip for the QGIS plugin repository"
+	@echo "make i18n       regenerate i18n/*.ts from the sources and compile .qm"
+	@echo "make bench      speed and memory benchmark against peers"
+	@echo "make demo-pack  rebuild the bundled demo pack from ../shared/data"
+
+setup:
+	@bash scripts/setup.sh
+
+run: setup
+	@HEADLESS=$(HEADLESS) bash scripts/run_qgis.sh
+
+test: setup
+	$(PY) -m pytest -p no:pytest_qgis -W ignore::pytest.PytestConfigWarning tests/unit
+	env QT_QPA_PLATFORM=offscreen $(PY) -m pytest tests/qgis
+
+test-unit: setup
+	$(PY) -m pytest -p no:pytest_qgis -W ignore::pytest.PytestConfigWarning tests/unit
+
+test-qgis: setup
+	env QT_QPA_PLATFORM=offscreen $(PY) -m pytest tests/qgis
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/flake8 --select=QGS --exclude=build,.git .
+
+typecheck: setup
+	$(VENV)/bin/mypy
+
+package: setup
+	bash scripts/i18n.sh --compile-only
+	$(PY) scripts/package.py --output $(PACKAGE_ZIP)
+
+i18n: setup
+	bash scripts/i18n.sh
+
+bench: setup
+	$(PY) scripts/bench.py
+
+demo-pack: setup
+	$(PY) scripts/build_demo_pack.py --shared $(SHARED) --output $(DEMO_PACK)
+
+clean:
+	rm -rf build/qgis-profile build/lnrs_toolkit.zip build/screenshot.png build/pkgroot

@@ -1,0 +1,13 @@
+"""LNRS Toolkit QGIS plugin entry point.
+
+QGIS imports this module and calls :func:`classFactory`.  Everything heavy is
+imported lazily inside it so that merely scanning the plugin folder costs
+nothing.
+"""
+
+
+def classFactory(iface):  # noqa: N802 - name required by QGIS
+    """Return the plugin instance for QGIS."""
+    from .plugin.lnrs_plugin import LnrsToolkitPlugin
+
+    return LnrsToolkitPlugin(iface)

@@ -1,0 +1,1 @@
+"""LNRS Toolkit plugin package."""

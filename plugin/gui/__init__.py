@@ -1,0 +1,1 @@
+"""Widgets: they render results and forward user actions; no checks live here."""

@@ -1,0 +1,81 @@
+"""The plugin class: it only wires things up and undoes every registration."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from qgis.core import QgsApplication
+from qgis.PyQt.QtCore import QCoreApplication, Qt
+from qgis.PyQt.QtGui import QIcon
+from qgis.PyQt.QtWidgets import QAction
+
+from .__about__ import __icon_path__, __title__, __version__
+from .i18n import install_translator, remove_translator
+from .log import log_info
+
+if TYPE_CHECKING:
+    from .gui.dock import LnrsDockWidget
+    from .processing.provider import LnrsProvider
+
+
+class LnrsToolkitPlugin:
+    """Registered by :func:`classFactory`; QGIS calls the ``init*``/``unload`` hooks."""
+
+    def __init__(self, iface) -> None:  # noqa: QGS105 - QGIS hands iface to classFactory
+        self.iface = iface
+        self.provider: LnrsProvider | None = None
+        self.dock: LnrsDockWidget | None = None
+        self.action: QAction | None = None
+        self.translator = install_translator()
+
+    @staticmethod
+    def tr(message: str) -> str:
+        return str(QCoreApplication.translate("LnrsToolkitPlugin", message))
+
+    # -- Processing ---------------------------------------------------------
+    def initProcessing(self) -> None:  # noqa: N802 - QGIS hook name
+        from .processing.provider import LnrsProvider
+
+        if self.provider is None:
+            self.provider = LnrsProvider()
+            QgsApplication.processingRegistry().addProvider(self.provider)
+
+    # -- GUI ------------------------------------------------------------------
+    def initGui(self) -> None:  # noqa: N802 - QGIS hook name
+        from .gui.dock import LnrsDockWidget
+
+        self.initProcessing()
+        self.dock = LnrsDockWidget(self.iface.mainWindow())
+        self.dock.setVisible(False)
+        self.iface.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
+
+        self.action = QAction(QIcon(str(__icon_path__)), self.tr("LNRS Toolkit"), self.iface.mainWindow())
+        self.action.setObjectName("LnrsToolkitAction")
+        self.action.setCheckable(True)
+        self.action.setToolTip(self.tr("Show or hide the LNRS Toolkit panel"))
+        self.action.toggled.connect(self.dock.setUserVisible)
+        self.dock.visibilityChanged.connect(self._sync_action)
+        self.iface.addToolBarIcon(self.action)
+        self.iface.addPluginToMenu(self.tr("&LNRS Toolkit"), self.action)
+        log_info(f"{__title__} {__version__} loaded")
+
+    def _sync_action(self, visible: bool) -> None:
+        if self.action is not None and self.action.isChecked() != visible:
+            self.action.setChecked(visible)
+
+    def unload(self) -> None:
+        if self.action is not None:
+            self.iface.removePluginMenu(self.tr("&LNRS Toolkit"), self.action)
+            self.iface.removeToolBarIcon(self.action)
+            self.action.deleteLater()
+            self.action = None
+        if self.dock is not None:
+            self.iface.removeDockWidget(self.dock)
+            self.dock.close_down()
+            self.dock.deleteLater()
+            self.dock = None
+        if self.provider is not None:
+            QgsApplication.processingRegistry().removeProvider(self.provider)
+            self.provider = None
+        remove_translator(self.translator)
+        self.translator = None

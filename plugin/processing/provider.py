@@ -1,0 +1,32 @@
+"""The ``lnrs`` Processing provider."""
+
+from __future__ import annotations
+
+from qgis.core import QgsProcessingProvider
+from qgis.PyQt.QtCore import QCoreApplication
+from qgis.PyQt.QtGui import QIcon
+
+from ..__about__ import PROVIDER_ID, __icon_path__, __version__
+
+
+def algorithm_classes() -> list[type]:
+    """Every algorithm class the provider offers (imported lazily)."""
+    return []
+
+
+class LnrsProvider(QgsProcessingProvider):
+    def id(self) -> str:
+        return PROVIDER_ID
+
+    def name(self) -> str:
+        return QCoreApplication.translate("LnrsProvider", "LNRS Toolkit")
+
+    def longName(self) -> str:  # noqa: N802
+        return f"{self.name()} {__version__}"
+
+    def icon(self) -> QIcon:
+        return QIcon(str(__icon_path__))
+
+    def loadAlgorithms(self) -> None:  # noqa: N802
+        for cls in algorithm_classes():
+            self.addAlgorithm(cls())
