@@ -1,0 +1,1 @@
+"""The LNRS Toolkit engine: plain Python (shapely 2, numpy, stdlib). No Qt, no QGIS."""

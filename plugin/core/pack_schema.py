@@ -1,0 +1,77 @@
+"""The canonical Local Habitat Map pack: tables, columns and metadata keys (schema as data).
+
+A pack is a GeoPackage (or a PostGIS schema holding the same tables) in EPSG:27700.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+SCHEMA_VERSION = 1
+PACK_CRS_EPSG = 27700
+PACK_CRS = f"EPSG:{PACK_CRS_EPSG}"
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    sql_type: str  # TEXT, REAL or INTEGER
+    doc: str = ""
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    name: str
+    role: str
+    title: str
+    geometry_type: str | None  # MULTIPOLYGON, POINT, or None for an attribute table
+    columns: tuple[Column, ...]
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns)
+
+    @property
+    def is_spatial(self) -> bool:
+        return self.geometry_type is not None
+
+
+SOURCE = Column("source_layer", "TEXT", "where the row came from; re-adding that source replaces its rows")
+
+DESIGNATED = TableSpec("designated_sites", "designated", "Designated sites", "MULTIPOLYGON", (
+    Column("designation", "TEXT", "SSSI, SAC, SPA, Ramsar, NNR, LNR or LWS"),
+    Column("name", "TEXT"), Column("ref", "TEXT"), SOURCE))
+IRREPLACEABLE = TableSpec("irreplaceable_habitats", "irreplaceable", "Irreplaceable habitats", "MULTIPOLYGON", (
+    Column("habitat_type", "TEXT", "see vocabulary.IRREPLACEABLE_TYPES"),
+    Column("status", "TEXT", "ancient woodland: ASNW, PAWS or wood_pasture"),
+    Column("name", "TEXT"), Column("ref", "TEXT"), SOURCE))
+TREES = TableSpec("ancient_trees", "trees", "Ancient and veteran trees", "POINT", (
+    Column("status", "TEXT", "ancient, veteran or notable"),
+    Column("name", "TEXT"), Column("ref", "TEXT"),
+    Column("stem_diameter_m", "REAL"), Column("crown_radius_m", "REAL"), SOURCE))
+OPPORTUNITY = TableSpec("opportunity_areas", "opportunity", "Opportunity areas (ACB)", "MULTIPOLYGON", (
+    Column("measures", "TEXT", "measure codes joined by ';'"),
+    Column("name", "TEXT"), Column("ref", "TEXT"), SOURCE))
+INTERIM = TableSpec("interim_strategy", "interim", "Interim strategy areas (Medium)", "MULTIPOLYGON", (
+    Column("name", "TEXT"), Column("ref", "TEXT"), SOURCE))
+AREA = TableSpec("strategy_area", "area", "Strategy area", "MULTIPOLYGON", (
+    Column("name", "TEXT"), SOURCE))
+MEASURES = TableSpec("measures", "measures", "Measures catalogue", None, (
+    Column("code", "TEXT"), Column("habitat_theme", "TEXT"), Column("priority", "TEXT"),
+    Column("measure", "TEXT"),
+    Column("habitats", "TEXT", "broad habitats of the metric that deliver the measure, joined by ';'"),
+    SOURCE))
+METADATA = TableSpec("pack_metadata", "metadata", "Pack metadata", None, (
+    Column("key", "TEXT"), Column("value", "TEXT")))
+
+TABLES: tuple[TableSpec, ...] = (DESIGNATED, IRREPLACEABLE, TREES, OPPORTUNITY, INTERIM, AREA, MEASURES, METADATA)
+TABLES_BY_ROLE: dict[str, TableSpec] = {t.role: t for t in TABLES}
+TABLES_BY_NAME: dict[str, TableSpec] = {t.name: t for t in TABLES}
+
+#: Metadata keys, in display order.
+METADATA_KEYS: tuple[str, ...] = (
+    "lnrs_name", "responsible_authority", "version", "publication_date", "source", "licence",
+    "attribution", "provenance", "schema_version", "content_sha256",
+)
+#: Keys left out of the content hash (the hash itself).
+UNHASHED_KEYS: frozenset[str] = frozenset({"content_sha256"})
