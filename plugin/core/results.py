@@ -1,0 +1,163 @@
+"""Screening results: frozen dataclasses, and their JSON form (schema ``lnrs-screening/1``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+SCHEMA = "lnrs-screening/1"
+FOUND, CLEAR, NOT_CHECKED = "found", "clear", "not_checked"
+
+
+def _r(value: float | None, digits: int = 4) -> float | None:
+    return None if value is None else round(float(value), digits)
+
+
+@dataclass(frozen=True)
+class HabitatMapRef:
+    name: str
+    version: str
+    sha256: str
+    source: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "version": self.version, "sha256": self.sha256}
+
+
+@dataclass(frozen=True)
+class IrreplaceableFinding:
+    habitat: str  # pack vocabulary, or "ancient_veteran_tree"
+    name: str
+    ref: str
+    status: str
+    overlap_m2: float
+    distance_m: float
+    buffer_m: float
+    buffer_assumed: bool
+    in_buffer: bool
+    relation: str  # overlap | adjoins | buffer | nearby
+    buffer_intrusion_m2: float
+    layer: str
+    fid: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"habitat": self.habitat, "name": self.name, "ref": self.ref, "status": self.status,
+                "overlap_m2": _r(self.overlap_m2), "distance_m": _r(self.distance_m, 3),
+                "buffer_m": _r(self.buffer_m, 3), "buffer_assumed": self.buffer_assumed,
+                "in_buffer": self.in_buffer, "relation": self.relation,
+                "buffer_intrusion_m2": _r(self.buffer_intrusion_m2)}
+
+
+@dataclass(frozen=True)
+class DesignatedFinding:
+    designation: str
+    name: str
+    ref: str
+    overlap_m2: float
+    distance_m: float
+    relation: str  # overlap | adjoins | nearby
+    layer: str
+    fid: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"designation": self.designation, "name": self.name, "ref": self.ref,
+                "overlap_m2": _r(self.overlap_m2), "distance_m": _r(self.distance_m, 3),
+                "relation": self.relation}
+
+
+@dataclass(frozen=True)
+class StrategicSignificance:
+    category: str | None  # High | Medium | Low, None when it cannot be decided
+    multiplier: float | None
+    metric_text: str | None
+    mapped_area_m2: float
+    mapped_pct: float
+    proposed_habitat: str | None
+    proposed_broad_habitat: str | None
+    justifying_codes: tuple[str, ...]
+    basis: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"category": self.category, "multiplier": self.multiplier, "metric_text": self.metric_text,
+                "mapped_area_m2": _r(self.mapped_area_m2), "mapped_pct": _r(self.mapped_pct, 3),
+                "proposed_habitat": self.proposed_habitat, "proposed_broad_habitat": self.proposed_broad_habitat,
+                "justifying_codes": list(self.justifying_codes), "basis": self.basis}
+
+
+@dataclass(frozen=True)
+class MeasureFinding:
+    code: str
+    theme: str
+    priority: str
+    text: str
+    overlap_m2: float
+    pct_of_site: float
+    in_catalogue: bool
+    delivered_by_proposed: bool | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "theme": self.theme, "priority": self.priority, "text": self.text,
+                "overlap_m2": _r(self.overlap_m2), "pct_of_site": _r(self.pct_of_site, 3),
+                "in_catalogue": self.in_catalogue, "delivered_by_proposed": self.delivered_by_proposed}
+
+
+@dataclass(frozen=True)
+class Checks:
+    irreplaceable: str
+    designated: str
+    opportunity: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"irreplaceable": self.irreplaceable, "designated": self.designated, "opportunity": self.opportunity}
+
+
+@dataclass(frozen=True)
+class ScreeningResult:
+    site_ref: str
+    site_area_m2: float
+    habitat_map: HabitatMapRef
+    verdict: str  # red | amber | green
+    reasons: tuple[str, ...]
+    checks: Checks
+    irreplaceable: tuple[IrreplaceableFinding, ...]
+    designated_sites: tuple[DesignatedFinding, ...]
+    strategic_significance: StrategicSignificance
+    measures: tuple[MeasureFinding, ...]
+    notes: tuple[str, ...]
+    search_distance_m: float
+    sliver_tolerance_m2: float
+    index: int = 0  # position in the input
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "schema": SCHEMA,
+            "site_ref": self.site_ref,
+            "site_area_m2": _r(self.site_area_m2),
+            "habitat_map": self.habitat_map.to_dict(),
+            "verdict": self.verdict,
+            "reasons": list(self.reasons),
+            "checks": self.checks.to_dict(),
+            "irreplaceable": [f.to_dict() for f in self.irreplaceable],
+            "designated_sites": [f.to_dict() for f in self.designated_sites],
+            "strategic_significance": self.strategic_significance.to_dict(),
+            "measures": [m.to_dict() for m in self.measures],
+            "notes": list(self.notes),
+            "search_distance_m": self.search_distance_m,
+            "sliver_tolerance_m2": self.sliver_tolerance_m2,
+        }
+
+    @property
+    def measure_codes(self) -> tuple[str, ...]:
+        return tuple(m.code for m in self.measures)
+
+
+@dataclass(frozen=True)
+class SiteError:
+    """A site that could not be screened, with the message to show."""
+
+    site_ref: str
+    message: str
+    index: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"schema": SCHEMA, "site_ref": self.site_ref, "error": self.message}
