@@ -23,6 +23,7 @@ from .vocabulary import (
     normalise_designation,
     normalise_habitat_type,
     normalise_role,
+    normalise_tree_status,
     normalise_woodland_status,
 )
 
@@ -84,15 +85,16 @@ def _text(value: Any) -> str | None:
     return None if text == "" or text.upper() in {"NULL", "NONE"} else text
 
 
-def _number(value: Any, what: str, row: int) -> float | None:
+def _number(value: Any, what: str) -> float | None:
+    """A non-negative finite number, ``None`` when empty; refuses text that is not a number."""
     text = _text(value)
     if text is None:
         return None
     try:
         number = float(text.replace(",", "."))
     except ValueError as exc:
-        raise InputError(f"row {row + 1}: {what} '{value}' is not a number.") from exc
-    if math.isnan(number) or number < 0:
+        raise InputError(f"{what} '{value}' is not a number.") from exc
+    if not math.isfinite(number) or number < 0:
         return None
     return number
 
@@ -112,17 +114,43 @@ def _require(mapping_value: str, param: str, role: str) -> None:
         raise InputError(f"role '{role}' needs {param}.")
 
 
+def check_mapping(role: str, mapping: FieldMapping) -> None:
+    """Refuse a mapping that cannot work for ``role`` whatever the rows (missing or unknown fixed values)."""
+    if role == "designated":
+        if not (mapping.designation or mapping.designation_field):
+            raise InputError("role 'designated' needs DESIGNATION (a fixed value such as SSSI) or DESIGNATION_FIELD.")
+        if mapping.designation:
+            normalise_designation(mapping.designation)
+    elif role == "irreplaceable":
+        if not (mapping.habitat_type or mapping.habitat_type_field):
+            raise InputError("role 'irreplaceable' needs HABITAT_TYPE (a fixed value such as ancient_woodland) "
+                             "or HABITAT_TYPE_FIELD.")
+        if mapping.habitat_type:
+            normalise_habitat_type(mapping.habitat_type)
+    elif role == "opportunity":
+        _require(mapping.measures_field, "MEASURES_FIELD (the field holding the measure codes)", role)
+    elif role == "measures":
+        _require(mapping.code_field, "CODE_FIELD (the field holding the measure code)", role)
+
+
 def map_rows(role: str, rows: Sequence[Mapping[str, Any]], geoms: Sequence[Any] | None, mapping: FieldMapping,
              source: str, available_fields: Sequence[str], geometry_kind: str | None = None,
              habitat_table: HabitatTable | None = None) -> MappedRows:
-    """Turn input rows into canonical rows for ``role``, refusing bad vocabulary with the row number."""
+    """Turn input rows into canonical rows for ``role``, refusing bad vocabulary with the row number.
+
+    ``geometry_kind`` is what the input layer holds ('polygon', 'point', 'line'; ``None`` for a table
+    without geometry or when unknown).
+    """
     role = normalise_role(role)
     spec = TABLES_BY_ROLE[role]
     check_fields(mapping, available_fields, source)
+    check_mapping(role, mapping)
     if spec.is_spatial:
         want = SPATIAL_KIND[spec.geometry_type or ""]
         if geometry_kind is not None and geometry_kind != want:
             raise InputError(f"role '{role}' needs a {want} layer, but '{source}' holds {geometry_kind} geometries.")
+        if geoms is None and len(rows):
+            raise InputError(f"role '{role}' needs a {want} layer, but '{source}' has no geometry.")
     elif role == "metadata":
         return _map_metadata(rows, mapping, source)
     n = len(rows)
@@ -156,11 +184,10 @@ def map_rows(role: str, rows: Sequence[Mapping[str, Any]], geoms: Sequence[Any] 
                     else:
                         cols["status"][i] = status
             elif role == "trees":
-                cols["status"][i] = (_text(get(row, mapping.status_field)) or "veteran").lower()
-                cols["stem_diameter_m"][i] = _number(get(row, mapping.stem_diameter_field), "stem diameter", i)
-                cols["crown_radius_m"][i] = _number(get(row, mapping.crown_radius_field), "crown radius", i)
+                cols["status"][i] = normalise_tree_status(_text(get(row, mapping.status_field)))
+                cols["stem_diameter_m"][i] = _number(get(row, mapping.stem_diameter_field), "stem diameter")
+                cols["crown_radius_m"][i] = _number(get(row, mapping.crown_radius_field), "crown radius")
             elif role == "opportunity":
-                _require(mapping.measures_field, "MEASURES_FIELD", role)
                 codes = parse_measure_codes(get(row, mapping.measures_field), mapping.measures_separator or None)
                 bad = invalid_codes(codes)
                 if bad:
@@ -170,7 +197,6 @@ def map_rows(role: str, rows: Sequence[Mapping[str, Any]], geoms: Sequence[Any] 
                     notes.append(f"row {i + 1} has no measure codes")
                 cols["measures"][i] = join_codes(codes)
             elif role == "measures":
-                _require(mapping.code_field, "CODE_FIELD", role)
                 code = (_text(get(row, mapping.code_field)) or "").upper()
                 if not code:
                     raise InputError("empty measure code.")
@@ -258,6 +284,8 @@ def repair_geometries(geoms: GeomArray, polygonal: bool) -> tuple[GeomArray, int
             if g.geom_type == "GeometryCollection":
                 parts = [p for p in shapely.get_parts(g) if p.geom_type in ("Polygon", "MultiPolygon")]
                 out[i] = shapely.union_all(parts) if parts else None
+            elif g.geom_type not in ("Polygon", "MultiPolygon"):
+                out[i] = None  # a polygon collapsed to a line or a point by repair
     dropped = sum(1 for g in out if g is None or g.is_empty)
     return out, repaired, dropped
 
@@ -267,14 +295,13 @@ def merge(existing: PackLayer | None, new: MappedRows) -> tuple[dict[str, list[A
     spec = new.spec
     if existing is None:
         return dict(new.columns), new.geoms
-    keep = np.ones(len(existing), dtype=bool)
     src = existing.columns.get("source_layer", [None] * len(existing))
+    keep = np.array([src[i] != new.source for i in range(len(existing))], dtype=bool)
     if spec.role == "measures":
+        # a code can only be listed once: the incoming catalogue wins over any other source
         incoming = set(new.columns["code"])
         codes = existing.columns["code"]
-        keep = np.array([str(codes[i]).upper() not in incoming for i in range(len(existing))], dtype=bool)
-    else:
-        keep = np.array([src[i] != new.source for i in range(len(existing))], dtype=bool)
+        keep &= np.array([str(codes[i]).upper() not in incoming for i in range(len(existing))], dtype=bool)
     idx = np.flatnonzero(keep)
     cols = {c: [existing.columns[c][i] for i in idx] + list(new.columns[c]) for c in spec.column_names}
     geoms = None

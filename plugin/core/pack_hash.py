@@ -7,6 +7,7 @@ import json
 import math
 from typing import Any
 
+import numpy as np
 import shapely
 
 from .pack_model import PackData, PackLayer
@@ -33,7 +34,14 @@ def layer_digest(spec: TableSpec, layer: PackLayer) -> bytes:
     cols = [layer.columns[n] for n in names]
     wkbs: list[bytes] = [b""] * len(layer)
     if spec.is_spatial and layer.geoms is not None and len(layer):
-        raw = shapely.to_wkb(shapely.normalize(layer.geoms), output_dimension=2, byte_order=1)
+        geoms = np.asarray(layer.geoms, dtype=object)
+        if spec.geometry_type == "MULTIPOLYGON":
+            # a one-part Polygon and its MultiPolygon are the same content (stores differ in which they keep)
+            single = np.flatnonzero(shapely.get_type_id(geoms) == 3)
+            if len(single):
+                geoms = geoms.copy()
+                geoms[single] = shapely.multipolygons(geoms[single].reshape(-1, 1))
+        raw = shapely.to_wkb(shapely.normalize(geoms), output_dimension=2, byte_order=1)
         wkbs = [b"" if w is None else bytes(w) for w in raw]
     digests = []
     for i in range(len(layer)):

@@ -104,10 +104,11 @@ def add_rows(pack_path: str | Path, rows: MappedRows, metadata_updates: Mapping[
                 conn.execute("ROLLBACK")
             conn.close()
             raise
-        if is_cancelled():
+        try:
+            if is_cancelled():
+                raise Cancelled
+            digest = content_hash(read_pack(tmp))
+            conn.execute("UPDATE pack_metadata SET value = ? WHERE key = 'content_sha256'", (digest,))
+        finally:
             conn.close()
-            raise Cancelled
-        digest = content_hash(read_pack(tmp))
-        conn.execute("UPDATE pack_metadata SET value = ? WHERE key = 'content_sha256'", (digest,))
-        conn.close()
     return BuildReport(str(path), rows.spec.name, added, total, digest, rows.notes)

@@ -71,6 +71,10 @@ _ALIASES: dict[str, dict[str, str]] = {
         "wood pasture": "wood_pasture", "wood-pasture": "wood_pasture",
         "ancient wood pasture": "wood_pasture", "wpp": "wood_pasture", "wood pasture and parkland": "wood_pasture",
     },
+    "tree_status": {
+        "ancient tree": "ancient", "veteran tree": "veteran", "notable tree": "notable",
+        "vet": "veteran", "ancient/veteran": "ancient",
+    },
 }
 
 
@@ -103,6 +107,13 @@ def normalise_woodland_status(value: str | None) -> str | None:
     if value is None or not str(value).strip():
         return None
     return _normalise(value, ANCIENT_WOODLAND_STATUSES, "woodland_status")
+
+
+def normalise_tree_status(value: str | None, default: str = "veteran") -> str:
+    """ancient / veteran / notable; ``default`` when not given."""
+    if value is None or not str(value).strip():
+        return default
+    return _normalise(value, TREE_STATUSES, "tree_status")
 
 
 def normalise_role(value: str) -> str:
