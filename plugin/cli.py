@@ -1,0 +1,94 @@
+"""Headless command line: the same engine as the dock and Processing, without QGIS.
+
+    python -m lnrs_toolkit.plugin.cli screen --pack PACK.gpkg --sites SITES.geojson [--json OUT.json]
+    python -m lnrs_toolkit.plugin.cli info --pack PACK.gpkg [--verify]
+
+Exit status: 0 done, 2 bad input (the message says what to change).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+
+from .core.errors import LnrsError
+from .core.gpkg import read_pack
+from .core.pack_hash import content_hash
+from .core.pack_loader import load_index
+from .core.report_json import write_json_atomic
+from .core.report_text import summary_text
+from .core.results import SiteError
+from .core.rules import ScreeningOptions
+from .core.screening import screen_sites
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="lnrs-toolkit", description="Screen sites against a Local Habitat Map pack.")
+    sub = p.add_subparsers(dest="command", required=True)
+    s = sub.add_parser("screen", help="screen polygon sites")
+    s.add_argument("--pack", required=True, help="Local Habitat Map pack (.gpkg)")
+    s.add_argument("--sites", required=True, help="sites: any vector file GDAL reads (GeoJSON, GPKG, SHP, KML...)")
+    s.add_argument("--layer", help="layer name inside --sites (default: the first)")
+    s.add_argument("--ref-field", help="field holding the site reference")
+    s.add_argument("--proposed-habitat", help="statutory metric habitat or broad habitat")
+    s.add_argument("--search-distance", type=float, default=500.0, help="metres (default 500)")
+    s.add_argument("--json", help="write the results here (schema lnrs-screening/1); '-' for stdout")
+    s.add_argument("--quiet", action="store_true", help="no text summary")
+    i = sub.add_parser("info", help="show a pack's metadata")
+    i.add_argument("--pack", required=True)
+    i.add_argument("--verify", action="store_true", help="recompute the content hash and compare")
+    return p
+
+
+def _screen(args: argparse.Namespace) -> int:
+    from .adapters.ogr_sites import read_sites
+
+    index = load_index(args.pack)
+    sites = read_sites(args.sites, args.layer, args.ref_field)
+    results = screen_sites(index, sites.geometries, sites.refs,
+                           ScreeningOptions(search_distance_m=args.search_distance), args.proposed_habitat)
+    payload = [r.to_dict() for r in results]
+    if args.json == "-":
+        json.dump(payload, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    elif args.json:
+        write_json_atomic(args.json, payload)
+    if not args.quiet and args.json != "-":
+        for note in [*index.load_notes, *sites.notes]:
+            print(f"note: {note}")
+        for r in results:
+            print(summary_text(r))
+            print()
+    return 2 if all(isinstance(r, SiteError) for r in results) and results else 0
+
+
+def _info(args: argparse.Namespace) -> int:
+    pack = read_pack(args.pack)
+    for key, value in pack.metadata.as_pairs().items():
+        print(f"{key}: {value}")
+    for name, layer in pack.layers.items():
+        print(f"table {name}: {len(layer)} row(s)")
+    if args.verify:
+        actual = content_hash(pack)
+        ok = actual == pack.metadata.content_sha256
+        print(f"content hash {'matches' if ok else 'DIFFERS: ' + actual}")
+        return 0 if ok else 1
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return _screen(args) if args.command == "screen" else _info(args)
+    except LnrsError as exc:
+        print(f"lnrs-toolkit: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"lnrs-toolkit: {exc.strerror or exc}: {exc.filename or ''}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,197 @@
+"""``lnrs:screensites``: screen polygon sites against a Local Habitat Map pack."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from qgis.core import (
+    QgsFeature,
+    QgsFeatureRequest,
+    QgsFeatureSink,
+    QgsField,
+    QgsFields,
+    QgsProcessing,
+    QgsProcessingAlgorithm,
+    QgsProcessingException,
+    QgsProcessingFeatureSource,
+    QgsProcessingParameterFeatureSink,
+    QgsProcessingParameterFeatureSource,
+    QgsProcessingParameterField,
+    QgsProcessingParameterFile,
+    QgsProcessingParameterFileDestination,
+    QgsProcessingParameterNumber,
+    QgsProcessingParameterString,
+    QgsWkbTypes,
+)
+from qgis.PyQt.QtCore import QCoreApplication, QVariant
+
+from ..adapters.qgis_geometry import to_shapely, transform_to_pack
+from ..core.errors import LnrsError
+from ..core.pack_loader import load_index
+from ..core.report_json import write_json_atomic
+from ..core.results import ScreeningResult, SiteError
+from ..core.rules import ScreeningOptions
+from ..core.screening import screen_sites
+
+SUMMARY_FIELDS: tuple[tuple[str, Any], ...] = (
+    ("site_ref", QVariant.String), ("verdict", QVariant.String), ("site_area_m2", QVariant.Double),
+    ("n_irreplaceable", QVariant.Int), ("n_irr_loss", QVariant.Int), ("n_in_buffer", QVariant.Int),
+    ("n_designated", QVariant.Int), ("n_des_overlap", QVariant.Int), ("category", QVariant.String),
+    ("multiplier", QVariant.Double), ("mapped_pct", QVariant.Double), ("measure_codes", QVariant.String),
+    ("chk_irreplaceable", QVariant.String), ("chk_designated", QVariant.String),
+    ("chk_opportunity", QVariant.String), ("reasons", QVariant.String), ("error", QVariant.String),
+    ("map_name", QVariant.String), ("map_version", QVariant.String), ("map_sha256", QVariant.String),
+)
+
+
+def summary_fields() -> QgsFields:
+    fields = QgsFields()
+    for name, vtype in SUMMARY_FIELDS:
+        fields.append(QgsField(name, vtype))
+    return fields
+
+
+def summary_values(result: ScreeningResult | SiteError) -> list[Any]:
+    """Attribute values in SUMMARY_FIELDS order."""
+    if isinstance(result, SiteError):
+        return [result.site_ref] + [None] * 15 + [result.message, None, None, None]
+    r = result
+    irr, des = r.irreplaceable, r.designated_sites
+    ss = r.strategic_significance
+    return [r.site_ref, r.verdict, round(r.site_area_m2, 4), len(irr),
+            sum(f.relation == "overlap" for f in irr), sum(f.in_buffer for f in irr), len(des),
+            sum(f.relation == "overlap" for f in des), ss.category, ss.multiplier, round(ss.mapped_pct, 3),
+            ";".join(r.measure_codes), r.checks.irreplaceable, r.checks.designated, r.checks.opportunity,
+            " | ".join(r.reasons), None, r.habitat_map.name, r.habitat_map.version, r.habitat_map.sha256]
+
+
+class ScreenSitesAlgorithm(QgsProcessingAlgorithm):
+    INPUT, PACK, REF_FIELD, PROPOSED_HABITAT = "INPUT", "PACK", "REF_FIELD", "PROPOSED_HABITAT"
+    SEARCH_DISTANCE, OUTPUT, JSON = "SEARCH_DISTANCE", "OUTPUT", "JSON"
+
+    def tr(self, text: str) -> str:
+        return str(QCoreApplication.translate("ScreenSitesAlgorithm", text))
+
+    def createInstance(self) -> ScreenSitesAlgorithm:  # noqa: N802
+        return ScreenSitesAlgorithm()
+
+    def name(self) -> str:
+        return "screensites"
+
+    def displayName(self) -> str:  # noqa: N802
+        return self.tr("Screen sites against the Local Habitat Map")
+
+    def group(self) -> str:
+        return self.tr("Screening")
+
+    def groupId(self) -> str:  # noqa: N802
+        return "screening"
+
+    def shortHelpString(self) -> str:  # noqa: N802
+        return self.tr(
+            "Screens each polygon site against a Local Habitat Map pack: irreplaceable habitats with Natural "
+            "England's standing-advice buffers, designated sites within the search distance, the biodiversity "
+            "metric's strategic significance (optionally for a proposed habitat) and the LNRS measures mapped on "
+            "the site. OUTPUT holds one summary row per site; JSON holds the full explainable result "
+            "(schema lnrs-screening/1), one object per site in input order. Sites in any CRS are reprojected to "
+            "EPSG:27700; invalid sites are repaired and the repair is reported; unusable sites get an error "
+            "message instead of a verdict.")
+
+    def initAlgorithm(self, config: dict[str, Any] | None = None) -> None:  # noqa: N802
+        self.addParameter(QgsProcessingParameterFeatureSource(
+            self.INPUT, self.tr("Sites (polygons)"), [QgsProcessing.TypeVectorAnyGeometry]))
+        self.addParameter(QgsProcessingParameterFile(
+            self.PACK, self.tr("Local Habitat Map pack (.gpkg)"), extension="gpkg"))
+        self.addParameter(QgsProcessingParameterField(
+            self.REF_FIELD, self.tr("Site reference field"), parentLayerParameterName=self.INPUT, optional=True))
+        self.addParameter(QgsProcessingParameterString(
+            self.PROPOSED_HABITAT, self.tr("Proposed habitat (statutory metric habitat or broad habitat)"),
+            optional=True))
+        distance = QgsProcessingParameterNumber(self.SEARCH_DISTANCE, self.tr("Search distance (m)"),
+                                                QgsProcessingParameterNumber.Double, 500.0, minValue=0.0)
+        self.addParameter(distance)
+        self.addParameter(QgsProcessingParameterFeatureSink(self.OUTPUT, self.tr("Screened sites"),
+                                                            QgsProcessing.TypeVectorPolygon))
+        self.addParameter(QgsProcessingParameterFileDestination(
+            self.JSON, self.tr("Screening results (JSON)"), self.tr("JSON files (*.json)"), optional=True))
+
+    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
+        source = self.parameterAsSource(parameters, self.INPUT, context)
+        if source is None:
+            raise QgsProcessingException(self.tr("INPUT could not be opened as a vector layer."))
+        geom_type = QgsWkbTypes.geometryType(source.wkbType())
+        if geom_type in (QgsWkbTypes.PointGeometry, QgsWkbTypes.LineGeometry):
+            kind = self.tr("points") if geom_type == QgsWkbTypes.PointGeometry else self.tr("lines")
+            raise QgsProcessingException(self.tr("INPUT holds {0}; screening needs polygons (each application's "
+                                                 "red line boundary).").format(kind))
+        pack_path = self.parameterAsFile(parameters, self.PACK, context)
+        ref_field = self.parameterAsString(parameters, self.REF_FIELD, context)
+        proposed = self.parameterAsString(parameters, self.PROPOSED_HABITAT, context) or None
+        distance = self.parameterAsDouble(parameters, self.SEARCH_DISTANCE, context)
+        json_path = self.parameterAsFileOutput(parameters, self.JSON, context)
+        try:
+            index = load_index(pack_path)
+            transform = transform_to_pack(source.sourceCrs(), context.transformContext(), self.tr("INPUT"))
+        except LnrsError as exc:
+            raise QgsProcessingException(str(exc)) from exc
+        for note in index.load_notes:
+            feedback.pushWarning(note)
+        feedback.pushInfo(self.tr("Habitat map: {0}, version {1}, sha256 {2}").format(
+            index.ref.name, index.ref.version or "?", index.ref.sha256[:12] or "?"))
+
+        features, geoms, refs = [], [], []
+        # the engine repairs invalid sites and reports it, so QGIS must not drop or refuse them first
+        request = QgsFeatureRequest()
+        for feat in source.getFeatures(request, QgsProcessingFeatureSource.FlagSkipGeometryValidityChecks):
+            if feedback.isCanceled():
+                return {}
+            ref = str(feat[ref_field]) if ref_field and feat[ref_field] not in (None, "") else str(feat.id())
+            try:
+                converted = to_shapely(feat.geometry(), transform)
+                geoms.append(converted.geometry)
+                for note in converted.notes:
+                    feedback.pushInfo(self.tr("Site {0}: {1}").format(ref, note))
+            except LnrsError as exc:
+                geoms.append(None)
+                feedback.reportError(self.tr("Site {0}: {1}").format(ref, str(exc)))
+            features.append(feat)
+            refs.append(ref)
+
+        try:
+            results = screen_sites(index, geoms, refs, ScreeningOptions(search_distance_m=distance), proposed,
+                                   is_cancelled=feedback.isCanceled, progress=feedback.setProgress)
+        except LnrsError as exc:
+            raise QgsProcessingException(str(exc)) from exc
+        if feedback.isCanceled():
+            feedback.pushInfo(self.tr("Cancelled: nothing was written."))
+            return {}
+
+        fields = summary_fields()
+        sink, dest_id = self.parameterAsSink(parameters, self.OUTPUT, context, fields, source.wkbType(),
+                                             source.sourceCrs())
+        if sink is None:
+            raise QgsProcessingException(self.invalidSinkError(parameters, self.OUTPUT))
+        counts = {"red": 0, "amber": 0, "green": 0, "error": 0}
+        for feat, result in zip(features, results):
+            out = QgsFeature(fields)
+            out.setGeometry(feat.geometry())
+            out.setAttributes(summary_values(result))
+            sink.addFeature(out, QgsFeatureSink.FastInsert)
+            if isinstance(result, SiteError):
+                counts["error"] += 1
+                feedback.reportError(self.tr("Site {0} not screened: {1}").format(result.site_ref, result.message))
+            else:
+                counts[result.verdict] += 1
+                for note in result.notes:
+                    if "repaired" in note or "outside" in note:
+                        feedback.pushWarning(self.tr("Site {0}: {1}").format(result.site_ref, note))
+        if json_path:
+            try:
+                write_json_atomic(json_path, [r.to_dict() for r in results])
+            except OSError as exc:
+                raise QgsProcessingException(self.tr("Could not write {0}: {1}").format(json_path, str(exc))) \
+                    from exc
+        feedback.pushInfo(self.tr("Screened {0} site(s): {1} red, {2} amber, {3} green, {4} not screened.").format(
+            len(results), counts["red"], counts["amber"], counts["green"], counts["error"]))
+        return {self.OUTPUT: dest_id, self.JSON: json_path or None, "RED": counts["red"], "AMBER": counts["amber"],
+                "GREEN": counts["green"], "ERRORS": counts["error"]}

