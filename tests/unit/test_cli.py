@@ -5,11 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
-from shapely.geometry import box
-
 from lnrs_toolkit.plugin.cli import main
 from lnrs_toolkit.plugin.core.pack_builder import FieldMapping, map_rows
 from lnrs_toolkit.plugin.core.pack_store import add_rows
+from shapely.geometry import box
 
 X, Y = 370000.0, 160000.0  # about (-2.43205, 51.33829) in WGS84
 
