@@ -7,10 +7,9 @@ import json
 from pathlib import Path
 
 import pytest
-from shapely.geometry import box
-
 from lnrs_toolkit.plugin.core.pack_builder import FieldMapping, map_rows
 from lnrs_toolkit.plugin.core.pack_store import add_rows
+from shapely.geometry import box
 
 HERE = Path(__file__).resolve().parent
 _spec = importlib.util.spec_from_file_location("qgis_process_helper", HERE / "qgis_process_helper.py")
