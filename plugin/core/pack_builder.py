@@ -133,8 +133,8 @@ def check_mapping(role: str, mapping: FieldMapping) -> None:
         _require(mapping.code_field, "CODE_FIELD (the field holding the measure code)", role)
 
 
-def map_rows(role: str, rows: Sequence[Mapping[str, Any]], geoms: Sequence[Any] | None, mapping: FieldMapping,
-             source: str, available_fields: Sequence[str], geometry_kind: str | None = None,
+def map_rows(role: str, rows: Sequence[Mapping[str, Any]], geoms: Sequence[Any] | GeomArray | None,
+             mapping: FieldMapping, source: str, available_fields: Sequence[str], geometry_kind: str | None = None,
              habitat_table: HabitatTable | None = None) -> MappedRows:
     """Turn input rows into canonical rows for ``role``, refusing bad vocabulary with the row number.
 
