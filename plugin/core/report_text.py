@@ -8,7 +8,8 @@ from .vocabulary import IRREPLACEABLE_TYPES, TREE_HABITAT, TREE_STATUSES
 CHECK_WORDS = {"found": "found", "clear": "clear", "not_checked": "not checked"}
 
 
-def _habitat_label(habitat: str, status: str) -> str:
+def habitat_label(habitat: str, status: str) -> str:
+    """The label of an irreplaceable habitat finding (tree status for trees)."""
     if habitat == TREE_HABITAT:
         return TREE_STATUSES.get(status, "Ancient or veteran tree")
     return IRREPLACEABLE_TYPES.get(habitat, habitat)
@@ -27,7 +28,7 @@ def summary_text(result: ScreeningResult | SiteError) -> str:
     lines += [f"  - {reason}" for reason in r.reasons]
     lines.append(f"Irreplaceable habitats ({CHECK_WORDS[r.checks.irreplaceable]}):")
     for f in r.irreplaceable:
-        label = _habitat_label(f.habitat, f.status)
+        label = habitat_label(f.habitat, f.status)
         name = f.name or f.ref or "unnamed"
         buf = f"buffer {f.buffer_m:g} m{' (assumed)' if f.buffer_assumed else ''}"
         lines.append(f"  - {label} {name}: {f.relation}, overlap {f.overlap_m2:,.1f} m², "

@@ -1,0 +1,70 @@
+"""The HTML report and officer overrides (pure Python)."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+
+import pytest
+from lnrs_toolkit.plugin.core.errors import InputError
+from lnrs_toolkit.plugin.core.gpkg import read_pack
+from lnrs_toolkit.plugin.core.overrides import make_override, overrides_text, result_payload
+from lnrs_toolkit.plugin.core.report_html import render_html, write_text_atomic
+from lnrs_toolkit.plugin.core.results import SiteError
+from lnrs_toolkit.plugin.core.screening import PackIndex, screen_sites
+from shapely.geometry import box
+
+from .packs import add_sites, build_small_pack
+
+HOSTILE = "<script>alert(1)</script>"
+
+
+@pytest.fixture()
+def result(tmp_path):
+    pack = tmp_path / "p.gpkg"
+    build_small_pack(pack)
+    add_sites(pack, [{"name": HOSTILE, "desig": "SSSI", "ref": "H&1"}], [box(0, 0, 100, 100)], source="hostile",
+              lnrs_name=f"Map {HOSTILE}")
+    index = PackIndex.build(read_pack(pack))
+    [res] = screen_sites(index, [box(10, 10, 90, 290)], [f"ref {HOSTILE}"], proposed_habitat="Woodland and forest")
+    return res
+
+
+def test_html_escapes_every_value(result):
+    text = render_html([result], officer=HOSTILE, generated_at="2026-01-01T00:00:00+00:00")
+    assert "<script>" not in text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
+    assert text.startswith("<!DOCTYPE html>")
+    assert "Verdict: RED" in text
+    assert result.habitat_map.sha256 in text
+    for code in result.measure_codes:
+        assert code in text
+    assert "Buffer ancient woodland." in text  # measure full text
+
+
+def test_override_needs_a_reason_and_is_reported(result):
+    finding = result.designated_sites[0]
+    with pytest.raises(InputError, match="reason"):
+        make_override(result.site_ref, finding, "officer", "   ")
+    when = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)
+    ov = make_override(result.site_ref, finding, "A. Officer", f"Boundary error {HOSTILE}", when)
+    assert ov.when == "2026-03-01T12:00:00+00:00"
+    assert ov.matches(result.site_ref, finding)
+    html = render_html([result], [ov])
+    assert "Findings marked not applicable" in html and 'class="overridden"' in html
+    assert HOSTILE not in html
+    text = overrides_text([ov])
+    assert "A. Officer" in text and "Boundary error" in text
+    payload = result_payload(result, [ov])
+    assert payload["verdict"] == result.verdict
+    assert payload["overrides"][0]["finding"] == finding.to_dict()
+    json.dumps(payload)
+
+
+def test_site_error_and_empty_report(tmp_path):
+    text = render_html([SiteError("X<1>", "no geometry")])
+    assert "X&lt;1&gt;" in text and "Not screened" in text
+    assert "No sites were screened" in render_html([])
+    out = write_text_atomic(tmp_path / "r.html", "hello")
+    assert out.read_text(encoding="utf-8") == "hello"
+    assert [p.name for p in tmp_path.iterdir()] == ["r.html"]
