@@ -73,5 +73,6 @@ METADATA_KEYS: tuple[str, ...] = (
     "lnrs_name", "responsible_authority", "version", "publication_date", "source", "licence",
     "attribution", "provenance", "schema_version", "content_sha256",
 )
-#: Keys left out of the content hash (the hash itself).
-UNHASHED_KEYS: frozenset[str] = frozenset({"content_sha256"})
+#: Keys left out of the content hash: the hash itself, and the hash a pack was published with when a
+#: reader found its tables edited since (see adapters.pack_source.load_postgis_pack).
+UNHASHED_KEYS: frozenset[str] = frozenset({"content_sha256", "published_content_sha256"})
