@@ -45,7 +45,7 @@ class LnrsToolkitPlugin:
         from .gui.dock import LnrsDockWidget
 
         self.initProcessing()
-        self.dock = LnrsDockWidget(self.iface.mainWindow())
+        self.dock = LnrsDockWidget(self.iface, self.iface.mainWindow())
         self.dock.setVisible(False)
         self.iface.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
 

@@ -1,0 +1,227 @@
+"""The PDF report: resources/report_template.qpt filled in with one result and exported atomically.
+
+Items are found by id (see scripts/build_report_template.py): title, site, verdict, reasons, map,
+legend, scalebar, checks, findings_frame (a manual table), measures, provenance. Labels are plain
+text, so names from the pack are never interpreted as markup.
+"""
+
+from __future__ import annotations
+
+import os
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from qgis.core import (
+    QgsFeature,
+    QgsFillSymbol,
+    QgsLayoutExporter,
+    QgsLayoutFrame,
+    QgsLayoutItemLabel,
+    QgsLayoutItemLegend,
+    QgsLayoutItemManualTable,
+    QgsLayoutItemMap,
+    QgsLayoutItemScaleBar,
+    QgsLayoutTableColumn,
+    QgsPrintLayout,
+    QgsProject,
+    QgsReadWriteContext,
+    QgsRectangle,
+    QgsRenderContext,
+    QgsTableCell,
+    QgsUnitTypes,
+    QgsVectorLayer,
+)
+from qgis.PyQt.QtCore import QCoreApplication
+from qgis.PyQt.QtGui import QColor
+from qgis.PyQt.QtXml import QDomDocument
+
+from ..__about__ import PLUGIN_ROOT, __version__
+from ..core.overrides import Override, find_override
+from ..core.report_html import VERDICT_COLOURS
+from ..core.report_text import CHECK_WORDS, habitat_label
+from ..core.results import ScreeningResult, SiteError
+from ..log import log_error
+from .map_highlight import pack_crs, to_qgs
+
+TEMPLATE = PLUGIN_ROOT / "resources" / "report_template.qpt"
+
+
+def tr(text: str) -> str:
+    return str(QCoreApplication.translate("ReportExport", text))
+
+
+def load_layout(project: QgsProject, template: Path = TEMPLATE) -> QgsPrintLayout:
+    """A print layout made from the template; raises OSError/ValueError when it cannot be read."""
+    with open(template, encoding="utf-8") as fh:
+        text = fh.read()
+    doc = QDomDocument()
+    if not doc.setContent(text):
+        raise ValueError(f"{template} is not a valid print layout template")
+    layout = QgsPrintLayout(project)
+    _items, ok = layout.loadFromTemplate(doc, QgsReadWriteContext())
+    if not ok:
+        raise ValueError(f"{template} could not be loaded as a print layout")
+    return layout
+
+
+def _label(layout: QgsPrintLayout, item_id: str) -> QgsLayoutItemLabel | None:
+    item = layout.itemById(item_id)
+    return item if isinstance(item, QgsLayoutItemLabel) else None
+
+
+def _set(layout: QgsPrintLayout, item_id: str, text: str) -> None:
+    item = _label(layout, item_id)
+    if item is not None:
+        item.setText(text)
+
+
+def site_layer(geometry: Any) -> QgsVectorLayer:
+    layer = QgsVectorLayer(f"MultiPolygon?crs={pack_crs().authid()}", tr("Site"), "memory")
+    if geometry is not None:
+        feat = QgsFeature()
+        feat.setGeometry(to_qgs(geometry))
+        layer.dataProvider().addFeatures([feat])
+        layer.updateExtents()
+    layer.renderer().setSymbol(QgsFillSymbol.createSimple(
+        {"color": "200,0,200,40", "outline_color": "200,0,200,255", "outline_width": "0.8"}))
+    return layer
+
+
+def _findings_rows(result: ScreeningResult, overrides: Sequence[Override]) -> list[list[str]]:
+    rows = []
+    for f in result.irreplaceable:
+        ov = find_override(overrides, result.site_ref, f)
+        rows.append([f"{habitat_label(f.habitat, f.status)}: {f.name or f.ref or tr('unnamed')}",
+                     f.relation + (tr(", inside buffer") if f.in_buffer else ""), f"{f.overlap_m2:,.1f}",
+                     f"{f.distance_m:,.1f}", tr("not applicable: {0}").format(ov.why) if ov else ""])
+    for d in result.designated_sites:
+        ov = find_override(overrides, result.site_ref, d)
+        rows.append([f"{d.designation}: {d.name or d.ref or tr('unnamed')}", d.relation, f"{d.overlap_m2:,.1f}",
+                     f"{d.distance_m:,.1f}", tr("not applicable: {0}").format(ov.why) if ov else ""])
+    return rows
+
+
+def fill_layout(layout: QgsPrintLayout, result: ScreeningResult | SiteError, overrides: Sequence[Override],
+                officer: str, generated_at: str, site_geometry: Any, layers: Sequence[Any]) -> list[Any]:
+    """Fill every item; returns objects that must stay alive until the layout is exported."""
+    keep: list[Any] = []
+    hm = result.habitat_map if isinstance(result, ScreeningResult) else None
+    _set(layout, "site", tr("Site {0}").format(result.site_ref) + (
+        tr(" ({0} ha)").format(f"{result.site_area_m2 / 10000:,.4f}") if isinstance(result, ScreeningResult) else ""))
+    verdict = _label(layout, "verdict")
+    if isinstance(result, SiteError):
+        _set(layout, "verdict", tr("Not screened"))
+        _set(layout, "reasons", result.message)
+    else:
+        if verdict is not None:
+            verdict.setText(tr("Verdict: {0}").format(result.verdict.upper()))
+            verdict.setBackgroundEnabled(True)
+            verdict.setBackgroundColor(QColor(VERDICT_COLOURS.get(result.verdict, "#616161")))
+            verdict.setFontColor(QColor("black" if result.verdict == "amber" else "white"))
+        _set(layout, "reasons", "\n".join(f"\u2022 {r}" for r in result.reasons))
+        _set(layout, "checks", "\n".join([
+            tr("Irreplaceable habitats: {0}").format(CHECK_WORDS[result.checks.irreplaceable]),
+            tr("Designated sites: {0}").format(CHECK_WORDS[result.checks.designated]),
+            tr("Strategic significance: {0}").format(CHECK_WORDS[result.checks.opportunity]),
+            tr("Search distance: {0} m").format(f"{result.search_distance_m:,.0f}")]))
+        ss = result.strategic_significance
+        lines = [tr("Strategic significance: {0} ({1}) \u2013 {2}").format(ss.category, f"{ss.multiplier:g}",
+                                                                            ss.metric_text)
+                 if ss.category else tr("Strategic significance: not assessed")]
+        if ss.proposed_habitat:
+            lines.append(tr("Proposed habitat: {0}").format(ss.proposed_habitat))
+        for m in result.measures:
+            text = m.text if m.in_catalogue else tr("not in the pack's measures catalogue")
+            lines.append(f"{m.code} ({m.pct_of_site:.1f}%): {text}")
+        if not result.measures:
+            lines.append(tr("No LNRS measure is mapped on the site."))
+        _set(layout, "measures", "\n".join(lines))
+
+    frame = layout.itemById("findings_frame")
+    if isinstance(frame, QgsLayoutFrame) and isinstance(frame.multiFrame(), QgsLayoutItemManualTable):
+        table = frame.multiFrame()
+        table.setHeaders([QgsLayoutTableColumn(h) for h in (tr("Finding"), tr("Relation"), tr("Overlap (m²)"),
+                                                            tr("Distance (m)"), tr("Officer"))])
+        rows = _findings_rows(result, overrides) if isinstance(result, ScreeningResult) else []
+        if not rows:
+            rows = [[tr("No irreplaceable habitat or designated site within the search distance."), "", "", "", ""]]
+        table.setTableContents([[QgsTableCell(text) for text in row] for row in rows])
+
+    provenance = [tr("Local Habitat Map: {0}, version {1}").format(hm.name, hm.version or tr("unknown")),
+                  tr("sha256 {0}").format(hm.sha256 or tr("unknown"))] if hm else []
+    provenance.append(tr("Officer: {0}. Generated {1} with LNRS Toolkit {2}.").format(officer, generated_at,
+                                                                                     __version__))
+    for o in overrides:
+        provenance.append(tr("{0} marked not applicable by {1} on {2}: {3}").format(o.label, o.who, o.when, o.why))
+    _set(layout, "provenance", "\n".join(provenance))
+
+    map_item = layout.itemById("map")
+    if isinstance(map_item, QgsLayoutItemMap):
+        site = site_layer(site_geometry)
+        keep.append(site)
+        map_layers = [site, *[lyr for lyr in layers if lyr is not None]]
+        map_item.setCrs(pack_crs())
+        map_item.setLayers(map_layers)
+        map_item.setKeepLayerSet(True)
+        if site_geometry is not None:
+            map_item.setExtent(_framed_extent(site_geometry.bounds, map_item.rect().width(),
+                                              map_item.rect().height()))
+        legend = layout.itemById("legend")
+        if isinstance(legend, QgsLayoutItemLegend):
+            legend.setAutoUpdateModel(False)
+            root = legend.model().rootGroup()
+            root.removeAllChildren()
+            for lyr in map_layers:
+                root.addLayer(lyr)
+            legend.adjustBoxSize()
+        scalebar = layout.itemById("scalebar")
+        if isinstance(scalebar, QgsLayoutItemScaleBar):
+            scalebar.applyDefaultSize(QgsUnitTypes.DistanceMeters)
+    return keep
+
+
+def _framed_extent(bounds: tuple[float, float, float, float], width: float, height: float) -> QgsRectangle:
+    """The site's bounds with a margin, stretched to the map item's shape (so the map is not distorted)."""
+    x0, y0, x1, y1 = bounds
+    pad = max(x1 - x0, y1 - y0, 200.0) * 0.6
+    x0, y0, x1, y1 = x0 - pad, y0 - pad, x1 + pad, y1 + pad
+    ratio = width / height if height > 0 else 1.0
+    w, h = x1 - x0, y1 - y0
+    if w / h < ratio:
+        w = h * ratio
+    else:
+        h = w / ratio
+    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+    return QgsRectangle(cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)
+
+
+def export_pdf(path: str, result: ScreeningResult | SiteError, overrides: Sequence[Override], officer: str,
+               generated_at: str, site_geometry: Any, layers: Sequence[Any],
+               project: QgsProject | None = None) -> str:
+    """Write the PDF report to ``path`` atomically; returns an error sentence, or "" on success."""
+    target = Path(path)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp.pdf")
+    try:
+        layout = load_layout(project or QgsProject.instance())
+    except (OSError, ValueError) as exc:
+        return tr("The report template could not be read: {0}").format(str(exc))
+    try:
+        keep = fill_layout(layout, result, overrides, officer, generated_at, site_geometry, layers)
+        settings = QgsLayoutExporter.PdfExportSettings()
+        settings.textRenderFormat = QgsRenderContext.TextFormatAlwaysText
+        settings.rasterizeWholeImage = False
+        outcome = QgsLayoutExporter(layout).exportToPdf(str(tmp), settings)
+        del keep
+        if outcome != QgsLayoutExporter.Success:
+            return tr("The PDF could not be written to {0}; check the folder exists and is writable.").format(path)
+        os.replace(tmp, target)
+    except OSError as exc:
+        return tr("Could not write {0}: {1}").format(path, exc.strerror or str(exc))
+    except Exception:  # noqa: BLE001 - the user gets a sentence; the traceback goes to the log
+        log_error(traceback.format_exc())
+        return tr("The PDF report could not be made; the details are in the LNRS Toolkit tab of the message log.")
+    finally:
+        tmp.unlink(missing_ok=True)
+    return ""

@@ -1,0 +1,274 @@
+"""Rendering one frozen screening result: verdict banner, one section per check, findings, measures."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from html import escape
+from typing import Any
+
+from qgis.PyQt.QtCore import Qt, pyqtSignal
+from qgis.PyQt.QtGui import QBrush, QColor, QFont
+from qgis.PyQt.QtWidgets import (
+    QHeaderView,
+    QLabel,
+    QSizePolicy,
+    QSplitter,
+    QTextBrowser,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..core.overrides import Override, find_override
+from ..core.report_html import VERDICT_COLOURS
+from ..core.report_text import habitat_label
+from ..core.results import (
+    CLEAR,
+    FOUND,
+    DesignatedFinding,
+    IrreplaceableFinding,
+    MeasureFinding,
+    ScreeningResult,
+    SiteError,
+)
+
+ROLE = Qt.ItemDataRole.UserRole
+#: Section keys stored on the top-level items.
+SECTIONS = ("irreplaceable", "designated_sites", "opportunity", "notes")
+
+
+def _e(value: Any) -> str:
+    return escape("" if value is None else str(value))
+
+
+class ResultsView(QWidget):
+    """Shows a result; emits ``finding_activated(finding)`` when a finding is clicked."""
+
+    finding_activated = pyqtSignal(object)
+    selection_changed = pyqtSignal(object)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.result: ScreeningResult | SiteError | None = None
+        self.overrides: list[Override] = []
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.banner = QLabel(self)
+        self.banner.setObjectName("verdictBanner")
+        self.banner.setWordWrap(True)
+        self.banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.banner.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+        layout.addWidget(self.banner)
+
+        splitter = QSplitter(Qt.Orientation.Vertical, self)
+        self.tree = QTreeWidget(splitter)
+        self.tree.setObjectName("findingsTree")
+        self.tree.setColumnCount(2)
+        self.tree.setHeaderLabels([self.tr("Finding"), self.tr("Where")])
+        self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.tree.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self.tree.header().setStretchLastSection(False)
+        self.tree.setWordWrap(True)
+        self.tree.setUniformRowHeights(False)
+        self.tree.setAccessibleName(self.tr("Findings"))
+        self.tree.itemClicked.connect(self._on_clicked)
+        self.tree.itemActivated.connect(self._on_clicked)
+        self.tree.currentItemChanged.connect(self._on_current)
+        self.detail = QTextBrowser(splitter)
+        self.detail.setObjectName("findingDetail")
+        self.detail.setOpenLinks(False)
+        self.detail.setAccessibleName(self.tr("Details of the selected finding"))
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 1)
+        layout.addWidget(splitter, 1)
+        self.clear()
+
+    # -- state -------------------------------------------------------------
+    def clear(self) -> None:
+        self.result = None
+        self.banner.setText(self.tr("No result yet: choose a site and press Check."))
+        self.banner.setStyleSheet("QLabel { padding: 6px; border: 1px solid palette(mid); }")
+        self.tree.clear()
+        self.detail.clear()
+
+    def check_word(self, state: str) -> str:
+        if state == FOUND:
+            return self.tr("found")
+        if state == CLEAR:
+            return self.tr("clear")
+        return self.tr("not checked")
+
+    def verdict_word(self, verdict: str) -> str:
+        return {"red": self.tr("RED"), "amber": self.tr("AMBER"), "green": self.tr("GREEN")}.get(verdict, verdict)
+
+    def set_result(self, result: ScreeningResult | SiteError, overrides: Sequence[Override] = ()) -> None:
+        self.result = result
+        self.overrides = list(overrides)
+        self.tree.clear()
+        self.detail.clear()
+        if isinstance(result, SiteError):
+            self.banner.setStyleSheet("QLabel { background: #616161; color: white; padding: 6px; }")
+            self.banner.setText(self.tr("Site {0}: not screened. {1}").format(_e(result.site_ref),
+                                                                               _e(result.message)))
+            return
+        r = result
+        colour = VERDICT_COLOURS.get(r.verdict, "#616161")
+        text_colour = "black" if r.verdict == "amber" else "white"
+        self.banner.setStyleSheet(f"QLabel {{ background: {colour}; color: {text_colour}; padding: 6px; }}")
+        reasons = "".join(f"<li>{_e(reason)}</li>" for reason in r.reasons)
+        self.banner.setText(self.tr("<b>{0}</b> &mdash; site {1} ({2} ha)").format(
+            self.verdict_word(r.verdict), _e(r.site_ref), f"{r.site_area_m2 / 10000:,.2f}")
+            + f"<ul style='margin: 2px 0 0 -20px;'>{reasons}</ul>")
+        self._add_irreplaceable(r)
+        self._add_designated(r)
+        self._add_opportunity(r)
+        if r.notes:
+            notes = self._section("notes", self.tr("Notes ({0})").format(len(r.notes)), "")
+            for n in r.notes:
+                item = QTreeWidgetItem(notes, [n, ""])
+                item.setToolTip(0, n)
+                item.setData(0, ROLE, ("note", n))
+        self.tree.expandAll()
+
+    # -- sections ----------------------------------------------------------
+    def _section(self, key: str, title: str, state: str) -> QTreeWidgetItem:
+        item = QTreeWidgetItem(self.tree, [title, state])
+        font = QFont(item.font(0))
+        font.setBold(True)
+        item.setFont(0, font)
+        item.setFont(1, font)
+        item.setData(0, ROLE, ("section", key))
+        item.setFirstColumnSpanned(False)
+        return item
+
+    def _mark_override(self, item: QTreeWidgetItem, ov: Override | None) -> None:
+        if ov is None:
+            return
+        font = QFont(item.font(0))
+        font.setStrikeOut(True)
+        item.setFont(0, font)
+        item.setForeground(0, QBrush(QColor("#777777")))
+        item.setText(1, self.tr("not applicable"))
+        item.setToolTip(0, self.tr("Marked not applicable by {0} on {1}: {2}").format(ov.who, ov.when, ov.why))
+
+    def _add_irreplaceable(self, r: ScreeningResult) -> None:
+        sec = self._section("irreplaceable", self.tr("Irreplaceable habitats"), self.check_word(r.checks.irreplaceable))
+        for f in r.irreplaceable:
+            label = f"{habitat_label(f.habitat, f.status)}: {f.name or f.ref or self.tr('unnamed')}"
+            item = QTreeWidgetItem(sec, [label, self._relation(f.relation, f.distance_m, f.in_buffer)])
+            item.setData(0, ROLE, ("finding", f))
+            item.setToolTip(0, label)
+            self._mark_override(item, find_override(self.overrides, r.site_ref, f))
+
+    def _add_designated(self, r: ScreeningResult) -> None:
+        sec = self._section("designated_sites", self.tr("Designated sites"), self.check_word(r.checks.designated))
+        for d in r.designated_sites:
+            label = f"{d.designation}: {d.name or d.ref or self.tr('unnamed')}"
+            item = QTreeWidgetItem(sec, [label, self._relation(d.relation, d.distance_m, False)])
+            item.setData(0, ROLE, ("finding", d))
+            item.setToolTip(0, label)
+            self._mark_override(item, find_override(self.overrides, r.site_ref, d))
+
+    def _add_opportunity(self, r: ScreeningResult) -> None:
+        ss = r.strategic_significance
+        state = self.check_word(r.checks.opportunity)
+        if ss.category:
+            state = f"{ss.category} ({ss.multiplier:g})"
+        sec = self._section("opportunity", self.tr("Strategic significance and measures"), state)
+        sec.setToolTip(0, ss.basis)
+        for m in r.measures:
+            text = m.text if m.in_catalogue else self.tr("Not in the pack's measures catalogue.")
+            item = QTreeWidgetItem(sec, [f"{m.code} \u2013 {text}", f"{m.pct_of_site:.1f}%"])
+            item.setData(0, ROLE, ("measure", m))
+            item.setToolTip(0, f"{m.code}: {text}")
+
+    def _relation(self, relation: str, distance: float, in_buffer: bool) -> str:
+        if relation == "overlap":
+            return self.tr("on the site")
+        if relation == "adjoins":
+            return self.tr("adjoins") + (self.tr(", buffer") if in_buffer else "")
+        if relation == "buffer":
+            return self.tr("{0} m, in buffer").format(f"{distance:,.0f}")
+        return self.tr("{0} m away").format(f"{distance:,.0f}")
+
+    # -- interaction -------------------------------------------------------
+    def current_finding(self) -> IrreplaceableFinding | DesignatedFinding | None:
+        item = self.tree.currentItem()
+        data = item.data(0, ROLE) if item is not None else None
+        if data and data[0] == "finding":
+            return data[1]  # type: ignore[no-any-return]
+        return None
+
+    def finding_items(self) -> list[QTreeWidgetItem]:
+        out = []
+        for i in range(self.tree.topLevelItemCount()):
+            sec = self.tree.topLevelItem(i)
+            for j in range(sec.childCount()):
+                child = sec.child(j)
+                data = child.data(0, ROLE)
+                if data and data[0] == "finding":
+                    out.append(child)
+        return out
+
+    def section_items(self) -> dict[str, QTreeWidgetItem]:
+        out = {}
+        for i in range(self.tree.topLevelItemCount()):
+            item = self.tree.topLevelItem(i)
+            out[item.data(0, ROLE)[1]] = item
+        return out
+
+    def _on_clicked(self, item: QTreeWidgetItem, _column: int = 0) -> None:
+        data = item.data(0, ROLE)
+        if data and data[0] == "finding":
+            self.finding_activated.emit(data[1])
+
+    def _on_current(self, item: QTreeWidgetItem | None, _previous: QTreeWidgetItem | None = None) -> None:
+        self.detail.setHtml(self._detail_html(item.data(0, ROLE) if item is not None else None))
+        self.selection_changed.emit(self.current_finding())
+
+    def _detail_html(self, data: Any) -> str:
+        r = self.result
+        if not data or not isinstance(r, ScreeningResult):
+            return ""
+        kind, value = data
+        if kind == "finding" and isinstance(value, IrreplaceableFinding):
+            f = value
+            buf = f"{f.buffer_m:g} m" + (self.tr(" (assumed)") if f.buffer_assumed else "")
+            rows = [(self.tr("Habitat"), habitat_label(f.habitat, f.status)), (self.tr("Name"), f.name),
+                    (self.tr("Reference"), f.ref), (self.tr("Relation"), f.relation),
+                    (self.tr("Overlap"), f"{f.overlap_m2:,.1f} m²"), (self.tr("Distance"), f"{f.distance_m:,.1f} m"),
+                    (self.tr("Standing-advice buffer"), buf),
+                    (self.tr("Site area inside the buffer"), f"{f.buffer_intrusion_m2:,.1f} m²")]
+            return self._table(rows) + self._override_html(r.site_ref, f)
+        if kind == "finding" and isinstance(value, DesignatedFinding):
+            d = value
+            rows = [(self.tr("Designation"), d.designation), (self.tr("Name"), d.name), (self.tr("Reference"), d.ref),
+                    (self.tr("Relation"), d.relation), (self.tr("Overlap"), f"{d.overlap_m2:,.1f} m²"),
+                    (self.tr("Distance"), f"{d.distance_m:,.1f} m")]
+            return self._table(rows) + self._override_html(r.site_ref, d)
+        if kind == "measure" and isinstance(value, MeasureFinding):
+            m = value
+            text = m.text if m.in_catalogue else self.tr("Not in the pack's measures catalogue.")
+            rows = [(self.tr("Measure"), m.code), (self.tr("Theme"), m.theme), (self.tr("Priority"), m.priority),
+                    (self.tr("Mapped on"), f"{m.overlap_m2:,.1f} m² ({m.pct_of_site:.1f}%)")]
+            return f"<p><b>{_e(m.code)}</b>: {_e(text)}</p>" + self._table(rows)
+        if kind == "section" and value == "opportunity":
+            ss = r.strategic_significance
+            head = (f"<p><b>{_e(ss.category)}</b> ({ss.multiplier:g}) &ndash; &ldquo;{_e(ss.metric_text)}&rdquo;</p>"
+                    if ss.category else "")
+            return head + f"<p>{_e(ss.basis)}</p>"
+        if kind == "note":
+            return f"<p>{_e(value)}</p>"
+        return ""
+
+    def _table(self, rows: list[tuple[str, str]]) -> str:
+        body = "".join(f"<tr><th align='left'>{_e(k)}</th><td>{_e(v)}</td></tr>" for k, v in rows if v)
+        return f"<table cellspacing='2'>{body}</table>"
+
+    def _override_html(self, site_ref: str, finding: IrreplaceableFinding | DesignatedFinding) -> str:
+        ov = find_override(self.overrides, site_ref, finding)
+        if ov is None:
+            return ""
+        return "<p><i>" + _e(self.tr("Marked not applicable by {0} on {1}: {2}").format(ov.who, ov.when, ov.why)) \
+            + "</i></p>"

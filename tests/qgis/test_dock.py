@@ -1,0 +1,294 @@
+"""The officer's panel, driven like a user: pack, site, Check, results, override, reports."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import time
+
+import pytest
+from lnrs_toolkit.plugin.core.pack_builder import FieldMapping, map_rows
+from lnrs_toolkit.plugin.core.pack_store import add_rows
+from qgis.core import (
+    QgsApplication,
+    QgsCoordinateReferenceSystem,
+    QgsFeature,
+    QgsGeometry,
+    QgsProject,
+    QgsSettings,
+    QgsVectorLayer,
+)
+from qgis.PyQt.QtCore import QCoreApplication, Qt
+from qgis.PyQt.QtTest import QTest
+from qgis.PyQt.QtWidgets import QApplication, QFileDialog, QInputDialog
+
+X, Y = 370000.0, 160000.0
+HOSTILE = "<script>alert(1)</script>"
+
+
+def wkt_box(x0, y0, x1, y1):
+    return f"POLYGON(({x0} {y0},{x1} {y0},{x1} {y1},{x0} {y1},{x0} {y0}))"
+
+
+@pytest.fixture(scope="module")
+def pack(tmp_path_factory):
+    from shapely.geometry import box
+
+    path = tmp_path_factory.mktemp("pack") / "dock_pack.gpkg"
+
+    def add(role, rows, geoms, mapping, fields, kind="polygon"):
+        add_rows(path, map_rows(role, rows, geoms, mapping, role, fields, kind),
+                 {"lnrs_name": f"Dock Test LNRS {HOSTILE}", "version": "3", "publication_date": "2025-06-30"})
+
+    add("area", [{}], [box(X - 5000, Y - 5000, X + 5000, Y + 5000)], FieldMapping(), [])
+    add("irreplaceable", [{"n": HOSTILE}], [box(X + 50, Y, X + 150, Y + 100)],
+        FieldMapping(habitat_type="ancient_woodland", name_field="n"), ["n"])
+    add("trees", [{"n": "Oak"}], [box(X + 1000, Y, X + 1001, Y + 1).centroid],
+        FieldMapping(name_field="n"), ["n"], "point")
+    add("designated", [{"n": "Moor"}], [box(X + 300, Y, X + 400, Y + 100)],
+        FieldMapping(designation="SSSI", name_field="n"), ["n"])
+    add("opportunity", [{"m": "wd001, fw012"}], [box(X, Y, X + 50, Y + 100)],
+        FieldMapping(measures_field="m"), ["m"])
+    add("measures", [{"c": "WD001", "t": "Woodland", "x": "Buffer and link ancient woods."},
+                     {"c": "FW012", "t": "Freshwater", "x": "Restore river corridors."}], None,
+        FieldMapping(code_field="c", theme_field="t", text_field="x"), ["c", "t", "x"])
+    return path
+
+
+@pytest.fixture()
+def dock(qgis_app, qgis_iface, recording_iface):
+    from lnrs_toolkit.plugin.gui.dock import LnrsDockWidget
+
+    store = QgsSettings("lnrs_toolkit_tests", "dock")
+    store.clear()
+    canvas = qgis_iface.mapCanvas()
+    canvas.setDestinationCrs(QgsCoordinateReferenceSystem("EPSG:3857"))
+    widget = LnrsDockWidget(recording_iface, recording_iface.window, settings_store=store)
+    recording_iface.window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, widget)
+    widget.show()
+    yield widget
+    widget.close_down()
+    widget.deleteLater()
+    QCoreApplication.processEvents()
+
+
+def site_geometry(x0, y0, x1, y1, crs="EPSG:27700"):
+    from qgis.core import QgsCoordinateTransform
+
+    g = QgsGeometry.fromWkt(wkt_box(x0, y0, x1, y1))
+    if crs != "EPSG:27700":
+        g.transform(QgsCoordinateTransform(QgsCoordinateReferenceSystem("EPSG:27700"),
+                                           QgsCoordinateReferenceSystem(crs), QgsProject.instance()))
+    return g
+
+
+def wait_for_task(dock, timeout=30.0):
+    end = time.monotonic() + timeout
+    while dock.task is not None and time.monotonic() < end:
+        QCoreApplication.processEvents()
+        time.sleep(0.01)
+    assert dock.task is None, "the screening task did not finish"
+
+
+def click_check(dock):
+    QTest.mouseClick(dock.check_button, Qt.MouseButton.LeftButton)
+    wait_for_task(dock)
+
+
+def test_pack_info_shows_name_version_date_and_hash(dock, pack):
+    assert dock.set_pack_path(str(pack))
+    text = dock.pack_info.text()
+    sha = dock.index.pack.metadata.content_sha256
+    assert "Dock Test LNRS &lt;script&gt;" in text and "<script>" not in text
+    assert "Version 3" in text and "2025-06-30" in text
+    assert sha[:12] in text and sha[12:20] not in text
+    assert sha in dock.pack_info.toolTip()
+    assert dock.settings.recent_packs[0] == str(pack)
+
+
+def test_bad_pack_gives_a_sentence(dock, tmp_path):
+    bad = tmp_path / "bad.gpkg"
+    bad.write_bytes(b"not a geopackage" * 20)
+    assert not dock.set_pack_path(str(bad))
+    assert dock.last_message.startswith("The habitat map could not be loaded:")
+    assert "Traceback" not in dock.last_message
+    assert dock.index is None
+
+
+def test_check_without_pack_or_site_says_what_to_do(dock, pack):
+    dock.check()
+    assert "Choose a Local Habitat Map pack" in dock.last_message
+    dock.set_pack_path(str(pack))
+    dock.check()
+    assert "Give a site first" in dock.last_message
+
+
+def test_drawn_site_is_checked_and_results_shown(dock, pack):
+    dock.set_pack_path(str(pack))
+    # what the map tool emits: a polygon in the canvas CRS (here Web Mercator)
+    assert dock.set_site_geometry(site_geometry(X, Y, X + 100, Y + 100, "EPSG:3857"),
+                                  QgsCoordinateReferenceSystem("EPSG:3857"))
+    dock.ref_edit.setText("24/0001/FUL")
+    dock.habitat_combo.setEditText("Woodland and forest")
+    click_check(dock)
+    view = dock.results_view
+    assert view.result is not None and view.result.site_ref == "24/0001/FUL"
+    assert view.banner.text().startswith("<b>RED</b>")
+    assert "#c62828" in view.banner.styleSheet()
+    sections = view.section_items()
+    assert sections["irreplaceable"].text(1) == "found"
+    assert sections["designated_sites"].text(1) == "found"
+    assert sections["opportunity"].text(1).startswith("High")
+    measures = [sections["opportunity"].child(i).text(0) for i in range(sections["opportunity"].childCount())]
+    assert any(m.startswith("WD001") and "Buffer and link ancient woods." in m for m in measures)
+    assert not dock.summary_table.isVisible()
+    # clicking a finding zooms to it and flashes it (no error)
+    item = view.finding_items()[0]
+    view.tree.setCurrentItem(item)
+    view._on_clicked(item)
+    assert "&lt;script&gt;" in view.detail.toHtml() or HOSTILE not in view.detail.toHtml()
+
+
+def test_bad_proposed_habitat_is_reported(dock, pack):
+    dock.set_pack_path(str(pack))
+    dock.set_site_geometry(site_geometry(X, Y, X + 100, Y + 100), QgsCoordinateReferenceSystem("EPSG:27700"))
+    dock.habitat_combo.setEditText("Moon rock")
+    click_check(dock)
+    assert dock.last_message.startswith("The check could not run:")
+    assert "not a habitat of the statutory" in dock.last_message
+
+
+def _polygon_layer(boxes, crs="EPSG:27700"):
+    layer = QgsVectorLayer(f"Polygon?crs={crs}&field=app:string", "applications", "memory")
+    feats = []
+    for ref, b in boxes:
+        f = QgsFeature(layer.fields())
+        f.setAttributes([ref])
+        f.setGeometry(site_geometry(*b))
+        feats.append(f)
+    layer.dataProvider().addFeatures(feats)
+    layer.setDisplayExpression('"app"')
+    QgsProject.instance().addMapLayer(layer, False)
+    return layer
+
+
+def test_selected_features_make_a_batch_with_a_summary_table(dock, pack, qgis_iface):
+    dock.set_pack_path(str(pack))
+    layer = _polygon_layer([("A/1", (X, Y, X + 100, Y + 100)), ("A/2", (X + 3000, Y, X + 3100, Y + 100)),
+                            ("A/3", (X - 9000, Y, X - 8900, Y + 100))])
+    layer.selectAll()
+    qgis_iface.setActiveLayer(layer)
+    assert dock.use_selected_features()
+    click_check(dock)
+    table = dock.summary_table
+    assert table.isVisibleTo(dock) and table.rowCount() == 3
+    rows = [[table.item(r, c).text() for c in range(4)] for r in range(3)]
+    assert rows[0][:2] == ["A/1", "RED"] and "FW012" in rows[0][3]
+    assert rows[1][:2] == ["A/2", "GREEN"]
+    assert rows[2][0] == "A/3" and rows[2][1] == "AMBER"  # outside the strategy area: not checked
+    table.setCurrentCell(1, 0)
+    assert dock.results_view.result.site_ref == "A/2"
+
+
+def test_selected_features_need_a_polygon_layer_and_a_selection(dock, pack, qgis_iface):
+    layer = _polygon_layer([("A/1", (X, Y, X + 100, Y + 100))])
+    qgis_iface.setActiveLayer(layer)
+    assert not dock.use_selected_features()
+    assert "No features are selected" in dock.last_message
+
+
+def test_cancelling_a_running_batch_keeps_nothing(dock, pack):
+    from lnrs_toolkit.plugin.gui.dock import Site
+    from shapely.geometry import box
+
+    dock.set_pack_path(str(pack))
+    dock.set_sites([Site(str(i), box(X + (i % 100) * 20, Y + (i // 100) * 20, X + (i % 100) * 20 + 15,
+                                     Y + (i // 100) * 20 + 15)) for i in range(6000)])
+    QTest.mouseClick(dock.check_button, Qt.MouseButton.LeftButton)
+    assert dock.task is not None and dock.cancel_button.isEnabled()
+    QTest.mouseClick(dock.cancel_button, Qt.MouseButton.LeftButton)
+    wait_for_task(dock)
+    assert dock.results == []
+    assert "cancelled" in dock.last_message
+    assert dock.check_button.isEnabled() and not dock.cancel_button.isEnabled()
+
+
+@pytest.fixture()
+def checked(dock, pack):
+    dock.set_pack_path(str(pack))
+    dock.set_site_geometry(site_geometry(X, Y, X + 100, Y + 100), QgsCoordinateReferenceSystem("EPSG:27700"))
+    dock.ref_edit.setText(f"ref {HOSTILE}")
+    click_check(dock)
+    return dock
+
+
+def test_override_needs_a_reason_and_is_kept(checked, monkeypatch):
+    dock = checked
+    view = dock.results_view
+    item = view.finding_items()[0]
+    view.tree.setCurrentItem(item)
+    assert dock.override_button.isEnabled()
+    monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *a, **k: ("   ", True)))
+    QTest.mouseClick(dock.override_button, Qt.MouseButton.LeftButton)
+    assert dock.overrides == [] and "reason is required" in dock.last_message
+    monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *a, **k: ("Wood was felled in 1950", True)))
+    QTest.mouseClick(dock.override_button, Qt.MouseButton.LeftButton)
+    [ov] = dock.overrides
+    assert ov.why == "Wood was felled in 1950" and ov.who and ov.when[:2] == "20"
+    assert view.finding_items()[0].text(1) == "not applicable"
+    assert dock.results_view.result.verdict == "red"  # the engine's verdict is kept
+    QTest.mouseClick(dock.copy_button, Qt.MouseButton.LeftButton)
+    text = QApplication.clipboard().text()
+    assert "Verdict: RED" in text and "Wood was felled in 1950" in text
+
+
+def test_export_json_and_html(checked, tmp_path, monkeypatch):
+    dock = checked
+    view = dock.results_view
+    view.tree.setCurrentItem(view.finding_items()[0])
+    monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *a, **k: (f"reason {HOSTILE}", True)))
+    dock.override_current_finding()
+    out_json = tmp_path / "r.json"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(out_json), "")))
+    QTest.mouseClick(dock.json_button, Qt.MouseButton.LeftButton)
+    data = json.loads(out_json.read_text(encoding="utf-8"))
+    assert data["verdict"] == "red" and data["overrides"][0]["why"] == f"reason {HOSTILE}"
+    out_html = tmp_path / "r.html"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(tmp_path / "r"), "")))
+    QTest.mouseClick(dock.html_button, Qt.MouseButton.LeftButton)
+    html = out_html.read_text(encoding="utf-8")
+    assert "<script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "Verdict: RED" in html
+
+
+def test_export_pdf(checked, tmp_path):
+    dock = checked
+    out = tmp_path / "report.pdf"
+    assert dock.export_pdf(str(out)) == str(out), dock.last_message
+    assert out.read_bytes()[:4] == b"%PDF"
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True, check=True).stdout
+        assert "Dock Test LNRS" in text
+        assert dock.index.pack.metadata.content_sha256[:12] in text
+        assert "WD001" in text
+
+
+def test_keyboard_mnemonics_and_tab_order(dock):
+    for button in (dock.draw_button, dock.selected_button, dock.check_button, dock.copy_button,
+                   dock.json_button, dock.html_button, dock.pdf_button, dock.override_button):
+        assert "&" in button.text()
+    assert dock.draw_button.nextInFocusChain() is not None
+
+
+def test_task_is_registered_with_the_task_manager(dock, pack):
+    from lnrs_toolkit.plugin.gui.dock import Site
+    from shapely.geometry import box
+
+    dock.set_pack_path(str(pack))
+    dock.set_sites([Site(str(i), box(X + i, Y, X + i + 10, Y + 10)) for i in range(3000)])
+    dock.check()
+    assert dock.task in QgsApplication.taskManager().tasks()
+    wait_for_task(dock)
+    assert len(dock.results) == 3000
