@@ -63,6 +63,19 @@ class LnrsToolkitPlugin:
         if self.action is not None and self.action.isChecked() != visible:
             self.action.setChecked(visible)
 
+    # -- Demo -----------------------------------------------------------------
+    def open_demo_for_startup(self) -> None:
+        """Open the bundled demo pack: styled layers in a group named after it, map zoomed to them,
+        and the pack loaded in the dock (called by scripts/qgis_startup.py under ``make run``)."""
+        from .project_layers import demo_pack_path, open_pack_in_project
+
+        path = demo_pack_path()
+        open_pack_in_project(str(path), canvas=self.iface.mapCanvas())
+        set_pack = getattr(self.dock, "set_pack_path", None)
+        if set_pack is not None:
+            set_pack(str(path))
+        log_info(f"demo pack opened: {path}")
+
     def unload(self) -> None:
         if self.action is not None:
             self.iface.removePluginMenu(self.tr("&LNRS Toolkit"), self.action)
