@@ -128,6 +128,20 @@ def postgres_connection(connection_name: str) -> Any:
     return conn
 
 
+def saved_postgres_connections() -> list[str]:
+    """Names of QGIS's saved PostgreSQL connections (for a pack chooser)."""
+    metadata = QgsProviderRegistry.instance().providerMetadata("postgres")
+    return sorted(metadata.connections(False)) if metadata is not None else []
+
+
+def postgis_pack_schemas(connection_name: str) -> list[str]:
+    """Schemas of the connection's database that hold a pack (a ``pack_metadata`` table)."""
+    conn = postgres_connection(connection_name)
+    rows = _execute(conn, "SELECT table_schema FROM information_schema.tables WHERE table_name = 'pack_metadata' "
+                    "ORDER BY 1", tr("list the packs of connection '{0}'").format(connection_name))
+    return [str(plain(r[0])) for r in rows]
+
+
 def _execute(conn: Any, sql: str, what: str) -> list[list[Any]]:
     try:
         return list(conn.executeSql(sql))

@@ -14,7 +14,9 @@ from lnrs_toolkit.plugin.adapters.pack_source import (
     PackSource,
     load_gpkg_pack,
     load_postgis_pack,
+    postgis_pack_schemas,
     publish_pack_to_postgis,
+    saved_postgres_connections,
 )
 from lnrs_toolkit.plugin.core.errors import InputError, PackError
 from lnrs_toolkit.plugin.core.pack_hash import content_hash
@@ -86,6 +88,9 @@ def test_publish_and_load_small_pack_gives_same_content(connection, server, tmp_
     count = server.run_sql("SELECT count(*) FROM small_pack.designated_sites")
     assert count == "3"
     assert server.run_sql("SELECT Find_SRID('small_pack', 'designated_sites', 'geom')") == "27700"
+    assert connection in saved_postgres_connections()
+    assert "small_pack" in postgis_pack_schemas(connection)
+    assert "public" not in postgis_pack_schemas(connection)
 
 
 @pytest.mark.postgis
