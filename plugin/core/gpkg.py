@@ -262,7 +262,7 @@ def drop_table(conn: sqlite3.Connection, table: str) -> None:
     for name in rtrees:
         conn.execute(f"DROP TABLE IF EXISTS {q(name)}")
     conn.execute(f"DROP TABLE IF EXISTS {q(table)}")
-    for meta in ("gpkg_geometry_columns", "gpkg_extensions", "gpkg_contents"):
+    for meta in ("gpkg_geometry_columns", "gpkg_extensions", "gpkg_ogr_contents", "gpkg_contents"):
         if meta in _tables(conn):
             conn.execute(f"DELETE FROM {meta} WHERE table_name = ?", (table,))
 

@@ -197,3 +197,18 @@ def test_metadata_updates_keep_earlier_keys(tmp_path):
     add_sites(path, version="2", licence="")
     meta = read_pack(path).metadata
     assert (meta.lnrs_name, meta.version, meta.licence) == ("A", "2", "")
+
+
+def test_rewrite_drops_stale_gdal_feature_counts(tmp_path):
+    path = tmp_path / "p.gpkg"
+    add_sites(path)
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE gpkg_ogr_contents (table_name TEXT NOT NULL PRIMARY KEY, feature_count INTEGER)")
+    conn.execute("INSERT INTO gpkg_ogr_contents VALUES ('designated_sites', 3)")
+    conn.commit()
+    conn.close()
+    add_sites(path, source="other")
+    conn = sqlite3.connect(path)
+    rows = conn.execute("SELECT * FROM gpkg_ogr_contents WHERE table_name = 'designated_sites'").fetchall()
+    conn.close()
+    assert rows == []  # GDAL recounts instead of reporting 3 of 6 features
