@@ -211,6 +211,8 @@ def open_pack_in_project(source: PackSource | str, zoom: bool = True, canvas: An
     project = QgsProject.instance()
     if not project.mapLayers():
         project.setCrs(QgsCoordinateReferenceSystem(PACK_CRS))
+        # Airy 1830, British National Grid's own ellipsoid: measuring needs no WGS 84 datum shift
+        project.setEllipsoid("EPSG:7001")
     group = add_pack_to_project(source, project)
     if canvas is None:
         from qgis.utils import iface

@@ -65,6 +65,7 @@ def test_open_pack_zooms_the_canvas(project, qgis_canvas):
 
     group = open_pack_in_project(str(demo_pack_path()), canvas=qgis_canvas)
     assert project.crs().authid() == "EPSG:27700"
+    assert project.ellipsoid() == "EPSG:7001"
     shown = qgis_canvas.extent()
     assert shown.contains(group_extent(group).center())
     assert shown.width() < 100_000
