@@ -176,14 +176,17 @@ def test_measures_catalogue_from_csv_file(lnrs_provider, tmp_path):
     assert data.layers["measures"].columns["source_layer"][0] == CATALOGUE.name
 
 
-def test_metadata_table_and_area(lnrs_provider, tmp_path):
+def test_metadata_table_area_and_interim(lnrs_provider, tmp_path):
     pack = str(tmp_path / "p.gpkg")
     meta = layer("None", None, {"key": "string", "value": "string"},
                  [(None, ["licence", "OGL v3"]), (None, ["provenance", "Hand-made test data"])], "meta")
     run({"PACK": pack, "INPUT": meta, "ROLE": "metadata", "LNRS_NAME": "Test"})
     area = layer("Polygon", "EPSG:27700", {"name": "string"}, [(BNG_SQUARE, ["Bath"])], "area")
     res = run({"PACK": pack, "INPUT": area, "ROLE": "area", "NAME_FIELD": "name"})
+    interim = layer("Polygon", "EPSG:4326", {"ref": "string"}, [(WGS_SQUARE, ["I-1"])], "interim")
+    run({"PACK": pack, "INPUT": interim, "ROLE": "Interim", "REF_FIELD": "ref"})
     data = read_pack(pack)
+    assert data.layers["interim_strategy"].columns["ref"] == ["I-1"]
     assert (data.metadata.licence, data.metadata.provenance, data.metadata.lnrs_name) == \
         ("OGL v3", "Hand-made test data", "Test")
     assert data.layers["strategy_area"].columns["name"] == ["Bath"]
