@@ -92,3 +92,23 @@ class LnrsToolkitPlugin:
             self.provider = None
         remove_translator(self.translator)
         self.translator = None
+
+    # -- Desktop probe (screenshots) -----------------------------------------
+    def probe_screen_demo_site(self) -> dict:
+        """Screen a demo site on the bundled demo pack in the dock and show the result.
+
+        Called by scripts/qgis_startup.py when LNRS_PROBE_SITE=1; also writes the PDF report of the
+        site next to LNRS_PROBE_OUT (build/demo_report.pdf) for the README's screenshots.
+        """
+        import os
+        from pathlib import Path
+
+        from .gui.demo_site import screen_demo_site
+        from .gui.dock import DEMO_PACK
+
+        if self.dock is None:
+            return {"error": "the LNRS Toolkit panel is not set up"}
+        self.dock.setUserVisible(True)
+        out = os.environ.get("LNRS_PROBE_OUT", "")
+        pdf = str(Path(out).with_name("demo_report.pdf")) if out else ""
+        return screen_demo_site(self.dock, str(DEMO_PACK), pdf, (1366, 768))

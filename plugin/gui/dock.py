@@ -38,6 +38,7 @@ from qgis.PyQt.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QGridLayout,
+    QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
@@ -52,6 +53,7 @@ from qgis.PyQt.QtWidgets import (
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -132,16 +134,17 @@ class LnrsDockWidget(QgsDockWidget):
         self.message_bar.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)
         outer.addWidget(self.message_bar)
 
-        top = QWidget()
-        top_layout = QVBoxLayout(top)
-        top_layout.setContentsMargins(0, 0, 0, 0)
-        top_layout.addWidget(self._build_pack_group(top))
-        top_layout.addWidget(self._build_site_group(top))
-        top_layout.addStretch(1)
+        outer.addWidget(self._build_pack_group(body))
+
+        site_page = QWidget()
+        site_layout = QVBoxLayout(site_page)
+        site_layout.setContentsMargins(0, 0, 0, 0)
+        site_layout.addWidget(self._build_site_group(site_page))
+        site_layout.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        scroll.setWidget(top)
+        scroll.setWidget(site_page)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
         results = QWidget()
@@ -169,14 +172,11 @@ class LnrsDockWidget(QgsDockWidget):
         results_layout.addWidget(splitter, 1)
         results_layout.addLayout(self._build_report_buttons())
 
-        main_split = QSplitter(Qt.Orientation.Vertical, body)
-        main_split.setObjectName("dockSplitter")
-        main_split.addWidget(scroll)
-        main_split.addWidget(results)
-        main_split.setStretchFactor(0, 0)
-        main_split.setStretchFactor(1, 1)
-        main_split.setCollapsible(1, False)
-        outer.addWidget(main_split, 1)
+        self.tabs = QTabWidget(body)
+        self.tabs.setObjectName("dockTabs")
+        self.tabs.addTab(scroll, self.tr("S&ite"))
+        self.tabs.addTab(results, self.tr("&Results"))
+        outer.addWidget(self.tabs, 1)
         self.setWidget(body)
         self.setMinimumWidth(320)
         self._set_tab_order()
@@ -214,7 +214,7 @@ class LnrsDockWidget(QgsDockWidget):
         return group
 
     def _build_site_group(self, parent: QWidget) -> QWidget:
-        group = QgsCollapsibleGroupBox(self.tr("Site"), parent)
+        group = QGroupBox(self.tr("Site to check"), parent)
         group.setObjectName("siteGroup")
         layout = QVBoxLayout(group)
         row = QHBoxLayout()
@@ -241,7 +241,7 @@ class LnrsDockWidget(QgsDockWidget):
         self.ref_edit = QLineEdit(group)
         self.ref_edit.setObjectName("siteRefEdit")
         self.ref_edit.setPlaceholderText(self.tr("e.g. 24/01234/FUL (optional)"))
-        ref_label = QLabel(self.tr("&Reference"), group)
+        ref_label = QLabel(self.tr("Re&ference"), group)
         ref_label.setBuddy(self.ref_edit)
         form.addRow(ref_label, self.ref_edit)
         self.habitat_combo = QComboBox(group)
@@ -277,7 +277,7 @@ class LnrsDockWidget(QgsDockWidget):
         self.distance_spin.setShowClearButton(True)
         self.distance_spin.setToolTip(self.tr("How far from the site to look for designated sites and "
                                               "irreplaceable habitats"))
-        distance_label = QLabel(self.tr("Search &distance"), group)
+        distance_label = QLabel(self.tr("Search distanc&e"), group)
         distance_label.setBuddy(self.distance_spin)
         form.addRow(distance_label, self.distance_spin)
         layout.addLayout(form)
@@ -430,7 +430,7 @@ class LnrsDockWidget(QgsDockWidget):
             return
         meta = self.index.pack.metadata
         sha = meta.content_sha256
-        self.pack_info.setText(self.tr("<b>{0}</b><br>Version {1}, published {2}<br>sha256 {3}…").format(
+        self.pack_info.setText(self.tr("<b>{0}</b><br>version {1} \u00b7 published {2} \u00b7 sha256 {3}\u2026").format(
             escape(self.index.ref.name), escape(meta.version or self.tr("unknown")),
             escape(meta.publication_date or self.tr("unknown")), escape(sha[:12] or self.tr("unknown"))))
         self.pack_info.setToolTip(self.tr("{0}\nsha256 {1}").format(self.pack_path, sha or self.tr("unknown")))
@@ -601,6 +601,7 @@ class LnrsDockWidget(QgsDockWidget):
         if self.results:
             self.summary_table.setCurrentCell(0, 0)
             self._show_result(0)
+            self.tabs.setCurrentIndex(1)
         else:
             self.results_view.clear()
         if len(self.results) > 1:

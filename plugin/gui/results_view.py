@@ -11,6 +11,7 @@ from qgis.PyQt.QtGui import QBrush, QColor, QFont
 from qgis.PyQt.QtWidgets import (
     QHeaderView,
     QLabel,
+    QScrollArea,
     QSizePolicy,
     QSplitter,
     QTextBrowser,
@@ -58,8 +59,16 @@ class ResultsView(QWidget):
         self.banner.setObjectName("verdictBanner")
         self.banner.setWordWrap(True)
         self.banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.banner.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
-        layout.addWidget(self.banner)
+        self.banner.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
+        self.banner.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.banner_scroll = banner_scroll = QScrollArea(self)
+        banner_scroll.setObjectName("verdictBannerArea")
+        banner_scroll.setWidget(self.banner)
+        banner_scroll.setWidgetResizable(True)
+        banner_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        banner_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        banner_scroll.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        layout.addWidget(banner_scroll)
 
         splitter = QSplitter(Qt.Orientation.Vertical, self)
         self.tree = QTreeWidget(splitter)
@@ -89,6 +98,8 @@ class ResultsView(QWidget):
         self.result = None
         self.banner.setText(self.tr("No result yet: choose a site and press Check."))
         self.banner.setStyleSheet("QLabel { padding: 6px; border: 1px solid palette(mid); }")
+        if hasattr(self, "banner_scroll"):
+            self._fit_banner()
         self.tree.clear()
         self.detail.clear()
 
@@ -111,6 +122,7 @@ class ResultsView(QWidget):
             self.banner.setStyleSheet("QLabel { background: #616161; color: white; padding: 6px; }")
             self.banner.setText(self.tr("Site {0}: not screened. {1}").format(_e(result.site_ref),
                                                                                _e(result.message)))
+            self._fit_banner()
             return
         r = result
         colour = VERDICT_COLOURS.get(r.verdict, "#616161")
@@ -130,6 +142,21 @@ class ResultsView(QWidget):
                 item.setToolTip(0, n)
                 item.setData(0, ROLE, ("note", n))
         self.tree.expandAll()
+        self.tree.scrollToTop()
+        self._fit_banner()
+
+    def _fit_banner(self) -> None:
+        """Show the whole banner when it is short, and scroll it beyond a third of the view."""
+        width = max(100, self.banner_scroll.viewport().width())
+        wanted = self.banner.heightForWidth(width)
+        if wanted <= 0:
+            wanted = self.banner.sizeHint().height()
+        limit = max(60, min(160, self.height() // 3 if self.height() > 0 else 160))
+        self.banner_scroll.setFixedHeight(min(wanted + 2, limit))
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self._fit_banner()
 
     # -- sections ----------------------------------------------------------
     def _section(self, key: str, title: str, state: str) -> QTreeWidgetItem:

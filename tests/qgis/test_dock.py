@@ -101,7 +101,7 @@ def test_pack_info_shows_name_version_date_and_hash(dock, pack):
     text = dock.pack_info.text()
     sha = dock.index.pack.metadata.content_sha256
     assert "Dock Test LNRS &lt;script&gt;" in text and "<script>" not in text
-    assert "Version 3" in text and "2025-06-30" in text
+    assert "version 3" in text and "2025-06-30" in text
     assert sha[:12] in text and sha[12:20] not in text
     assert sha in dock.pack_info.toolTip()
     assert dock.settings.recent_packs[0] == str(pack)
