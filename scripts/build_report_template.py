@@ -24,7 +24,9 @@ from qgis.core import (
     QgsLayoutMultiFrame,
     QgsLayoutPoint,
     QgsLayoutSize,
+    QgsLayoutTable,
     QgsLayoutTableColumn,
+    QgsLegendStyle,
     QgsPrintLayout,
     QgsProject,
     QgsReadWriteContext,
@@ -82,6 +84,17 @@ def build(layout: QgsPrintLayout) -> None:
     legend.setId("legend")
     legend.setTitle("Legend")
     legend.setLinkedMap(map_item)
+    legend.setLegendFilterByMapEnabled(True)
+    legend.setResizeToContents(False)
+    legend.setSymbolWidth(6.0)
+    legend.setSymbolHeight(3.5)
+    legend.setWrapString("~")
+    for style, size, bold in ((QgsLegendStyle.Title, 10, True), (QgsLegendStyle.Group, 8, True),
+                              (QgsLegendStyle.Subgroup, 7.5, True), (QgsLegendStyle.SymbolLabel, 7, False)):
+        font = QFont("Sans Serif", 1)
+        font.setPointSizeF(size)
+        font.setBold(bold)
+        legend.setStyleFont(style, font)
     layout.addLayoutItem(legend)
     _place(legend, 138, 51, 62, 95)
 
@@ -108,8 +121,20 @@ def build(layout: QgsPrintLayout) -> None:
     table.addFrame(frame)
     table.setResizeMode(QgsLayoutMultiFrame.RepeatUntilFinished)
     table.setIncludeTableHeader(True)
-    table.setHeaders([QgsLayoutTableColumn(h) for h in ("Finding", "Relation", "Overlap (m²)", "Distance (m)",
-                                                        "Officer")])
+    table.setWrapBehavior(QgsLayoutTable.WrapText)
+    columns = []
+    for heading, width in (("Finding", 62.0), ("Relation", 34.0), ("Overlap (m²)", 20.0), ("Distance (m)", 20.0),
+                           ("Officer", 34.0)):
+        column = QgsLayoutTableColumn(heading)
+        column.setWidth(width)
+        columns.append(column)
+    table.setHeaders(columns)
+    content, header = QFont("Sans Serif", 1), QFont("Sans Serif", 1)
+    content.setPointSizeF(7.5)
+    header.setPointSizeF(7.5)
+    header.setBold(True)
+    table.setContentFont(content)
+    table.setHeaderFont(header)
 
     label(layout, "measures_title", "Measures mapped on the site", 10, 218, 190, 6, 10, True)
     label(layout, "measures", "Measures", 10, 224, 190, 44, 8)

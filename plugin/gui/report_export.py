@@ -120,7 +120,10 @@ def fill_layout(layout: QgsPrintLayout, result: ScreeningResult | SiteError, ove
             verdict.setBackgroundEnabled(True)
             verdict.setBackgroundColor(QColor(VERDICT_COLOURS.get(result.verdict, "#616161")))
             verdict.setFontColor(QColor("black" if result.verdict == "amber" else "white"))
-        _set(layout, "reasons", "\n".join(f"\u2022 {r}" for r in result.reasons))
+        reasons = [f"\u2022 {r}" for r in result.reasons]
+        if len(reasons) > 4:
+            reasons = [*reasons[:3], tr("\u2022 \u2026and {0} more (see the findings below)").format(len(reasons) - 3)]
+        _set(layout, "reasons", "\n".join(reasons))
         _set(layout, "checks", "\n".join([
             tr("Irreplaceable habitats: {0}").format(CHECK_WORDS[result.checks.irreplaceable]),
             tr("Designated sites: {0}").format(CHECK_WORDS[result.checks.designated]),
@@ -142,8 +145,13 @@ def fill_layout(layout: QgsPrintLayout, result: ScreeningResult | SiteError, ove
     frame = layout.itemById("findings_frame")
     if isinstance(frame, QgsLayoutFrame) and isinstance(frame.multiFrame(), QgsLayoutItemManualTable):
         table = frame.multiFrame()
-        table.setHeaders([QgsLayoutTableColumn(h) for h in (tr("Finding"), tr("Relation"), tr("Overlap (m²)"),
-                                                            tr("Distance (m)"), tr("Officer"))])
+        headings = (tr("Finding"), tr("Relation"), tr("Overlap (m²)"), tr("Distance (m)"), tr("Officer"))
+        columns = list(table.headers())
+        if len(columns) != len(headings):
+            columns = [QgsLayoutTableColumn() for _ in headings]
+        for column, heading in zip(columns, headings):
+            column.setHeading(heading)
+        table.setHeaders(columns)
         rows = _findings_rows(result, overrides) if isinstance(result, ScreeningResult) else []
         if not rows:
             rows = [[tr("No irreplaceable habitat or designated site within the search distance."), "", "", "", ""]]
