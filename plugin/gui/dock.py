@@ -74,7 +74,7 @@ from ..core.screening import PackIndex
 from ..log import log_error
 from ..settings import PluginSettings
 from .map_highlight import SiteHighlight, feature_geometry, flash, zoom_to
-from .results_view import ResultsView
+from .results_view import ResultsView, tip
 from .screening_task import Results, ScreeningTask
 from .site_tool import SiteMapTool
 
@@ -347,7 +347,8 @@ class LnrsDockWidget(QgsDockWidget):
         """Show a sentence in the dock's message bar (errors stay until closed)."""
         self.last_message = text
         self.message_bar.clearWidgets()
-        self.message_bar.pushMessage(text, level, 0 if level == Qgis.Critical else duration)
+        # the message may quote pack data or paths: shown escaped, as rich text so entities are decoded
+        self.message_bar.pushMessage(f"<span>{escape(text)}</span>", level, 0 if level == Qgis.Critical else duration)
 
     def show_error(self, text: str) -> None:
         self.show_message(text, Qgis.Critical)
@@ -384,7 +385,7 @@ class LnrsDockWidget(QgsDockWidget):
         self.recent_menu.clear()
         for path in self.settings.recent_packs:
             action = self.recent_menu.addAction(Path(path).name)
-            action.setToolTip(path)
+            action.setToolTip(tip(path))
             action.setData(path)
             action.triggered.connect(lambda _checked=False, p=path: self.set_pack_path(p))
         if DEMO_PACK.is_file() and str(DEMO_PACK) not in self.settings.recent_packs:
@@ -433,7 +434,7 @@ class LnrsDockWidget(QgsDockWidget):
         self.pack_info.setText(self.tr("<b>{0}</b><br>version {1} \u00b7 published {2} \u00b7 sha256 {3}\u2026").format(
             escape(self.index.ref.name), escape(meta.version or self.tr("unknown")),
             escape(meta.publication_date or self.tr("unknown")), escape(sha[:12] or self.tr("unknown"))))
-        self.pack_info.setToolTip(self.tr("{0}\nsha256 {1}").format(self.pack_path, sha or self.tr("unknown")))
+        self.pack_info.setToolTip(tip(self.pack_path) + tip(self.tr("sha256 {0}").format(sha or self.tr("unknown"))))
 
     # ------------------------------------------------------------------ sites
     def _canvas(self) -> Any:
@@ -592,7 +593,7 @@ class LnrsDockWidget(QgsDockWidget):
                          r.strategic_significance.category or "", ", ".join(r.measure_codes)]
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
-                item.setToolTip(text)
+                item.setToolTip(tip(text))
                 if col == 1 and isinstance(r, ScreeningResult):
                     item.setBackground(QColor(VERDICT_COLOURS[r.verdict]))
                     item.setForeground(QColor("black" if r.verdict == "amber" else "white"))

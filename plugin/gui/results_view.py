@@ -43,6 +43,11 @@ def _e(value: Any) -> str:
     return escape("" if value is None else str(value))
 
 
+def tip(text: str) -> str:
+    """A tooltip showing ``text`` literally (Qt would otherwise render tags found in pack data)."""
+    return f"<p>{_e(text)}</p>" if text else ""
+
+
 class ResultsView(QWidget):
     """Shows a result; emits ``finding_activated(finding)`` when a finding is clicked."""
 
@@ -139,7 +144,7 @@ class ResultsView(QWidget):
             notes = self._section("notes", self.tr("Notes ({0})").format(len(r.notes)), "")
             for n in r.notes:
                 item = QTreeWidgetItem(notes, [n, ""])
-                item.setToolTip(0, n)
+                item.setToolTip(0, tip(n))
                 item.setData(0, ROLE, ("note", n))
         self.tree.expandAll()
         self.tree.scrollToTop()
@@ -177,7 +182,7 @@ class ResultsView(QWidget):
         item.setFont(0, font)
         item.setForeground(0, QBrush(QColor("#777777")))
         item.setText(1, self.tr("not applicable"))
-        item.setToolTip(0, self.tr("Marked not applicable by {0} on {1}: {2}").format(ov.who, ov.when, ov.why))
+        item.setToolTip(0, tip(self.tr("Marked not applicable by {0} on {1}: {2}").format(ov.who, ov.when, ov.why)))
 
     def _add_irreplaceable(self, r: ScreeningResult) -> None:
         sec = self._section("irreplaceable", self.tr("Irreplaceable habitats"), self.check_word(r.checks.irreplaceable))
@@ -185,7 +190,7 @@ class ResultsView(QWidget):
             label = f"{habitat_label(f.habitat, f.status)}: {f.name or f.ref or self.tr('unnamed')}"
             item = QTreeWidgetItem(sec, [label, self._relation(f.relation, f.distance_m, f.in_buffer)])
             item.setData(0, ROLE, ("finding", f))
-            item.setToolTip(0, label)
+            item.setToolTip(0, tip(label))
             self._mark_override(item, find_override(self.overrides, r.site_ref, f))
 
     def _add_designated(self, r: ScreeningResult) -> None:
@@ -194,7 +199,7 @@ class ResultsView(QWidget):
             label = f"{d.designation}: {d.name or d.ref or self.tr('unnamed')}"
             item = QTreeWidgetItem(sec, [label, self._relation(d.relation, d.distance_m, False)])
             item.setData(0, ROLE, ("finding", d))
-            item.setToolTip(0, label)
+            item.setToolTip(0, tip(label))
             self._mark_override(item, find_override(self.overrides, r.site_ref, d))
 
     def _add_opportunity(self, r: ScreeningResult) -> None:
@@ -203,12 +208,12 @@ class ResultsView(QWidget):
         if ss.category:
             state = f"{ss.category} ({ss.multiplier:g})"
         sec = self._section("opportunity", self.tr("Strategic significance and measures"), state)
-        sec.setToolTip(0, ss.basis)
+        sec.setToolTip(0, tip(ss.basis))
         for m in r.measures:
             text = m.text if m.in_catalogue else self.tr("Not in the pack's measures catalogue.")
             item = QTreeWidgetItem(sec, [f"{m.code} \u2013 {text}", f"{m.pct_of_site:.1f}%"])
             item.setData(0, ROLE, ("measure", m))
-            item.setToolTip(0, f"{m.code}: {text}")
+            item.setToolTip(0, tip(f"{m.code}: {text}"))
 
     def _relation(self, relation: str, distance: float, in_buffer: bool) -> str:
         if relation == "overlap":

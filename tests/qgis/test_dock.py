@@ -104,6 +104,7 @@ def test_pack_info_shows_name_version_date_and_hash(dock, pack):
     assert "version 3" in text and "2025-06-30" in text
     assert sha[:12] in text and sha[12:20] not in text
     assert sha in dock.pack_info.toolTip()
+    assert str(pack) in dock.pack_info.toolTip()
     assert dock.settings.recent_packs[0] == str(pack)
 
 
@@ -237,6 +238,8 @@ def test_override_needs_a_reason_and_is_kept(checked, monkeypatch):
     [ov] = dock.overrides
     assert ov.why == "Wood was felled in 1950" and ov.who and ov.when[:2] == "20"
     assert view.finding_items()[0].text(1) == "not applicable"
+    assert "<script>" not in view.finding_items()[0].toolTip(0)
+    assert HOSTILE not in dock.message_bar.currentItem().text()
     assert dock.results_view.result.verdict == "red"  # the engine's verdict is kept
     QTest.mouseClick(dock.copy_button, Qt.MouseButton.LeftButton)
     text = QApplication.clipboard().text()
@@ -292,3 +295,105 @@ def test_task_is_registered_with_the_task_manager(dock, pack):
     assert dock.task in QgsApplication.taskManager().tasks()
     wait_for_task(dock)
     assert len(dock.results) == 3000
+
+
+def test_map_tool_draws_with_backspace_escape_and_right_click(dock, pack, qgis_iface):
+    from qgis.core import QgsPointXY
+    from qgis.PyQt.QtCore import QEvent
+    from qgis.PyQt.QtGui import QKeyEvent
+
+    dock.set_pack_path(str(pack))
+    canvas = qgis_iface.mapCanvas()
+    QTest.mouseClick(dock.draw_button, Qt.MouseButton.LeftButton)
+    tool = dock._map_tool
+    assert tool is not None and canvas.mapTool() is tool
+    g = site_geometry(X, Y, X + 100, Y + 100, "EPSG:3857").asPolygon()[0]
+
+    def key(k):
+        tool.keyPressEvent(QKeyEvent(QEvent.Type.KeyPress, k, Qt.KeyboardModifier.NoModifier))
+
+    for p in g[:4]:
+        tool.add_point(QgsPointXY(p))
+    tool.add_point(QgsPointXY(g[0].x() + 5000, g[0].y() + 5000))  # a wrong corner ...
+    key(Qt.Key.Key_Backspace)  # ... taken back
+    assert len(tool.points) == 4
+    key(Qt.Key.Key_Escape)
+    assert tool.points == [] and not dock.draw_button.isChecked()
+    QTest.mouseClick(dock.draw_button, Qt.MouseButton.LeftButton)
+    for p in g[:4]:
+        tool.add_point(QgsPointXY(p))
+    tool.finish()  # what a right click does
+    assert not dock.draw_button.isChecked()
+    assert len(dock.sites) == 1
+    assert dock.sites[0].geometry.area == pytest.approx(10000.0, rel=1e-3)
+    dock.check(synchronous=True)
+    assert dock.results_view.result.verdict == "red"
+
+
+def test_clicking_a_finding_zooms_the_canvas_to_it(checked, qgis_iface):
+    from qgis.core import QgsCoordinateTransform, QgsRectangle
+
+    dock = checked
+    canvas = qgis_iface.mapCanvas()
+    canvas.resize(600, 400)
+    canvas.setExtent(QgsRectangle(0, 0, 10, 10))
+    view = dock.results_view
+    item = view.finding_items()[-1]  # the SSSI, 200 m away
+    view.tree.setCurrentItem(item)
+    QTest.mouseClick(view.tree.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                     view.tree.visualItemRect(item).center())
+    to_pack = QgsCoordinateTransform(canvas.mapSettings().destinationCrs(),
+                                     QgsCoordinateReferenceSystem("EPSG:27700"), QgsProject.instance())
+    extent = to_pack.transformBoundingBox(canvas.extent())
+    assert extent.contains(QgsRectangle(X + 300, Y, X + 400, Y + 100))
+
+
+def test_demo_pack_is_preselected_the_first_time(qgis_app, qgis_iface, recording_iface):
+    from lnrs_toolkit.plugin.gui.dock import DEMO_PACK, LnrsDockWidget
+
+    if not DEMO_PACK.is_file():
+        pytest.skip("no bundled demo pack")
+    store = QgsSettings("lnrs_toolkit_tests", "dock_first")
+    store.clear()
+    widget = LnrsDockWidget(recording_iface, recording_iface.window, settings_store=store)
+    try:
+        assert widget.pack_file.filePath() == str(DEMO_PACK)
+        widget.show()
+        end = time.monotonic() + 30
+        while widget.index is None and time.monotonic() < end:
+            QCoreApplication.processEvents()
+        assert widget.index is not None
+        assert widget.index.pack.metadata.version in widget.pack_info.text()
+        assert _last_pack(store) == str(DEMO_PACK)
+    finally:
+        widget.close_down()
+        widget.deleteLater()
+
+
+def _last_pack(store):
+    from lnrs_toolkit.plugin.settings import PluginSettings
+
+    return PluginSettings.load(store).last_pack
+
+
+def test_unusable_selected_site_is_listed_as_not_screened(dock, pack, qgis_iface):
+    dock.set_pack_path(str(pack))
+    layer = QgsVectorLayer("Polygon?crs=EPSG:27700&field=app:string", "apps", "memory")
+    feats = []
+    for ref, wkt in (("OK", wkt_box(X, Y, X + 100, Y + 100)), ("FLAT", f"POLYGON(({X} {Y},{X + 10} {Y},{X} {Y}))")):
+        f = QgsFeature(layer.fields())
+        f.setAttributes([ref])
+        f.setGeometry(QgsGeometry.fromWkt(wkt))
+        feats.append(f)
+    layer.dataProvider().addFeatures(feats)
+    layer.setDisplayExpression('"app"')
+    QgsProject.instance().addMapLayer(layer, False)
+    layer.selectAll()
+    qgis_iface.setActiveLayer(layer)
+    assert dock.use_selected_features()
+    dock.check(synchronous=True)
+    table = dock.summary_table
+    assert table.rowCount() == 2
+    assert table.item(1, 0).text() == "FLAT" and table.item(1, 1).text() == "not screened"
+    table.setCurrentCell(1, 0)
+    assert "not screened" in dock.results_view.banner.text()
