@@ -8,8 +8,11 @@ same code path.
 
 from __future__ import annotations
 
+import os
+import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -42,6 +45,35 @@ IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 #: Sites screened per vectorised chunk (cancellation and progress are checked between chunks).
 CHUNK = 256
+#: GEOS calls on at least this many geometries are split across threads (shapely releases the GIL).
+PARALLEL_MIN = 2048
+
+_pool: ThreadPoolExecutor | None = None
+_pool_lock = threading.Lock()
+
+
+def _workers() -> int:
+    return max(1, min(4, os.cpu_count() or 1))
+
+
+def _vectorised(fn: Callable[..., Any], *args: Any) -> Any:
+    """``fn(*args)`` for a vectorised shapely function, split over threads when the arrays are long.
+
+    Only for functions that neither use nor build prepared geometries (those are not thread-safe).
+    """
+    global _pool
+    n = len(args[0])
+    workers = _workers()
+    if workers < 2 or n < PARALLEL_MIN:
+        return fn(*args)
+    with _pool_lock:
+        if _pool is None:
+            _pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="lnrs-geos")
+        pool = _pool
+    cuts = np.linspace(0, n, workers + 1).astype(np.int64)
+    futures = [pool.submit(fn, *(a[lo:hi] if isinstance(a, np.ndarray) and len(a) == n else a for a in args))
+               for lo, hi in zip(cuts[:-1], cuts[1:])]
+    return np.concatenate([f.result() for f in futures])
 
 
 # --------------------------------------------------------------------------- the index
@@ -55,6 +87,8 @@ class LayerIndex:
     fids: IntArray
     tree: shapely.STRtree
     columns: dict[str, list[Any]]
+    #: area of each indexed geometry
+    areas: FloatArray = field(default_factory=lambda: np.empty(0))
 
     def col(self, name: str, k: int) -> Any:
         return self.columns[name][int(self.rows[k])]
@@ -65,27 +99,30 @@ def _layer_index(pack: PackData, name: str, notes: list[str]) -> LayerIndex | No
     if layer is None or layer.geoms is None:
         return None
     geoms = np.asarray(layer.geoms, dtype=object)
-    present = np.array([g is not None for g in geoms], dtype=bool)
+    present = ~shapely.is_missing(geoms)
     if present.any():
         present[present] = ~shapely.is_empty(geoms[present])
     rows = np.flatnonzero(present).astype(np.int64)
     good = geoms[rows].copy()
     if len(good):
-        invalid = ~shapely.is_valid(good)
+        invalid = ~_vectorised(shapely.is_valid, good)
         if invalid.any():
             fixed = shapely.make_valid(good[invalid])
             if layer.spec.geometry_type == "MULTIPOLYGON":
                 fixed = np.array([_polygonal(g) for g in fixed], dtype=object)
             good[invalid] = fixed
             notes.append(f"{int(invalid.sum())} invalid polygon(s) in '{name}' were repaired when the pack was loaded.")
-    keep = np.array([g is not None and not g.is_empty for g in good], dtype=bool)
+    keep = ~(shapely.is_missing(good) | shapely.is_empty(good))
     dropped = int((~present).sum() + (~keep).sum())
     if dropped:
         notes.append(f"{dropped} feature(s) of '{name}' have no usable geometry and were left out.")
     rows, good = rows[keep], good[keep]
+    tree = shapely.STRtree(good)
     if len(good):
         shapely.prepare(good)
-    return LayerIndex(name, good, rows, layer.fids[rows], shapely.STRtree(good), dict(layer.columns))
+        tree.query(good[:1])  # GEOS builds the tree on first use: pay for it at load, not on the first site
+    return LayerIndex(name, good, rows, layer.fids[rows], tree, dict(layer.columns),
+                      np.asarray(shapely.area(good), dtype=np.float64))
 
 
 def _polygonal(geom: BaseGeometry) -> BaseGeometry | None:
@@ -112,6 +149,8 @@ class PackIndex:
     catalogue: dict[str, Measure]
     load_notes: tuple[str, ...]
     _tree_buffers: dict[BufferRules, tuple[FloatArray, npt.NDArray[np.bool_]]] = field(default_factory=dict)
+    _habitat_buffers: dict[BufferRules, FloatArray] = field(default_factory=dict)
+    _zones: dict[tuple[int, float], BaseGeometry] = field(default_factory=dict)
 
     @classmethod
     def build(cls, pack: PackData) -> PackIndex:
@@ -132,7 +171,9 @@ class PackIndex:
         codes: tuple[tuple[str, ...], ...] = ()
         if opp is not None:
             raw = opp.columns["measures"]
-            codes = tuple(_split_codes(raw[int(r)]) for r in opp.rows)
+            split: dict[Any, tuple[str, ...]] = {}  # many features share the same list of codes
+            codes = tuple(split[v] if v in split else split.setdefault(v, _split_codes(v))
+                          for v in (raw[r] for r in opp.rows.tolist()))
         meta = pack.metadata
         ref = HabitatMapRef(meta.lnrs_name or "(unnamed pack)", meta.version, meta.content_sha256, pack.source)
         return cls(pack, ref, idx[DESIGNATED.name], idx[IRREPLACEABLE.name], idx[TREES.name], opp,
@@ -153,6 +194,34 @@ class PackIndex:
                                                     _float(trees.col("crown_radius_m", k)))
         self._tree_buffers[rules] = (buf, assumed)
         return buf, assumed
+
+    def habitat_buffers(self, rules: BufferRules) -> FloatArray:
+        """Buffer (m) for every indexed irreplaceable polygon under ``rules`` (cached)."""
+        cached = self._habitat_buffers.get(rules)
+        if cached is not None:
+            return cached
+        li = self.irreplaceable
+        buf = np.zeros(0 if li is None else len(li.geoms), dtype=np.float64)
+        if li is not None and len(buf):
+            per_type = dict(rules.habitat_buffer_m)
+            types = li.columns["habitat_type"]
+            buf[:] = [per_type.get(_text(types[r]), 0.0) for r in li.rows.tolist()]
+        self._habitat_buffers[rules] = buf
+        return buf
+
+    def habitat_zones(self, feats: IntArray, bufs: FloatArray) -> GeomArray:
+        """The buffer zone of each irreplaceable polygon ``feats[i]`` at ``bufs[i]`` metres (cached)."""
+        assert self.irreplaceable is not None
+        out: GeomArray = np.empty(len(feats), dtype=object)
+        keys = list(zip(feats.tolist(), bufs.tolist()))
+        missing = [i for i, key in enumerate(keys) if key not in self._zones]
+        if missing:
+            todo = dict.fromkeys(keys[i] for i in missing)
+            ks = np.array([k for k, _ in todo], dtype=np.int64)
+            made = shapely.buffer(self.irreplaceable.geoms[ks], np.array([b for _, b in todo]), quad_segs=16)
+            self._zones.update(zip(todo, made))
+        out[:] = [self._zones[key] for key in keys]
+        return out
 
 
 def _split_codes(value: Any) -> tuple[str, ...]:
@@ -180,27 +249,65 @@ class _Pairs:
     distance: FloatArray
     overlap: FloatArray
     pieces: GeomArray  # intersection geometries (only where requested)
+    #: for pieces that overlap another piece of the same site: the positions of those pieces
+    links: dict[int, set[int]] = field(default_factory=dict)
+    #: area of the site inside the feature's buffer zone (irreplaceable layers; 0 when not in a buffer)
+    intrusion: FloatArray | None = None
 
 
-def _pairs(layer: LayerIndex, sites: GeomArray, distance: float, want_pieces: bool = False) -> _Pairs:
+def _pairs(layer: LayerIndex, sites: GeomArray, site_areas: FloatArray, distance: float,
+           want_pieces: bool = False) -> _Pairs:
     if len(layer.geoms) == 0 or len(sites) == 0:
         e = np.empty(0, dtype=np.int64)
         return _Pairs(e, e, np.empty(0), np.empty(0), np.empty(0, dtype=object))
     if distance > 0:
         si, fi = layer.tree.query(sites, predicate="dwithin", distance=distance)
-    else:
+        si, fi = si.astype(np.int64), fi.astype(np.int64)
+        dist = np.asarray(_vectorised(shapely.distance, sites[si], layer.geoms[fi]), dtype=np.float64)
+    else:  # intersecting pairs are at distance 0
         si, fi = layer.tree.query(sites, predicate="intersects")
-    si, fi = si.astype(np.int64), fi.astype(np.int64)
-    dist = shapely.distance(sites[si], layer.geoms[fi]) if len(si) else np.empty(0)
+        si, fi = si.astype(np.int64), fi.astype(np.int64)
+        dist = np.zeros(len(si))
     overlap = np.zeros(len(si))
-    pieces = np.empty(len(si), dtype=object)
+    pieces: GeomArray = np.empty(len(si), dtype=object)
     touching = np.flatnonzero(dist == 0)
-    if len(touching):
-        inter = shapely.intersection(sites[si[touching]], layer.geoms[fi[touching]])
-        overlap[touching] = shapely.area(inter)
+    if len(touching) and layer.geoms[0].geom_type != "Point":
+        st, ft = si[touching], fi[touching]
+        # a feature wholly inside the site, or a site wholly inside a feature, needs no overlay
+        # (prepared predicates; sites and features are prepared)
+        inner = np.asarray(shapely.contains_properly(sites[st], layer.geoms[ft]), dtype=bool)
+        outer = ~inner
+        outer[outer] = shapely.contains_properly(layer.geoms[ft[outer]], sites[st[outer]])
+        rest = ~(inner | outer)
+        overlap[touching[inner]] = layer.areas[ft[inner]]
+        overlap[touching[outer]] = site_areas[st[outer]]
+        inter = _vectorised(shapely.intersection, sites[st[rest]], layer.geoms[ft[rest]])
+        overlap[touching[rest]] = shapely.area(inter)
         if want_pieces:
-            pieces[touching] = inter
-    return _Pairs(si, fi, np.asarray(dist, dtype=np.float64), overlap, pieces)
+            pieces[touching[inner]] = layer.geoms[ft[inner]]
+            pieces[touching[outer]] = sites[st[outer]]
+            pieces[touching[rest]] = inter
+            return _Pairs(si, fi, dist, overlap, pieces, _links(si, overlap, pieces))
+    return _Pairs(si, fi, dist, overlap, pieces)
+
+
+def _links(site: IntArray, overlap: FloatArray, pieces: GeomArray) -> dict[int, set[int]]:
+    """Which pieces of the same site intersect each other (the only ones a union has to merge)."""
+    idx = np.flatnonzero(overlap > 0)
+    if len(idx) < 2:
+        return {}
+    sub = pieces[idx]
+    a, b = shapely.STRtree(sub).query(sub)  # envelopes that meet
+    keep = (a < b) & (site[idx[a]] == site[idx[b]])
+    a, b = a[keep], b[keep]
+    if not len(a):
+        return {}
+    hit = np.asarray(shapely.intersects(sub[a], sub[b]), dtype=bool)
+    links: dict[int, set[int]] = {}
+    for i, j in zip(idx[a[hit]].tolist(), idx[b[hit]].tolist()):
+        links.setdefault(i, set()).add(j)
+        links.setdefault(j, set()).add(i)
+    return links
 
 
 def _group(site_idx: IntArray, n_sites: int) -> list[IntArray]:
@@ -210,12 +317,36 @@ def _group(site_idx: IntArray, n_sites: int) -> list[IntArray]:
     return list(np.split(order, np.cumsum(counts)[:-1]))
 
 
-def _union_area(pieces: Sequence[BaseGeometry], areas: Sequence[float]) -> float:
-    if not pieces:
+def _union_area(p: _Pairs, positions: Sequence[int]) -> float:
+    """Area of the union of the pieces at ``positions`` (pieces that meet no other are simply added)."""
+    if not positions:
         return 0.0
-    if len(pieces) == 1:
-        return float(areas[0])
-    return float(shapely.union_all(np.asarray(pieces, dtype=object)).area)
+    if len(positions) == 1:
+        return float(p.overlap[positions[0]])
+    group = set(positions)
+    alone = 0.0
+    linked: list[int] = []
+    for j in dict.fromkeys(positions):
+        near = p.links.get(j)
+        if near is not None and not near.isdisjoint(group):
+            linked.append(j)
+        else:
+            alone += float(p.overlap[j])
+    if not linked:
+        return alone
+    return alone + float(shapely.union_all(p.pieces[np.array(linked, dtype=np.int64)]).area)
+
+
+def _clip_areas(sites: GeomArray, zones: GeomArray) -> FloatArray:
+    """Area of each site inside its zone (sites are prepared)."""
+    out = np.zeros(len(zones))
+    if not len(zones):
+        return out
+    inside = np.asarray(shapely.contains_properly(sites, zones), dtype=bool)
+    out[inside] = shapely.area(zones[inside])
+    rest = ~inside
+    out[rest] = shapely.area(_vectorised(shapely.intersection, sites[rest], zones[rest]))
+    return out
 
 
 # --------------------------------------------------------------------------- per-site assembly
@@ -253,10 +384,7 @@ def _irreplaceable(ctx: _Context, site: BaseGeometry, hab: tuple[_Pairs, IntArra
             if dist > max(opt.search_distance_m, buf):
                 continue
             relation, in_buffer = _relation(dist, ov, opt.sliver_tolerance_m2, buf)
-            intrusion = 0.0
-            if in_buffer and buf > 0:
-                zone = shapely.buffer(li.geoms[k], buf, quad_segs=16)
-                intrusion = max(0.0, float(shapely.intersection(site, zone).area) - ov)
+            intrusion = float(p.intrusion[j]) if (in_buffer and buf > 0 and p.intrusion is not None) else 0.0
             out.append(IrreplaceableFinding(htype, _text(li.col("name", k)), _text(li.col("ref", k)),
                                             _text(li.col("status", k)), ov, dist, buf, False, in_buffer,
                                             relation, intrusion, li.name, int(li.fids[k])))
@@ -272,9 +400,7 @@ def _irreplaceable(ctx: _Context, site: BaseGeometry, hab: tuple[_Pairs, IntArra
             inside = dist == 0
             in_buffer = inside or dist < buf
             relation = "overlap" if inside else ("buffer" if in_buffer else "nearby")
-            intrusion = 0.0
-            if in_buffer:
-                intrusion = float(shapely.intersection(site, shapely.buffer(li.geoms[k], buf, quad_segs=16)).area)
+            intrusion = float(p.intrusion[j]) if (in_buffer and p.intrusion is not None) else 0.0
             out.append(IrreplaceableFinding(TREE_HABITAT, _text(li.col("name", k)), _text(li.col("ref", k)),
                                             _text(li.col("status", k)), 0.0, dist, buf, bool(assumed[k]),
                                             in_buffer, relation, intrusion, li.name, int(li.fids[k])))
@@ -309,29 +435,21 @@ def _opportunity(ctx: _Context, site_area: float, opp: tuple[_Pairs, IntArray] |
     index, opt = ctx.index, ctx.options
     threshold = _mapped_threshold(site_area, opt.sliver_tolerance_m2)
     proposed_broad = ctx.proposed.broad_habitat if ctx.proposed else None
-    pieces: list[BaseGeometry] = []
-    areas: list[float] = []
-    by_code: dict[str, tuple[list[BaseGeometry], list[float]]] = {}
+    mapped = 0.0
+    by_code: dict[str, list[int]] = {}
     if opp is not None:
         p, pos = opp
-        for j in pos:
-            if p.overlap[j] <= 0:
-                continue
-            piece, area = p.pieces[j], float(p.overlap[j])
-            pieces.append(piece)
-            areas.append(area)
+        hits = [j for j in pos.tolist() if p.overlap[j] > 0]
+        for j in hits:
             for code in index.opportunity_codes[int(p.feat[j])]:
-                g, a = by_code.setdefault(code, ([], []))
-                g.append(piece)
-                a.append(area)
-    mapped = _union_area(pieces, areas)
+                by_code.setdefault(code, []).append(j)
+        mapped = _union_area(p, hits)
     mapped_pct = 100.0 * mapped / site_area if site_area > 0 else 0.0
     measures: list[MeasureFinding] = []
-    aligned_pieces: list[BaseGeometry] = []
-    aligned_areas: list[float] = []
+    aligned: list[int] = []
     aligned_codes: list[str] = []
-    for code, (g, a) in by_code.items():
-        area = _union_area(g, a)
+    for code, g in by_code.items():
+        area = _union_area(p, g)
         if area < threshold:
             continue
         m = index.catalogue.get(code)
@@ -340,8 +458,7 @@ def _opportunity(ctx: _Context, site_area: float, opp: tuple[_Pairs, IntArray] |
             delivered = proposed_broad in m.habitats
         if delivered:
             aligned_codes.append(code)
-            aligned_pieces.extend(g)
-            aligned_areas.extend(a)
+            aligned.extend(g)
         measures.append(MeasureFinding(code, m.theme if m else "", m.priority if m else "", m.text if m else "",
                                        area, 100.0 * area / site_area, m is not None, delivered))
     measures.sort(key=lambda x: (-x.overlap_m2, x.code))
@@ -350,8 +467,7 @@ def _opportunity(ctx: _Context, site_area: float, opp: tuple[_Pairs, IntArray] |
     interim_area = 0.0
     if interim is not None:
         ip, ipos = interim
-        interim_area = _union_area([ip.pieces[j] for j in ipos if ip.overlap[j] > 0],
-                                   [float(ip.overlap[j]) for j in ipos if ip.overlap[j] > 0])
+        interim_area = _union_area(ip, [j for j in ipos.tolist() if ip.overlap[j] > 0])
     in_interim = interim_area >= threshold
 
     def result(cat: SignificanceCategory | None, codes: tuple[str, ...], basis: str) -> StrategicSignificance:
@@ -369,10 +485,10 @@ def _opportunity(ctx: _Context, site_area: float, opp: tuple[_Pairs, IntArray] |
         if not index.pack.has_catalogue:
             return result(None, (), "The pack has no measures catalogue, so whether the proposed habitat delivers "
                                     "the mapped measures cannot be tested."), measures
-        aligned = _union_area(aligned_pieces, aligned_areas)
-        if aligned >= threshold:
+        aligned_area = _union_area(p, list(dict.fromkeys(aligned))) if opp is not None else 0.0
+        if aligned_area >= threshold:
             return result(HIGH, tuple(aligned_codes),
-                          f"{aligned:,.1f} m² of the site lies where the LNRS maps measure(s) "
+                          f"{aligned_area:,.1f} m² of the site lies where the LNRS maps measure(s) "
                           f"{', '.join(aligned_codes)}, which {proposed_broad} habitat delivers."), measures
     if in_interim:
         return result(MEDIUM, (), f"{interim_area:,.1f} m² of the site lies in an interim strategy area supplied "
@@ -514,6 +630,7 @@ def _screen_chunk(ctx: _Context, geometries: Sequence[Any], refs: Sequence[str],
     if len(sites):
         shapely.prepare(sites)
     n = len(sites)
+    site_areas = np.array([p.area_m2 for p in prepared if isinstance(p, PreparedSite)], dtype=np.float64)
     max_hab_buf = max((b for _, b in opt.buffers.habitat_buffer_m), default=0.0)
     layers: dict[str, tuple[_Pairs, list[IntArray]] | None] = {}
     for name, li, dist, pieces in (
@@ -525,14 +642,18 @@ def _screen_chunk(ctx: _Context, geometries: Sequence[Any], refs: Sequence[str],
         if li is None:
             layers[name] = None
             continue
-        p = _pairs(li, sites, dist, pieces)
+        p = _pairs(li, sites, site_areas, dist, pieces)
+        if name == "irreplaceable":
+            p = _habitat_intrusions(index, opt, sites, p)
         layers[name] = (p, _group(p.site, n))
     if index.trees is not None:
         bufs, _ = index.tree_buffers(opt.buffers)
-        p = _pairs(index.trees, sites, max(opt.search_distance_m, float(bufs.max()) if len(bufs) else 0.0))
-        layers["trees"] = (p, _group(p.site, n))
+        p = _pairs(index.trees, sites, site_areas,
+                   max(opt.search_distance_m, float(bufs.max()) if len(bufs) else 0.0))
+        layers["trees"] = (_tree_intrusions(index.trees, bufs, opt, sites, p), _group(p.site, n))
     else:
         layers["trees"] = None
+    inside = _inside_coverage(index, sites, site_areas)
 
     def pick(name: str, s: int) -> tuple[_Pairs, IntArray] | None:
         entry = layers[name]
@@ -546,17 +667,57 @@ def _screen_chunk(ctx: _Context, geometries: Sequence[Any], refs: Sequence[str],
             continue
         s += 1
         results.append(_assemble(ctx, prep, refs[i], offset + i, pick("irreplaceable", s), pick("trees", s),
-                                 pick("designated", s), pick("opportunity", s), pick("interim", s)))
+                                 pick("designated", s), pick("opportunity", s), pick("interim", s),
+                                 None if inside is None else float(inside[s])))
     return results
+
+
+def _habitat_intrusions(index: PackIndex, opt: ScreeningOptions, sites: GeomArray, p: _Pairs) -> _Pairs:
+    """How much of each site lies in the buffer zone of the irreplaceable polygons it is reported against."""
+    intrusion = np.zeros(len(p.site))
+    if len(p.site):
+        buf = index.habitat_buffers(opt.buffers)[p.feat]
+        reported = p.distance <= np.maximum(opt.search_distance_m, buf)
+        in_buffer = (p.overlap >= opt.sliver_tolerance_m2) | ((buf > 0) & (p.distance < buf))
+        need = np.flatnonzero(reported & in_buffer & (buf > 0))
+        if len(need):
+            zones = index.habitat_zones(p.feat[need], buf[need])
+            intrusion[need] = np.maximum(0.0, _clip_areas(sites[p.site[need]], zones) - p.overlap[need])
+    return replace(p, intrusion=intrusion)
+
+
+def _tree_intrusions(li: LayerIndex, bufs: FloatArray, opt: ScreeningOptions, sites: GeomArray,
+                     p: _Pairs) -> _Pairs:
+    """How much of each site lies in the buffer zone of the trees it is reported against."""
+    intrusion = np.zeros(len(p.site))
+    if len(p.site):
+        buf = bufs[p.feat]
+        need = np.flatnonzero((p.distance <= np.maximum(opt.search_distance_m, buf))
+                              & ((p.distance == 0) | (p.distance < buf)))
+        if len(need):
+            zones = shapely.buffer(li.geoms[p.feat[need]], buf[need], quad_segs=16)
+            intrusion[need] = _clip_areas(sites[p.site[need]], zones)
+    return replace(p, intrusion=intrusion)
+
+
+def _inside_coverage(index: PackIndex, sites: GeomArray, site_areas: FloatArray) -> FloatArray | None:
+    """Area of each site inside the strategy area (None when the pack has none)."""
+    if index.coverage is None or not len(sites):
+        return None
+    inside = site_areas.copy()
+    rest = np.flatnonzero(~np.asarray(shapely.contains_properly(index.coverage, sites), dtype=bool))
+    if len(rest):
+        inside[rest] = shapely.area(_vectorised(shapely.intersection, sites[rest], index.coverage))
+    return inside
 
 
 def _assemble(ctx: _Context, site: PreparedSite, ref: str, position: int,
               hab: tuple[_Pairs, IntArray] | None, trees: tuple[_Pairs, IntArray] | None,
               des: tuple[_Pairs, IntArray] | None, opp: tuple[_Pairs, IntArray] | None,
-              interim: tuple[_Pairs, IntArray] | None) -> ScreeningResult:
+              interim: tuple[_Pairs, IntArray] | None, inside: float | None = None) -> ScreeningResult:
     index, opt = ctx.index, ctx.options
     notes = list(site.notes)
-    coverage_state = _coverage(index, site, opt, notes)
+    coverage_state = _coverage(index, site, opt, notes, inside)
     irr = _irreplaceable(ctx, site.geometry, hab, trees) if coverage_state else []
     dsg = _designated(ctx, des) if coverage_state else []
     sig, measures = _opportunity(ctx, site.area_m2, opp, interim) if coverage_state else (
@@ -592,11 +753,16 @@ def _assemble(ctx: _Context, site: PreparedSite, ref: str, position: int,
                            opt.search_distance_m, opt.sliver_tolerance_m2, position)
 
 
-def _coverage(index: PackIndex, site: PreparedSite, opt: ScreeningOptions, notes: list[str]) -> bool:
-    """False when the site lies wholly outside what the pack covers (then nothing can be called clear)."""
+def _coverage(index: PackIndex, site: PreparedSite, opt: ScreeningOptions, notes: list[str],
+              inside: float | None = None) -> bool:
+    """False when the site lies wholly outside what the pack covers (then nothing can be called clear).
+
+    ``inside``: the site's area inside the strategy area, when the caller has computed it.
+    """
     geom = site.geometry
     if index.coverage is not None:
-        inside = float(shapely.intersection(geom, index.coverage).area)
+        if inside is None:
+            inside = float(shapely.intersection(geom, index.coverage).area)
         if inside <= 0 and not shapely.intersects(geom, index.coverage):
             notes.append("The site lies outside the strategy area this Local Habitat Map covers; use the map of "
                          "the strategy that covers it.")

@@ -1,0 +1,167 @@
+"""``make bench``: the screening engine against QGIS native Processing and geopandas, on the same maps.
+
+For each map size (10k, 100k and 1M opportunity polygons; see scripts/bench_data.py) and the same 5,000 sites,
+each pipeline runs in its own process (so its peak memory is its own): scripts/bench_engine.py,
+scripts/bench_qgis.py and scripts/bench_geopandas.py. Their answers are compared site by site (areas within
+0.01 m², the same measure codes, the same buffer flags); any mismatch makes the run fail. Figures are
+printed one per line and written to build/bench/results.json.
+
+Options: ``--sizes 10k,100k`` (default all three), ``--peers-max 100k`` (largest map the peers run on),
+``--single 500`` (sites screened one by one for latency).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import pickle
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import bench_data as bd  # noqa: E402
+
+TARGETS = {"qgis_ratio": 5.0, "geopandas_ratio": 2.0, "p95_ms": {"100k": 5.0, "1M": 20.0}, "load_s": 2.0,
+           "peak_gb_1M": 3.0}
+WORKERS = {"engine": "bench_engine.py", "qgis": "bench_qgis.py", "geopandas": "bench_geopandas.py"}
+
+
+def run_worker(method: str, pack: Path, sites: Path, label: str, single: int) -> dict[str, Any]:
+    out = bd.BENCH_DIR / f"out_{method}_{label}.pkl"
+    out.unlink(missing_ok=True)
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONHASHSEED": "0"}
+    env.setdefault("PROJ_DATA", "/usr/share/proj")
+    cmd = [sys.executable, str(HERE / WORKERS[method]), "--pack", str(pack), "--sites", str(sites),
+           "--out", str(out), "--single", str(single)]
+    t0 = time.perf_counter()
+    proc = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
+    wall = time.perf_counter() - t0
+    if proc.returncode != 0 or not out.exists():
+        sys.stderr.write(proc.stdout[-4000:] + proc.stderr[-4000:])
+        raise SystemExit(f"bench: the {method} worker failed on the {label} map (exit {proc.returncode}).")
+    with open(out, "rb") as fh:
+        record: dict[str, Any] = pickle.load(fh)
+    out.unlink()
+    record["wall_s"] = wall
+    return record
+
+
+def verdict(ok: bool) -> str:
+    return "PASS" if ok else "MISS"
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description="LNRS Toolkit screening benchmark")
+    ap.add_argument("--sizes", default="10k,100k,1M")
+    ap.add_argument("--peers-max", default="100k", help="largest map the QGIS and geopandas pipelines run on")
+    ap.add_argument("--single", type=int, default=500)
+    ap.add_argument("--seed", type=int, default=bd.SEED)
+    args = ap.parse_args(argv)
+    labels = [s.strip() for s in args.sizes.split(",") if s.strip()]
+    order = list(bd.SIZES)
+    peers_max = order.index(args.peers_max)
+    t_start = time.perf_counter()
+    lines: list[str] = []
+
+    def say(line: str) -> None:
+        print(line, flush=True)
+        lines.append(line)
+
+    say(f"machine: {platform.platform()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    say(f"sites: {bd.N_SITES} per map (0.1-20 ha; quadrilaterals, irregular, two-part, with holes), seed {args.seed}")
+    results: dict[str, Any] = {"seed": args.seed, "sites": bd.N_SITES, "sizes": {}, "targets": TARGETS}
+    mismatches_total = 0
+    checks: list[tuple[str, bool]] = []
+    for label in labels:
+        n = bd.SIZES[label]
+        # generated in a child process, so this process stays small for the workers it starts
+        gen = subprocess.run([sys.executable, str(HERE / "bench_data.py"), "--size", str(n), "--seed",
+                              str(args.seed)], capture_output=True, text=True, check=True)
+        pack, sites, gen_s = gen.stdout.strip().splitlines()
+        pack_p, sites_p = Path(pack), Path(sites)
+        size_mb = pack_p.stat().st_size / 1e6
+        cached = float(gen_s) < 0.05
+        say(f"map {label}: {n:,} opportunity polygons, {n // 20:,} irreplaceable polygons, {n // 5:,} trees, "
+            f"{max(7, n // 40):,} designated sites; {size_mb:,.0f} MB pack "
+            f"({'cached' if cached else f'generated in {float(gen_s):.1f} s'})")
+        methods = ["engine"] + (["qgis", "geopandas"] if order.index(label) <= peers_max else [])
+        if len(methods) == 1:
+            say(f"peers not run at {label} (--peers-max {args.peers_max}): the engine runs alone on this map")
+        rec = {m: run_worker(m, pack_p, sites_p, label, args.single) for m in methods}
+        eng = rec["engine"]
+        if eng.get("site_errors"):
+            say(f"engine site errors {label}: {eng['site_errors']}")
+            mismatches_total += eng["site_errors"]
+        say(f"engine load {label}: {eng['load_s']:.2f} s (read {eng['read_s']:.2f} s + indexes)")
+        say(f"engine batch {label}: {eng['batch_s']:.2f} s ({1000 * eng['batch_s'] / bd.N_SITES:.2f} ms/site)")
+        say(f"engine single-site p50 {label}: {eng['single_p50_ms']:.2f} ms")
+        say(f"engine single-site p95 {label}: {eng['single_p95_ms']:.2f} ms")
+        say(f"engine peak memory {label}: {eng['peak_rss_mb'] / 1024:.2f} GB")
+        for m in methods[1:]:
+            r = rec[m]
+            say(f"{m} load {label}: {r['load_s']:.2f} s")
+            say(f"{m} batch {label}: {r['batch_s']:.2f} s")
+            say(f"{m} peak memory {label}: {r['peak_rss_mb'] / 1024:.2f} GB")
+            count, problems = bd.compare(eng["answers"], r["answers"])
+            mismatches_total += count
+            say(f"mismatches engine vs {m} {label}: {count}")
+            for p in problems:
+                say(f"  {p}")
+        if "qgis" in rec and "geopandas" in rec:
+            count, _ = bd.compare(rec["qgis"]["answers"], rec["geopandas"]["answers"])
+            mismatches_total += count
+            say(f"mismatches qgis vs geopandas {label}: {count}")
+        pairs = sum(len(a["irr"]) + len(a["trees"]) + len(a["des"]) for a in eng["answers"])
+        codes = sum(len(a["codes"]) for a in eng["answers"])
+        say(f"findings {label}: {pairs:,} site-feature pairs within the search distance, {codes:,} site-code "
+            f"areas; verdicts {eng['verdicts']}")
+        entry: dict[str, Any] = {"n": n, "pack_mb": size_mb}
+        for m, r in rec.items():
+            entry[m] = {k: v for k, v in r.items() if k != "answers"}
+        for m in methods[1:]:
+            ratio = rec[m]["batch_s"] / eng["batch_s"]
+            entry[f"ratio_{m}"] = ratio
+            target = TARGETS[f"{m}_ratio"]
+            graded = label == "100k"
+            tail = f" (target >= {target:g}x) {verdict(ratio >= target)}" if graded else ""
+            say(f"ratio {m}/engine {label}: {ratio:.1f}x{tail}")
+            if graded:
+                checks.append((f"{m} ratio 100k", ratio >= target))
+        p95_target = TARGETS["p95_ms"].get(label)  # type: ignore[attr-defined]
+        if p95_target is not None:
+            ok = eng["single_p95_ms"] <= p95_target
+            say(f"engine single-site p95 {label}: {eng['single_p95_ms']:.2f} ms (target <= {p95_target:g} ms) "
+                f"{verdict(ok)}")
+            checks.append((f"p95 {label}", ok))
+        if label == "100k":
+            ok = eng["load_s"] <= TARGETS["load_s"]
+            say(f"engine load {label}: {eng['load_s']:.2f} s (target <= {TARGETS['load_s']:g} s) {verdict(ok)}")
+            checks.append(("load 100k", ok))
+        if label == "1M":
+            gb = eng["peak_rss_mb"] / 1024
+            ok = gb <= TARGETS["peak_gb_1M"]
+            say(f"engine peak memory {label}: {gb:.2f} GB (target <= {TARGETS['peak_gb_1M']:g} GB) {verdict(ok)}")
+            checks.append(("memory 1M", ok))
+        results["sizes"][label] = entry
+    say(f"mismatches total: {mismatches_total}")
+    passed = sum(ok for _, ok in checks)
+    missed = [name for name, ok in checks if not ok]
+    say(f"summary: {passed}/{len(checks)} targets met" + (f" (missed: {', '.join(missed)})" if missed else "")
+        + f"; answers {'agree' if mismatches_total == 0 else 'DISAGREE'}; {time.perf_counter() - t_start:.0f} s")
+    results["lines"] = lines
+    results["mismatches"] = mismatches_total
+    results["targets_met"] = dict(checks)
+    bd.BENCH_DIR.mkdir(parents=True, exist_ok=True)
+    (bd.BENCH_DIR / "results.json").write_text(json.dumps(results, indent=2, default=float))
+    return 1 if mismatches_total else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,51 @@
+"""Benchmark worker: the LNRS Toolkit screening engine (run by scripts/bench.py in its own process)."""
+
+from __future__ import annotations
+
+import gc
+import sys
+import time
+
+import bench_data as bd
+import numpy as np
+
+
+def main() -> int:
+    args = bd.worker_args(__doc__ or "")
+    from lnrs_toolkit.plugin.core.gpkg import read_pack
+    from lnrs_toolkit.plugin.core.screening import PackIndex, screen_sites
+
+    refs, sites = bd.read_sites(args.sites)
+    site_list = list(sites)
+    gc.collect()
+
+    t0 = time.perf_counter()
+    pack = read_pack(args.pack)
+    t_read = time.perf_counter() - t0
+    index = PackIndex.build(pack)
+    t_load = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    results = screen_sites(index, site_list, refs)
+    t_batch = time.perf_counter() - t0
+
+    lat = []
+    for i in range(min(args.single, len(site_list))):
+        t = time.perf_counter()
+        screen_sites(index, [site_list[i]], [refs[i]])
+        lat.append(1000.0 * (time.perf_counter() - t))
+    errors = [r for r in results if not hasattr(r, "irreplaceable")]
+    bd.dump(args.out, {
+        "method": "engine", "read_s": t_read, "load_s": t_load, "batch_s": t_batch,
+        "single_p50_ms": float(np.percentile(lat, 50)) if lat else None,
+        "single_p95_ms": float(np.percentile(lat, 95)) if lat else None,
+        "single_max_ms": float(max(lat)) if lat else None,
+        "site_errors": len(errors),
+        "answers": bd.from_engine([r for r in results if hasattr(r, "irreplaceable")]) if not errors else [],
+        "verdicts": {v: sum(1 for r in results if getattr(r, "verdict", None) == v) for v in ("red", "amber", "green")},
+    })
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
