@@ -5,11 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
-from qgis.core import QgsApplication, QgsFeature, QgsGeometry, QgsProcessingException, QgsVectorLayer
-
 from lnrs_toolkit.plugin.core.gpkg import read_pack
 from lnrs_toolkit.plugin.core.pack_builder import FieldMapping, map_rows
 from lnrs_toolkit.plugin.core.pack_store import add_rows
+from qgis.core import QgsApplication, QgsFeature, QgsGeometry, QgsProcessingException, QgsVectorLayer
 
 X, Y = 370000.0, 160000.0
 

@@ -5,13 +5,12 @@ from __future__ import annotations
 import math
 
 import pytest
-from shapely.geometry import LineString, MultiPolygon, Point, Polygon, box
-
 from lnrs_toolkit.plugin.core.errors import InputError
 from lnrs_toolkit.plugin.core.pack_memory import memory_layer, memory_pack
 from lnrs_toolkit.plugin.core.results import SiteError
 from lnrs_toolkit.plugin.core.rules import ScreeningOptions
 from lnrs_toolkit.plugin.core.screening import PackIndex, screen_site, screen_sites
+from shapely.geometry import LineString, MultiPolygon, Point, Polygon, box
 
 # British National Grid coordinates somewhere in Somerset; the site is a 100 m square.
 X, Y = 370000.0, 160000.0
