@@ -322,7 +322,7 @@ class LnrsDockWidget(QgsDockWidget):
         self.html_button.clicked.connect(lambda: self.export_html())
         self.pdf_button = QPushButton(self.tr("&PDF…"), self)
         self.pdf_button.setObjectName("exportPdfButton")
-        self.pdf_button.setToolTip(self.tr("Export a PDF report with a map"))
+        self.pdf_button.setToolTip(self.tr("Export a PDF report, with a map, of the site shown"))
         self.pdf_button.clicked.connect(lambda: self.export_pdf())
         grid.addWidget(self.override_button, 0, 0, 1, 2)
         grid.addWidget(self.copy_button, 0, 2, 1, 1)
@@ -766,7 +766,8 @@ class LnrsDockWidget(QgsDockWidget):
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             error = export_pdf(path, result, [o for o in self.overrides if o.site_ref == result.site_ref],
-                               officer_name(self.settings), self._generated_at(), site, layers)
+                               officer_name(self.settings), self._generated_at(), site, layers,
+                               self._finding_geometries(result))
         finally:
             QApplication.restoreOverrideCursor()
         if error:
@@ -774,6 +775,12 @@ class LnrsDockWidget(QgsDockWidget):
             return ""
         self.show_message(self.tr("Saved {0}").format(path), Qgis.Success)
         return path
+
+    def _finding_geometries(self, result: ScreeningResult | SiteError) -> list[Any]:
+        if self.index is None or not isinstance(result, ScreeningResult):
+            return []
+        findings: list[IrreplaceableFinding | DesignatedFinding] = [*result.irreplaceable, *result.designated_sites]
+        return [feature_geometry(self.index, f.layer, f.fid) for f in findings]
 
     # ------------------------------------------------------------------ teardown
     def close_down(self) -> None:

@@ -89,6 +89,23 @@ def site_layer(geometry: Any) -> QgsVectorLayer:
     return layer
 
 
+def findings_layer(geometries: Sequence[Any]) -> QgsVectorLayer:
+    """The pack features behind the findings, outlined (trees drawn as small circles)."""
+    layer = QgsVectorLayer(f"MultiPolygon?crs={pack_crs().authid()}", tr("Findings"), "memory")
+    feats = []
+    for g in geometries:
+        if g is None:
+            continue
+        feat = QgsFeature()
+        feat.setGeometry(to_qgs(g.buffer(3.0) if g.geom_type in ("Point", "MultiPoint") else g))
+        feats.append(feat)
+    layer.dataProvider().addFeatures(feats)
+    layer.updateExtents()
+    layer.renderer().setSymbol(QgsFillSymbol.createSimple(
+        {"color": "255,140,0,30", "outline_color": "230,110,0,255", "outline_width": "0.6", "outline_style": "dash"}))
+    return layer
+
+
 def _findings_rows(result: ScreeningResult, overrides: Sequence[Override]) -> list[list[str]]:
     rows = []
     for f in result.irreplaceable:
@@ -104,7 +121,8 @@ def _findings_rows(result: ScreeningResult, overrides: Sequence[Override]) -> li
 
 
 def fill_layout(layout: QgsPrintLayout, result: ScreeningResult | SiteError, overrides: Sequence[Override],
-                officer: str, generated_at: str, site_geometry: Any, layers: Sequence[Any]) -> list[Any]:
+                officer: str, generated_at: str, site_geometry: Any, layers: Sequence[Any],
+                finding_geometries: Sequence[Any] = ()) -> list[Any]:
     """Fill every item; returns objects that must stay alive until the layout is exported."""
     keep: list[Any] = []
     hm = result.habitat_map if isinstance(result, ScreeningResult) else None
@@ -169,7 +187,12 @@ def fill_layout(layout: QgsPrintLayout, result: ScreeningResult | SiteError, ove
     if isinstance(map_item, QgsLayoutItemMap):
         site = site_layer(site_geometry)
         keep.append(site)
-        map_layers = [site, *[lyr for lyr in layers if lyr is not None]]
+        map_layers = [site]
+        if any(g is not None for g in finding_geometries):
+            found = findings_layer(finding_geometries)
+            keep.append(found)
+            map_layers.append(found)
+        map_layers += [lyr for lyr in layers if lyr is not None]
         map_item.setCrs(pack_crs())
         map_item.setLayers(map_layers)
         map_item.setKeepLayerSet(True)
@@ -206,7 +229,7 @@ def _framed_extent(bounds: tuple[float, float, float, float], width: float, heig
 
 
 def export_pdf(path: str, result: ScreeningResult | SiteError, overrides: Sequence[Override], officer: str,
-               generated_at: str, site_geometry: Any, layers: Sequence[Any],
+               generated_at: str, site_geometry: Any, layers: Sequence[Any], finding_geometries: Sequence[Any] = (),
                project: QgsProject | None = None) -> str:
     """Write the PDF report to ``path`` atomically; returns an error sentence, or "" on success."""
     target = Path(path)
@@ -216,7 +239,8 @@ def export_pdf(path: str, result: ScreeningResult | SiteError, overrides: Sequen
     except (OSError, ValueError) as exc:
         return tr("The report template could not be read: {0}").format(str(exc))
     try:
-        keep = fill_layout(layout, result, overrides, officer, generated_at, site_geometry, layers)
+        keep = fill_layout(layout, result, overrides, officer, generated_at, site_geometry, layers,
+                           finding_geometries)
         settings = QgsLayoutExporter.PdfExportSettings()
         settings.textRenderFormat = QgsRenderContext.TextFormatAlwaysText
         settings.rasterizeWholeImage = False
