@@ -31,6 +31,7 @@ grep -q '^lnrs_toolkit=true' "$INI" || sed -i 's/^\[PythonPlugins\]$/[PythonPlug
 
 export PYTHONPATH="$VENV_SITE${PYTHONPATH:+:$PYTHONPATH}"
 export LNRS_STARTUP_OPEN_DEMO=1
+if [ "${PROBE_SITE:-}" = "1" ]; then export LNRS_PROBE_SITE=1; fi
 ARGS=(--profiles-path "$PROFILES" --profile "$PROFILE" --nologo --noversioncheck --code "$ROOT/scripts/qgis_startup.py")
 
 if [ "${HEADLESS:-}" = "1" ]; then
