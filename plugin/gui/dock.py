@@ -27,7 +27,7 @@ from qgis.core import (
     QgsVectorLayer,
     QgsWkbTypes,
 )
-from qgis.gui import QgsCollapsibleGroupBox, QgsDockWidget, QgsDoubleSpinBox, QgsFileWidget, QgsMessageBar
+from qgis.gui import QgsDockWidget, QgsDoubleSpinBox, QgsFileWidget, QgsMessageBar
 from qgis.PyQt.QtCore import QSize, Qt, QTimer
 from qgis.PyQt.QtGui import QColor, QKeySequence
 from qgis.PyQt.QtWidgets import (
@@ -183,7 +183,7 @@ class LnrsDockWidget(QgsDockWidget):
         self._update_buttons()
 
     def _build_pack_group(self, parent: QWidget) -> QWidget:
-        group = QgsCollapsibleGroupBox(self.tr("Habitat map"), parent)
+        group = QGroupBox(self.tr("Habitat map"), parent)
         group.setObjectName("packGroup")
         layout = QVBoxLayout(group)
         row = QHBoxLayout()
@@ -280,6 +280,16 @@ class LnrsDockWidget(QgsDockWidget):
         distance_label = QLabel(self.tr("Search distanc&e"), group)
         distance_label.setBuddy(self.distance_spin)
         form.addRow(distance_label, self.distance_spin)
+        self.officer_edit = QLineEdit(group)
+        self.officer_edit.setObjectName("officerEdit")
+        self.officer_edit.setText(self.settings.officer_name)
+        self.officer_edit.setPlaceholderText(officer_name(PluginSettings()))
+        self.officer_edit.setToolTip(self.tr("Your name as it appears on reports and on findings you mark not "
+                                             "applicable"))
+        self.officer_edit.editingFinished.connect(self._on_officer_changed)
+        officer_label = QLabel(self.tr("&Officer"), group)
+        officer_label.setBuddy(self.officer_edit)
+        form.addRow(officer_label, self.officer_edit)
         layout.addLayout(form)
 
         row = QHBoxLayout()
@@ -333,9 +343,9 @@ class LnrsDockWidget(QgsDockWidget):
 
     def _set_tab_order(self) -> None:
         chain = [self.pack_file, self.recent_button, self.draw_button, self.selected_button, self.ref_edit,
-                 self.habitat_combo, self.distance_spin, self.check_button, self.cancel_button, self.summary_table,
-                 self.results_view.tree, self.results_view.detail, self.override_button, self.copy_button,
-                 self.json_button, self.html_button, self.pdf_button]
+                 self.habitat_combo, self.distance_spin, self.officer_edit, self.check_button, self.cancel_button,
+                 self.tabs, self.summary_table, self.results_view.tree, self.results_view.detail,
+                 self.override_button, self.copy_button, self.json_button, self.html_button, self.pdf_button]
         for first, second in zip(chain, chain[1:]):
             QWidget.setTabOrder(first, second)
 
@@ -527,6 +537,12 @@ class LnrsDockWidget(QgsDockWidget):
         if self._canvas() is not None:
             self._site_highlight().show([s.geometry for s in self.sites])
         self._update_buttons()
+
+    def _on_officer_changed(self) -> None:
+        name = " ".join(self.officer_edit.text().split())
+        if name != self.settings.officer_name:
+            self.settings.officer_name = name
+            self.settings.save(self.settings_store)
 
     def _site_highlight(self) -> SiteHighlight:
         if self._highlight is None:

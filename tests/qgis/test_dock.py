@@ -226,6 +226,9 @@ def checked(dock, pack):
 
 def test_override_needs_a_reason_and_is_kept(checked, monkeypatch):
     dock = checked
+    dock.officer_edit.setText("A.  Officer")
+    dock.officer_edit.editingFinished.emit()
+    assert dock.settings.officer_name == "A. Officer"
     view = dock.results_view
     item = view.finding_items()[0]
     view.tree.setCurrentItem(item)
@@ -236,7 +239,7 @@ def test_override_needs_a_reason_and_is_kept(checked, monkeypatch):
     monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *a, **k: ("Wood was felled in 1950", True)))
     QTest.mouseClick(dock.override_button, Qt.MouseButton.LeftButton)
     [ov] = dock.overrides
-    assert ov.why == "Wood was felled in 1950" and ov.who and ov.when[:2] == "20"
+    assert ov.why == "Wood was felled in 1950" and ov.who == "A. Officer" and ov.when[:2] == "20"
     assert view.finding_items()[0].text(1) == "not applicable"
     assert "<script>" not in view.finding_items()[0].toolTip(0)
     assert HOSTILE not in dock.message_bar.currentItem().text()
@@ -282,7 +285,17 @@ def test_keyboard_mnemonics_and_tab_order(dock):
     for button in (dock.draw_button, dock.selected_button, dock.check_button, dock.copy_button,
                    dock.json_button, dock.html_button, dock.pdf_button, dock.override_button):
         assert "&" in button.text()
-    assert dock.draw_button.nextInFocusChain() is not None
+    chain, widget = [], dock.draw_button
+    for _ in range(500):
+        chain.append(widget)
+        widget = widget.nextInFocusChain()
+        if widget is dock.draw_button:
+            break
+    order = [dock.draw_button, dock.selected_button, dock.ref_edit, dock.habitat_combo, dock.distance_spin,
+             dock.officer_edit, dock.check_button, dock.cancel_button, dock.override_button, dock.copy_button,
+             dock.json_button, dock.html_button, dock.pdf_button]
+    positions = [chain.index(w) for w in order]
+    assert positions == sorted(positions)
 
 
 def test_task_is_registered_with_the_task_manager(dock, pack):
