@@ -332,7 +332,7 @@ class LnrsDockWidget(QgsDockWidget):
         self.html_button.clicked.connect(lambda: self.export_html())
         self.pdf_button = QPushButton(self.tr("&PDF…"), self)
         self.pdf_button.setObjectName("exportPdfButton")
-        self.pdf_button.setToolTip(self.tr("Export a PDF report, with a map, of the site shown"))
+        self.pdf_button.setToolTip(self.tr("Export a PDF report with a map, one page per site"))
         self.pdf_button.clicked.connect(lambda: self.export_pdf())
         grid.addWidget(self.override_button, 0, 0, 1, 2)
         grid.addWidget(self.copy_button, 0, 2, 1, 1)
@@ -766,24 +766,26 @@ class LnrsDockWidget(QgsDockWidget):
         return path
 
     def export_pdf(self, path: str | None = None) -> str:
-        result = self.current_result()
-        if result is None:
+        """A PDF report with a page per screened site (the site shown first)."""
+        if not self.results:
             return ""
         path = path or self._ask_path(self.tr("Export PDF"), self.tr("PDF files (*.pdf)"), "pdf")
         if not path:
             return ""
-        from .report_export import export_pdf
+        from .report_export import ReportSite, export_pdf
 
-        site = None
-        if 0 <= result.index < len(self.checked_sites):
-            site = self.checked_sites[result.index].geometry
+        current = self.current_result()
+        ordered = sorted(self.results, key=lambda r: r is not current)
+        pages = []
+        for r in ordered:
+            site = self.checked_sites[r.index].geometry if 0 <= r.index < len(self.checked_sites) else None
+            pages.append(ReportSite(r, tuple(o for o in self.overrides if o.site_ref == r.site_ref), site,
+                                    tuple(self._finding_geometries(r))))
         canvas = self._canvas()
         layers = canvas.layers() if canvas is not None else []
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            error = export_pdf(path, result, [o for o in self.overrides if o.site_ref == result.site_ref],
-                               officer_name(self.settings), self._generated_at(), site, layers,
-                               self._finding_geometries(result))
+            error = export_pdf(path, pages, officer_name(self.settings), self._generated_at(), layers)
         finally:
             QApplication.restoreOverrideCursor()
         if error:

@@ -10,10 +10,12 @@ from __future__ import annotations
 import os
 import traceback
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from qgis.core import (
+    QgsAbstractLayoutIterator,
     QgsFeature,
     QgsFillSymbol,
     QgsLayoutExporter,
@@ -130,8 +132,13 @@ def fill_layout(layout: QgsPrintLayout, result: ScreeningResult | SiteError, ove
         tr(" ({0} ha)").format(f"{result.site_area_m2 / 10000:,.4f}") if isinstance(result, ScreeningResult) else ""))
     verdict = _label(layout, "verdict")
     if isinstance(result, SiteError):
-        _set(layout, "verdict", tr("Not screened"))
+        if verdict is not None:
+            verdict.setText(tr("Not screened"))
+            verdict.setBackgroundColor(QColor("#616161"))
+            verdict.setFontColor(QColor("white"))
         _set(layout, "reasons", result.message)
+        _set(layout, "checks", "")
+        _set(layout, "measures", "")
     else:
         if verdict is not None:
             verdict.setText(tr("Verdict: {0}").format(result.verdict.upper()))
@@ -228,10 +235,61 @@ def _framed_extent(bounds: tuple[float, float, float, float], width: float, heig
     return QgsRectangle(cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)
 
 
-def export_pdf(path: str, result: ScreeningResult | SiteError, overrides: Sequence[Override], officer: str,
-               generated_at: str, site_geometry: Any, layers: Sequence[Any], finding_geometries: Sequence[Any] = (),
+@dataclass(frozen=True)
+class ReportSite:
+    """One site's page: its result, its overrides and the geometries to draw (EPSG:27700)."""
+
+    result: ScreeningResult | SiteError
+    overrides: tuple[Override, ...] = ()
+    site_geometry: Any = None
+    finding_geometries: tuple[Any, ...] = ()
+
+
+class _SitePages(QgsAbstractLayoutIterator):
+    """Fills the one layout for each site in turn: one page per site in a single PDF."""
+
+    def __init__(self, layout: QgsPrintLayout, sites: Sequence[ReportSite], officer: str, generated_at: str,
+                 layers: Sequence[Any]) -> None:
+        super().__init__()
+        self._layout = layout
+        self.sites = list(sites)
+        self.officer = officer
+        self.generated_at = generated_at
+        self.layers = list(layers)
+        self.position = -1
+        self.keep: list[Any] = []
+
+    def layout(self) -> QgsPrintLayout:
+        return self._layout
+
+    def count(self) -> int:
+        return len(self.sites)
+
+    def beginRender(self) -> bool:  # noqa: N802 - QGIS override
+        self.position = -1
+        return True
+
+    def endRender(self) -> bool:  # noqa: N802 - QGIS override
+        return True
+
+    def next(self) -> bool:
+        self.position += 1
+        if self.position >= len(self.sites):
+            return False
+        site = self.sites[self.position]
+        self.keep = fill_layout(self._layout, site.result, site.overrides, self.officer, self.generated_at,
+                                site.site_geometry, self.layers, site.finding_geometries)
+        return True
+
+    def filePath(self, base_path: str, _extension: str) -> str:  # noqa: N802 - QGIS override
+        return base_path
+
+
+def export_pdf(path: str, sites: Sequence[ReportSite], officer: str, generated_at: str, layers: Sequence[Any],
                project: QgsProject | None = None) -> str:
-    """Write the PDF report to ``path`` atomically; returns an error sentence, or "" on success."""
+    """Write the PDF report (a page per site) to ``path`` atomically; returns an error sentence, or ""."""
+    if not sites:
+        return tr("There is nothing to report yet: check a site first.")
     target = Path(path)
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp.pdf")
     try:
@@ -239,15 +297,14 @@ def export_pdf(path: str, result: ScreeningResult | SiteError, overrides: Sequen
     except (OSError, ValueError) as exc:
         return tr("The report template could not be read: {0}").format(str(exc))
     try:
-        keep = fill_layout(layout, result, overrides, officer, generated_at, site_geometry, layers,
-                           finding_geometries)
         settings = QgsLayoutExporter.PdfExportSettings()
         settings.textRenderFormat = QgsRenderContext.TextFormatAlwaysText
         settings.rasterizeWholeImage = False
-        outcome = QgsLayoutExporter(layout).exportToPdf(str(tmp), settings)
-        del keep
+        pages = _SitePages(layout, sites, officer, generated_at, layers)
+        outcome, error = QgsLayoutExporter.exportToPdf(pages, str(tmp), settings)
         if outcome != QgsLayoutExporter.Success:
-            return tr("The PDF could not be written to {0}; check the folder exists and is writable.").format(path)
+            return tr("The PDF could not be written to {0}: {1}").format(
+                path, error or tr("check the folder exists and is writable"))
         os.replace(tmp, target)
     except OSError as exc:
         return tr("Could not write {0}: {1}").format(path, exc.strerror or str(exc))

@@ -410,3 +410,23 @@ def test_unusable_selected_site_is_listed_as_not_screened(dock, pack, qgis_iface
     assert table.item(1, 0).text() == "FLAT" and table.item(1, 1).text() == "not screened"
     table.setCurrentCell(1, 0)
     assert "not screened" in dock.results_view.banner.text()
+
+
+def test_batch_pdf_has_a_page_per_site(dock, pack, qgis_iface, tmp_path):
+    dock.set_pack_path(str(pack))
+    layer = _polygon_layer([("B/1", (X, Y, X + 100, Y + 100)), ("B/2", (X + 3000, Y, X + 3100, Y + 100))])
+    layer.selectAll()
+    qgis_iface.setActiveLayer(layer)
+    assert dock.use_selected_features()
+    dock.check(synchronous=True)
+    dock.summary_table.setCurrentCell(1, 0)
+    out = tmp_path / "batch.pdf"
+    assert dock.export_pdf(str(out)) == str(out), dock.last_message
+    assert out.read_bytes()[:4] == b"%PDF"
+    if shutil.which("pdfinfo") and shutil.which("pdftotext"):
+        info = subprocess.run(["pdfinfo", str(out)], capture_output=True, text=True, check=True).stdout
+        assert "Pages:           2" in info
+        first = subprocess.run(["pdftotext", "-f", "1", "-l", "1", str(out), "-"], capture_output=True, text=True,
+                               check=True).stdout
+        assert "Site B/2" in first and "Verdict: GREEN" in first  # the site shown comes first
+    assert [p.name for p in tmp_path.iterdir()] == ["batch.pdf"]
