@@ -24,6 +24,7 @@ from .pack_schema import METADATA, PACK_CRS_EPSG, SCHEMA_VERSION, TABLES, TableS
 GPKG_APPLICATION_ID = 0x47504B47  # "GPKG"
 GPKG_USER_VERSION = 10300
 _ENVELOPE_BYTES = {0: 0, 1: 32, 2: 48, 3: 48, 4: 64}
+_READ_BATCH = 65536  # rows decoded at a time when reading a table
 
 WKT_27700 = (
     'PROJCS["OSGB36 / British National Grid",GEOGCS["OSGB36",DATUM["Ordnance_Survey_of_Great_Britain_1936",'
@@ -177,23 +178,36 @@ def read_layer(conn: sqlite3.Connection, spec: TableSpec) -> PackLayer:
     fid_col = "fid" if "fid" in present else "rowid"
     cols = ", ".join(_quote(c) for c in spec.column_names)
     if spec.is_spatial:
-        gcol = _geometry_column(conn, spec.name)
-        sql = f"SELECT {fid_col}, {_quote(gcol)}, {cols} FROM {_quote(spec.name)} ORDER BY {fid_col}"
+        g = _quote(_geometry_column(conn, spec.name))
+        # The usual blob (little-endian header, XY envelope, not empty: "GP", 0, 0x03) is cut down to its WKB by
+        # SQLite; any other comes whole (flag 0) and goes through decode_blob.
+        std = f"substr({g}, 1, 4) = X'47500003'"
+        sql = (f"SELECT {fid_col}, CASE WHEN {std} THEN substr({g}, 41) ELSE {g} END, {std}, {cols} "
+               f"FROM {_quote(spec.name)} ORDER BY {fid_col}")
     else:
-        sql = f"SELECT {fid_col}, NULL, {cols} FROM {_quote(spec.name)} ORDER BY {fid_col}"
+        sql = f"SELECT {fid_col}, NULL, NULL, {cols} FROM {_quote(spec.name)} ORDER BY {fid_col}"
+    fid_list: list[int] = []
+    columns: dict[str, list[Any]] = {name: [] for name in spec.column_names}
+    parts: list[GeomArray] = []
     try:
-        rows = conn.execute(sql).fetchall()
+        cursor = conn.execute(sql)
+        while rows := cursor.fetchmany(_READ_BATCH):  # in batches: rows and WKB are never all held at once
+            fid_list.extend(r[0] for r in rows)
+            for i, name in enumerate(spec.column_names):
+                columns[name].extend(r[3 + i] for r in rows)
+            if spec.is_spatial:
+                wkbs = np.array([r[1] if r[2] else decode_blob(r[1]) for r in rows], dtype=object)
+                try:
+                    parts.append(shapely.from_wkb(wkbs, on_invalid="ignore"))
+                except shapely.errors.GEOSException as exc:
+                    raise PackError(f"a geometry in '{spec.name}' cannot be decoded ({exc}); the file is "
+                                    "damaged.") from exc
     except sqlite3.DatabaseError as exc:
         raise PackError(f"the pack's table '{spec.name}' cannot be read ({exc}); the file is damaged.") from exc
-    fids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
-    columns: dict[str, list[Any]] = {name: [r[2 + i] for r in rows] for i, name in enumerate(spec.column_names)}
+    fids = np.array(fid_list, dtype=np.int64)
     geoms = None
     if spec.is_spatial:
-        wkbs = np.array([decode_blob(r[1]) for r in rows], dtype=object)
-        try:
-            geoms = shapely.from_wkb(wkbs, on_invalid="ignore") if len(wkbs) else np.empty(0, dtype=object)
-        except shapely.errors.GEOSException as exc:
-            raise PackError(f"a geometry in '{spec.name}' cannot be decoded ({exc}); the file is damaged.") from exc
+        geoms = np.concatenate(parts) if parts else np.empty(0, dtype=object)
     return PackLayer(spec, fids, geoms, columns)
 
 

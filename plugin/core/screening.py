@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -46,14 +46,25 @@ FloatArray = npt.NDArray[np.float64]
 #: Sites screened per vectorised chunk (cancellation and progress are checked between chunks).
 CHUNK = 256
 #: GEOS calls on at least this many geometries are split across threads (shapely releases the GIL).
-PARALLEL_MIN = 2048
+PARALLEL_MIN = 16
 
 _pool: ThreadPoolExecutor | None = None
+_prefetch: ThreadPoolExecutor | None = None
 _pool_lock = threading.Lock()
+_WORKERS = max(1, min(4, os.cpu_count() or 1))
 
 
 def _workers() -> int:
-    return max(1, min(4, os.cpu_count() or 1))
+    return _WORKERS
+
+
+def _prefetch_pool() -> ThreadPoolExecutor:
+    """One background thread that does the next chunk's geometry while this one's results are assembled."""
+    global _prefetch
+    with _pool_lock:
+        if _prefetch is None:
+            _prefetch = ThreadPoolExecutor(max_workers=1, thread_name_prefix="lnrs-chunk")
+        return _prefetch
 
 
 def _vectorised(fn: Callable[..., Any], *args: Any) -> Any:
@@ -292,19 +303,15 @@ def _pairs(layer: LayerIndex, sites: GeomArray, site_areas: FloatArray, distance
 
 
 def _links(site: IntArray, overlap: FloatArray, pieces: GeomArray) -> dict[int, set[int]]:
-    """Which pieces of the same site intersect each other (the only ones a union has to merge)."""
+    """Which pieces of the same site have envelopes that meet (the only ones a union may have to merge)."""
     idx = np.flatnonzero(overlap > 0)
     if len(idx) < 2:
         return {}
     sub = pieces[idx]
     a, b = shapely.STRtree(sub).query(sub)  # envelopes that meet
     keep = (a < b) & (site[idx[a]] == site[idx[b]])
-    a, b = a[keep], b[keep]
-    if not len(a):
-        return {}
-    hit = np.asarray(shapely.intersects(sub[a], sub[b]), dtype=bool)
     links: dict[int, set[int]] = {}
-    for i, j in zip(idx[a[hit]].tolist(), idx[b[hit]].tolist()):
+    for i, j in zip(idx[a[keep]].tolist(), idx[b[keep]].tolist()):
         links.setdefault(i, set()).add(j)
         links.setdefault(j, set()).add(i)
     return links
@@ -335,6 +342,70 @@ def _union_area(p: _Pairs, positions: Sequence[int]) -> float:
     if not linked:
         return alone
     return alone + float(shapely.union_all(p.pieces[np.array(linked, dtype=np.int64)]).area)
+
+
+class _Unions:
+    """Union areas of many groups of pieces, merged together: one vectorised GEOS call, split over threads.
+
+    Pieces that meet no other piece of their group are simply added (see :func:`_union_area`).
+    """
+
+    def __init__(self, p: _Pairs) -> None:
+        self.p = p
+        self.alone: list[float] = []
+        self.linked: list[list[int]] = []
+
+    def add(self, positions: Sequence[int]) -> int:
+        p = self.p
+        alone, linked = 0.0, []
+        if len(positions) == 1:
+            alone = float(p.overlap[positions[0]])
+        elif positions:
+            group = set(positions)
+            for j in dict.fromkeys(positions):
+                near = p.links.get(j)
+                if near is not None and not near.isdisjoint(group):
+                    linked.append(j)
+                else:
+                    alone += float(p.overlap[j])
+        self.alone.append(alone)
+        self.linked.append(linked)
+        return len(self.alone) - 1
+
+    def areas(self) -> list[float]:
+        out = list(self.alone)
+        need = [i for i, group in enumerate(self.linked) if group]
+        if need:
+            rows: GeomArray = np.full((len(need), max(len(self.linked[i]) for i in need)), None, dtype=object)
+            for r, i in enumerate(need):
+                rows[r, :len(self.linked[i])] = self.p.pieces[np.array(self.linked[i], dtype=np.int64)]
+            merged = shapely.area(_vectorised(_union_rows, rows))
+            for r, i in enumerate(need):
+                out[i] += float(merged[r])
+        return out
+
+
+def _union_rows(rows: GeomArray) -> GeomArray:
+    return np.asarray(shapely.union_all(rows, axis=1), dtype=object)
+
+
+#: Per site: (mapped area, {code: (positions of its pieces, union area)}).
+_OppAreas = tuple[float, dict[str, tuple[list[int], float]]]
+
+
+def _opportunity_areas(index: PackIndex, p: _Pairs, groups: list[IntArray]) -> list[_OppAreas]:
+    unions = _Unions(p)
+    jobs = []
+    codes = index.opportunity_codes
+    for pos in groups:
+        hits = [j for j in pos.tolist() if p.overlap[j] > 0]
+        by_code: dict[str, list[int]] = {}
+        for j in hits:
+            for code in codes[int(p.feat[j])]:
+                by_code.setdefault(code, []).append(j)
+        jobs.append((unions.add(hits), {code: (g, unions.add(g)) for code, g in by_code.items()}))
+    areas = unions.areas()
+    return [(areas[m], {code: (g, areas[k]) for code, (g, k) in per_code.items()}) for m, per_code in jobs]
 
 
 def _clip_areas(sites: GeomArray, zones: GeomArray) -> FloatArray:
@@ -375,11 +446,12 @@ def _irreplaceable(ctx: _Context, site: BaseGeometry, hab: tuple[_Pairs, IntArra
     out: list[IrreplaceableFinding] = []
     if hab is not None and ctx.index.irreplaceable is not None:
         li = ctx.index.irreplaceable
+        hab_bufs = ctx.index.habitat_buffers(opt.buffers)
         p, pos = hab
-        for j in pos:
+        for j in pos.tolist():
             k = int(p.feat[j])
             htype = _text(li.col("habitat_type", k))
-            buf = opt.buffers.for_habitat(htype)
+            buf = float(hab_bufs[k])
             dist, ov = float(p.distance[j]), float(p.overlap[j])
             if dist > max(opt.search_distance_m, buf):
                 continue
@@ -392,7 +464,7 @@ def _irreplaceable(ctx: _Context, site: BaseGeometry, hab: tuple[_Pairs, IntArra
         li = ctx.index.trees
         bufs, assumed = ctx.index.tree_buffers(opt.buffers)
         p, pos = trees
-        for j in pos:
+        for j in pos.tolist():
             k = int(p.feat[j])
             buf, dist = float(bufs[k]), float(p.distance[j])
             if dist > max(opt.search_distance_m, buf):
@@ -431,25 +503,19 @@ def _mapped_threshold(site_area: float, tolerance: float) -> float:
 
 
 def _opportunity(ctx: _Context, site_area: float, opp: tuple[_Pairs, IntArray] | None,
-                 interim: tuple[_Pairs, IntArray] | None) -> tuple[StrategicSignificance, list[MeasureFinding]]:
+                 interim: tuple[_Pairs, IntArray] | None,
+                 areas: _OppAreas | None = None) -> tuple[StrategicSignificance, list[MeasureFinding]]:
     index, opt = ctx.index, ctx.options
     threshold = _mapped_threshold(site_area, opt.sliver_tolerance_m2)
     proposed_broad = ctx.proposed.broad_habitat if ctx.proposed else None
-    mapped = 0.0
-    by_code: dict[str, list[int]] = {}
-    if opp is not None:
-        p, pos = opp
-        hits = [j for j in pos.tolist() if p.overlap[j] > 0]
-        for j in hits:
-            for code in index.opportunity_codes[int(p.feat[j])]:
-                by_code.setdefault(code, []).append(j)
-        mapped = _union_area(p, hits)
+    if opp is not None and areas is None:
+        areas = _opportunity_areas(index, opp[0], [opp[1]])[0]
+    mapped, by_code = areas if (opp is not None and areas is not None) else (0.0, {})
     mapped_pct = 100.0 * mapped / site_area if site_area > 0 else 0.0
     measures: list[MeasureFinding] = []
     aligned: list[int] = []
     aligned_codes: list[str] = []
-    for code, g in by_code.items():
-        area = _union_area(p, g)
+    for code, (g, area) in by_code.items():
         if area < threshold:
             continue
         m = index.catalogue.get(code)
@@ -485,7 +551,7 @@ def _opportunity(ctx: _Context, site_area: float, opp: tuple[_Pairs, IntArray] |
         if not index.pack.has_catalogue:
             return result(None, (), "The pack has no measures catalogue, so whether the proposed habitat delivers "
                                     "the mapped measures cannot be tested."), measures
-        aligned_area = _union_area(p, list(dict.fromkeys(aligned))) if opp is not None else 0.0
+        aligned_area = _union_area(opp[0], list(dict.fromkeys(aligned))) if opp is not None else 0.0
         if aligned_area >= threshold:
             return result(HIGH, tuple(aligned_codes),
                           f"{aligned_area:,.1f} m² of the site lies where the LNRS maps measure(s) "
@@ -535,24 +601,20 @@ def _finding_reason(kind: str, f: Any, relation: str, tol: float) -> str:
 def _verdict(opt: ScreeningOptions, irr: Sequence[IrreplaceableFinding], des: Sequence[DesignatedFinding],
              checks: Checks) -> tuple[str, tuple[str, ...]]:
     ranked: list[tuple[int, str]] = []
+    green = VERDICT_ORDER.index("green")
     for kind, findings in (("irreplaceable", irr), ("designated", des)):
+        rules = [(rule, VERDICT_ORDER.index(rule.verdict)) for rule in opt.verdict_rules if rule.kind == kind]
         for f in findings:
-            best: tuple[int, str] | None = None
-            for rule in opt.verdict_rules:
-                if rule.kind != kind:
-                    continue
+            best: tuple[int, str] | None = None  # (rank, relation the reason is worded for)
+            for rule, rank in rules:
                 if rule.designations and getattr(f, "designation", None) not in rule.designations:
                     continue
                 hit = (getattr(f, "in_buffer", False) and f.relation != "overlap") if rule.relation == "buffer" \
                     else f.relation == rule.relation
-                if not hit:
-                    continue
-                rank = VERDICT_ORDER.index(rule.verdict)
-                if best is None or rank < best[0]:
-                    reason_relation = "buffer" if rule.relation == "buffer" else f.relation
-                    best = (rank, _finding_reason(kind, f, reason_relation, opt.sliver_tolerance_m2))
-            if best is not None and best[0] < VERDICT_ORDER.index("green"):
-                ranked.append(best)
+                if hit and (best is None or rank < best[0]):
+                    best = (rank, "buffer" if rule.relation == "buffer" else f.relation)
+            if best is not None and best[0] < green:
+                ranked.append((best[0], _finding_reason(kind, f, best[1], opt.sliver_tolerance_m2)))
     unchecked = [name for name, state in checks.to_dict().items() if state == NOT_CHECKED]
     if unchecked:
         ranked.append((VERDICT_ORDER.index("amber"),
@@ -597,11 +659,23 @@ def screen_sites(index: PackIndex, geometries: Sequence[Any], refs: Sequence[str
     refs = list(refs) if refs is not None else [str(i + 1) for i in range(len(geometries))]
     out: list[ScreeningResult | SiteError] = []
     total = max(1, len(geometries))
-    for start in range(0, len(geometries), CHUNK):
+    starts = list(range(0, len(geometries), CHUNK))
+    # the next chunk's geometry work (GEOS, which runs outside the GIL) overlaps this chunk's assembly
+    pool = _prefetch_pool() if len(starts) > 1 and _workers() > 1 else None
+    pending: Future[_ChunkGeometry] | None = None
+    for k, start in enumerate(starts):
         if is_cancelled():
+            if pending is not None:
+                pending.cancel()
             break
-        chunk = geometries[start:start + CHUNK]
-        out.extend(_screen_chunk(ctx, chunk, refs[start:start + CHUNK], start))
+        refs_k = refs[start:start + CHUNK]
+        data = pending.result() if pending is not None else _chunk_geometry(ctx, geometries[start:start + CHUNK],
+                                                                             refs_k, start)
+        pending = None
+        if pool is not None and k + 1 < len(starts):
+            nxt = starts[k + 1]
+            pending = pool.submit(_chunk_geometry, ctx, geometries[nxt:nxt + CHUNK], refs[nxt:nxt + CHUNK], nxt)
+        out.extend(_chunk_results(ctx, data, refs_k, start))
         progress(100.0 * min(len(geometries), start + CHUNK) / total)
     return out
 
@@ -615,8 +689,22 @@ def screen_site(index: PackIndex, geometry: Any, site_ref: str = "1", options: S
     return result
 
 
+@dataclass
+class _ChunkGeometry:
+    """Everything GEOS computes for a chunk of sites, before the per-site findings are assembled."""
+
+    prepared: list[PreparedSite | SiteError]
+    layers: dict[str, tuple[_Pairs, list[IntArray]] | None]
+    inside: FloatArray | None
+    opp_areas: list[_OppAreas] | None
+
+
 def _screen_chunk(ctx: _Context, geometries: Sequence[Any], refs: Sequence[str],
                   offset: int) -> list[ScreeningResult | SiteError]:
+    return _chunk_results(ctx, _chunk_geometry(ctx, geometries, refs, offset), refs, offset)
+
+
+def _chunk_geometry(ctx: _Context, geometries: Sequence[Any], refs: Sequence[str], offset: int) -> _ChunkGeometry:
     index, opt = ctx.index, ctx.options
     prepared: list[PreparedSite | SiteError] = []
     for i, g in enumerate(geometries):
@@ -654,6 +742,14 @@ def _screen_chunk(ctx: _Context, geometries: Sequence[Any], refs: Sequence[str],
     else:
         layers["trees"] = None
     inside = _inside_coverage(index, sites, site_areas)
+    opp_entry = layers["opportunity"]
+    opp_areas = _opportunity_areas(index, *opp_entry) if opp_entry is not None else None
+    return _ChunkGeometry(prepared, layers, inside, opp_areas)
+
+
+def _chunk_results(ctx: _Context, data: _ChunkGeometry, refs: Sequence[str],
+                   offset: int) -> list[ScreeningResult | SiteError]:
+    layers, inside, opp_areas = data.layers, data.inside, data.opp_areas
 
     def pick(name: str, s: int) -> tuple[_Pairs, IntArray] | None:
         entry = layers[name]
@@ -661,14 +757,15 @@ def _screen_chunk(ctx: _Context, geometries: Sequence[Any], refs: Sequence[str],
 
     results: list[ScreeningResult | SiteError] = []
     s = -1
-    for i, prep in enumerate(prepared):
+    for i, prep in enumerate(data.prepared):
         if isinstance(prep, SiteError):
             results.append(prep)
             continue
         s += 1
         results.append(_assemble(ctx, prep, refs[i], offset + i, pick("irreplaceable", s), pick("trees", s),
                                  pick("designated", s), pick("opportunity", s), pick("interim", s),
-                                 None if inside is None else float(inside[s])))
+                                 None if inside is None else float(inside[s]),
+                                 None if opp_areas is None else opp_areas[s]))
     return results
 
 
@@ -714,13 +811,14 @@ def _inside_coverage(index: PackIndex, sites: GeomArray, site_areas: FloatArray)
 def _assemble(ctx: _Context, site: PreparedSite, ref: str, position: int,
               hab: tuple[_Pairs, IntArray] | None, trees: tuple[_Pairs, IntArray] | None,
               des: tuple[_Pairs, IntArray] | None, opp: tuple[_Pairs, IntArray] | None,
-              interim: tuple[_Pairs, IntArray] | None, inside: float | None = None) -> ScreeningResult:
+              interim: tuple[_Pairs, IntArray] | None, inside: float | None = None,
+              opp_areas: _OppAreas | None = None) -> ScreeningResult:
     index, opt = ctx.index, ctx.options
     notes = list(site.notes)
     coverage_state = _coverage(index, site, opt, notes, inside)
     irr = _irreplaceable(ctx, site.geometry, hab, trees) if coverage_state else []
     dsg = _designated(ctx, des) if coverage_state else []
-    sig, measures = _opportunity(ctx, site.area_m2, opp, interim) if coverage_state else (
+    sig, measures = _opportunity(ctx, site.area_m2, opp, interim, opp_areas) if coverage_state else (
         StrategicSignificance(None, None, None, 0.0, 0.0, ctx.proposed_text,
                               ctx.proposed.broad_habitat if ctx.proposed else None, (),
                               "The site lies outside the area this Local Habitat Map covers."), [])
