@@ -1,0 +1,132 @@
+"""Parcel significance and QA on purpose-built parcels: splits, wording, irreplaceable flags, every QA case once."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+from lnrs_toolkit.plugin.core.pack_memory import memory_layer, memory_pack
+from lnrs_toolkit.plugin.core.parcel_qa import QaOptions
+from lnrs_toolkit.plugin.core.parcels import Parcel, assess_parcels, piece_refs
+from lnrs_toolkit.plugin.core.screening import PackIndex
+from shapely.geometry import Polygon, box
+
+X, Y = 370000.0, 160000.0
+HIGH_TEXT = "Formally identified in local strategy"
+MEDIUM_TEXT = "Location ecologically desirable but not in local strategy"
+LOW_TEXT = "Area/compensation not in local strategy/ no local strategy"
+WOODLAND = "Woodland and forest - Lowland mixed deciduous woodland"
+GRASS = "Grassland - Modified grassland"
+
+
+def b(x0, y0, x1, y1):
+    return box(X + x0, Y + y0, X + x1, Y + y1)
+
+
+@pytest.fixture(scope="module")
+def index():
+    catalogue = memory_layer(
+        "measures", None, code=["WD001", "GL001"], habitat_theme=["Woodland", "Grasslands"], priority=["P1", "P1"],
+        measure=["Woods.", "Grass."], habitats=["Woodland and forest;Individual trees", "Grassland"])
+    opportunity = memory_layer("opportunity_areas", [b(0, 0, 50, 100), b(200, 0, 260, 100)],
+                               measures=["WD001", "GL001"], name=["W", "G"], ref=["O1", "O2"])
+    interim = memory_layer("interim_strategy", [b(70, 0, 100, 100)], name=["Interim"], ref=["I1"])
+    irr = memory_layer("irreplaceable_habitats", [b(300, 0, 320, 20)], habitat_type=["ancient_woodland"],
+                       status=["ASNW"], name=["Old Wood"], ref=["AW1"])
+    area = memory_layer("strategy_area", [b(-5000, -5000, 5000, 5000)], name=["County"])
+    return PackIndex.build(memory_pack([area, opportunity, interim, irr, catalogue]))
+
+
+def parcel(ref, geom, habitat=WOODLAND, condition="3. Moderate", area=None, **kw):
+    return Parcel(ref, geom, habitat, None, condition, area, **kw)
+
+
+def total(pieces):
+    return sum(p.area_m2 for p in pieces)
+
+
+def test_split_by_opportunity_interim_and_lpa_adds_up(index):
+    geom = Polygon([(X - 10, Y + 10), (X + 120, Y + 3), (X + 115, Y + 90), (X - 5, Y + 95)])
+    lpas = [("North LPA", b(-100, 50, 500, 500)), ("South LPA", b(-100, -500, 500, 50))]
+    res = assess_parcels(index, [parcel("P1", geom)], lpas=lpas)
+    pieces = res.pieces_of(0)
+    assert abs(total(pieces) - geom.area) < 0.01
+    assert {(p.category, p.lpa) for p in pieces} == {(c, n) for c in ("High", "Medium", "Low")
+                                                      for n in ("North LPA", "South LPA")}
+    assert [p.ref for p in pieces] == [f"P1-{c}" for c in "abcdef"]
+    texts = {p.category: p.metric_text for p in pieces}
+    assert texts == {"High": HIGH_TEXT, "Medium": MEDIUM_TEXT, "Low": LOW_TEXT}
+    mult = {p.category: p.multiplier for p in pieces}
+    assert mult == {"High": 1.15, "Medium": 1.10, "Low": 1.0}
+    for p in pieces:
+        assert p.measure_codes == (("WD001",) if p.category == "High" else ())
+        # the metric marks lowland mixed deciduous woodland Yes/No (ancient woodland is irreplaceable)
+        assert p.irreplaceable and "confirm the sub-type" in p.irreplaceable_text
+        assert p.habitat_label == WOODLAND
+
+
+def test_high_needs_a_measure_the_habitat_delivers(index):
+    geom = b(0, 0, 40, 40)  # in the woodland opportunity only
+    res = assess_parcels(index, [parcel("G", geom, GRASS), parcel("W", b(0, 50, 40, 90))])
+    grass, wood = res.pieces_of(0), res.pieces_of(1)
+    assert [(p.ref, p.category) for p in grass] == [("G", "Low")]
+    assert [(p.ref, p.category, p.measure_codes) for p in wood] == [("W", "High", ("WD001",))]
+
+
+def test_defra_style_type_and_broad_fields_resolve(index):
+    p = Parcel("1", b(210, 10, 220, 20), "Modified grassland", "Grassland", "3. Moderate", None)
+    (piece,) = assess_parcels(index, [p]).pieces
+    assert piece.habitat_label == GRASS and piece.category == "High" and piece.measure_codes == ("GL001",)
+
+
+def test_irreplaceable_flags(index):
+    fen = "Wetland - Fens (upland and lowland)"
+    parcels = [parcel("A", b(300, 0, 310, 10)), parcel("F", b(400, 0, 410, 10), fen),
+               parcel("L", b(500, 0, 510, 10), "Grassland - Lowland meadows")]
+    res = assess_parcels(index, parcels)
+    by = {p.ref: p for p in res.pieces}
+    assert by["A"].irreplaceable and "ancient woodland (Old Wood)" in by["A"].irreplaceable_text
+    assert by["F"].irreplaceable and "confirm the sub-type" in by["F"].irreplaceable_text
+    assert not by["L"].irreplaceable and by["L"].irreplaceable_text == ""
+
+
+def test_every_qa_case_reported_once(index):
+    red_line = b(1000, 0, 1100, 100)
+    bowtie = Polygon([(X + 1000, Y + 60), (X + 1010, Y + 70), (X + 1010, Y + 60), (X + 1000, Y + 70)])
+    parcels = [
+        parcel("A", b(1000, 0, 1050, 50), area=2500),
+        parcel("B", b(1040, 0, 1100, 50), area=9999),  # overlaps A by 10 m; area field wrong
+        parcel("C", b(1050, 50, 1100, 110), habitat="Woodland - Oak woods", condition="Null"),  # 10 m outside
+        parcel("D", bowtie, habitat="Null"),
+        parcel("E", b(1020, 80, 1020.5, 81)),  # sliver, 0.5 m²
+        parcel("F", b(1050, 0, 1050.0004, 50)),  # touches A... overlaps B by 0.4 mm: below tolerance
+    ]
+    res = assess_parcels(index, parcels, red_line=red_line)
+    kinds = Counter((i.kind, i.parcel_ref) for i in res.issues)
+    assert kinds == Counter({
+        ("overlap", "A; B"): 1, ("area_mismatch", "B"): 1, ("outside_red_line", "C"): 1,
+        ("unknown_habitat", "C"): 1, ("missing_condition", "C"): 1, ("self_intersection", "D"): 1,
+        ("missing_habitat", "D"): 1, ("sliver", "E"): 1, ("sliver", "F"): 1, ("gap", ""): 1,
+    })
+    by_kind = {i.kind: i for i in res.issues}
+    assert abs(by_kind["overlap"].geometry.area - 500.0) < 1e-6
+    assert "Woodland and forest" in by_kind["unknown_habitat"].fix_hint
+    assert by_kind["self_intersection"].geometry.geom_type == "Point"
+    assert all(i.fix_hint and i.message for i in res.issues)
+
+
+def test_tolerances_are_options(index):
+    res = assess_parcels(index, [parcel("S", b(0, 0, 1, 1))], qa=QaOptions(sliver_m2=0.5))
+    assert not res.issues
+
+
+def test_no_opportunity_layer_gives_no_category():
+    idx = PackIndex.build(memory_pack([memory_layer("strategy_area", [b(0, 0, 10, 10)], name=["C"])]))
+    res = assess_parcels(idx, [parcel("P", b(0, 0, 5, 5))])
+    assert res.pieces[0].category is None and res.notes
+
+
+def test_piece_refs():
+    assert piece_refs("P1", 1) == ["P1"]
+    assert piece_refs("P1", 3) == ["P1-a", "P1-b", "P1-c"]
+    assert piece_refs("X", 28)[26:] == ["X-aa", "X-ab"]
