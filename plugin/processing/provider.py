@@ -12,9 +12,10 @@ from ..__about__ import PROVIDER_ID, __icon_path__, __version__
 def algorithm_classes() -> list[type]:
     """Every algorithm class the provider offers (imported lazily)."""
     from .alg_add_to_habitat_map import AddToHabitatMapAlgorithm
+    from .alg_parcel_significance import ParcelSignificanceAlgorithm
     from .alg_screen_sites import ScreenSitesAlgorithm
 
-    classes: list[type] = [AddToHabitatMapAlgorithm, ScreenSitesAlgorithm]
+    classes: list[type] = [AddToHabitatMapAlgorithm, ScreenSitesAlgorithm, ParcelSignificanceAlgorithm]
     return classes
 
 
