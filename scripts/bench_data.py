@@ -6,10 +6,12 @@ constant (``DENSITY_PER_KM2`` opportunity polygons per km²), so a bigger map is
 district, 100k a county (50 km x 50 km), 1M a region.
 
 The answer format the three pipelines (engine, QGIS Processing, geopandas) are compared on, per site:
-``irr`` {fid: (overlap_m2, distance_m, in_buffer)} for irreplaceable polygons, ``trees`` {fid: (distance_m,
-in_buffer)}, ``des`` {fid: (overlap_m2, distance_m)} and ``codes`` {code: union area m²}. The rules (search
-distance, buffers, sliver tolerance, the measure area threshold) are the engine's defaults, restated here
-in :func:`in_buffer_polygon`, :func:`in_buffer_tree` and :func:`tree_buffer` for the peers.
+``irr`` {fid: (overlap_m2, distance_m, in_buffer, buffer_intrusion_m2)} for irreplaceable polygons, ``trees``
+{fid: (distance_m, in_buffer, buffer_intrusion_m2)}, ``des`` {fid: (overlap_m2, distance_m)}, ``codes``
+{code: union area m²} and ``mapped`` {"area": union of all opportunity areas on the site, m²}. The rules
+(search distance, buffers, sliver tolerance, the measure area threshold) are the engine's defaults, restated
+here in :func:`in_buffer_polygon`, :func:`in_buffer_tree`, :func:`tree_buffer` and :func:`intrusion_polygon`
+for the peers. Buffer zones are GEOS buffers with 16 segments a quarter circle, as in the engine.
 
 Run as a script to build one pack and its sites: ``python scripts/bench_data.py --size 100000``.
 """
@@ -318,12 +320,19 @@ def in_buffer_tree(buffer_m: float, distance: float) -> bool:
     return distance == 0 or distance < buffer_m
 
 
+def intrusion_polygon(habitat_type: str, overlap: float, distance: float, in_zone: float) -> float:
+    """Site area in a polygon's buffer zone beyond the overlap (``in_zone``: site ∩ zone area)."""
+    if not (in_buffer_polygon(habitat_type, overlap, distance) and HABITAT_BUFFER_M.get(habitat_type, 0.0) > 0):
+        return 0.0
+    return max(0.0, in_zone - overlap)
+
+
 def measure_threshold(site_area: float) -> float:
     return min(SLIVER_M2, 0.5 * site_area)
 
 
 def empty_answer() -> dict[str, dict[Any, Any]]:
-    return {"irr": {}, "trees": {}, "des": {}, "codes": {}}
+    return {"irr": {}, "trees": {}, "des": {}, "codes": {}, "mapped": {"area": 0.0}}
 
 
 def from_engine(results: list[Any]) -> list[dict[str, dict[Any, Any]]]:
@@ -333,13 +342,14 @@ def from_engine(results: list[Any]) -> list[dict[str, dict[Any, Any]]]:
         a = empty_answer()
         for f in r.irreplaceable:
             if f.layer == "ancient_trees":
-                a["trees"][f.fid] = (f.distance_m, f.in_buffer)
+                a["trees"][f.fid] = (f.distance_m, f.in_buffer, f.buffer_intrusion_m2)
             else:
-                a["irr"][f.fid] = (f.overlap_m2, f.distance_m, f.in_buffer)
+                a["irr"][f.fid] = (f.overlap_m2, f.distance_m, f.in_buffer, f.buffer_intrusion_m2)
         for f in r.designated_sites:
             a["des"][f.fid] = (f.overlap_m2, f.distance_m)
         for m in r.measures:
             a["codes"][m.code] = m.overlap_m2
+        a["mapped"]["area"] = r.strategic_significance.mapped_area_m2
         out.append(a)
     return out
 
@@ -360,16 +370,16 @@ def compare(a: list[dict[str, dict[Any, Any]]], b: list[dict[str, dict[Any, Any]
         bad(f"{len(a)} answers against {len(b)}")
         return count, problems
     for s, (x, y) in enumerate(zip(a, b)):
-        for key in ("irr", "trees", "des", "codes"):
+        for key in ("irr", "trees", "des", "codes", "mapped"):
             xa, ya = x[key], y[key]
             if set(xa) != set(ya):
                 bad(f"site {s + 1} {key}: {sorted(set(xa) ^ set(ya))[:5]} not in both")
             for k in set(xa) & set(ya):
                 u, v = xa[k], ya[k]
-                if key == "codes":
+                if key in ("codes", "mapped"):
                     u, v = (u,), (v,)
-                tols = {"irr": (area_tol, dist_tol, None), "trees": (dist_tol, None), "des": (area_tol, dist_tol),
-                        "codes": (area_tol,)}[key]
+                tols = {"irr": (area_tol, dist_tol, None, area_tol), "trees": (dist_tol, None, area_tol),
+                        "des": (area_tol, dist_tol), "codes": (area_tol,), "mapped": (area_tol,)}[key]
                 for p, q, tol in zip(u, v, tols):
                     if (tol is None and bool(p) != bool(q)) or (tol is not None and abs(float(p) - float(q)) > tol):
                         bad(f"site {s + 1} {key} {k}: {u} != {v}")
@@ -389,25 +399,32 @@ def reference_answers(tables: dict[str, Table], sites: np.ndarray) -> list[dict[
             dist = float(site.distance(g))
             if dist <= SEARCH_M:
                 ov = float(site.intersection(g).area) if dist == 0 else 0.0
+                htype = irr.columns["habitat_type"][k]
+                buf = HABITAT_BUFFER_M.get(htype, 0.0)
+                zone = float(site.intersection(shapely.buffer(g, buf, quad_segs=16)).area) if buf > 0 else 0.0
                 a["irr"][int(fid["irreplaceable_habitats"][k])] = (
-                    ov, dist, in_buffer_polygon(irr.columns["habitat_type"][k], ov, dist))
+                    ov, dist, in_buffer_polygon(htype, ov, dist), intrusion_polygon(htype, ov, dist, zone))
         for k, g in enumerate(trees.geoms if trees.geoms is not None else []):
             dist = float(site.distance(g))
             buf = tree_buffer(trees.columns["stem_diameter_m"][k], trees.columns["crown_radius_m"][k])
             if dist <= max(SEARCH_M, buf):
-                a["trees"][int(fid["ancient_trees"][k])] = (dist, in_buffer_tree(buf, dist))
+                inside = in_buffer_tree(buf, dist)
+                zone = float(site.intersection(shapely.buffer(g, buf, quad_segs=16)).area) if inside else 0.0
+                a["trees"][int(fid["ancient_trees"][k])] = (dist, inside, zone)
         for k, g in enumerate(des.geoms if des.geoms is not None else []):
             dist = float(site.distance(g))
             if dist <= SEARCH_M:
                 a["des"][int(fid["designated_sites"][k])] = (float(site.intersection(g).area) if dist == 0 else 0.0,
                                                              dist)
         pieces: dict[str, list[Any]] = {}
+        every: list[Any] = []
         for k, g in enumerate(opp.geoms if opp.geoms is not None else []):
             if not site.intersects(g):
                 continue
             piece = site.intersection(g)
             if piece.area <= 0:
                 continue
+            every.append(piece)
             for code in dict.fromkeys(c.strip().upper() for c in opp.columns["measures"][k].split(";") if c.strip()):
                 pieces.setdefault(code, []).append(piece)
         threshold = measure_threshold(float(site.area))
@@ -415,6 +432,7 @@ def reference_answers(tables: dict[str, Table], sites: np.ndarray) -> list[dict[
             area = float(shapely.union_all(parts).area)
             if area >= threshold:
                 a["codes"][code] = area
+        a["mapped"]["area"] = float(shapely.union_all(every).area) if every else 0.0
         out.append(a)
     return out
 

@@ -6,7 +6,10 @@ Load: the pack's layers opened through OGR. Batch, for all sites at once:
 - irreplaceable, designated, trees: ``native:joinbynearest`` with the search distance as maximum distance and
   every feature allowed as a neighbour (all features within the search distance, with their distance), and
   ``native:intersection`` for overlap areas; buffer flags from distance and overlap under the same
-  standing-advice rules as the engine.
+  standing-advice rules as the engine; buffer zones by ``native:buffer`` (ancient woodland picked out with
+  ``native:extractbyattribute``, 15 m; trees by an expression on stem and crown; 16 segments a quarter circle)
+  and ``native:intersection`` with the sites for the area of each site inside each zone;
+- mapped area: the opportunity pieces ``native:dissolve``d by site.
 """
 
 from __future__ import annotations
@@ -29,7 +32,13 @@ NEIGHBORS = 100
 
 def main() -> int:
     args = bd.worker_args(__doc__ or "")
-    from qgis.core import QgsApplication, QgsProcessingContext, QgsProcessingFeedback, QgsVectorLayer
+    from qgis.core import (
+        QgsApplication,
+        QgsProcessingContext,
+        QgsProcessingFeedback,
+        QgsProperty,
+        QgsVectorLayer,
+    )
 
     app = QgsApplication([], False)
     app.initQgis()
@@ -76,6 +85,8 @@ def main() -> int:
                                          "OVERLAY_FIELDS": ["measures"], "OVERLAY_FIELDS_PREFIX": ""})
     split = run("native:splitfeaturesbycharacter", {"INPUT": pieces, "FIELD": "measures", "CHAR": ";",
                                                     "REGEX": False})
+    for f in run("native:dissolve", {"INPUT": pieces, "FIELD": ["ref"]}).getFeatures():
+        answers[site_of[f["ref"]]]["mapped"]["area"] = f.geometry().area()
     per_code = run("native:dissolve", {"INPUT": split, "FIELD": ["ref", "measures"]})
     for f in per_code.getFeatures():
         s = site_of[f["ref"]]
@@ -99,18 +110,35 @@ def main() -> int:
             out[key] = out.get(key, 0.0) + f.geometry().area()
         return out
 
+    in_zone: dict[tuple[int, int], float] = {}
+    for htype, buf in bd.HABITAT_BUFFER_M.items():
+        picked = run("native:extractbyattribute", {"INPUT": irr, "FIELD": "habitat_type", "OPERATOR": 0,
+                                                   "VALUE": htype})
+        in_zone.update(overlaps(run("native:buffer", {"INPUT": picked, "DISTANCE": buf, "SEGMENTS": 16,
+                                                      "END_CAP_STYLE": 0, "JOIN_STYLE": 0, "MITER_LIMIT": 2,
+                                                      "DISSOLVE": False})))
     ov = overlaps(irr)
     for s, fid, dist, f in within(irr, ["habitat_type"], bd.SEARCH_M):
         area = ov.get((s, fid), 0.0) if dist == 0 else 0.0
-        answers[s]["irr"][fid] = (area, dist, bd.in_buffer_polygon(str(f["n_habitat_type"]), area, dist))
+        htype = str(f["n_habitat_type"])
+        answers[s]["irr"][fid] = (area, dist, bd.in_buffer_polygon(htype, area, dist),
+                                  bd.intrusion_polygon(htype, area, dist, in_zone.get((s, fid), 0.0)))
     ov = overlaps(des)
     for s, fid, dist, _ in within(des, [], bd.SEARCH_M):
         answers[s]["des"][fid] = (ov.get((s, fid), 0.0) if dist == 0 else 0.0, dist)
+    stem, crown = 'coalesce("stem_diameter_m", 0)', 'coalesce("crown_radius_m", 0)'
+    tree_buffer = (f"CASE WHEN {stem} > 0 OR {crown} > 0 THEN max(CASE WHEN {stem} > 0 THEN "
+                   f"{bd.STEM_MULTIPLIER} * {stem} ELSE 0 END, CASE WHEN {crown} > 0 THEN {crown} + "
+                   f"{bd.CANOPY_MARGIN_M} ELSE 0 END) ELSE {bd.ASSUMED_TREE_BUFFER_M} END")
+    in_zone = overlaps(run("native:buffer", {"INPUT": trees, "DISTANCE": QgsProperty.fromExpression(tree_buffer),
+                                             "SEGMENTS": 16, "END_CAP_STYLE": 0, "JOIN_STYLE": 0, "MITER_LIMIT": 2,
+                                             "DISSOLVE": False}))
     bufs = [bd.tree_buffer(_num(f["stem_diameter_m"]), _num(f["crown_radius_m"])) for f in trees.getFeatures()]
     for s, fid, dist, f in within(trees, ["stem_diameter_m", "crown_radius_m"], max([bd.SEARCH_M, *bufs])):
         buf = bd.tree_buffer(_num(f["n_stem_diameter_m"]), _num(f["n_crown_radius_m"]))
         if dist <= max(bd.SEARCH_M, buf):
-            answers[s]["trees"][fid] = (dist, bd.in_buffer_tree(buf, dist))
+            inside = bd.in_buffer_tree(buf, dist)
+            answers[s]["trees"][fid] = (dist, inside, in_zone.get((s, fid), 0.0) if inside else 0.0)
     t_batch = time.perf_counter() - t0
     from qgis.core import Qgis
 

@@ -51,6 +51,9 @@ PARALLEL_MIN = 16
 _pool: ThreadPoolExecutor | None = None
 _prefetch: ThreadPoolExecutor | None = None
 _pool_lock = threading.Lock()
+#: Held while predicates run on prepared geometries shared between screenings (pack features, coverage):
+#: GEOS prepared geometries are not thread-safe.
+_shared_prepared = threading.Lock()
 _WORKERS = max(1, min(4, os.cpu_count() or 1))
 
 
@@ -288,7 +291,8 @@ def _pairs(layer: LayerIndex, sites: GeomArray, site_areas: FloatArray, distance
         # (prepared predicates; sites and features are prepared)
         inner = np.asarray(shapely.contains_properly(sites[st], layer.geoms[ft]), dtype=bool)
         outer = ~inner
-        outer[outer] = shapely.contains_properly(layer.geoms[ft[outer]], sites[st[outer]])
+        with _shared_prepared:
+            outer[outer] = shapely.contains_properly(layer.geoms[ft[outer]], sites[st[outer]])
         rest = ~(inner | outer)
         overlap[touching[inner]] = layer.areas[ft[inner]]
         overlap[touching[outer]] = site_areas[st[outer]]
@@ -802,7 +806,9 @@ def _inside_coverage(index: PackIndex, sites: GeomArray, site_areas: FloatArray)
     if index.coverage is None or not len(sites):
         return None
     inside = site_areas.copy()
-    rest = np.flatnonzero(~np.asarray(shapely.contains_properly(index.coverage, sites), dtype=bool))
+    with _shared_prepared:
+        contained = np.asarray(shapely.contains_properly(index.coverage, sites), dtype=bool)
+    rest = np.flatnonzero(~contained)
     if len(rest):
         inside[rest] = shapely.area(_vectorised(shapely.intersection, sites[rest], index.coverage))
     return inside
