@@ -716,6 +716,9 @@ def _chunk_geometry(ctx: _Context, geometries: Sequence[Any], refs: Sequence[str
             prepared.append(prepare_site(g, f"site {refs[i]}"))
         except InputError as exc:
             prepared.append(SiteError(refs[i], str(exc), offset + i))
+        except (shapely.errors.GEOSException, ValueError) as exc:  # geometry GEOS cannot handle at all
+            prepared.append(SiteError(refs[i], f"site {refs[i]}'s geometry cannot be processed ({exc}); "
+                                      "draw it again or repair it.", offset + i))
     site_geoms = [p.geometry for p in prepared if isinstance(p, PreparedSite)]
     sites: GeomArray = np.empty(len(site_geoms), dtype=np.object_)
     sites[:] = site_geoms

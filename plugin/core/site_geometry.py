@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
 
@@ -52,6 +53,8 @@ def prepare_site(geom: Any, label: str = "the site") -> PreparedSite:
             raise InputError(f"{label} holds no polygon; screening needs a polygon.")
         notes.append("Non-polygon parts of the site were ignored.")
         geom = poly
+    if not np.isfinite(shapely.get_coordinates(geom)).all():
+        raise InputError(f"{label} has a vertex with an infinite or undefined coordinate; fix the geometry.")
     minx, miny, maxx, maxy = geom.bounds
     if minx >= -181 and maxx <= 181 and miny >= -91 and maxy <= 91 and (maxx - minx) < 10:
         raise InputError(f"{label}'s coordinates look like degrees, not metres; give the layer its real CRS "
@@ -59,6 +62,9 @@ def prepare_site(geom: Any, label: str = "the site") -> PreparedSite:
     bx0, by0, bx1, by1 = BNG_BOUNDS
     if maxx < bx0 or minx > bx1 or maxy < by0 or miny > by1:
         raise InputError(f"{label} lies outside Great Britain's National Grid; check the layer's CRS.")
+    if minx < bx0 or maxx > bx1 or miny < by0 or maxy > by1:
+        raise InputError(f"{label} extends outside Great Britain's National Grid (bounds {minx:.6g}, {miny:.6g}, "
+                         f"{maxx:.6g}, {maxy:.6g}); check its vertices and the layer's CRS.")
     repaired = False
     if not geom.is_valid:
         reason = shapely.is_valid_reason(geom)
