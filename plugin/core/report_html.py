@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from html import escape
-from pathlib import Path
 
 from .overrides import Override, find_override, for_site
 from .report_text import CHECK_WORDS, habitat_label
@@ -123,18 +121,3 @@ def render_html(results: Sequence[ScreeningResult | SiteError], overrides: Seque
         parts += _site_html(result, overrides)
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"
-
-
-def write_text_atomic(path: str | Path, text: str) -> Path:
-    """Write ``text`` (UTF-8) so that a failed write leaves any previous file intact."""
-    target = Path(path)
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    try:
-        with open(tmp, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return target

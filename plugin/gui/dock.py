@@ -65,8 +65,8 @@ from ..core.errors import LnrsError
 from ..core.habitats import default_table
 from ..core.overrides import Override, find_override, make_override, overrides_text, result_payload
 from ..core.pack_loader import load_index
-from ..core.report_html import VERDICT_COLOURS, render_html, write_text_atomic
-from ..core.report_json import write_json_atomic
+from ..core.report_html import VERDICT_COLOURS, render_html
+from ..core.report_json import write_json_atomic, write_text_atomic
 from ..core.report_text import summary_text
 from ..core.results import DesignatedFinding, IrreplaceableFinding, ScreeningResult, SiteError
 from ..core.rules import ScreeningOptions

@@ -155,7 +155,7 @@ def test_disk_full_on_replace_keeps_previous_pack(existing_pack, monkeypatch):  
 # --------------------------------------------------------------------------- dock exports: full disk, hostile text
 @pytest.mark.parametrize("kind", ["json", "html", "pdf"])
 def test_dock_export_on_a_full_disk_keeps_previous_file(checked, tmp_path, monkeypatch, kind):  # noqa: F811
-    from lnrs_toolkit.plugin.core import report_html, report_json
+    from lnrs_toolkit.plugin.core import report_json
     from lnrs_toolkit.plugin.gui import report_export
 
     target = tmp_path / f"report.{kind}"
@@ -164,7 +164,7 @@ def test_dock_export_on_a_full_disk_keeps_previous_file(checked, tmp_path, monke
     def disk_full(*_a, **_k):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    module = {"json": report_json, "html": report_html, "pdf": report_export}[kind]
+    module = {"json": report_json, "html": report_json, "pdf": report_export}[kind]
     monkeypatch.setattr(module.os, "replace", disk_full)
     export = {"json": checked.export_json, "html": checked.export_html, "pdf": checked.export_pdf}[kind]
     try:

@@ -27,15 +27,15 @@ import shapely
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lnrs_toolkit.plugin.cli import main
-from lnrs_toolkit.plugin.core import pack_store, report_html, report_json
+from lnrs_toolkit.plugin.core import pack_store, report_json
 from lnrs_toolkit.plugin.core.errors import InputError, PackError
 from lnrs_toolkit.plugin.core.gpkg import read_pack
 from lnrs_toolkit.plugin.core.pack_builder import FieldMapping, map_rows
 from lnrs_toolkit.plugin.core.pack_loader import clear_cache, load_index
 from lnrs_toolkit.plugin.core.pack_memory import memory_layer, memory_pack
 from lnrs_toolkit.plugin.core.pack_store import add_rows
-from lnrs_toolkit.plugin.core.report_html import render_html, write_text_atomic
-from lnrs_toolkit.plugin.core.report_json import write_json_atomic
+from lnrs_toolkit.plugin.core.report_html import render_html
+from lnrs_toolkit.plugin.core.report_json import write_json_atomic, write_text_atomic
 from lnrs_toolkit.plugin.core.results import ScreeningResult, SiteError
 from lnrs_toolkit.plugin.core.screening import CHUNK, PackIndex, screen_site, screen_sites
 from lnrs_toolkit.tests.unit.packs import add_sites, build_small_pack
@@ -281,7 +281,7 @@ def test_disk_full_creating_a_new_pack_leaves_nothing(tmp_path, monkeypatch):
 @pytest.mark.parametrize("writer", ["json", "html"])
 @pytest.mark.parametrize("fault", ["replace", "write"])
 def test_disk_full_during_report_export_keeps_previous_file(tmp_path, monkeypatch, writer, fault):
-    module = report_json if writer == "json" else report_html
+    module = report_json  # JSON and HTML reports share one atomic writer
     target = tmp_path / f"report.{writer}"
     target.write_text("previous report\n", encoding="utf-8")
     before = sha(target)

@@ -9,7 +9,8 @@ import pytest
 from lnrs_toolkit.plugin.core.errors import InputError
 from lnrs_toolkit.plugin.core.gpkg import read_pack
 from lnrs_toolkit.plugin.core.overrides import make_override, overrides_text, result_payload
-from lnrs_toolkit.plugin.core.report_html import render_html, write_text_atomic
+from lnrs_toolkit.plugin.core.report_html import render_html
+from lnrs_toolkit.plugin.core.report_json import write_text_atomic
 from lnrs_toolkit.plugin.core.results import SiteError
 from lnrs_toolkit.plugin.core.screening import PackIndex, screen_sites
 from shapely.geometry import box
