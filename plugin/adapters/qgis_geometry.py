@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import shapely
 from qgis.core import (
     QgsCoordinateReferenceSystem,
@@ -63,4 +64,7 @@ def to_shapely(geometry: QgsGeometry | None, transform: QgsCoordinateTransform |
         shape = shapely.from_wkb(bytes(g.asWkb()))
     except shapely.errors.GEOSException as exc:
         raise InputError(f"the geometry cannot be read ({exc}).") from exc
+    if transform is not None and not np.isfinite(shapely.get_coordinates(shape)).all():
+        raise InputError("the geometry cannot be reprojected to EPSG:27700 (its coordinates do not fit the "
+                         f"layer's CRS {transform.sourceCrs().authid()}); check the layer's CRS.")
     return Converted(shape, tuple(notes))

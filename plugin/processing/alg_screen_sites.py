@@ -140,6 +140,7 @@ class ScreenSitesAlgorithm(QgsProcessingAlgorithm):
             index.ref.name, index.ref.version or "?", index.ref.sha256[:12] or "?"))
 
         features, geoms, refs = [], [], []
+        conversion_errors: dict[int, str] = {}
         # the engine repairs invalid sites and reports it, so QGIS must not drop or refuse them first
         request = QgsFeatureRequest()
         for feat in source.getFeatures(request, QgsProcessingFeatureSource.FlagSkipGeometryValidityChecks):
@@ -152,8 +153,8 @@ class ScreenSitesAlgorithm(QgsProcessingAlgorithm):
                 for note in converted.notes:
                     feedback.pushInfo(self.tr("Site {0}: {1}").format(ref, note))
             except LnrsError as exc:
+                conversion_errors[len(geoms)] = f"site {ref}: {exc}"
                 geoms.append(None)
-                feedback.reportError(self.tr("Site {0}: {1}").format(ref, str(exc)))
             features.append(feat)
             refs.append(ref)
 
@@ -165,6 +166,8 @@ class ScreenSitesAlgorithm(QgsProcessingAlgorithm):
         if feedback.isCanceled():
             feedback.pushInfo(self.tr("Cancelled: nothing was written."))
             return {}
+        for position, message in conversion_errors.items():  # the adapter's reason beats "no geometry"
+            results[position] = SiteError(refs[position], message, position)
 
         fields = summary_fields()
         sink, dest_id = self.parameterAsSink(parameters, self.OUTPUT, context, fields, source.wkbType(),

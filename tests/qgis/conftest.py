@@ -72,3 +72,23 @@ def recording_iface(qgis_iface):
     iface = RecordingIface(qgis_iface)
     yield iface
     iface.window.deleteLater()
+
+
+# QGIS 3.22 can crash in its own C++ teardown when the interpreter exits after a long session
+# (sip wrappers of deleted Qt objects). By then pytest has reported every result, so leave at
+# once with pytest's own exit status instead of risking a segfault that would hide it.
+@pytest.hookimpl(trylast=True)
+def pytest_sessionfinish(session, exitstatus):
+    session.config._lnrs_exitstatus = int(exitstatus)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_unconfigure(config):
+    import os
+    import sys
+
+    status = getattr(config, "_lnrs_exitstatus", None)
+    if status is not None:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(status)
