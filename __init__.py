@@ -7,7 +7,12 @@ nothing.
 
 
 def classFactory(iface):  # noqa: N802 - name required by QGIS
-    """Return the plugin instance for QGIS."""
+    """Return the plugin instance for QGIS (or a stand-in that explains a missing dependency)."""
+    from .plugin.dependencies import MissingDependencyPlugin, missing_dependency_message
+
+    problem = missing_dependency_message()
+    if problem is not None:
+        return MissingDependencyPlugin(iface, problem)
     from .plugin.lnrs_plugin import LnrsToolkitPlugin
 
     return LnrsToolkitPlugin(iface)

@@ -64,3 +64,19 @@ def test_load_unload_twice_leaves_nothing_behind(qgis_app, qgis_processing, reco
     assert _registry().providerById("lnrs") is None
     assert not recording_iface.docks()
     assert not recording_iface.toolbar.actions()
+
+
+def test_missing_shapely_2_gives_a_message_not_a_traceback(qgis_app, recording_iface, monkeypatch):
+    from lnrs_toolkit.plugin import dependencies
+
+    monkeypatch.setattr(dependencies, "missing_dependency_message", lambda: "needs shapely 2")
+    messages = []
+    bar = recording_iface.messageBar()
+    monkeypatch.setattr(bar, "pushMessage", lambda *args, **kw: messages.append(args), raising=False)
+    plugin = importlib.import_module("lnrs_toolkit").classFactory(recording_iface)
+    assert isinstance(plugin, dependencies.MissingDependencyPlugin)
+    plugin.initProcessing()
+    plugin.initGui()
+    assert messages and "needs shapely 2" in messages[0][1]
+    assert _registry().providerById("lnrs") is None
+    plugin.unload()

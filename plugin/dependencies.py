@@ -1,0 +1,45 @@
+"""Refuse to start with a clear message when a Python dependency is missing or too old."""
+
+from __future__ import annotations
+
+INSTALL_HINT = ("Install it into QGIS's Python (Debian/Ubuntu: /usr/bin/python3 -m pip install --user "
+                "\"shapely>=2\"; Windows: OSGeo4W Shell, pip install \"shapely>=2\"), then restart QGIS.")
+
+
+def missing_dependency_message(shapely_version: str | None = None) -> str | None:
+    """``None`` when everything the plugin needs is importable, else what to do about it."""
+    if shapely_version is None:
+        try:
+            import shapely
+        except ImportError:
+            return f"LNRS Toolkit needs the Python package shapely 2, which is not installed. {INSTALL_HINT}"
+        shapely_version = str(shapely.__version__)
+    try:
+        major = int(shapely_version.split(".")[0])
+    except ValueError:
+        major = 0
+    if major < 2:
+        return f"LNRS Toolkit needs shapely 2 or later; QGIS's Python has shapely {shapely_version}. {INSTALL_HINT}"
+    return None
+
+
+class MissingDependencyPlugin:
+    """Stands in for the plugin when a dependency is missing: it says so once and registers nothing."""
+
+    def __init__(self, iface, message: str) -> None:  # noqa: QGS105 - QGIS hands iface to classFactory
+        self.iface = iface
+        self.message = message
+
+    def initProcessing(self) -> None:  # noqa: N802 - QGIS hook name
+        from .log import log_error
+
+        log_error(self.message)
+
+    def initGui(self) -> None:  # noqa: N802 - QGIS hook name
+        from qgis.core import Qgis
+
+        self.initProcessing()
+        self.iface.messageBar().pushMessage("LNRS Toolkit", self.message, Qgis.Critical, 0)
+
+    def unload(self) -> None:
+        """Nothing was registered."""

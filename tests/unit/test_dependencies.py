@@ -1,0 +1,16 @@
+"""A missing or old shapely gives a clear message instead of a traceback at load."""
+
+from __future__ import annotations
+
+from lnrs_toolkit.plugin.dependencies import missing_dependency_message
+
+
+def test_shapely_2_is_fine():
+    assert missing_dependency_message("2.0.6") is None
+    assert missing_dependency_message() is None  # the test environment has shapely 2
+
+
+def test_old_shapely_is_explained():
+    message = missing_dependency_message("1.8.5")
+    assert message is not None
+    assert "shapely 1.8.5" in message and "pip install" in message
