@@ -60,11 +60,11 @@ from qgis.PyQt.QtWidgets import (
 )
 
 from ..__about__ import DOCK_OBJECT_NAME, PLUGIN_ROOT
+from ..adapters.pack_source import PackCache, PackSource, postgis_pack_schemas, saved_postgres_connections
 from ..adapters.qgis_geometry import to_shapely, transform_to_pack
 from ..core.errors import LnrsError
 from ..core.habitats import default_table
 from ..core.overrides import Override, find_override, make_override, overrides_text, result_payload
-from ..core.pack_loader import load_index
 from ..core.report_html import VERDICT_COLOURS, render_html
 from ..core.report_json import write_json_atomic, write_text_atomic
 from ..core.report_text import summary_text
@@ -79,6 +79,8 @@ from .screening_task import Results, ScreeningTask
 from .site_tool import SiteMapTool
 
 DEMO_PACK = PLUGIN_ROOT / "resources" / "data" / "demo_lnrs_pack.gpkg"
+#: Packs (GeoPackage or PostGIS) and their indexes, built once per pack version.
+PACKS = PackCache()
 
 
 @dataclass(frozen=True)
@@ -203,6 +205,13 @@ class LnrsDockWidget(QgsDockWidget):
         self.recent_menu = QMenu(self.recent_button)
         self.recent_button.setMenu(self.recent_menu)
         row.addWidget(self.recent_button)
+        self.postgis_button = QToolButton(group)
+        self.postgis_button.setObjectName("postgisPackButton")
+        self.postgis_button.setText(self.tr("PostGIS\u2026"))
+        self.postgis_button.setToolTip(self.tr("Open a pack held in a PostGIS schema, through one of QGIS's saved "
+                                               "PostgreSQL connections"))
+        self.postgis_button.clicked.connect(self.choose_postgis_pack)
+        row.addWidget(self.postgis_button)
         layout.addLayout(row)
         self.pack_info = QLabel(self.tr("No Local Habitat Map loaded."), group)
         self.pack_info.setObjectName("packStatusLabel")
@@ -394,7 +403,7 @@ class LnrsDockWidget(QgsDockWidget):
     def _fill_recent_menu(self) -> None:
         self.recent_menu.clear()
         for path in self.settings.recent_packs:
-            action = self.recent_menu.addAction(Path(path).name)
+            action = self.recent_menu.addAction(path if path.startswith("postgis:") else Path(path).name)
             action.setToolTip(tip(path))
             action.setData(path)
             action.triggered.connect(lambda _checked=False, p=path: self.set_pack_path(p))
@@ -408,7 +417,7 @@ class LnrsDockWidget(QgsDockWidget):
         self._pending_pack = ""
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            index = load_index(path)
+            index = PACKS.get(path).index
         except LnrsError as exc:
             self.show_error(self.tr("The habitat map could not be loaded: {0}").format(str(exc)))
             return False
@@ -422,7 +431,7 @@ class LnrsDockWidget(QgsDockWidget):
         self.index = index
         self.pack_path = str(path)
         self.pack_file.blockSignals(True)
-        self.pack_file.setFilePath(str(path))
+        self.pack_file.setFilePath("" if str(path).startswith("postgis:") else str(path))
         self.pack_file.blockSignals(False)
         self.settings.remember_pack(str(path))
         self.settings.save(self.settings_store)
@@ -433,6 +442,37 @@ class LnrsDockWidget(QgsDockWidget):
         for note in index.load_notes:
             self.show_message(note, Qgis.Warning)
         return True
+
+    def postgis_pack_addresses(self) -> tuple[list[str], list[str]]:
+        """``postgis:CONNECTION/SCHEMA`` for every pack schema in the saved connections, and the
+        connections that could not be asked (with the reason)."""
+        addresses: list[str] = []
+        failures: list[str] = []
+        for name in saved_postgres_connections():
+            try:
+                addresses += [str(PackSource.postgis(name, schema)) for schema in postgis_pack_schemas(name)]
+            except LnrsError as exc:
+                failures.append(f"{name}: {exc}")
+        return addresses, failures
+
+    def choose_postgis_pack(self) -> bool:
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            addresses, failures = self.postgis_pack_addresses()
+        finally:
+            QApplication.restoreOverrideCursor()
+        for failure in failures:
+            self.show_message(self.tr("Connection skipped: {0}").format(failure), Qgis.Warning)
+        if not addresses:
+            self.show_error(self.tr("No Local Habitat Map pack was found in the saved PostgreSQL connections. Add a "
+                                    "connection in the Browser panel (PostgreSQL \u25b8 New Connection) with an "
+                                    "authentication configuration, and publish a pack into one of its schemas."))
+            return False
+        choice, ok = QInputDialog.getItem(self, self.tr("Open a pack from PostGIS"),
+                                          self.tr("Connection / schema:"), addresses, 0, False)
+        if not ok or not choice:
+            return False
+        return self.set_pack_path(choice)
 
     def _show_pack_info(self) -> None:
         if self.index is None:

@@ -199,3 +199,39 @@ def test_missing_gpkg_is_a_pack_error(qgis_app, tmp_path):
     sqlite3.connect(bad).execute("CREATE TABLE t (a)").connection.close()
     with pytest.raises(PackError, match="not an LNRS Local Habitat Map pack"):
         PackCache().get(PackSource.gpkg(bad))
+
+
+@pytest.mark.postgis
+def test_dock_opens_a_pack_from_a_saved_postgis_connection(connection, recording_iface, tmp_path, monkeypatch):
+    from lnrs_toolkit.plugin.gui import dock as dock_module
+    from qgis.PyQt.QtWidgets import QInputDialog
+
+    gpkg = tmp_path / "dock.gpkg"
+    build_small_pack(gpkg)
+    publish_pack_to_postgis(gpkg, connection, "dock_pack")
+    store = QgsSettings("lnrs_toolkit_tests", "dock_postgis")
+    store.clear()
+    widget = dock_module.LnrsDockWidget(recording_iface, recording_iface.window, settings_store=store)
+    try:
+        addresses, failures = widget.postgis_pack_addresses()
+        address = f"postgis:{connection}/dock_pack"
+        assert address in addresses and not failures
+        offered = []
+
+        def pick(_parent, _title, _label, items, *_args):
+            offered.extend(items)
+            return address, True
+
+        monkeypatch.setattr(QInputDialog, "getItem", staticmethod(pick))
+        assert widget.choose_postgis_pack()
+        assert address in offered
+        assert widget.index is not None and widget.pack_path == address
+        assert widget.index.ref.sha256 == load_gpkg_pack(gpkg).metadata.content_sha256
+        assert escape_free(widget.pack_info.text()) and widget.settings.recent_packs[0] == address
+    finally:
+        widget.close_down()
+        widget.deleteLater()
+
+
+def escape_free(text: str) -> bool:
+    return "version" in text and "sha256" in text
