@@ -239,6 +239,12 @@ class LnrsDockWidget(QgsDockWidget):
         self.selected_button.setToolTip(self.tr("Screen the selected polygons of the active layer, one site each"))
         self.selected_button.clicked.connect(self.use_selected_features)
         row.addWidget(self.selected_button)
+        self.import_button = QPushButton(self.tr("&Import file\u2026"), group)
+        self.import_button.setObjectName("importSitesButton")
+        self.import_button.setToolTip(self.tr("Use the polygons of a GeoJSON, Shapefile, GeoPackage, KML or DXF file, "
+                                              "one site each"))
+        self.import_button.clicked.connect(lambda _checked=False: self.import_sites_file())
+        row.addWidget(self.import_button)
         layout.addLayout(row)
         self.site_label = QLabel(self.tr("No site yet."), group)
         self.site_label.setObjectName("siteLabel")
@@ -539,6 +545,10 @@ class LnrsDockWidget(QgsDockWidget):
             self.show_error(self.tr("No features are selected in {0}; select one or more site polygons.").format(
                 layer.name()))
             return False
+        return self._use_features(layer, features)
+
+    def _use_features(self, layer: QgsVectorLayer, features: list[Any]) -> bool:
+        """Each feature becomes one site (reference from the layer's display expression)."""
         try:
             transform = transform_to_pack(layer.crs(), QgsProject.instance().transformContext(), layer.name())
         except LnrsError as exc:
@@ -558,11 +568,37 @@ class LnrsDockWidget(QgsDockWidget):
                 continue
             sites.append(Site(ref, converted.geometry, converted.notes))
         if problems:
-            self.show_error(self.tr("Some selected features cannot be used: {0}").format("; ".join(problems)))
+            self.show_error(self.tr("Some features cannot be used as sites: {0}").format("; ".join(problems)))
         if not sites:
             return False
         self.set_sites(sites)
         return True
+
+    def import_sites_file(self, path: str = "") -> bool:
+        """Sites from a file (GeoJSON, Shapefile, GeoPackage, KML, DXF): every polygon in it is a site."""
+        if not path:
+            path, _ = QFileDialog.getOpenFileName(
+                self, self.tr("Import site boundaries"), "",
+                self.tr("Vector files (*.geojson *.json *.shp *.gpkg *.kml *.kmz *.dxf);;All files (*)"))
+            if not path:
+                return False
+        layer = QgsVectorLayer(path, Path(path).stem, "ogr")
+        if layer.isValid() and layer.geometryType() != QgsWkbTypes.PolygonGeometry:
+            polygons_only = QgsVectorLayer(f"{path}|geometrytype=Polygon", Path(path).stem, "ogr")
+            if polygons_only.isValid() and polygons_only.featureCount() > 0:
+                layer = polygons_only
+        if not layer.isValid():
+            self.show_error(self.tr("{0} cannot be opened as a vector file.").format(Path(path).name))
+            return False
+        if layer.geometryType() != QgsWkbTypes.PolygonGeometry:
+            self.show_error(self.tr("{0} holds no polygons; a site needs its red line boundary as a polygon.").format(
+                Path(path).name))
+            return False
+        features = sorted(layer.getFeatures(), key=lambda f: f.id())
+        if not features:
+            self.show_error(self.tr("{0} holds no features.").format(Path(path).name))
+            return False
+        return self._use_features(layer, features)
 
     def set_sites(self, sites: list[Site]) -> None:
         self.sites = list(sites)

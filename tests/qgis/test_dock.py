@@ -430,3 +430,28 @@ def test_batch_pdf_has_a_page_per_site(dock, pack, qgis_iface, tmp_path):
                                check=True).stdout
         assert "Site B/2" in first and "Verdict: GREEN" in first  # the site shown comes first
     assert [p.name for p in tmp_path.iterdir()] == ["batch.pdf"]
+
+
+def test_import_sites_from_files(dock, tmp_path, monkeypatch):
+    lon, lat = -2.43205, 51.33829
+    ring = [[lon, lat], [lon + 0.0007, lat], [lon + 0.0007, lat + 0.00045], [lon, lat + 0.00045], [lon, lat]]
+    geojson = tmp_path / "sites.geojson"
+    geojson.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"ref": "F1"}, "geometry": {"type": "Polygon", "coordinates": [ring]}},
+        {"type": "Feature", "properties": {"ref": "F2"}, "geometry": {"type": "Polygon", "coordinates": [ring]}},
+    ]}), encoding="utf-8")
+    assert dock.import_sites_file(str(geojson))
+    assert len(dock.sites) == 2
+    areas = [s.geometry.area for s in dock.sites]
+    assert all(1500 < a < 4000 for a in areas), areas  # about 49 m x 50 m, now in EPSG:27700
+
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(geojson), "")))
+    dock.sites = []
+    dock.import_button.click()
+    assert len(dock.sites) == 2
+
+    points = tmp_path / "points.geojson"
+    points.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {}, "geometry": {"type": "Point", "coordinates": [lon, lat]}}]}))
+    assert not dock.import_sites_file(str(points))
+    assert not dock.import_sites_file(str(tmp_path / "missing.geojson"))
