@@ -212,6 +212,13 @@ class LnrsDockWidget(QgsDockWidget):
                                                "PostgreSQL connections"))
         self.postgis_button.clicked.connect(self.choose_postgis_pack)
         row.addWidget(self.postgis_button)
+        self.add_layers_button = QToolButton(group)
+        self.add_layers_button.setObjectName("addPackLayersButton")
+        self.add_layers_button.setText(self.tr("Add to map"))
+        self.add_layers_button.setToolTip(self.tr("Add the pack's layers to the project, styled, in a group named "
+                                                  "after the pack"))
+        self.add_layers_button.clicked.connect(self.add_pack_layers)
+        row.addWidget(self.add_layers_button)
         layout.addLayout(row)
         self.pack_info = QLabel(self.tr("No Local Habitat Map loaded."), group)
         self.pack_info.setObjectName("packStatusLabel")
@@ -443,10 +450,25 @@ class LnrsDockWidget(QgsDockWidget):
         self.settings.save(self.settings_store)
         self._fill_recent_menu()
         self._show_pack_info()
+        self._update_buttons()
         self._clear_results()
         self.message_bar.clearWidgets()
         for note in index.load_notes:
             self.show_message(note, Qgis.Warning)
+        return True
+
+    def add_pack_layers(self) -> bool:
+        """The loaded pack's styled layers into the project (designations, habitats, labelled measures)."""
+        if self.index is None or not self.pack_path:
+            self.show_error(self.tr("Load a habitat map first."))
+            return False
+        from ..project_layers import open_pack_in_project
+
+        try:
+            open_pack_in_project(self.pack_path, canvas=self._canvas())
+        except LnrsError as exc:
+            self.show_error(self.tr("The pack's layers could not be added: {0}").format(str(exc)))
+            return False
         return True
 
     def postgis_pack_addresses(self) -> tuple[list[str], list[str]]:
@@ -754,6 +776,7 @@ class LnrsDockWidget(QgsDockWidget):
         self.progress.setVisible(busy)
         self.draw_button.setEnabled(not busy)
         self.selected_button.setEnabled(not busy)
+        self.add_layers_button.setEnabled(self.index is not None)
         finding = self.results_view.current_finding()
         result = self.current_result()
         self.override_button.setEnabled(

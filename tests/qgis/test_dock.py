@@ -455,3 +455,16 @@ def test_import_sites_from_files(dock, tmp_path, monkeypatch):
         {"type": "Feature", "properties": {}, "geometry": {"type": "Point", "coordinates": [lon, lat]}}]}))
     assert not dock.import_sites_file(str(points))
     assert not dock.import_sites_file(str(tmp_path / "missing.geojson"))
+
+
+def test_add_pack_layers_to_the_project(dock, pack):
+    from qgis.core import QgsProject
+
+    assert not dock.add_layers_button.isEnabled()
+    assert dock.set_pack_path(str(pack))
+    assert dock.add_layers_button.isEnabled()
+    dock.add_layers_button.click()
+    root = QgsProject.instance().layerTreeRoot()
+    names = [g.name() for g in root.children()]
+    assert any(dock.index.ref.name in n for n in names)
+    QgsProject.instance().clear()
