@@ -212,18 +212,24 @@ def read_postgis_metadata(conn: Any, schema: str) -> dict[str, str]:
     return {str(plain(k)): "" if plain(v) is None else str(plain(v)) for k, v in rows}
 
 
-def load_postgis_pack(connection_name: str, schema: str) -> PackData:
-    """Read the pack in ``schema`` through the saved connection ``connection_name``.
-
-    The content hash is recomputed: when the tables were edited since the pack was published,
-    the pack carries the hash of what is really there (and says so in its metadata ``extra``).
-    """
+def _open_pack_schema(connection_name: str, schema: str) -> tuple[Any, set[str]]:
+    """The connection and the tables of ``schema``; refuses a schema that holds no pack."""
     _check_schema(schema)
     conn = postgres_connection(connection_name)
     tables = _existing_tables(conn, schema)
     if METADATA.name not in tables:
         raise PackError(tr("The schema '{0}' of connection '{1}' is not an LNRS Local Habitat Map pack: it has "
                            "no 'pack_metadata' table.").format(schema, connection_name))
+    return conn, tables
+
+
+def load_postgis_pack(connection_name: str, schema: str) -> PackData:
+    """Read the pack in ``schema`` through the saved connection ``connection_name``.
+
+    The content hash is recomputed: when the tables were edited since the pack was published,
+    the pack carries the hash of what is really there (and says so in its metadata ``extra``).
+    """
+    conn, tables = _open_pack_schema(connection_name, schema)
     pairs = read_postgis_metadata(conn, schema)
     metadata = PackMetadata.from_pairs(pairs)
     check_schema_version(metadata)
@@ -240,12 +246,7 @@ def load_postgis_pack(connection_name: str, schema: str) -> PackData:
 
 def postgis_version_key(connection_name: str, schema: str) -> tuple[Any, ...]:
     """A cheap fingerprint of the pack in ``schema``: stored hash plus row counts and highest fids."""
-    _check_schema(schema)
-    conn = postgres_connection(connection_name)
-    tables = _existing_tables(conn, schema)
-    if METADATA.name not in tables:
-        raise PackError(tr("The schema '{0}' of connection '{1}' is not an LNRS Local Habitat Map pack: it has "
-                           "no 'pack_metadata' table.").format(schema, connection_name))
+    conn, tables = _open_pack_schema(connection_name, schema)
     parts = [f"SELECT (SELECT value FROM {_quote_ident(schema)}.pack_metadata WHERE key = 'content_sha256')"]
     for spec in TABLES:
         if spec is not METADATA and spec.name in tables:
