@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(qgis python3-qgis qgis-providers python3-venv python3-pip xvfb xauth
+APT_PACKAGES=(qgis python3-qgis qgis-providers python3-psycopg2 python3-venv python3-pip xvfb xauth
   pyqt5-dev-tools qttools5-dev-tools poppler-utils postgresql postgresql-15-postgis-3 zip)
 
 missing=()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from qgis.core import QgsApplication, QgsAuthMethodConfig, QgsDataSourceUri, QgsProviderRegistry
 from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtWidgets import QDockWidget, QMainWindow, QMenu, QToolBar
 
@@ -72,6 +73,54 @@ def recording_iface(qgis_iface):
     iface = RecordingIface(qgis_iface)
     yield iface
     iface.window.deleteLater()
+
+
+# ---------------------------------------------------------------- PostgreSQL + PostGIS
+PG_CONNECTION = "lnrs-test-postgis"
+MASTER_PASSWORD = "lnrs-test-master-password"  # pytest-qgis: a fresh auth db per session
+
+
+@pytest.fixture(scope="session")
+def server():
+    """One throwaway PostgreSQL + PostGIS server on loopback for the whole session (skips if unavailable)."""
+    from lnrs_toolkit.tests.qgis.postgis_server import running_server, unavailable
+
+    reason = unavailable()
+    if reason:
+        pytest.skip(f"PostGIS tests need a local server: {reason}")
+    with running_server() as srv:
+        yield srv
+
+
+def save_pg_connection(server, name: str, user: str | None = None, password: str | None = None) -> str:
+    """Save a QGIS PostgreSQL connection ``name`` whose credentials live only in an auth configuration."""
+    auth = QgsApplication.authManager()
+    if not auth.masterPasswordIsSet():
+        assert auth.setMasterPassword(MASTER_PASSWORD, True)
+    cfg = QgsAuthMethodConfig("Basic")
+    cfg.setName(f"LNRS test {name}")
+    cfg.setConfig("username", user or server.user)
+    cfg.setConfig("password", password or server.password)
+    assert auth.storeAuthenticationConfig(cfg)
+    assert cfg.id()
+    uri = QgsDataSourceUri()
+    uri.setConnection(server.host, str(server.port), server.dbname, "", "", QgsDataSourceUri.SslDisable, cfg.id())
+    metadata = QgsProviderRegistry.instance().providerMetadata("postgres")
+    metadata.saveConnection(metadata.createConnection(uri.uri(False), {}), name)
+    return str(cfg.id())
+
+
+def drop_pg_connection(name: str, authcfg: str) -> None:
+    QgsProviderRegistry.instance().providerMetadata("postgres").deleteConnection(name)
+    QgsApplication.authManager().removeAuthenticationConfig(authcfg)
+
+
+@pytest.fixture()
+def connection(qgis_app, server):
+    """A saved PostgreSQL connection whose user and password are only in an auth configuration."""
+    authcfg = save_pg_connection(server, PG_CONNECTION)
+    yield PG_CONNECTION
+    drop_pg_connection(PG_CONNECTION, authcfg)
 
 
 # QGIS 3.22 can crash in its own C++ teardown when the interpreter exits after a long session

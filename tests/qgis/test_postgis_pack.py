@@ -20,44 +20,12 @@ from lnrs_toolkit.plugin.adapters.pack_source import (
 )
 from lnrs_toolkit.plugin.core.errors import InputError, PackError
 from lnrs_toolkit.plugin.core.pack_hash import content_hash
-from lnrs_toolkit.tests.qgis.postgis_server import running_server, unavailable
 from lnrs_toolkit.tests.unit.packs import add_sites, build_small_pack
-from qgis.core import QgsApplication, QgsAuthMethodConfig, QgsDataSourceUri, QgsProviderRegistry, QgsSettings
+from qgis.core import QgsSettings
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO_PACK = ROOT / "resources" / "data" / "demo_lnrs_pack.gpkg"
-CONNECTION = "lnrs-test-postgis"
-MASTER_PASSWORD = "lnrs-test-master-password"  # pytest-qgis: a fresh auth db per session
-
-
-@pytest.fixture(scope="module")
-def server():
-    reason = unavailable()
-    if reason:
-        pytest.skip(f"PostGIS tests need a local server: {reason}")
-    with running_server() as srv:
-        yield srv
-
-
-@pytest.fixture()
-def connection(qgis_app, server):
-    """A saved PostgreSQL connection whose user and password are only in an auth configuration."""
-    auth = QgsApplication.authManager()
-    if not auth.masterPasswordIsSet():
-        assert auth.setMasterPassword(MASTER_PASSWORD, True)
-    cfg = QgsAuthMethodConfig("Basic")
-    cfg.setName("LNRS test server")
-    cfg.setConfig("username", server.user)
-    cfg.setConfig("password", server.password)
-    assert auth.storeAuthenticationConfig(cfg)
-    assert cfg.id()
-    uri = QgsDataSourceUri()
-    uri.setConnection(server.host, str(server.port), server.dbname, "", "", QgsDataSourceUri.SslDisable, cfg.id())
-    metadata = QgsProviderRegistry.instance().providerMetadata("postgres")
-    metadata.saveConnection(metadata.createConnection(uri.uri(False), {}), CONNECTION)
-    yield CONNECTION
-    metadata.deleteConnection(CONNECTION)
-    auth.removeAuthenticationConfig(cfg.id())
+CONNECTION = "lnrs-test-postgis"  # saved by the ``connection`` fixture (tests/qgis/conftest.py)
 
 
 def _summary(pack):

@@ -1,0 +1,100 @@
+"""A psycopg2 connection for a saved QGIS PostgreSQL connection, for writes that need real transactions.
+
+Reading a pack goes through QGIS's providers (:mod:`.pack_source`). Writing edits, audit rows and
+versions needs parameterised SQL inside one transaction with row locks, which QGIS 3.22's
+connection API does not offer; this module opens a psycopg2 connection instead.
+
+Credentials come only from QGIS's authentication manager: the saved connection's ``authcfg`` is
+expanded in memory for the duration of ``connect`` and never logged, stored or put in a message.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from typing import Any
+
+from qgis.core import QgsApplication, QgsAuthMethodConfig, QgsDataSourceUri
+from qgis.PyQt.QtCore import QCoreApplication
+
+from ..core.errors import PackError
+from .pack_source import _scrub, postgres_connection
+
+
+def tr(message: str) -> str:
+    return str(QCoreApplication.translate("PgConnection", message))
+
+
+def _psycopg2() -> Any:
+    try:
+        import psycopg2
+        import psycopg2.sql  # noqa: F401 - makes psycopg2.sql available
+    except ImportError as exc:  # pragma: no cover - Debian's python3-psycopg2 is a setup requirement
+        raise PackError(tr("Editing a PostGIS pack needs the Python module psycopg2 (Debian/Ubuntu: "
+                           "apt install python3-psycopg2; the OSGeo4W and macOS QGIS installers include it)."))\
+            from exc
+    return psycopg2
+
+
+def connection_parameters(connection_name: str) -> dict[str, Any]:
+    """libpq keyword parameters of the saved connection, credentials expanded from its authcfg in memory."""
+    saved = postgres_connection(connection_name)
+    uri = QgsDataSourceUri(saved.uri())
+    if uri.authConfigId():
+        expanded = _expand_authcfg(uri)
+        if expanded is None:
+            raise PackError(tr("The authentication configuration of the connection '{0}' cannot be read; unlock "
+                               "QGIS's authentication database (master password) and try again.").format(
+                connection_name))
+        uri = expanded
+    params: dict[str, Any] = {"connect_timeout": 10, "application_name": "LNRS Toolkit"}
+    if uri.service():
+        params["service"] = uri.service()
+    for key, value in (("host", uri.host()), ("port", uri.port()), ("dbname", uri.database()),
+                       ("user", uri.username()), ("password", uri.password())):
+        if value:
+            params[key] = value
+    mode = uri.sslMode()
+    ssl = {QgsDataSourceUri.SslDisable: "disable", QgsDataSourceUri.SslAllow: "allow",
+           QgsDataSourceUri.SslPrefer: "prefer", QgsDataSourceUri.SslRequire: "require",
+           QgsDataSourceUri.SslVerifyCa: "verify-ca", QgsDataSourceUri.SslVerifyFull: "verify-full"}.get(mode)
+    if ssl:
+        params["sslmode"] = ssl
+    return params
+
+
+def _expand_authcfg(uri: QgsDataSourceUri) -> QgsDataSourceUri | None:
+    """A copy of ``uri`` with the user name and password of its auth configuration filled in."""
+    cfg = QgsAuthMethodConfig()
+    if not QgsApplication.authManager().loadAuthenticationConfig(uri.authConfigId(), cfg, True):
+        return None
+    user, password = cfg.config("username"), cfg.config("password")
+    if not user and not password:
+        return None
+    out = QgsDataSourceUri(uri.uri(False))
+    out.setAuthConfigId("")
+    out.setUsername(user)
+    out.setPassword(password)
+    return out
+
+
+@contextlib.contextmanager
+def pg_connect(connection_name: str) -> Iterator[Any]:
+    """A psycopg2 connection (autocommit off) for the saved connection; closed on exit."""
+    psycopg2 = _psycopg2()
+    params = connection_parameters(connection_name)
+    try:
+        conn = psycopg2.connect(**params)
+    except psycopg2.Error as exc:
+        raise PackError(tr("Cannot connect to the database of connection '{0}': {1}").format(
+            connection_name, _scrub(str(exc)).replace(str(params.get("password", "\0")), "***"))) from None
+    try:
+        yield conn
+    finally:
+        with contextlib.suppress(Exception):
+            conn.close()
+
+
+def quote_ident(name: str) -> Any:
+    """A psycopg2 ``sql.Identifier`` (compose statements with ``psycopg2.sql.SQL(...).format``)."""
+    return _psycopg2().sql.Identifier(name)
