@@ -28,7 +28,7 @@ def tr(message: str) -> str:
 def _psycopg2() -> Any:
     try:
         import psycopg2
-        import psycopg2.sql  # noqa: F401 - makes psycopg2.sql available
+        import psycopg2.sql  # makes psycopg2.sql available
     except ImportError as exc:  # pragma: no cover - Debian's python3-psycopg2 is a setup requirement
         raise PackError(tr("Editing a PostGIS pack needs the Python module psycopg2 (Debian/Ubuntu: "
                            "apt install python3-psycopg2; the OSGeo4W and macOS QGIS installers include it)."))\
