@@ -26,6 +26,7 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from .habitats import Habitat, HabitatTable, default_table
+from .pack_store import Cancelled
 from .parcel_qa import QaIssue, QaOptions, check_parcels, is_null
 from .rules import HIGH, LOW, MEDIUM, SignificanceCategory
 from .screening import LayerIndex, PackIndex
@@ -34,6 +35,8 @@ from .screening import LayerIndex, PackIndex
 MIN_PIECE_M2 = 1e-6
 #: Overlap (m²) with a pack irreplaceable polygon that flags a piece.
 IRREPLACEABLE_MIN_M2 = 1.0
+#: Share of the progress (0-100) reported once the parcel QA is done; the parcels share the rest.
+QA_SHARE = 20.0
 
 
 @dataclass(frozen=True)
@@ -162,18 +165,29 @@ class _Significance:
 
 def assess_parcels(index: PackIndex, parcels: Sequence[Parcel], red_line: BaseGeometry | None = None,
                    lpas: Sequence[tuple[str, BaseGeometry]] = (), table: HabitatTable | None = None,
-                   qa: QaOptions | None = None) -> ParcelResult:
-    """Split, categorise and check ``parcels`` against the pack behind ``index``."""
+                   qa: QaOptions | None = None, is_cancelled: Callable[[], bool] = lambda: False,
+                   progress: Callable[[float], None] = lambda _p: None) -> ParcelResult:
+    """Split, categorise and check ``parcels`` against the pack behind ``index``.
+
+    ``progress`` receives 0-100; raises :class:`.pack_store.Cancelled` as soon as ``is_cancelled()``
+    turns true (checked before the QA and between parcels).
+    """
     table = table or default_table()
     qa = qa or QaOptions()
     sig = _Significance(index)
+    if is_cancelled():
+        raise Cancelled
     issues = check_parcels(parcels, red_line, table, qa)
+    progress(QA_SHARE)
     notes: list[str] = []
     if index.opportunity is None:
         notes.append("The pack has no opportunity areas, so strategic significance was not assessed.")
     lpa_geoms = [(name, _polygonal(shapely.make_valid(g)) if not g.is_valid else g) for name, g in lpas]
     pieces: list[ParcelPiece] = []
     for i, parcel in enumerate(parcels):
+        if is_cancelled():
+            raise Cancelled
+        progress(QA_SHARE + (100.0 - QA_SHARE) * i / max(1, len(parcels)))
         geom = parcel.geometry
         if geom is None or geom.is_empty:
             continue
@@ -218,6 +232,7 @@ def assess_parcels(index: PackIndex, parcels: Sequence[Parcel], red_line: BaseGe
                                       category.multiplier if category else None,
                                       category.metric_text if category else None, codes, lpa_name,
                                       habitat.label if habitat else None, broad, flag, text))
+    progress(100.0)
     return ParcelResult(tuple(pieces), tuple(issues), tuple(notes))
 
 

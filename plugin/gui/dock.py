@@ -178,6 +178,10 @@ class LnrsDockWidget(QgsDockWidget):
         self.tabs.setObjectName("dockTabs")
         self.tabs.addTab(scroll, self.tr("S&ite"))
         self.tabs.addTab(results, self.tr("&Results"))
+        from .parcels_panel import ParcelsPanel  # the ecologists' tab: survey parcels
+
+        self.parcels_panel = ParcelsPanel(self, self.tabs)
+        self.tabs.addTab(self.parcels_panel, self.tr("Parce&ls"))
         outer.addWidget(self.tabs, 1)
         self.setWidget(body)
         self.setMinimumWidth(320)

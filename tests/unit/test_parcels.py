@@ -130,3 +130,24 @@ def test_piece_refs():
     assert piece_refs("P1", 1) == ["P1"]
     assert piece_refs("P1", 3) == ["P1-a", "P1-b", "P1-c"]
     assert piece_refs("X", 28)[26:] == ["X-aa", "X-ab"]
+
+
+def test_progress_rises_to_100_and_cancel_stops_between_parcels(index):
+    from lnrs_toolkit.plugin.core.pack_store import Cancelled
+
+    parcels = [parcel(f"P{i}", b(i * 10, 0, i * 10 + 10, 10)) for i in range(5)]
+    seen: list[float] = []
+    res = assess_parcels(index, parcels, progress=seen.append)
+    assert len(res.pieces) >= 5
+    assert seen == sorted(seen) and seen[0] > 0 and seen[-1] == 100.0
+    asked = []
+
+    def cancel_on_third():
+        asked.append(1)
+        return len(asked) >= 3
+
+    with pytest.raises(Cancelled):
+        assess_parcels(index, parcels, is_cancelled=cancel_on_third)
+    assert len(asked) == 3  # before the QA, then before each parcel until the answer turns
+    with pytest.raises(Cancelled):
+        assess_parcels(index, parcels, is_cancelled=lambda: True)
