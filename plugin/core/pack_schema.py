@@ -15,7 +15,7 @@ PACK_CRS = f"EPSG:{PACK_CRS_EPSG}"
 @dataclass(frozen=True)
 class Column:
     name: str
-    sql_type: str  # TEXT, REAL or INTEGER
+    sql_type: str  # TEXT, REAL or INTEGER (BLOB only in the history tables)
     doc: str = ""
 
 
@@ -67,6 +67,39 @@ METADATA = TableSpec("pack_metadata", "metadata", "Pack metadata", None, (
 TABLES: tuple[TableSpec, ...] = (DESIGNATED, IRREPLACEABLE, TREES, OPPORTUNITY, INTERIM, AREA, MEASURES, METADATA)
 TABLES_BY_ROLE: dict[str, TableSpec] = {t.role: t for t in TABLES}
 TABLES_BY_NAME: dict[str, TableSpec] = {t.name: t for t in TABLES}
+
+# History kept inside the pack: never read as content, never part of the content hash.
+VERSIONS = TableSpec("pack_versions", "versions", "Published versions", None, (
+    Column("version", "INTEGER", "1, 2, 3 ...: the number screening reports cite"),
+    Column("publication_date", "TEXT", "UTC ISO date"),
+    Column("published_at", "TEXT", "UTC ISO 8601 timestamp"),
+    Column("content_sha256", "TEXT", "content hash of the version as published"),
+    Column("published_by", "TEXT"), Column("note", "TEXT")))
+VERSION_TABLES = TableSpec("pack_version_tables", "version_tables", "Tables of each published version", None, (
+    Column("version", "INTEGER"), Column("table_name", "TEXT"),
+    Column("snapshot", "TEXT", "id of the frozen rows (sha256); versions sharing a table share its rows"),
+    Column("row_count", "INTEGER")))
+VERSION_ROWS = TableSpec("pack_version_rows", "version_rows", "Frozen rows of published versions", None, (
+    Column("snapshot", "TEXT"), Column("table_name", "TEXT"), Column("row_fid", "INTEGER"),
+    Column("geom_wkb", "BLOB", "2D WKB, or NULL"), Column("attributes", "TEXT", "JSON object of the row's columns")))
+VERSION_HISTORY_TABLES: tuple[TableSpec, ...] = (VERSIONS, VERSION_TABLES, VERSION_ROWS)
+
+#: Every check-in of opportunity edits, one row per changed feature; the table's ``fid`` is the audit id.
+OPPORTUNITY_AUDIT = TableSpec("opportunity_audit", "audit", "Opportunity area edits (audit trail)", None, (
+    Column("feature_fid", "INTEGER", "fid of the opportunity area in opportunity_areas"),
+    Column("action", "TEXT", "insert, update or delete"),
+    Column("edited_by", "TEXT", "who saved the change"),
+    Column("edited_at", "TEXT", "when, ISO 8601 UTC"),
+    Column("old_measures", "TEXT", "codes before, joined by ';' (empty for an insert)"),
+    Column("new_measures", "TEXT", "codes after, joined by ';' (empty for a delete)"),
+    Column("old_geom_sha256", "TEXT", "sha256 of the normalised 2D WKB before (empty for an insert)"),
+    Column("new_geom_sha256", "TEXT", "sha256 of the normalised 2D WKB after (empty for a delete)"),
+    Column("reason", "TEXT", "why, as the editor wrote it"),
+    Column("session", "TEXT", "one id per check-in: the rows saved together")))
+
+#: Tables a pack may hold besides ``TABLES``: history, not content (outside the content hash, never replaced
+#: by a pack build).
+HISTORY_TABLES: tuple[TableSpec, ...] = (OPPORTUNITY_AUDIT, *VERSION_HISTORY_TABLES)
 
 #: Metadata keys, in display order.
 METADATA_KEYS: tuple[str, ...] = (

@@ -41,8 +41,11 @@ def _site_html(result: ScreeningResult | SiteError, overrides: Sequence[Override
     colour = VERDICT_COLOURS.get(r.verdict, "#555")
     out = [
         f"<h2>Site {_e(r.site_ref)} ({_e(_num(r.site_area_m2 / 10000, 4))} ha)</h2>",
-        f'<p class="provenance">Local Habitat Map: {_e(hm.name)}, version {_e(hm.version or "unknown")}, '
-        f"sha256 <code>{_e(hm.sha256 or 'unknown')}</code>. Search distance {_e(_num(r.search_distance_m, 0))} m.</p>",
+        f'<p class="provenance">Local Habitat Map: {_e(hm.name)}, version {_e(hm.version or "unknown")}'
+        f"{_e(f' (published {hm.publication_date})' if hm.publication_date else '')}, "
+        f"sha256 <code>{_e(hm.sha256 or 'unknown')}</code>"
+        f"{_e(f'; unpublished edits since version {hm.version}') if hm.unpublished_edits else ''}. "
+        f"Search distance {_e(_num(r.search_distance_m, 0))} m.</p>",
         f'<div class="verdict" style="background:{colour}">Verdict: {_e(VERDICT_WORDS.get(r.verdict, r.verdict))}'
         "</div>",
         "<ul>", *[f"<li>{_e(reason)}</li>" for reason in r.reasons], "</ul>",

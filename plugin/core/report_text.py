@@ -22,7 +22,7 @@ def summary_text(result: ScreeningResult | SiteError) -> str:
     hm = r.habitat_map
     lines = [
         f"LNRS screening of site {r.site_ref} ({r.site_area_m2 / 10000:,.4f} ha)",
-        f"Local Habitat Map: {hm.name}, version {hm.version or 'unknown'}, sha256 {hm.sha256 or 'unknown'}",
+        f"Local Habitat Map: {hm.citation()}",
         f"Verdict: {r.verdict.upper()}",
     ]
     lines += [f"  - {reason}" for reason in r.reasons]

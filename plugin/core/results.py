@@ -16,12 +16,30 @@ def _r(value: float | None, digits: int = 4) -> float | None:
 @dataclass(frozen=True)
 class HabitatMapRef:
     name: str
-    version: str
-    sha256: str
+    version: str  # the last published version
+    sha256: str  # the hash of the content screened
     source: str = ""
+    publication_date: str = ""
+    published_sha256: str = ""  # the hash at the last publication ("" if never published with LNRS Toolkit)
+
+    @property
+    def unpublished_edits(self) -> bool:
+        """The pack was edited since version ``version`` was published."""
+        return bool(self.published_sha256) and self.published_sha256 != self.sha256
+
+    def citation(self) -> str:
+        """"NAME, version N (published DATE), sha256 H", plus "; unpublished edits since version N"."""
+        text = f"{self.name}, version {self.version or 'unknown'}"
+        if self.publication_date:
+            text += f" (published {self.publication_date})"
+        text += f", sha256 {self.sha256 or 'unknown'}"
+        if self.unpublished_edits:
+            text += f"; unpublished edits since version {self.version or 'unknown'}"
+        return text
 
     def to_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "version": self.version, "sha256": self.sha256}
+        return {"name": self.name, "version": self.version, "sha256": self.sha256,
+                "publication_date": self.publication_date, "unpublished_edits": self.unpublished_edits}
 
 
 @dataclass(frozen=True)

@@ -189,7 +189,8 @@ class PackIndex:
             codes = tuple(split[v] if v in split else split.setdefault(v, _split_codes(v))
                           for v in (raw[r] for r in opp.rows.tolist()))
         meta = pack.metadata
-        ref = HabitatMapRef(meta.lnrs_name or "(unnamed pack)", meta.version, meta.content_sha256, pack.source)
+        ref = HabitatMapRef(meta.lnrs_name or "(unnamed pack)", meta.version, meta.content_sha256, pack.source,
+                            meta.publication_date, dict(meta.extra).get("published_content_sha256", ""))
         return cls(pack, ref, idx[DESIGNATED.name], idx[IRREPLACEABLE.name], idx[TREES.name], opp,
                    idx[INTERIM.name], coverage, extent, codes, dict(pack.measures), tuple(notes))
 

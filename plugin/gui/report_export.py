@@ -182,8 +182,11 @@ def fill_layout(layout: QgsPrintLayout, result: ScreeningResult | SiteError, ove
             rows = [[tr("No irreplaceable habitat or designated site within the search distance."), "", "", "", ""]]
         table.setTableContents([[QgsTableCell(text) for text in row] for row in rows])
 
-    provenance = [tr("Local Habitat Map: {0}, version {1}").format(hm.name, hm.version or tr("unknown")),
-                  tr("sha256 {0}").format(hm.sha256 or tr("unknown"))] if hm else []
+    provenance = [tr("Local Habitat Map: {0}, version {1}").format(hm.name, hm.version or tr("unknown"))
+                  + (tr(" (published {0})").format(hm.publication_date) if hm.publication_date else ""),
+                  tr("sha256 {0}").format(hm.sha256 or tr("unknown"))
+                  + (tr("; unpublished edits since version {0}").format(hm.version) if hm.unpublished_edits else "")
+                  ] if hm else []
     provenance.append(tr("Officer: {0}. Generated {1} with LNRS Toolkit {2}.").format(officer, generated_at,
                                                                                      __version__))
     for o in overrides:

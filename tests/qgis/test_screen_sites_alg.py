@@ -85,7 +85,8 @@ def test_screens_sites_and_writes_json_in_input_order(provider, pack, tmp_path):
     assert first["schema"] == "lnrs-screening/1"
     assert first["verdict"] == "red"
     assert first["habitat_map"] == {"name": "Test LNRS", "version": "7",
-                                    "sha256": read_pack(pack).metadata.content_sha256}
+                                    "sha256": read_pack(pack).metadata.content_sha256, "publication_date": "",
+                                    "unpublished_edits": False}
     assert first["irreplaceable"][0]["overlap_m2"] == pytest.approx(5000.0)
     assert first["designated_sites"][0]["distance_m"] == pytest.approx(200.0)
     assert [m["code"] for m in first["measures"]] == ["FW012", "WD001"]

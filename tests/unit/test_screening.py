@@ -331,7 +331,7 @@ def test_json_shape():
     assert d["schema"] == "lnrs-screening/1" and d["site_ref"] == "APP/1"
     assert set(d) >= {"site_area_m2", "habitat_map", "verdict", "checks", "irreplaceable", "designated_sites",
                       "strategic_significance", "measures"}
-    assert set(d["habitat_map"]) == {"name", "version", "sha256"}
+    assert set(d["habitat_map"]) == {"name", "version", "sha256", "publication_date", "unpublished_edits"}
     assert set(d["irreplaceable"][0]) >= {"habitat", "name", "ref", "overlap_m2", "distance_m", "buffer_m",
                                           "buffer_assumed", "in_buffer"}
     assert set(d["strategic_significance"]) >= {"category", "multiplier", "metric_text", "mapped_area_m2",
