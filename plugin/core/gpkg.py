@@ -147,11 +147,42 @@ def open_readonly(path: str | Path) -> sqlite3.Connection:
     if p.stat().st_size == 0:
         raise PackError(f"the pack file {p} is empty; rebuild it or choose another pack.")
     try:
-        conn = sqlite3.connect(f"{p.resolve().as_uri()}?mode=ro", uri=True, timeout=5.0)
-        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return _connect_readonly(p)
+    except sqlite3.DatabaseError as exc:
+        if not _roll_back_hot_journal(p):
+            raise PackError(f"{p.name} is not a readable GeoPackage ({exc}); the file is damaged or not a "
+                            "pack.") from exc
+    try:
+        return _connect_readonly(p)
     except sqlite3.DatabaseError as exc:
         raise PackError(f"{p.name} is not a readable GeoPackage ({exc}); the file is damaged or not a pack.") from exc
+
+
+def _connect_readonly(p: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(f"{p.resolve().as_uri()}?mode=ro", uri=True, timeout=5.0)
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except BaseException:
+        conn.close()
+        raise
     return conn
+
+
+def _roll_back_hot_journal(p: Path) -> bool:
+    """After a writer was killed mid-transaction, its rollback journal stays next to the pack and a read-only
+    connection cannot use the file; one read-write open rolls the unfinished transaction back (as SQLite does
+    for any writer). True when that was done."""
+    if not Path(f"{p}-journal").is_file():
+        return False
+    try:
+        conn = sqlite3.connect(str(p), timeout=5.0)
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError:
+        return False
+    return True
 
 
 def read_metadata_pairs(conn: sqlite3.Connection) -> dict[str, str]:
