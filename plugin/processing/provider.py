@@ -14,8 +14,10 @@ def algorithm_classes() -> list[type]:
     from .alg_add_to_habitat_map import AddToHabitatMapAlgorithm
     from .alg_parcel_significance import ParcelSignificanceAlgorithm
     from .alg_screen_sites import ScreenSitesAlgorithm
+    from .alg_validate_opportunities import ValidateOpportunitiesAlgorithm
 
-    classes: list[type] = [AddToHabitatMapAlgorithm, ScreenSitesAlgorithm, ParcelSignificanceAlgorithm]
+    classes: list[type] = [AddToHabitatMapAlgorithm, ScreenSitesAlgorithm, ParcelSignificanceAlgorithm,
+                           ValidateOpportunitiesAlgorithm]
     return classes
 
 
