@@ -98,6 +98,7 @@ class SaveResult:
     content_sha256: str             # the pack's content hash after the save
     edits: tuple[Edit, ...] = ()    # the edits now in the pack (applied, or already there): the new base
     session: str = ""
+    report: ValidationReport | None = None  # the validation that let the save through (its warnings)
 
 
 class EditRefused(LnrsError):  # noqa: N818 - the name is the API the GUI builds on
@@ -319,7 +320,8 @@ def save_edits(store: OpportunityStore, edits: Sequence[Edit], *, reason: str, u
                          "last saved.")
     _check_edits(edits)
     choices = _resolutions(resolutions)
-    report = validate_features([e.new for e in edits if e.kind != "delete" and e.new is not None], pack, rules)
+    report = validate_features([e.new for e in edits if e.kind != "delete" and e.new is not None], pack, rules,
+                               exclude_fids=[e.fid for e in edits if e.kind == "delete" and e.fid is not None])
     if not report.ok:
         raise EditRefused(report)
     why = (reason or "").strip()
@@ -362,7 +364,7 @@ def save_edits(store: OpportunityStore, edits: Sequence[Edit], *, reason: str, u
                                 for e, cur in conflicts])
         if not plan:
             meta = tx.metadata()
-            return SaveResult(0, (), {}, meta.get("content_sha256", ""), tuple(done), session)
+            return SaveResult(0, (), {}, meta.get("content_sha256", ""), tuple(done), session, report)
         when = tx.timestamp()
         who = tx.attribute(user)
         pending: list[AuditRecord] = []
@@ -401,7 +403,7 @@ def save_edits(store: OpportunityStore, edits: Sequence[Edit], *, reason: str, u
         if "published_content_sha256" not in meta:
             tx.set_metadata("published_content_sha256", meta.get("content_sha256", ""))
         tx.set_metadata("content_sha256", digest)
-    return SaveResult(len(plan), records, new_fids, digest, (*done, *(e for e, _ in plan)), session)
+    return SaveResult(len(plan), records, new_fids, digest, (*done, *(e for e, _ in plan)), session, report)
 
 
 # --------------------------------------------------------------------------- GeoPackage store

@@ -197,6 +197,20 @@ def test_invalid_edits_are_refused_and_the_pack_is_byte_identical(pack_path, tmp
     assert len(copy.edits()) == 2  # nothing lost from the working copy
 
 
+def test_warnings_do_not_block_and_a_deleted_feature_is_left_out_of_comparisons(pack_path, tmp_path):
+    copy = checkout(pack_path, tmp_path / "w.gpkg")
+    twin = add_row(copy.path, AREA_GEOMS[0], "{WD001}", "Twin of Bath meadows")
+    result = save(pack_path, copy)
+    assert result.applied == 1
+    assert [(w.rule, w.key) for w in result.report.warnings] == [("duplicate_geometry", str(twin))]
+    # replacing a feature by a new one in its place: the deleted feature is not a duplicate of its successor
+    copy2 = checkout(pack_path, tmp_path / "w2.gpkg")
+    delete_row(copy2.path, row_fid(copy2.path, 2))
+    add_row(copy2.path, AREA_GEOMS[1], "{GR002}", "River corridor (redrawn)")
+    result2 = save(pack_path, copy2)
+    assert result2.applied == 2 and result2.report.warnings == ()
+
+
 def test_a_blank_reason_is_refused_and_the_pack_is_byte_identical(pack_path, tmp_path):
     copy = checkout(pack_path, tmp_path / "w.gpkg")
     set_row(copy.path, row_fid(copy.path, 1), measures="{GR002}")
