@@ -509,3 +509,32 @@ def test_validate_pack_over_thousands_of_polygons_takes_seconds():
     assert report.checked == n
     assert {"theme_conflict", "habitat_conflict", "apib_overlap"} <= set(rules_of(report))
     assert elapsed < 20.0, f"validate_pack took {elapsed:.1f} s for {n} polygons"
+
+
+def test_the_documented_example_configuration_is_valid():
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "editing.md").read_text(encoding="utf-8")
+    block = doc.split("### Configuring the rules for a strategy", 1)[1].split("```json", 1)[1].split("```", 1)[0]
+    rules = OpportunityRules.from_json(block)
+    assert rules.severity("small_polygon") == "off" and rules.min_area_m2 == 500
+    assert rules.group("heath").themes == ("Heathland",) and rules.group("open_habitat").codes  # merged
+    assert rules.apib[0].designations == ("SSSI", "SAC", "SPA", "Ramsar", "NNR", "LNR", "LWS")
+    for rule in RULES:  # every rule is documented
+        assert f"| `{rule.id}` | {rule.severity} |" in doc
+
+
+def test_rules_set_through_a_metadata_table_reach_validation(tmp_path):
+    from lnrs_toolkit.plugin.core.gpkg import read_pack
+    from lnrs_toolkit.plugin.core.pack_builder import FieldMapping, map_rows
+    from lnrs_toolkit.plugin.core.pack_store import add_rows
+
+    from .packs import build_small_pack
+
+    path = tmp_path / "lhm.gpkg"
+    build_small_pack(path)
+    assert "unknown_code" in rules_of(validate_pack(read_pack(path)))  # XX999 in the small pack
+    row = {"key": "opportunity_rules", "value": json_text({"severity": {"unknown_code": "warning"}})}
+    add_rows(path, map_rows("metadata", [row], None, FieldMapping(), "rules.csv", ["key", "value"]))
+    report = validate_pack(read_pack(path))
+    assert only(report, "unknown_code").severity == WARNING
