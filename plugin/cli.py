@@ -2,8 +2,10 @@
 
     python -m lnrs_toolkit.plugin.cli screen --pack PACK.gpkg --sites SITES.geojson [--json OUT.json]
     python -m lnrs_toolkit.plugin.cli info --pack PACK.gpkg [--verify]
+    python -m lnrs_toolkit.plugin.cli validate --pack PACK.gpkg [--json OUT.json] [--limit N]
 
-Exit status: 0 done, 2 bad input (the message says what to change).
+Exit status: 0 done, 1 the check failed (``info --verify``: hash differs; ``validate``: errors
+found), 2 bad input (the message says what to change).
 """
 
 from __future__ import annotations
@@ -39,6 +41,10 @@ def _parser() -> argparse.ArgumentParser:
     i = sub.add_parser("info", help="show a pack's metadata")
     i.add_argument("--pack", required=True)
     i.add_argument("--verify", action="store_true", help="recompute the content hash and compare")
+    v = sub.add_parser("validate", help="check a pack's opportunity areas (the rules of docs/editing.md)")
+    v.add_argument("--pack", required=True, help="Local Habitat Map pack (.gpkg)")
+    v.add_argument("--json", help="write every issue here; '-' for stdout")
+    v.add_argument("--limit", type=int, default=50, help="issues printed (default 50; --json holds all)")
     return p
 
 
@@ -78,10 +84,34 @@ def _info(args: argparse.Namespace) -> int:
     return 0
 
 
+def _validate(args: argparse.Namespace) -> int:
+    import shapely
+
+    from .core.opportunity_validation import validate_pack
+
+    report = validate_pack(read_pack(args.pack))
+    issues = [*report.errors, *report.warnings]
+    payload = {"checked": report.checked, "errors": len(report.errors), "warnings": len(report.warnings),
+               "notes": list(report.notes),
+               "issues": [{"fid": i.fid, "feature": i.feature, "rule": i.rule, "severity": i.severity,
+                           "message": i.message,
+                           "location_wkt": None if i.location is None else shapely.to_wkt(i.location, 3)}
+                          for i in issues]}
+    if args.json == "-":
+        json.dump(payload, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        if args.json:
+            write_json_atomic(args.json, payload)
+        print(report.summary(args.limit))
+    return 0 if report.ok else 1
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    commands = {"screen": _screen, "info": _info, "validate": _validate}
     try:
-        return _screen(args) if args.command == "screen" else _info(args)
+        return commands[args.command](args)
     except LnrsError as exc:
         print(f"lnrs-toolkit: {exc}", file=sys.stderr)
         return 2

@@ -538,3 +538,36 @@ def test_rules_set_through_a_metadata_table_reach_validation(tmp_path):
     add_rows(path, map_rows("metadata", [row], None, FieldMapping(), "rules.csv", ["key", "value"]))
     report = validate_pack(read_pack(path))
     assert only(report, "unknown_code").severity == WARNING
+
+
+# --------------------------------------------------------------------------- command line
+def test_command_line_validate(tmp_path, capsys):
+    from pathlib import Path
+
+    from lnrs_toolkit.plugin.cli import main
+
+    demo = Path(__file__).resolve().parents[2] / "resources" / "data" / "demo_lnrs_pack.gpkg"
+    out = tmp_path / "issues.json"
+    assert main(["validate", "--pack", str(demo), "--json", str(out), "--limit", "1"]) == 1  # errors found
+    text = capsys.readouterr().out
+    assert text.startswith("21 opportunity area(s) checked: 6 error(s), 0 warning(s).") and "... and 5 more." in text
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["checked"] == 21 and data["errors"] == 6 and len(data["issues"]) == 6
+    unknown = next(i for i in data["issues"] if i["rule"] == "unknown_code")
+    assert unknown["fid"] == 20 and "XX999" in unknown["message"]
+    assert shapely.from_wkt(unknown["location_wkt"]).area > 0
+
+
+def test_command_line_validate_clean_pack_and_bad_pack(tmp_path, capsys):
+    from lnrs_toolkit.plugin.cli import main
+    from lnrs_toolkit.plugin.core.pack_builder import FieldMapping, map_rows
+    from lnrs_toolkit.plugin.core.pack_store import add_rows
+
+    path = tmp_path / "clean.gpkg"
+    add_rows(path, map_rows("measures", [{"c": "WD001"}], None, FieldMapping(code_field="c"), "cat", ["c"]))
+    add_rows(path, map_rows("opportunity", [{"m": "WD001"}], [sq(0, 0)], FieldMapping(measures_field="m"), "opp",
+                            ["m"], "polygon"))
+    assert main(["validate", "--pack", str(path)]) == 0
+    assert "1 opportunity area(s) checked: no problems found." in capsys.readouterr().out
+    assert main(["validate", "--pack", str(tmp_path / "missing.gpkg")]) == 2
+    assert "does not exist" in capsys.readouterr().err
