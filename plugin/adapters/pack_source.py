@@ -239,8 +239,9 @@ def load_postgis_pack(connection_name: str, schema: str) -> PackData:
     pack = PackData(layers, metadata, source, measures_from_layer(layers.get("measures")))
     digest = content_hash(pack)
     if digest != metadata.content_sha256:
-        extra = (*metadata.extra, ("published_content_sha256", metadata.content_sha256))
-        pack = replace(pack, metadata=replace(metadata, content_sha256=digest, extra=tuple(sorted(extra))))
+        extra = dict(metadata.extra)  # a pack published as a version already says which hash that was
+        extra.setdefault("published_content_sha256", metadata.content_sha256)
+        pack = replace(pack, metadata=replace(metadata, content_sha256=digest, extra=tuple(sorted(extra.items()))))
     return pack
 
 

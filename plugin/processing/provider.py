@@ -12,12 +12,14 @@ from ..__about__ import PROVIDER_ID, __icon_path__, __version__
 def algorithm_classes() -> list[type]:
     """Every algorithm class the provider offers (imported lazily)."""
     from .alg_add_to_habitat_map import AddToHabitatMapAlgorithm
+    from .alg_compare_versions import CompareVersionsAlgorithm
     from .alg_parcel_significance import ParcelSignificanceAlgorithm
+    from .alg_publish_version import PublishVersionAlgorithm
     from .alg_screen_sites import ScreenSitesAlgorithm
     from .alg_validate_opportunities import ValidateOpportunitiesAlgorithm
 
     classes: list[type] = [AddToHabitatMapAlgorithm, ScreenSitesAlgorithm, ParcelSignificanceAlgorithm,
-                           ValidateOpportunitiesAlgorithm]
+                           ValidateOpportunitiesAlgorithm, PublishVersionAlgorithm, CompareVersionsAlgorithm]
     return classes
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from lnrs_toolkit.plugin.core.gpkg import connect_rw, encode_blobs, read_pack
 from lnrs_toolkit.plugin.core.pack_hash import content_hash
-from shapely.geometry import box
+from shapely.geometry import MultiPolygon, box
 
 from .packs import add_sites, build_small_pack
 
@@ -56,6 +56,11 @@ EXPECTED_SITE_CHANGES = {
 }
 
 
+def multi(x0: float, y0: float, x1: float, y1: float) -> MultiPolygon:
+    """Pack tables hold MultiPolygons."""
+    return MultiPolygon([box(x0, y0, x1, y1)])
+
+
 def refresh_hash(conn: sqlite3.Connection, path: Path) -> None:
     """What a check-in does last: the metadata hash becomes the hash of what is now in the pack."""
     conn.execute("UPDATE pack_metadata SET value = ? WHERE key = 'content_sha256'", (content_hash(read_pack(path)),))
@@ -66,7 +71,7 @@ def build_v1_pack(path: Path) -> None:
     conn = connect_rw(path)
     try:
         conn.execute("INSERT INTO opportunity_areas (fid, geom, measures, name, ref, source_layer) VALUES "
-                     "(3, ?, 'FW012', 'River strip', 'R3', 'opps')", (encode_blobs([box(400, 200, 500, 300)])[0],))
+                     "(3, ?, 'FW012', 'River strip', 'R3', 'opps')", (encode_blobs([multi(400, 200, 500, 300)])[0],))
         refresh_hash(conn, path)
     finally:
         conn.close()
@@ -78,10 +83,10 @@ def edit_gpkg_for_v2(path: Path) -> None:
         conn.execute("BEGIN")
         conn.execute("UPDATE opportunity_areas SET measures = 'WD001;WD006;GL001' WHERE fid = 1")
         conn.execute("UPDATE opportunity_areas SET geom = ? WHERE fid = 2",
-                     (encode_blobs([box(200, 200, 350, 300)])[0],))
+                     (encode_blobs([multi(200, 200, 350, 300)])[0],))
         conn.execute("DELETE FROM opportunity_areas WHERE fid = 3")
         conn.execute("INSERT INTO opportunity_areas (fid, geom, measures, name, ref, source_layer) VALUES "
-                     "(4, ?, 'WD001', 'New wood', 'N4', 'edit')", (encode_blobs([box(600, 200, 700, 300)])[0],))
+                     "(4, ?, 'WD001', 'New wood', 'N4', 'edit')", (encode_blobs([multi(600, 200, 700, 300)])[0],))
         conn.execute("COMMIT")
         refresh_hash(conn, path)
     finally:

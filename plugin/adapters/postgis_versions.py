@@ -1,0 +1,253 @@
+"""Published versions of a pack held in a PostGIS schema (the rules are :mod:`..core.pack_versions`').
+
+Publishing runs in one psycopg2 transaction (:func:`.pg_connection.pg_connect`: credentials from
+QGIS's authentication manager only): the pack's content tables are locked against writers (SHARE),
+then ``pack_metadata`` (SHARE ROW EXCLUSIVE, so two publishers queue), the current content is read
+and hashed, the frozen tables go into the schema's history tables and the metadata is updated.
+A check-in that starts meanwhile waits for the commit and then lands as an unpublished edit. All SQL
+is parameterised and every identifier is a ``psycopg2.sql.Identifier``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+import shapely
+from qgis.PyQt.QtCore import QCoreApplication
+
+from ..core.errors import InputError, PackError
+from ..core.gpkg import check_schema_version
+from ..core.pack_model import PackData, PackLayer, PackMetadata, measures_from_layer
+from ..core.pack_schema import METADATA, TABLES, VERSION_HISTORY_TABLES, VERSION_ROWS, VERSION_TABLES, VERSIONS
+from ..core.pack_versions import Publication, PublishedVersion, check_thawed, prepare_publication, unknown_version
+from ..core.version_snapshot import FrozenRow, thaw_pack
+from .pack_source import PackSource, _check_schema, _scrub
+from .pg_connection import _psycopg2, pg_connect
+
+_PG_TYPES = {"TEXT": "text", "REAL": "double precision", "INTEGER": "bigint", "BLOB": "bytea"}
+#: Unique keys of the history tables (besides their fid).
+_UNIQUE = {VERSIONS.name: ("version",), VERSION_TABLES.name: ("version", "table_name"),
+           VERSION_ROWS.name: ("snapshot", "row_fid")}
+LOCK_TIMEOUT = "30s"
+
+
+def tr(message: str) -> str:
+    return str(QCoreApplication.translate("PostgisVersions", message))
+
+
+def _sql() -> Any:
+    return _psycopg2().sql
+
+
+def _table(schema: str, name: str) -> Any:
+    sql = _sql()
+    return sql.SQL("{}.{}").format(sql.Identifier(schema), sql.Identifier(name))
+
+
+def _tables(cur: Any, schema: str) -> set[str]:
+    cur.execute("SELECT table_name FROM information_schema.tables WHERE table_schema = %s", (schema,))
+    return {str(r[0]) for r in cur.fetchall()}
+
+
+def _columns(cur: Any, schema: str, table: str) -> set[str]:
+    cur.execute("SELECT column_name FROM information_schema.columns WHERE table_schema = %s AND table_name = %s",
+                (schema, table))
+    return {str(r[0]) for r in cur.fetchall()}
+
+
+def _require_pack(tables: set[str], connection_name: str, schema: str) -> None:
+    if METADATA.name not in tables:
+        raise PackError(tr("The schema '{0}' of connection '{1}' is not an LNRS Local Habitat Map pack: it has no "
+                           "'pack_metadata' table.").format(schema, connection_name))
+
+
+def _read_metadata(cur: Any, schema: str) -> dict[str, str]:
+    sql = _sql()
+    cur.execute(sql.SQL("SELECT {}, {} FROM {}").format(sql.Identifier("key"), sql.Identifier("value"),
+                                                          _table(schema, METADATA.name)))
+    return {str(k): "" if v is None else str(v) for k, v in cur.fetchall()}
+
+
+def _read_layer(cur: Any, schema: str, spec: Any) -> PackLayer:
+    sql = _sql()
+    present = _columns(cur, schema, spec.name)
+    missing = [c for c in ("fid", *(["geom"] if spec.is_spatial else []), *spec.column_names) if c not in present]
+    if missing:
+        raise PackError(tr("The table {0}.{1} lacks the column(s) {2}; republish the pack.").format(
+            schema, spec.name, ", ".join(missing)))
+    geom = sql.SQL("ST_AsBinary(ST_Force2D({}))").format(sql.Identifier("geom")) if spec.is_spatial else \
+        sql.SQL("NULL")
+    cur.execute(sql.SQL("SELECT {}, {}, {} FROM {} ORDER BY {}").format(
+        sql.Identifier("fid"), geom, sql.SQL(", ").join(sql.Identifier(c) for c in spec.column_names),
+        _table(schema, spec.name), sql.Identifier("fid")))
+    rows = cur.fetchall()
+    columns = {c: [r[2 + i] for r in rows] for i, c in enumerate(spec.column_names)}
+    geoms = None
+    if spec.is_spatial:
+        geoms = np.empty(len(rows), dtype=object)
+        if rows:
+            geoms[:] = shapely.from_wkb(np.array([None if r[1] is None else bytes(r[1]) for r in rows], dtype=object))
+    return PackLayer(spec, np.array([int(r[0]) for r in rows], dtype=np.int64), geoms, columns)
+
+
+def _read_versions(cur: Any, schema: str, tables: set[str]) -> list[PublishedVersion]:
+    if VERSIONS.name not in tables:
+        return []
+    sql = _sql()
+    cur.execute(sql.SQL("SELECT {} FROM {} ORDER BY {}").format(
+        sql.SQL(", ").join(sql.Identifier(c) for c in VERSIONS.column_names), _table(schema, VERSIONS.name),
+        sql.Identifier("version")))
+    return [PublishedVersion(int(r[0]), str(r[1] or ""), str(r[2] or ""), str(r[3] or ""), str(r[4] or ""),
+                             str(r[5] or "")) for r in cur.fetchall()]
+
+
+def _lock(cur: Any, schema: str, content: Sequence[str]) -> None:
+    sql = _sql()
+    cur.execute("SET LOCAL lock_timeout = %s", (LOCK_TIMEOUT,))
+    if content:  # writers (check-ins) wait; readers go on
+        cur.execute(sql.SQL("LOCK TABLE {} IN SHARE MODE").format(
+            sql.SQL(", ").join(_table(schema, name) for name in content)))
+    cur.execute(sql.SQL("LOCK TABLE {} IN SHARE ROW EXCLUSIVE MODE").format(_table(schema, METADATA.name)))
+
+
+def _ensure_history(cur: Any, schema: str) -> None:
+    sql = _sql()
+    for spec in VERSION_HISTORY_TABLES:
+        cols = [sql.SQL("{} bigserial PRIMARY KEY").format(sql.Identifier("fid"))]
+        cols += [sql.SQL("{} {}").format(sql.Identifier(c.name), sql.SQL(_PG_TYPES[c.sql_type])) for c in spec.columns]
+        cols.append(sql.SQL("UNIQUE ({})").format(sql.SQL(", ").join(sql.Identifier(c) for c in _UNIQUE[spec.name])))
+        cur.execute(sql.SQL("CREATE TABLE IF NOT EXISTS {} ({})").format(_table(schema, spec.name),
+                                                                        sql.SQL(", ").join(cols)))
+
+
+def _write(cur: Any, schema: str, pub: Publication) -> None:
+    psycopg2 = _psycopg2()
+    sql = psycopg2.sql
+    from psycopg2.extras import execute_values
+
+    v = pub.version
+    cur.execute(sql.SQL("INSERT INTO {} ({}) VALUES (%s, %s, %s, %s, %s, %s)").format(
+        _table(schema, VERSIONS.name), sql.SQL(", ").join(sql.Identifier(c) for c in VERSIONS.column_names)),
+        (v.version, v.publication_date, v.published_at, v.content_sha256, v.published_by, v.note))
+    rows_sql = sql.SQL("INSERT INTO {} ({}) VALUES %s").format(
+        _table(schema, VERSION_ROWS.name), sql.SQL(", ").join(sql.Identifier(c) for c in VERSION_ROWS.column_names))
+    for table in pub.tables:
+        cur.execute(sql.SQL("SELECT 1 FROM {} WHERE {} = %s LIMIT 1").format(
+            _table(schema, VERSION_TABLES.name), sql.Identifier("snapshot")), (table.snapshot,))
+        if cur.fetchone() is None and table.rows:
+            execute_values(cur, rows_sql.as_string(cur), [
+                (table.snapshot, table.name, r.fid, None if r.wkb is None else psycopg2.Binary(r.wkb), r.attributes)
+                for r in table.rows], page_size=500)
+        cur.execute(sql.SQL("INSERT INTO {} ({}) VALUES (%s, %s, %s, %s)").format(
+            _table(schema, VERSION_TABLES.name),
+            sql.SQL(", ").join(sql.Identifier(c) for c in VERSION_TABLES.column_names)),
+            (v.version, table.name, table.snapshot, len(table.rows)))
+    meta = _table(schema, METADATA.name)
+    for key, value in pub.metadata.items():
+        cur.execute(sql.SQL("UPDATE {} SET {} = %s WHERE {} = %s").format(
+            meta, sql.Identifier("value"), sql.Identifier("key")), (value, key))
+        if cur.rowcount == 0:
+            cur.execute(sql.SQL("INSERT INTO {} ({}, {}, {}) SELECT coalesce(max({}), 0) + 1, %s, %s FROM {}").format(
+                meta, sql.Identifier("fid"), sql.Identifier("key"), sql.Identifier("value"), sql.Identifier("fid"),
+                meta), (key, value))
+
+
+def _refusal(exc: Exception, schema: str, what: str) -> PackError:
+    psycopg2 = _psycopg2()
+    if isinstance(exc, psycopg2.errors.LockNotAvailable):
+        return PackError(tr("Another user is saving to the pack in schema '{0}'; try again in a moment. Nothing was "
+                            "changed.").format(schema))
+    return PackError(tr("The database refused to {0} in schema '{1}': {2}").format(what, schema, _scrub(str(exc))))
+
+
+def publish_postgis_version(connection_name: str, schema: str, note: str, published_by: str = "",
+                            now: datetime | None = None) -> PublishedVersion:
+    """Freeze the pack in ``schema`` as its next version (one transaction; nothing changes on failure)."""
+    _check_schema(schema)
+    psycopg2 = _psycopg2()
+    with pg_connect(connection_name) as conn:
+        try:
+            with conn.cursor() as cur:
+                tables = _tables(cur, schema)
+                _require_pack(tables, connection_name, schema)
+                content = [s.name for s in TABLES if s is not METADATA and s.name in tables]
+                _lock(cur, schema, content)
+                pairs = _read_metadata(cur, schema)
+                metadata = PackMetadata.from_pairs(pairs)
+                check_schema_version(metadata)
+                layers = {spec.name: _read_layer(cur, schema, spec) for spec in TABLES if spec.name in content}
+                pack = PackData(layers, metadata, str(PackSource.postgis(connection_name, schema)),
+                                measures_from_layer(layers.get("measures")))
+                publication = prepare_publication(pack, pairs, _read_versions(cur, schema, tables), note,
+                                                  published_by or _session_user(cur), now)
+                _ensure_history(cur, schema)
+                _write(cur, schema, publication)
+            conn.commit()
+        except (InputError, PackError):
+            conn.rollback()
+            raise
+        except psycopg2.Error as exc:
+            conn.rollback()
+            raise _refusal(exc, schema, tr("publish a version")) from None
+        except BaseException:
+            conn.rollback()
+            raise
+    return publication.version
+
+
+def _session_user(cur: Any) -> str:
+    cur.execute("SELECT session_user")
+    row = cur.fetchone()
+    return str(row[0]) if row else ""
+
+
+def list_postgis_versions(connection_name: str, schema: str) -> list[PublishedVersion]:
+    _check_schema(schema)
+    psycopg2 = _psycopg2()
+    with pg_connect(connection_name) as conn:
+        try:
+            with conn.cursor() as cur:
+                tables = _tables(cur, schema)
+                _require_pack(tables, connection_name, schema)
+                return _read_versions(cur, schema, tables)
+        except psycopg2.Error as exc:
+            raise _refusal(exc, schema, tr("read the versions")) from None
+        finally:
+            conn.rollback()
+
+
+def load_postgis_version(connection_name: str, schema: str, number: int) -> PackData:
+    """Published version ``number`` of the pack in ``schema``, as it was frozen (hash checked)."""
+    _check_schema(schema)
+    psycopg2 = _psycopg2()
+    sql = psycopg2.sql
+    with pg_connect(connection_name) as conn:
+        try:
+            with conn.cursor() as cur:
+                tables = _tables(cur, schema)
+                _require_pack(tables, connection_name, schema)
+                versions = _read_versions(cur, schema, tables)
+                record = next((v for v in versions if v.version == number), None)
+                if record is None:
+                    raise unknown_version(number, versions)
+                cur.execute(sql.SQL("SELECT {}, {} FROM {} WHERE {} = %s").format(
+                    sql.Identifier("table_name"), sql.Identifier("snapshot"), _table(schema, VERSION_TABLES.name),
+                    sql.Identifier("version")), (number,))
+                frozen: dict[str, list[FrozenRow]] = {}
+                for name, snapshot in cur.fetchall():
+                    with conn.cursor() as rows:
+                        rows.execute(sql.SQL("SELECT {}, {}, {} FROM {} WHERE {} = %s ORDER BY {}").format(
+                            sql.Identifier("row_fid"), sql.Identifier("geom_wkb"), sql.Identifier("attributes"),
+                            _table(schema, VERSION_ROWS.name), sql.Identifier("snapshot"),
+                            sql.Identifier("row_fid")), (snapshot,))
+                        frozen[str(name)] = [FrozenRow(int(f), None if w is None else bytes(w), str(a))
+                                             for f, w, a in rows.fetchall()]
+        except psycopg2.Error as exc:
+            raise _refusal(exc, schema, tr("read version {0}").format(number)) from None
+        finally:
+            conn.rollback()
+    source = f"{PackSource.postgis(connection_name, schema)} (version {number})"
+    return check_thawed(thaw_pack(frozen, source), record)

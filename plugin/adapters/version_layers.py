@@ -1,0 +1,101 @@
+"""A version comparison as QGIS features: the changes layer and the layer of sites whose answers change."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from qgis.core import QgsFeature, QgsField, QgsFields, QgsGeometry, QgsVectorLayer, QgsWkbTypes
+from qgis.PyQt.QtCore import QVariant
+
+from ..core.pack_schema import PACK_CRS
+from ..core.version_compare import OpportunityChange, SiteChange, VersionComparison
+
+CHANGE_FIELDS: tuple[tuple[str, Any], ...] = (
+    ("pack_fid", QVariant.LongLong), ("change", QVariant.String), ("name", QVariant.String),
+    ("ref", QVariant.String), ("old_codes", QVariant.String), ("new_codes", QVariant.String),
+    ("codes_added", QVariant.String), ("codes_removed", QVariant.String), ("geom_changed", QVariant.Bool),
+    ("old_area_m2", QVariant.Double), ("new_area_m2", QVariant.Double), ("area_diff_m2", QVariant.Double),
+    ("details", QVariant.String), ("from_version", QVariant.String), ("to_version", QVariant.String),
+)
+SITE_FIELDS: tuple[tuple[str, Any], ...] = (
+    ("site_ref", QVariant.String), ("changed", QVariant.String), ("old_verdict", QVariant.String),
+    ("new_verdict", QVariant.String), ("old_category", QVariant.String), ("new_category", QVariant.String),
+    ("old_codes", QVariant.String), ("new_codes", QVariant.String), ("details", QVariant.String),
+)
+CHANGES_WKB_TYPE = QgsWkbTypes.MultiPolygon
+
+
+def _fields(spec: tuple[tuple[str, Any], ...]) -> QgsFields:
+    fields = QgsFields()
+    for name, vtype in spec:
+        fields.append(QgsField(name, vtype))
+    return fields
+
+
+def change_fields() -> QgsFields:
+    return _fields(CHANGE_FIELDS)
+
+
+def site_fields() -> QgsFields:
+    return _fields(SITE_FIELDS)
+
+
+def to_qgs(geometry: Any) -> QgsGeometry:
+    if geometry is None or geometry.is_empty:
+        return QgsGeometry()
+    g = QgsGeometry()
+    g.fromWkb(geometry.wkb)
+    return g
+
+
+def change_feature(c: OpportunityChange, comparison: VersionComparison, fields: QgsFields) -> QgsFeature:
+    feature = QgsFeature(fields)
+    geom = to_qgs(c.geometry)
+    if not geom.isNull():
+        geom.convertToMultiType()
+    feature.setGeometry(geom)
+    feature.setAttributes([c.fid, c.kind, c.name, c.ref, ";".join(c.old_codes), ";".join(c.new_codes),
+                           ";".join(c.codes_added), ";".join(c.codes_removed), c.geometry_changed,
+                           round(c.old_area_m2, 4), round(c.new_area_m2, 4), round(c.area_difference_m2, 4),
+                           c.describe(), comparison.from_label, comparison.to_label])
+    return feature
+
+
+def site_feature(s: SiteChange, fields: QgsFields, geometry: QgsGeometry | None = None) -> QgsFeature:
+    """``geometry``: the site as the user's layer holds it (else the EPSG:27700 geometry screened)."""
+    feature = QgsFeature(fields)
+    feature.setGeometry(geometry if geometry is not None else to_qgs(s.geometry))
+    feature.setAttributes([s.site_ref, ", ".join(s.changed), s.old_verdict, s.new_verdict, s.old_category,
+                           s.new_category, ";".join(s.old_codes), ";".join(s.new_codes), s.describe()])
+    return feature
+
+
+def changes_layer(comparison: VersionComparison, name: str) -> QgsVectorLayer:
+    """A memory layer (EPSG:27700) with one feature per opportunity area added, removed or changed."""
+    layer = QgsVectorLayer(f"MultiPolygon?crs={PACK_CRS}", name, "memory")
+    provider = layer.dataProvider()
+    provider.addAttributes(list(change_fields()))
+    layer.updateFields()
+    provider.addFeatures([change_feature(c, comparison, layer.fields()) for c in comparison.changes])
+    layer.updateExtents()
+    return layer
+
+
+def sites_layer(comparison: VersionComparison, name: str) -> QgsVectorLayer:
+    """A memory layer (EPSG:27700) of the previously screened sites whose answers change."""
+    layer = QgsVectorLayer(f"MultiPolygon?crs={PACK_CRS}", name, "memory")
+    provider = layer.dataProvider()
+    provider.addAttributes(list(site_fields()))
+    layer.updateFields()
+    changes = comparison.sites.changes if comparison.sites is not None else ()
+    features = []
+    for s in changes:
+        feature = site_feature(s, layer.fields())
+        geom = feature.geometry()
+        if not geom.isNull():
+            geom.convertToMultiType()
+            feature.setGeometry(geom)
+        features.append(feature)
+    provider.addFeatures(features)
+    layer.updateExtents()
+    return layer
