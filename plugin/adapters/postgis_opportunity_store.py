@@ -1,0 +1,291 @@
+"""Check-in of opportunity edits to a pack in PostGIS: one psycopg2 transaction per save, row locks, audit rows.
+
+:class:`PostgisOpportunityStore` implements :class:`..core.opportunity_edits.OpportunityStore` for a pack
+schema reached through one of QGIS's saved PostgreSQL connections (credentials only from QGIS's
+authentication manager, through :func:`.pg_connection.pg_connect`). Each transaction
+
+- takes ``SHARE ROW EXCLUSIVE`` on the schema's ``pack_metadata`` (check-ins to one pack run one after the
+  other, so the content hash and new fids are computed on everything committed before; readers are never
+  blocked) and waits at most ``lock_timeout`` seconds for another editor's check-in;
+- reads the edited rows with ``SELECT ... FOR UPDATE``;
+- creates ``opportunity_audit`` on first use, gives inserted features fids above every fid the table or its
+  audit trail ever held (a deleted feature's fid is never reused), writes the rows and the audit and the
+  new content hash, and commits, or rolls everything back.
+
+Every value is a query parameter; every identifier goes through ``psycopg2.sql.Identifier``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import shapely
+from qgis.PyQt.QtCore import QCoreApplication
+
+from ..core.errors import PackError
+from ..core.opportunity_edits import EDIT_SOURCE, AuditRecord, StoreTransaction, as_multi, canonical_measures
+from ..core.opportunity_validation import OpportunityFeature
+from ..core.pack_hash import content_hash
+from ..core.pack_model import PackData, PackLayer, PackMetadata, measures_from_layer
+from ..core.pack_schema import METADATA, OPPORTUNITY, OPPORTUNITY_AUDIT, PACK_CRS_EPSG, TABLES, TableSpec
+from .pack_source import PackSource, _check_schema, _scrub
+from .pg_connection import _psycopg2, pg_connect
+
+_SQL_TYPES = {"TEXT": "text", "REAL": "double precision", "INTEGER": "bigint"}
+_AUDIT_COLUMNS = ("fid", *OPPORTUNITY_AUDIT.column_names)
+_EDITABLE = ("measures", "name", "ref", "geom")
+
+
+def tr(message: str) -> str:
+    return str(QCoreApplication.translate("PostgisOpportunityStore", message))
+
+
+def _wkb(geometry: Any) -> bytes | None:
+    g = as_multi(geometry)
+    if g is None or g.is_empty:
+        return None
+    return bytes(shapely.to_wkb(g, output_dimension=2, byte_order=1))
+
+
+def _geometry(data: Any) -> Any:
+    return None if data is None else shapely.force_2d(shapely.from_wkb(bytes(data)))
+
+
+def _record(row: Sequence[Any]) -> AuditRecord:
+    return AuditRecord(int(row[0]), int(row[1]), *("" if v is None else str(v) for v in row[2:11]))
+
+
+class _PgTransaction:
+    def __init__(self, conn: Any, schema: str) -> None:
+        self.conn = conn
+        self.schema = schema
+        self.cur = conn.cursor()
+        self.sql = _psycopg2().sql
+        self._deleted_max = 0  # fids deleted in this transaction are never handed out again either
+
+    # ------------------------------------------------------------ helpers
+    def table(self, name: str) -> Any:
+        return self.sql.SQL("{}.{}").format(self.sql.Identifier(self.schema), self.sql.Identifier(name))
+
+    def run(self, query: Any, params: Sequence[Any] | None = None) -> Any:
+        self.cur.execute(query, params)
+        return self.cur
+
+    def exists(self, name: str) -> bool:
+        row = self.run("SELECT 1 FROM information_schema.tables WHERE table_schema = %s AND table_name = %s",
+                       (self.schema, name)).fetchone()
+        return row is not None
+
+    def ensure_audit_table(self) -> None:
+        if self.exists(OPPORTUNITY_AUDIT.name):
+            return
+        cols = [self.sql.SQL("{} {}").format(self.sql.Identifier(c.name), self.sql.SQL(_SQL_TYPES[c.sql_type]))
+                for c in OPPORTUNITY_AUDIT.columns]
+        self.run(self.sql.SQL("CREATE TABLE {} (fid bigint PRIMARY KEY, {})").format(
+            self.table(OPPORTUNITY_AUDIT.name), self.sql.SQL(", ").join(cols)))
+        self.run(self.sql.SQL("CREATE INDEX ON {} (feature_fid)").format(self.table(OPPORTUNITY_AUDIT.name)))
+
+    # ------------------------------------------------------------ StoreTransaction
+    def timestamp(self) -> str:
+        row = self.run("SELECT to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')").fetchone()
+        return str(row[0])
+
+    def attribute(self, user: str) -> str:
+        role = str(self.run("SELECT current_user").fetchone()[0])
+        name = (user or "").strip()
+        return role if not name or name == role else f"{role} ({name})"
+
+    def lock_features(self, fids: Sequence[int]) -> dict[int, OpportunityFeature]:
+        ids = sorted({int(f) for f in fids})
+        if not ids:
+            return {}
+        rows = self.run(self.sql.SQL("SELECT fid, ST_AsBinary(geom), measures, name, ref FROM {} "
+                                     "WHERE fid = ANY(%s) ORDER BY fid FOR UPDATE").format(
+            self.table(OPPORTUNITY.name)), (ids,)).fetchall()
+        return {int(r[0]): OpportunityFeature(int(r[0]), str(r[2] or ""), _geometry(r[1]), str(r[3] or ""),
+                                              str(r[4] or ""), str(r[0])) for r in rows}
+
+    def last_changes(self, fids: Sequence[int]) -> dict[int, AuditRecord]:
+        ids = sorted({int(f) for f in fids})
+        if not ids or not self.exists(OPPORTUNITY_AUDIT.name):
+            return {}
+        cols = self.sql.SQL(", ").join(self.sql.Identifier(c) for c in _AUDIT_COLUMNS)
+        rows = self.run(self.sql.SQL("SELECT DISTINCT ON (feature_fid) {} FROM {} WHERE feature_fid = ANY(%s) "
+                                     "ORDER BY feature_fid, fid DESC").format(
+            cols, self.table(OPPORTUNITY_AUDIT.name)), (ids,)).fetchall()
+        return {int(r[1]): _record(r) for r in rows}
+
+    def _next_fid(self) -> int:
+        audit_max = self.sql.SQL("(SELECT max(feature_fid) FROM {})").format(self.table(OPPORTUNITY_AUDIT.name)) \
+            if self.exists(OPPORTUNITY_AUDIT.name) else self.sql.SQL("NULL::bigint")
+        row = self.run(self.sql.SQL("SELECT greatest(coalesce((SELECT max(fid) FROM {}), 0), coalesce({}, 0)) + 1")
+                       .format(self.table(OPPORTUNITY.name), audit_max)).fetchone()
+        return max(int(row[0]), self._deleted_max + 1)
+
+    def insert_feature(self, feature: OpportunityFeature, fid: int | None = None) -> int:
+        new_fid = int(fid) if fid is not None else self._next_fid()
+        self.run(self.sql.SQL("INSERT INTO {} (fid, geom, measures, name, ref, source_layer) VALUES "
+                              "(%s, ST_GeomFromWKB(%s, %s), %s, %s, %s, %s)").format(self.table(OPPORTUNITY.name)),
+                 (new_fid, _psycopg2().Binary(_wkb(feature.geometry)), PACK_CRS_EPSG,
+                  canonical_measures(feature.measures), (feature.name or "").strip() or None,
+                  (feature.ref or "").strip() or None, EDIT_SOURCE))
+        return new_fid
+
+    def update_feature(self, fid: int, values: Mapping[str, Any]) -> None:
+        if not values:
+            return
+        sets = []
+        params: list[Any] = []
+        for name, value in values.items():
+            if name not in _EDITABLE:
+                raise ValueError(f"unknown column {name}")
+            if name == "geom":
+                sets.append(self.sql.SQL("geom = ST_GeomFromWKB(%s, %s)"))
+                params.extend([_psycopg2().Binary(_wkb(value)), PACK_CRS_EPSG])
+            else:
+                sets.append(self.sql.SQL("{} = %s").format(self.sql.Identifier(name)))
+                params.append(value)
+        self.run(self.sql.SQL("UPDATE {} SET {} WHERE fid = %s").format(
+            self.table(OPPORTUNITY.name), self.sql.SQL(", ").join(sets)), (*params, int(fid)))
+
+    def delete_feature(self, fid: int) -> None:
+        self._deleted_max = max(self._deleted_max, int(fid))
+        self.run(self.sql.SQL("DELETE FROM {} WHERE fid = %s").format(self.table(OPPORTUNITY.name)), (int(fid),))
+
+    def add_audit(self, records: Sequence[AuditRecord]) -> tuple[AuditRecord, ...]:
+        self.ensure_audit_table()
+        t = self.table(OPPORTUNITY_AUDIT.name)
+        next_id = int(self.run(self.sql.SQL("SELECT coalesce(max(fid), 0) + 1 FROM {}").format(t)).fetchone()[0])
+        cols = self.sql.SQL(", ").join(self.sql.Identifier(c) for c in _AUDIT_COLUMNS)
+        marks = self.sql.SQL(", ").join(self.sql.Placeholder() for _ in _AUDIT_COLUMNS)
+        out = []
+        for i, r in enumerate(records):
+            row = (next_id + i, r.fid, r.action, r.edited_by, r.edited_at, r.old_measures, r.new_measures,
+                   r.old_geom_sha256, r.new_geom_sha256, r.reason, r.session)
+            self.run(self.sql.SQL("INSERT INTO {} ({}) VALUES ({})").format(t, cols, marks), row)
+            out.append(_record(row))
+        return tuple(out)
+
+    def metadata(self) -> dict[str, str]:
+        rows = self.run(self.sql.SQL("SELECT key, value FROM {}").format(self.table(METADATA.name))).fetchall()
+        return {str(k): "" if v is None else str(v) for k, v in rows}
+
+    def set_metadata(self, key: str, value: str) -> None:
+        t = self.table(METADATA.name)
+        if self.run(self.sql.SQL("UPDATE {} SET value = %s WHERE key = %s").format(t), (value, key)).rowcount == 0:
+            self.run(self.sql.SQL("INSERT INTO {} (fid, key, value) SELECT coalesce(max(fid), 0) + 1, %s, %s "
+                                  "FROM {}").format(t, t), (key, value))
+
+    def _read_layer(self, spec: TableSpec) -> PackLayer:
+        geom = self.sql.SQL("ST_AsBinary(geom)") if spec.is_spatial else self.sql.SQL("NULL")
+        cols = self.sql.SQL(", ").join(self.sql.Identifier(c) for c in spec.column_names)
+        rows = self.run(self.sql.SQL("SELECT fid, {}, {} FROM {} ORDER BY fid").format(
+            geom, cols, self.table(spec.name))).fetchall()
+        fids = np.asarray([int(r[0]) for r in rows], dtype=np.int64)
+        columns = {c: [r[2 + i] for r in rows] for i, c in enumerate(spec.column_names)}
+        geoms = None
+        if spec.is_spatial:
+            geoms = np.empty(len(rows), dtype=object)
+            for i, r in enumerate(rows):
+                geoms[i] = _geometry(r[1])
+        return PackLayer(spec, fids, geoms, columns)
+
+    def content_sha256(self) -> str:
+        present = {str(r[0]) for r in self.run("SELECT table_name FROM information_schema.tables "
+                                               "WHERE table_schema = %s", (self.schema,)).fetchall()}
+        layers = {spec.name: self._read_layer(spec) for spec in TABLES
+                  if spec is not METADATA and spec.name in present}
+        pack = PackData(layers, PackMetadata.from_pairs(self.metadata()), self.schema,
+                        measures_from_layer(layers.get("measures")))
+        return content_hash(pack)
+
+
+class PostgisOpportunityStore:
+    """The opportunity areas of the pack in ``schema``, through the saved QGIS connection ``connection_name``.
+
+    ``connect`` (a context manager factory taking the connection name, default :func:`.pg_connect`) is there
+    for tests that run outside QGIS.
+    """
+
+    def __init__(self, connection_name: str, schema: str, *, lock_timeout: float = 30.0,
+                 connect: Callable[[str], contextlib.AbstractContextManager[Any]] | None = None) -> None:
+        self.connection_name = connection_name
+        self.schema = _check_schema(schema)
+        self.lock_timeout = lock_timeout
+        self._connect = connect or pg_connect
+
+    def __str__(self) -> str:
+        return str(PackSource.postgis(self.connection_name, self.schema))
+
+    def _failed(self, exc: Exception) -> PackError:
+        psycopg2 = _psycopg2()
+        message = _scrub(str(getattr(exc, "pgerror", None) or exc))
+        code = getattr(exc, "pgcode", None)
+        if code == "55P03":  # lock_not_available
+            return PackError(tr("Another editor has been saving to the pack {0} for more than {1:g} s; nothing was "
+                                "saved and your edits are still in your working copy. Save again in a moment.").format(
+                self, self.lock_timeout))
+        if code == "42501":  # insufficient_privilege
+            return PackError(tr("The database refused the check-in to {0}: {1}. Ask the pack's administrator to "
+                                "grant your role SELECT, INSERT, UPDATE and DELETE on the schema's tables; nothing "
+                                "was saved.").format(self, message))
+        if isinstance(exc, psycopg2.OperationalError):
+            return PackError(tr("The connection to the database was lost while saving to {0} ({1}); nothing was "
+                                "saved and your edits are still in your working copy.").format(self, message))
+        return PackError(tr("Saving to the pack {0} failed: {1}. Nothing was saved; your edits are still in your "
+                            "working copy.").format(self, message))
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[StoreTransaction]:
+        psycopg2 = _psycopg2()
+        with self._connect(self.connection_name) as conn:
+            try:
+                tx = _PgTransaction(conn, self.schema)
+                tx.run("SELECT set_config('lock_timeout', %s, true)", (f"{int(self.lock_timeout * 1000)}ms",))
+                if not tx.exists(METADATA.name):
+                    raise PackError(tr("The schema '{0}' of connection '{1}' is not an LNRS Local Habitat Map pack: "
+                                       "it has no 'pack_metadata' table.").format(self.schema, self.connection_name))
+                if not tx.exists(OPPORTUNITY.name):
+                    raise PackError(tr("The pack {0} has no '{1}' table to save opportunity areas into; publish a "
+                                       "pack with opportunity areas first.").format(self, OPPORTUNITY.name))
+                tx.run(tx.sql.SQL("LOCK TABLE {} IN SHARE ROW EXCLUSIVE MODE").format(tx.table(METADATA.name)))
+                yield tx
+                conn.commit()
+            except psycopg2.Error as exc:
+                with contextlib.suppress(Exception):
+                    conn.rollback()
+                raise self._failed(exc) from None
+            except BaseException:
+                with contextlib.suppress(Exception):
+                    conn.rollback()
+                raise
+
+    def ensure_audit_table(self) -> None:
+        """Create ``opportunity_audit`` now (e.g. when publishing, so editors need no CREATE privilege)."""
+        with self.transaction() as tx:
+            assert isinstance(tx, _PgTransaction)
+            tx.ensure_audit_table()
+
+    def audit_records(self, fid: int | None = None) -> list[AuditRecord]:
+        psycopg2 = _psycopg2()
+        with self._connect(self.connection_name) as conn:
+            try:
+                tx = _PgTransaction(conn, self.schema)
+                if not tx.exists(OPPORTUNITY_AUDIT.name):
+                    return []
+                cols = tx.sql.SQL(", ").join(tx.sql.Identifier(c) for c in _AUDIT_COLUMNS)
+                query = tx.sql.SQL("SELECT {} FROM {}").format(cols, tx.table(OPPORTUNITY_AUDIT.name))
+                if fid is None:
+                    rows = tx.run(query + tx.sql.SQL(" ORDER BY fid")).fetchall()
+                else:
+                    rows = tx.run(query + tx.sql.SQL(" WHERE feature_fid = %s ORDER BY fid"), (int(fid),)).fetchall()
+                return [_record(r) for r in rows]
+            except psycopg2.Error as exc:
+                raise PackError(tr("The audit trail of {0} cannot be read: {1}").format(
+                    self, _scrub(str(exc)))) from None
+            finally:
+                with contextlib.suppress(Exception):
+                    conn.rollback()
