@@ -681,7 +681,10 @@ class _Checker:
             self.add("invalid_geometry", feature, where, position, reason=text)
             if where is None:  # non-finite coordinates: nothing can be repaired or located
                 return None
-            repaired = _polygonal(shapely.make_valid(g))
+            try:
+                repaired = _polygonal(shapely.make_valid(g))
+            except shapely.errors.GEOSException:  # reported above; the other checks need a usable shape
+                return None
             if repaired is None:
                 return None
             g = repaired
