@@ -1,9 +1,10 @@
 """Published versions of a pack held in a PostGIS schema (the rules are :mod:`..core.pack_versions`').
 
 Publishing runs in one psycopg2 transaction (:func:`.pg_connection.pg_connect`: credentials from
-QGIS's authentication manager only): the pack's content tables are locked against writers (SHARE),
-then ``pack_metadata`` (SHARE ROW EXCLUSIVE, so two publishers queue), the current content is read
-and hashed, the frozen tables go into the schema's history tables and the metadata is updated.
+QGIS's authentication manager only): ``pack_metadata`` is locked SHARE ROW EXCLUSIVE first, as a
+check-in (:mod:`.postgis_opportunity_store`) locks it, so publishers and check-ins queue in one order
+and never deadlock; then the content tables SHARE against any other writer. The current content is
+read and hashed, the frozen tables go into the schema's history tables and the metadata is updated.
 A check-in that starts meanwhile waits for the commit and then lands as an unpublished edit. All SQL
 is parameterised and every identifier is a ``psycopg2.sql.Identifier``.
 """
@@ -105,12 +106,14 @@ def _read_versions(cur: Any, schema: str, tables: set[str]) -> list[PublishedVer
 
 
 def _lock(cur: Any, schema: str, content: Sequence[str]) -> None:
+    """``pack_metadata`` first, as a check-in takes it (so the two queue, never deadlock), then the content
+    tables against any other writer; readers go on."""
     sql = _sql()
     cur.execute("SET LOCAL lock_timeout = %s", (LOCK_TIMEOUT,))
-    if content:  # writers (check-ins) wait; readers go on
+    cur.execute(sql.SQL("LOCK TABLE {} IN SHARE ROW EXCLUSIVE MODE").format(_table(schema, METADATA.name)))
+    if content:
         cur.execute(sql.SQL("LOCK TABLE {} IN SHARE MODE").format(
             sql.SQL(", ").join(_table(schema, name) for name in content)))
-    cur.execute(sql.SQL("LOCK TABLE {} IN SHARE ROW EXCLUSIVE MODE").format(_table(schema, METADATA.name)))
 
 
 def _ensure_history(cur: Any, schema: str) -> None:

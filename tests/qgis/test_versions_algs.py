@@ -255,3 +255,18 @@ def test_postgis_refusals(connection, server, tmp_path):
     server.run_sql("UPDATE lhm_refuse.pack_version_rows SET attributes = replace(attributes, 'GL001', 'GL009')")
     with pytest.raises(PackError, match="history has been altered"):
         load_postgis_version(connection, "lhm_refuse", 2)
+
+
+@pytest.mark.postgis
+def test_postgis_publish_queues_behind_a_check_in(connection, server, tmp_path, monkeypatch):
+    from lnrs_toolkit.plugin.adapters.postgis_opportunity_store import PostgisOpportunityStore
+
+    gpkg = tmp_path / "lhm.gpkg"
+    build_v1_pack(gpkg)
+    publish_pack_to_postgis(gpkg, connection, "lhm_queue")
+    monkeypatch.setattr(postgis_versions, "LOCK_TIMEOUT", "1s")
+    store = PostgisOpportunityStore(connection, "lhm_queue")
+    # a check-in in progress holds the pack's lock
+    with store.transaction(), pytest.raises(PackError, match="Another user is saving .*Nothing was changed"):
+        publish_postgis_version(connection, "lhm_queue", "First", "Ann")
+    assert publish_postgis_version(connection, "lhm_queue", "First", "Ann").version == 2
