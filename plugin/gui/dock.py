@@ -182,6 +182,14 @@ class LnrsDockWidget(QgsDockWidget):
 
         self.parcels_panel = ParcelsPanel(self, self.tabs)
         self.tabs.addTab(self.parcels_panel, self.tr("Parce&ls"))
+        from .versions_panel import VersionsPanel  # LNRS teams: publish and compare versions
+
+        self.versions_panel = VersionsPanel(self, self.tabs)
+        self.tabs.addTab(self.versions_panel, self.tr("&Versions"))
+        from .editing_panel import EditingPanel  # LNRS teams: edit the opportunity areas
+
+        self.editing_panel = EditingPanel(self, PACKS, self.tabs)
+        self.tabs.addTab(self.editing_panel, self.tr("Edit &map"))
         outer.addWidget(self.tabs, 1)
         self.setWidget(body)
         self.setMinimumWidth(320)
@@ -459,6 +467,21 @@ class LnrsDockWidget(QgsDockWidget):
         self.message_bar.clearWidgets()
         for note in index.load_notes:
             self.show_message(note, Qgis.Warning)
+        return True
+
+    def refresh_pack(self) -> bool:
+        """Reload the loaded pack after it changed (a version was published, edits were saved); the results on
+        show stay, each citing the version it was screened against."""
+        if not self.pack_path:
+            return False
+        try:
+            index = PACKS.get(self.pack_path).index
+        except LnrsError as exc:
+            self.show_error(self.tr("The habitat map could not be reloaded: {0}").format(str(exc)))
+            return False
+        self.index = index
+        self._show_pack_info()
+        self._update_buttons()
         return True
 
     def add_pack_layers(self) -> bool:
@@ -906,6 +929,8 @@ class LnrsDockWidget(QgsDockWidget):
     # ------------------------------------------------------------------ teardown
     def close_down(self) -> None:
         """Release anything the dock holds before it is deleted."""
+        self.versions_panel.close_down()
+        self.editing_panel.close_down()
         if self.task is not None:
             self.task.on_done = lambda *_a: None
             self.task.cancel()

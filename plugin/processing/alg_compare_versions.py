@@ -101,9 +101,11 @@ class CompareVersionsAlgorithm(QgsProcessingAlgorithm):
         self.addParameter(QgsProcessingParameterFileDestination(
             self.SUMMARY, self.tr("Summary"), self.tr("HTML files (*.html);;Text files (*.txt);;JSON files (*.json)"),
             optional=True))
-        for name, label in (("ADDED", "Opportunity areas added"), ("REMOVED", "Opportunity areas removed"),
-                            ("CHANGED", "Opportunity areas changed"), ("SITES_CHANGED", "Sites whose answers change")):
-            self.addOutput(QgsProcessingOutputNumber(name, self.tr(label)))
+        for name, label in (("ADDED", self.tr("Opportunity areas added")),
+                            ("REMOVED", self.tr("Opportunity areas removed")),
+                            ("CHANGED", self.tr("Opportunity areas changed")),
+                            ("SITES_CHANGED", self.tr("Sites whose answers change"))):
+            self.addOutput(QgsProcessingOutputNumber(name, label))
 
     def _to_version(self, parameters: dict[str, Any], context: Any) -> int | None:
         raw = parameters.get(self.TO_VERSION)

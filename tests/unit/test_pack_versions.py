@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import signal
 import sqlite3
+import subprocess
+import sys
+import textwrap
 from datetime import datetime, timezone
+from pathlib import Path
 
 import pytest
 from lnrs_toolkit.plugin.core import pack_versions
@@ -132,6 +137,44 @@ def test_a_failure_while_writing_leaves_the_pack_as_it_was(v1, monkeypatch):
     assert [v.version for v in list_versions(v1)] == [2]
     assert read_pack(v1).metadata.version == "2"
     monkeypatch.setattr(pack_versions, "_write_publication", real)
+    assert publish_version(v1, "Second", "Ann", now=WHEN).version == 3
+
+
+CRASH_SCRIPT = textwrap.dedent("""
+    import sys, time
+    sys.path.insert(0, {pkgroot!r})
+    from lnrs_toolkit.plugin.core import pack_versions
+
+    real = pack_versions._write_publication
+    def stall(conn, publication):
+        real(conn, publication)
+        print("written", flush=True)  # every row and the metadata are written, the transaction is open
+        time.sleep(600)
+    pack_versions._write_publication = stall
+    pack_versions.publish_version({pack!r}, "never committed", "crash")
+""")
+
+
+def test_a_process_killed_while_publishing_leaves_the_pack_as_it_was(v1):
+    publish_version(v1, "First publication", "Ann", now=WHEN)
+    edit_gpkg_for_v2(v1)
+    digest = sha(v1)
+    pkgroot = Path(__file__).resolve().parents[2] / "build" / "pkgroot"
+    proc = subprocess.Popen([sys.executable, "-c", CRASH_SCRIPT.format(pkgroot=str(pkgroot), pack=str(v1))],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        line = proc.stdout.readline().strip()
+        assert line == "written", proc.stderr.read()
+        assert Path(f"{v1}-journal").exists()  # killed with the transaction open
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+        proc.stdout.close()
+        proc.stderr.close()
+    assert proc.returncode == -signal.SIGKILL
+    pack = read_pack(v1)  # the next reader rolls the dead writer's journal back
+    assert sha(v1) == digest
+    assert pack.metadata.version == "2" and [v.version for v in list_versions(v1)] == [2]
     assert publish_version(v1, "Second", "Ann", now=WHEN).version == 3
 
 
