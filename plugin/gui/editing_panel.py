@@ -35,20 +35,26 @@ from qgis.PyQt.QtWidgets import (
     QAbstractItemView,
     QGridLayout,
     QGroupBox,
-    QHeaderView,
     QLabel,
+    QListView,
+    QListWidget,
+    QListWidgetItem,
     QMessageBox,
     QPushButton,
-    QTreeWidget,
-    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from ..adapters.pack_source import PackCache, PackSource
+from ..adapters.postgis_opportunity_store import PostgisOpportunityStore
 from ..core.errors import LnrsError
+from ..core.opportunity_edits import EditConflict, EditRefused, GpkgOpportunityStore, canonical_measures, save_edits
+from ..core.opportunity_validation import geometry_sha256, validate_features
 from ..core.pack_schema import MEASURES, OPPORTUNITY
+from ..core.working_copy import WorkingCopy, check_out
 from ..log import log_error
+from ..project_layers import style_opportunity
+from ..settings import PluginSettings
 from .audit_dialog import AuditDialog
 from .conflict_dialog import ask_resolution
 from .edit_form import CHOICES_TABLE, WORKING_TABLE, configure_form
@@ -62,7 +68,8 @@ ROLE = Qt.ItemDataRole.UserRole
 WORKING_PROPERTY = "lnrs_toolkit/working_copy"
 #: How many times a save is retried after conflicts are resolved before giving up.
 MAX_ATTEMPTS = 4
-SEVERITY_COLOURS = {"error": "#c62828", "warning": "#ef6c00"}
+SEVERITY_COLOURS = {"error": "#b71c1c", "warning": "#e65100"}
+SEVERITY_ICONS = {"error": "/mIconCritical.svg", "warning": "/mIconWarning.svg"}
 
 
 def default_working_dir() -> Path:
@@ -123,8 +130,6 @@ class EditingPanel(QWidget):
         grid = QGridLayout()
         self.start_button = QPushButton(self.tr("&Start editing"), group)
         self.start_button.setObjectName("startEditingButton")
-        self.start_button.setToolTip(self.tr("Check the pack's opportunity areas out into a working copy and edit "
-                                             "it with QGIS's tools; the form picks measures from the catalogue"))
         self.start_button.clicked.connect(lambda: self.start_editing())
         self.save_button = QPushButton(self.tr("Save to the Local &Habitat Map\u2026"), group)
         self.save_button.setObjectName("saveToMapButton")
@@ -150,11 +155,11 @@ class EditingPanel(QWidget):
         grid.addWidget(self.validate_button, 1, 0)
         grid.addWidget(self.discard_button, 1, 1)
         grid.addWidget(self.audit_button, 2, 0)
+        box.addLayout(grid)
         self.pending_label = QLabel(group)
         self.pending_label.setObjectName("pendingChangesLabel")
         self.pending_label.setWordWrap(True)
-        grid.addWidget(self.pending_label, 2, 1)
-        box.addLayout(grid)
+        box.addWidget(self.pending_label)
         layout.addWidget(group)
 
         issues_box = QGroupBox(self.tr("Problems"), self)
@@ -164,23 +169,20 @@ class EditingPanel(QWidget):
         self.issues_label.setObjectName("issuesLabel")
         self.issues_label.setWordWrap(True)
         issues_layout.addWidget(self.issues_label)
-        self.issues_tree = QTreeWidget(issues_box)
-        self.issues_tree.setObjectName("issuesTree")
-        self.issues_tree.setColumnCount(3)
-        self.issues_tree.setHeaderLabels([self.tr("Severity"), self.tr("Feature"), self.tr("Problem")])
-        self.issues_tree.setRootIsDecorated(False)
-        self.issues_tree.setWordWrap(True)
-        self.issues_tree.setUniformRowHeights(False)
-        self.issues_tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.issues_tree.setAccessibleName(self.tr("Problems with the changes"))
-        header = self.issues_tree.header()
-        header.setStretchLastSection(True)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
-        self.issues_tree.setColumnWidth(1, 130)
-        self.issues_tree.itemClicked.connect(lambda item, _col: self.show_issue(item.data(0, ROLE)))
-        self.issues_tree.itemActivated.connect(lambda item, _col: self.show_issue(item.data(0, ROLE)))
-        issues_layout.addWidget(self.issues_tree, 1)
+        self.issues_list = QListWidget(issues_box)
+        self.issues_list.setObjectName("issuesList")
+        self.issues_list.setWordWrap(True)
+        self.issues_list.setResizeMode(QListView.ResizeMode.Adjust)
+        self.issues_list.setUniformItemSizes(False)
+        self.issues_list.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.issues_list.setSpacing(2)
+        self.issues_list.setAlternatingRowColors(True)
+        self.issues_list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.issues_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.issues_list.setAccessibleName(self.tr("Problems with the changes"))
+        self.issues_list.itemClicked.connect(lambda item: self.show_issue(item.data(ROLE)))
+        self.issues_list.itemActivated.connect(lambda item: self.show_issue(item.data(ROLE)))
+        issues_layout.addWidget(self.issues_list, 1)
         layout.addWidget(issues_box, 1)
 
     # ------------------------------------------------------------------ state
@@ -226,8 +228,8 @@ class EditingPanel(QWidget):
         if self.working is not None and self.source is not None:
             layer = self.layer.name() if self.layer is not None else self.tr("(not in the project)")
             self.status_label.setText(self.tr(
-                "Editing the opportunity areas of <b>{0}</b> in the layer <i>{1}</i>. Nothing reaches the map until "
-                "you save it here (or with Save Layer Edits) and it passes the checks.").format(
+                "Editing <b>{0}</b> in the layer <i>{1}</i>. Nothing reaches the map until it passes the checks."
+            ).format(
                 escape(self._source_title(self.source)), escape(layer)))
             self.status_label.setToolTip(tip(str(self.working_path(self.source))))
         elif source is None:
@@ -260,17 +262,21 @@ class EditingPanel(QWidget):
         busy = self.task is not None
         source = self.dock_source()
         editing = self.working is not None
-        self.start_button.setEnabled(not busy and (editing or source is not None))
-        self.start_button.setText(self.tr("Show working layer") if editing and self.layer is None
-                                  else self.tr("&Start editing"))
+        layer_ready = self.layer is not None and self.layer.isEditable()
+        self.start_button.setEnabled(not busy and (source is not None if not editing else not layer_ready))
+        if not editing:
+            self.start_button.setToolTip(
+                self.tr("Check the pack's opportunity areas out into a working copy and edit it with QGIS's tools; "
+                        "the form picks measures from the catalogue") if source is not None
+                else self.tr("Load a Local Habitat Map pack first"))
+        else:
+            self.start_button.setToolTip(self.tr("Put the working layer back in the project, in edit mode"))
         modified = self.layer is not None and self.layer.isModified()
         self.save_button.setEnabled(not busy and editing and (bool(self.pending) or modified))
         self.validate_button.setEnabled(not busy and editing and (bool(self.pending) or modified))
         self.discard_button.setEnabled(not busy and (editing or (source is not None
                                                                  and self.working_path(source).is_file())))
         self.audit_button.setEnabled(not busy and (self.source or source) is not None)
-        if source is None and not editing:
-            self.start_button.setToolTip(self.tr("Load a Local Habitat Map pack first"))
 
     # ------------------------------------------------------------------ messages
     def show_message(self, text: str, level: Qgis.MessageLevel = Qgis.Info) -> None:
@@ -292,8 +298,6 @@ class EditingPanel(QWidget):
         return ask_reason(self, summary, getattr(self.dock, "settings_store", None))
 
     def _ask_conflict(self, conflict: Any, position: str) -> str | None:
-        from ..core.opportunity_validation import geometry_sha256
-
         return ask_resolution(self, conflict, measures_text, geometry_sha256, position)
 
     def _ask_resume(self, text: str) -> str | None:
@@ -351,8 +355,6 @@ class EditingPanel(QWidget):
                                     "with Add layer to Local Habitat Map pack (role measures) first.").format(
                 self._source_title(source)))
             return False
-        from ..core.working_copy import check_out
-
         path.parent.mkdir(parents=True, exist_ok=True)
         result: list[bool] = []
 
@@ -377,8 +379,6 @@ class EditingPanel(QWidget):
         self._update_buttons()
 
     def _resume(self, source: PackSource, path: Path) -> bool:
-        from ..core.working_copy import WorkingCopy
-
         try:
             working = WorkingCopy.open(path)
         except LnrsError as exc:
@@ -413,8 +413,6 @@ class EditingPanel(QWidget):
             if not layer.isValid() or not choices.isValid():
                 self.show_error(self.tr("The working copy {0} cannot be opened in QGIS.").format(path))
                 return False
-            from ..project_layers import style_opportunity
-
             style_opportunity(layer)
             for lyr in (layer, choices):
                 lyr.setCustomProperty(WORKING_PROPERTY, str(path))
@@ -458,6 +456,7 @@ class EditingPanel(QWidget):
         self.choices_layer = choices
         layer.afterCommitChanges.connect(self._on_layer_committed)
         layer.layerModified.connect(self.schedule_refresh)
+        layer.editingStarted.connect(self.schedule_refresh)
         layer.editingStopped.connect(self.schedule_refresh)
         layer.willBeDeleted.connect(self._on_layer_deleted)
 
@@ -467,6 +466,7 @@ class EditingPanel(QWidget):
             return
         for signal, slot in ((layer.afterCommitChanges, self._on_layer_committed),
                              (layer.layerModified, self.schedule_refresh),
+                             (layer.editingStarted, self.schedule_refresh),
                              (layer.editingStopped, self.schedule_refresh),
                              (layer.willBeDeleted, self._on_layer_deleted)):
             with contextlib.suppress(TypeError, RuntimeError):
@@ -534,10 +534,19 @@ class EditingPanel(QWidget):
         except LnrsError as exc:
             self.show_error(self.tr("Your changes could not be checked: {0}").format(str(exc)))
             return None
-        self.set_issues(report.issues)
+        self.set_issues(report.issues, report.notes)
         if not report.ok:
-            self.show_error(self.tr("Nothing was saved to the Local Habitat Map: {0}").format(report.summary(limit=3)))
+            self._refused(report)
         return report
+
+    def _refused(self, report: Any) -> None:
+        """The message bar names the first problems; the Problems list has them all."""
+        errors = report.errors
+        first = " ".join(issue.message for issue in errors[:2])
+        more = len(errors) - 2
+        self.show_error(self.tr("Nothing was saved to the Local Habitat Map: {0} problem(s) must be fixed first. {1}"
+                                ).format(len(errors), first)
+                        + (self.tr(" …and {0} more in the Problems list.").format(more) if more > 0 else ""))
 
     def save_to_map(self) -> bool:
         """Check, ask for a reason, and save the pending changes to the pack (conflicts asked per feature)."""
@@ -569,8 +578,6 @@ class EditingPanel(QWidget):
 
     def _save(self, edits: list[Any], reason: str, resolutions: dict[str, str], theirs: list[Any],
               attempt: int) -> bool:
-        from ..core.opportunity_edits import save_edits
-
         source = self.source
         if source is None:
             return False
@@ -592,12 +599,9 @@ class EditingPanel(QWidget):
 
     def _after_save(self, saved: Any, error: BaseException | None, edits: list[Any], reason: str,
                     resolutions: dict[str, str], theirs: list[Any], attempt: int) -> bool:
-        from ..core.opportunity_edits import EditConflict, EditRefused
-
         if isinstance(error, EditRefused):
-            self.set_issues(error.report.issues)
-            self.show_error(self.tr("Nothing was saved to the Local Habitat Map: {0}").format(
-                error.report.summary(limit=3)))
+            self.set_issues(error.report.issues, error.report.notes)
+            self._refused(error.report)
             return False
         if isinstance(error, EditConflict):
             if attempt >= MAX_ATTEMPTS:
@@ -634,7 +638,8 @@ class EditingPanel(QWidget):
         if self.layer is not None:
             self.layer.reload()
             self.layer.triggerRepaint()
-        self.set_issues(())
+        report = getattr(saved, "report", None)
+        self.set_issues(report.issues if report is not None else (), report.notes if report is not None else ())
         self.packs.invalidate(self.source)
         if self.source is not None and getattr(self.dock, "pack_path", "") == str(self.source):
             self.dock.refresh_pack()
@@ -651,30 +656,34 @@ class EditingPanel(QWidget):
 
         settings = getattr(self.dock, "settings", None)
         if settings is None:
-            from ..settings import PluginSettings
-
             settings = PluginSettings.load()
         return officer_name(settings)
 
     # ------------------------------------------------------------------ issues
-    def set_issues(self, issues: Sequence[Any]) -> None:
+    def set_issues(self, issues: Sequence[Any], notes: Sequence[str] = ()) -> None:
+        """List validation issues (errors first as the engine orders them); ``notes`` say what was not checked."""
         self.issues = tuple(issues)
-        self.issues_tree.clear()
+        self.issues_list.clear()
         words = {"error": self.tr("Error"), "warning": self.tr("Warning")}
         for issue in self.issues:
-            item = QTreeWidgetItem([words.get(issue.severity, issue.severity), issue.feature, issue.message])
-            item.setData(0, ROLE, issue)
-            item.setForeground(0, QBrush(QColor(SEVERITY_COLOURS.get(issue.severity, "#000000"))))
-            for col in range(3):
-                item.setToolTip(col, tip(issue.message))
-            self.issues_tree.addTopLevelItem(item)
+            item = QListWidgetItem(QgsApplication.getThemeIcon(SEVERITY_ICONS.get(issue.severity, "/mIconInfo.svg")),
+                                   issue.message)
+            item.setData(ROLE, issue)
+            item.setToolTip(tip(f"{words.get(issue.severity, issue.severity)}: {issue.feature}"))
+            if issue.severity == "error":
+                item.setForeground(QBrush(QColor(SEVERITY_COLOURS["error"])))
+            self.issues_list.addItem(item)
         errors = sum(i.severity == "error" for i in self.issues)
         warnings = len(self.issues) - errors
         if not self.issues:
-            self.issues_label.setText(self.tr("No problems found."))
+            text = self.tr("No problems found.")
         else:
-            self.issues_label.setText(self.tr("{0} error(s) to fix before saving, {1} warning(s). Click a problem to "
-                                              "see it on the map.").format(errors, warnings))
+            text = self.tr("{0} error(s) to fix before saving, {1} warning(s). Click a problem to see it on the "
+                           "map.").format(errors, warnings)
+        if notes:
+            text += " " + self.tr("{0} check(s) could not be applied to this pack (hover for why).").format(len(notes))
+        self.issues_label.setText(text)
+        self.issues_label.setToolTip("".join(tip(note) for note in notes))
 
     def show_issue(self, issue: Any) -> None:
         """Zoom to an issue's location, flash it and select its feature in the working layer."""
@@ -771,18 +780,12 @@ class EditingPanel(QWidget):
 def open_store(source: PackSource) -> Any:
     """The edit engine's store for the pack: the GeoPackage itself or the PostGIS schema."""
     if source.kind == "postgis":
-        from ..adapters.postgis_opportunity_store import PostgisOpportunityStore
-
         return PostgisOpportunityStore(source.connection, source.schema)
-    from ..core.opportunity_edits import GpkgOpportunityStore
-
     return GpkgOpportunityStore(source.path)
 
 
 def measures_text(feature: Any) -> str:
     """A feature's measure codes for people: "WD001, GR002" (the engine's parsing, whatever the stored form)."""
-    from ..core.opportunity_edits import canonical_measures
-
     return ", ".join(c for c in canonical_measures(feature.measures).split(";") if c)
 
 
@@ -790,7 +793,5 @@ def measures_text(feature: Any) -> str:
 def edits_report(edits: Sequence[Any], pack: Any) -> Any:
     """The validation ``save_edits`` applies before it writes: the new state of every inserted or updated area,
     with the areas being deleted left out of the comparisons between polygons."""
-    from ..core.opportunity_validation import validate_features
-
     return validate_features([e.new for e in edits if e.kind != "delete" and e.new is not None], pack,
                              exclude_fids=[e.fid for e in edits if e.kind == "delete" and e.fid is not None])
