@@ -17,7 +17,8 @@ nothing) with four tables:
 insert (several rows with the same pack fid, as after *Split Features*: the first is the feature, the
 others are inserts), a changed row an update, a checked-out feature with no row left a delete.
 After a check-in, :meth:`WorkingCopy.after_save` rebases (the saved state becomes the base; inserted rows
-get their pack fids); :meth:`WorkingCopy.take_theirs` replaces a feature with the pack's current state.
+get their pack fids); :meth:`WorkingCopy.take_theirs` replaces a feature with the pack's current state;
+:meth:`WorkingCopy.refresh` brings in what others saved since, for every feature the copy has not changed.
 """
 
 from __future__ import annotations
@@ -153,6 +154,16 @@ def check_out(pack: PackData, store_id: str, path: str | Path) -> WorkingCopy:
 
 
 @dataclass(frozen=True)
+class RefreshResult:
+    """Pack fids brought up to date by :meth:`WorkingCopy.refresh`; ``kept``: changed here, left as they are."""
+
+    updated: tuple[int, ...]
+    added: tuple[int, ...]
+    removed: tuple[int, ...]
+    kept: tuple[int, ...]
+
+
+@dataclass(frozen=True)
 class _Base:
     fid: int
     measures: str
@@ -163,6 +174,9 @@ class _Base:
 
     def feature(self, key: str) -> OpportunityFeature:
         return OpportunityFeature(self.fid, self.measures, self.geometry, self.name, self.ref, key)
+
+    def state(self) -> FeatureState:
+        return FeatureState(self.measures, self.name.strip(), self.ref.strip(), self.geom_sha256)
 
 
 @dataclass(frozen=True)
@@ -286,8 +300,7 @@ class WorkingCopy:
                 out.append(Edit("delete", pack_fid, f"deleted:{pack_fid}", base.feature(f"deleted:{pack_fid}"), None))
                 continue
             new = found.feature(pack_fid)
-            if FeatureState.of(new) != FeatureState(base.measures, base.name.strip(), base.ref.strip(),
-                                                    base.geom_sha256):
+            if FeatureState.of(new) != base.state():
                 out.append(Edit("update", pack_fid, str(found.fid), base.feature(str(found.fid)), new))
         out.extend(Edit("insert", None, str(row.fid), None, row.feature(None)) for row in inserts)
         return out
@@ -349,25 +362,61 @@ class WorkingCopy:
     def take_theirs(self, fid: int, current: OpportunityFeature | None) -> None:
         """Replace pack feature ``fid`` in the copy with the pack's ``current`` state (None: it was deleted)."""
         with self._write() as conn:
-            row_fid = self._primary_fid(conn, fid)
-            if current is None:
-                conn.execute(f"DELETE FROM {_q(CHECKED_OUT.name)} WHERE pack_fid = ?", (fid,))
-                if row_fid is not None:
-                    conn.execute(f"DELETE FROM {_q(WORKING.name)} WHERE fid = ?", (row_fid,))
-                # other parts of a split feature stay, as new features
-                conn.execute(f"UPDATE {_q(WORKING.name)} SET pack_fid = NULL WHERE pack_fid = ?", (fid,))
-                return
-            self._set_base(conn, fid, current)
-            geom = as_multi(current.geometry)
-            values = (encode_blobs([geom])[0], form_measures(current.measures), (current.name or "").strip() or None,
-                      (current.ref or "").strip() or None, canonical_measures(current.measures),
-                      geometry_sha256(geom))
-            if row_fid is None:
-                conn.execute(f"INSERT INTO {_q(WORKING.name)} (geom, measures, name, ref, base_measures, "
-                             "base_geom_sha256, pack_fid) VALUES (?, ?, ?, ?, ?, ?, ?)", (*values, fid))
-            else:
-                conn.execute(f"UPDATE {_q(WORKING.name)} SET geom = ?, measures = ?, name = ?, ref = ?, "
-                             "base_measures = ?, base_geom_sha256 = ? WHERE fid = ?", (*values, row_fid))
+            self._take(conn, fid, current)
+
+    def _take(self, conn: sqlite3.Connection, fid: int, current: OpportunityFeature | None) -> None:
+        row_fid = self._primary_fid(conn, fid)
+        if current is None:
+            conn.execute(f"DELETE FROM {_q(CHECKED_OUT.name)} WHERE pack_fid = ?", (fid,))
+            if row_fid is not None:
+                conn.execute(f"DELETE FROM {_q(WORKING.name)} WHERE fid = ?", (row_fid,))
+            # other parts of a split feature stay, as new features
+            conn.execute(f"UPDATE {_q(WORKING.name)} SET pack_fid = NULL WHERE pack_fid = ?", (fid,))
+            return
+        self._set_base(conn, fid, current)
+        geom = as_multi(current.geometry)
+        values = (encode_blobs([geom])[0], form_measures(current.measures), (current.name or "").strip() or None,
+                  (current.ref or "").strip() or None, canonical_measures(current.measures),
+                  geometry_sha256(geom))
+        if row_fid is None:
+            conn.execute(f"INSERT INTO {_q(WORKING.name)} (geom, measures, name, ref, base_measures, "
+                         "base_geom_sha256, pack_fid) VALUES (?, ?, ?, ?, ?, ?, ?)", (*values, fid))
+        else:
+            conn.execute(f"UPDATE {_q(WORKING.name)} SET geom = ?, measures = ?, name = ?, ref = ?, "
+                         "base_measures = ?, base_geom_sha256 = ? WHERE fid = ?", (*values, row_fid))
+
+    def refresh(self, pack: PackData) -> RefreshResult:
+        """Bring in what others saved since check-out, for every feature this copy has not changed.
+
+        ``pack`` is the pack as it is now. Features changed here are left as they are (if the pack changed
+        them too, the check-in reports the conflict); every other feature takes the pack's state, features
+        new in the pack are added and features deleted from it are removed.
+        """
+        if pack.layer(OPPORTUNITY.name) is None:
+            raise PackError(f"The pack {pack.metadata.lnrs_name or pack.source} has no opportunity areas layer.")
+        edited = {e.fid for e in self.edits() if e.fid is not None}
+        current = {int(f.fid): f for f in opportunity_features(pack) if f.fid is not None}
+        updated: list[int] = []
+        added: list[int] = []
+        removed: list[int] = []
+        kept: list[int] = []
+        with self._write() as conn:
+            bases = self._bases(conn)
+            for fid in sorted(set(current) | set(bases)):
+                base = bases.get(fid)
+                now = current.get(fid)
+                if base is not None and now is not None and FeatureState.of(now) == base.state():
+                    continue
+                if fid in edited:
+                    kept.append(fid)
+                    continue
+                if base is None:  # new in the pack: a row of this copy that claims its fid is a new feature
+                    conn.execute(f"UPDATE {_q(WORKING.name)} SET pack_fid = NULL WHERE pack_fid = ?", (fid,))
+                self._take(conn, fid, now)
+                (removed if now is None else updated if base is not None else added).append(fid)
+            self._set_info(conn, "refreshed_at", utc_now())
+            self._set_info(conn, "refreshed_content_sha256", pack.metadata.content_sha256)
+        return RefreshResult(tuple(updated), tuple(added), tuple(removed), tuple(kept))
 
     def take_theirs_all(self, conflicts: Sequence[Any]) -> None:
         """:meth:`take_theirs` for each :class:`~.opportunity_edits.Conflict` (its edit's fid, its current)."""

@@ -241,3 +241,25 @@ def test_a_copy_locked_by_another_writer_is_a_sentence(copy):
     finally:
         other.execute("ROLLBACK")
         other.close()
+
+
+def test_refresh_brings_in_what_others_saved_and_keeps_my_changes(pack_path, tmp_path):
+    mine = check_out(read_pack(pack_path), str(pack_path), tmp_path / "mine.gpkg")
+    other = check_out(read_pack(pack_path), str(pack_path), tmp_path / "other.gpkg")
+    set_row(other.path, row_fid(other.path, 1), measures="{WD001,GR002}")  # I changed it too: kept
+    set_row(other.path, row_fid(other.path, 2), name="River corridor (other)")  # only they changed it
+    delete_row(other.path, row_fid(other.path, 3))
+    add_row(other.path, box(X0, Y0 + 2000, X0 + 200, Y0 + 2200), "{GR002}", "Their new area")
+    save_edits(GpkgOpportunityStore(pack_path), other.edits(), reason="r", user="other", pack=read_pack(pack_path))
+    set_row(mine.path, row_fid(mine.path, 1), measures="{FW012}")
+    result = mine.refresh(read_pack(pack_path))
+    assert (result.updated, result.added, result.removed, result.kept) == ((2,), (4,), (3,), (1,))
+    assert [(e.kind, e.fid, e.new.measures) for e in mine.edits()] == [("update", 1, "{FW012}")]
+    conn = connect(mine.path)
+    try:
+        rows = dict(conn.execute("SELECT pack_fid, name FROM opportunity_edits").fetchall())
+    finally:
+        conn.close()
+    assert rows == {1: "Bath meadows", 2: "River corridor (other)", 4: "Their new area"}
+    assert rtree_matches(mine.path, "opportunity_edits")
+    assert mine.refresh(read_pack(pack_path)) == type(result)((), (), (), (1,))
