@@ -574,3 +574,56 @@ def test_screenshot(recording_iface, tmp_path, answers, qgis_app):
     finally:
         close_dock(dock)
         QgsProject.instance().removeAllMapLayers()
+
+
+# ---------------------------------------------------------------------------- a pack in PostGIS
+@pytest.mark.postgis
+def test_editing_a_postgis_pack(recording_iface, connection, server, tmp_path, answers, qgis_app):
+    """The same panel on a pack held in a PostGIS schema: check-out, a conflict with another editor told and
+    resolved, the save audited with the database role, the audit trail read from the schema."""
+    import uuid
+
+    from lnrs_toolkit.plugin.adapters.pack_source import PackSource, load_postgis_pack, publish_pack_to_postgis
+    from lnrs_toolkit.plugin.adapters.postgis_opportunity_store import PostgisOpportunityStore
+    from lnrs_toolkit.plugin.core.opportunity_edits import save_edits
+    from lnrs_toolkit.plugin.core.working_copy import check_out
+    from lnrs_toolkit.tests.unit.edit_packs import row_fid, set_row
+
+    gpkg = tmp_path / "lhm.gpkg"
+    build_edit_pack(gpkg)
+    schema = f"panel_{uuid.uuid4().hex[:10]}"
+    publish_pack_to_postgis(gpkg, connection, schema)
+    address = str(PackSource.postgis(connection, schema))
+    dock, panel = make_dock(recording_iface, tmp_path / "working", answers)
+    try:
+        assert dock.set_pack_path(address)
+        dock.tabs.setCurrentWidget(panel)
+        assert panel.start_editing()
+        assert panel.working.info.pack_source == address
+        set_measures(panel.layer, 1, "{GR002}")
+        set_measures(panel.layer, 2, "{FW012}")
+        # another editor saves a change to feature 2 first
+        other = tmp_path / "other.gpkg"
+        copy = check_out(load_postgis_pack(connection, schema), address, other)
+        set_row(other, row_fid(other, 2), measures="{GR002}")
+        save_edits(PostgisOpportunityStore(connection, schema), copy.edits(), reason="Other team's survey",
+                   user="Bob Other", pack=load_postgis_pack(connection, schema))
+        answers.resolution = "theirs"
+        assert panel.save_to_map()
+        assert [c.edit.fid for c in answers.conflicts] == [2]
+        assert "Bob Other" in answers.conflicts[0].last_change.edited_by
+        layer = load_postgis_pack(connection, schema).layers["opportunity_areas"]
+        measures = dict(zip((int(f) for f in layer.fids), layer.columns["measures"]))
+        assert measures[1] == "GR002" and measures[2] == "GR002"
+        assert feature_by_pack_fid(panel.layer, 2)["measures"] == "{GR002}"
+        assert panel.pending == []
+        dialog = panel.show_audit_trail()
+        try:
+            rows = [[dialog.table.item(r, c).text() for c in (1, 2, 7)] for r in range(dialog.table.rowCount())]
+            assert rows == [[f"{server.user} (Ada Editor)", "1", REASON],
+                            [f"{server.user} (Bob Other)", "2", "Other team's survey"]]
+        finally:
+            dialog.close()
+    finally:
+        close_dock(dock)
+        QgsProject.instance().removeAllMapLayers()
