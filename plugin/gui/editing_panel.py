@@ -150,11 +150,17 @@ class EditingPanel(QWidget):
         self.audit_button.setToolTip(self.tr("Every change saved to the pack's opportunity areas: who, when, what and "
                                              "why"))
         self.audit_button.clicked.connect(lambda: self.show_audit_trail())
+        self.update_button = QPushButton(self.tr("&Update from the map"), group)
+        self.update_button.setObjectName("updateFromMapButton")
+        self.update_button.setToolTip(self.tr("Bring in what others saved to the Local Habitat Map since you started, "
+                                              "for every area you have not changed"))
+        self.update_button.clicked.connect(lambda: self.update_from_map())
         grid.addWidget(self.start_button, 0, 0)
         grid.addWidget(self.save_button, 0, 1)
         grid.addWidget(self.validate_button, 1, 0)
         grid.addWidget(self.discard_button, 1, 1)
         grid.addWidget(self.audit_button, 2, 0)
+        grid.addWidget(self.update_button, 2, 1)
         box.addLayout(grid)
         self.pending_label = QLabel(group)
         self.pending_label.setObjectName("pendingChangesLabel")
@@ -277,6 +283,7 @@ class EditingPanel(QWidget):
         self.discard_button.setEnabled(not busy and (editing or (source is not None
                                                                  and self.working_path(source).is_file())))
         self.audit_button.setEnabled(not busy and (self.source or source) is not None)
+        self.update_button.setEnabled(not busy and editing)
 
     # ------------------------------------------------------------------ messages
     def show_message(self, text: str, level: Qgis.MessageLevel = Qgis.Info) -> None:
@@ -385,10 +392,14 @@ class EditingPanel(QWidget):
             self.show_error(self.tr("The working copy {0} cannot be resumed: {1}").format(path, str(exc)))
             return False
         ok = self._open(source, working)
+        pulled = self._pull() if ok else None
         self.refresh()
         if ok:
-            self.show_message(self.tr("Resumed your working copy with {0} change(s) not yet saved to the map.").format(
-                len(self.pending)))
+            text = self.tr("Resumed your working copy with {0} change(s) not yet saved to the map.").format(
+                len(self.pending))
+            if pulled is not None and (pulled.updated or pulled.added or pulled.removed):
+                text += " " + self._pulled_text(pulled)
+            self.show_message(text)
         return ok
 
     def _open(self, source: PackSource, working: Any) -> bool:
@@ -643,13 +654,57 @@ class EditingPanel(QWidget):
         self.packs.invalidate(self.source)
         if self.source is not None and getattr(self.dock, "pack_path", "") == str(self.source):
             self.dock.refresh_pack()
+        pulled = self._pull()
         self.refresh()
         kept = len(theirs)
-        self.show_message(self.tr("Saved {0} change(s) to the Local Habitat Map{1}; its content hash is now {2}\u2026"
-                                  ).format(saved.applied, self.tr(" ({0} area(s) taken from the map as others left "
-                                                                  "them)").format(kept) if kept else "",
-                                           saved.content_sha256[:12]), Qgis.Success)
+        taken = self.tr(" ({0} area(s) taken from the map as others left them)").format(kept) if kept else ""
+        text = self.tr("Saved {0} change(s) to the Local Habitat Map{1}; its content hash is now {2}\u2026").format(
+            saved.applied, taken, saved.content_sha256[:12])
+        if pulled is not None and (pulled.updated or pulled.added or pulled.removed):
+            text += " " + self._pulled_text(pulled)
+        self.show_message(text, Qgis.Success)
         return True
+
+    # ------------------------------------------------------------------ others' changes
+    def update_from_map(self) -> bool:
+        """Bring what others saved to the map into the working copy, for every area not changed here."""
+        if self.working is None or self.source is None:
+            self.show_error(self.tr("Start editing first."))
+            return False
+        if not self._commit_layer():
+            return False
+        pulled = self._pull()
+        if pulled is None:
+            return False
+        self.refresh()
+        if pulled.updated or pulled.added or pulled.removed:
+            self.show_message(self._pulled_text(pulled), Qgis.Success)
+        else:
+            self.show_message(self.tr("Your working copy already has everything others saved to the map."))
+        if pulled.kept:
+            self.show_message(self.tr("{0} area(s) you changed were also changed in the map: they stay as you have "
+                                      "them, and saving asks which version to keep.").format(len(pulled.kept)),
+                              Qgis.Warning)
+        return True
+
+    def _pull(self) -> Any:
+        """``WorkingCopy.refresh`` against the pack as it is now (reloading the layer); None when it failed."""
+        if self.working is None or self.source is None:
+            return None
+        try:
+            pulled = self.working.refresh(self.packs.get(self.source).pack)
+        except LnrsError as exc:
+            self.show_error(self.tr("What others saved to the map could not be brought into your working copy: {0}"
+                                    ).format(str(exc)))
+            return None
+        if self.layer is not None:
+            self.layer.reload()
+            self.layer.triggerRepaint()
+        return pulled
+
+    def _pulled_text(self, pulled: Any) -> str:
+        return self.tr("Brought in what others saved to the map: {0} area(s) changed, {1} new, {2} deleted.").format(
+            len(pulled.updated), len(pulled.added), len(pulled.removed))
 
     def _user(self) -> str:
         from .dock import officer_name

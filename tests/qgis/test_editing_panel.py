@@ -371,6 +371,25 @@ def test_conflict_is_resolved_per_feature(panel, pack, tmp_path, answers, choice
     assert panel.pending == []
 
 
+def test_update_from_the_map_brings_in_what_others_saved(panel, pack, tmp_path):
+    panel.start_editing()
+    layer = panel.layer
+    set_measures(layer, 1, "{GR002}")                            # mine, not yet saved anywhere
+    change_behind_the_panels_back(pack, tmp_path, 2, "WD001")   # theirs, on a feature I did not touch
+    assert feature_by_pack_fid(layer, 2)["measures"] == "{GR002,FW012}"
+    assert panel.update_from_map()
+    assert feature_by_pack_fid(layer, 2)["measures"] == "{WD001}"
+    assert feature_by_pack_fid(layer, 1)["measures"] == "{GR002}", "my change stays"
+    assert "1 area(s) changed, 0 new, 0 deleted" in panel.dock.last_message
+    assert [e.fid for e in panel.pending] == [1]
+    # and a save brings in later changes too
+    (tmp_path / "other_editor.gpkg").unlink()
+    change_behind_the_panels_back(pack, tmp_path, 3, "FW012")
+    assert panel.save_to_map()
+    assert feature_by_pack_fid(layer, 3)["measures"] == "{FW012}"
+    assert "Brought in what others saved" in panel.dock.last_message
+
+
 def test_cancelling_a_conflict_saves_nothing(panel, pack, tmp_path, answers):
     panel.start_editing()
     set_measures(panel.layer, 1, "{GR002}")
