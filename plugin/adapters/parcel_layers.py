@@ -15,7 +15,7 @@ The one path behind the ``lnrs:parcelsignificance`` algorithm and the dock's Par
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -114,6 +114,14 @@ class LayerInput:
     def field_names(self) -> list[str]:
         return list(self.fields.names())
 
+    def released(self) -> LayerInput:
+        """The same description without the feature source: a run keeps no provider objects alive."""
+        return replace(self, features=_read_once, keep=None)
+
+
+def _read_once() -> Iterable[QgsFeature]:
+    raise InputError(tr("the layer was already read for this run; run the check again to read it again."))
+
 
 @dataclass(frozen=True)
 class ParcelRequest:
@@ -125,6 +133,11 @@ class ParcelRequest:
     red_line: LayerInput | None = None
     lpas: LayerInput | None = None
     red_line_from_gpkg: bool = False  # the red line is the Defra GeoPackage's own layer
+
+    def released(self) -> ParcelRequest:
+        return replace(self, parcels=self.parcels.released(),
+                       red_line=self.red_line.released() if self.red_line is not None else None,
+                       lpas=self.lpas.released() if self.lpas is not None else None)
 
     @property
     def broad_field(self) -> str:
@@ -237,7 +250,7 @@ def assess_parcel_layers(index: PackIndex, request: ParcelRequest, context: QgsC
     result = assess_parcels(index, parcels, shapely.union_all(red) if red else None, lpas,
                             is_cancelled=is_cancelled,
                             progress=lambda p: progress(READ_SHARE + (100.0 - READ_SHARE) * p / 100.0))
-    return ParcelRun(request, tuple(f for f, _ in feats), parcels, result)
+    return ParcelRun(request.released(), tuple(f for f, _ in feats), parcels, result)
 
 
 # --------------------------------------------------------------------------- outputs
@@ -256,7 +269,11 @@ def issue_location(geom: BaseGeometry | None) -> BaseGeometry | None:
 
 @dataclass(frozen=True)
 class ParcelRun:
-    """The parcels read from the layers and the engine's answer for them."""
+    """The parcels read from the layers and the engine's answer for them.
+
+    It holds no feature source (see :meth:`LayerInput.released`): a provider object that outlives
+    QGIS's provider registry crashes it when Python finally frees it.
+    """
 
     request: ParcelRequest
     features: tuple[QgsFeature, ...]  # input features, in the order of ``parcels``

@@ -62,6 +62,8 @@ from .parcels_map import NOT_ASSESSED_COLOUR, SIGNIFICANCE_COLOURS, add_run_to_p
 from .parcels_task import ParcelsTask
 from .results_view import tip
 
+#: Widest a column opens (the detail line below the tables shows the whole text).
+MAX_COLUMN_PX = 220
 #: Item data role holding the issue or piece index of a table row (rows may be sorted).
 INDEX_ROLE = Qt.ItemDataRole.UserRole
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -140,13 +142,15 @@ class ParcelsPanel(QWidget):
         self.issues_table.setAccessibleName(self.tr("Parcel issues"))
         self.issues_table.cellClicked.connect(lambda row, _col: self.show_issue_row(row))
         self.issues_table.cellActivated.connect(lambda row, _col: self.show_issue_row(row))
+        self.issues_table.currentCellChanged.connect(lambda row, *_a: self._describe_issue_row(row))
         self.pieces_table = self._table("parcelPiecesTable", [
-            self.tr("Parcel"), self.tr("Habitat"), self.tr("Area (ha)"), self.tr("Significance"),
+            self.tr("Parcel"), self.tr("Significance"), self.tr("Habitat"), self.tr("Area (ha)"),
             self.tr("Multiplier"), self.tr("Metric wording"), self.tr("Measures"), self.tr("Irreplaceable"),
             self.tr("Split from")])
         self.pieces_table.setAccessibleName(self.tr("Parcels with strategic significance"))
         self.pieces_table.cellClicked.connect(lambda row, _col: self.show_piece_row(row))
         self.pieces_table.cellActivated.connect(lambda row, _col: self.show_piece_row(row))
+        self.pieces_table.currentCellChanged.connect(lambda row, *_a: self._describe_piece_row(row))
         self.issues_label = QLabel(self.tr("Issues"), self)
         self.pieces_label = QLabel(self.tr("Parcels"), self)
         splitter = QSplitter(Qt.Orientation.Vertical, self)
@@ -167,6 +171,14 @@ class ParcelsPanel(QWidget):
         splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 3)
         outer.addWidget(splitter, 1)
+        self.detail = QLabel(self)
+        self.detail.setObjectName("parcelsDetail")
+        self.detail.setWordWrap(True)
+        self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.detail.setFrameShape(QLabel.Shape.StyledPanel)
+        self.detail.setMargin(4)
+        self.detail.setVisible(False)
+        outer.addWidget(self.detail)
 
         buttons = QHBoxLayout()
         self.add_map_button = QPushButton(self.tr("&Add results to map"), self)
@@ -262,6 +274,7 @@ class ParcelsPanel(QWidget):
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         table.setWordWrap(False)
         table.verticalHeader().setVisible(False)
+        table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 6)
         table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         table.horizontalHeader().setStretchLastSection(True)
         table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # engine order until clicked
@@ -328,7 +341,7 @@ class ParcelsPanel(QWidget):
         own_red_line = gpkg is not None and is_defra_habitats(layer.fields().names()) and \
             defra_red_line(gpkg[0]) is not None
         self.red_line_combo.setAllowEmptyLayer(
-            True, self.tr("The GeoPackage's Red Line Boundary") if own_red_line else self.tr("None"))
+            True, self.tr("GeoPackage's red line") if own_red_line else self.tr("None"))
         self._update_buttons()
 
     def _on_phase_changed(self, *_args: Any) -> None:
@@ -521,20 +534,20 @@ class ParcelsPanel(QWidget):
             ha = piece.area_m2 / 10000.0
             category = piece.category or ""
             cells = [
-                _Item(piece.ref), _Item(habitat), _Item(f"{ha:,.4f}", ha),
-                _Item(category or self.tr("not assessed"), category),
+                _Item(piece.ref), _Item(category or self.tr("not assessed"), category), _Item(habitat),
+                _Item(f"{ha:,.4f}", ha),
                 _Item("" if piece.multiplier is None else f"{piece.multiplier:g}", piece.multiplier or 0.0),
                 _Item(piece.metric_text or ""), _Item(", ".join(piece.measure_codes)),
                 _Item(self.tr("Yes") if piece.irreplaceable else "", int(piece.irreplaceable)),
                 _Item(run.parent_ref(piece) if run.was_split(piece) else ""),
             ]
             cells[0].setData(INDEX_ROLE, row)
-            cells[2].setToolTip(self.tr("{0} m²").format(f"{piece.area_m2:,.2f}"))
-            cells[2].setTextAlignment(int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter))
+            cells[3].setToolTip(self.tr("{0} m²").format(f"{piece.area_m2:,.2f}"))
+            cells[3].setTextAlignment(int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter))
             cells[4].setTextAlignment(int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter))
             colour = QColor(SIGNIFICANCE_COLOURS.get(category, NOT_ASSESSED_COLOUR))
             colour.setAlpha(110)
-            cells[3].setBackground(colour)
+            cells[1].setBackground(colour)
             if piece.irreplaceable:
                 cells[7].setToolTip(tip(piece.irreplaceable_text))
                 cells[7].setForeground(QColor("#b71c1c"))
@@ -547,10 +560,13 @@ class ParcelsPanel(QWidget):
         for table in (self.issues_table, self.pieces_table):
             table.resizeColumnsToContents()
             for col in range(table.columnCount()):
-                table.setColumnWidth(col, min(table.columnWidth(col), 260))
+                table.setColumnWidth(col, min(table.columnWidth(col), MAX_COLUMN_PX))
+        self.detail.clear()
+        self.detail.setVisible(False)
         self.issues_label.setText(self.tr("Issues ({0})").format(len(result.issues)))
         self.pieces_label.setText(self.tr("Parcels ({0} pieces)").format(len(result.pieces)))
         self.summary.setText(self.summary_html(run))
+        self.summary.setToolTip(tip(self.tr("Assessed against the pack {0}").format(self.run_pack)))
         self.input_group.setCollapsed(True)
         self._update_buttons()
 
@@ -558,17 +574,17 @@ class ParcelsPanel(QWidget):
         result = run.result
         counts = {name: sum(1 for p in result.pieces if p.category == name) for name in SIGNIFICANCE_COLOURS}
         irreplaceable = sum(1 for p in result.pieces if p.irreplaceable)
-        parts = [self.tr("<b>{0} parcels</b> \u2192 {1} pieces ({2} split)").format(
+        parts = [self.tr("<b>Parcels: {0}</b> \u2192 pieces: {1} (parcels split: {2})").format(
             len(run.parcels), len(result.pieces), run.split_parcels)]
-        parts.append(" \u00b7 ".join(f"{escape(name)} {n}" for name, n in counts.items()))
+        parts.append(" \u00b7 ".join(f"{escape(name)}: {n}" for name, n in counts.items()))
         if irreplaceable:
-            parts.append(self.tr("<b>{0} on irreplaceable habitat</b>").format(irreplaceable))
-        parts.append(self.tr("<b>{0} issues</b>").format(len(result.issues)))
+            parts.append(self.tr("<b>on irreplaceable habitat: {0}</b>").format(irreplaceable))
+        parts.append(self.tr("<b>issues: {0}</b>").format(len(result.issues)))
         red = run.request.red_line
         red_text = self.tr("none") if red is None else (
             self.tr("the GeoPackage's {0}").format(RED_LINE) if run.request.red_line_from_gpkg else red.name)
-        where = self.tr("{0}, {1} phase, habitat field '{2}', red line: {3}; pack {4}").format(
-            run.request.parcels.name, run.request.phase, run.request.habitat_field, red_text, self.run_pack)
+        where = self.tr("{0} \u00b7 {1} \u00b7 field '{2}' \u00b7 red line: {3}").format(
+            run.request.parcels.name, run.request.phase, run.request.habitat_field, red_text)
         return " \u00b7 ".join(parts) + "<br><small>" + escape(where) + "</small>"
 
     def _row_index(self, table: QTableWidget, row: int) -> int | None:
@@ -577,6 +593,41 @@ class ParcelsPanel(QWidget):
             return None
         value = item.data(INDEX_ROLE)
         return int(value) if value is not None else None
+
+    def _describe_issue_row(self, row: int) -> None:
+        k = self._row_index(self.issues_table, row)
+        if k is None or self.run_result is None or not 0 <= k < len(self.run_result.result.issues):
+            return
+        issue = self.run_result.result.issues[k]
+        kind = self.issue_labels().get(issue.kind, issue.kind)
+        self.detail.setText(self.tr("<b>{0}</b> {1}<br><i>Fix:</i> {2}").format(
+            escape(kind), escape(issue.message), escape(issue.fix_hint)))
+        self.detail.setVisible(True)
+
+    def _describe_piece_row(self, row: int) -> None:
+        k = self._row_index(self.pieces_table, row)
+        run = self.run_result
+        if k is None or run is None or not 0 <= k < len(run.result.pieces):
+            return
+        piece = run.result.pieces[k]
+        lines = [self.tr("<b>{0}</b>: {1} \u00b7 {2} ha").format(
+            escape(piece.ref), escape(piece.habitat_label or str(run.parcels[piece.parent].habitat or "")),
+            f"{piece.area_m2 / 10000.0:,.4f}")]
+        if piece.category:
+            lines.append(self.tr("{0} ({1}): {2}").format(escape(piece.category), f"{piece.multiplier:g}",
+                                                          escape(piece.metric_text or "")))
+        else:
+            lines.append(self.tr("Strategic significance not assessed: the pack has no opportunity areas."))
+        if piece.measure_codes:
+            lines.append(self.tr("Measures: {0}").format(escape(", ".join(piece.measure_codes))))
+        if piece.lpa:
+            lines.append(self.tr("Local planning authority: {0}").format(escape(piece.lpa)))
+        if run.was_split(piece):
+            lines.append(self.tr("Split from {0}").format(escape(run.parent_ref(piece))))
+        if piece.irreplaceable:
+            lines.append("<b>" + escape(piece.irreplaceable_text) + "</b>")
+        self.detail.setText("<br>".join(lines))
+        self.detail.setVisible(True)
 
     def show_issue_row(self, row: int) -> None:
         k = self._row_index(self.issues_table, row)

@@ -46,4 +46,6 @@ class ParcelsTask(QgsTask):
 
     def finished(self, result: bool) -> None:
         cancelled = self.isCanceled()
-        self.on_done(self.run_result if result and not cancelled else None, self.error, cancelled)
+        run, self.run_result = self.run_result, None
+        self.request = None  # type: ignore[assignment]  # releases the layers' feature sources
+        self.on_done(run if result and not cancelled else None, self.error, cancelled)

@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
+from lnrs_toolkit.plugin.core.errors import LnrsError
 from lnrs_toolkit.plugin.core.pack_builder import FieldMapping, map_rows
 from lnrs_toolkit.plugin.core.pack_store import add_rows
 from osgeo import ogr
@@ -166,7 +167,7 @@ def test_open_defra_gpkg_adds_its_layers_and_picks_defaults(dock, panel, example
     assert layer is not None and layer.name() == "Habitats"
     assert panel.field_combo.currentField() == "Baseline Habitat Type"
     assert panel.red_line_combo.currentLayer() is None
-    assert "Red Line Boundary" in panel.red_line_combo.currentText()
+    assert panel.red_line_combo.currentText() == "GeoPackage's red line"
     names = sorted(lyr.name() for lyr in project.mapLayers().values())
     assert names == ["Habitats", "Red Line Boundary"]
     assert project.layerTreeRoot().findGroup("metric") is not None
@@ -191,19 +192,25 @@ def test_defra_example_fills_the_tables_and_a_click_zooms_to_the_issue(dock, pan
     pieces = table_rows(panel.pieces_table)
     assert [p[0] for p in pieces] == ["P1", "P2", "P3"]
     for p in pieces:
-        assert p[3] == "Low" and p[4] == "1" and p[5] == LOW_TEXT and p[8] == ""
+        assert p[1] == "Low" and p[4] == "1" and p[5] == LOW_TEXT and p[8] == ""
     p2 = next(p for p in pieces if p[0] == "P2")
-    assert p2[1] == "Grassland - Modified grassland" and p2[2] == "1.3608"
-    assert "3 parcels" in panel.summary.text() and "1 issues" in panel.summary.text()
+    assert p2[2] == "Grassland - Modified grassland" and p2[3] == "1.3608"
+    assert "Parcels: 3</b> → pieces: 3" in panel.summary.text() and "issues: 1" in panel.summary.text()
     assert "Red Line Boundary" in panel.summary.text()
     assert panel.issues_label.text() == "Issues (1)" and panel.pieces_label.text() == "Parcels (3 pieces)"
     assert panel.add_map_button.isEnabled() and panel.save_button.isEnabled()
+    # the run keeps no provider feature source alive (freeing one after QGIS exits crashes it)
+    request = panel.run_result.request
+    assert request.parcels.keep is None and request.red_line.keep is None
+    with pytest.raises(LnrsError):
+        request.parcels.features()
 
     canvas = qgis_iface.mapCanvas()
     canvas.setExtent(QgsRectangle(0, 0, 1000, 1000))  # far away (Web Mercator metres near 0, 0)
     parcel_p2 = next(p.geometry for p in panel.run_result.parcels if p.ref == "P2")
     assert not canvas_extent_bng(canvas).contains(QgsPointXY(*parcel_p2.centroid.coords[0]))
     click_row(panel.issues_table, 0, 2)
+    assert "<b>Area mismatch</b> Parcel P2 records" in panel.detail.text() and "$area" in panel.detail.text()
     extent = canvas_extent_bng(canvas)
     x0, y0, x1, y1 = parcel_p2.bounds
     assert extent.contains(QgsRectangle(x0, y0, x1, y1))
@@ -241,9 +248,11 @@ def test_split_parcels_show_their_parent_and_measures_and_save_split(dock, panel
     pieces = {p[0]: p for p in table_rows(panel.pieces_table)}
     assert {"P2-a", "P2-b"} <= set(pieces)
     assert pieces["P2-a"][8] == pieces["P2-b"][8] == "P2"
-    high = [p for p in pieces.values() if p[3] == "High"]
+    high = [p for p in pieces.values() if p[1] == "High"]
     assert high and all(p[5] == HIGH_TEXT and p[6] == "GL001" and p[4] == "1.15" for p in high)
-    assert "split" in panel.summary.text()
+    assert "(parcels split: 1)" in panel.summary.text()
+    click_row(panel.pieces_table, [p[0] for p in table_rows(panel.pieces_table)].index(high[0][0]), 1)
+    assert "GL001" in panel.detail.text() and "Split from P2" in panel.detail.text()
     out = tmp_path / "split.gpkg"
     assert panel.save_filled_gpkg(str(out))
     refs = sorted(str(items["Parcel Ref"]) for _, items, _ in rows(out, "Habitats"))
@@ -326,7 +335,7 @@ def test_reprojected_plain_layer_with_red_line_and_lpas(dock, panel, split_pack)
     panel.lpa_combo.setLayer(lpas)
     assert panel.run(synchronous=True)
     pieces = {p[0]: p for p in table_rows(panel.pieces_table)}
-    assert [pieces[r][3] for r in ("P1-a", "P1-b", "P1-c")] == ["High", "Low", "Low"]
+    assert [pieces[r][1] for r in ("P1-a", "P1-b", "P1-c")] == ["High", "Low", "Low"]
     total = sum(p.area_m2 for p in panel.run_result.result.pieces_of(0))
     assert abs(total - 100 * 100) < 1.0  # reprojected back to British National Grid
     kinds = sorted((i[0], i[1]) for i in table_rows(panel.issues_table))
@@ -408,9 +417,9 @@ def test_background_run_and_cancel(dock, panel, example, split_pack):
 @pytest.mark.skipif(not os.environ.get("LNRS_PARCELS_SCREENSHOT"), reason="set LNRS_PARCELS_SCREENSHOT=path.png")
 def test_screenshot(dock, panel, example, recording_iface):
     """The screenshot of docs/parcels_panel.png: the demo pack and the Defra example GeoPackage."""
-    recording_iface.window.resizeDocks([dock], [460], Qt.Orientation.Horizontal)
-    dock.resize(460, 760)
+    dock.setFloating(True)
+    dock.resize(460, 780)
     run_example(dock, panel, example)
-    panel.issues_table.selectRow(0)
+    click_row(panel.issues_table, 0)
     QTest.qWait(300)
     assert dock.grab().save(os.environ["LNRS_PARCELS_SCREENSHOT"], "PNG")
