@@ -263,7 +263,8 @@ def describe_audit(record: AuditRecord | None) -> str:
                 "editing the table directly).")
     when = record.edited_at.replace("T", " ").replace("Z", " UTC")
     reason = f", reason: {_quote_text(record.reason)}" if record.reason else ""
-    return f"Last {record.action} by {record.edited_by} on {when}{reason}."
+    verb = {"insert": "Added", "delete": "Deleted"}.get(record.action, "Last changed")
+    return f"{verb} by {record.edited_by} on {when}{reason}."
 
 
 def conflict_message(edit: Edit, current: OpportunityFeature | None, last: AuditRecord | None) -> str:

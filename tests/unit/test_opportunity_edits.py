@@ -298,7 +298,7 @@ def test_same_feature_conflict_names_what_changed_and_who_and_keeps_the_pack(pac
     assert "Opportunity area 1 ‘Bath meadows’" in message
     assert "measures went from WD001 to WD001;GR002" in message
     assert "geometry changed" in message
-    assert "alice" in message and "Hedge line moved" in message
+    assert "Last changed by alice on " in message and "reason: ‘Hedge line moved’" in message
     assert conflict.message in str(info.value)
     assert len(b.edits()) == 2  # the working copy still holds both edits
 
@@ -364,7 +364,7 @@ def test_update_of_a_feature_someone_deleted_conflicts_and_mine_restores_it(pack
         save(pack_path, b, user="bob", reason="keep")
     conflict = info.value.conflicts[0]
     assert conflict.current is None and "it was deleted" in conflict.message
-    assert "Last delete by alice" in conflict.message
+    assert "Deleted by alice on " in conflict.message
     save(pack_path, b, user="bob", reason="keep", resolutions={conflict.edit.key: "mine"})
     assert areas(pack_path)[3][:2] == ("GR002", "Hill wood")
     assert audit_rows(pack_path)[-1][1:4] == (3, "insert", "bob")
