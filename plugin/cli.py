@@ -3,9 +3,13 @@
     python -m lnrs_toolkit.plugin.cli screen --pack PACK.gpkg --sites SITES.geojson [--json OUT.json]
     python -m lnrs_toolkit.plugin.cli info --pack PACK.gpkg [--verify]
     python -m lnrs_toolkit.plugin.cli validate --pack PACK.gpkg [--json OUT.json] [--limit N]
+    python -m lnrs_toolkit.plugin.cli publish --pack PACK.gpkg --note TEXT [--by NAME]
+    python -m lnrs_toolkit.plugin.cli versions --pack PACK.gpkg
+    python -m lnrs_toolkit.plugin.cli compare --pack PACK.gpkg --from N [--to M] [--sites SITES] [--summary OUT]
 
 Exit status: 0 done, 1 the check failed (``info --verify``: hash differs; ``validate``: errors
-found), 2 bad input (the message says what to change).
+found), 2 bad input or a refusal (the message says what to change; ``publish``: nothing changed since the
+last version).
 """
 
 from __future__ import annotations
@@ -45,6 +49,22 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("--pack", required=True, help="Local Habitat Map pack (.gpkg)")
     v.add_argument("--json", help="write every issue here; '-' for stdout")
     v.add_argument("--limit", type=int, default=50, help="issues printed (default 50; --json holds all)")
+    pub = sub.add_parser("publish", help="freeze the pack's current state as its next version")
+    pub.add_argument("--pack", required=True, help="Local Habitat Map pack (.gpkg)")
+    pub.add_argument("--note", required=True, help="what this version changes (kept with the version)")
+    pub.add_argument("--by", default="", help="who publishes (default: the system user)")
+    lst = sub.add_parser("versions", help="list the pack's published versions")
+    lst.add_argument("--pack", required=True, help="Local Habitat Map pack (.gpkg)")
+    c = sub.add_parser("compare", help="what changed between two versions, and whose screening answers change")
+    c.add_argument("--pack", required=True, help="Local Habitat Map pack (.gpkg)")
+    c.add_argument("--from", dest="from_version", type=int, required=True, help="published version number")
+    c.add_argument("--to", dest="to_version", type=int, help="published version number (default: the current state)")
+    c.add_argument("--sites", help="previously screened sites (any vector file GDAL reads) to re-screen")
+    c.add_argument("--layer", help="layer name inside --sites (default: the first)")
+    c.add_argument("--ref-field", help="field holding the site reference (default: site_ref if present)")
+    c.add_argument("--proposed-habitat", help="the proposed habitat the sites were screened with")
+    c.add_argument("--search-distance", type=float, default=500.0, help="metres (default 500)")
+    c.add_argument("--summary", help="write the summary here: .html, .json or text")
     return p
 
 
@@ -107,9 +127,59 @@ def _validate(args: argparse.Namespace) -> int:
     return 0 if report.ok else 1
 
 
+def _publish(args: argparse.Namespace) -> int:
+    from .core.pack_versions import publish_version
+
+    v = publish_version(args.pack, args.note, args.by)
+    print(f"Published version {v.version} on {v.publication_date} by {v.published_by}: sha256 {v.content_sha256}")
+    return 0
+
+
+def _versions(args: argparse.Namespace) -> int:
+    from .core.pack_versions import list_versions, state_label
+
+    records = list_versions(args.pack)
+    for v in records:
+        print(f"version {v.version}\t{v.publication_date}\t{v.content_sha256}\t{v.published_by}\t{v.note}")
+    if not records:
+        print("no version published yet")
+    print(f"current: {state_label(read_pack(args.pack).metadata)}")
+    return 0
+
+
+def _compare(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .core.pack_versions import load_state
+    from .core.report_json import write_text_atomic
+    from .core.version_compare import SitesToCheck, check_version_pair, compare_versions, comparison_json
+    from .core.version_report import summary_html
+    from .core.version_report import summary_text as comparison_text
+
+    check_version_pair(args.from_version, args.to_version)
+    old, old_label = load_state(args.pack, args.from_version)
+    new, new_label = load_state(args.pack, args.to_version)
+    sites = None
+    if args.sites:
+        from .adapters.ogr_sites import read_sites
+
+        read = read_sites(args.sites, args.layer, args.ref_field, fallback_ref_field="site_ref")
+        sites = SitesToCheck(tuple(read.refs), tuple(read.geometries),
+                             ScreeningOptions(search_distance_m=args.search_distance), args.proposed_habitat)
+    comparison = compare_versions(old, old_label, new, new_label, sites)
+    text = comparison_text(comparison)
+    if args.summary:
+        suffix = Path(args.summary).suffix.lower()
+        write_text_atomic(args.summary, summary_html(comparison) if suffix in (".html", ".htm") else
+                          comparison_json(comparison) + "\n" if suffix == ".json" else text)
+    print(text, end="")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    commands = {"screen": _screen, "info": _info, "validate": _validate}
+    commands = {"screen": _screen, "info": _info, "validate": _validate, "publish": _publish,
+                "versions": _versions, "compare": _compare}
     try:
         return commands[args.command](args)
     except LnrsError as exc:

@@ -19,8 +19,12 @@ class FileSites:
     notes: list[str]
 
 
-def read_sites(path: str | Path, layer_name: str | None = None, ref_field: str | None = None) -> FileSites:
-    """Read polygons from ``path`` and reproject them to EPSG:27700."""
+def read_sites(path: str | Path, layer_name: str | None = None, ref_field: str | None = None,
+               fallback_ref_field: str | None = None) -> FileSites:
+    """Read polygons from ``path`` and reproject them to EPSG:27700.
+
+    Without ``ref_field``, ``fallback_ref_field`` is used when the layer has it (else the feature number).
+    """
     from osgeo import ogr, osr
 
     ogr.UseExceptions()
@@ -36,6 +40,8 @@ def read_sites(path: str | Path, layer_name: str | None = None, ref_field: str |
         raise InputError(f"{path} has no layer {layer_name!r}.")
     defn = layer.GetLayerDefn()
     fields = [defn.GetFieldDefn(i).GetName() for i in range(defn.GetFieldCount())]
+    if not ref_field and fallback_ref_field in fields:
+        ref_field = fallback_ref_field
     if ref_field and ref_field not in fields:
         raise InputError(f"{path} has no field {ref_field!r}; its fields are: {', '.join(fields) or '(none)'}.")
     srs = layer.GetSpatialRef()

@@ -6,17 +6,12 @@ and ``lnrs:compareversions``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
-from typing import Any
+from collections.abc import Callable
 
 from ..core import pack_versions
-from ..core.errors import InputError
 from ..core.pack_model import PackData
 from ..core.pack_versions import PublishedVersion, state_label
-from ..core.rules import ScreeningOptions
-from ..core.screening import PackIndex
-from ..core.version_compare import VersionComparison, compare_packs, compare_sites
+from ..core.version_compare import SitesToCheck, VersionComparison, check_version_pair, compare_versions
 from . import postgis_versions
 from .pack_source import PackSource, load_pack
 
@@ -54,39 +49,13 @@ def load_state(source: PackSource | str, number: int | None) -> tuple[PackData, 
     return load_version(source, number), f"version {number}"
 
 
-@dataclass(frozen=True)
-class SitesToCheck:
-    """Previously screened sites, already in EPSG:27700 (None for a site without a usable geometry)."""
-
-    refs: tuple[str, ...]
-    geometries: tuple[Any, ...]
-    options: ScreeningOptions = field(default_factory=ScreeningOptions)
-    proposed_habitat: str | None = None
-
-
 def compare(source: PackSource | str, from_version: int, to_version: int | None,
             sites: SitesToCheck | None = None, is_cancelled: Callable[[], bool] = lambda: False,
             progress: Callable[[float], None] = lambda _p: None) -> VersionComparison:
     """Compare two versions of the pack at ``source``; with ``sites``, re-screen them against both."""
-    if to_version is not None and to_version == from_version:
-        raise InputError(f"Choose two different versions to compare (both are version {from_version}).")
+    check_version_pair(from_version, to_version)
     old, old_label = load_state(source, from_version)
     progress(10)
     new, new_label = load_state(source, to_version)
     progress(20)
-    comparison = compare_packs(old, new, old_label, new_label)
-    progress(40 if sites else 100)
-    if sites is None or is_cancelled():
-        return comparison
-    checked = compare_sites(PackIndex.build(old), PackIndex.build(new), list(sites.geometries), list(sites.refs),
-                            sites.options, sites.proposed_habitat, is_cancelled,
-                            lambda p: progress(40 + 0.6 * p))
-    return replace(comparison, sites=checked)
-
-
-def version_choices(records: Sequence[PublishedVersion]) -> list[tuple[str, int | None]]:
-    """Labels and numbers for a version chooser: every published version, newest first, then the current state."""
-    items: list[tuple[str, int | None]] = [("current state", None)]
-    items += [(f"version {v.version} \u2013 {v.publication_date}", v.version) for v in sorted(
-        records, key=lambda r: r.version, reverse=True)]
-    return items
+    return compare_versions(old, old_label, new, new_label, sites, is_cancelled, lambda p: progress(20 + 0.8 * p))

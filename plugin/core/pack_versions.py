@@ -25,7 +25,15 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputError, PackError
-from .gpkg import check_schema_version, connect_rw, open_readonly, read_layer, read_metadata_pairs, write_table
+from .gpkg import (
+    check_schema_version,
+    connect_rw,
+    open_readonly,
+    read_layer,
+    read_metadata_pairs,
+    read_pack,
+    write_table,
+)
 from .pack_hash import content_hash
 from .pack_model import PackData, PackMetadata, measures_from_layer
 from .pack_schema import METADATA, TABLES, VERSION_HISTORY_TABLES, VERSION_ROWS, VERSION_TABLES, VERSIONS
@@ -261,3 +269,11 @@ def load_version(path: str | Path, number: int) -> PackData:
     finally:
         conn.close()
     return check_thawed(thaw_pack(tables, f"{path} (version {number})"), record)
+
+
+def load_state(path: str | Path, number: int | None) -> tuple[PackData, str]:
+    """Version ``number`` of the GeoPackage pack (``None``: its current state) and how to name it."""
+    if number is None:
+        pack = read_pack(path)
+        return pack, state_label(pack.metadata)
+    return load_version(path, number), f"version {number}"

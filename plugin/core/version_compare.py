@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 import shapely
 
+from .errors import InputError
 from .measures import parse_measure_codes
 from .pack_hash import layer_digest
 from .pack_model import PackData, PackLayer
@@ -339,6 +340,35 @@ def compare_sites(old: PackIndex, new: PackIndex, geometries: Sequence[Any], ref
         if changed:
             changes.append(SiteChange(refs[k], k, v0, v1, c0, c1, m0, m1, changed, geometries[k]))
     return SitesComparison(len(before), not_screened, tuple(changes))
+
+
+@dataclass(frozen=True)
+class SitesToCheck:
+    """Previously screened sites, already in EPSG:27700 (None for a site without a usable geometry)."""
+
+    refs: tuple[str, ...]
+    geometries: tuple[Any, ...]
+    options: ScreeningOptions = field(default_factory=ScreeningOptions)
+    proposed_habitat: str | None = None
+
+
+def check_version_pair(from_version: int, to_version: int | None) -> None:
+    """Refuse comparing a version with itself (``to_version`` None is the current state)."""
+    if to_version is not None and to_version == from_version:
+        raise InputError(f"Choose two different versions to compare (both are version {from_version}).")
+
+
+def compare_versions(old: PackData, old_label: str, new: PackData, new_label: str, sites: SitesToCheck | None = None,
+                     is_cancelled: Callable[[], bool] = lambda: False,
+                     progress: Callable[[float], None] = lambda _p: None) -> VersionComparison:
+    """The comparison of two loaded versions; with ``sites``, each re-screened against both."""
+    comparison = compare_packs(old, new, old_label, new_label)
+    if sites is None or is_cancelled():
+        progress(100)
+        return comparison
+    checked = compare_sites(PackIndex.build(old), PackIndex.build(new), list(sites.geometries), list(sites.refs),
+                            sites.options, sites.proposed_habitat, is_cancelled, progress)
+    return replace(comparison, sites=checked)
 
 
 def comparison_json(comparison: VersionComparison) -> str:

@@ -270,3 +270,38 @@ def test_postgis_publish_queues_behind_a_check_in(connection, server, tmp_path, 
     with store.transaction(), pytest.raises(PackError, match="Another user is saving .*Nothing was changed"):
         publish_postgis_version(connection, "lhm_queue", "First", "Ann")
     assert publish_postgis_version(connection, "lhm_queue", "First", "Ann").version == 2
+
+
+@pytest.mark.slow
+def test_publish_and_compare_headless_with_qgis_process(tmp_path):
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.spec_from_file_location("qgis_process_helper",
+                                                  Path(__file__).resolve().parent / "qgis_process_helper.py")
+    helper = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(helper)
+    reason = helper.available()
+    if reason:
+        pytest.skip(reason)
+    pack = tmp_path / "lhm.gpkg"
+    build_v1_pack(pack)
+    config = tmp_path / "qgis-config"
+    proc, out = helper.run_algorithm("lnrs:publishversion", {"PACK": str(pack), "NOTE": "First publication"},
+                                     config)
+    assert proc.returncode == 0, proc.stderr
+    assert out["results"]["VERSION"] == 2
+    edit_gpkg_for_v2(pack)
+    summary = tmp_path / "summary.txt"
+    changes = tmp_path / "changes.gpkg"
+    proc, out = helper.run_algorithm("lnrs:compareversions", {"PACK": str(pack), "FROM_VERSION": 2,
+                                                              "OUTPUT": str(changes), "SUMMARY": str(summary)}, config)
+    assert proc.returncode == 0, proc.stderr
+    assert (out["results"]["ADDED"], out["results"]["REMOVED"], out["results"]["CHANGED"]) == (1, 1, 2)
+    text = summary.read_text(encoding="utf-8")
+    assert "To:   current state (unpublished edits since version 2)" in text
+    layer = QgsVectorLayer(str(changes), "changes", "ogr")
+    assert _changes(layer) == EXPECTED_CHANGES
+    proc, _out = helper.run_algorithm("lnrs:publishversion", {"PACK": str(tmp_path / "none.gpkg"), "NOTE": "x"},
+                                      config)
+    assert proc.returncode != 0 and "does not exist" in proc.stdout + proc.stderr

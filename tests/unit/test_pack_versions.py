@@ -342,3 +342,34 @@ def test_summary_html_escapes_and_lists_sites(v2):
     assert "version 2 &lt;b&gt;" in html
     assert "2 site(s) re-screened against both versions with the same engine; 1 would change, 1 could not be " \
            "screened" in html
+
+
+# --------------------------------------------------------------------------- command line (same engine, no QGIS)
+def test_command_line_publish_versions_and_compare(v1, tmp_path, capsys):
+    from lnrs_toolkit.plugin.cli import main
+
+    assert main(["publish", "--pack", str(v1), "--note", "First publication", "--by", "Ann"]) == 0
+    assert "Published version 2" in capsys.readouterr().out
+    assert main(["publish", "--pack", str(v1), "--note", "again"]) == 2
+    assert "Nothing has changed since version 2" in capsys.readouterr().err
+    edit_gpkg_for_v2(v1)
+    assert main(["versions", "--pack", str(v1)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("version 2\t") and "\tAnn\tFirst publication" in out
+    assert "current: current state (unpublished edits since version 2)" in out
+    sites = tmp_path / "screened.geojson"
+    sites.write_text(json.dumps({
+        "type": "FeatureCollection",
+        "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::27700"}},
+        "features": [{"type": "Feature", "properties": {"site_ref": ref, "verdict": "amber"},
+                      "geometry": json.loads(json.dumps(geom.__geo_interface__))}
+                     for ref, geom in SCREENED_SITES.items()]}), encoding="utf-8")
+    summary = tmp_path / "summary.json"
+    assert main(["compare", "--pack", str(v1), "--from", "2", "--sites", str(sites), "--summary", str(summary)]) == 0
+    out = capsys.readouterr().out
+    assert "From: version 2" in out and "To:   current state (unpublished edits since version 2)" in out
+    data = json.loads(summary.read_text(encoding="utf-8"))
+    assert {c["fid"]: c["kind"] for c in data["changes"]} == {k: v[0] for k, v in EXPECTED_CHANGES.items()}
+    assert {s["site_ref"] for s in data["sites"]["changes"]} == set(EXPECTED_SITE_CHANGES)
+    assert main(["compare", "--pack", str(v1), "--from", "2", "--to", "2"]) == 2
+    assert "two different versions" in capsys.readouterr().err
