@@ -28,6 +28,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
+import shapely
 from qgis.core import Qgis, QgsApplication, QgsLayerTreeGroup, QgsProject, QgsVectorLayer
 from qgis.PyQt.QtCore import Qt, QTimer
 from qgis.PyQt.QtGui import QBrush, QColor
@@ -59,7 +60,7 @@ from .audit_dialog import AuditDialog
 from .conflict_dialog import ask_resolution
 from .edit_form import CHOICES_TABLE, WORKING_TABLE, configure_form
 from .edit_task import EngineTask, run_engine
-from .map_highlight import flash, zoom_to
+from .map_highlight import flash, to_canvas_rect, zoom_to
 from .reason_dialog import ask_reason
 from .results_view import tip
 
@@ -439,7 +440,21 @@ class EditingPanel(QWidget):
         iface = getattr(self.dock, "iface", None)
         if iface is not None:
             iface.setActiveLayer(layer)
+            self._show_on_canvas(iface.mapCanvas(), layer)
         return True
+
+    @staticmethod
+    def _show_on_canvas(canvas: Any, layer: QgsVectorLayer) -> None:
+        """Zoom to the working layer when none of it is in view (e.g. in a new, empty project)."""
+        extent = layer.extent()
+        if canvas is None or extent.isEmpty():
+            return
+        area = shapely.box(extent.xMinimum(), extent.yMinimum(), extent.xMaximum(), extent.yMaximum())
+        view = to_canvas_rect(canvas, (extent.xMinimum(), extent.yMinimum(), extent.xMaximum(), extent.yMaximum()),
+                              margin=0.0, minimum_m=0.0)
+        if view is not None and canvas.extent().intersects(view):
+            return
+        zoom_to(canvas, [area])
 
     def _group(self, project: QgsProject) -> QgsLayerTreeGroup:
         name = self.tr("Editing: {0}").format(self._source_title(self.source)) if self.source else ""
@@ -508,7 +523,12 @@ class EditingPanel(QWidget):
 
     def _on_layer_committed(self) -> None:
         """QGIS saved the working layer: check the changes in and save them to the map."""
-        if self._committing or self.task is not None:
+        if self._committing:
+            return
+        if self.task is not None:
+            self.schedule_refresh()
+            self.show_message(self.tr("Your edits are saved in the working copy; a save to the map is still running, "
+                                      "so save again when it has finished to send them too."), Qgis.Warning)
             return
         if self.synchronous:
             self.save_to_map()

@@ -646,3 +646,57 @@ def test_editing_a_postgis_pack(recording_iface, connection, server, tmp_path, a
     finally:
         close_dock(dock)
         QgsProject.instance().removeAllMapLayers()
+
+
+def test_start_editing_brings_the_areas_into_view(panel, qgis_iface):
+    from qgis.core import QgsCoordinateReferenceSystem, QgsRectangle
+
+    canvas = qgis_iface.mapCanvas()
+    canvas.setDestinationCrs(QgsCoordinateReferenceSystem("EPSG:27700"))
+    canvas.setExtent(QgsRectangle(100, 100, 200, 200))
+    panel.start_editing()
+    assert canvas.extent().intersects(panel.layer.extent())
+
+
+def answer_next_dialog(act) -> None:
+    """Run ``act(dialog)`` on the next modal dialog, once it is shown."""
+    from qgis.PyQt.QtCore import QTimer
+    from qgis.PyQt.QtWidgets import QApplication
+
+    def attempt(tries=[0]):  # noqa: B006 - a counter shared by the retries
+        dialog = QApplication.activeModalWidget()
+        if dialog is None and tries[0] < 200:
+            tries[0] += 1
+            QTimer.singleShot(10, attempt)
+            return
+        act(dialog)
+
+    QTimer.singleShot(0, attempt)
+
+
+def test_the_real_reason_and_conflict_dialogs(panel, pack, tmp_path):
+    from lnrs_toolkit.plugin.gui.reason_dialog import recent_reasons
+    from qgis.PyQt.QtWidgets import QDialogButtonBox, QPushButton
+
+    panel.reason_provider = panel._ask_reason
+    panel.conflict_resolver = panel._ask_conflict
+    panel.start_editing()
+    set_measures(panel.layer, 1, "{GR002}")
+    change_behind_the_panels_back(pack, tmp_path, 1, "FW012")
+
+    def give_reason(dialog):
+        assert dialog.objectName() == "editReasonDialog"
+        assert "1 change(s)" in dialog.summary_label.text()
+        dialog.combo.setEditText("Typed in the dialog")
+        dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
+        answer_next_dialog(keep_mine)
+
+    def keep_mine(dialog):
+        assert dialog.objectName() == "editConflictDialog"
+        dialog.findChild(QPushButton, "keepMineButton").click()
+
+    answer_next_dialog(give_reason)
+    assert panel.save_to_map()
+    assert pack_rows(pack)[1][0] == "GR002"
+    assert audit_rows(pack)[-1][-1] == "Typed in the dialog"
+    assert recent_reasons(panel.dock.settings_store)[0] == "Typed in the dialog"
