@@ -49,8 +49,16 @@ from qgis.PyQt.QtWidgets import (
 from ..adapters.pack_source import PackCache, PackSource
 from ..adapters.postgis_opportunity_store import PostgisOpportunityStore
 from ..core.errors import LnrsError
-from ..core.opportunity_edits import EditConflict, EditRefused, GpkgOpportunityStore, canonical_measures, save_edits
-from ..core.opportunity_validation import geometry_sha256, validate_features
+from ..core.opportunity_edits import (
+    Edit,
+    EditConflict,
+    EditRefused,
+    GpkgOpportunityStore,
+    SaveResult,
+    canonical_measures,
+    save_edits,
+)
+from ..core.opportunity_validation import ValidationIssue, geometry_sha256, validate_features
 from ..core.pack_schema import MEASURES, OPPORTUNITY
 from ..core.working_copy import WorkingCopy, check_out
 from ..log import log_error
@@ -101,13 +109,13 @@ class EditingPanel(QWidget):
         self.resume_chooser: Callable[[str], str | None] = self._ask_resume
         self.confirm: Callable[[str, str], bool] = self._ask_confirm
         self.source: PackSource | None = None
-        self.working: Any = None
+        self.working: WorkingCopy | None = None
         self.layer: QgsVectorLayer | None = None
         self.choices_layer: QgsVectorLayer | None = None
         self.task: EngineTask | None = None
-        self.issues: tuple[Any, ...] = ()
-        self.pending: list[Any] = []
-        self.last_result: Any = None
+        self.issues: tuple[ValidationIssue, ...] = ()
+        self.pending: list[Edit] = []
+        self.last_result: SaveResult | None = None
         self._committing = False
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setSingleShot(True)
@@ -414,7 +422,7 @@ class EditingPanel(QWidget):
 
     def _show_layers(self) -> bool:
         """The working copy's layer (styled, form set up, in edit mode) and its catalogue table, in the project."""
-        if self.source is None:
+        if self.source is None or self.working is None:
             return False
         path = self.working_path(self.source)
         project = QgsProject.instance()
@@ -657,8 +665,10 @@ class EditingPanel(QWidget):
             return False
         return self._finish(saved, theirs)
 
-    def _finish(self, saved: Any, theirs: Sequence[Any]) -> bool:
+    def _finish(self, saved: SaveResult, theirs: Sequence[Any]) -> bool:
         self.last_result = saved
+        if self.working is None:  # discarded while the save ran: the map has the changes, nothing to rebase
+            return True
         try:
             self.working.take_theirs_all(theirs)
             self.working.after_save(saved)
