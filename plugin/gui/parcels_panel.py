@@ -17,6 +17,7 @@ from qgis.core import (
     QgsApplication,
     QgsMapLayerProxyModel,
     QgsProject,
+    QgsTask,
     QgsVectorLayer,
     QgsWkbTypes,
 )
@@ -71,6 +72,14 @@ SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 
 def sentence(text: str) -> str:
     return text[:1].upper() + text[1:]
+
+
+def _canceller(task: ParcelsTask) -> Any:
+    """A slot that cancels ``task`` if it still exists (the task manager deletes finished tasks)."""
+    def cancel(*_args: Any) -> None:
+        if not sip.isdeleted(task) and task.status() not in (QgsTask.Complete, QgsTask.Terminated):
+            task.cancel()
+    return cancel
 
 
 class _Item(QTableWidgetItem):
@@ -461,6 +470,7 @@ class ParcelsPanel(QWidget):
             return True
         self.task = task
         task.progressChanged.connect(lambda p: self.progress.setValue(int(p)))
+        self.destroyed.connect(_canceller(task))  # closing the dock stops the run
         self.progress.setValue(0)
         self._update_buttons()
         QgsApplication.taskManager().addTask(task)

@@ -414,6 +414,30 @@ def test_background_run_and_cancel(dock, panel, example, split_pack):
     assert panel.run_result is kept
 
 
+def test_closing_the_panel_cancels_its_run(dock, split_pack):
+    from lnrs_toolkit.plugin.gui.parcels_panel import ParcelsPanel
+    from qgis.core import QgsApplication
+    from qgis.PyQt import sip
+
+    dock.set_pack_path(str(split_pack))
+    feats = [(["Grassland - Modified grassland"], wkt_box(425000 + i * 3, 430000, 425002 + i * 3, 430002))
+             for i in range(3000)]
+    big = memory_layer("Polygon", ["Baseline Habitat Type:string"], feats, name="many")
+    panel = ParcelsPanel(dock)
+    assert panel.set_parcels_layer(big)
+    assert panel.run()
+    outcome = []
+    panel.task.taskTerminated.connect(lambda: outcome.append("terminated"))
+    panel.task.taskCompleted.connect(lambda: outcome.append("completed"))
+    sip.delete(panel)
+    end = time.monotonic() + 60
+    while not outcome and time.monotonic() < end:
+        QCoreApplication.processEvents()
+        time.sleep(0.01)
+    assert outcome == ["terminated"]
+    assert QgsApplication.taskManager().countActiveTasks() == 0
+
+
 @pytest.mark.skipif(not os.environ.get("LNRS_PARCELS_SCREENSHOT"), reason="set LNRS_PARCELS_SCREENSHOT=path.png")
 def test_screenshot(dock, panel, example, recording_iface):
     """The screenshot of docs/parcels_panel.png: the demo pack and the Defra example GeoPackage."""
