@@ -306,6 +306,13 @@ def _changed_values(current: OpportunityFeature, new: OpportunityFeature) -> dic
     return values
 
 
+def validate_edits(edits: Sequence[Edit], pack: PackData, rules: OpportunityRules | None = None) -> ValidationReport:
+    """The validation a check-in applies: the new state of every inserted or updated area, with the areas being
+    deleted left out of the comparisons between polygons. Fronts call this to show problems before saving."""
+    return validate_features([e.new for e in edits if e.kind != "delete" and e.new is not None], pack, rules,
+                             exclude_fids=[e.fid for e in edits if e.kind == "delete" and e.fid is not None])
+
+
 def save_edits(store: OpportunityStore, edits: Sequence[Edit], *, reason: str, user: str, pack: PackData,
                rules: OpportunityRules | None = None, resolutions: Mapping[str, str] | None = None,
                session: str | None = None) -> SaveResult:
@@ -321,8 +328,7 @@ def save_edits(store: OpportunityStore, edits: Sequence[Edit], *, reason: str, u
                          "last saved.")
     _check_edits(edits)
     choices = _resolutions(resolutions)
-    report = validate_features([e.new for e in edits if e.kind != "delete" and e.new is not None], pack, rules,
-                               exclude_fids=[e.fid for e in edits if e.kind == "delete" and e.fid is not None])
+    report = validate_edits(edits, pack, rules)
     if not report.ok:
         raise EditRefused(report)
     why = (reason or "").strip()

@@ -57,8 +57,9 @@ from ..core.opportunity_edits import (
     SaveResult,
     canonical_measures,
     save_edits,
+    validate_edits,
 )
-from ..core.opportunity_validation import ValidationIssue, geometry_sha256, validate_features
+from ..core.opportunity_validation import ValidationIssue, geometry_sha256
 from ..core.pack_schema import MEASURES, OPPORTUNITY
 from ..core.working_copy import WorkingCopy, check_out
 from ..log import log_error
@@ -878,5 +879,4 @@ def measures_text(feature: Any) -> str:
 def edits_report(edits: Sequence[Any], pack: Any) -> Any:
     """The validation ``save_edits`` applies before it writes: the new state of every inserted or updated area,
     with the areas being deleted left out of the comparisons between polygons."""
-    return validate_features([e.new for e in edits if e.kind != "delete" and e.new is not None], pack,
-                             exclude_fids=[e.fid for e in edits if e.kind == "delete" and e.fid is not None])
+    return validate_edits(edits, pack)
