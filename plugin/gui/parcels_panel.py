@@ -116,6 +116,9 @@ class ParcelsPanel(QWidget):
         self._pack_timer = QTimer(self)
         self._pack_timer.setInterval(700)
         self._pack_timer.timeout.connect(self._update_buttons)
+        # connected once every widget exists (a project with layers emits layerChanged while building)
+        self.layer_combo.layerChanged.connect(self._on_layer_changed)
+        self.phase_combo.currentIndexChanged.connect(self._on_phase_changed)
         self._on_layer_changed(self.layer_combo.currentLayer())
 
     # ------------------------------------------------------------------ layout
@@ -216,7 +219,6 @@ class ParcelsPanel(QWidget):
         self.layer_combo.setCurrentIndex(0)
         self.layer_combo.setToolTip(self.tr("The habitat parcels: a polygon layer of the project, or the Habitats "
                                             "layer of a Defra metric GeoPackage"))
-        self.layer_combo.layerChanged.connect(self._on_layer_changed)
         self.open_button = QPushButton(self.tr("&Open Defra GeoPackage\u2026"), group)
         self.open_button.setObjectName("openDefraGpkgButton")
         self.open_button.setToolTip(self.tr("Open the GeoPackage of the statutory biodiversity metric's digital "
@@ -233,7 +235,6 @@ class ParcelsPanel(QWidget):
         self.phase_combo.addItem(self.tr("Proposed"), PHASES[1])
         self.phase_combo.setToolTip(self.tr("Which of the metric's habitats to assess: the baseline (existing) or "
                                             "the proposed habitats"))
-        self.phase_combo.currentIndexChanged.connect(self._on_phase_changed)
         phase_label = QLabel(self.tr("P&hase"), group)
         phase_label.setBuddy(self.phase_combo)
         form.addRow(phase_label, self.phase_combo)

@@ -161,6 +161,25 @@ def test_tab_is_in_the_dock_and_run_needs_a_pack(dock, panel, example):
     assert panel.run_button.isEnabled()
 
 
+def test_panel_builds_with_polygon_layers_already_in_the_project(qgis_app, recording_iface, project, example):
+    from lnrs_toolkit.plugin.gui.dock import LnrsDockWidget
+
+    layer = QgsVectorLayer(f"{example}|layername=Habitats", "Habitats", "ogr")
+    project.addMapLayer(layer)
+    widget = LnrsDockWidget(recording_iface, recording_iface.window,
+                            settings_store=QgsSettings("lnrs_toolkit_tests", "parcels_panel_prebuilt"))
+    try:
+        panel = widget.parcels_panel
+        assert panel.layer_combo.currentLayer() is None  # nothing chosen for the user
+        panel.layer_combo.setLayer(layer)
+        assert panel.field_combo.currentField() == "Baseline Habitat Type"
+    finally:
+        widget.parcels_panel.close_down()
+        widget.close_down()
+        widget.deleteLater()
+        QCoreApplication.processEvents()
+
+
 def test_open_defra_gpkg_adds_its_layers_and_picks_defaults(dock, panel, example, project):
     assert panel.open_defra_gpkg(str(example))
     layer = panel.layer_combo.currentLayer()
