@@ -325,6 +325,23 @@ def test_add_results_to_map_adds_styled_temporary_layers(dock, panel, example, s
     assert values["P2-a"][0] in ("High", "Low") and values["P2-a"][2] == "Null"  # parent's attributes kept
 
 
+def test_output_fields_never_overwrite_the_inputs_own(dock, panel, split_pack, project):
+    x = SPLIT_X
+    parcels = memory_layer("Polygon", ["hab:string", "category:string"], [
+        (["Grassland - Modified grassland", "mine"], wkt_box(x - 50, 430000, x + 50, 430100))], name="own fields")
+    dock.set_pack_path(str(split_pack))
+    assert panel.set_parcels_layer(parcels)
+    panel.field_combo.setField("hab")
+    assert panel.run(synchronous=True)
+    assert panel.add_results_to_map()
+    pieces = next(lyr for lyr in project.mapLayers().values() if lyr.name() == "Parcels with strategic significance")
+    names = pieces.fields().names()
+    assert names[:2] == ["hab", "category"] and "lnrs_category" in names and "piece_ref" in names
+    assert sorted((f["piece_ref"], f["category"], f["lnrs_category"]) for f in pieces.getFeatures()) == \
+        [("P1-a", "mine", "High"), ("P1-b", "mine", "Low")]
+    assert pieces.renderer().classAttribute() == "lnrs_category"
+
+
 # --------------------------------------------------------------------------- other layers and bad input
 def test_reprojected_plain_layer_with_red_line_and_lpas(dock, panel, split_pack):
     x = SPLIT_X
