@@ -329,7 +329,10 @@ def _publish_layer(conn: Any, qs: str, spec: TableSpec, layer: PackLayer, batch:
             values = [str(int(layer.fids[i]))]
             if spec.is_spatial:
                 h = wkb_hex[i]
-                values.append("NULL" if h is None else f"ST_GeomFromWKB(decode('{h}', 'hex'), {PACK_CRS_EPSG})")
+                geom = f"ST_GeomFromWKB(decode('{h}', 'hex'), {PACK_CRS_EPSG})"
+                if spec.geometry_type == "MULTIPOLYGON":  # a pack edited by other tools may hold single Polygons
+                    geom = f"ST_Multi({geom})"
+                values.append("NULL" if h is None else geom)
             values.extend(_literal(layer.columns[c][i]) for c in spec.column_names)
             rows.append("(" + ", ".join(values) + ")")
         _execute(conn, head + ", ".join(rows), tr("write the rows of {0}").format(spec.name))

@@ -203,3 +203,21 @@ def test_dock_opens_a_pack_from_a_saved_postgis_connection(connection, recording
 
 def escape_free(text: str) -> bool:
     return "version" in text and "sha256" in text
+
+
+@pytest.mark.postgis
+def test_single_polygons_written_by_other_tools_are_published_as_multipolygons(connection, server, tmp_path):
+    from lnrs_toolkit.plugin.core.gpkg import connect_rw, encode_blobs
+    from shapely.geometry import box
+
+    gpkg = tmp_path / "p.gpkg"
+    build_small_pack(gpkg)
+    con = connect_rw(gpkg)  # registers the functions of the GeoPackage's R-tree triggers
+    fid = con.execute("SELECT min(fid) FROM opportunity_areas").fetchone()[0]
+    con.execute("UPDATE opportunity_areas SET geom = ? WHERE fid = ?", (encode_blobs([box(0, 0, 50, 50)])[0], fid))
+    con.commit()
+    con.close()
+    publish_pack_to_postgis(gpkg, connection, "single_polygons")
+    row = server.run_sql(f"SELECT GeometryType(geom) || ' ' || ST_Area(geom) FROM single_polygons.opportunity_areas "
+                         f"WHERE fid = {int(fid)}")
+    assert row == "MULTIPOLYGON 2500"
