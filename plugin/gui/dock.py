@@ -28,7 +28,7 @@ from qgis.core import (
     QgsWkbTypes,
 )
 from qgis.gui import QgsDockWidget, QgsDoubleSpinBox, QgsFileWidget, QgsMessageBar
-from qgis.PyQt.QtCore import QSize, Qt, QTimer
+from qgis.PyQt.QtCore import QSize, Qt, QTimer, pyqtSignal
 from qgis.PyQt.QtGui import QColor, QKeySequence
 from qgis.PyQt.QtWidgets import (
     QAbstractItemView,
@@ -103,6 +103,9 @@ def officer_name(settings: PluginSettings) -> str:
 
 class LnrsDockWidget(QgsDockWidget):
     """Dock titled "LNRS Toolkit" with a stable objectName for layout restore."""
+
+    #: Emitted after a pack was loaded or reloaded (``self.index`` / ``self.pack_path`` changed); the tabs follow it.
+    pack_changed = pyqtSignal()
 
     def __init__(self, iface: Any = None, parent: QWidget | None = None,  # noqa: QGS105 - tests pass their own
                  settings_store: QgsSettings | None = None) -> None:
@@ -467,6 +470,7 @@ class LnrsDockWidget(QgsDockWidget):
         self.message_bar.clearWidgets()
         for note in index.load_notes:
             self.show_message(note, Qgis.Warning)
+        self.pack_changed.emit()
         return True
 
     def refresh_pack(self) -> bool:
@@ -482,6 +486,7 @@ class LnrsDockWidget(QgsDockWidget):
         self.index = index
         self._show_pack_info()
         self._update_buttons()
+        self.pack_changed.emit()
         return True
 
     def add_pack_layers(self) -> bool:

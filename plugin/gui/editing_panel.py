@@ -123,6 +123,9 @@ class EditingPanel(QWidget):
         self._refresh_timer.setInterval(250)
         self._refresh_timer.timeout.connect(self.refresh)
         self._build()
+        pack_changed = getattr(dock, "pack_changed", None)  # the pack is chosen above the tabs
+        if pack_changed is not None:
+            pack_changed.connect(self.schedule_refresh)
         self.refresh()
 
     # ------------------------------------------------------------------ layout

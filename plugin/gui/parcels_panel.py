@@ -23,7 +23,7 @@ from qgis.core import (
 )
 from qgis.gui import QgsCollapsibleGroupBox, QgsFieldComboBox, QgsMapLayerComboBox
 from qgis.PyQt import sip
-from qgis.PyQt.QtCore import Qt, QTimer
+from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtGui import QColor, QFont
 from qgis.PyQt.QtWidgets import (
     QAbstractItemView,
@@ -112,10 +112,9 @@ class ParcelsPanel(QWidget):
         self._auto_field = ""
         self.setObjectName("parcelsPanel")
         self._build()
-        # the pack is chosen above the tabs: re-read it while the panel is shown
-        self._pack_timer = QTimer(self)
-        self._pack_timer.setInterval(700)
-        self._pack_timer.timeout.connect(self._update_buttons)
+        pack_changed = getattr(dock, "pack_changed", None)  # the pack is chosen above the tabs
+        if pack_changed is not None:
+            pack_changed.connect(self._update_buttons)
         # connected once every widget exists (a project with layers emits layerChanged while building)
         self.layer_combo.layerChanged.connect(self._on_layer_changed)
         self.phase_combo.currentIndexChanged.connect(self._on_phase_changed)
@@ -296,11 +295,6 @@ class ParcelsPanel(QWidget):
     def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
         super().showEvent(event)
         self._update_buttons()
-        self._pack_timer.start()
-
-    def hideEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
-        self._pack_timer.stop()
-        super().hideEvent(event)
 
     def _canvas(self) -> Any:
         iface = getattr(self.dock, "iface", None)
@@ -729,7 +723,6 @@ class ParcelsPanel(QWidget):
 
     # ------------------------------------------------------------------ teardown
     def close_down(self) -> None:
-        self._pack_timer.stop()
         if self.task is not None:
             self.task.on_done = lambda *_a: None
             self.task.cancel()

@@ -12,7 +12,7 @@ from typing import Any
 from qgis.core import Qgis, QgsApplication, QgsMapLayerProxyModel, QgsProject, QgsVectorLayer, QgsWkbTypes
 from qgis.gui import QgsMapLayerComboBox
 from qgis.PyQt import sip
-from qgis.PyQt.QtCore import Qt, QTimer
+from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -61,9 +61,9 @@ class VersionsPanel(QWidget):
         self.setObjectName("versionsPanel")
         self._build()
         # the pack is chosen above the tabs: follow it while the panel is shown
-        self._pack_timer = QTimer(self)
-        self._pack_timer.setInterval(700)
-        self._pack_timer.timeout.connect(self._follow_pack)
+        pack_changed = getattr(dock, "pack_changed", None)  # the pack is chosen above the tabs
+        if pack_changed is not None:
+            pack_changed.connect(self._follow_pack)
         self._update_buttons()
 
     # ------------------------------------------------------------------ layout
@@ -154,11 +154,6 @@ class VersionsPanel(QWidget):
     def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
         super().showEvent(event)
         self._follow_pack()
-        self._pack_timer.start()
-
-    def hideEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
-        self._pack_timer.stop()
-        super().hideEvent(event)
 
     def _message(self, text: str, level: Qgis.MessageLevel = Qgis.Info) -> None:
         self.dock.show_message(text, level)
@@ -374,7 +369,6 @@ class VersionsPanel(QWidget):
 
     # ------------------------------------------------------------------ teardown
     def close_down(self) -> None:
-        self._pack_timer.stop()
         if self.task is not None:
             self.task.on_done = lambda *_a: None
             self.task.cancel()

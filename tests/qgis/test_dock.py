@@ -108,6 +108,23 @@ def test_pack_info_shows_name_version_date_and_hash(dock, pack):
     assert dock.settings.recent_packs[0] == str(pack)
 
 
+def test_tabs_follow_the_pack_chosen_above_them(dock, pack, tmp_path):
+    emitted = []
+    dock.pack_changed.connect(lambda: emitted.append(dock.pack_path))
+    dock.tabs.setCurrentWidget(dock.parcels_panel)  # Versions and Edit map stay hidden: no showEvent reaches them
+    assert dock.set_pack_path(str(pack))
+    assert emitted == [str(pack)]
+    assert dock.versions_panel.source == str(pack)
+    assert dock.versions_panel._shown_for is not None and dock.versions_panel._shown_for[0] == str(pack)
+    assert dock.parcels_panel.run_button.isEnabled() or dock.parcels_panel.layer_combo.currentLayer() is None
+    assert dock.refresh_pack()
+    assert emitted == [str(pack), str(pack)]
+    bad = tmp_path / "bad.gpkg"
+    bad.write_bytes(b"not a geopackage" * 20)
+    assert not dock.set_pack_path(str(bad))
+    assert len(emitted) == 2  # a pack that fails to load changes nothing
+
+
 def test_bad_pack_gives_a_sentence(dock, tmp_path):
     bad = tmp_path / "bad.gpkg"
     bad.write_bytes(b"not a geopackage" * 20)
