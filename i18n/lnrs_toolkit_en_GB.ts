@@ -79,7 +79,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/adapters/pack_source.py" line="182"/>
+        <location filename="../plugin/adapters/postgis_versions.py" line="80"/>
         <source>The table {0}.{1} lacks the column(s) {2}; republish the pack.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -89,57 +89,57 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/adapters/pack_source.py" line="247"/>
+        <location filename="../plugin/adapters/postgis_versions.py" line="64"/>
         <source>The schema &apos;{0}&apos; of connection &apos;{1}&apos; is not an LNRS Local Habitat Map pack: it has no &apos;pack_metadata&apos; table.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/adapters/pack_source.py" line="254"/>
+        <location filename="../plugin/adapters/pack_source.py" line="256"/>
         <source>read the pack version in schema &apos;{0}&apos;</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/adapters/pack_source.py" line="271"/>
+        <location filename="../plugin/adapters/pack_source.py" line="273"/>
         <source>The schema &apos;{0}&apos; already exists in connection &apos;{1}&apos;; choose another schema or allow replacing it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/adapters/pack_source.py" line="275"/>
+        <location filename="../plugin/adapters/pack_source.py" line="277"/>
         <source>create the schema &apos;{0}&apos;</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/adapters/pack_source.py" line="280"/>
+        <location filename="../plugin/adapters/pack_source.py" line="282"/>
         <source>Publishing was cancelled; the schema &apos;{0}&apos; was left unchanged.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/adapters/pack_source.py" line="288"/>
+        <location filename="../plugin/adapters/pack_source.py" line="290"/>
         <source>replace the schema &apos;{0}&apos;</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/adapters/pack_source.py" line="304"/>
+        <location filename="../plugin/adapters/pack_source.py" line="306"/>
         <source>write the pack metadata</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/adapters/pack_source.py" line="313"/>
+        <location filename="../plugin/adapters/pack_source.py" line="315"/>
         <source>create the table {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/adapters/pack_source.py" line="333"/>
+        <location filename="../plugin/adapters/pack_source.py" line="338"/>
         <source>write the rows of {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/adapters/pack_source.py" line="335"/>
+        <location filename="../plugin/adapters/pack_source.py" line="340"/>
         <source>index {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/adapters/pack_source.py" line="376"/>
+        <location filename="../plugin/adapters/pack_source.py" line="381"/>
         <source>The pack file {0} cannot be opened ({1}).</source>
         <translation type="unfinished"></translation>
     </message>
@@ -269,52 +269,52 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/report_export.py" line="186"/>
+        <location filename="../plugin/gui/report_export.py" line="187"/>
         <source>unknown</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/report_export.py" line="186"/>
+        <location filename="../plugin/gui/report_export.py" line="187"/>
         <source>sha256 {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/report_export.py" line="187"/>
+        <location filename="../plugin/gui/report_export.py" line="190"/>
         <source>Officer: {0}. Generated {1} with LNRS Toolkit {2}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/report_export.py" line="190"/>
+        <location filename="../plugin/gui/report_export.py" line="193"/>
         <source>{0} marked not applicable by {1} on {2}: {3}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/report_export.py" line="292"/>
+        <location filename="../plugin/gui/report_export.py" line="295"/>
         <source>There is nothing to report yet: check a site first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/report_export.py" line="298"/>
+        <location filename="../plugin/gui/report_export.py" line="301"/>
         <source>The report template could not be read: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/report_export.py" line="306"/>
+        <location filename="../plugin/gui/report_export.py" line="309"/>
         <source>The PDF could not be written to {0}: {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/report_export.py" line="306"/>
+        <location filename="../plugin/gui/report_export.py" line="309"/>
         <source>check the folder exists and is writable</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/report_export.py" line="310"/>
+        <location filename="../plugin/gui/report_export.py" line="313"/>
         <source>Could not write {0}: {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/report_export.py" line="313"/>
+        <location filename="../plugin/gui/report_export.py" line="316"/>
         <source>The PDF report could not be made; the details are in the LNRS Toolkit tab of the message log.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -326,6 +326,356 @@
     <message>
         <location filename="../plugin/project_layers.py" line="74"/>
         <source>The table &apos;{0}&apos; of the pack {1} cannot be opened in QGIS.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/adapters/parcel_layers.py" line="123"/>
+        <source>the layer was already read for this run; run the check again to read it again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/adapters/parcel_layers.py" line="178"/>
+        <source>the phase must be baseline or proposed, not &apos;{0}&apos;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/adapters/parcel_layers.py" line="181"/>
+        <source>{0} does not hold polygons; choose a polygon layer.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/adapters/parcel_layers.py" line="185"/>
+        <source>{0} has no field &apos;{1}&apos;; choose the field that holds the habitat.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/adapters/parcel_layers.py" line="306"/>
+        <source>{0} is not the Habitats layer of a Defra metric GeoPackage, so there is no GeoPackage to fill; add the results to the map instead.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/adapters/parcel_layers.py" line="310"/>
+        <source>{0} had unsaved edits when it was checked, so the GeoPackage on disk differs from the parcels checked; save the layer&apos;s edits and run again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/adapters/pg_connection.py" line="33"/>
+        <source>Editing a PostGIS pack needs the Python module psycopg2 (Debian/Ubuntu: apt install python3-psycopg2; the OSGeo4W and macOS QGIS installers include it).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/adapters/pg_connection.py" line="46"/>
+        <source>The authentication configuration of the connection &apos;{0}&apos; cannot be read; unlock QGIS&apos;s authentication database (master password) and try again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/adapters/pg_connection.py" line="89"/>
+        <source>Cannot connect to the database of connection &apos;{0}&apos;: {1}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/adapters/postgis_opportunity_store.py" line="228"/>
+        <source>Another editor has been saving to the pack {0} for more than {1:g} s; nothing was saved and your edits are still in your working copy. Save again in a moment.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/adapters/postgis_opportunity_store.py" line="232"/>
+        <source>The database refused the check-in to {0}: {1}. Ask the pack&apos;s administrator to grant your role SELECT, INSERT, UPDATE and DELETE on the schema&apos;s tables; nothing was saved.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/adapters/postgis_opportunity_store.py" line="236"/>
+        <source>The connection to the database was lost while saving to {0} ({1}); nothing was saved and your edits are still in your working copy.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/adapters/postgis_opportunity_store.py" line="238"/>
+        <source>Saving to the pack {0} failed: {1}. Nothing was saved; your edits are still in your working copy.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/adapters/postgis_opportunity_store.py" line="252"/>
+        <source>The pack {0} has no &apos;{1}&apos; table to save opportunity areas into; publish a pack with opportunity areas first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/adapters/postgis_opportunity_store.py" line="287"/>
+        <source>The audit trail of {0} cannot be read: {1}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/adapters/postgis_versions.py" line="164"/>
+        <source>Another user is saving to the pack in schema &apos;{0}&apos;; try again in a moment. Nothing was changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/adapters/postgis_versions.py" line="166"/>
+        <source>The database refused to {0} in schema &apos;{1}&apos;: {2}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/adapters/postgis_versions.py" line="197"/>
+        <source>publish a version</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/adapters/postgis_versions.py" line="220"/>
+        <source>read the versions</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/adapters/postgis_versions.py" line="252"/>
+        <source>read version {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/audit_dialog.py" line="33"/>
+        <source>added</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/conflict_dialog.py" line="54"/>
+        <source>changed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/audit_dialog.py" line="33"/>
+        <source>deleted</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/conflict_dialog.py" line="53"/>
+        <source>new</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/audit_dialog.py" line="41"/>
+        <source>removed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/conflict_dialog.py" line="54"/>
+        <source>unchanged</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/audit_dialog.py" line="48"/>
+        <source>When (UTC)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/audit_dialog.py" line="49"/>
+        <source>Who</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/audit_dialog.py" line="50"/>
+        <source>Feature</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/audit_dialog.py" line="51"/>
+        <source>Action</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/audit_dialog.py" line="52"/>
+        <source>Old measures</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/audit_dialog.py" line="53"/>
+        <source>New measures</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/conflict_dialog.py" line="60"/>
+        <source>Shape</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/audit_dialog.py" line="55"/>
+        <source>Reason</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/audit_dialog.py" line="69"/>
+        <source>Audit trail: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/audit_dialog.py" line="73"/>
+        <source>&amp;Feature id:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/audit_dialog.py" line="76"/>
+        <source>all features</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/audit_dialog.py" line="78"/>
+        <source>Show only the changes to one opportunity area (its pack feature id)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/audit_dialog.py" line="96"/>
+        <source>Audit trail</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/audit_dialog.py" line="125"/>
+        <source>{0} of {1} changes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/conflict_dialog.py" line="42"/>
+        <source>(deleted)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/edit_form.py" line="52"/>
+        <source>Measures</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/edit_form.py" line="50"/>
+        <source>Name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/edit_form.py" line="51"/>
+        <source>Reference</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/conflict_dialog.py" line="67"/>
+        <source>The audit trail does not say who changed it (it was changed outside the LNRS Toolkit).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/conflict_dialog.py" line="69"/>
+        <source>Changed by {0} on {1}. Their reason: u201c{2}u201d</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/conflict_dialog.py" line="79"/>
+        <source>Someone else changed this area</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/conflict_dialog.py" line="95"/>
+        <source>When you started</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/conflict_dialog.py" line="95"/>
+        <source>Your version</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/conflict_dialog.py" line="95"/>
+        <source>In the map now</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/conflict_dialog.py" line="111"/>
+        <source>Keep mine saves your version over theirs (both changes stay in the audit trail). Take theirs drops your change to this area and puts the map&apos;s version in your working copy. Cancel saves nothing; your working copy keeps every change.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/conflict_dialog.py" line="117"/>
+        <source>Keep &amp;mine</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/conflict_dialog.py" line="119"/>
+        <source>Take &amp;theirs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/edit_form.py" line="53"/>
+        <source>Pack feature id</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/edit_form.py" line="110"/>
+        <source>Pick at least one measure: an opportunity area without measures is refused when it is saved to the Local Habitat Map.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/parcels_map.py" line="54"/>
+        <source>Parcels with strategic significance</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/parcels_map.py" line="57"/>
+        <source>Not assessed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/parcels_map.py" line="65"/>
+        <source>Parcel issues</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/reason_dialog.py" line="56"/>
+        <source>Save to the Local Habitat Map</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/reason_dialog.py" line="63"/>
+        <source>&amp;Why are you making these changes? The reason is kept with every change in the map&apos;s audit trail.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/reason_dialog.py" line="73"/>
+        <source>e.g. 2026 review: woodland creation moved off the floodplain</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/report_export.py" line="186"/>
+        <source> (published {0})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/report_export.py" line="188"/>
+        <source>; unpublished edits since version {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/versions_map.py" line="39"/>
+        <source>Added</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/versions_map.py" line="39"/>
+        <source>Removed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/versions_map.py" line="39"/>
+        <source>Changed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/versions_map.py" line="57"/>
+        <source>Changes {0} u2192 {1}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/versions_map.py" line="61"/>
+        <source>Screened sites whose answers change</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/versions_map.py" line="62"/>
+        <source>Opportunity area changes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/pack_parameter.py" line="25"/>
+        <source>PACK is empty: give a .gpkg pack or postgis:CONNECTION/SCHEMA.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -579,427 +929,1084 @@ Layers are reprojected to EPSG:27700; invalid geometries are repaired and counte
     </message>
 </context>
 <context>
-    <name>LnrsDockWidget</name>
+    <name>CompareVersionsAlgorithm</name>
     <message>
-        <location filename="../plugin/gui/dock.py" line="123"/>
-        <source>LNRS Toolkit</source>
+        <location filename="../plugin/processing/alg_compare_versions.py" line="55"/>
+        <source>Compare versions of the Local Habitat Map</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/dock.py" line="439"/>
-        <source>No Local Habitat Map loaded.</source>
+        <location filename="../plugin/processing/alg_compare_versions.py" line="58"/>
+        <source>Local Habitat Map packs</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/dock.py" line="155"/>
-        <source>Site</source>
+        <location filename="../plugin/processing/alg_compare_versions.py" line="64"/>
+        <source>Compares two versions of a Local Habitat Map pack: the opportunity areas added, removed and changed (measure codes added or removed, geometry changed with the area difference), matched by their feature id (fid) in the pack, and per measure code the area gained and lost. OUTPUT holds one polygon per change; SUMMARY (optional) is an HTML, text or JSON file (by its extension).
+
+FROM_VERSION and TO_VERSION are published version numbers; leave TO_VERSION empty to compare with the current, possibly unpublished, state.
+
+With SITES (e.g. the output of Screen sites against the Local Habitat Map) every site is re-screened against both versions with the same engine, and SITES_OUTPUT lists the sites whose verdict, strategic significance category or measure codes would change. Their reference comes from REF_FIELD, else the site_ref field, else the feature id; use the same search distance and proposed habitat as the original screening.
+
+PACK is a .gpkg file or postgis:CONNECTION/SCHEMA.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/dock.py" line="155"/>
-        <source>Verdict</source>
+        <location filename="../plugin/processing/alg_compare_versions.py" line="79"/>
+        <source>Local Habitat Map pack (.gpkg, or postgis:CONNECTION/SCHEMA)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/dock.py" line="155"/>
-        <source>Category</source>
+        <location filename="../plugin/processing/alg_compare_versions.py" line="81"/>
+        <source>From version</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/dock.py" line="155"/>
-        <source>Measures</source>
+        <location filename="../plugin/processing/alg_compare_versions.py" line="83"/>
+        <source>To version (empty: the current state)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/dock.py" line="163"/>
-        <source>Screened sites</source>
+        <location filename="../plugin/processing/alg_compare_versions.py" line="86"/>
+        <source>Previously screened sites (polygons)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/dock.py" line="177"/>
-        <source>S&amp;ite</source>
+        <location filename="../plugin/processing/alg_compare_versions.py" line="89"/>
+        <source>Site reference field</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/dock.py" line="178"/>
-        <source>&amp;Results</source>
+        <location filename="../plugin/processing/alg_compare_versions.py" line="91"/>
+        <source>Proposed habitat used when the sites were screened</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/dock.py" line="186"/>
-        <source>Habitat map</source>
+        <location filename="../plugin/processing/alg_compare_versions.py" line="93"/>
+        <source>Search distance used when the sites were screened (m)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/dock.py" line="192"/>
-        <source>Local Habitat Map packs (*.gpkg)</source>
+        <location filename="../plugin/processing/alg_compare_versions.py" line="96"/>
+        <source>Opportunity area changes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/dock.py" line="193"/>
-        <source>Choose a Local Habitat Map pack</source>
+        <location filename="../plugin/processing/alg_compare_versions.py" line="104"/>
+        <source>Sites whose answers change</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/dock.py" line="195"/>
-        <source>The Local Habitat Map pack (.gpkg) to screen against</source>
+        <location filename="../plugin/processing/alg_compare_versions.py" line="101"/>
+        <source>Summary</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/dock.py" line="200"/>
-        <source>Recent</source>
+        <location filename="../plugin/processing/alg_compare_versions.py" line="101"/>
+        <source>HTML files (*.html);;Text files (*.txt);;JSON files (*.json)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/dock.py" line="201"/>
-        <source>Recently used packs</source>
+        <location filename="../plugin/processing/alg_compare_versions.py" line="104"/>
+        <source>Opportunity areas added</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/dock.py" line="217"/>
-        <source>Site to check</source>
+        <location filename="../plugin/processing/alg_compare_versions.py" line="104"/>
+        <source>Opportunity areas removed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/dock.py" line="221"/>
-        <source>&amp;Draw site</source>
+        <location filename="../plugin/processing/alg_compare_versions.py" line="104"/>
+        <source>Opportunity areas changed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/dock.py" line="224"/>
-        <source>Draw the site on the map: click to add corners (snapping applies), Backspace removes the last corner, right-click finishes, Esc cancels.</source>
+        <location filename="../plugin/processing/alg_compare_versions.py" line="122"/>
+        <source>SITES must be a polygon layer (e.g. the output of Screen sites against the Local Habitat Map).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/dock.py" line="228"/>
-        <source>Use &amp;selected features</source>
+        <location filename="../plugin/processing/alg_compare_versions.py" line="128"/>
+        <source>SITES</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/dock.py" line="230"/>
-        <source>Screen the selected polygons of the active layer, one site each</source>
+        <location filename="../plugin/processing/alg_compare_versions.py" line="140"/>
+        <source>Site {0} cannot be re-screened: {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/dock.py" line="234"/>
-        <source>No site yet.</source>
+        <location filename="../plugin/processing/alg_compare_versions.py" line="161"/>
+        <source>Cancelled: nothing was written.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/dock.py" line="243"/>
-        <source>e.g. 24/01234/FUL (optional)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="244"/>
-        <source>Re&amp;ference</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="263"/>
-        <source>optional, e.g. Woodland and forest</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="264"/>
-        <source>The habitat proposed on the site (statutory metric habitat or broad habitat), for strategic significance</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="266"/>
-        <source>Proposed &amp;habitat</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="274"/>
-        <source> m</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="278"/>
-        <source>How far from the site to look for designated sites and irreplaceable habitats</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="280"/>
-        <source>Search distanc&amp;e</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="287"/>
-        <source>Your name as it appears on reports and on findings you mark not applicable</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="290"/>
-        <source>&amp;Officer</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="296"/>
-        <source>&amp;Check</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="298"/>
-        <source>Screen the site(s) against the habitat map (Ctrl+Return)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="301"/>
-        <source>Cance&amp;l</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="318"/>
-        <source>&amp;Not applicable…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="320"/>
-        <source>Mark the selected finding not applicable, with a reason</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="322"/>
-        <source>Cop&amp;y summary</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="325"/>
-        <source>&amp;JSON…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="327"/>
-        <source>Export the results as JSON</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="329"/>
-        <source>H&amp;TML…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="331"/>
-        <source>Export the results as an HTML report</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="333"/>
-        <source>&amp;PDF…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="335"/>
-        <source>Export a PDF report with a map, one page per site</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="377"/>
-        <source>Habitat map {0} will load when the panel opens.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="402"/>
-        <source>Demo pack (bundled)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="413"/>
-        <source>The habitat map could not be loaded: {0}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="417"/>
-        <source>The habitat map could not be loaded; the details are in the LNRS Toolkit tab of the message log.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="444"/>
-        <source>&lt;b&gt;{0}&lt;/b&gt;&lt;br&gt;version {1} u00b7 published {2} u00b7 sha256 {3}u2026</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="447"/>
-        <source>unknown</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="447"/>
-        <source>sha256 {0}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="467"/>
-        <source>Click the site&apos;s corners on the map; right-click to finish, Backspace to remove the last corner, Esc to cancel.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="481"/>
-        <source>The map</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="484"/>
-        <source>The site cannot be used: {0}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="487"/>
-        <source>The drawn site has no area; draw at least three corners.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="489"/>
-        <source>Drawn site</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="495"/>
-        <source>Make a polygon layer active in the Layers panel and select the site(s) in it.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="499"/>
-        <source>No features are selected in {0}; select one or more site polygons.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="521"/>
-        <source>Some selected features cannot be used: {0}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="532"/>
-        <source>One site, {0} ha.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="534"/>
-        <source>{0} sites (references from the layer&apos;s display name).</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="556"/>
-        <source>A check is already running; wait for it or cancel it.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="559"/>
-        <source>Choose a Local Habitat Map pack first.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="562"/>
-        <source>Give a site first: draw it on the map or use selected features.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="571"/>
-        <source>LNRS screening of {0} site(s)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="592"/>
-        <source>The check was cancelled; no results were kept.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="595"/>
-        <source>The check could not run: {0}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="606"/>
-        <source>not screened</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="628"/>
-        <source>Screened {0} sites: {1} red, {2} amber, {3} green, {4} not screened.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="656"/>
-        <source>That feature is not in the loaded habitat map any more.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="694"/>
-        <source>Select a finding in the list first.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="696"/>
-        <source>Mark not applicable</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="696"/>
-        <source>Why does this finding not apply? (required)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="703"/>
-        <source>A reason is required to mark a finding not applicable; nothing was changed.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="708"/>
-        <source>{0} marked not applicable; the report keeps the original finding and your reason.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="725"/>
-        <source>The summary is on the clipboard.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="741"/>
-        <source>Export JSON</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="741"/>
-        <source>JSON files (*.json)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="763"/>
+        <location filename="../plugin/processing/alg_compare_versions.py" line="191"/>
         <source>Could not write {0}: {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/dock.py" line="794"/>
+        <location filename="../plugin/processing/alg_compare_versions.py" line="194"/>
+        <source>{0} u2192 {1}: {2}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>EditingPanel</name>
+    <message>
+        <location filename="../plugin/gui/editing_panel.py" line="135"/>
+        <source>Opportunity areas</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/editing_panel.py" line="144"/>
+        <source>&amp;Start editing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/editing_panel.py" line="147"/>
+        <source>Save to the Local &amp;Habitat Mapu2026</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/editing_panel.py" line="149"/>
+        <source>Check your changes and, with a reason, save them to the Local Habitat Map (QGIS&apos;s Save Layer Edits on the working layer does the same)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/editing_panel.py" line="152"/>
+        <source>Chec&amp;k changes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/editing_panel.py" line="154"/>
+        <source>List the problems the Local Habitat Map would refuse, without saving</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/editing_panel.py" line="157"/>
+        <source>&amp;Discard my changesu2026</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/editing_panel.py" line="159"/>
+        <source>Throw the working copy away; the Local Habitat Map is not changed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/editing_panel.py" line="161"/>
+        <source>&amp;Audit trailu2026</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/editing_panel.py" line="163"/>
+        <source>Every change saved to the pack&apos;s opportunity areas: who, when, what and why</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/editing_panel.py" line="166"/>
+        <source>&amp;Update from the map</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/editing_panel.py" line="168"/>
+        <source>Bring in what others saved to the Local Habitat Map since you started, for every area you have not changed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/editing_panel.py" line="184"/>
+        <source>Problems</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/editing_panel.py" line="187"/>
+        <source>No problems found yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/editing_panel.py" line="201"/>
+        <source>Problems with the changes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/editing_panel.py" line="237"/>
+        <source>Your working copy cannot be read: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/editing_panel.py" line="240"/>
+        <source>Your working copy cannot be read; the details are in the LNRS Toolkit tab of the message log.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/editing_panel.py" line="248"/>
+        <source>(not in the project)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/editing_panel.py" line="249"/>
+        <source>Editing &lt;b&gt;{0}&lt;/b&gt; in the layer &lt;i&gt;{1}&lt;/i&gt;. Nothing reaches the map until it passes the checks.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/editing_panel.py" line="255"/>
+        <source>Load a Local Habitat Map pack (a GeoPackage or a PostGIS schema) to edit its opportunity areas.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/editing_panel.py" line="259"/>
+        <source>You have a working copy of &lt;b&gt;{0}&lt;/b&gt; from an earlier session. Start editing to resume it; nothing in it is lost.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/editing_panel.py" line="264"/>
+        <source>Start editing to check out the opportunity areas of &lt;b&gt;{0}&lt;/b&gt; into a working copy you edit with QGIS&apos;s tools.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/editing_panel.py" line="269"/>
+        <source>Pending changes: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/editing_panel.py" line="271"/>
+        <source> ({0} new, {1} changed, {2} deleted)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/editing_panel.py" line="274"/>
+        <source>; more edits on the layer are not saved in the working copy yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/editing_panel.py" line="287"/>
+        <source>Check the pack&apos;s opportunity areas out into a working copy and edit it with QGIS&apos;s tools; the form picks measures from the catalogue</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/editing_panel.py" line="287"/>
+        <source>Load a Local Habitat Map pack first</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/editing_panel.py" line="292"/>
+        <source>Put the working layer back in the project, in edit mode</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/editing_panel.py" line="310"/>
+        <source>{0}: {1}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/editing_panel.py" line="313"/>
+        <source>{0}: an unexpected error; the details are in the LNRS Toolkit tab of the message log.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/editing_panel.py" line="324"/>
+        <source>Resume editing?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/editing_panel.py" line="326"/>
+        <source>Resume my working copy</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/editing_panel.py" line="327"/>
+        <source>Discard it and start again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/editing_panel.py" line="346"/>
+        <source>Load a Local Habitat Map pack first: a GeoPackage or a PostGIS schema with opportunity areas.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/editing_panel.py" line="351"/>
+        <source>There is a working copy of {0} from an earlier session (perhaps QGIS closed while you were editing). Resume it to keep every change in it, or discard it and check the map out again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/editing_panel.py" line="367"/>
+        <source>The habitat map could not be loaded: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/editing_panel.py" line="370"/>
+        <source>{0} has no opportunity areas layer to edit; add one with Add layer to Local Habitat Map pack (role opportunity).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/editing_panel.py" line="374"/>
+        <source>{0} has no measures catalogue, so measures cannot be picked or checked; add it with Add layer to Local Habitat Map pack (role measures) first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/editing_panel.py" line="384"/>
+        <source>The opportunity areas could not be checked out</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/editing_panel.py" line="390"/>
+        <source>LNRS: check out the opportunity areas</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/editing_panel.py" line="405"/>
+        <source>The working copy {0} cannot be resumed: {1}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/editing_panel.py" line="411"/>
+        <source>Resumed your working copy with {0} change(s) not yet saved to the map.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/editing_panel.py" line="435"/>
+        <source>Measures to choose from</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/editing_panel.py" line="436"/>
+        <source>Opportunity areas u2014 my edits</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/editing_panel.py" line="438"/>
+        <source>The working copy {0} cannot be opened in QGIS.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/editing_panel.py" line="821"/>
+        <source>Editing: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/editing_panel.py" line="529"/>
+        <source>no reason given</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/editing_panel.py" line="530"/>
+        <source>Your edits could not be saved into the working copy: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/editing_panel.py" line="542"/>
+        <source>Your edits are saved in the working copy; a save to the map is still running, so save again when it has finished to send them too.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/editing_panel.py" line="556"/>
+        <source>Your {0} change(s) pass every check{1}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/editing_panel.py" line="556"/>
+        <source>, with {0} warning(s)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/editing_panel.py" line="706"/>
+        <source>Start editing first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/editing_panel.py" line="571"/>
+        <source>You have no changes to save: the working copy matches the Local Habitat Map.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/editing_panel.py" line="578"/>
+        <source>Your changes could not be checked: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/editing_panel.py" line="590"/>
+        <source>Nothing was saved to the Local Habitat Map: {0} problem(s) must be fixed first. {1}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/editing_panel.py" line="590"/>
+        <source> …and {0} more in the Problems list.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/editing_panel.py" line="597"/>
+        <source>A save is already running; wait for it to finish.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/editing_panel.py" line="605"/>
+        <source>Nothing was saved: a reason is needed for the audit trail. Your changes are still in the working copy.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/editing_panel.py" line="612"/>
+        <source>You are saving {0} change(s) to {1}: {2} new, {3} changed, {4} deleted area(s).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/editing_panel.py" line="616"/>
+        <source>{0} warning(s), which do not stop the save:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/editing_panel.py" line="619"/>
+        <source>u2026 and {0} more in the Problems list.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/editing_panel.py" line="640"/>
+        <source>LNRS: save the opportunity areas to the Local Habitat Map</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/editing_panel.py" line="651"/>
+        <source>Nothing was saved: others keep changing the same areas. Try again in a moment; your changes are still in the working copy.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/editing_panel.py" line="658"/>
+        <source>{0} of {1}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/editing_panel.py" line="660"/>
+        <source>Nothing was saved. Your changes are still in the working copy; save again when you are ready to resolve the conflict.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/editing_panel.py" line="668"/>
+        <source>Nothing was saved to the Local Habitat Map</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/editing_panel.py" line="680"/>
+        <source>The map was saved, but your working copy could not be brought up to date ({0}); discard it and start editing again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/editing_panel.py" line="694"/>
+        <source> ({0} area(s) taken from the map as others left them)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/editing_panel.py" line="695"/>
+        <source>Saved {0} change(s) to the Local Habitat Map{1}; its content hash is now {2}u2026</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/editing_panel.py" line="717"/>
+        <source>Your working copy already has everything others saved to the map.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/editing_panel.py" line="719"/>
+        <source>{0} area(s) you changed were also changed in the map: they stay as you have them, and saving asks which version to keep.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/editing_panel.py" line="731"/>
+        <source>What others saved to the map could not be brought into your working copy: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/editing_panel.py" line="740"/>
+        <source>Brought in what others saved to the map: {0} area(s) changed, {1} new, {2} deleted.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/editing_panel.py" line="756"/>
+        <source>Error</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/editing_panel.py" line="756"/>
+        <source>Warning</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/editing_panel.py" line="768"/>
+        <source>No problems found.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/editing_panel.py" line="770"/>
+        <source>{0} error(s) to fix before saving, {1} warning(s). Click a problem to see it on the map.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/editing_panel.py" line="773"/>
+        <source>{0} check(s) could not be applied to this pack (hover for why).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/editing_panel.py" line="798"/>
+        <source>Throw away your {0} change(s) not yet saved to the Local Habitat Map? The map itself is not changed. This cannot be undone.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/editing_panel.py" line="798"/>
+        <source>Throw away the working copy of {0} from an earlier session? The map itself is not changed. This cannot be undone.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/editing_panel.py" line="802"/>
+        <source>Discard my changes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/editing_panel.py" line="808"/>
+        <source>Your working copy was discarded; the Local Habitat Map is unchanged.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/editing_panel.py" line="834"/>
+        <source>The working copy {0} could not be deleted: {1}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/editing_panel.py" line="848"/>
+        <source>Load a Local Habitat Map pack first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/editing_panel.py" line="853"/>
+        <source>The audit trail could not be read: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>LnrsDockWidget</name>
+    <message>
+        <location filename="../plugin/gui/dock.py" line="128"/>
+        <source>LNRS Toolkit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py" line="539"/>
+        <source>No Local Habitat Map loaded.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py" line="160"/>
+        <source>Site</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py" line="160"/>
+        <source>Verdict</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py" line="160"/>
+        <source>Category</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py" line="160"/>
+        <source>Measures</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py" line="168"/>
+        <source>Screened sites</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py" line="182"/>
+        <source>S&amp;ite</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py" line="183"/>
+        <source>&amp;Results</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py" line="203"/>
+        <source>Habitat map</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py" line="209"/>
+        <source>Local Habitat Map packs (*.gpkg)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py" line="210"/>
+        <source>Choose a Local Habitat Map pack</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py" line="212"/>
+        <source>The Local Habitat Map pack (.gpkg) to screen against</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py" line="217"/>
+        <source>Recent</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py" line="218"/>
+        <source>Recently used packs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py" line="248"/>
+        <source>Site to check</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py" line="252"/>
+        <source>&amp;Draw site</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py" line="255"/>
+        <source>Draw the site on the map: click to add corners (snapping applies), Backspace removes the last corner, right-click finishes, Esc cancels.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py" line="259"/>
+        <source>Use &amp;selected features</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py" line="261"/>
+        <source>Screen the selected polygons of the active layer, one site each</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py" line="271"/>
+        <source>No site yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py" line="280"/>
+        <source>e.g. 24/01234/FUL (optional)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py" line="281"/>
+        <source>Re&amp;ference</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py" line="300"/>
+        <source>optional, e.g. Woodland and forest</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py" line="301"/>
+        <source>The habitat proposed on the site (statutory metric habitat or broad habitat), for strategic significance</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py" line="303"/>
+        <source>Proposed &amp;habitat</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py" line="311"/>
+        <source> m</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py" line="315"/>
+        <source>How far from the site to look for designated sites and irreplaceable habitats</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py" line="317"/>
+        <source>Search distanc&amp;e</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py" line="324"/>
+        <source>Your name as it appears on reports and on findings you mark not applicable</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py" line="327"/>
+        <source>&amp;Officer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py" line="333"/>
+        <source>&amp;Check</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py" line="335"/>
+        <source>Screen the site(s) against the habitat map (Ctrl+Return)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py" line="338"/>
+        <source>Cance&amp;l</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py" line="355"/>
+        <source>&amp;Not applicable…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py" line="357"/>
+        <source>Mark the selected finding not applicable, with a reason</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py" line="359"/>
+        <source>Cop&amp;y summary</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py" line="362"/>
+        <source>&amp;JSON…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py" line="364"/>
+        <source>Export the results as JSON</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py" line="366"/>
+        <source>H&amp;TML…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py" line="368"/>
+        <source>Export the results as an HTML report</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py" line="370"/>
+        <source>&amp;PDF…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py" line="372"/>
+        <source>Export a PDF report with a map, one page per site</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py" line="414"/>
+        <source>Habitat map {0} will load when the panel opens.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py" line="439"/>
+        <source>Demo pack (bundled)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py" line="450"/>
+        <source>The habitat map could not be loaded: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py" line="454"/>
+        <source>The habitat map could not be loaded; the details are in the LNRS Toolkit tab of the message log.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py" line="544"/>
+        <source>&lt;b&gt;{0}&lt;/b&gt;&lt;br&gt;version {1} u00b7 published {2} u00b7 sha256 {3}u2026</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py" line="547"/>
+        <source>unknown</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py" line="547"/>
+        <source>sha256 {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py" line="567"/>
+        <source>Click the site&apos;s corners on the map; right-click to finish, Backspace to remove the last corner, Esc to cancel.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py" line="581"/>
+        <source>The map</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py" line="584"/>
+        <source>The site cannot be used: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py" line="587"/>
+        <source>The drawn site has no area; draw at least three corners.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py" line="589"/>
+        <source>Drawn site</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py" line="595"/>
+        <source>Make a polygon layer active in the Layers panel and select the site(s) in it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py" line="599"/>
+        <source>No features are selected in {0}; select one or more site polygons.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py" line="662"/>
+        <source>One site, {0} ha.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py" line="664"/>
+        <source>{0} sites (references from the layer&apos;s display name).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py" line="686"/>
+        <source>A check is already running; wait for it or cancel it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py" line="689"/>
+        <source>Choose a Local Habitat Map pack first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py" line="692"/>
+        <source>Give a site first: draw it on the map or use selected features.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py" line="701"/>
+        <source>LNRS screening of {0} site(s)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py" line="722"/>
+        <source>The check was cancelled; no results were kept.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py" line="725"/>
+        <source>The check could not run: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py" line="736"/>
+        <source>not screened</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py" line="758"/>
+        <source>Screened {0} sites: {1} red, {2} amber, {3} green, {4} not screened.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py" line="786"/>
+        <source>That feature is not in the loaded habitat map any more.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py" line="825"/>
+        <source>Select a finding in the list first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py" line="827"/>
+        <source>Mark not applicable</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py" line="827"/>
+        <source>Why does this finding not apply? (required)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py" line="834"/>
+        <source>A reason is required to mark a finding not applicable; nothing was changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py" line="839"/>
+        <source>{0} marked not applicable; the report keeps the original finding and your reason.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py" line="856"/>
+        <source>The summary is on the clipboard.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py" line="872"/>
+        <source>Export JSON</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py" line="872"/>
+        <source>JSON files (*.json)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py" line="894"/>
+        <source>Could not write {0}: {1}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py" line="925"/>
         <source>Saved {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/dock.py" line="756"/>
+        <location filename="../plugin/gui/dock.py" line="887"/>
         <source>Export HTML</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/dock.py" line="756"/>
+        <location filename="../plugin/gui/dock.py" line="887"/>
         <source>HTML files (*.html)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/dock.py" line="772"/>
+        <location filename="../plugin/gui/dock.py" line="903"/>
         <source>Export PDF</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/dock.py" line="772"/>
+        <location filename="../plugin/gui/dock.py" line="903"/>
         <source>PDF files (*.pdf)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py" line="187"/>
+        <source>Parce&amp;ls</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py" line="191"/>
+        <source>&amp;Versions</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py" line="195"/>
+        <source>Edit &amp;map</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py" line="225"/>
+        <source>PostGISu2026</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py" line="226"/>
+        <source>Open a pack held in a PostGIS schema, through one of QGIS&apos;s saved PostgreSQL connections</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py" line="232"/>
+        <source>Add to map</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py" line="233"/>
+        <source>Add the pack&apos;s layers to the project, styled, in a group named after the pack</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py" line="264"/>
+        <source>&amp;Import fileu2026</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py" line="266"/>
+        <source>Use the polygons of a GeoJSON, Shapefile, GeoPackage, KML or DXF file, one site each</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py" line="484"/>
+        <source>The habitat map could not be reloaded: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py" line="495"/>
+        <source>Load a habitat map first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py" line="502"/>
+        <source>The pack&apos;s layers could not be added: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py" line="525"/>
+        <source>Connection skipped: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py" line="527"/>
+        <source>No Local Habitat Map pack was found in the saved PostgreSQL connections. Add a connection in the Browser panel (PostgreSQL u25b8 New Connection) with an authentication configuration, and publish a pack into one of its schemas.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py" line="531"/>
+        <source>Open a pack from PostGIS</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py" line="531"/>
+        <source>Connection / schema:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py" line="625"/>
+        <source>Some features cannot be used as sites: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py" line="634"/>
+        <source>Import site boundaries</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py" line="634"/>
+        <source>Vector files (*.geojson *.json *.shp *.gpkg *.kml *.kmz *.dxf);;All files (*)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py" line="645"/>
+        <source>{0} cannot be opened as a vector file.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py" line="648"/>
+        <source>{0} holds no polygons; a site needs its red line boundary as a polygon.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/dock.py" line="653"/>
+        <source>{0} holds no features.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
     <name>LnrsProvider</name>
     <message>
-        <location filename="../plugin/processing/provider.py" line="27"/>
+        <location filename="../plugin/processing/provider.py" line="31"/>
         <source>LNRS Toolkit</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1025,98 +2032,626 @@ Layers are reprojected to EPSG:27700; invalid geometries are repaired and counte
 <context>
     <name>ParcelSignificanceAlgorithm</name>
     <message>
-        <location filename="../plugin/processing/alg_parcel_significance.py" line="100"/>
+        <location filename="../plugin/processing/alg_parcel_significance.py" line="45"/>
         <source>Strategic significance of habitat parcels</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_parcel_significance.py" line="103"/>
+        <location filename="../plugin/processing/alg_parcel_significance.py" line="48"/>
         <source>Screening</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_parcel_significance.py" line="109"/>
+        <location filename="../plugin/processing/alg_parcel_significance.py" line="54"/>
         <source>Gives each baseline or proposed habitat parcel the statutory biodiversity metric&apos;s strategic significance (category, multiplier and exact wording) from a Local Habitat Map pack, splitting parcels where significance or the local planning authority changes (pieces keep their parent&apos;s attributes and a reference such as P1-a). High needs a mapped measure the parcel&apos;s broad habitat delivers. Parcels on irreplaceable habitat are flagged. ISSUES lists parcel problems a validating officer would raise (invalid geometry, overlaps over 1 mm, gaps in and parts outside the red line, slivers, missing or unknown habitat, missing condition, wrong area), each with a fix hint. When INPUT is the Habitats layer of a Defra digital metric GeoPackage and OUTPUT is a .gpkg (or temporary), OUTPUT is a copy of that GeoPackage with the parcels split and the Strategic Significance field filled; every other field and layer is carried over unchanged.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_parcel_significance.py" line="122"/>
+        <location filename="../plugin/processing/alg_parcel_significance.py" line="67"/>
         <source>Habitat parcels (polygons)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_parcel_significance.py" line="124"/>
+        <location filename="../plugin/processing/alg_parcel_significance.py" line="69"/>
         <source>Local Habitat Map pack (.gpkg)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_parcel_significance.py" line="126"/>
+        <location filename="../plugin/processing/alg_parcel_significance.py" line="71"/>
         <source>Habitat field (default: Baseline/Proposed Habitat Type)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_parcel_significance.py" line="129"/>
+        <location filename="../plugin/processing/alg_parcel_significance.py" line="74"/>
         <source>Phase</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_parcel_significance.py" line="131"/>
+        <location filename="../plugin/processing/alg_parcel_significance.py" line="76"/>
         <source>Red line boundary (default: the GeoPackage&apos;s Red Line Boundary)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_parcel_significance.py" line="134"/>
+        <location filename="../plugin/processing/alg_parcel_significance.py" line="79"/>
         <source>Local planning authority boundaries</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_parcel_significance.py" line="137"/>
+        <location filename="../plugin/processing/alg_parcel_significance.py" line="82"/>
         <source>Parcels with strategic significance</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_parcel_significance.py" line="139"/>
+        <location filename="../plugin/processing/alg_parcel_significance.py" line="84"/>
         <source>Parcel issues</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_parcel_significance.py" line="153"/>
+        <location filename="../plugin/processing/alg_parcel_significance.py" line="90"/>
         <source>INPUT could not be opened as a vector layer.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_parcel_significance.py" line="160"/>
-        <source>INPUT has no field &apos;{0}&apos;; choose the habitat field in HABITAT_FIELD.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/processing/alg_parcel_significance.py" line="169"/>
+        <location filename="../plugin/processing/alg_parcel_significance.py" line="97"/>
         <source>INPUT</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_parcel_significance.py" line="173"/>
+        <location filename="../plugin/processing/alg_parcel_significance.py" line="97"/>
         <source>RED_LINE</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_parcel_significance.py" line="179"/>
+        <location filename="../plugin/processing/alg_parcel_significance.py" line="103"/>
         <source>Red line: the GeoPackage&apos;s &apos;{0}&apos; layer.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_parcel_significance.py" line="186"/>
+        <location filename="../plugin/processing/alg_parcel_significance.py" line="97"/>
         <source>LPA_BOUNDARIES</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_parcel_significance.py" line="237"/>
+        <location filename="../plugin/processing/alg_parcel_significance.py" line="128"/>
         <source>Wrote the Defra metric GeoPackage {0}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_parcel_significance.py" line="244"/>
+        <location filename="../plugin/processing/alg_parcel_significance.py" line="135"/>
         <source>{0} parcel(s) -&gt; {1} piece(s); {2} issue(s).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_parcel_significance.py" line="107"/>
+        <source>Cancelled; nothing was written.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ParcelsPanel</name>
+    <message>
+        <location filename="../plugin/gui/parcels_panel.py" line="130"/>
+        <source>R&amp;un</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/parcels_panel.py" line="134"/>
+        <source>Cancel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/parcels_panel.py" line="145"/>
+        <source>Choose the parcels and press Run.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/parcels_panel.py" line="151"/>
+        <source>Issue</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/parcels_panel.py" line="157"/>
+        <source>Parcel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/parcels_panel.py" line="151"/>
+        <source>Message</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/parcels_panel.py" line="151"/>
+        <source>Fix hint</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/parcels_panel.py" line="153"/>
+        <source>Parcel issues</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/parcels_panel.py" line="157"/>
+        <source>Significance</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/parcels_panel.py" line="157"/>
+        <source>Habitat</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/parcels_panel.py" line="157"/>
+        <source>Area (ha)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/parcels_panel.py" line="157"/>
+        <source>Multiplier</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/parcels_panel.py" line="157"/>
+        <source>Metric wording</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/parcels_panel.py" line="157"/>
+        <source>Measures</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/parcels_panel.py" line="157"/>
+        <source>Irreplaceable</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/parcels_panel.py" line="157"/>
+        <source>Split from</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/parcels_panel.py" line="161"/>
+        <source>Parcels with strategic significance</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/parcels_panel.py" line="165"/>
+        <source>Issues</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/parcels_panel.py" line="166"/>
+        <source>Parcels</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/parcels_panel.py" line="195"/>
+        <source>&amp;Add results to map</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/parcels_panel.py" line="197"/>
+        <source>Add the parcels with their significance and the issues to the project as temporary layers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/parcels_panel.py" line="201"/>
+        <source>&amp;Save filled GeoPackageu2026</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/parcels_panel.py" line="208"/>
+        <source>Survey parcels</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/parcels_panel.py" line="217"/>
+        <source>Choose a polygon layeru2026</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/parcels_panel.py" line="219"/>
+        <source>The habitat parcels: a polygon layer of the project, or the Habitats layer of a Defra metric GeoPackage</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/parcels_panel.py" line="221"/>
+        <source>&amp;Open Defra GeoPackageu2026</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/parcels_panel.py" line="223"/>
+        <source>Open the GeoPackage of the statutory biodiversity metric&apos;s digital service: its Habitats layer and Red Line Boundary are added to the map</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/parcels_panel.py" line="226"/>
+        <source>&amp;Parcels</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/parcels_panel.py" line="233"/>
+        <source>Baseline</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/parcels_panel.py" line="234"/>
+        <source>Proposed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/parcels_panel.py" line="235"/>
+        <source>Which of the metric&apos;s habitats to assess: the baseline (existing) or the proposed habitats</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/parcels_panel.py" line="237"/>
+        <source>P&amp;hase</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/parcels_panel.py" line="244"/>
+        <source>Habitat &amp;field</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/parcels_panel.py" line="347"/>
+        <source>None</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/parcels_panel.py" line="253"/>
+        <source>The red line boundary, to find gaps and parts outside it (optional; a Defra GeoPackage&apos;s own Red Line Boundary is used when none is chosen)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/parcels_panel.py" line="256"/>
+        <source>Red li&amp;ne</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/parcels_panel.py" line="265"/>
+        <source>Local planning authority boundaries: parcels are split where the authority changes (optional)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/parcels_panel.py" line="267"/>
+        <source>LPA &amp;boundaries</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/parcels_panel.py" line="315"/>
+        <source>Load a Local Habitat Map pack in the Habitat map group above first: significance comes from its opportunity areas.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/parcels_panel.py" line="442"/>
+        <source>Choose the parcels layer or open a Defra GeoPackage first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/parcels_panel.py" line="320"/>
+        <source>Assess the parcels&apos; strategic significance and check them</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/parcels_panel.py" line="330"/>
+        <source>Only for the Habitats layer of a Defra metric GeoPackage; for other layers use Add results to map or the Processing algorithm.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/parcels_panel.py" line="333"/>
+        <source>Write a copy of the Defra GeoPackage with the parcels split and the Strategic Significance filled (the input is never changed)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/parcels_panel.py" line="347"/>
+        <source>GeoPackage&apos;s red line</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/parcels_panel.py" line="368"/>
+        <source>That layer cannot be read; choose a polygon layer of habitat parcels.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/parcels_panel.py" line="371"/>
+        <source>{0} holds no polygons; habitat parcels are polygons. Choose a polygon layer or open a Defra GeoPackage.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/parcels_panel.py" line="382"/>
+        <source>Open a Defra metric GeoPackage</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/parcels_panel.py" line="703"/>
+        <source>GeoPackage (*.gpkg)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/parcels_panel.py" line="389"/>
+        <source>{0} has no Habitats layer of the statutory biodiversity metric (polygons with the fields Parcel Ref, Baseline Habitat Type and Proposed Habitat Type); choose the parcels layer from the project instead.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/parcels_panel.py" line="434"/>
+        <source>The parcels are already being checked; wait for it or cancel it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/parcels_panel.py" line="438"/>
+        <source>Load a Local Habitat Map pack in the Habitat map group first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/parcels_panel.py" line="445"/>
+        <source>{0} holds no polygons; habitat parcels are polygons.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/parcels_panel.py" line="497"/>
+        <source>{0} has no features: there are no parcels to check.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/parcels_panel.py" line="460"/>
+        <source>LNRS parcel significance of {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/parcels_panel.py" line="491"/>
+        <source>The parcel check was cancelled; nothing was changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/parcels_panel.py" line="494"/>
+        <source>The parcels could not be checked: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/parcels_panel.py" line="494"/>
+        <source>no answer.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/parcels_panel.py" line="507"/>
+        <source>No geometry</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/parcels_panel.py" line="508"/>
+        <source>Invalid geometry</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/parcels_panel.py" line="509"/>
+        <source>Self-intersection</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/parcels_panel.py" line="510"/>
+        <source>Overlap</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/parcels_panel.py" line="511"/>
+        <source>Gap in red line</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/parcels_panel.py" line="512"/>
+        <source>Outside red line</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/parcels_panel.py" line="513"/>
+        <source>Sliver</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/parcels_panel.py" line="514"/>
+        <source>Missing habitat</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/parcels_panel.py" line="515"/>
+        <source>Unknown habitat</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/parcels_panel.py" line="516"/>
+        <source>Missing condition</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/parcels_panel.py" line="517"/>
+        <source>Area mismatch</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/parcels_panel.py" line="542"/>
+        <source>not assessed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/parcels_panel.py" line="546"/>
+        <source>Yes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/parcels_panel.py" line="550"/>
+        <source>{0} m²</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/parcels_panel.py" line="571"/>
+        <source>Issues ({0})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/parcels_panel.py" line="572"/>
+        <source>Parcels ({0} pieces)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/parcels_panel.py" line="574"/>
+        <source>Assessed against the pack {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/parcels_panel.py" line="582"/>
+        <source>&lt;b&gt;Parcels: {0}&lt;/b&gt; u2192 pieces: {1} (parcels split: {2})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/parcels_panel.py" line="586"/>
+        <source>&lt;b&gt;on irreplaceable habitat: {0}&lt;/b&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/parcels_panel.py" line="587"/>
+        <source>&lt;b&gt;issues: {0}&lt;/b&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/parcels_panel.py" line="589"/>
+        <source>none</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/parcels_panel.py" line="589"/>
+        <source>the GeoPackage&apos;s {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/parcels_panel.py" line="591"/>
+        <source>{0} u00b7 {1} u00b7 field &apos;{2}&apos; u00b7 red line: {3}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/parcels_panel.py" line="608"/>
+        <source>&lt;b&gt;{0}&lt;/b&gt; {1}&lt;br&gt;&lt;i&gt;Fix:&lt;/i&gt; {2}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/parcels_panel.py" line="618"/>
+        <source>&lt;b&gt;{0}&lt;/b&gt;: {1} u00b7 {2} ha</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/parcels_panel.py" line="622"/>
+        <source>{0} ({1}): {2}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/parcels_panel.py" line="625"/>
+        <source>Strategic significance not assessed: the pack has no opportunity areas.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/parcels_panel.py" line="627"/>
+        <source>Measures: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/parcels_panel.py" line="629"/>
+        <source>Local planning authority: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/parcels_panel.py" line="631"/>
+        <source>Split from {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/parcels_panel.py" line="662"/>
+        <source>This issue has no location on the map.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/parcels_panel.py" line="693"/>
+        <source>Run the parcel check first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/parcels_panel.py" line="683"/>
+        <source>Parcel significance: {0} ({1})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/parcels_panel.py" line="685"/>
+        <source>Added &apos;{0}&apos; to the map as temporary layers; save them (Export) to keep them.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/parcels_panel.py" line="697"/>
+        <source>{0} is not the Habitats layer of a Defra metric GeoPackage, so there is no GeoPackage to fill; use Add results to map instead.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/parcels_panel.py" line="703"/>
+        <source>Save the filled Defra GeoPackage</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/parcels_panel.py" line="713"/>
+        <source>The GeoPackage was not saved: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/parcels_panel.py" line="716"/>
+        <source>The GeoPackage was not saved: {0} ({1}). Choose another folder or file name.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/parcels_panel.py" line="721"/>
+        <source>Saved the filled GeoPackage {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>PublishVersionAlgorithm</name>
+    <message>
+        <location filename="../plugin/processing/alg_publish_version.py" line="35"/>
+        <source>Publish a version of the Local Habitat Map</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_publish_version.py" line="38"/>
+        <source>Local Habitat Map packs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_publish_version.py" line="44"/>
+        <source>Freezes the current state of a Local Habitat Map pack as its next version (1, 2, 3 u2026), with the date (UTC), the content hash, who published it (the officer name in the LNRS Toolkit settings, else the system user) and NOTE. The frozen content is kept inside the pack (GeoPackage) or its schema (PostGIS), so any version can later be screened and compared; screening reports cite the version, its date and hash, and say when a pack has unpublished edits.
+
+PACK is a .gpkg file or postgis:CONNECTION/SCHEMA (a saved QGIS PostgreSQL connection whose credentials are in an authentication configuration). Publishing content unchanged since the last version is refused. Publishing is one transaction: on any failure the pack is left as it was.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_publish_version.py" line="55"/>
+        <source>Local Habitat Map pack (.gpkg, or postgis:CONNECTION/SCHEMA)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_publish_version.py" line="57"/>
+        <source>Note: what this version changes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_publish_version.py" line="59"/>
+        <source>Version number published</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_publish_version.py" line="60"/>
+        <source>Content hash of the version</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_publish_version.py" line="70"/>
+        <source>Published version {0} of {1} on {2} by {3}: sha256 {4}</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1406,28 +2941,334 @@ Layers are reprojected to EPSG:27700; invalid geometries are repaired and counte
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_screen_sites.py" line="187"/>
+        <location filename="../plugin/processing/alg_screen_sites.py" line="190"/>
         <source>Site {0}: {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_screen_sites.py" line="166"/>
+        <location filename="../plugin/processing/alg_screen_sites.py" line="167"/>
         <source>Cancelled: nothing was written.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_screen_sites.py" line="182"/>
+        <location filename="../plugin/processing/alg_screen_sites.py" line="185"/>
         <source>Site {0} not screened: {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_screen_sites.py" line="192"/>
+        <location filename="../plugin/processing/alg_screen_sites.py" line="195"/>
         <source>Could not write {0}: {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_screen_sites.py" line="194"/>
+        <location filename="../plugin/processing/alg_screen_sites.py" line="197"/>
         <source>Screened {0} site(s): {1} red, {2} amber, {3} green, {4} not screened.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ValidateOpportunitiesAlgorithm</name>
+    <message>
+        <location filename="../plugin/processing/alg_validate_opportunities.py" line="73"/>
+        <source>Validate opportunity areas</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_validate_opportunities.py" line="76"/>
+        <source>Local Habitat Map packs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_validate_opportunities.py" line="82"/>
+        <source>Checks every opportunity area (ACB polygon) of a Local Habitat Map pack with the same rules the plugin applies when edits are saved: measure codes missing, malformed or not in the pack&apos;s catalogue; missing, non-polygon or invalid geometry; parts outside the strategy area; measures that contradict each other on the same land or the irreplaceable habitat beneath; overlaps with Areas of Particular Importance the strategy&apos;s policy forbids; and warnings (very small polygons, slivers, duplicates, many codes). The rules and their defaults are in docs/editing.md; a pack can set its own in the metadata key &apos;opportunity_rules&apos;. PACK is a .gpkg pack or postgis:CONNECTION/SCHEMA (a saved PostgreSQL connection). OUTPUT holds one point per issue (on the problem) with the opportunity area&apos;s pack fid, the rule, the severity (error or warning) and a message that says how to fix it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_validate_opportunities.py" line="94"/>
+        <source>Local Habitat Map pack (.gpkg, or postgis:CONNECTION/SCHEMA)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_validate_opportunities.py" line="96"/>
+        <source>Opportunity area issues</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_validate_opportunities.py" line="98"/>
+        <source>Opportunity areas checked</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_validate_opportunities.py" line="99"/>
+        <source>Errors</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_validate_opportunities.py" line="100"/>
+        <source>Warnings</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_validate_opportunities.py" line="105"/>
+        <source>Reading the pack {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_validate_opportunities.py" line="115"/>
+        <source>Habitat map: {0}, version {1}, sha256 {2}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_validate_opportunities.py" line="118"/>
+        <source>The pack has no opportunity areas layer: there was nothing to check.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_validate_opportunities.py" line="133"/>
+        <source>Could not write the issues to OUTPUT: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_validate_opportunities.py" line="142"/>
+        <source>... and {0} more issue(s) in OUTPUT.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_validate_opportunities.py" line="146"/>
+        <source>{0} opportunity area(s) checked: {1} error(s), {2} warning(s).</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>VersionsPanel</name>
+    <message>
+        <location filename="../plugin/gui/versions_panel.py" line="73"/>
+        <source>No Local Habitat Map loaded.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/versions_panel.py" line="80"/>
+        <source>&amp;Publishu2026</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/versions_panel.py" line="82"/>
+        <source>Freeze the current state of the habitat map as its next version, with a note; screening reports then cite that version</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/versions_panel.py" line="91"/>
+        <source>Version</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/versions_panel.py" line="91"/>
+        <source>Date</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/versions_panel.py" line="91"/>
+        <source>sha256</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/versions_panel.py" line="91"/>
+        <source>By</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/versions_panel.py" line="91"/>
+        <source>Note</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/versions_panel.py" line="93"/>
+        <source>Published versions</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/versions_panel.py" line="103"/>
+        <source>Compare versions</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/versions_panel.py" line="109"/>
+        <source>&amp;From</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/versions_panel.py" line="114"/>
+        <source>&amp;To</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/versions_panel.py" line="122"/>
+        <source>Optional: sites screened before (e.g. the output of Screen sites); each is re-screened against both versions with this panel&apos;s search distance and proposed habitat</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/versions_panel.py" line="125"/>
+        <source>Screened &amp;sites</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/versions_panel.py" line="129"/>
+        <source>&amp;Compareu2026</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/versions_panel.py" line="131"/>
+        <source>Opportunity areas and measure codes added, removed and changed, as layers on the map and a summary below</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/versions_panel.py" line="135"/>
+        <source>Cancel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/versions_panel.py" line="148"/>
+        <source>Comparison summary</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/versions_panel.py" line="150"/>
+        <source>Choose two versions and press Compare.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/versions_panel.py" line="180"/>
+        <source>Load a Local Habitat Map pack in the Habitat map group above to publish or compare its versions.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/versions_panel.py" line="184"/>
+        <source>version {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/versions_panel.py" line="184"/>
+        <source>never published</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/versions_panel.py" line="186"/>
+        <source>, published {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/versions_panel.py" line="188"/>
+        <source> u00b7 unpublished edits since version {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/versions_panel.py" line="189"/>
+        <source>{0}: {1}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/versions_panel.py" line="190"/>
+        <source>sha256 {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/versions_panel.py" line="194"/>
+        <source>The versions of this pack could not be read: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/versions_panel.py" line="218"/>
+        <source>version {0} u2013 {1}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/versions_panel.py" line="221"/>
+        <source>current state</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/versions_panel.py" line="231"/>
+        <source>Publish a version first: comparisons are between published versions and the current state.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/versions_panel.py" line="315"/>
+        <source>Wait for the running task to finish.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/versions_panel.py" line="244"/>
+        <source>Load a Local Habitat Map pack first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/versions_panel.py" line="247"/>
+        <source>Publish a version</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/versions_panel.py" line="247"/>
+        <source>What does this version change? The note is kept with the version.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/versions_panel.py" line="254"/>
+        <source>Give a note saying what this version changes; nothing was published.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/versions_panel.py" line="257"/>
+        <source>LNRS: publish a version of {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/versions_panel.py" line="273"/>
+        <source>Nothing was published: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/versions_panel.py" line="273"/>
+        <source>cancelled.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/versions_panel.py" line="279"/>
+        <source>Published version {0} ({1}, sha256 {2}u2026).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/versions_panel.py" line="293"/>
+        <source>{0} holds no polygons; choose the screened sites layer.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/versions_panel.py" line="319"/>
+        <source>Publish a version of the loaded pack first: there is nothing to compare yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/versions_panel.py" line="329"/>
+        <source>LNRS: compare versions of {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/versions_panel.py" line="340"/>
+        <source>The comparison was cancelled.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/versions_panel.py" line="343"/>
+        <source>The versions could not be compared: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/versions_panel.py" line="343"/>
+        <source>no answer.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/versions_panel.py" line="351"/>
+        <source>{0} u2192 {1}: {2} The changes were added to the map as temporary layers.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
