@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import os
 import threading
+from collections import deque
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
+from itertools import islice
 from typing import Any
 
 import numpy as np
@@ -38,7 +40,8 @@ from .results import (
     StrategicSignificance,
 )
 from .rules import HIGH, LOW, MEDIUM, VERDICT_ORDER, BufferRules, ScreeningOptions, SignificanceCategory
-from .site_geometry import PreparedSite, prepare_site
+from .site_batch import prepare_sites
+from .site_geometry import PreparedSite
 from .vocabulary import DESIGNATIONS, IRREPLACEABLE_TYPES, TREE_HABITAT, TREE_STATUSES
 
 IntArray = npt.NDArray[np.int64]
@@ -49,36 +52,44 @@ CHUNK = 256
 PARALLEL_MIN = 16
 
 _pool: ThreadPoolExecutor | None = None
-_prefetch: ThreadPoolExecutor | None = None
+_chunk_pool: ThreadPoolExecutor | None = None
 _pool_lock = threading.Lock()
 #: Held while predicates run on prepared geometries shared between screenings (pack features, coverage):
 #: GEOS prepared geometries are not thread-safe.
 _shared_prepared = threading.Lock()
 _WORKERS = max(1, min(4, os.cpu_count() or 1))
+#: ``in_chunk_worker`` is set in the threads that screen whole chunks: their GEOS calls are not split again.
+_thread = threading.local()
 
 
 def _workers() -> int:
     return _WORKERS
 
 
-def _prefetch_pool() -> ThreadPoolExecutor:
-    """One background thread that does the next chunk's geometry while this one's results are assembled."""
-    global _prefetch
+def _chunk_workers() -> ThreadPoolExecutor:
+    """The threads that screen chunks of a batch side by side (one per core)."""
+    global _chunk_pool
     with _pool_lock:
-        if _prefetch is None:
-            _prefetch = ThreadPoolExecutor(max_workers=1, thread_name_prefix="lnrs-chunk")
-        return _prefetch
+        if _chunk_pool is None:
+            _chunk_pool = ThreadPoolExecutor(max_workers=_workers(), thread_name_prefix="lnrs-chunk",
+                                             initializer=_mark_chunk_worker)
+        return _chunk_pool
+
+
+def _mark_chunk_worker() -> None:
+    _thread.in_chunk_worker = True
 
 
 def _vectorised(fn: Callable[..., Any], *args: Any) -> Any:
     """``fn(*args)`` for a vectorised shapely function, split over threads when the arrays are long.
 
     Only for functions that neither use nor build prepared geometries (those are not thread-safe).
+    In a chunk worker the call runs as it is: the other cores are busy with other chunks.
     """
     global _pool
     n = len(args[0])
     workers = _workers()
-    if workers < 2 or n < PARALLEL_MIN:
+    if workers < 2 or n < PARALLEL_MIN or getattr(_thread, "in_chunk_worker", False):
         return fn(*args)
     with _pool_lock:
         if _pool is None:
@@ -103,9 +114,18 @@ class LayerIndex:
     columns: dict[str, list[Any]]
     #: area of each indexed geometry
     areas: FloatArray = field(default_factory=lambda: np.empty(0))
+    _texts: dict[str, list[str]] = field(default_factory=dict)
 
     def col(self, name: str, k: int) -> Any:
         return self.columns[name][int(self.rows[k])]
+
+    def texts(self, name: str) -> list[str]:
+        """Column ``name`` as text ("" for null) for every indexed geometry, in index order (cached)."""
+        cached = self._texts.get(name)
+        if cached is None:
+            column = self.columns[name]
+            cached = self._texts[name] = [_text(column[r]) for r in self.rows.tolist()]
+        return cached
 
 
 def _layer_index(pack: PackData, name: str, notes: list[str]) -> LayerIndex | None:
@@ -147,6 +167,31 @@ def _polygonal(geom: BaseGeometry) -> BaseGeometry | None:
 
 
 @dataclass(frozen=True, eq=False)
+class CodeTable:
+    """Measure codes of every indexed opportunity feature as numbers: feature ``k``'s codes are
+    ``names[i] for i in ids[ptr[k]:ptr[k + 1]]``, in the order the feature lists them."""
+
+    names: tuple[str, ...]
+    ptr: IntArray
+    ids: IntArray
+
+    @classmethod
+    def of(cls, codes: Sequence[tuple[str, ...]]) -> CodeTable:
+        number: dict[str, int] = {}
+        numbered: dict[tuple[str, ...], list[int]] = {}  # many features share the same list of codes
+        flat: list[int] = []
+        for c in codes:
+            got = numbered.get(c)
+            if got is None:
+                got = numbered[c] = [number.setdefault(code, len(number)) for code in c]
+            flat.extend(got)
+        lengths = np.fromiter((len(c) for c in codes), dtype=np.int64, count=len(codes))
+        ptr = np.zeros(len(codes) + 1, dtype=np.int64)
+        np.cumsum(lengths, out=ptr[1:])
+        return cls(tuple(number), ptr, np.array(flat, dtype=np.int64))
+
+
+@dataclass(frozen=True, eq=False)
 class PackIndex:
     """Everything screening needs from a pack, built once per pack version."""
 
@@ -165,6 +210,8 @@ class PackIndex:
     _tree_buffers: dict[BufferRules, tuple[FloatArray, npt.NDArray[np.bool_]]] = field(default_factory=dict)
     _habitat_buffers: dict[BufferRules, FloatArray] = field(default_factory=dict)
     _zones: dict[tuple[int, float], BaseGeometry] = field(default_factory=dict)
+    #: the opportunity features' measure codes as numbers (see :class:`CodeTable`)
+    code_table: CodeTable = field(default_factory=lambda: CodeTable.of(()))
 
     @classmethod
     def build(cls, pack: PackData) -> PackIndex:
@@ -192,7 +239,8 @@ class PackIndex:
         ref = HabitatMapRef(meta.lnrs_name or "(unnamed pack)", meta.version, meta.content_sha256, pack.source,
                             meta.publication_date, dict(meta.extra).get("published_content_sha256", ""))
         return cls(pack, ref, idx[DESIGNATED.name], idx[IRREPLACEABLE.name], idx[TREES.name], opp,
-                   idx[INTERIM.name], coverage, extent, codes, dict(pack.measures), tuple(notes))
+                   idx[INTERIM.name], coverage, extent, codes, dict(pack.measures), tuple(notes),
+                   code_table=CodeTable.of(codes))
 
     def tree_buffers(self, rules: BufferRules) -> tuple[FloatArray, npt.NDArray[np.bool_]]:
         """Buffer (m) and 'assumed' flag for every indexed tree under ``rules`` (cached)."""
@@ -257,6 +305,10 @@ def _text(value: Any) -> str:
 
 
 # --------------------------------------------------------------------------- pair queries
+def _no_ints() -> IntArray:
+    return np.empty(0, dtype=np.int64)
+
+
 @dataclass(frozen=True)
 class _Pairs:
     site: IntArray
@@ -264,21 +316,36 @@ class _Pairs:
     distance: FloatArray
     overlap: FloatArray
     pieces: GeomArray  # intersection geometries (only where requested)
-    #: for pieces that overlap another piece of the same site: the positions of those pieces
-    links: dict[int, set[int]] = field(default_factory=dict)
+    #: pieces (positions, ``link_a < link_b``) of the same site whose envelopes meet: the only ones a union
+    #: may have to merge (only where pieces were requested)
+    link_a: IntArray = field(default_factory=_no_ints)
+    link_b: IntArray = field(default_factory=_no_ints)
     #: area of the site inside the feature's buffer zone (irreplaceable layers; 0 when not in a buffer)
     intrusion: FloatArray | None = None
 
 
 def _pairs(layer: LayerIndex, sites: GeomArray, site_areas: FloatArray, distance: float,
-           want_pieces: bool = False) -> _Pairs:
+           want_pieces: bool = False, by_envelope: bool = False) -> _Pairs:
+    """Each site's features within ``distance`` (intersecting when 0), with distance and overlap area.
+
+    ``by_envelope``: find candidates by envelope and keep them by exact distance, instead of a prepared
+    ``dwithin`` test then the distance (the same pairs in the same order; cheaper where distances are cheap).
+    """
     if len(layer.geoms) == 0 or len(sites) == 0:
         e = np.empty(0, dtype=np.int64)
         return _Pairs(e, e, np.empty(0), np.empty(0), np.empty(0, dtype=object))
-    if distance > 0:
+    if distance > 0 and not by_envelope:
         si, fi = layer.tree.query(sites, predicate="dwithin", distance=distance)
         si, fi = si.astype(np.int64), fi.astype(np.int64)
         dist = np.asarray(_vectorised(shapely.distance, sites[si], layer.geoms[fi]), dtype=np.float64)
+    elif distance > 0:  # every feature whose envelope is near enough, kept by its exact distance
+        b = shapely.bounds(sites)
+        si, fi = layer.tree.query(shapely.box(b[:, 0] - distance, b[:, 1] - distance, b[:, 2] + distance,
+                                              b[:, 3] + distance))
+        si, fi = si.astype(np.int64), fi.astype(np.int64)
+        dist = np.asarray(_vectorised(shapely.distance, sites[si], layer.geoms[fi]), dtype=np.float64)
+        near = dist <= distance
+        si, fi, dist = si[near], fi[near], dist[near]
     else:  # intersecting pairs are at distance 0
         si, fi = layer.tree.query(sites, predicate="intersects")
         si, fi = si.astype(np.int64), fi.astype(np.int64)
@@ -303,23 +370,20 @@ def _pairs(layer: LayerIndex, sites: GeomArray, site_areas: FloatArray, distance
             pieces[touching[inner]] = layer.geoms[ft[inner]]
             pieces[touching[outer]] = sites[st[outer]]
             pieces[touching[rest]] = inter
-            return _Pairs(si, fi, dist, overlap, pieces, _links(si, overlap, pieces))
+            link_a, link_b = _links(si, overlap, pieces)
+            return _Pairs(si, fi, dist, overlap, pieces, link_a, link_b)
     return _Pairs(si, fi, dist, overlap, pieces)
 
 
-def _links(site: IntArray, overlap: FloatArray, pieces: GeomArray) -> dict[int, set[int]]:
+def _links(site: IntArray, overlap: FloatArray, pieces: GeomArray) -> tuple[IntArray, IntArray]:
     """Which pieces of the same site have envelopes that meet (the only ones a union may have to merge)."""
     idx = np.flatnonzero(overlap > 0)
     if len(idx) < 2:
-        return {}
+        return _no_ints(), _no_ints()
     sub = pieces[idx]
     a, b = shapely.STRtree(sub).query(sub)  # envelopes that meet
     keep = (a < b) & (site[idx[a]] == site[idx[b]])
-    links: dict[int, set[int]] = {}
-    for i, j in zip(idx[a[keep]].tolist(), idx[b[keep]].tolist()):
-        links.setdefault(i, set()).add(j)
-        links.setdefault(j, set()).add(i)
-    return links
+    return idx[a[keep]].astype(np.int64), idx[b[keep]].astype(np.int64)
 
 
 def _group(site_idx: IntArray, n_sites: int) -> list[IntArray]:
@@ -329,65 +393,47 @@ def _group(site_idx: IntArray, n_sites: int) -> list[IntArray]:
     return list(np.split(order, np.cumsum(counts)[:-1]))
 
 
+def _linked_within(p: _Pairs, positions: IntArray) -> npt.NDArray[np.bool_]:
+    """For each of ``positions``: whether its envelope meets that of another of ``positions``."""
+    if len(positions) < 2 or not len(p.link_a):
+        return np.zeros(len(positions), dtype=bool)
+    both = np.isin(p.link_a, positions) & np.isin(p.link_b, positions)
+    return np.isin(positions, np.concatenate([p.link_a[both], p.link_b[both]]))
+
+
 def _union_area(p: _Pairs, positions: Sequence[int]) -> float:
     """Area of the union of the pieces at ``positions`` (pieces that meet no other are simply added)."""
     if not positions:
         return 0.0
     if len(positions) == 1:
         return float(p.overlap[positions[0]])
-    group = set(positions)
+    pos = np.array(list(dict.fromkeys(positions)), dtype=np.int64)
+    linked = _linked_within(p, pos)
     alone = 0.0
-    linked: list[int] = []
-    for j in dict.fromkeys(positions):
-        near = p.links.get(j)
-        if near is not None and not near.isdisjoint(group):
-            linked.append(j)
-        else:
-            alone += float(p.overlap[j])
-    if not linked:
+    for j in pos[~linked].tolist():
+        alone += float(p.overlap[j])
+    if not linked.any():
         return alone
-    return alone + float(shapely.union_all(p.pieces[np.array(linked, dtype=np.int64)]).area)
+    return alone + float(shapely.union_all(p.pieces[pos[linked]]).area)
 
 
-class _Unions:
-    """Union areas of many groups of pieces, merged together: one vectorised GEOS call, split over threads.
+def _union_areas(pieces: GeomArray, groups: Sequence[tuple[int, ...]]) -> FloatArray:
+    """Area of the union of ``pieces[list(g)]`` for each group ``g`` (each of two pieces or more).
 
-    Pieces that meet no other piece of their group are simply added (see :func:`_union_area`).
+    Groups holding the same pieces are merged once; the rest is one vectorised GEOS call.
     """
-
-    def __init__(self, p: _Pairs) -> None:
-        self.p = p
-        self.alone: list[float] = []
-        self.linked: list[list[int]] = []
-
-    def add(self, positions: Sequence[int]) -> int:
-        p = self.p
-        alone, linked = 0.0, []
-        if len(positions) == 1:
-            alone = float(p.overlap[positions[0]])
-        elif positions:
-            group = set(positions)
-            for j in dict.fromkeys(positions):
-                near = p.links.get(j)
-                if near is not None and not near.isdisjoint(group):
-                    linked.append(j)
-                else:
-                    alone += float(p.overlap[j])
-        self.alone.append(alone)
-        self.linked.append(linked)
-        return len(self.alone) - 1
-
-    def areas(self) -> list[float]:
-        out = list(self.alone)
-        need = [i for i, group in enumerate(self.linked) if group]
-        if need:
-            rows: GeomArray = np.full((len(need), max(len(self.linked[i]) for i in need)), None, dtype=object)
-            for r, i in enumerate(need):
-                rows[r, :len(self.linked[i])] = self.p.pieces[np.array(self.linked[i], dtype=np.int64)]
-            merged = shapely.area(_vectorised(_union_rows, rows))
-            for r, i in enumerate(need):
-                out[i] += float(merged[r])
+    out = np.zeros(len(groups))
+    if not groups:
         return out
+    unique: dict[tuple[int, ...], int] = {}
+    which = [unique.setdefault(g, len(unique)) for g in groups]
+    todo = list(unique)
+    rows: GeomArray = np.full((len(todo), max(len(g) for g in todo)), None, dtype=object)
+    for r, g in enumerate(todo):
+        rows[r, :len(g)] = pieces[np.array(g, dtype=np.int64)]
+    merged = shapely.area(_vectorised(_union_rows, rows))
+    out[:] = merged[np.array(which, dtype=np.int64)]
+    return out
 
 
 def _union_rows(rows: GeomArray) -> GeomArray:
@@ -398,19 +444,88 @@ def _union_rows(rows: GeomArray) -> GeomArray:
 _OppAreas = tuple[float, dict[str, tuple[list[int], float]]]
 
 
-def _opportunity_areas(index: PackIndex, p: _Pairs, groups: list[IntArray]) -> list[_OppAreas]:
-    unions = _Unions(p)
-    jobs = []
-    codes = index.opportunity_codes
-    for pos in groups:
-        hits = [j for j in pos.tolist() if p.overlap[j] > 0]
-        by_code: dict[str, list[int]] = {}
-        for j in hits:
-            for code in codes[int(p.feat[j])]:
-                by_code.setdefault(code, []).append(j)
-        jobs.append((unions.add(hits), {code: (g, unions.add(g)) for code, g in by_code.items()}))
-    areas = unions.areas()
-    return [(areas[m], {code: (g, areas[k]) for code, (g, k) in per_code.items()}) for m, per_code in jobs]
+def _opportunity_areas(index: PackIndex, p: _Pairs, n_sites: int) -> list[_OppAreas]:
+    """For each site: the area of the union of its opportunity pieces, and of its pieces for each code.
+
+    Per site the codes come in the order they are first met, piece by piece (position order), each
+    feature's codes in the order it lists them; a code's pieces are in position order.
+    """
+    table = index.code_table
+    nc = max(1, len(table.names))
+    hits = np.flatnonzero(p.overlap > 0)
+    hits = hits[np.argsort(p.site[hits], kind="stable")]
+    hit_site = p.site[hits]
+    # mapped: a piece is merged by a union only if its envelope meets another piece of the site
+    ends = np.concatenate([p.link_a, p.link_b])
+    m_linked = np.isin(hits, ends)
+    mapped = np.bincount(hit_site[~m_linked], weights=p.overlap[hits[~m_linked]], minlength=n_sites)
+    # one entry per (piece, code of its feature), in piece order
+    f = p.feat[hits]
+    counts = table.ptr[f + 1] - table.ptr[f]
+    e_hit = np.repeat(np.arange(len(hits)), counts)
+    first = np.cumsum(counts) - counts
+    e_code = table.ids[np.repeat(table.ptr[f], counts) + (np.arange(len(e_hit)) - first[e_hit])]
+    e_pos = hits[e_hit]
+    e_site = hit_site[e_hit]
+    # groups (site, code), numbered in the order they are first met
+    keys, first_entry, inverse = np.unique(e_site * nc + e_code, return_index=True, return_inverse=True)
+    rank = np.empty(len(keys), dtype=np.int64)
+    rank[np.argsort(first_entry, kind="stable")] = np.arange(len(keys))
+    e_group = rank[inverse.reshape(-1)]
+    g_site = np.empty(len(keys), dtype=np.int64)
+    g_site[e_group] = e_site
+    g_code = np.empty(len(keys), dtype=np.int64)
+    g_code[e_group] = e_code
+    # a piece is merged within a code's group if its envelope meets another piece carrying that code
+    e_linked = np.zeros(len(e_pos), dtype=bool)
+    if len(p.link_a) and len(e_pos):
+        sides = []
+        for side in (p.link_a, p.link_b):
+            fs = p.feat[side]
+            cs = table.ptr[fs + 1] - table.ptr[fs]
+            link = np.repeat(np.arange(len(side)), cs)
+            fst = np.cumsum(cs) - cs
+            code = table.ids[np.repeat(table.ptr[fs], cs) + (np.arange(len(link)) - fst[link])]
+            sides.append(link * nc + code)
+        shared = np.intersect1d(sides[0], sides[1])
+        lk, lc = shared // nc, shared % nc
+        linked_keys = np.concatenate([p.link_a[lk] * nc + lc, p.link_b[lk] * nc + lc])
+        e_linked = np.isin(e_pos * nc + e_code, linked_keys)
+    n_groups = len(keys)
+    alone = np.bincount(e_group[~e_linked], weights=p.overlap[e_pos[~e_linked]], minlength=n_groups)
+    # entries by group, in piece order within each group
+    order = np.argsort(e_group, kind="stable")
+    bounds = np.concatenate([[0], np.cumsum(np.bincount(e_group, minlength=n_groups))])
+    g_pos = e_pos[order].tolist()
+    g_linked = e_linked[order]
+    # unions: each site's linked pieces, and each group's linked pieces
+    unions: list[tuple[int, ...]] = []
+    site_union: dict[int, int] = {}
+    linked_hits = hits[m_linked]
+    if len(linked_hits):
+        cuts = np.flatnonzero(np.diff(hit_site[m_linked])) + 1
+        for chunk in np.split(linked_hits, cuts):
+            site_union[int(p.site[chunk[0]])] = len(unions)
+            unions.append(tuple(chunk.tolist()))
+    group_union: dict[int, int] = {}
+    for g in np.unique(e_group[e_linked]).tolist():
+        lo, hi = int(bounds[g]), int(bounds[g + 1])
+        group_union[g] = len(unions)
+        unions.append(tuple(j for j, linked in zip(g_pos[lo:hi], g_linked[lo:hi].tolist()) if linked))
+    merged = _union_areas(p.pieces, unions).tolist()
+    out_mapped = mapped.tolist()
+    for s, at in site_union.items():
+        out_mapped[s] += merged[at]
+    per_site: list[dict[str, tuple[list[int], float]]] = [{} for _ in range(n_sites)]
+    names = table.names
+    alone_l = alone.tolist()
+    for g, (s, c) in enumerate(zip(g_site.tolist(), g_code.tolist())):
+        area = alone_l[g]
+        u = group_union.get(g)
+        if u is not None:
+            area += merged[u]
+        per_site[s][names[c]] = (g_pos[int(bounds[g]):int(bounds[g + 1])], area)
+    return [(out_mapped[s], per_site[s]) for s in range(n_sites)]
 
 
 def _clip_areas(sites: GeomArray, zones: GeomArray) -> FloatArray:
@@ -426,79 +541,106 @@ def _clip_areas(sites: GeomArray, zones: GeomArray) -> FloatArray:
 
 
 # --------------------------------------------------------------------------- per-site assembly
+#: (kind, designation, relation, in_buffer) -> (rank, relation the reason is worded for), or None
+_RuleKey = tuple[str, str | None, str, bool]
+_RuleCache = dict[_RuleKey, tuple[int, str] | None]
+
+
 @dataclass
 class _Context:
     index: PackIndex
     options: ScreeningOptions
     proposed: ResolvedHabitat | None
     proposed_text: str | None
+    #: verdict rule matches, shared by the batch's sites
+    rules: _RuleCache = field(default_factory=dict)
 
 
-def _relation(distance: float, overlap: float, tolerance: float, buffer_m: float) -> tuple[str, bool]:
-    if overlap >= tolerance:
-        return "overlap", True
-    in_buffer = buffer_m > 0 and distance < buffer_m
-    if distance == 0:
-        return "adjoins", in_buffer
-    if in_buffer:
-        return "buffer", True
-    return "nearby", False
+_RELATIONS = ("overlap", "adjoins", "buffer", "nearby")
 
 
-def _irreplaceable(ctx: _Context, site: BaseGeometry, hab: tuple[_Pairs, IntArray] | None,
-                   trees: tuple[_Pairs, IntArray] | None) -> list[IrreplaceableFinding]:
+def _kept_in_site_order(p: _Pairs, keep: npt.NDArray[np.bool_]) -> IntArray:
+    """Positions of the kept pairs, site by site, in position order within a site."""
+    pos = np.flatnonzero(keep)
+    return pos[np.argsort(p.site[pos], kind="stable")]
+
+
+def _habitat_findings(ctx: _Context, p: _Pairs, n_sites: int) -> list[list[IrreplaceableFinding]]:
+    """Each site's irreplaceable polygons within the search distance (or their buffer), in pair order."""
+    out: list[list[IrreplaceableFinding]] = [[] for _ in range(n_sites)]
+    li = ctx.index.irreplaceable
+    if li is None or not len(p.site):
+        return out
     opt = ctx.options
-    out: list[IrreplaceableFinding] = []
-    if hab is not None and ctx.index.irreplaceable is not None:
-        li = ctx.index.irreplaceable
-        hab_bufs = ctx.index.habitat_buffers(opt.buffers)
-        p, pos = hab
-        for j in pos.tolist():
-            k = int(p.feat[j])
-            htype = _text(li.col("habitat_type", k))
-            buf = float(hab_bufs[k])
-            dist, ov = float(p.distance[j]), float(p.overlap[j])
-            if dist > max(opt.search_distance_m, buf):
-                continue
-            relation, in_buffer = _relation(dist, ov, opt.sliver_tolerance_m2, buf)
-            intrusion = float(p.intrusion[j]) if (in_buffer and buf > 0 and p.intrusion is not None) else 0.0
-            out.append(IrreplaceableFinding(htype, _text(li.col("name", k)), _text(li.col("ref", k)),
-                                            _text(li.col("status", k)), ov, dist, buf, False, in_buffer,
-                                            relation, intrusion, li.name, int(li.fids[k])))
-    if trees is not None and ctx.index.trees is not None:
-        li = ctx.index.trees
-        bufs, assumed = ctx.index.tree_buffers(opt.buffers)
-        p, pos = trees
-        for j in pos.tolist():
-            k = int(p.feat[j])
-            buf, dist = float(bufs[k]), float(p.distance[j])
-            if dist > max(opt.search_distance_m, buf):
-                continue
-            inside = dist == 0
-            in_buffer = inside or dist < buf
-            relation = "overlap" if inside else ("buffer" if in_buffer else "nearby")
-            intrusion = float(p.intrusion[j]) if (in_buffer and p.intrusion is not None) else 0.0
-            out.append(IrreplaceableFinding(TREE_HABITAT, _text(li.col("name", k)), _text(li.col("ref", k)),
-                                            _text(li.col("status", k)), 0.0, dist, buf, bool(assumed[k]),
-                                            in_buffer, relation, intrusion, li.name, int(li.fids[k])))
-    out.sort(key=lambda f: (f.distance_m, -f.overlap_m2, f.habitat, f.name))
+    bufs = ctx.index.habitat_buffers(opt.buffers)[p.feat]
+    pos = _kept_in_site_order(p, p.distance <= np.maximum(opt.search_distance_m, bufs))
+    dist, ov, buf, feat = p.distance[pos], p.overlap[pos], bufs[pos], p.feat[pos]
+    overlapping = ov >= opt.sliver_tolerance_m2
+    in_buffer = overlapping | ((buf > 0) & (dist < buf))
+    relation = np.where(overlapping, 0, np.where(dist == 0, 1, np.where(in_buffer, 2, 3)))
+    intrusion = np.zeros(len(pos)) if p.intrusion is None else \
+        np.where(in_buffer & (buf > 0), p.intrusion[pos], 0.0)
+    htype, name, ref, status = (li.texts(c) for c in ("habitat_type", "name", "ref", "status"))
+    layer = li.name
+    for s, k, o, d, b, ib, r, i, fid in zip(p.site[pos].tolist(), feat.tolist(), ov.tolist(), dist.tolist(),
+                                            buf.tolist(), in_buffer.tolist(), relation.tolist(), intrusion.tolist(),
+                                            li.fids[feat].tolist()):
+        out[s].append(IrreplaceableFinding(htype[k], name[k], ref[k], status[k], o, d, b, False, ib, _RELATIONS[r],
+                                           i, layer, fid))
     return out
 
 
-def _designated(ctx: _Context, pairs: tuple[_Pairs, IntArray] | None) -> list[DesignatedFinding]:
-    if pairs is None or ctx.index.designated is None:
-        return []
-    li, opt = ctx.index.designated, ctx.options
-    p, pos = pairs
+def _tree_findings(ctx: _Context, p: _Pairs, n_sites: int) -> list[list[IrreplaceableFinding]]:
+    """Each site's ancient or veteran trees within the search distance (or their buffer), in pair order."""
+    out: list[list[IrreplaceableFinding]] = [[] for _ in range(n_sites)]
+    li = ctx.index.trees
+    if li is None or not len(p.site):
+        return out
+    opt = ctx.options
+    all_bufs, all_assumed = ctx.index.tree_buffers(opt.buffers)
+    bufs = all_bufs[p.feat]
+    pos = _kept_in_site_order(p, p.distance <= np.maximum(opt.search_distance_m, bufs))
+    dist, buf, feat = p.distance[pos], bufs[pos], p.feat[pos]
+    inside = dist == 0
+    in_buffer = inside | (dist < buf)
+    relation = np.where(inside, 0, np.where(in_buffer, 2, 3))
+    intrusion = np.zeros(len(pos)) if p.intrusion is None else np.where(in_buffer, p.intrusion[pos], 0.0)
+    name, ref, status = (li.texts(c) for c in ("name", "ref", "status"))
+    layer = li.name
+    for s, k, d, b, a, ib, r, i, fid in zip(p.site[pos].tolist(), feat.tolist(), dist.tolist(), buf.tolist(),
+                                            all_assumed[feat].tolist(), in_buffer.tolist(), relation.tolist(),
+                                            intrusion.tolist(), li.fids[feat].tolist()):
+        out[s].append(IrreplaceableFinding(TREE_HABITAT, name[k], ref[k], status[k], 0.0, d, b, a, ib,
+                                           _RELATIONS[r], i, layer, fid))
+    return out
+
+
+def _designated_findings(ctx: _Context, p: _Pairs, n_sites: int) -> list[list[DesignatedFinding]]:
+    """Each site's designated sites within the search distance, nearest first."""
+    out: list[list[DesignatedFinding]] = [[] for _ in range(n_sites)]
+    li = ctx.index.designated
+    if li is None or not len(p.site):
+        return out
+    pos = _kept_in_site_order(p, np.ones(len(p.site), dtype=bool))
+    dist, ov, feat = p.distance[pos], p.overlap[pos], p.feat[pos]
+    relation = np.where(ov >= ctx.options.sliver_tolerance_m2, 0, np.where(dist == 0, 1, 3))
+    designation, name, ref = (li.texts(c) for c in ("designation", "name", "ref"))
+    layer = li.name
+    for s, k, o, d, r, fid in zip(p.site[pos].tolist(), feat.tolist(), ov.tolist(), dist.tolist(),
+                                  relation.tolist(), li.fids[feat].tolist()):
+        out[s].append(DesignatedFinding(designation[k], name[k], ref[k], o, d, _RELATIONS[r], layer, fid))
     order = {d: i for i, d in enumerate(DESIGNATIONS)}
-    out = []
-    for j in pos:
-        k = int(p.feat[j])
-        dist, ov = float(p.distance[j]), float(p.overlap[j])
-        relation, _ = _relation(dist, ov, opt.sliver_tolerance_m2, 0.0)
-        out.append(DesignatedFinding(_text(li.col("designation", k)), _text(li.col("name", k)),
-                                     _text(li.col("ref", k)), ov, dist, relation, li.name, int(li.fids[k])))
-    out.sort(key=lambda f: (f.distance_m, order.get(f.designation, 99), -f.overlap_m2, f.name))
+    for found in out:
+        if len(found) > 1:
+            found.sort(key=lambda f: (f.distance_m, order.get(f.designation, 99), -f.overlap_m2, f.name))
+    return out
+
+
+def _irreplaceable(habitats: list[IrreplaceableFinding],
+                   trees: list[IrreplaceableFinding]) -> list[IrreplaceableFinding]:
+    """A site's irreplaceable findings (polygons, then trees), nearest first."""
+    out = habitats + trees
+    out.sort(key=lambda f: (f.distance_m, -f.overlap_m2, f.habitat, f.name))
     return out
 
 
@@ -507,14 +649,12 @@ def _mapped_threshold(site_area: float, tolerance: float) -> float:
     return min(tolerance, 0.5 * site_area)
 
 
-def _opportunity(ctx: _Context, site_area: float, opp: tuple[_Pairs, IntArray] | None,
+def _opportunity(ctx: _Context, site_area: float, opp: _Pairs | None,
                  interim: tuple[_Pairs, IntArray] | None,
                  areas: _OppAreas | None = None) -> tuple[StrategicSignificance, list[MeasureFinding]]:
     index, opt = ctx.index, ctx.options
     threshold = _mapped_threshold(site_area, opt.sliver_tolerance_m2)
     proposed_broad = ctx.proposed.broad_habitat if ctx.proposed else None
-    if opp is not None and areas is None:
-        areas = _opportunity_areas(index, opp[0], [opp[1]])[0]
     mapped, by_code = areas if (opp is not None and areas is not None) else (0.0, {})
     mapped_pct = 100.0 * mapped / site_area if site_area > 0 else 0.0
     measures: list[MeasureFinding] = []
@@ -556,7 +696,7 @@ def _opportunity(ctx: _Context, site_area: float, opp: tuple[_Pairs, IntArray] |
         if not index.pack.has_catalogue:
             return result(None, (), "The pack has no measures catalogue, so whether the proposed habitat delivers "
                                     "the mapped measures cannot be tested."), measures
-        aligned_area = _union_area(opp[0], list(dict.fromkeys(aligned))) if opp is not None else 0.0
+        aligned_area = _union_area(opp, list(dict.fromkeys(aligned))) if opp is not None else 0.0
         if aligned_area >= threshold:
             return result(HIGH, tuple(aligned_codes),
                           f"{aligned_area:,.1f} m² of the site lies where the LNRS maps measure(s) "
@@ -603,23 +743,37 @@ def _finding_reason(kind: str, f: Any, relation: str, tol: float) -> str:
     return f"{what} lies {f.distance_m:,.1f} m from the site."
 
 
+def _best_rule(opt: ScreeningOptions, kind: str, designation: str | None, relation: str,
+               in_buffer: bool) -> tuple[int, str] | None:
+    """The first matching (most severe) verdict rule for a finding: its rank and the relation to word."""
+    best: tuple[int, str] | None = None
+    for rule in opt.verdict_rules:
+        if rule.kind != kind or (rule.designations and designation not in rule.designations):
+            continue
+        rank = VERDICT_ORDER.index(rule.verdict)
+        hit = (in_buffer and relation != "overlap") if rule.relation == "buffer" else relation == rule.relation
+        if hit and (best is None or rank < best[0]):
+            best = (rank, "buffer" if rule.relation == "buffer" else relation)
+    return best
+
+
 def _verdict(opt: ScreeningOptions, irr: Sequence[IrreplaceableFinding], des: Sequence[DesignatedFinding],
-             checks: Checks) -> tuple[str, tuple[str, ...]]:
+             checks: Checks, cache: _RuleCache | None = None) -> tuple[str, tuple[str, ...]]:
+    """The verdict and its reasons. ``cache`` keeps rule matches between sites screened with ``opt``."""
     ranked: list[tuple[int, str]] = []
     green = VERDICT_ORDER.index("green")
-    for kind, findings in (("irreplaceable", irr), ("designated", des)):
-        rules = [(rule, VERDICT_ORDER.index(rule.verdict)) for rule in opt.verdict_rules if rule.kind == kind]
-        for f in findings:
-            best: tuple[int, str] | None = None  # (rank, relation the reason is worded for)
-            for rule, rank in rules:
-                if rule.designations and getattr(f, "designation", None) not in rule.designations:
-                    continue
-                hit = (getattr(f, "in_buffer", False) and f.relation != "overlap") if rule.relation == "buffer" \
-                    else f.relation == rule.relation
-                if hit and (best is None or rank < best[0]):
-                    best = (rank, "buffer" if rule.relation == "buffer" else f.relation)
-            if best is not None and best[0] < green:
-                ranked.append((best[0], _finding_reason(kind, f, best[1], opt.sliver_tolerance_m2)))
+    rules: _RuleCache = {} if cache is None else cache
+    tol = opt.sliver_tolerance_m2
+    for f in irr:
+        key: _RuleKey = ("irreplaceable", None, f.relation, f.in_buffer)
+        best = rules[key] if key in rules else rules.setdefault(key, _best_rule(opt, *key))
+        if best is not None and best[0] < green:
+            ranked.append((best[0], _finding_reason("irreplaceable", f, best[1], tol)))
+    for d in des:
+        key = ("designated", d.designation, d.relation, False)
+        best = rules[key] if key in rules else rules.setdefault(key, _best_rule(opt, *key))
+        if best is not None and best[0] < green:
+            ranked.append((best[0], _finding_reason("designated", d, best[1], tol)))
     unchecked = [name for name, state in checks.to_dict().items() if state == NOT_CHECKED]
     if unchecked:
         ranked.append((VERDICT_ORDER.index("amber"),
@@ -662,26 +816,38 @@ def screen_sites(index: PackIndex, geometries: Sequence[Any], refs: Sequence[str
     resolved = resolve_proposed_habitat(proposed_habitat, habitat_table)
     ctx = _Context(index, opt, resolved, proposed_habitat.strip() if proposed_habitat else None)
     refs = list(refs) if refs is not None else [str(i + 1) for i in range(len(geometries))]
+    _warm(ctx)
     out: list[ScreeningResult | SiteError] = []
     total = max(1, len(geometries))
     starts = list(range(0, len(geometries), CHUNK))
-    # the next chunk's geometry work (GEOS, which runs outside the GIL) overlaps this chunk's assembly
-    pool = _prefetch_pool() if len(starts) > 1 and _workers() > 1 else None
-    pending: Future[_ChunkGeometry] | None = None
-    for k, start in enumerate(starts):
-        if is_cancelled():
-            if pending is not None:
-                pending.cancel()
-            break
-        refs_k = refs[start:start + CHUNK]
-        data = pending.result() if pending is not None else _chunk_geometry(ctx, geometries[start:start + CHUNK],
-                                                                             refs_k, start)
-        pending = None
-        if pool is not None and k + 1 < len(starts):
-            nxt = starts[k + 1]
-            pending = pool.submit(_chunk_geometry, ctx, geometries[nxt:nxt + CHUNK], refs[nxt:nxt + CHUNK], nxt)
-        out.extend(_chunk_results(ctx, data, refs_k, start))
-        progress(100.0 * min(len(geometries), start + CHUNK) / total)
+
+    def chunk(start: int) -> list[ScreeningResult | SiteError]:
+        return _screen_chunk(ctx, geometries[start:start + CHUNK], refs[start:start + CHUNK], start)
+
+    if len(starts) < 2 or _workers() < 2:
+        for start in starts:
+            if is_cancelled():
+                break
+            out.extend(chunk(start))
+            progress(100.0 * min(len(geometries), start + CHUNK) / total)
+        return out
+    # chunks are screened side by side, one per core (GEOS runs outside the GIL), and taken in order
+    pool = _chunk_workers()
+    pending: deque[Future[list[ScreeningResult | SiteError]]] = deque()
+    queued = iter(starts)
+    try:
+        for start in islice(queued, 2 * _workers()):
+            pending.append(pool.submit(chunk, start))
+        for start in starts:
+            if is_cancelled():
+                break
+            out.extend(pending.popleft().result())
+            for nxt in islice(queued, 1):
+                pending.append(pool.submit(chunk, nxt))
+            progress(100.0 * min(len(geometries), start + CHUNK) / total)
+    finally:
+        for future in pending:
+            future.cancel()
     return out
 
 
@@ -694,12 +860,26 @@ def screen_site(index: PackIndex, geometry: Any, site_ref: str = "1", options: S
     return result
 
 
+def _warm(ctx: _Context) -> None:
+    """Fill the index's caches that chunks read, before chunks run side by side."""
+    index, rules = ctx.index, ctx.options.buffers
+    index.habitat_buffers(rules)
+    index.tree_buffers(rules)
+    for li, columns in ((index.irreplaceable, ("habitat_type", "name", "ref", "status")),
+                        (index.trees, ("name", "ref", "status")),
+                        (index.designated, ("designation", "name", "ref"))):
+        if li is not None:
+            for column in columns:
+                li.texts(column)
+
+
 @dataclass
 class _ChunkGeometry:
     """Everything GEOS computes for a chunk of sites, before the per-site findings are assembled."""
 
     prepared: list[PreparedSite | SiteError]
-    layers: dict[str, tuple[_Pairs, list[IntArray]] | None]
+    n_sites: int
+    layers: dict[str, _Pairs | None]
     inside: FloatArray | None
     opp_areas: list[_OppAreas] | None
 
@@ -712,13 +892,13 @@ def _screen_chunk(ctx: _Context, geometries: Sequence[Any], refs: Sequence[str],
 def _chunk_geometry(ctx: _Context, geometries: Sequence[Any], refs: Sequence[str], offset: int) -> _ChunkGeometry:
     index, opt = ctx.index, ctx.options
     prepared: list[PreparedSite | SiteError] = []
-    for i, g in enumerate(geometries):
-        try:
-            prepared.append(prepare_site(g, f"site {refs[i]}"))
-        except InputError as exc:
-            prepared.append(SiteError(refs[i], str(exc), offset + i))
-        except (shapely.errors.GEOSException, ValueError) as exc:  # geometry GEOS cannot handle at all
-            prepared.append(SiteError(refs[i], f"site {refs[i]}'s geometry cannot be processed ({exc}); "
+    for i, got in enumerate(prepare_sites(geometries, [f"site {r}" for r in refs[:len(geometries)]])):
+        if isinstance(got, PreparedSite):
+            prepared.append(got)
+        elif isinstance(got, InputError):
+            prepared.append(SiteError(refs[i], str(got), offset + i))
+        else:  # geometry GEOS cannot handle at all
+            prepared.append(SiteError(refs[i], f"site {refs[i]}'s geometry cannot be processed ({got}); "
                                       "draw it again or repair it.", offset + i))
     site_geoms = [p.geometry for p in prepared if isinstance(p, PreparedSite)]
     sites: GeomArray = np.empty(len(site_geoms), dtype=np.object_)
@@ -728,7 +908,7 @@ def _chunk_geometry(ctx: _Context, geometries: Sequence[Any], refs: Sequence[str
     n = len(sites)
     site_areas = np.array([p.area_m2 for p in prepared if isinstance(p, PreparedSite)], dtype=np.float64)
     max_hab_buf = max((b for _, b in opt.buffers.habitat_buffer_m), default=0.0)
-    layers: dict[str, tuple[_Pairs, list[IntArray]] | None] = {}
+    layers: dict[str, _Pairs | None] = {}
     for name, li, dist, pieces in (
         ("irreplaceable", index.irreplaceable, max(opt.search_distance_m, max_hab_buf), False),
         ("designated", index.designated, opt.search_distance_m, False),
@@ -738,31 +918,33 @@ def _chunk_geometry(ctx: _Context, geometries: Sequence[Any], refs: Sequence[str
         if li is None:
             layers[name] = None
             continue
-        p = _pairs(li, sites, site_areas, dist, pieces)
+        p = _pairs(li, sites, site_areas, dist, pieces, by_envelope=name == "irreplaceable")
         if name == "irreplaceable":
             p = _habitat_intrusions(index, opt, sites, p)
-        layers[name] = (p, _group(p.site, n))
+        layers[name] = p
     if index.trees is not None:
         bufs, _ = index.tree_buffers(opt.buffers)
         p = _pairs(index.trees, sites, site_areas,
-                   max(opt.search_distance_m, float(bufs.max()) if len(bufs) else 0.0))
-        layers["trees"] = (_tree_intrusions(index.trees, bufs, opt, sites, p), _group(p.site, n))
+                   max(opt.search_distance_m, float(bufs.max()) if len(bufs) else 0.0), by_envelope=True)
+        layers["trees"] = _tree_intrusions(index.trees, bufs, opt, sites, p)
     else:
         layers["trees"] = None
     inside = _inside_coverage(index, sites, site_areas)
-    opp_entry = layers["opportunity"]
-    opp_areas = _opportunity_areas(index, *opp_entry) if opp_entry is not None else None
-    return _ChunkGeometry(prepared, layers, inside, opp_areas)
+    opp = layers["opportunity"]
+    opp_areas = _opportunity_areas(index, opp, n) if opp is not None else None
+    return _ChunkGeometry(prepared, n, layers, inside, opp_areas)
 
 
 def _chunk_results(ctx: _Context, data: _ChunkGeometry, refs: Sequence[str],
                    offset: int) -> list[ScreeningResult | SiteError]:
-    layers, inside, opp_areas = data.layers, data.inside, data.opp_areas
-
-    def pick(name: str, s: int) -> tuple[_Pairs, IntArray] | None:
-        entry = layers[name]
-        return None if entry is None else (entry[0], entry[1][s])
-
+    layers, inside, opp_areas, n = data.layers, data.inside, data.opp_areas, data.n_sites
+    none: list[list[Any]] = [[] for _ in range(n)]
+    hab_p, tree_p, des_p = layers["irreplaceable"], layers["trees"], layers["designated"]
+    habitats = none if hab_p is None else _habitat_findings(ctx, hab_p, n)
+    trees = none if tree_p is None else _tree_findings(ctx, tree_p, n)
+    designated = none if des_p is None else _designated_findings(ctx, des_p, n)
+    interim = layers["interim"]
+    interim_groups = None if interim is None else _group(interim.site, n)
     results: list[ScreeningResult | SiteError] = []
     s = -1
     for i, prep in enumerate(data.prepared):
@@ -770,8 +952,9 @@ def _chunk_results(ctx: _Context, data: _ChunkGeometry, refs: Sequence[str],
             results.append(prep)
             continue
         s += 1
-        results.append(_assemble(ctx, prep, refs[i], offset + i, pick("irreplaceable", s), pick("trees", s),
-                                 pick("designated", s), pick("opportunity", s), pick("interim", s),
+        results.append(_assemble(ctx, prep, refs[i], offset + i, habitats[s], trees[s], designated[s],
+                                 layers["opportunity"],
+                                 None if interim is None or interim_groups is None else (interim, interim_groups[s]),
                                  None if inside is None else float(inside[s]),
                                  None if opp_areas is None else opp_areas[s]))
     return results
@@ -819,15 +1002,15 @@ def _inside_coverage(index: PackIndex, sites: GeomArray, site_areas: FloatArray)
 
 
 def _assemble(ctx: _Context, site: PreparedSite, ref: str, position: int,
-              hab: tuple[_Pairs, IntArray] | None, trees: tuple[_Pairs, IntArray] | None,
-              des: tuple[_Pairs, IntArray] | None, opp: tuple[_Pairs, IntArray] | None,
+              habitats: list[IrreplaceableFinding], trees: list[IrreplaceableFinding],
+              designated: list[DesignatedFinding], opp: _Pairs | None,
               interim: tuple[_Pairs, IntArray] | None, inside: float | None = None,
               opp_areas: _OppAreas | None = None) -> ScreeningResult:
     index, opt = ctx.index, ctx.options
     notes = list(site.notes)
     coverage_state = _coverage(index, site, opt, notes, inside)
-    irr = _irreplaceable(ctx, site.geometry, hab, trees) if coverage_state else []
-    dsg = _designated(ctx, des) if coverage_state else []
+    irr = _irreplaceable(habitats, trees) if coverage_state else []
+    dsg = designated if coverage_state else []
     sig, measures = _opportunity(ctx, site.area_m2, opp, interim, opp_areas) if coverage_state else (
         StrategicSignificance(None, None, None, 0.0, 0.0, ctx.proposed_text,
                               ctx.proposed.broad_habitat if ctx.proposed else None, (),
@@ -855,7 +1038,7 @@ def _assemble(ctx: _Context, site: PreparedSite, ref: str, position: int,
                      "catalogue; ask the LNRS team what they stand for.")
     checks = Checks(irr_state, state(index.designated is not None, bool(dsg)),
                     state(index.opportunity is not None, bool(measures)))
-    verdict, reasons = _verdict(opt, irr, dsg, checks)
+    verdict, reasons = _verdict(opt, irr, dsg, checks, ctx.rules)
     return ScreeningResult(ref, site.area_m2, index.ref, verdict, reasons, checks, tuple(irr), tuple(dsg), sig,
                            tuple(measures), tuple(dict.fromkeys([*index.load_notes, *notes])),
                            opt.search_distance_m, opt.sliver_tolerance_m2, position)
