@@ -8,11 +8,13 @@ same code path.
 
 from __future__ import annotations
 
+import gc
 import os
 import threading
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from itertools import islice
 from typing import Any
@@ -48,8 +50,10 @@ IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 #: Sites screened per vectorised chunk (cancellation and progress are checked between chunks).
 CHUNK = 256
+#: The smallest chunk the end of a batch is cut into (see :func:`_chunks`).
+MIN_CHUNK = 32
 #: GEOS calls on at least this many geometries are split across threads (shapely releases the GIL).
-PARALLEL_MIN = 16
+PARALLEL_MIN = 64
 
 _pool: ThreadPoolExecutor | None = None
 _chunk_pool: ThreadPoolExecutor | None = None
@@ -64,6 +68,34 @@ _thread = threading.local()
 
 def _workers() -> int:
     return _WORKERS
+
+
+_gc_lock = threading.Lock()
+_gc_pauses = 0
+_gc_was_enabled = False
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Python's cycle collector paused while a batch runs (reference counting still frees everything).
+
+    A batch makes hundreds of thousands of small acyclic objects (its findings); the full collections
+    they set off walk every object of the loaded pack (a tenth of a second each at 100k features), holding
+    the GIL the other chunks need, and find nothing. Collection resumes when the last batch ends.
+    """
+    global _gc_pauses, _gc_was_enabled
+    with _gc_lock:
+        if _gc_pauses == 0:
+            _gc_was_enabled = gc.isenabled()
+            gc.disable()
+        _gc_pauses += 1
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_pauses -= 1
+            if _gc_pauses == 0 and _gc_was_enabled:
+                gc.enable()
 
 
 def _chunk_workers() -> ThreadPoolExecutor:
@@ -559,18 +591,34 @@ class _Context:
 _RELATIONS = ("overlap", "adjoins", "buffer", "nearby")
 
 
+@dataclass
+class _Found:
+    """One layer's findings for a chunk, as columns (site order, then pair order within a site)."""
+
+    site: IntArray
+    distance: FloatArray
+    overlap: FloatArray
+    buffer: FloatArray
+    assumed: npt.NDArray[np.bool_]
+    in_buffer: npt.NDArray[np.bool_]
+    relation: IntArray  # index into _RELATIONS
+    intrusion: FloatArray
+    fid: IntArray
+    habitat: list[str]
+    name: list[str]
+    ref: list[str]
+    status: list[str]
+    layer: str
+
+
 def _kept_in_site_order(p: _Pairs, keep: npt.NDArray[np.bool_]) -> IntArray:
     """Positions of the kept pairs, site by site, in position order within a site."""
     pos = np.flatnonzero(keep)
     return pos[np.argsort(p.site[pos], kind="stable")]
 
 
-def _habitat_findings(ctx: _Context, p: _Pairs, n_sites: int) -> list[list[IrreplaceableFinding]]:
-    """Each site's irreplaceable polygons within the search distance (or their buffer), in pair order."""
-    out: list[list[IrreplaceableFinding]] = [[] for _ in range(n_sites)]
-    li = ctx.index.irreplaceable
-    if li is None or not len(p.site):
-        return out
+def _habitat_found(ctx: _Context, li: LayerIndex, p: _Pairs) -> _Found:
+    """Irreplaceable polygons within the search distance (or their buffer) of each site."""
     opt = ctx.options
     bufs = ctx.index.habitat_buffers(opt.buffers)[p.feat]
     pos = _kept_in_site_order(p, p.distance <= np.maximum(opt.search_distance_m, bufs))
@@ -580,22 +628,15 @@ def _habitat_findings(ctx: _Context, p: _Pairs, n_sites: int) -> list[list[Irrep
     relation = np.where(overlapping, 0, np.where(dist == 0, 1, np.where(in_buffer, 2, 3)))
     intrusion = np.zeros(len(pos)) if p.intrusion is None else \
         np.where(in_buffer & (buf > 0), p.intrusion[pos], 0.0)
+    k = feat.tolist()
     htype, name, ref, status = (li.texts(c) for c in ("habitat_type", "name", "ref", "status"))
-    layer = li.name
-    for s, k, o, d, b, ib, r, i, fid in zip(p.site[pos].tolist(), feat.tolist(), ov.tolist(), dist.tolist(),
-                                            buf.tolist(), in_buffer.tolist(), relation.tolist(), intrusion.tolist(),
-                                            li.fids[feat].tolist()):
-        out[s].append(IrreplaceableFinding(htype[k], name[k], ref[k], status[k], o, d, b, False, ib, _RELATIONS[r],
-                                           i, layer, fid))
-    return out
+    return _Found(p.site[pos], dist, ov, buf, np.zeros(len(pos), dtype=bool), in_buffer, relation, intrusion,
+                  li.fids[feat], [htype[i] for i in k], [name[i] for i in k], [ref[i] for i in k],
+                  [status[i] for i in k], li.name)
 
 
-def _tree_findings(ctx: _Context, p: _Pairs, n_sites: int) -> list[list[IrreplaceableFinding]]:
-    """Each site's ancient or veteran trees within the search distance (or their buffer), in pair order."""
-    out: list[list[IrreplaceableFinding]] = [[] for _ in range(n_sites)]
-    li = ctx.index.trees
-    if li is None or not len(p.site):
-        return out
+def _tree_found(ctx: _Context, li: LayerIndex, p: _Pairs) -> _Found:
+    """Ancient or veteran trees within the search distance (or their buffer) of each site."""
     opt = ctx.options
     all_bufs, all_assumed = ctx.index.tree_buffers(opt.buffers)
     bufs = all_bufs[p.feat]
@@ -605,43 +646,77 @@ def _tree_findings(ctx: _Context, p: _Pairs, n_sites: int) -> list[list[Irreplac
     in_buffer = inside | (dist < buf)
     relation = np.where(inside, 0, np.where(in_buffer, 2, 3))
     intrusion = np.zeros(len(pos)) if p.intrusion is None else np.where(in_buffer, p.intrusion[pos], 0.0)
+    k = feat.tolist()
     name, ref, status = (li.texts(c) for c in ("name", "ref", "status"))
-    layer = li.name
-    for s, k, d, b, a, ib, r, i, fid in zip(p.site[pos].tolist(), feat.tolist(), dist.tolist(), buf.tolist(),
-                                            all_assumed[feat].tolist(), in_buffer.tolist(), relation.tolist(),
-                                            intrusion.tolist(), li.fids[feat].tolist()):
-        out[s].append(IrreplaceableFinding(TREE_HABITAT, name[k], ref[k], status[k], 0.0, d, b, a, ib,
-                                           _RELATIONS[r], i, layer, fid))
-    return out
+    return _Found(p.site[pos], dist, np.zeros(len(pos)), buf, all_assumed[feat], in_buffer, relation, intrusion,
+                  li.fids[feat], [TREE_HABITAT] * len(k), [name[i] for i in k], [ref[i] for i in k],
+                  [status[i] for i in k], li.name)
 
 
-def _designated_findings(ctx: _Context, p: _Pairs, n_sites: int) -> list[list[DesignatedFinding]]:
-    """Each site's designated sites within the search distance, nearest first."""
-    out: list[list[DesignatedFinding]] = [[] for _ in range(n_sites)]
+def _ranks(values: list[str]) -> IntArray:
+    """Each value's rank among the distinct values, in Python's string order."""
+    rank = {v: i for i, v in enumerate(sorted(set(values)))}
+    return np.array([rank[v] for v in values], dtype=np.int64)
+
+
+def _by_site(items: list[Any], site: IntArray, n_sites: int) -> list[list[Any]]:
+    """``items`` (in site order) cut into one list per site."""
+    ends = np.cumsum(np.bincount(site, minlength=n_sites)).tolist()
+    return [items[lo:hi] for lo, hi in zip([0, *ends[:-1]], ends)]
+
+
+def _irreplaceable_findings(ctx: _Context, hab: _Pairs | None, trees: _Pairs | None,
+                            n_sites: int) -> list[list[IrreplaceableFinding]]:
+    """Each site's irreplaceable polygons and trees, nearest first (then larger overlap, habitat, name;
+    polygons before trees and in pair order where all of those are equal)."""
+    index = ctx.index
+    parts = [f for f in (None if hab is None or index.irreplaceable is None or not len(hab.site)
+                         else _habitat_found(ctx, index.irreplaceable, hab),
+                         None if trees is None or index.trees is None or not len(trees.site)
+                         else _tree_found(ctx, index.trees, trees)) if f is not None]
+    if not parts:
+        return [[] for _ in range(n_sites)]
+
+    def cat(name: str) -> Any:
+        return np.concatenate([getattr(f, name) for f in parts])
+
+    def join(name: str) -> list[Any]:
+        return [v for f in parts for v in getattr(f, name)]
+
+    site, dist, ov = cat("site"), cat("distance"), cat("overlap")
+    habitat, name, ref, status = join("habitat"), join("name"), join("ref"), join("status")
+    layer = [f.layer for f in parts for _ in range(len(f.site))]
+    order = np.lexsort((_ranks(name), _ranks(habitat), -ov, dist, site))
+    found = [IrreplaceableFinding(habitat[i], name[i], ref[i], status[i], o, d, b, a, ib, _RELATIONS[r], it,
+                                  layer[i], fid)
+             for i, o, d, b, a, ib, r, it, fid in zip(
+                 order.tolist(), ov[order].tolist(), dist[order].tolist(), cat("buffer")[order].tolist(),
+                 cat("assumed")[order].tolist(), cat("in_buffer")[order].tolist(), cat("relation")[order].tolist(),
+                 cat("intrusion")[order].tolist(), cat("fid")[order].tolist())]
+    return _by_site(found, site[order], n_sites)
+
+
+def _designated_findings(ctx: _Context, p: _Pairs | None, n_sites: int) -> list[list[DesignatedFinding]]:
+    """Each site's designated sites within the search distance, nearest first (then by designation in
+    :data:`DESIGNATIONS` order, larger overlap, name; in pair order where all of those are equal)."""
     li = ctx.index.designated
-    if li is None or not len(p.site):
-        return out
+    if p is None or li is None or not len(p.site):
+        return [[] for _ in range(n_sites)]
     pos = _kept_in_site_order(p, np.ones(len(p.site), dtype=bool))
     dist, ov, feat = p.distance[pos], p.overlap[pos], p.feat[pos]
     relation = np.where(ov >= ctx.options.sliver_tolerance_m2, 0, np.where(dist == 0, 1, 3))
     designation, name, ref = (li.texts(c) for c in ("designation", "name", "ref"))
+    k = feat.tolist()
+    names = [name[i] for i in k]
+    known = {d: i for i, d in enumerate(DESIGNATIONS)}
+    rank = np.array([known.get(designation[i], 99) for i in k], dtype=np.int64)
+    order = np.lexsort((_ranks(names), -ov, rank, dist, p.site[pos]))
+    fk = feat[order].tolist()
     layer = li.name
-    for s, k, o, d, r, fid in zip(p.site[pos].tolist(), feat.tolist(), ov.tolist(), dist.tolist(),
-                                  relation.tolist(), li.fids[feat].tolist()):
-        out[s].append(DesignatedFinding(designation[k], name[k], ref[k], o, d, _RELATIONS[r], layer, fid))
-    order = {d: i for i, d in enumerate(DESIGNATIONS)}
-    for found in out:
-        if len(found) > 1:
-            found.sort(key=lambda f: (f.distance_m, order.get(f.designation, 99), -f.overlap_m2, f.name))
-    return out
-
-
-def _irreplaceable(habitats: list[IrreplaceableFinding],
-                   trees: list[IrreplaceableFinding]) -> list[IrreplaceableFinding]:
-    """A site's irreplaceable findings (polygons, then trees), nearest first."""
-    out = habitats + trees
-    out.sort(key=lambda f: (f.distance_m, -f.overlap_m2, f.habitat, f.name))
-    return out
+    found = [DesignatedFinding(designation[f], name[f], ref[f], o, d, _RELATIONS[r], layer, fid)
+             for f, o, d, r, fid in zip(fk, ov[order].tolist(), dist[order].tolist(), relation[order].tolist(),
+                                        li.fids[feat[order]].tolist())]
+    return _by_site(found, p.site[pos][order], n_sites)
 
 
 def _mapped_threshold(site_area: float, tolerance: float) -> float:
@@ -819,35 +894,51 @@ def screen_sites(index: PackIndex, geometries: Sequence[Any], refs: Sequence[str
     _warm(ctx)
     out: list[ScreeningResult | SiteError] = []
     total = max(1, len(geometries))
-    starts = list(range(0, len(geometries), CHUNK))
+    bounds = _chunks(len(geometries), _workers())
 
-    def chunk(start: int) -> list[ScreeningResult | SiteError]:
-        return _screen_chunk(ctx, geometries[start:start + CHUNK], refs[start:start + CHUNK], start)
+    def chunk(lo: int, hi: int) -> list[ScreeningResult | SiteError]:
+        return _screen_chunk(ctx, geometries[lo:hi], refs[lo:hi], lo)
 
-    if len(starts) < 2 or _workers() < 2:
-        for start in starts:
+    if len(bounds) < 2 or _workers() < 2:
+        for lo, hi in bounds:
             if is_cancelled():
                 break
-            out.extend(chunk(start))
-            progress(100.0 * min(len(geometries), start + CHUNK) / total)
+            out.extend(chunk(lo, hi))
+            progress(100.0 * hi / total)
         return out
     # chunks are screened side by side, one per core (GEOS runs outside the GIL), and taken in order
     pool = _chunk_workers()
     pending: deque[Future[list[ScreeningResult | SiteError]]] = deque()
-    queued = iter(starts)
-    try:
-        for start in islice(queued, 2 * _workers()):
-            pending.append(pool.submit(chunk, start))
-        for start in starts:
-            if is_cancelled():
-                break
-            out.extend(pending.popleft().result())
-            for nxt in islice(queued, 1):
-                pending.append(pool.submit(chunk, nxt))
-            progress(100.0 * min(len(geometries), start + CHUNK) / total)
-    finally:
-        for future in pending:
-            future.cancel()
+    queued = iter(bounds)
+    with _gc_paused():
+        try:
+            for lo, hi in islice(queued, 2 * _workers()):
+                pending.append(pool.submit(chunk, lo, hi))
+            for _lo, hi in bounds:
+                if is_cancelled():
+                    break
+                out.extend(pending.popleft().result())
+                for nxt in islice(queued, 1):
+                    pending.append(pool.submit(chunk, *nxt))
+                progress(100.0 * hi / total)
+        finally:
+            for future in pending:
+                future.cancel()
+    return out
+
+
+def _chunks(n: int, workers: int) -> list[tuple[int, int]]:
+    """(start, end) of each chunk of a batch of ``n`` sites.
+
+    On several cores the chunks get smaller towards the end of the batch (each at most a
+    ``2 * workers``-th of what is left, at least ``MIN_CHUNK``), so the cores finish together.
+    """
+    out: list[tuple[int, int]] = []
+    start = 0
+    while start < n:
+        size = CHUNK if workers < 2 else max(MIN_CHUNK, min(CHUNK, -(-(n - start) // (2 * workers))))
+        out.append((start, min(n, start + size)))
+        start += size
     return out
 
 
@@ -938,11 +1029,8 @@ def _chunk_geometry(ctx: _Context, geometries: Sequence[Any], refs: Sequence[str
 def _chunk_results(ctx: _Context, data: _ChunkGeometry, refs: Sequence[str],
                    offset: int) -> list[ScreeningResult | SiteError]:
     layers, inside, opp_areas, n = data.layers, data.inside, data.opp_areas, data.n_sites
-    none: list[list[Any]] = [[] for _ in range(n)]
-    hab_p, tree_p, des_p = layers["irreplaceable"], layers["trees"], layers["designated"]
-    habitats = none if hab_p is None else _habitat_findings(ctx, hab_p, n)
-    trees = none if tree_p is None else _tree_findings(ctx, tree_p, n)
-    designated = none if des_p is None else _designated_findings(ctx, des_p, n)
+    irreplaceable = _irreplaceable_findings(ctx, layers["irreplaceable"], layers["trees"], n)
+    designated = _designated_findings(ctx, layers["designated"], n)
     interim = layers["interim"]
     interim_groups = None if interim is None else _group(interim.site, n)
     results: list[ScreeningResult | SiteError] = []
@@ -952,7 +1040,7 @@ def _chunk_results(ctx: _Context, data: _ChunkGeometry, refs: Sequence[str],
             results.append(prep)
             continue
         s += 1
-        results.append(_assemble(ctx, prep, refs[i], offset + i, habitats[s], trees[s], designated[s],
+        results.append(_assemble(ctx, prep, refs[i], offset + i, irreplaceable[s], designated[s],
                                  layers["opportunity"],
                                  None if interim is None or interim_groups is None else (interim, interim_groups[s]),
                                  None if inside is None else float(inside[s]),
@@ -1002,14 +1090,13 @@ def _inside_coverage(index: PackIndex, sites: GeomArray, site_areas: FloatArray)
 
 
 def _assemble(ctx: _Context, site: PreparedSite, ref: str, position: int,
-              habitats: list[IrreplaceableFinding], trees: list[IrreplaceableFinding],
-              designated: list[DesignatedFinding], opp: _Pairs | None,
+              irreplaceable: list[IrreplaceableFinding], designated: list[DesignatedFinding], opp: _Pairs | None,
               interim: tuple[_Pairs, IntArray] | None, inside: float | None = None,
               opp_areas: _OppAreas | None = None) -> ScreeningResult:
     index, opt = ctx.index, ctx.options
     notes = list(site.notes)
     coverage_state = _coverage(index, site, opt, notes, inside)
-    irr = _irreplaceable(habitats, trees) if coverage_state else []
+    irr = irreplaceable if coverage_state else []
     dsg = designated if coverage_state else []
     sig, measures = _opportunity(ctx, site.area_m2, opp, interim, opp_areas) if coverage_state else (
         StrategicSignificance(None, None, None, 0.0, 0.0, ctx.proposed_text,

@@ -8,6 +8,7 @@ refuse or note) goes through :func:`prepare_site` itself, so the rules live in o
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from typing import Any, TypeAlias
 
@@ -24,6 +25,8 @@ SiteProblem: TypeAlias = InputError | shapely.errors.GEOSException | ValueError
 
 #: shapely geometry type ids that need no conversion: Polygon, MultiPolygon
 _POLYGONAL = (3, 6)
+#: Fewer sites than this are prepared one by one (the vectorised checks cost more than they save).
+BATCH_MIN = 8
 
 
 def plain_sites(geoms: npt.NDArray[np.object_]) -> npt.NDArray[np.bool_]:
@@ -64,10 +67,11 @@ def prepare_sites(geometries: Sequence[Any], labels: Sequence[str]) -> list[Prep
     for i, g in enumerate(geometries):
         geoms[i] = g
     out: list[PreparedSite | SiteProblem | None] = [None] * len(geoms)
-    try:
-        plain = plain_sites(geoms)
-    except (shapely.errors.GEOSException, ValueError, TypeError):  # something GEOS refuses: one at a time
-        plain = np.zeros(len(geoms), dtype=bool)
+    plain = np.zeros(len(geoms), dtype=bool)
+    if len(geoms) >= BATCH_MIN:
+        # something GEOS refuses in the batch: every site is then prepared one by one
+        with contextlib.suppress(shapely.errors.GEOSException, ValueError, TypeError):
+            plain = plain_sites(geoms)
     fast = np.flatnonzero(plain)
     if len(fast):
         cleaned = shapely.remove_repeated_points(geoms[fast], 0.0)
