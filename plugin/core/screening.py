@@ -1,9 +1,11 @@
 """The screening engine: one API behind the dock, Processing and the command line.
 
 ``PackIndex.build(pack)`` once per pack version, then ``screen_sites(index, geometries, ...)``.
-All geometry is in EPSG:27700 metres. Work is vectorised per layer (one STRtree query and one
-GEOS call per layer for the whole batch), so a single site and a year of applications use the
-same code path.
+All geometry is in EPSG:27700 metres. A batch is cut into chunks of sites; within a chunk the work is
+vectorised per layer (one STRtree query and one GEOS call per layer and step), so a single site and a
+year of applications use the same code path. The chunks of a batch are screened side by side, one per
+core (GEOS runs outside the GIL), and their results are taken in input order; the answers are the same,
+to the last bit, as screening the chunks one after another.
 """
 
 from __future__ import annotations
