@@ -478,12 +478,19 @@ def _union_rows(rows: GeomArray) -> GeomArray:
 _OppAreas = tuple[float, dict[str, tuple[list[int], float]]]
 
 
+#: Up to this many opportunity pieces in a chunk, union groups are found in plain Python (numpy's fixed cost
+#: per call outweighs the work for a single site).
+FEW_PIECES = 64
+
+
 def _opportunity_areas(index: PackIndex, p: _Pairs, n_sites: int) -> list[_OppAreas]:
     """For each site: the area of the union of its opportunity pieces, and of its pieces for each code.
 
     Per site the codes come in the order they are first met, piece by piece (position order), each
     feature's codes in the order it lists them; a code's pieces are in position order.
     """
+    if np.count_nonzero(p.overlap > 0) <= FEW_PIECES:
+        return _opportunity_areas_plain(index, p, n_sites)
     table = index.code_table
     nc = max(1, len(table.names))
     hits = np.flatnonzero(p.overlap > 0)
@@ -560,6 +567,51 @@ def _opportunity_areas(index: PackIndex, p: _Pairs, n_sites: int) -> list[_OppAr
             area += merged[u]
         per_site[s][names[c]] = (g_pos[int(bounds[g]):int(bounds[g + 1])], area)
     return [(out_mapped[s], per_site[s]) for s in range(n_sites)]
+
+
+def _opportunity_areas_plain(index: PackIndex, p: _Pairs, n_sites: int) -> list[_OppAreas]:
+    """:func:`_opportunity_areas` one site and one code at a time: the same answers, for a few pieces."""
+    links: dict[int, set[int]] = {}
+    for a, b in zip(p.link_a.tolist(), p.link_b.tolist()):
+        links.setdefault(a, set()).add(b)
+        links.setdefault(b, set()).add(a)
+    overlap = p.overlap.tolist()
+    hits: list[list[int]] = [[] for _ in range(n_sites)]
+    for j, (s, o) in enumerate(zip(p.site.tolist(), overlap)):
+        if o > 0:
+            hits[s].append(j)
+    unions: list[tuple[int, ...]] = []
+
+    def group(positions: list[int]) -> tuple[float, int]:
+        """(area of the pieces that meet no other piece of the group, the union of the rest or -1)."""
+        if len(positions) == 1:
+            return overlap[positions[0]], -1
+        members, alone, linked = set(positions), 0.0, []
+        for j in positions:
+            if j in links and not links[j].isdisjoint(members):
+                linked.append(j)
+            else:
+                alone += overlap[j]
+        if not linked:
+            return alone, -1
+        unions.append(tuple(linked))
+        return alone, len(unions) - 1
+
+    jobs = []
+    feat = p.feat.tolist()
+    for positions in hits:
+        by_code: dict[str, list[int]] = {}
+        for j in positions:
+            for code in index.opportunity_codes[feat[j]]:
+                by_code.setdefault(code, []).append(j)
+        jobs.append((group(positions), {code: (g, group(g)) for code, g in by_code.items()}))
+    merged = _union_areas(p.pieces, unions).tolist()
+
+    def area(job: tuple[float, int]) -> float:
+        alone, at = job
+        return alone + merged[at] if at >= 0 else alone
+
+    return [(area(mapped), {code: (g, area(job)) for code, (g, job) in codes.items()}) for mapped, codes in jobs]
 
 
 def _clip_areas(sites: GeomArray, zones: GeomArray) -> FloatArray:

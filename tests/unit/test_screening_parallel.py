@@ -92,7 +92,7 @@ def _reference_opportunity_areas(index, p, n_sites):
     return out
 
 
-def test_vectorised_opportunity_unions_match_the_plain_reference(index, sites):
+def test_opportunity_unions_match_the_plain_reference(index, sites):
     geoms = [prepare_site(g).geometry for g in sites if isinstance(g, Polygon) or getattr(g, "geom_type", "") ==
              "MultiPolygon"]
     arr = np.empty(len(geoms), dtype=object)
@@ -101,7 +101,9 @@ def test_vectorised_opportunity_unions_match_the_plain_reference(index, sites):
     p = screening._pairs(index.opportunity, arr, shapely.area(arr), 0.0, want_pieces=True)
     got = screening._opportunity_areas(index, p, len(arr))
     want = _reference_opportunity_areas(index, p, len(arr))
+    assert np.count_nonzero(p.overlap > 0) > screening.FEW_PIECES  # the vectorised path
     assert got == want
+    assert screening._opportunity_areas_plain(index, p, len(arr)) == want  # the path for a few pieces
     assert [list(codes) for _, codes in got] == [list(codes) for _, codes in want]  # codes in first-met order
     # the map exercises every case: merged unions, pieces on their own, codes shared by overlapping pieces
     assert len(p.link_a) > 50
