@@ -451,10 +451,14 @@ def _union_area(p: _Pairs, positions: Sequence[int]) -> float:
     return alone + float(shapely.union_all(p.pieces[pos[linked]]).area)
 
 
-def _union_areas(pieces: GeomArray, groups: Sequence[tuple[int, ...]]) -> FloatArray:
+def _union_areas(pieces: GeomArray, groups: Sequence[tuple[int, ...]], link_a: IntArray | None = None,
+                 link_b: IntArray | None = None) -> FloatArray:
     """Area of the union of ``pieces[list(g)]`` for each group ``g`` (each of two pieces or more).
 
-    Groups holding the same pieces are merged once; the rest is one vectorised GEOS call.
+    Groups holding the same pieces are merged once. With the links (pairs of pieces whose envelopes meet,
+    see :func:`_links`), a group is cut into its connected parts, whose unions are added up: pieces in
+    different parts cannot overlap. A part of two pieces is measured as ``area(a) + area(b) - area(a & b)``
+    (one intersection costs less than a union); the larger parts are one vectorised union.
     """
     out = np.zeros(len(groups))
     if not groups:
@@ -462,11 +466,57 @@ def _union_areas(pieces: GeomArray, groups: Sequence[tuple[int, ...]]) -> FloatA
     unique: dict[tuple[int, ...], int] = {}
     which = [unique.setdefault(g, len(unique)) for g in groups]
     todo = list(unique)
-    rows: GeomArray = np.full((len(todo), max(len(g) for g in todo)), None, dtype=object)
-    for r, g in enumerate(todo):
-        rows[r, :len(g)] = pieces[np.array(g, dtype=np.int64)]
-    merged = shapely.area(_vectorised(_union_rows, rows))
+    parts: dict[tuple[int, ...], int] = {}  # connected part -> its number (parts shared by groups measured once)
+    part_of: list[list[int]] = []
+    if link_a is None or link_b is None:
+        for g in todo:
+            part_of.append([parts.setdefault(g, len(parts))])
+    else:
+        adjacent: dict[int, list[int]] = {}
+        for a, b in zip(link_a.tolist(), link_b.tolist()):
+            adjacent.setdefault(a, []).append(b)
+            adjacent.setdefault(b, []).append(a)
+        for g in todo:
+            part_of.append([parts.setdefault(c, len(parts)) for c in _connected(g, adjacent)])
+    part_area = np.zeros(len(parts))
+    keys = list(parts)
+    single = [i for i, c in enumerate(keys) if len(c) == 1]
+    pair = [i for i, c in enumerate(keys) if len(c) == 2]
+    more = [i for i, c in enumerate(keys) if len(c) > 2]
+    if single:
+        part_area[single] = shapely.area(pieces[np.array([keys[i][0] for i in single], dtype=np.int64)])
+    if pair:
+        ab = np.array([keys[i] for i in pair], dtype=np.int64)
+        a, b = pieces[ab[:, 0]], pieces[ab[:, 1]]
+        part_area[pair] = shapely.area(a) + shapely.area(b) - shapely.area(_vectorised(shapely.intersection, a, b))
+    if more:
+        rows: GeomArray = np.full((len(more), max(len(keys[i]) for i in more)), None, dtype=object)
+        for r, i in enumerate(more):
+            rows[r, :len(keys[i])] = pieces[np.array(keys[i], dtype=np.int64)]
+        part_area[more] = shapely.area(_vectorised(_union_rows, rows))
+    merged = np.array([float(part_area[ps].sum()) if len(ps) > 1 else float(part_area[ps[0]]) for ps in part_of])
     out[:] = merged[np.array(which, dtype=np.int64)]
+    return out
+
+
+def _connected(group: tuple[int, ...], adjacent: dict[int, list[int]]) -> list[tuple[int, ...]]:
+    """``group`` cut into its connected parts (pieces joined by ``adjacent``), each in position order."""
+    members = set(group)
+    seen: set[int] = set()
+    out: list[tuple[int, ...]] = []
+    for j in group:
+        if j in seen:
+            continue
+        seen.add(j)
+        stack, part = [j], []
+        while stack:
+            x = stack.pop()
+            part.append(x)
+            for y in adjacent.get(x, ()):
+                if y in members and y not in seen:
+                    seen.add(y)
+                    stack.append(y)
+        out.append(tuple(sorted(part)))
     return out
 
 
@@ -553,7 +603,7 @@ def _opportunity_areas(index: PackIndex, p: _Pairs, n_sites: int) -> list[_OppAr
         lo, hi = int(bounds[g]), int(bounds[g + 1])
         group_union[g] = len(unions)
         unions.append(tuple(j for j, linked in zip(g_pos[lo:hi], g_linked[lo:hi].tolist()) if linked))
-    merged = _union_areas(p.pieces, unions).tolist()
+    merged = _union_areas(p.pieces, unions, p.link_a, p.link_b).tolist()
     out_mapped = mapped.tolist()
     for s, at in site_union.items():
         out_mapped[s] += merged[at]
@@ -605,7 +655,7 @@ def _opportunity_areas_plain(index: PackIndex, p: _Pairs, n_sites: int) -> list[
             for code in index.opportunity_codes[feat[j]]:
                 by_code.setdefault(code, []).append(j)
         jobs.append((group(positions), {code: (g, group(g)) for code, g in by_code.items()}))
-    merged = _union_areas(p.pieces, unions).tolist()
+    merged = _union_areas(p.pieces, unions, p.link_a, p.link_b).tolist()
 
     def area(job: tuple[float, int]) -> float:
         alone, at = job

@@ -62,24 +62,12 @@ def test_chunks_side_by_side_give_exactly_the_serial_answers(index, sites, monke
 
 
 def _reference_opportunity_areas(index, p, n_sites):
-    """The per-site union areas computed the plain way (one site, one code at a time)."""
-    links: dict[int, set[int]] = {}
-    for a, b in zip(p.link_a.tolist(), p.link_b.tolist()):
-        links.setdefault(a, set()).add(b)
-        links.setdefault(b, set()).add(a)
+    """The per-site union areas computed the plain way: one union of all the pieces, one site and code at a time."""
 
     def union_area(positions):
         if not positions:
             return 0.0
-        if len(positions) == 1:
-            return float(p.overlap[positions[0]])
-        group, alone, linked = set(positions), 0.0, []
-        for j in positions:
-            if links.get(j, set()) & group:
-                linked.append(j)
-            else:
-                alone += float(p.overlap[j])
-        return alone + (float(shapely.union_all(p.pieces[np.array(linked)]).area) if linked else 0.0)
+        return float(shapely.union_all(p.pieces[np.array(positions)]).area)
 
     out = []
     for s in range(n_sites):
@@ -92,6 +80,18 @@ def _reference_opportunity_areas(index, p, n_sites):
     return out
 
 
+def _assert_same_areas(got, want):
+    """Same sites, codes (in the same order) and pieces; areas equal to a millionth of a square metre."""
+    assert len(got) == len(want)
+    for (g_mapped, g_codes), (w_mapped, w_codes) in zip(got, want):
+        assert g_mapped == pytest.approx(w_mapped, abs=1e-6)
+        assert list(g_codes) == list(w_codes)
+        for code, (g_pos, g_area) in g_codes.items():
+            w_pos, w_area = w_codes[code]
+            assert g_pos == w_pos
+            assert g_area == pytest.approx(w_area, abs=1e-6)
+
+
 def test_opportunity_unions_match_the_plain_reference(index, sites):
     geoms = [prepare_site(g).geometry for g in sites if isinstance(g, Polygon) or getattr(g, "geom_type", "") ==
              "MultiPolygon"]
@@ -102,12 +102,29 @@ def test_opportunity_unions_match_the_plain_reference(index, sites):
     got = screening._opportunity_areas(index, p, len(arr))
     want = _reference_opportunity_areas(index, p, len(arr))
     assert np.count_nonzero(p.overlap > 0) > screening.FEW_PIECES  # the vectorised path
-    assert got == want
-    assert screening._opportunity_areas_plain(index, p, len(arr)) == want  # the path for a few pieces
-    assert [list(codes) for _, codes in got] == [list(codes) for _, codes in want]  # codes in first-met order
+    _assert_same_areas(got, want)  # codes in first-met order, pieces in position order
+    _assert_same_areas(screening._opportunity_areas_plain(index, p, len(arr)), want)  # the path for a few pieces
     # the map exercises every case: merged unions, pieces on their own, codes shared by overlapping pieces
     assert len(p.link_a) > 50
     assert any(len(g) > 1 for _, codes in got for g, _ in codes.values())
+
+
+def test_union_areas_add_up_the_connected_parts_of_a_group():
+    # a, b overlap; c overlaps d and e; f stands alone; g touches nothing in its group
+    sq = [shapely.box(0, 0, 10, 10), shapely.box(5, 5, 15, 15), shapely.box(100, 0, 110, 10),
+          shapely.box(105, 0, 120, 10), shapely.box(95, 5, 102, 30), shapely.box(200, 0, 201, 1),
+          shapely.box(300, 300, 330, 330)]
+    pieces = np.empty(len(sq), dtype=object)
+    pieces[:] = sq
+    a, b = screening._links(np.zeros(len(sq), dtype=np.int64), shapely.area(pieces), pieces)
+    groups = [(0, 1), (0, 1, 2, 3, 4), (2, 3, 4), (0, 1, 2, 3, 4, 5), (0, 1)]
+    want = [float(shapely.union_all(pieces[list(g)]).area) for g in groups]
+    got = screening._union_areas(pieces, groups, a, b)
+    assert got.tolist() == pytest.approx(want, abs=1e-9)
+    assert got[0] == 175.0 and got[4] == 175.0  # a pair: area(a) + area(b) - area(a & b)
+    assert screening._union_areas(pieces, groups).tolist() == pytest.approx(want, abs=1e-9)  # without links
+    assert screening._connected((0, 1, 2, 3, 4, 5), {0: [1], 1: [0], 2: [3, 4], 3: [2], 4: [2]}) == \
+        [(0, 1), (2, 3, 4), (5,)]
 
 
 def test_code_table_numbers_each_features_codes_in_order():
