@@ -16,7 +16,6 @@ from typing import Any
 
 from qgis.core import (
     Qgis,
-    QgsApplication,
     QgsCoordinateReferenceSystem,
     QgsExpression,
     QgsExpressionContext,
@@ -77,6 +76,7 @@ from .map_highlight import SiteHighlight, feature_geometry, flash, zoom_to
 from .results_view import ResultsView, tip
 from .screening_task import Results, ScreeningTask
 from .site_tool import SiteMapTool
+from .task_start import start_task
 
 DEMO_PACK = PLUGIN_ROOT / "resources" / "data" / "demo_lnrs_pack.gpkg"
 #: Packs (GeoPackage or PostGIS) and their indexes, built once per pack version.
@@ -701,14 +701,9 @@ class LnrsDockWidget(QgsDockWidget):
         task = ScreeningTask(self.tr("LNRS screening of {0} site(s)").format(len(sites)), self.index,
                              [s.geometry for s in sites], [s.ref for s in sites], options, proposed, self._on_done)
         self.message_bar.clearWidgets()
-        if synchronous:
-            task.finished(task.run())
-            return True
-        self.task = task
-        task.progressChanged.connect(lambda p: self.progress.setValue(int(p)))
-        self.progress.setValue(0)
-        self._update_buttons()
-        QgsApplication.taskManager().addTask(task)
+        if start_task(task, synchronous, self.progress):
+            self.task = task
+            self._update_buttons()
         return True
 
     def cancel_check(self) -> None:

@@ -9,7 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from qgis.core import QgsApplication, QgsTask
+from qgis.core import QgsTask
+
+from .task_start import start_task
 
 
 class EngineTask(QgsTask):
@@ -39,8 +41,5 @@ def run_engine(description: str, work: Callable[[], Any], on_done: Callable[[Any
                synchronous: bool) -> EngineTask:
     """Run ``work`` in a task (or at once, in this thread, when ``synchronous``: tests and probes)."""
     task = EngineTask(description, work, on_done)
-    if synchronous:
-        task.finished(task.run())
-    else:
-        QgsApplication.taskManager().addTask(task)
+    start_task(task, synchronous)
     return task

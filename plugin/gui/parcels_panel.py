@@ -14,7 +14,6 @@ from typing import Any
 
 from qgis.core import (
     Qgis,
-    QgsApplication,
     QgsMapLayerProxyModel,
     QgsProject,
     QgsTask,
@@ -62,6 +61,7 @@ from .map_highlight import flash, zoom_to
 from .parcels_map import NOT_ASSESSED_COLOUR, SIGNIFICANCE_COLOURS, add_run_to_project
 from .parcels_task import ParcelsTask
 from .results_view import tip
+from .task_start import start_task
 
 #: Widest a column opens (the detail line below the tables shows the whole text).
 MAX_COLUMN_PX = 220
@@ -460,15 +460,10 @@ class ParcelsPanel(QWidget):
         task = ParcelsTask(self.tr("LNRS parcel significance of {0}").format(layer.name()), index, request,
                            QgsProject.instance().transformContext(), self._on_done)
         self.dock.message_bar.clearWidgets()
-        if synchronous:
-            task.finished(task.run())
-            return True
-        self.task = task
-        task.progressChanged.connect(lambda p: self.progress.setValue(int(p)))
-        self.destroyed.connect(_canceller(task))  # closing the dock stops the run
-        self.progress.setValue(0)
-        self._update_buttons()
-        QgsApplication.taskManager().addTask(task)
+        if start_task(task, synchronous, self.progress):
+            self.task = task
+            self.destroyed.connect(_canceller(task))  # closing the dock stops the run
+            self._update_buttons()
         return True
 
     def cancel(self) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from qgis.core import Qgis, QgsApplication, QgsMapLayerProxyModel, QgsProject, QgsVectorLayer, QgsWkbTypes
+from qgis.core import Qgis, QgsMapLayerProxyModel, QgsProject, QgsVectorLayer, QgsWkbTypes
 from qgis.gui import QgsMapLayerComboBox
 from qgis.PyQt import sip
 from qgis.PyQt.QtCore import Qt
@@ -39,6 +39,7 @@ from ..core.rules import ScreeningOptions
 from ..core.version_compare import VersionComparison
 from ..core.version_report import headline, summary_html
 from .results_view import tip
+from .task_start import start_task
 from .versions_map import add_comparison_to_project
 from .versions_task import VersionsTask
 
@@ -353,14 +354,9 @@ class VersionsPanel(QWidget):
 
     def _start(self, task: VersionsTask, synchronous: bool) -> bool:
         self.dock.message_bar.clearWidgets()
-        if synchronous:
-            task.finished(task.run())
-            return True
-        self.task = task
-        task.progressChanged.connect(lambda p: self.progress.setValue(int(p)))
-        self.progress.setValue(0)
-        self._update_buttons()
-        QgsApplication.taskManager().addTask(task)
+        if start_task(task, synchronous, self.progress):
+            self.task = task
+            self._update_buttons()
         return True
 
     def cancel(self) -> None:
