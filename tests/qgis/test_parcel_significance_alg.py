@@ -7,8 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from lnrs_toolkit.plugin.core.pack_builder import FieldMapping, map_rows
-from lnrs_toolkit.plugin.core.pack_store import add_rows
+from lnrs_toolkit.tests.unit.packs import SPLIT_X, build_split_pack
 from osgeo import ogr
 from qgis.core import QgsApplication, QgsFeature, QgsGeometry, QgsVectorLayer
 
@@ -18,7 +17,6 @@ DEMO_PACK = Path(__file__).resolve().parents[2] / "resources" / "data" / "demo_l
 LOW_TEXT = "Area/compensation not in local strategy/ no local strategy"
 HIGH_TEXT = "Formally identified in local strategy"
 SIG = "Baseline Strategic Significance"
-SPLIT_X = 425900.0  # the test pack's opportunity area lies west of this line
 
 
 @pytest.fixture(scope="module")
@@ -44,17 +42,7 @@ def example(tmp_path):
 
 @pytest.fixture(scope="module")
 def split_pack(tmp_path_factory):
-    from shapely.geometry import box
-
-    path = tmp_path_factory.mktemp("pack") / "pack.gpkg"
-    add_rows(path, map_rows("area", [{}], [box(420000, 425000, 430000, 435000)], FieldMapping(), "area", [],
-                            "polygon"), {"lnrs_name": "Parcel test LNRS", "version": "1"})
-    add_rows(path, map_rows("opportunity", [{"m": "GL001"}], [box(420000, 425000, SPLIT_X, 435000)],
-                            FieldMapping(measures_field="m"), "opp", ["m"], "polygon"))
-    add_rows(path, map_rows("measures", [{"c": "GL001", "t": "Grasslands", "x": "Grassland.", "h": "Grassland"}],
-                            None, FieldMapping(code_field="c", theme_field="t", text_field="x", habitats_field="h"),
-                            "cat", ["c", "t", "x", "h"]))
-    return path
+    return build_split_pack(tmp_path_factory.mktemp("pack") / "pack.gpkg")
 
 
 def run(params):

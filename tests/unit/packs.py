@@ -60,3 +60,19 @@ def build_small_pack(pack: Path, order: int = 1) -> BuildReport:
                       FieldMapping(code_field="code", theme_field="habitat_theme", priority_field="priority",
                                    text_field="measure"), "catalogue", ["code", "habitat_theme", "priority", "measure"])
     return add_rows(pack, mapped)
+
+
+#: The split pack's one opportunity area (GL001, grassland) lies west of this easting.
+SPLIT_X = 425900.0
+
+
+def build_split_pack(pack: Path) -> Path:
+    """A pack whose GL001 opportunity area ends at ``SPLIT_X``: parcels of the Defra example crossing it are split."""
+    add_rows(pack, map_rows("area", [{}], [box(420000, 425000, 430000, 435000)], FieldMapping(), "area", [],
+                            "polygon"), {"lnrs_name": "Parcel test LNRS", "version": "1"})
+    add_rows(pack, map_rows("opportunity", [{"m": "GL001"}], [box(420000, 425000, SPLIT_X, 435000)],
+                            FieldMapping(measures_field="m"), "opp", ["m"], "polygon"))
+    add_rows(pack, map_rows("measures", [{"c": "GL001", "t": "Grasslands", "x": "Grassland.", "h": "Grassland"}],
+                            None, FieldMapping(code_field="c", theme_field="t", text_field="x", habitats_field="h"),
+                            "cat", ["c", "t", "x", "h"]))
+    return pack
