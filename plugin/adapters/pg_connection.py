@@ -11,13 +11,18 @@ expanded in memory for the duration of ``connect`` and never logged, stored or p
 from __future__ import annotations
 
 import contextlib
+import threading
 from collections.abc import Iterator
 from typing import Any
 
+import numpy as np
+import shapely
 from qgis.core import QgsApplication, QgsAuthMethodConfig, QgsDataSourceUri
 from qgis.PyQt.QtCore import QCoreApplication
 
 from ..core.errors import PackError
+from ..core.pack_model import PackLayer
+from ..core.pack_schema import METADATA, TableSpec
 from .pack_source import _scrub, postgres_connection
 
 
@@ -36,8 +41,18 @@ def _psycopg2() -> Any:
     return psycopg2
 
 
+#: QGIS's provider registry and auth manager are not safe to call from several threads at once (check-ins run
+#: in QgsTasks; a segfault was seen with three at a time), so looking up a saved connection is serialised.
+_QGIS_LOOKUP = threading.Lock()
+
+
 def connection_parameters(connection_name: str) -> dict[str, Any]:
     """libpq keyword parameters of the saved connection, credentials expanded from its authcfg in memory."""
+    with _QGIS_LOOKUP:
+        return _connection_parameters(connection_name)
+
+
+def _connection_parameters(connection_name: str) -> dict[str, Any]:
     saved = postgres_connection(connection_name)
     uri = QgsDataSourceUri(saved.uri())
     if uri.authConfigId():
@@ -98,3 +113,47 @@ def pg_connect(connection_name: str) -> Iterator[Any]:
 def quote_ident(name: str) -> Any:
     """A psycopg2 ``sql.Identifier`` (compose statements with ``psycopg2.sql.SQL(...).format``)."""
     return _psycopg2().sql.Identifier(name)
+
+
+# --------------------------------------------------------------------------- pack tables read inside a transaction
+def pg_table(schema: str, name: str) -> Any:
+    """``"schema"."name"`` as a composable psycopg2 identifier."""
+    sql = _psycopg2().sql
+    return sql.SQL("{}.{}").format(sql.Identifier(schema), sql.Identifier(name))
+
+
+def pg_tables(cur: Any, schema: str) -> set[str]:
+    cur.execute("SELECT table_name FROM information_schema.tables WHERE table_schema = %s", (schema,))
+    return {str(r[0]) for r in cur.fetchall()}
+
+
+def pg_read_metadata(cur: Any, schema: str) -> dict[str, str]:
+    sql = _psycopg2().sql
+    cur.execute(sql.SQL("SELECT {}, {} FROM {}").format(sql.Identifier("key"), sql.Identifier("value"),
+                                                          pg_table(schema, METADATA.name)))
+    return {str(k): "" if v is None else str(v) for k, v in cur.fetchall()}
+
+
+def pg_read_layer(cur: Any, schema: str, spec: TableSpec) -> PackLayer:
+    """One pack table of ``schema`` as a :class:`PackLayer` (2D geometries, ordered by fid)."""
+    sql = _psycopg2().sql
+    cur.execute("SELECT column_name FROM information_schema.columns WHERE table_schema = %s AND table_name = %s",
+                (schema, spec.name))
+    present = {str(r[0]) for r in cur.fetchall()}
+    missing = [c for c in ("fid", *(["geom"] if spec.is_spatial else []), *spec.column_names) if c not in present]
+    if missing:
+        raise PackError(tr("The table {0}.{1} lacks the column(s) {2}; republish the pack.").format(
+            schema, spec.name, ", ".join(missing)))
+    geom = sql.SQL("ST_AsBinary(ST_Force2D({}))").format(sql.Identifier("geom")) if spec.is_spatial else \
+        sql.SQL("NULL")
+    cur.execute(sql.SQL("SELECT {}, {}, {} FROM {} ORDER BY {}").format(
+        sql.Identifier("fid"), geom, sql.SQL(", ").join(sql.Identifier(c) for c in spec.column_names),
+        pg_table(schema, spec.name), sql.Identifier("fid")))
+    rows = cur.fetchall()
+    columns = {c: [r[2 + i] for r in rows] for i, c in enumerate(spec.column_names)}
+    geoms = None
+    if spec.is_spatial:
+        geoms = np.empty(len(rows), dtype=object)
+        if rows:
+            geoms[:] = shapely.from_wkb(np.array([None if r[1] is None else bytes(r[1]) for r in rows], dtype=object))
+    return PackLayer(spec, np.array([int(r[0]) for r in rows], dtype=np.int64), geoms, columns)

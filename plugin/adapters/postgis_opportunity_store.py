@@ -21,7 +21,6 @@ import contextlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
-import numpy as np
 import shapely
 from qgis.PyQt.QtCore import QCoreApplication
 
@@ -29,10 +28,10 @@ from ..core.errors import PackError
 from ..core.opportunity_edits import EDIT_SOURCE, AuditRecord, StoreTransaction, as_multi, canonical_measures
 from ..core.opportunity_validation import OpportunityFeature
 from ..core.pack_hash import content_hash
-from ..core.pack_model import PackData, PackLayer, PackMetadata, measures_from_layer
-from ..core.pack_schema import METADATA, OPPORTUNITY, OPPORTUNITY_AUDIT, PACK_CRS_EPSG, TABLES, TableSpec
+from ..core.pack_model import PackData, PackMetadata, measures_from_layer
+from ..core.pack_schema import METADATA, OPPORTUNITY, OPPORTUNITY_AUDIT, PACK_CRS_EPSG, TABLES
 from .pack_source import PackSource, _check_schema, _scrub
-from .pg_connection import _psycopg2, pg_connect
+from .pg_connection import _psycopg2, pg_connect, pg_read_layer, pg_read_metadata, pg_table, pg_tables
 
 _SQL_TYPES = {"TEXT": "text", "REAL": "double precision", "INTEGER": "bigint"}
 _AUDIT_COLUMNS = ("fid", *OPPORTUNITY_AUDIT.column_names)
@@ -68,7 +67,7 @@ class _PgTransaction:
 
     # ------------------------------------------------------------ helpers
     def table(self, name: str) -> Any:
-        return self.sql.SQL("{}.{}").format(self.sql.Identifier(self.schema), self.sql.Identifier(name))
+        return pg_table(self.schema, name)
 
     def run(self, query: Any, params: Sequence[Any] | None = None) -> Any:
         self.cur.execute(query, params)
@@ -170,8 +169,7 @@ class _PgTransaction:
         return tuple(out)
 
     def metadata(self) -> dict[str, str]:
-        rows = self.run(self.sql.SQL("SELECT key, value FROM {}").format(self.table(METADATA.name))).fetchall()
-        return {str(k): "" if v is None else str(v) for k, v in rows}
+        return pg_read_metadata(self.cur, self.schema)
 
     def set_metadata(self, key: str, value: str) -> None:
         t = self.table(METADATA.name)
@@ -179,24 +177,9 @@ class _PgTransaction:
             self.run(self.sql.SQL("INSERT INTO {} (fid, key, value) SELECT coalesce(max(fid), 0) + 1, %s, %s "
                                   "FROM {}").format(t, t), (key, value))
 
-    def _read_layer(self, spec: TableSpec) -> PackLayer:
-        geom = self.sql.SQL("ST_AsBinary(geom)") if spec.is_spatial else self.sql.SQL("NULL")
-        cols = self.sql.SQL(", ").join(self.sql.Identifier(c) for c in spec.column_names)
-        rows = self.run(self.sql.SQL("SELECT fid, {}, {} FROM {} ORDER BY fid").format(
-            geom, cols, self.table(spec.name))).fetchall()
-        fids = np.asarray([int(r[0]) for r in rows], dtype=np.int64)
-        columns = {c: [r[2 + i] for r in rows] for i, c in enumerate(spec.column_names)}
-        geoms = None
-        if spec.is_spatial:
-            geoms = np.empty(len(rows), dtype=object)
-            for i, r in enumerate(rows):
-                geoms[i] = _geometry(r[1])
-        return PackLayer(spec, fids, geoms, columns)
-
     def content_sha256(self) -> str:
-        present = {str(r[0]) for r in self.run("SELECT table_name FROM information_schema.tables "
-                                               "WHERE table_schema = %s", (self.schema,)).fetchall()}
-        layers = {spec.name: self._read_layer(spec) for spec in TABLES
+        present = pg_tables(self.cur, self.schema)
+        layers = {spec.name: pg_read_layer(self.cur, self.schema, spec) for spec in TABLES
                   if spec is not METADATA and spec.name in present}
         pack = PackData(layers, PackMetadata.from_pairs(self.metadata()), self.schema,
                         measures_from_layer(layers.get("measures")))

@@ -15,18 +15,16 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-import numpy as np
-import shapely
 from qgis.PyQt.QtCore import QCoreApplication
 
 from ..core.errors import InputError, PackError
 from ..core.gpkg import check_schema_version
-from ..core.pack_model import PackData, PackLayer, PackMetadata, measures_from_layer
+from ..core.pack_model import PackData, PackMetadata, measures_from_layer
 from ..core.pack_schema import METADATA, TABLES, VERSION_HISTORY_TABLES, VERSION_ROWS, VERSION_TABLES, VERSIONS
 from ..core.pack_versions import Publication, PublishedVersion, check_thawed, prepare_publication, unknown_version
 from ..core.version_snapshot import FrozenRow, thaw_pack
 from .pack_source import PackSource, _check_schema, _scrub
-from .pg_connection import _psycopg2, pg_connect
+from .pg_connection import _psycopg2, pg_connect, pg_read_layer, pg_read_metadata, pg_table, pg_tables
 
 _PG_TYPES = {"TEXT": "text", "REAL": "double precision", "INTEGER": "bigint", "BLOB": "bytea"}
 #: Unique keys of the history tables (besides their fid).
@@ -43,55 +41,10 @@ def _sql() -> Any:
     return _psycopg2().sql
 
 
-def _table(schema: str, name: str) -> Any:
-    sql = _sql()
-    return sql.SQL("{}.{}").format(sql.Identifier(schema), sql.Identifier(name))
-
-
-def _tables(cur: Any, schema: str) -> set[str]:
-    cur.execute("SELECT table_name FROM information_schema.tables WHERE table_schema = %s", (schema,))
-    return {str(r[0]) for r in cur.fetchall()}
-
-
-def _columns(cur: Any, schema: str, table: str) -> set[str]:
-    cur.execute("SELECT column_name FROM information_schema.columns WHERE table_schema = %s AND table_name = %s",
-                (schema, table))
-    return {str(r[0]) for r in cur.fetchall()}
-
-
 def _require_pack(tables: set[str], connection_name: str, schema: str) -> None:
     if METADATA.name not in tables:
         raise PackError(tr("The schema '{0}' of connection '{1}' is not an LNRS Local Habitat Map pack: it has no "
                            "'pack_metadata' table.").format(schema, connection_name))
-
-
-def _read_metadata(cur: Any, schema: str) -> dict[str, str]:
-    sql = _sql()
-    cur.execute(sql.SQL("SELECT {}, {} FROM {}").format(sql.Identifier("key"), sql.Identifier("value"),
-                                                          _table(schema, METADATA.name)))
-    return {str(k): "" if v is None else str(v) for k, v in cur.fetchall()}
-
-
-def _read_layer(cur: Any, schema: str, spec: Any) -> PackLayer:
-    sql = _sql()
-    present = _columns(cur, schema, spec.name)
-    missing = [c for c in ("fid", *(["geom"] if spec.is_spatial else []), *spec.column_names) if c not in present]
-    if missing:
-        raise PackError(tr("The table {0}.{1} lacks the column(s) {2}; republish the pack.").format(
-            schema, spec.name, ", ".join(missing)))
-    geom = sql.SQL("ST_AsBinary(ST_Force2D({}))").format(sql.Identifier("geom")) if spec.is_spatial else \
-        sql.SQL("NULL")
-    cur.execute(sql.SQL("SELECT {}, {}, {} FROM {} ORDER BY {}").format(
-        sql.Identifier("fid"), geom, sql.SQL(", ").join(sql.Identifier(c) for c in spec.column_names),
-        _table(schema, spec.name), sql.Identifier("fid")))
-    rows = cur.fetchall()
-    columns = {c: [r[2 + i] for r in rows] for i, c in enumerate(spec.column_names)}
-    geoms = None
-    if spec.is_spatial:
-        geoms = np.empty(len(rows), dtype=object)
-        if rows:
-            geoms[:] = shapely.from_wkb(np.array([None if r[1] is None else bytes(r[1]) for r in rows], dtype=object))
-    return PackLayer(spec, np.array([int(r[0]) for r in rows], dtype=np.int64), geoms, columns)
 
 
 def _read_versions(cur: Any, schema: str, tables: set[str]) -> list[PublishedVersion]:
@@ -99,7 +52,7 @@ def _read_versions(cur: Any, schema: str, tables: set[str]) -> list[PublishedVer
         return []
     sql = _sql()
     cur.execute(sql.SQL("SELECT {} FROM {} ORDER BY {}").format(
-        sql.SQL(", ").join(sql.Identifier(c) for c in VERSIONS.column_names), _table(schema, VERSIONS.name),
+        sql.SQL(", ").join(sql.Identifier(c) for c in VERSIONS.column_names), pg_table(schema, VERSIONS.name),
         sql.Identifier("version")))
     return [PublishedVersion(int(r[0]), str(r[1] or ""), str(r[2] or ""), str(r[3] or ""), str(r[4] or ""),
                              str(r[5] or "")) for r in cur.fetchall()]
@@ -110,10 +63,10 @@ def _lock(cur: Any, schema: str, content: Sequence[str]) -> None:
     tables against any other writer; readers go on."""
     sql = _sql()
     cur.execute("SET LOCAL lock_timeout = %s", (LOCK_TIMEOUT,))
-    cur.execute(sql.SQL("LOCK TABLE {} IN SHARE ROW EXCLUSIVE MODE").format(_table(schema, METADATA.name)))
+    cur.execute(sql.SQL("LOCK TABLE {} IN SHARE ROW EXCLUSIVE MODE").format(pg_table(schema, METADATA.name)))
     if content:
         cur.execute(sql.SQL("LOCK TABLE {} IN SHARE MODE").format(
-            sql.SQL(", ").join(_table(schema, name) for name in content)))
+            sql.SQL(", ").join(pg_table(schema, name) for name in content)))
 
 
 def _ensure_history(cur: Any, schema: str) -> None:
@@ -122,7 +75,7 @@ def _ensure_history(cur: Any, schema: str) -> None:
         cols = [sql.SQL("{} bigserial PRIMARY KEY").format(sql.Identifier("fid"))]
         cols += [sql.SQL("{} {}").format(sql.Identifier(c.name), sql.SQL(_PG_TYPES[c.sql_type])) for c in spec.columns]
         cols.append(sql.SQL("UNIQUE ({})").format(sql.SQL(", ").join(sql.Identifier(c) for c in _UNIQUE[spec.name])))
-        cur.execute(sql.SQL("CREATE TABLE IF NOT EXISTS {} ({})").format(_table(schema, spec.name),
+        cur.execute(sql.SQL("CREATE TABLE IF NOT EXISTS {} ({})").format(pg_table(schema, spec.name),
                                                                         sql.SQL(", ").join(cols)))
 
 
@@ -133,22 +86,22 @@ def _write(cur: Any, schema: str, pub: Publication) -> None:
 
     v = pub.version
     cur.execute(sql.SQL("INSERT INTO {} ({}) VALUES (%s, %s, %s, %s, %s, %s)").format(
-        _table(schema, VERSIONS.name), sql.SQL(", ").join(sql.Identifier(c) for c in VERSIONS.column_names)),
+        pg_table(schema, VERSIONS.name), sql.SQL(", ").join(sql.Identifier(c) for c in VERSIONS.column_names)),
         (v.version, v.publication_date, v.published_at, v.content_sha256, v.published_by, v.note))
     rows_sql = sql.SQL("INSERT INTO {} ({}) VALUES %s").format(
-        _table(schema, VERSION_ROWS.name), sql.SQL(", ").join(sql.Identifier(c) for c in VERSION_ROWS.column_names))
+        pg_table(schema, VERSION_ROWS.name), sql.SQL(", ").join(sql.Identifier(c) for c in VERSION_ROWS.column_names))
     for table in pub.tables:
         cur.execute(sql.SQL("SELECT 1 FROM {} WHERE {} = %s LIMIT 1").format(
-            _table(schema, VERSION_TABLES.name), sql.Identifier("snapshot")), (table.snapshot,))
+            pg_table(schema, VERSION_TABLES.name), sql.Identifier("snapshot")), (table.snapshot,))
         if cur.fetchone() is None and table.rows:
             execute_values(cur, rows_sql.as_string(cur), [
                 (table.snapshot, table.name, r.fid, None if r.wkb is None else psycopg2.Binary(r.wkb), r.attributes)
                 for r in table.rows], page_size=500)
         cur.execute(sql.SQL("INSERT INTO {} ({}) VALUES (%s, %s, %s, %s)").format(
-            _table(schema, VERSION_TABLES.name),
+            pg_table(schema, VERSION_TABLES.name),
             sql.SQL(", ").join(sql.Identifier(c) for c in VERSION_TABLES.column_names)),
             (v.version, table.name, table.snapshot, len(table.rows)))
-    meta = _table(schema, METADATA.name)
+    meta = pg_table(schema, METADATA.name)
     for key, value in pub.metadata.items():
         cur.execute(sql.SQL("UPDATE {} SET {} = %s WHERE {} = %s").format(
             meta, sql.Identifier("value"), sql.Identifier("key")), (value, key))
@@ -174,14 +127,14 @@ def publish_postgis_version(connection_name: str, schema: str, note: str, publis
     with pg_connect(connection_name) as conn:
         try:
             with conn.cursor() as cur:
-                tables = _tables(cur, schema)
+                tables = pg_tables(cur, schema)
                 _require_pack(tables, connection_name, schema)
                 content = [s.name for s in TABLES if s is not METADATA and s.name in tables]
                 _lock(cur, schema, content)
-                pairs = _read_metadata(cur, schema)
+                pairs = pg_read_metadata(cur, schema)
                 metadata = PackMetadata.from_pairs(pairs)
                 check_schema_version(metadata)
-                layers = {spec.name: _read_layer(cur, schema, spec) for spec in TABLES if spec.name in content}
+                layers = {spec.name: pg_read_layer(cur, schema, spec) for spec in TABLES if spec.name in content}
                 pack = PackData(layers, metadata, str(PackSource.postgis(connection_name, schema)),
                                 measures_from_layer(layers.get("measures")))
                 publication = prepare_publication(pack, pairs, _read_versions(cur, schema, tables), note,
@@ -213,7 +166,7 @@ def list_postgis_versions(connection_name: str, schema: str) -> list[PublishedVe
     with pg_connect(connection_name) as conn:
         try:
             with conn.cursor() as cur:
-                tables = _tables(cur, schema)
+                tables = pg_tables(cur, schema)
                 _require_pack(tables, connection_name, schema)
                 return _read_versions(cur, schema, tables)
         except psycopg2.Error as exc:
@@ -230,21 +183,21 @@ def load_postgis_version(connection_name: str, schema: str, number: int) -> Pack
     with pg_connect(connection_name) as conn:
         try:
             with conn.cursor() as cur:
-                tables = _tables(cur, schema)
+                tables = pg_tables(cur, schema)
                 _require_pack(tables, connection_name, schema)
                 versions = _read_versions(cur, schema, tables)
                 record = next((v for v in versions if v.version == number), None)
                 if record is None:
                     raise unknown_version(number, versions)
                 cur.execute(sql.SQL("SELECT {}, {} FROM {} WHERE {} = %s").format(
-                    sql.Identifier("table_name"), sql.Identifier("snapshot"), _table(schema, VERSION_TABLES.name),
+                    sql.Identifier("table_name"), sql.Identifier("snapshot"), pg_table(schema, VERSION_TABLES.name),
                     sql.Identifier("version")), (number,))
                 frozen: dict[str, list[FrozenRow]] = {}
                 for name, snapshot in cur.fetchall():
                     with conn.cursor() as rows:
                         rows.execute(sql.SQL("SELECT {}, {}, {} FROM {} WHERE {} = %s ORDER BY {}").format(
                             sql.Identifier("row_fid"), sql.Identifier("geom_wkb"), sql.Identifier("attributes"),
-                            _table(schema, VERSION_ROWS.name), sql.Identifier("snapshot"),
+                            pg_table(schema, VERSION_ROWS.name), sql.Identifier("snapshot"),
                             sql.Identifier("row_fid")), (snapshot,))
                         frozen[str(name)] = [FrozenRow(int(f), None if w is None else bytes(w), str(a))
                                              for f, w, a in rows.fetchall()]
