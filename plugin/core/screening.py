@@ -359,20 +359,16 @@ class _Pairs:
 
 
 def _pairs(layer: LayerIndex, sites: GeomArray, site_areas: FloatArray, distance: float,
-           want_pieces: bool = False, by_envelope: bool = False) -> _Pairs:
+           want_pieces: bool = False) -> _Pairs:
     """Each site's features within ``distance`` (intersecting when 0), with distance and overlap area.
 
-    ``by_envelope``: find candidates by envelope and keep them by exact distance, instead of a prepared
-    ``dwithin`` test then the distance (the same pairs in the same order; cheaper where distances are cheap).
+    Within a distance, candidates are found by envelope and kept by their exact distance (with GEOS 3.12+
+    cheaper than a prepared ``dwithin`` test followed by the distance; the same pairs in the same order).
     """
     if len(layer.geoms) == 0 or len(sites) == 0:
         e = np.empty(0, dtype=np.int64)
         return _Pairs(e, e, np.empty(0), np.empty(0), np.empty(0, dtype=object))
-    if distance > 0 and not by_envelope:
-        si, fi = layer.tree.query(sites, predicate="dwithin", distance=distance)
-        si, fi = si.astype(np.int64), fi.astype(np.int64)
-        dist = np.asarray(_vectorised(shapely.distance, sites[si], layer.geoms[fi]), dtype=np.float64)
-    elif distance > 0:  # every feature whose envelope is near enough, kept by its exact distance
+    if distance > 0:  # every feature whose envelope is near enough, kept by its exact distance
         b = shapely.bounds(sites)
         si, fi = layer.tree.query(shapely.box(b[:, 0] - distance, b[:, 1] - distance, b[:, 2] + distance,
                                               b[:, 3] + distance))
@@ -1113,14 +1109,14 @@ def _chunk_geometry(ctx: _Context, geometries: Sequence[Any], refs: Sequence[str
         if li is None:
             layers[name] = None
             continue
-        p = _pairs(li, sites, site_areas, dist, pieces, by_envelope=name == "irreplaceable")
+        p = _pairs(li, sites, site_areas, dist, pieces)
         if name == "irreplaceable":
             p = _habitat_intrusions(index, opt, sites, p)
         layers[name] = p
     if index.trees is not None:
         bufs, _ = index.tree_buffers(opt.buffers)
         p = _pairs(index.trees, sites, site_areas,
-                   max(opt.search_distance_m, float(bufs.max()) if len(bufs) else 0.0), by_envelope=True)
+                   max(opt.search_distance_m, float(bufs.max()) if len(bufs) else 0.0))
         layers["trees"] = _tree_intrusions(index.trees, bufs, opt, sites, p)
     else:
         layers["trees"] = None
