@@ -14,5 +14,11 @@ def classFactory(iface):  # noqa: N802 - name required by QGIS
     if problem is not None:
         return MissingDependencyPlugin(iface, problem)
     from .plugin.lnrs_plugin import LnrsToolkitPlugin
+    from .plugin.shapely_import import mixed_geos_warning
 
+    warning = mixed_geos_warning()
+    if warning is not None:
+        from .plugin.log import log_warning
+
+        log_warning(warning)
     return LnrsToolkitPlugin(iface)

@@ -115,7 +115,8 @@ def _validate(args: argparse.Namespace) -> int:
                "notes": list(report.notes),
                "issues": [{"fid": i.fid, "feature": i.feature, "rule": i.rule, "severity": i.severity,
                            "message": i.message,
-                           "location_wkt": None if i.location is None else shapely.to_wkt(i.location, 3)}
+                           "location_wkt": None if i.location is None else
+                           shapely.to_wkt(i.location, rounding_precision=3, output_dimension=2)}
                           for i in issues]}
     if args.json == "-":
         json.dump(payload, sys.stdout, ensure_ascii=False, indent=2)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from .shapely_import import import_shapely
+
 INSTALL_HINT = ("Install it into QGIS's Python (Debian/Ubuntu: /usr/bin/python3 -m pip install --user "
                 "\"shapely>=2\"; Windows: OSGeo4W Shell, pip install \"shapely>=2\"), then restart QGIS.")
 
@@ -10,7 +12,7 @@ def missing_dependency_message(shapely_version: str | None = None) -> str | None
     """``None`` when everything the plugin needs is importable, else what to do about it."""
     if shapely_version is None:
         try:
-            import shapely
+            shapely = import_shapely()
         except ImportError:
             return f"LNRS Toolkit needs the Python package shapely 2, which is not installed. {INSTALL_HINT}"
         shapely_version = str(shapely.__version__)

@@ -117,6 +117,9 @@ def main(argv: list[str] | None = None) -> int:
         rec = {m: {**rs[0], "batch_s": min(r["batch_s"] for r in rs), "batch_runs_s": [r["batch_s"] for r in rs]}
                for m, rs in runs.items()}
         eng = rec["engine"]
+        if label == labels[0]:
+            say("libraries: " + "; ".join(f"{m} " + ", ".join(f"{k} {v}" for k, v in rec[m].get("versions", {}).items())
+                                          for m in methods))
         if eng.get("site_errors"):
             say(f"engine site errors {label}: {eng['site_errors']}")
             mismatches_total += eng["site_errors"]

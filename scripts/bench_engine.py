@@ -8,6 +8,7 @@ import time
 
 import bench_data as bd
 import numpy as np
+import shapely
 
 
 def main() -> int:
@@ -36,7 +37,8 @@ def main() -> int:
         lat.append(1000.0 * (time.perf_counter() - t))
     errors = [r for r in results if not hasattr(r, "irreplaceable")]
     bd.dump(args.out, {
-        "method": "engine", "read_s": t_read, "load_s": t_load, "batch_s": t_batch,
+        "method": "engine", "versions": {"shapely": shapely.__version__, "geos": shapely.geos_version_string},
+        "read_s": t_read, "load_s": t_load, "batch_s": t_batch,
         "single_p50_ms": float(np.percentile(lat, 50)) if lat else None,
         "single_p95_ms": float(np.percentile(lat, 95)) if lat else None,
         "single_max_ms": float(max(lat)) if lat else None,

@@ -28,6 +28,7 @@ warnings.filterwarnings("ignore")
 def main() -> int:
     args = bd.worker_args(__doc__ or "")
     import geopandas as gpd
+    import shapely
 
     def read(path: Any, layer: str, columns: list[str]) -> Any:
         df = gpd.read_file(path, layer=layer, engine="pyogrio", fid_as_index=True, columns=columns)
@@ -121,7 +122,8 @@ def main() -> int:
                                                 in_zone.get((site, fid), 0.0) if inside else 0.0)
     t_batch = time.perf_counter() - t0
     bd.dump(args.out, {"method": "geopandas", "load_s": t_load, "batch_s": t_batch, "answers": answers,
-                       "versions": {"geopandas": gpd.__version__}})
+                       "versions": {"geopandas": gpd.__version__, "shapely": shapely.__version__,
+                                    "geos": shapely.geos_version_string}})
     return 0
 
 

@@ -143,7 +143,7 @@ def main() -> int:
     from qgis.core import Qgis
 
     bd.dump(args.out, {"method": "qgis", "load_s": t_load, "batch_s": t_batch, "answers": answers,
-                       "versions": {"qgis": Qgis.QGIS_VERSION},
+                       "versions": {"qgis": Qgis.QGIS_VERSION, "geos": Qgis.geosVersion().split("-")[0]},
                        "steps": steps})
     sys.stdout.flush()
     os._exit(0)  # QGIS teardown of processing outputs can crash a headless run; the results are written

@@ -36,6 +36,21 @@ def open_demo():
         report["errors"].append(traceback.format_exc())
 
 
+def geos_report():
+    """Which GEOS serves shapely inside this QGIS process (the plugin loads shapely onto its own GEOS)."""
+    import shapely
+    from lnrs_toolkit.plugin.shapely_import import global_geos_version
+
+    out = {"shapely": shapely.__version__, "shapely_geos": list(shapely.geos_version),
+           "qgis_geos": global_geos_version()}
+    try:
+        wkb = shapely.Point(1, 2).wkb  # shapely 2.1 asks GEOS 3.12+ for 4D WKB, which an older GEOS refuses
+        out["default_wkb"] = "ok" if wkb else "empty"
+    except Exception as exc:  # noqa: BLE001
+        out["default_wkb"] = str(exc)
+    return out
+
+
 def probe():
     try:
         plugin = _plugin()
@@ -53,6 +68,7 @@ def probe():
             if hook is not None:
                 report["probe_site"] = hook()
         report["main_window_title"] = main.windowTitle()
+        report["geos"] = geos_report()
     except Exception:  # noqa: BLE001
         report["errors"].append(traceback.format_exc())
     QTimer.singleShot(int(os.environ.get("LNRS_PROBE_SETTLE_MS", "3000")), finish)

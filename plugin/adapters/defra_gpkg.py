@@ -81,7 +81,7 @@ def write_defra_gpkg(src: str | Path, dest: str | Path, phase: str, pieces: Mapp
         area_is_int = AREA in names and defn.GetFieldDefn(names.index(AREA)).GetType() == ogr.OFTInteger
 
         def geometry(g: BaseGeometry) -> ogr.Geometry:
-            out = ogr.ForceToMultiPolygon(ogr.CreateGeometryFromWkb(bytes(to_wkb(g))))
+            out = ogr.ForceToMultiPolygon(ogr.CreateGeometryFromWkb(bytes(to_wkb(g, output_dimension=2))))
             if transform is not None:
                 out.Transform(transform)
             return out

@@ -27,7 +27,6 @@ from qgis.core import (
     QgsFeatureRequest,
     QgsField,
     QgsFields,
-    QgsGeometry,
     QgsProcessingFeatureSource,
     QgsProviderRegistry,
     QgsVectorLayer,
@@ -43,7 +42,7 @@ from ..core.parcel_qa import is_null
 from ..core.parcels import Parcel, ParcelPiece, ParcelResult, assess_parcels
 from ..core.screening import PackIndex
 from .defra_gpkg import AREA, HABITATS, PARCEL_REF, RED_LINE, PieceOut, is_defra_habitats, phase_field, write_defra_gpkg
-from .qgis_geometry import to_shapely, transform_to_pack
+from .qgis_geometry import to_qgs, to_shapely, transform_to_pack
 
 PHASES = ("baseline", "proposed")
 #: Fields holding an authority's name in LPA boundary layers, first match wins (else ``LPA <fid>``).
@@ -254,12 +253,6 @@ def assess_parcel_layers(index: PackIndex, request: ParcelRequest, context: QgsC
 
 
 # --------------------------------------------------------------------------- outputs
-def _qgs(geom: BaseGeometry) -> QgsGeometry:
-    g = QgsGeometry()
-    g.fromWkb(shapely.to_wkb(geom))
-    return g
-
-
 def issue_location(geom: BaseGeometry | None) -> BaseGeometry | None:
     """Where an issue is drawn as a point: itself for a point, else a point inside it."""
     if geom is None or geom.is_empty:
@@ -338,7 +331,7 @@ class ParcelRun:
         for piece in self.result.pieces:
             parent = self.features[piece.parent]
             f = QgsFeature(fields)
-            g = _qgs(piece.geometry)
+            g = to_qgs(piece.geometry)
             g.convertToMultiType()
             f.setGeometry(g)
             f.setAttributes([
@@ -364,7 +357,7 @@ class ParcelRun:
             geom = issue.geometry
             point = issue_location(geom)
             if point is not None:
-                f.setGeometry(_qgs(point))
+                f.setGeometry(to_qgs(point))
             area = float(geom.area) if geom is not None and geom.geom_type != "Point" else None
             f.setAttributes([issue.kind, issue.parcel_ref, issue.message, issue.fix_hint, area])
             out.append(f)

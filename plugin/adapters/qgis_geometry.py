@@ -1,4 +1,4 @@
-"""QgsGeometry -> shapely in EPSG:27700 (curves straightened, Z/M dropped), with notes for the user."""
+"""QgsGeometry <-> shapely: to EPSG:27700 (curves straightened, Z/M dropped, with notes for the user) and back."""
 
 from __future__ import annotations
 
@@ -68,3 +68,16 @@ def to_shapely(geometry: QgsGeometry | None, transform: QgsCoordinateTransform |
         raise InputError("the geometry cannot be reprojected to EPSG:27700 (its coordinates do not fit the "
                          f"layer's CRS {transform.sourceCrs().authid()}); check the layer's CRS.")
     return Converted(shape, tuple(notes))
+
+
+def to_qgs(geometry: BaseGeometry | None) -> QgsGeometry:
+    """A shapely geometry as a QgsGeometry (the same 2D coordinates; a null geometry for None or empty).
+
+    The WKB dimension is given, not left to shapely: shapely 2.1 asks GEOS 3.12+ for four dimensions, which an
+    older GEOS refuses if it answers shapely's calls (see :mod:`..shapely_import`).
+    """
+    if geometry is None or geometry.is_empty:
+        return QgsGeometry()
+    g = QgsGeometry()
+    g.fromWkb(shapely.to_wkb(geometry, output_dimension=2))
+    return g

@@ -9,6 +9,7 @@ from qgis.PyQt.QtCore import QVariant
 
 from ..core.pack_schema import PACK_CRS
 from ..core.version_compare import OpportunityChange, SiteChange, VersionComparison
+from .qgis_geometry import to_qgs
 
 CHANGE_FIELDS: tuple[tuple[str, Any], ...] = (
     ("pack_fid", QVariant.LongLong), ("change", QVariant.String), ("name", QVariant.String),
@@ -38,14 +39,6 @@ def change_fields() -> QgsFields:
 
 def site_fields() -> QgsFields:
     return _fields(SITE_FIELDS)
-
-
-def to_qgs(geometry: Any) -> QgsGeometry:
-    if geometry is None or geometry.is_empty:
-        return QgsGeometry()
-    g = QgsGeometry()
-    g.fromWkb(geometry.wkb)
-    return g
 
 
 def change_feature(c: OpportunityChange, comparison: VersionComparison, fields: QgsFields) -> QgsFeature:

@@ -11,7 +11,6 @@ from qgis.core import (
     QgsCoordinateReferenceSystem,
     QgsCoordinateTransform,
     QgsCsException,
-    QgsGeometry,
     QgsProject,
     QgsRectangle,
     QgsWkbTypes,
@@ -19,19 +18,13 @@ from qgis.core import (
 from qgis.gui import QgsMapCanvas, QgsRubberBand
 from qgis.PyQt.QtGui import QColor
 
+from ..adapters.qgis_geometry import to_qgs
 from ..core.pack_schema import PACK_CRS
 from ..core.screening import LayerIndex, PackIndex
 
 
 def pack_crs() -> QgsCoordinateReferenceSystem:
     return QgsCoordinateReferenceSystem(PACK_CRS)
-
-
-def to_qgs(geometry: Any) -> QgsGeometry:
-    """A shapely geometry as a QgsGeometry (same coordinates)."""
-    g = QgsGeometry()
-    g.fromWkb(shapely.to_wkb(geometry))
-    return g
 
 
 def pack_layer(index: PackIndex, name: str) -> LayerIndex | None:

@@ -40,12 +40,13 @@ from qgis.PyQt.QtGui import QColor
 from qgis.PyQt.QtXml import QDomDocument
 
 from ..__about__ import PLUGIN_ROOT, __version__
+from ..adapters.qgis_geometry import to_qgs
 from ..core.overrides import Override, find_override
 from ..core.report_html import VERDICT_COLOURS
 from ..core.report_text import CHECK_WORDS, habitat_label
 from ..core.results import ScreeningResult, SiteError
 from ..log import log_error
-from .map_highlight import pack_crs, to_qgs
+from .map_highlight import pack_crs
 
 TEMPLATE = PLUGIN_ROOT / "resources" / "report_template.qpt"
 

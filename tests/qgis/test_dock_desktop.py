@@ -25,6 +25,8 @@ def test_probe_screens_the_demo_site_and_writes_the_pdf():
     assert proc.returncode == 0, proc.stdout + proc.stderr
     report = json.loads((ROOT / "build" / "desktop_probe.json").read_text(encoding="utf-8"))
     assert report["errors"] == []
+    # shapely runs on its own GEOS inside QGIS (which links GEOS into the process), not on a mixture
+    assert report["geos"]["default_wkb"] == "ok", report["geos"]
     probe = report["probe_site"]
     assert probe["verdict"] == "red", probe
     assert probe["measures"], probe
