@@ -79,7 +79,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/adapters/postgis_versions.py" line="80"/>
+        <location filename="../plugin/adapters/pg_connection.py" line="145"/>
         <source>The table {0}.{1} lacks the column(s) {2}; republish the pack.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -89,7 +89,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/adapters/postgis_versions.py" line="64"/>
+        <location filename="../plugin/adapters/postgis_versions.py" line="46"/>
         <source>The schema &apos;{0}&apos; of connection &apos;{1}&apos; is not an LNRS Local Habitat Map pack: it has no &apos;pack_metadata&apos; table.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -144,177 +144,177 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/report_export.py" line="83"/>
+        <location filename="../plugin/gui/report_export.py" line="84"/>
         <source>Site</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/report_export.py" line="96"/>
+        <location filename="../plugin/gui/report_export.py" line="97"/>
         <source>Findings</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/report_export.py" line="115"/>
+        <location filename="../plugin/gui/report_export.py" line="116"/>
         <source>, inside buffer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/report_export.py" line="120"/>
+        <location filename="../plugin/gui/report_export.py" line="121"/>
         <source>not applicable: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/report_export.py" line="131"/>
+        <location filename="../plugin/gui/report_export.py" line="132"/>
         <source>Site {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/report_export.py" line="131"/>
+        <location filename="../plugin/gui/report_export.py" line="132"/>
         <source> ({0} ha)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/report_export.py" line="136"/>
+        <location filename="../plugin/gui/report_export.py" line="137"/>
         <source>Not screened</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/report_export.py" line="144"/>
+        <location filename="../plugin/gui/report_export.py" line="145"/>
         <source>Verdict: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/report_export.py" line="150"/>
+        <location filename="../plugin/gui/report_export.py" line="151"/>
         <source>u2022 u2026and {0} more (see the findings below)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/report_export.py" line="152"/>
+        <location filename="../plugin/gui/report_export.py" line="153"/>
         <source>Irreplaceable habitats: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/report_export.py" line="152"/>
+        <location filename="../plugin/gui/report_export.py" line="153"/>
         <source>Designated sites: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/report_export.py" line="152"/>
+        <location filename="../plugin/gui/report_export.py" line="153"/>
         <source>Strategic significance: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/report_export.py" line="152"/>
+        <location filename="../plugin/gui/report_export.py" line="153"/>
         <source>Search distance: {0} m</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/report_export.py" line="158"/>
+        <location filename="../plugin/gui/report_export.py" line="159"/>
         <source>Strategic significance: {0} ({1}) u2013 {2}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/report_export.py" line="160"/>
+        <location filename="../plugin/gui/report_export.py" line="161"/>
         <source>Strategic significance: not assessed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/report_export.py" line="162"/>
+        <location filename="../plugin/gui/report_export.py" line="163"/>
         <source>Proposed habitat: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/report_export.py" line="164"/>
+        <location filename="../plugin/gui/report_export.py" line="165"/>
         <source>not in the pack&apos;s measures catalogue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/report_export.py" line="167"/>
+        <location filename="../plugin/gui/report_export.py" line="168"/>
         <source>No LNRS measure is mapped on the site.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/report_export.py" line="173"/>
+        <location filename="../plugin/gui/report_export.py" line="174"/>
         <source>Finding</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/report_export.py" line="173"/>
+        <location filename="../plugin/gui/report_export.py" line="174"/>
         <source>Relation</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/report_export.py" line="173"/>
+        <location filename="../plugin/gui/report_export.py" line="174"/>
         <source>Overlap (m²)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/report_export.py" line="173"/>
+        <location filename="../plugin/gui/report_export.py" line="174"/>
         <source>Distance (m)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/report_export.py" line="173"/>
+        <location filename="../plugin/gui/report_export.py" line="174"/>
         <source>Officer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/report_export.py" line="182"/>
+        <location filename="../plugin/gui/report_export.py" line="183"/>
         <source>No irreplaceable habitat or designated site within the search distance.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/report_export.py" line="185"/>
+        <location filename="../plugin/gui/report_export.py" line="186"/>
         <source>Local Habitat Map: {0}, version {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/report_export.py" line="187"/>
+        <location filename="../plugin/gui/report_export.py" line="188"/>
         <source>unknown</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/report_export.py" line="187"/>
+        <location filename="../plugin/gui/report_export.py" line="188"/>
         <source>sha256 {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/report_export.py" line="190"/>
+        <location filename="../plugin/gui/report_export.py" line="191"/>
         <source>Officer: {0}. Generated {1} with LNRS Toolkit {2}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/report_export.py" line="193"/>
+        <location filename="../plugin/gui/report_export.py" line="194"/>
         <source>{0} marked not applicable by {1} on {2}: {3}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/report_export.py" line="295"/>
+        <location filename="../plugin/gui/report_export.py" line="296"/>
         <source>There is nothing to report yet: check a site first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/report_export.py" line="301"/>
+        <location filename="../plugin/gui/report_export.py" line="302"/>
         <source>The report template could not be read: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/report_export.py" line="309"/>
+        <location filename="../plugin/gui/report_export.py" line="310"/>
         <source>The PDF could not be written to {0}: {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/report_export.py" line="309"/>
+        <location filename="../plugin/gui/report_export.py" line="310"/>
         <source>check the folder exists and is writable</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/report_export.py" line="313"/>
+        <location filename="../plugin/gui/report_export.py" line="314"/>
         <source>Could not write {0}: {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/report_export.py" line="316"/>
+        <location filename="../plugin/gui/report_export.py" line="317"/>
         <source>The PDF report could not be made; the details are in the LNRS Toolkit tab of the message log.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -329,102 +329,102 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/adapters/parcel_layers.py" line="123"/>
+        <location filename="../plugin/adapters/parcel_layers.py" line="122"/>
         <source>the layer was already read for this run; run the check again to read it again.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/adapters/parcel_layers.py" line="178"/>
+        <location filename="../plugin/adapters/parcel_layers.py" line="177"/>
         <source>the phase must be baseline or proposed, not &apos;{0}&apos;.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/adapters/parcel_layers.py" line="181"/>
+        <location filename="../plugin/adapters/parcel_layers.py" line="180"/>
         <source>{0} does not hold polygons; choose a polygon layer.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/adapters/parcel_layers.py" line="185"/>
+        <location filename="../plugin/adapters/parcel_layers.py" line="184"/>
         <source>{0} has no field &apos;{1}&apos;; choose the field that holds the habitat.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/adapters/parcel_layers.py" line="306"/>
+        <location filename="../plugin/adapters/parcel_layers.py" line="299"/>
         <source>{0} is not the Habitats layer of a Defra metric GeoPackage, so there is no GeoPackage to fill; add the results to the map instead.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/adapters/parcel_layers.py" line="310"/>
+        <location filename="../plugin/adapters/parcel_layers.py" line="303"/>
         <source>{0} had unsaved edits when it was checked, so the GeoPackage on disk differs from the parcels checked; save the layer&apos;s edits and run again.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/adapters/pg_connection.py" line="33"/>
+        <location filename="../plugin/adapters/pg_connection.py" line="38"/>
         <source>Editing a PostGIS pack needs the Python module psycopg2 (Debian/Ubuntu: apt install python3-psycopg2; the OSGeo4W and macOS QGIS installers include it).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/adapters/pg_connection.py" line="46"/>
+        <location filename="../plugin/adapters/pg_connection.py" line="61"/>
         <source>The authentication configuration of the connection &apos;{0}&apos; cannot be read; unlock QGIS&apos;s authentication database (master password) and try again.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/adapters/pg_connection.py" line="89"/>
+        <location filename="../plugin/adapters/pg_connection.py" line="104"/>
         <source>Cannot connect to the database of connection &apos;{0}&apos;: {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/adapters/postgis_opportunity_store.py" line="228"/>
+        <location filename="../plugin/adapters/postgis_opportunity_store.py" line="211"/>
         <source>Another editor has been saving to the pack {0} for more than {1:g} s; nothing was saved and your edits are still in your working copy. Save again in a moment.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/adapters/postgis_opportunity_store.py" line="232"/>
+        <location filename="../plugin/adapters/postgis_opportunity_store.py" line="215"/>
         <source>The database refused the check-in to {0}: {1}. Ask the pack&apos;s administrator to grant your role SELECT, INSERT, UPDATE and DELETE on the schema&apos;s tables; nothing was saved.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/adapters/postgis_opportunity_store.py" line="236"/>
+        <location filename="../plugin/adapters/postgis_opportunity_store.py" line="219"/>
         <source>The connection to the database was lost while saving to {0} ({1}); nothing was saved and your edits are still in your working copy.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/adapters/postgis_opportunity_store.py" line="238"/>
+        <location filename="../plugin/adapters/postgis_opportunity_store.py" line="221"/>
         <source>Saving to the pack {0} failed: {1}. Nothing was saved; your edits are still in your working copy.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/adapters/postgis_opportunity_store.py" line="252"/>
+        <location filename="../plugin/adapters/postgis_opportunity_store.py" line="235"/>
         <source>The pack {0} has no &apos;{1}&apos; table to save opportunity areas into; publish a pack with opportunity areas first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/adapters/postgis_opportunity_store.py" line="287"/>
+        <location filename="../plugin/adapters/postgis_opportunity_store.py" line="270"/>
         <source>The audit trail of {0} cannot be read: {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/adapters/postgis_versions.py" line="164"/>
+        <location filename="../plugin/adapters/postgis_versions.py" line="117"/>
         <source>Another user is saving to the pack in schema &apos;{0}&apos;; try again in a moment. Nothing was changed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/adapters/postgis_versions.py" line="166"/>
+        <location filename="../plugin/adapters/postgis_versions.py" line="119"/>
         <source>The database refused to {0} in schema &apos;{1}&apos;: {2}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/adapters/postgis_versions.py" line="197"/>
+        <location filename="../plugin/adapters/postgis_versions.py" line="150"/>
         <source>publish a version</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/adapters/postgis_versions.py" line="220"/>
+        <location filename="../plugin/adapters/postgis_versions.py" line="173"/>
         <source>read the versions</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/adapters/postgis_versions.py" line="252"/>
+        <location filename="../plugin/adapters/postgis_versions.py" line="205"/>
         <source>read version {0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -634,12 +634,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/report_export.py" line="186"/>
+        <location filename="../plugin/gui/report_export.py" line="187"/>
         <source> (published {0})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/report_export.py" line="188"/>
+        <location filename="../plugin/gui/report_export.py" line="189"/>
         <source>; unpublished edits since version {0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -682,17 +682,12 @@
 <context>
     <name>AddToHabitatMapAlgorithm</name>
     <message>
-        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="77"/>
+        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="71"/>
         <source>Add layer to Local Habitat Map pack</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="80"/>
-        <source>Local Habitat Map packs</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="86"/>
+        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="74"/>
         <source>Adds one layer or table to a Local Habitat Map pack (a GeoPackage in EPSG:27700), creating the pack if it does not exist.
 
 ROLE says what the layer is: designated (designated sites), irreplaceable (irreplaceable habitats), trees (ancient and veteran trees), opportunity (areas that could become of particular importance, with measure codes), interim, area (the strategy area), measures (the measures catalogue, a table such as a CSV) or metadata (key/value table).
@@ -703,227 +698,227 @@ Layers are reprojected to EPSG:27700; invalid geometries are repaired and counte
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="102"/>
+        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="90"/>
         <source>Local Habitat Map pack (GeoPackage, created if missing)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="102"/>
+        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="90"/>
         <source>GeoPackage (*.gpkg)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="105"/>
+        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="93"/>
         <source>Input layer or table</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="107"/>
+        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="95"/>
         <source>Role of the layer in the pack</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="111"/>
+        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="99"/>
         <source>Designation (fixed value for every feature)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="115"/>
+        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="103"/>
         <source>Irreplaceable habitat type (fixed value for every feature)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="121"/>
+        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="109"/>
         <source>Designation field</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="122"/>
+        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="110"/>
         <source>Habitat type field</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="123"/>
+        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="111"/>
         <source>Status field (ancient woodland ASNW/PAWS, tree status)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="124"/>
+        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="112"/>
         <source>Name field</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="125"/>
+        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="113"/>
         <source>Reference field</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="126"/>
+        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="114"/>
         <source>Measure codes field</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="127"/>
+        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="115"/>
         <source>Catalogue: measure code field</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="128"/>
+        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="116"/>
         <source>Catalogue: habitat theme field</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="129"/>
+        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="117"/>
         <source>Catalogue: priority field</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="130"/>
+        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="118"/>
         <source>Catalogue: measure text field</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="131"/>
+        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="119"/>
         <source>Catalogue: delivering broad habitats field</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="132"/>
+        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="120"/>
         <source>Trees: stem diameter field (m)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="133"/>
+        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="121"/>
         <source>Trees: crown radius field (m)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="138"/>
+        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="126"/>
         <source>Measure codes separator (empty: any of ; , | or whitespace)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="143"/>
+        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="131"/>
         <source>Strategy name (pack metadata)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="145"/>
+        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="133"/>
         <source>Map version (pack metadata)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="147"/>
+        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="135"/>
         <source>Responsible authority (pack metadata)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="150"/>
+        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="138"/>
         <source>Pack table written</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="151"/>
+        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="139"/>
         <source>Rows added</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="152"/>
+        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="140"/>
         <source>Rows in the table</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="153"/>
+        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="141"/>
         <source>Invalid geometries repaired</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="154"/>
+        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="142"/>
         <source>Features dropped (no usable geometry)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="155"/>
+        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="143"/>
         <source>Content hash of the pack</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="161"/>
+        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="149"/>
         <source>ROLE: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="169"/>
+        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="157"/>
         <source>Cancelled: the pack was left unchanged.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="173"/>
+        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="161"/>
         <source>The pack could not be written ({0}); the previous pack, if any, is unchanged.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="191"/>
+        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="179"/>
         <source>Adding &apos;{0}&apos; to {1} as &apos;{2}&apos; (table {3}).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="203"/>
+        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="191"/>
         <source>role &apos;{0}&apos; needs a {1} layer, but &apos;{2}&apos; holds {3} geometries.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="206"/>
+        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="194"/>
         <source>role &apos;{0}&apos; needs a {1} layer, but &apos;{2}&apos; is a table without geometry.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="214"/>
+        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="202"/>
         <source>Reprojected {0} features from {1} to EPSG:27700.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="235"/>
+        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="223"/>
         <source>Pack metadata updated: {0}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="235"/>
+        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="223"/>
         <source>nothing</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="238"/>
+        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="226"/>
         <source>{0} rows added to &apos;{1}&apos;, which now holds {2} rows.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="240"/>
+        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="228"/>
         <source>Pack content hash: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="254"/>
+        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="242"/>
         <source>PACK is empty: give the path of the pack GeoPackage (.gpkg) to create or update.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="258"/>
+        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="246"/>
         <source>PACK must be a GeoPackage file ending in .gpkg, not &apos;{0}&apos;.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="276"/>
+        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="264"/>
         <source>Repaired {0} invalid geometries in &apos;{1}&apos;.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="278"/>
+        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="266"/>
         <source>All geometries in &apos;{0}&apos; are valid.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="280"/>
+        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="268"/>
         <source>Dropped {0} features of &apos;{1}&apos; with no usable geometry (null, empty, or not a {2} after repair).</source>
         <translation type="unfinished"></translation>
     </message>
@@ -931,17 +926,12 @@ Layers are reprojected to EPSG:27700; invalid geometries are repaired and counte
 <context>
     <name>CompareVersionsAlgorithm</name>
     <message>
-        <location filename="../plugin/processing/alg_compare_versions.py" line="55"/>
+        <location filename="../plugin/processing/alg_compare_versions.py" line="49"/>
         <source>Compare versions of the Local Habitat Map</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_compare_versions.py" line="58"/>
-        <source>Local Habitat Map packs</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/processing/alg_compare_versions.py" line="64"/>
+        <location filename="../plugin/processing/alg_compare_versions.py" line="52"/>
         <source>Compares two versions of a Local Habitat Map pack: the opportunity areas added, removed and changed (measure codes added or removed, geometry changed with the area difference), matched by their feature id (fid) in the pack, and per measure code the area gained and lost. OUTPUT holds one polygon per change; SUMMARY (optional) is an HTML, text or JSON file (by its extension).
 
 FROM_VERSION and TO_VERSION are published version numbers; leave TO_VERSION empty to compare with the current, possibly unpublished, state.
@@ -952,102 +942,102 @@ PACK is a .gpkg file or postgis:CONNECTION/SCHEMA.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_compare_versions.py" line="79"/>
+        <location filename="../plugin/processing/alg_compare_versions.py" line="67"/>
         <source>Local Habitat Map pack (.gpkg, or postgis:CONNECTION/SCHEMA)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_compare_versions.py" line="81"/>
+        <location filename="../plugin/processing/alg_compare_versions.py" line="69"/>
         <source>From version</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_compare_versions.py" line="83"/>
+        <location filename="../plugin/processing/alg_compare_versions.py" line="71"/>
         <source>To version (empty: the current state)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_compare_versions.py" line="86"/>
+        <location filename="../plugin/processing/alg_compare_versions.py" line="74"/>
         <source>Previously screened sites (polygons)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_compare_versions.py" line="89"/>
+        <location filename="../plugin/processing/alg_compare_versions.py" line="77"/>
         <source>Site reference field</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_compare_versions.py" line="91"/>
+        <location filename="../plugin/processing/alg_compare_versions.py" line="79"/>
         <source>Proposed habitat used when the sites were screened</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_compare_versions.py" line="93"/>
+        <location filename="../plugin/processing/alg_compare_versions.py" line="81"/>
         <source>Search distance used when the sites were screened (m)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_compare_versions.py" line="96"/>
+        <location filename="../plugin/processing/alg_compare_versions.py" line="84"/>
         <source>Opportunity area changes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_compare_versions.py" line="104"/>
+        <location filename="../plugin/processing/alg_compare_versions.py" line="92"/>
         <source>Sites whose answers change</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_compare_versions.py" line="101"/>
+        <location filename="../plugin/processing/alg_compare_versions.py" line="89"/>
         <source>Summary</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_compare_versions.py" line="101"/>
+        <location filename="../plugin/processing/alg_compare_versions.py" line="89"/>
         <source>HTML files (*.html);;Text files (*.txt);;JSON files (*.json)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_compare_versions.py" line="104"/>
+        <location filename="../plugin/processing/alg_compare_versions.py" line="92"/>
         <source>Opportunity areas added</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_compare_versions.py" line="104"/>
+        <location filename="../plugin/processing/alg_compare_versions.py" line="92"/>
         <source>Opportunity areas removed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_compare_versions.py" line="104"/>
+        <location filename="../plugin/processing/alg_compare_versions.py" line="92"/>
         <source>Opportunity areas changed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_compare_versions.py" line="122"/>
+        <location filename="../plugin/processing/alg_compare_versions.py" line="110"/>
         <source>SITES must be a polygon layer (e.g. the output of Screen sites against the Local Habitat Map).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_compare_versions.py" line="128"/>
+        <location filename="../plugin/processing/alg_compare_versions.py" line="116"/>
         <source>SITES</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_compare_versions.py" line="140"/>
+        <location filename="../plugin/processing/alg_compare_versions.py" line="128"/>
         <source>Site {0} cannot be re-screened: {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_compare_versions.py" line="161"/>
+        <location filename="../plugin/processing/alg_compare_versions.py" line="149"/>
         <source>Cancelled: nothing was written.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_compare_versions.py" line="191"/>
+        <location filename="../plugin/processing/alg_compare_versions.py" line="179"/>
         <source>Could not write {0}: {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_compare_versions.py" line="194"/>
+        <location filename="../plugin/processing/alg_compare_versions.py" line="182"/>
         <source>{0} u2192 {1}: {2}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1481,6 +1471,19 @@ PACK is a .gpkg file or postgis:CONNECTION/SCHEMA.</source>
     </message>
 </context>
 <context>
+    <name>LnrsAlgorithm</name>
+    <message>
+        <location filename="../plugin/processing/lnrs_algorithm.py" line="10"/>
+        <source>Screening</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/lnrs_algorithm.py" line="11"/>
+        <source>Local Habitat Map packs</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>LnrsDockWidget</name>
     <message>
         <location filename="../plugin/gui/dock.py" line="128"/>
@@ -1798,97 +1801,97 @@ PACK is a .gpkg file or postgis:CONNECTION/SCHEMA.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/dock.py" line="722"/>
+        <location filename="../plugin/gui/dock.py" line="717"/>
         <source>The check was cancelled; no results were kept.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/dock.py" line="725"/>
+        <location filename="../plugin/gui/dock.py" line="720"/>
         <source>The check could not run: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/dock.py" line="736"/>
+        <location filename="../plugin/gui/dock.py" line="731"/>
         <source>not screened</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/dock.py" line="758"/>
+        <location filename="../plugin/gui/dock.py" line="753"/>
         <source>Screened {0} sites: {1} red, {2} amber, {3} green, {4} not screened.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/dock.py" line="786"/>
+        <location filename="../plugin/gui/dock.py" line="781"/>
         <source>That feature is not in the loaded habitat map any more.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/dock.py" line="825"/>
+        <location filename="../plugin/gui/dock.py" line="820"/>
         <source>Select a finding in the list first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/dock.py" line="827"/>
+        <location filename="../plugin/gui/dock.py" line="822"/>
         <source>Mark not applicable</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/dock.py" line="827"/>
+        <location filename="../plugin/gui/dock.py" line="822"/>
         <source>Why does this finding not apply? (required)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/dock.py" line="834"/>
+        <location filename="../plugin/gui/dock.py" line="829"/>
         <source>A reason is required to mark a finding not applicable; nothing was changed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/dock.py" line="839"/>
+        <location filename="../plugin/gui/dock.py" line="834"/>
         <source>{0} marked not applicable; the report keeps the original finding and your reason.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/dock.py" line="856"/>
+        <location filename="../plugin/gui/dock.py" line="851"/>
         <source>The summary is on the clipboard.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/dock.py" line="872"/>
+        <location filename="../plugin/gui/dock.py" line="867"/>
         <source>Export JSON</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/dock.py" line="872"/>
+        <location filename="../plugin/gui/dock.py" line="867"/>
         <source>JSON files (*.json)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/dock.py" line="894"/>
+        <location filename="../plugin/gui/dock.py" line="889"/>
         <source>Could not write {0}: {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/dock.py" line="925"/>
+        <location filename="../plugin/gui/dock.py" line="920"/>
         <source>Saved {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/dock.py" line="887"/>
+        <location filename="../plugin/gui/dock.py" line="882"/>
         <source>Export HTML</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/dock.py" line="887"/>
+        <location filename="../plugin/gui/dock.py" line="882"/>
         <source>HTML files (*.html)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/dock.py" line="903"/>
+        <location filename="../plugin/gui/dock.py" line="898"/>
         <source>Export PDF</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/dock.py" line="903"/>
+        <location filename="../plugin/gui/dock.py" line="898"/>
         <source>PDF files (*.pdf)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2032,97 +2035,92 @@ PACK is a .gpkg file or postgis:CONNECTION/SCHEMA.</source>
 <context>
     <name>ParcelSignificanceAlgorithm</name>
     <message>
-        <location filename="../plugin/processing/alg_parcel_significance.py" line="45"/>
+        <location filename="../plugin/processing/alg_parcel_significance.py" line="39"/>
         <source>Strategic significance of habitat parcels</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_parcel_significance.py" line="48"/>
-        <source>Screening</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/processing/alg_parcel_significance.py" line="54"/>
+        <location filename="../plugin/processing/alg_parcel_significance.py" line="42"/>
         <source>Gives each baseline or proposed habitat parcel the statutory biodiversity metric&apos;s strategic significance (category, multiplier and exact wording) from a Local Habitat Map pack, splitting parcels where significance or the local planning authority changes (pieces keep their parent&apos;s attributes and a reference such as P1-a). High needs a mapped measure the parcel&apos;s broad habitat delivers. Parcels on irreplaceable habitat are flagged. ISSUES lists parcel problems a validating officer would raise (invalid geometry, overlaps over 1 mm, gaps in and parts outside the red line, slivers, missing or unknown habitat, missing condition, wrong area), each with a fix hint. When INPUT is the Habitats layer of a Defra digital metric GeoPackage and OUTPUT is a .gpkg (or temporary), OUTPUT is a copy of that GeoPackage with the parcels split and the Strategic Significance field filled; every other field and layer is carried over unchanged.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_parcel_significance.py" line="67"/>
+        <location filename="../plugin/processing/alg_parcel_significance.py" line="55"/>
         <source>Habitat parcels (polygons)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_parcel_significance.py" line="69"/>
+        <location filename="../plugin/processing/alg_parcel_significance.py" line="57"/>
         <source>Local Habitat Map pack (.gpkg)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_parcel_significance.py" line="71"/>
+        <location filename="../plugin/processing/alg_parcel_significance.py" line="59"/>
         <source>Habitat field (default: Baseline/Proposed Habitat Type)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_parcel_significance.py" line="74"/>
+        <location filename="../plugin/processing/alg_parcel_significance.py" line="62"/>
         <source>Phase</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_parcel_significance.py" line="76"/>
+        <location filename="../plugin/processing/alg_parcel_significance.py" line="64"/>
         <source>Red line boundary (default: the GeoPackage&apos;s Red Line Boundary)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_parcel_significance.py" line="79"/>
+        <location filename="../plugin/processing/alg_parcel_significance.py" line="67"/>
         <source>Local planning authority boundaries</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_parcel_significance.py" line="82"/>
+        <location filename="../plugin/processing/alg_parcel_significance.py" line="70"/>
         <source>Parcels with strategic significance</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_parcel_significance.py" line="84"/>
+        <location filename="../plugin/processing/alg_parcel_significance.py" line="72"/>
         <source>Parcel issues</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_parcel_significance.py" line="90"/>
+        <location filename="../plugin/processing/alg_parcel_significance.py" line="78"/>
         <source>INPUT could not be opened as a vector layer.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_parcel_significance.py" line="97"/>
+        <location filename="../plugin/processing/alg_parcel_significance.py" line="85"/>
         <source>INPUT</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_parcel_significance.py" line="97"/>
+        <location filename="../plugin/processing/alg_parcel_significance.py" line="85"/>
         <source>RED_LINE</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_parcel_significance.py" line="103"/>
+        <location filename="../plugin/processing/alg_parcel_significance.py" line="91"/>
         <source>Red line: the GeoPackage&apos;s &apos;{0}&apos; layer.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_parcel_significance.py" line="97"/>
+        <location filename="../plugin/processing/alg_parcel_significance.py" line="85"/>
         <source>LPA_BOUNDARIES</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_parcel_significance.py" line="128"/>
+        <location filename="../plugin/processing/alg_parcel_significance.py" line="116"/>
         <source>Wrote the Defra metric GeoPackage {0}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_parcel_significance.py" line="135"/>
+        <location filename="../plugin/processing/alg_parcel_significance.py" line="123"/>
         <source>{0} parcel(s) -&gt; {1} piece(s); {2} issue(s).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_parcel_significance.py" line="107"/>
+        <location filename="../plugin/processing/alg_parcel_significance.py" line="95"/>
         <source>Cancelled; nothing was written.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2365,7 +2363,7 @@ PACK is a .gpkg file or postgis:CONNECTION/SCHEMA.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="703"/>
+        <location filename="../plugin/gui/parcels_panel.py" line="698"/>
         <source>GeoPackage (*.gpkg)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2390,7 +2388,7 @@ PACK is a .gpkg file or postgis:CONNECTION/SCHEMA.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="497"/>
+        <location filename="../plugin/gui/parcels_panel.py" line="492"/>
         <source>{0} has no features: there are no parcels to check.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2400,212 +2398,212 @@ PACK is a .gpkg file or postgis:CONNECTION/SCHEMA.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="491"/>
+        <location filename="../plugin/gui/parcels_panel.py" line="486"/>
         <source>The parcel check was cancelled; nothing was changed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="494"/>
+        <location filename="../plugin/gui/parcels_panel.py" line="489"/>
         <source>The parcels could not be checked: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="494"/>
+        <location filename="../plugin/gui/parcels_panel.py" line="489"/>
         <source>no answer.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="507"/>
+        <location filename="../plugin/gui/parcels_panel.py" line="502"/>
         <source>No geometry</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="508"/>
+        <location filename="../plugin/gui/parcels_panel.py" line="503"/>
         <source>Invalid geometry</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="509"/>
+        <location filename="../plugin/gui/parcels_panel.py" line="504"/>
         <source>Self-intersection</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="510"/>
+        <location filename="../plugin/gui/parcels_panel.py" line="505"/>
         <source>Overlap</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="511"/>
+        <location filename="../plugin/gui/parcels_panel.py" line="506"/>
         <source>Gap in red line</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="512"/>
+        <location filename="../plugin/gui/parcels_panel.py" line="507"/>
         <source>Outside red line</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="513"/>
+        <location filename="../plugin/gui/parcels_panel.py" line="508"/>
         <source>Sliver</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="514"/>
+        <location filename="../plugin/gui/parcels_panel.py" line="509"/>
         <source>Missing habitat</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="515"/>
+        <location filename="../plugin/gui/parcels_panel.py" line="510"/>
         <source>Unknown habitat</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="516"/>
+        <location filename="../plugin/gui/parcels_panel.py" line="511"/>
         <source>Missing condition</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="517"/>
+        <location filename="../plugin/gui/parcels_panel.py" line="512"/>
         <source>Area mismatch</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="542"/>
+        <location filename="../plugin/gui/parcels_panel.py" line="537"/>
         <source>not assessed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="546"/>
+        <location filename="../plugin/gui/parcels_panel.py" line="541"/>
         <source>Yes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="550"/>
+        <location filename="../plugin/gui/parcels_panel.py" line="545"/>
         <source>{0} m²</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="571"/>
+        <location filename="../plugin/gui/parcels_panel.py" line="566"/>
         <source>Issues ({0})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="572"/>
+        <location filename="../plugin/gui/parcels_panel.py" line="567"/>
         <source>Parcels ({0} pieces)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="574"/>
+        <location filename="../plugin/gui/parcels_panel.py" line="569"/>
         <source>Assessed against the pack {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="582"/>
+        <location filename="../plugin/gui/parcels_panel.py" line="577"/>
         <source>&lt;b&gt;Parcels: {0}&lt;/b&gt; u2192 pieces: {1} (parcels split: {2})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="586"/>
+        <location filename="../plugin/gui/parcels_panel.py" line="581"/>
         <source>&lt;b&gt;on irreplaceable habitat: {0}&lt;/b&gt;</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="587"/>
+        <location filename="../plugin/gui/parcels_panel.py" line="582"/>
         <source>&lt;b&gt;issues: {0}&lt;/b&gt;</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="589"/>
+        <location filename="../plugin/gui/parcels_panel.py" line="584"/>
         <source>none</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="589"/>
+        <location filename="../plugin/gui/parcels_panel.py" line="584"/>
         <source>the GeoPackage&apos;s {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="591"/>
+        <location filename="../plugin/gui/parcels_panel.py" line="586"/>
         <source>{0} u00b7 {1} u00b7 field &apos;{2}&apos; u00b7 red line: {3}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="608"/>
+        <location filename="../plugin/gui/parcels_panel.py" line="603"/>
         <source>&lt;b&gt;{0}&lt;/b&gt; {1}&lt;br&gt;&lt;i&gt;Fix:&lt;/i&gt; {2}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="618"/>
+        <location filename="../plugin/gui/parcels_panel.py" line="613"/>
         <source>&lt;b&gt;{0}&lt;/b&gt;: {1} u00b7 {2} ha</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="622"/>
+        <location filename="../plugin/gui/parcels_panel.py" line="617"/>
         <source>{0} ({1}): {2}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="625"/>
+        <location filename="../plugin/gui/parcels_panel.py" line="620"/>
         <source>Strategic significance not assessed: the pack has no opportunity areas.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="627"/>
+        <location filename="../plugin/gui/parcels_panel.py" line="622"/>
         <source>Measures: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="629"/>
+        <location filename="../plugin/gui/parcels_panel.py" line="624"/>
         <source>Local planning authority: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="631"/>
+        <location filename="../plugin/gui/parcels_panel.py" line="626"/>
         <source>Split from {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="662"/>
+        <location filename="../plugin/gui/parcels_panel.py" line="657"/>
         <source>This issue has no location on the map.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="693"/>
+        <location filename="../plugin/gui/parcels_panel.py" line="688"/>
         <source>Run the parcel check first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="683"/>
+        <location filename="../plugin/gui/parcels_panel.py" line="678"/>
         <source>Parcel significance: {0} ({1})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="685"/>
+        <location filename="../plugin/gui/parcels_panel.py" line="680"/>
         <source>Added &apos;{0}&apos; to the map as temporary layers; save them (Export) to keep them.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="697"/>
+        <location filename="../plugin/gui/parcels_panel.py" line="692"/>
         <source>{0} is not the Habitats layer of a Defra metric GeoPackage, so there is no GeoPackage to fill; use Add results to map instead.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="703"/>
+        <location filename="../plugin/gui/parcels_panel.py" line="698"/>
         <source>Save the filled Defra GeoPackage</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="713"/>
+        <location filename="../plugin/gui/parcels_panel.py" line="708"/>
         <source>The GeoPackage was not saved: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="716"/>
+        <location filename="../plugin/gui/parcels_panel.py" line="711"/>
         <source>The GeoPackage was not saved: {0} ({1}). Choose another folder or file name.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="721"/>
+        <location filename="../plugin/gui/parcels_panel.py" line="716"/>
         <source>Saved the filled GeoPackage {0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2613,44 +2611,39 @@ PACK is a .gpkg file or postgis:CONNECTION/SCHEMA.</source>
 <context>
     <name>PublishVersionAlgorithm</name>
     <message>
-        <location filename="../plugin/processing/alg_publish_version.py" line="35"/>
+        <location filename="../plugin/processing/alg_publish_version.py" line="29"/>
         <source>Publish a version of the Local Habitat Map</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_publish_version.py" line="38"/>
-        <source>Local Habitat Map packs</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/processing/alg_publish_version.py" line="44"/>
+        <location filename="../plugin/processing/alg_publish_version.py" line="32"/>
         <source>Freezes the current state of a Local Habitat Map pack as its next version (1, 2, 3 u2026), with the date (UTC), the content hash, who published it (the officer name in the LNRS Toolkit settings, else the system user) and NOTE. The frozen content is kept inside the pack (GeoPackage) or its schema (PostGIS), so any version can later be screened and compared; screening reports cite the version, its date and hash, and say when a pack has unpublished edits.
 
 PACK is a .gpkg file or postgis:CONNECTION/SCHEMA (a saved QGIS PostgreSQL connection whose credentials are in an authentication configuration). Publishing content unchanged since the last version is refused. Publishing is one transaction: on any failure the pack is left as it was.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_publish_version.py" line="55"/>
+        <location filename="../plugin/processing/alg_publish_version.py" line="43"/>
         <source>Local Habitat Map pack (.gpkg, or postgis:CONNECTION/SCHEMA)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_publish_version.py" line="57"/>
+        <location filename="../plugin/processing/alg_publish_version.py" line="45"/>
         <source>Note: what this version changes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_publish_version.py" line="59"/>
+        <location filename="../plugin/processing/alg_publish_version.py" line="47"/>
         <source>Version number published</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_publish_version.py" line="60"/>
+        <location filename="../plugin/processing/alg_publish_version.py" line="48"/>
         <source>Content hash of the version</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_publish_version.py" line="70"/>
+        <location filename="../plugin/processing/alg_publish_version.py" line="58"/>
         <source>Published version {0} of {1} on {2} by {3}: sha256 {4}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2856,112 +2849,107 @@ PACK is a .gpkg file or postgis:CONNECTION/SCHEMA (a saved QGIS PostgreSQL conne
 <context>
     <name>ScreenSitesAlgorithm</name>
     <message>
-        <location filename="../plugin/processing/alg_screen_sites.py" line="82"/>
+        <location filename="../plugin/processing/alg_screen_sites.py" line="77"/>
         <source>Screen sites against the Local Habitat Map</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_screen_sites.py" line="85"/>
-        <source>Screening</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/processing/alg_screen_sites.py" line="91"/>
+        <location filename="../plugin/processing/alg_screen_sites.py" line="80"/>
         <source>Screens each polygon site against a Local Habitat Map pack: irreplaceable habitats with Natural England&apos;s standing-advice buffers, designated sites within the search distance, the biodiversity metric&apos;s strategic significance (optionally for a proposed habitat) and the LNRS measures mapped on the site. OUTPUT holds one summary row per site; JSON holds the full explainable result (schema lnrs-screening/1), one object per site in input order. Sites in any CRS are reprojected to EPSG:27700; invalid sites are repaired and the repair is reported; unusable sites get an error message instead of a verdict.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_screen_sites.py" line="101"/>
+        <location filename="../plugin/processing/alg_screen_sites.py" line="90"/>
         <source>Sites (polygons)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_screen_sites.py" line="103"/>
+        <location filename="../plugin/processing/alg_screen_sites.py" line="92"/>
         <source>Local Habitat Map pack (.gpkg)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_screen_sites.py" line="105"/>
+        <location filename="../plugin/processing/alg_screen_sites.py" line="94"/>
         <source>Site reference field</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_screen_sites.py" line="107"/>
+        <location filename="../plugin/processing/alg_screen_sites.py" line="96"/>
         <source>Proposed habitat (statutory metric habitat or broad habitat)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_screen_sites.py" line="110"/>
+        <location filename="../plugin/processing/alg_screen_sites.py" line="99"/>
         <source>Search distance (m)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_screen_sites.py" line="113"/>
+        <location filename="../plugin/processing/alg_screen_sites.py" line="102"/>
         <source>Screened sites</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_screen_sites.py" line="115"/>
+        <location filename="../plugin/processing/alg_screen_sites.py" line="104"/>
         <source>Screening results (JSON)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_screen_sites.py" line="115"/>
+        <location filename="../plugin/processing/alg_screen_sites.py" line="104"/>
         <source>JSON files (*.json)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_screen_sites.py" line="121"/>
+        <location filename="../plugin/processing/alg_screen_sites.py" line="110"/>
         <source>INPUT could not be opened as a vector layer.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_screen_sites.py" line="124"/>
+        <location filename="../plugin/processing/alg_screen_sites.py" line="113"/>
         <source>points</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_screen_sites.py" line="124"/>
+        <location filename="../plugin/processing/alg_screen_sites.py" line="113"/>
         <source>lines</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_screen_sites.py" line="125"/>
+        <location filename="../plugin/processing/alg_screen_sites.py" line="114"/>
         <source>INPUT holds {0}; screening needs polygons (each application&apos;s red line boundary).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_screen_sites.py" line="134"/>
+        <location filename="../plugin/processing/alg_screen_sites.py" line="123"/>
         <source>INPUT</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_screen_sites.py" line="139"/>
+        <location filename="../plugin/processing/alg_screen_sites.py" line="128"/>
         <source>Habitat map: {0}, version {1}, sha256 {2}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_screen_sites.py" line="190"/>
+        <location filename="../plugin/processing/alg_screen_sites.py" line="179"/>
         <source>Site {0}: {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_screen_sites.py" line="167"/>
+        <location filename="../plugin/processing/alg_screen_sites.py" line="156"/>
         <source>Cancelled: nothing was written.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_screen_sites.py" line="185"/>
+        <location filename="../plugin/processing/alg_screen_sites.py" line="174"/>
         <source>Site {0} not screened: {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_screen_sites.py" line="195"/>
+        <location filename="../plugin/processing/alg_screen_sites.py" line="184"/>
         <source>Could not write {0}: {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_screen_sites.py" line="197"/>
+        <location filename="../plugin/processing/alg_screen_sites.py" line="186"/>
         <source>Screened {0} site(s): {1} red, {2} amber, {3} green, {4} not screened.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2969,72 +2957,67 @@ PACK is a .gpkg file or postgis:CONNECTION/SCHEMA (a saved QGIS PostgreSQL conne
 <context>
     <name>ValidateOpportunitiesAlgorithm</name>
     <message>
-        <location filename="../plugin/processing/alg_validate_opportunities.py" line="73"/>
+        <location filename="../plugin/processing/alg_validate_opportunities.py" line="68"/>
         <source>Validate opportunity areas</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_validate_opportunities.py" line="76"/>
-        <source>Local Habitat Map packs</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/processing/alg_validate_opportunities.py" line="82"/>
+        <location filename="../plugin/processing/alg_validate_opportunities.py" line="71"/>
         <source>Checks every opportunity area (ACB polygon) of a Local Habitat Map pack with the same rules the plugin applies when edits are saved: measure codes missing, malformed or not in the pack&apos;s catalogue; missing, non-polygon or invalid geometry; parts outside the strategy area; measures that contradict each other on the same land or the irreplaceable habitat beneath; overlaps with Areas of Particular Importance the strategy&apos;s policy forbids; and warnings (very small polygons, slivers, duplicates, many codes). The rules and their defaults are in docs/editing.md; a pack can set its own in the metadata key &apos;opportunity_rules&apos;. PACK is a .gpkg pack or postgis:CONNECTION/SCHEMA (a saved PostgreSQL connection). OUTPUT holds one point per issue (on the problem) with the opportunity area&apos;s pack fid, the rule, the severity (error or warning) and a message that says how to fix it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_validate_opportunities.py" line="94"/>
+        <location filename="../plugin/processing/alg_validate_opportunities.py" line="83"/>
         <source>Local Habitat Map pack (.gpkg, or postgis:CONNECTION/SCHEMA)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_validate_opportunities.py" line="96"/>
+        <location filename="../plugin/processing/alg_validate_opportunities.py" line="85"/>
         <source>Opportunity area issues</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_validate_opportunities.py" line="98"/>
+        <location filename="../plugin/processing/alg_validate_opportunities.py" line="87"/>
         <source>Opportunity areas checked</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_validate_opportunities.py" line="99"/>
+        <location filename="../plugin/processing/alg_validate_opportunities.py" line="88"/>
         <source>Errors</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_validate_opportunities.py" line="100"/>
+        <location filename="../plugin/processing/alg_validate_opportunities.py" line="89"/>
         <source>Warnings</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_validate_opportunities.py" line="105"/>
+        <location filename="../plugin/processing/alg_validate_opportunities.py" line="94"/>
         <source>Reading the pack {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_validate_opportunities.py" line="115"/>
+        <location filename="../plugin/processing/alg_validate_opportunities.py" line="104"/>
         <source>Habitat map: {0}, version {1}, sha256 {2}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_validate_opportunities.py" line="118"/>
+        <location filename="../plugin/processing/alg_validate_opportunities.py" line="107"/>
         <source>The pack has no opportunity areas layer: there was nothing to check.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_validate_opportunities.py" line="133"/>
+        <location filename="../plugin/processing/alg_validate_opportunities.py" line="122"/>
         <source>Could not write the issues to OUTPUT: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_validate_opportunities.py" line="142"/>
+        <location filename="../plugin/processing/alg_validate_opportunities.py" line="131"/>
         <source>... and {0} more issue(s) in OUTPUT.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_validate_opportunities.py" line="146"/>
+        <location filename="../plugin/processing/alg_validate_opportunities.py" line="135"/>
         <source>{0} opportunity area(s) checked: {1} error(s), {2} warning(s).</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3042,232 +3025,232 @@ PACK is a .gpkg file or postgis:CONNECTION/SCHEMA (a saved QGIS PostgreSQL conne
 <context>
     <name>VersionsPanel</name>
     <message>
-        <location filename="../plugin/gui/versions_panel.py" line="73"/>
+        <location filename="../plugin/gui/versions_panel.py" line="74"/>
         <source>No Local Habitat Map loaded.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/versions_panel.py" line="80"/>
+        <location filename="../plugin/gui/versions_panel.py" line="81"/>
         <source>&amp;Publishu2026</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/versions_panel.py" line="82"/>
+        <location filename="../plugin/gui/versions_panel.py" line="83"/>
         <source>Freeze the current state of the habitat map as its next version, with a note; screening reports then cite that version</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/versions_panel.py" line="91"/>
+        <location filename="../plugin/gui/versions_panel.py" line="92"/>
         <source>Version</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/versions_panel.py" line="91"/>
+        <location filename="../plugin/gui/versions_panel.py" line="92"/>
         <source>Date</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/versions_panel.py" line="91"/>
+        <location filename="../plugin/gui/versions_panel.py" line="92"/>
         <source>sha256</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/versions_panel.py" line="91"/>
+        <location filename="../plugin/gui/versions_panel.py" line="92"/>
         <source>By</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/versions_panel.py" line="91"/>
+        <location filename="../plugin/gui/versions_panel.py" line="92"/>
         <source>Note</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/versions_panel.py" line="93"/>
+        <location filename="../plugin/gui/versions_panel.py" line="94"/>
         <source>Published versions</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/versions_panel.py" line="103"/>
+        <location filename="../plugin/gui/versions_panel.py" line="104"/>
         <source>Compare versions</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/versions_panel.py" line="109"/>
+        <location filename="../plugin/gui/versions_panel.py" line="110"/>
         <source>&amp;From</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/versions_panel.py" line="114"/>
+        <location filename="../plugin/gui/versions_panel.py" line="115"/>
         <source>&amp;To</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/versions_panel.py" line="122"/>
+        <location filename="../plugin/gui/versions_panel.py" line="123"/>
         <source>Optional: sites screened before (e.g. the output of Screen sites); each is re-screened against both versions with this panel&apos;s search distance and proposed habitat</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/versions_panel.py" line="125"/>
+        <location filename="../plugin/gui/versions_panel.py" line="126"/>
         <source>Screened &amp;sites</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/versions_panel.py" line="129"/>
+        <location filename="../plugin/gui/versions_panel.py" line="130"/>
         <source>&amp;Compareu2026</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/versions_panel.py" line="131"/>
+        <location filename="../plugin/gui/versions_panel.py" line="132"/>
         <source>Opportunity areas and measure codes added, removed and changed, as layers on the map and a summary below</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/versions_panel.py" line="135"/>
+        <location filename="../plugin/gui/versions_panel.py" line="136"/>
         <source>Cancel</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/versions_panel.py" line="148"/>
+        <location filename="../plugin/gui/versions_panel.py" line="149"/>
         <source>Comparison summary</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/versions_panel.py" line="150"/>
+        <location filename="../plugin/gui/versions_panel.py" line="151"/>
         <source>Choose two versions and press Compare.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/versions_panel.py" line="180"/>
+        <location filename="../plugin/gui/versions_panel.py" line="181"/>
         <source>Load a Local Habitat Map pack in the Habitat map group above to publish or compare its versions.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/versions_panel.py" line="184"/>
+        <location filename="../plugin/gui/versions_panel.py" line="185"/>
         <source>version {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/versions_panel.py" line="184"/>
+        <location filename="../plugin/gui/versions_panel.py" line="185"/>
         <source>never published</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/versions_panel.py" line="186"/>
+        <location filename="../plugin/gui/versions_panel.py" line="187"/>
         <source>, published {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/versions_panel.py" line="188"/>
+        <location filename="../plugin/gui/versions_panel.py" line="189"/>
         <source> u00b7 unpublished edits since version {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/versions_panel.py" line="189"/>
+        <location filename="../plugin/gui/versions_panel.py" line="190"/>
         <source>{0}: {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/versions_panel.py" line="190"/>
+        <location filename="../plugin/gui/versions_panel.py" line="191"/>
         <source>sha256 {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/versions_panel.py" line="194"/>
+        <location filename="../plugin/gui/versions_panel.py" line="195"/>
         <source>The versions of this pack could not be read: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/versions_panel.py" line="218"/>
+        <location filename="../plugin/gui/versions_panel.py" line="219"/>
         <source>version {0} u2013 {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/versions_panel.py" line="221"/>
+        <location filename="../plugin/gui/versions_panel.py" line="222"/>
         <source>current state</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/versions_panel.py" line="231"/>
+        <location filename="../plugin/gui/versions_panel.py" line="232"/>
         <source>Publish a version first: comparisons are between published versions and the current state.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/versions_panel.py" line="315"/>
+        <location filename="../plugin/gui/versions_panel.py" line="316"/>
         <source>Wait for the running task to finish.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/versions_panel.py" line="244"/>
+        <location filename="../plugin/gui/versions_panel.py" line="245"/>
         <source>Load a Local Habitat Map pack first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/versions_panel.py" line="247"/>
+        <location filename="../plugin/gui/versions_panel.py" line="248"/>
         <source>Publish a version</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/versions_panel.py" line="247"/>
+        <location filename="../plugin/gui/versions_panel.py" line="248"/>
         <source>What does this version change? The note is kept with the version.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/versions_panel.py" line="254"/>
+        <location filename="../plugin/gui/versions_panel.py" line="255"/>
         <source>Give a note saying what this version changes; nothing was published.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/versions_panel.py" line="257"/>
+        <location filename="../plugin/gui/versions_panel.py" line="258"/>
         <source>LNRS: publish a version of {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/versions_panel.py" line="273"/>
+        <location filename="../plugin/gui/versions_panel.py" line="274"/>
         <source>Nothing was published: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/versions_panel.py" line="273"/>
+        <location filename="../plugin/gui/versions_panel.py" line="274"/>
         <source>cancelled.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/versions_panel.py" line="279"/>
+        <location filename="../plugin/gui/versions_panel.py" line="280"/>
         <source>Published version {0} ({1}, sha256 {2}u2026).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/versions_panel.py" line="293"/>
+        <location filename="../plugin/gui/versions_panel.py" line="294"/>
         <source>{0} holds no polygons; choose the screened sites layer.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/versions_panel.py" line="319"/>
+        <location filename="../plugin/gui/versions_panel.py" line="320"/>
         <source>Publish a version of the loaded pack first: there is nothing to compare yet.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/versions_panel.py" line="329"/>
+        <location filename="../plugin/gui/versions_panel.py" line="330"/>
         <source>LNRS: compare versions of {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/versions_panel.py" line="340"/>
+        <location filename="../plugin/gui/versions_panel.py" line="341"/>
         <source>The comparison was cancelled.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/versions_panel.py" line="343"/>
+        <location filename="../plugin/gui/versions_panel.py" line="344"/>
         <source>The versions could not be compared: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/versions_panel.py" line="343"/>
+        <location filename="../plugin/gui/versions_panel.py" line="344"/>
         <source>no answer.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/versions_panel.py" line="351"/>
+        <location filename="../plugin/gui/versions_panel.py" line="352"/>
         <source>{0} u2192 {1}: {2} The changes were added to the map as temporary layers.</source>
         <translation type="unfinished"></translation>
     </message>

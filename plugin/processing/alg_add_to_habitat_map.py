@@ -10,7 +10,6 @@ import numpy as np
 from qgis.core import (
     QgsFeatureRequest,
     QgsProcessing,
-    QgsProcessingAlgorithm,
     QgsProcessingException,
     QgsProcessingOutputNumber,
     QgsProcessingOutputString,
@@ -21,7 +20,6 @@ from qgis.core import (
     QgsProcessingParameterString,
     QgsWkbTypes,
 )
-from qgis.PyQt.QtCore import QCoreApplication
 
 from ..adapters.layer_rows import LayerRows, delimiter_hint, geometry_kind_of, read_layer_rows, source_key
 from ..core.errors import InputError, LnrsError
@@ -30,6 +28,7 @@ from ..core.pack_builder import SPATIAL_KIND, FieldMapping, check_fields, check_
 from ..core.pack_schema import TABLES_BY_ROLE
 from ..core.pack_store import Cancelled, add_rows
 from ..core.vocabulary import DESIGNATIONS, IRREPLACEABLE_TYPES, ROLES, normalise_role
+from .lnrs_algorithm import LnrsAlgorithm
 
 #: Field parameters -> FieldMapping attribute.
 FIELD_PARAMS: dict[str, str] = {
@@ -61,26 +60,15 @@ METADATA_PARAMS: dict[str, str] = {
 }
 
 
-class AddToHabitatMapAlgorithm(QgsProcessingAlgorithm):
+class AddToHabitatMapAlgorithm(LnrsAlgorithm):
+    GROUP_ID = "packs"
     PACK, INPUT, ROLE = "PACK", "INPUT", "ROLE"
-
-    def tr(self, text: str) -> str:
-        return str(QCoreApplication.translate("AddToHabitatMapAlgorithm", text))
-
-    def createInstance(self) -> AddToHabitatMapAlgorithm:  # noqa: N802
-        return AddToHabitatMapAlgorithm()
 
     def name(self) -> str:
         return "addtohabitatmap"
 
     def displayName(self) -> str:  # noqa: N802
         return self.tr("Add layer to Local Habitat Map pack")
-
-    def group(self) -> str:
-        return self.tr("Local Habitat Map packs")
-
-    def groupId(self) -> str:  # noqa: N802
-        return "packs"
 
     def shortHelpString(self) -> str:  # noqa: N802
         return self.tr(

@@ -9,7 +9,6 @@ from qgis.core import (
     QgsFeatureRequest,
     QgsFeatureSink,
     QgsProcessing,
-    QgsProcessingAlgorithm,
     QgsProcessingException,
     QgsProcessingFeatureSource,
     QgsProcessingOutputNumber,
@@ -21,7 +20,6 @@ from qgis.core import (
     QgsProcessingParameterString,
     QgsWkbTypes,
 )
-from qgis.PyQt.QtCore import QCoreApplication
 
 from ..adapters.qgis_geometry import PACK_CRS_QGS, to_shapely, transform_to_pack
 from ..adapters.version_layers import CHANGES_WKB_TYPE, change_feature, change_fields, site_feature, site_fields
@@ -31,34 +29,24 @@ from ..core.report_json import write_text_atomic
 from ..core.rules import ScreeningOptions
 from ..core.version_compare import ADDED, CHANGED, REMOVED, comparison_json
 from ..core.version_report import headline, summary_html, summary_text
+from .lnrs_algorithm import LnrsAlgorithm
 from .pack_parameter import pack_source_parameter, parse_pack
 
 #: Field holding the site reference in lnrs:screensites output (used when REF_FIELD is not given).
 SCREENED_REF_FIELD = "site_ref"
 
 
-class CompareVersionsAlgorithm(QgsProcessingAlgorithm):
+class CompareVersionsAlgorithm(LnrsAlgorithm):
+    GROUP_ID = "packs"
     PACK, FROM_VERSION, TO_VERSION = "PACK", "FROM_VERSION", "TO_VERSION"
     SITES, REF_FIELD, PROPOSED_HABITAT, SEARCH_DISTANCE = "SITES", "REF_FIELD", "PROPOSED_HABITAT", "SEARCH_DISTANCE"
     OUTPUT, SITES_OUTPUT, SUMMARY = "OUTPUT", "SITES_OUTPUT", "SUMMARY"
-
-    def tr(self, text: str) -> str:
-        return str(QCoreApplication.translate("CompareVersionsAlgorithm", text))
-
-    def createInstance(self) -> CompareVersionsAlgorithm:  # noqa: N802
-        return CompareVersionsAlgorithm()
 
     def name(self) -> str:
         return "compareversions"
 
     def displayName(self) -> str:  # noqa: N802
         return self.tr("Compare versions of the Local Habitat Map")
-
-    def group(self) -> str:
-        return self.tr("Local Habitat Map packs")
-
-    def groupId(self) -> str:  # noqa: N802
-        return "packs"
 
     def shortHelpString(self) -> str:  # noqa: N802
         return self.tr(

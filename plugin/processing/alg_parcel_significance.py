@@ -9,7 +9,6 @@ from qgis.core import (
     QgsCoordinateReferenceSystem,
     QgsFeatureSink,
     QgsProcessing,
-    QgsProcessingAlgorithm,
     QgsProcessingException,
     QgsProcessingParameterEnum,
     QgsProcessingParameterFeatureSink,
@@ -19,36 +18,25 @@ from qgis.core import (
     QgsProcessingUtils,
     QgsWkbTypes,
 )
-from qgis.PyQt.QtCore import QCoreApplication
 
 from ..adapters.defra_gpkg import HABITATS, RED_LINE
 from ..adapters.parcel_layers import PHASES, LayerInput, ParcelRun, assess_parcel_layers, parcel_request
 from ..core.errors import LnrsError
 from ..core.pack_loader import load_index
 from ..core.pack_store import Cancelled
+from .lnrs_algorithm import LnrsAlgorithm
 
 
-class ParcelSignificanceAlgorithm(QgsProcessingAlgorithm):
+class ParcelSignificanceAlgorithm(LnrsAlgorithm):
+    GROUP_ID = "screening"
     INPUT, PACK, HABITAT_FIELD, PHASE = "INPUT", "PACK", "HABITAT_FIELD", "PHASE"
     RED_LINE, LPA_BOUNDARIES, OUTPUT, ISSUES = "RED_LINE", "LPA_BOUNDARIES", "OUTPUT", "ISSUES"
-
-    def tr(self, text: str) -> str:
-        return str(QCoreApplication.translate("ParcelSignificanceAlgorithm", text))
-
-    def createInstance(self) -> ParcelSignificanceAlgorithm:  # noqa: N802
-        return ParcelSignificanceAlgorithm()
 
     def name(self) -> str:
         return "parcelsignificance"
 
     def displayName(self) -> str:  # noqa: N802
         return self.tr("Strategic significance of habitat parcels")
-
-    def group(self) -> str:
-        return self.tr("Screening")
-
-    def groupId(self) -> str:  # noqa: N802
-        return "screening"
 
     def shortHelpString(self) -> str:  # noqa: N802
         return self.tr(

@@ -5,40 +5,28 @@ from __future__ import annotations
 from typing import Any
 
 from qgis.core import (
-    QgsProcessingAlgorithm,
     QgsProcessingException,
     QgsProcessingOutputNumber,
     QgsProcessingOutputString,
     QgsProcessingParameterString,
 )
-from qgis.PyQt.QtCore import QCoreApplication
 
 from ..adapters.version_store import publish
 from ..core.errors import LnrsError
 from ..settings import PluginSettings
+from .lnrs_algorithm import LnrsAlgorithm
 from .pack_parameter import pack_source_parameter, parse_pack
 
 
-class PublishVersionAlgorithm(QgsProcessingAlgorithm):
+class PublishVersionAlgorithm(LnrsAlgorithm):
+    GROUP_ID = "packs"
     PACK, NOTE = "PACK", "NOTE"
-
-    def tr(self, text: str) -> str:
-        return str(QCoreApplication.translate("PublishVersionAlgorithm", text))
-
-    def createInstance(self) -> PublishVersionAlgorithm:  # noqa: N802
-        return PublishVersionAlgorithm()
 
     def name(self) -> str:
         return "publishversion"
 
     def displayName(self) -> str:  # noqa: N802
         return self.tr("Publish a version of the Local Habitat Map")
-
-    def group(self) -> str:
-        return self.tr("Local Habitat Map packs")
-
-    def groupId(self) -> str:  # noqa: N802
-        return "packs"
 
     def shortHelpString(self) -> str:  # noqa: N802
         return self.tr(

@@ -11,7 +11,6 @@ from qgis.core import (
     QgsField,
     QgsFields,
     QgsProcessing,
-    QgsProcessingAlgorithm,
     QgsProcessingException,
     QgsProcessingFeatureSource,
     QgsProcessingParameterFeatureSink,
@@ -23,7 +22,7 @@ from qgis.core import (
     QgsProcessingParameterString,
     QgsWkbTypes,
 )
-from qgis.PyQt.QtCore import QCoreApplication, QVariant
+from qgis.PyQt.QtCore import QVariant
 
 from ..adapters.qgis_geometry import to_shapely, transform_to_pack
 from ..core.errors import LnrsError
@@ -32,6 +31,7 @@ from ..core.report_json import write_json_atomic
 from ..core.results import ScreeningResult, SiteError
 from ..core.rules import ScreeningOptions
 from ..core.screening import screen_sites
+from .lnrs_algorithm import LnrsAlgorithm
 
 SUMMARY_FIELDS: tuple[tuple[str, Any], ...] = (
     ("site_ref", QVariant.String), ("verdict", QVariant.String), ("site_area_m2", QVariant.Double),
@@ -65,27 +65,16 @@ def summary_values(result: ScreeningResult | SiteError) -> list[Any]:
             " | ".join(r.reasons), None, r.habitat_map.name, r.habitat_map.version, r.habitat_map.sha256]
 
 
-class ScreenSitesAlgorithm(QgsProcessingAlgorithm):
+class ScreenSitesAlgorithm(LnrsAlgorithm):
+    GROUP_ID = "screening"
     INPUT, PACK, REF_FIELD, PROPOSED_HABITAT = "INPUT", "PACK", "REF_FIELD", "PROPOSED_HABITAT"
     SEARCH_DISTANCE, OUTPUT, JSON = "SEARCH_DISTANCE", "OUTPUT", "JSON"
-
-    def tr(self, text: str) -> str:
-        return str(QCoreApplication.translate("ScreenSitesAlgorithm", text))
-
-    def createInstance(self) -> ScreenSitesAlgorithm:  # noqa: N802
-        return ScreenSitesAlgorithm()
 
     def name(self) -> str:
         return "screensites"
 
     def displayName(self) -> str:  # noqa: N802
         return self.tr("Screen sites against the Local Habitat Map")
-
-    def group(self) -> str:
-        return self.tr("Screening")
-
-    def groupId(self) -> str:  # noqa: N802
-        return "screening"
 
     def shortHelpString(self) -> str:  # noqa: N802
         return self.tr(

@@ -13,18 +13,18 @@ from qgis.core import (
     QgsFields,
     QgsGeometry,
     QgsProcessing,
-    QgsProcessingAlgorithm,
     QgsProcessingException,
     QgsProcessingOutputNumber,
     QgsProcessingParameterFeatureSink,
     QgsWkbTypes,
 )
-from qgis.PyQt.QtCore import QCoreApplication, QVariant
+from qgis.PyQt.QtCore import QVariant
 
 from ..adapters.pack_source import load_pack
 from ..core.errors import LnrsError
 from ..core.opportunity_validation import ValidationIssue, validate_pack
 from ..core.pack_schema import PACK_CRS
+from .lnrs_algorithm import LnrsAlgorithm
 from .pack_parameter import pack_source_parameter, parse_pack
 
 #: Fields of the issues layer. ``pack_fid`` is the opportunity area's fid in the pack (a field called
@@ -57,26 +57,15 @@ def issue_point(issue: ValidationIssue) -> QgsGeometry | None:
     return out
 
 
-class ValidateOpportunitiesAlgorithm(QgsProcessingAlgorithm):
+class ValidateOpportunitiesAlgorithm(LnrsAlgorithm):
+    GROUP_ID = "packs"
     PACK, OUTPUT = "PACK", "OUTPUT"
-
-    def tr(self, text: str) -> str:
-        return str(QCoreApplication.translate("ValidateOpportunitiesAlgorithm", text))
-
-    def createInstance(self) -> ValidateOpportunitiesAlgorithm:  # noqa: N802
-        return ValidateOpportunitiesAlgorithm()
 
     def name(self) -> str:
         return "validateopportunities"
 
     def displayName(self) -> str:  # noqa: N802
         return self.tr("Validate opportunity areas")
-
-    def group(self) -> str:
-        return self.tr("Local Habitat Map packs")
-
-    def groupId(self) -> str:  # noqa: N802
-        return "packs"
 
     def shortHelpString(self) -> str:  # noqa: N802
         return self.tr(
