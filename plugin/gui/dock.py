@@ -1,6 +1,6 @@
 """The dockable LNRS Toolkit panel: choose a pack, give a site, check it, read and report the result.
 
-The dock holds no rules: it calls the engine (through :class:`ScreeningTask`) and renders the
+The dock holds no rules: it calls the engine (through :func:`.screening_task.screening_task`) and renders the
 frozen result dataclasses.
 """
 
@@ -72,9 +72,10 @@ from ..core.rules import ScreeningOptions
 from ..core.screening import PackIndex
 from ..log import log_error
 from ..settings import PluginSettings
+from .background_task import BackgroundTask
 from .map_highlight import SiteHighlight, feature_geometry, flash, zoom_to
 from .results_view import ResultsView, tip
-from .screening_task import Results, ScreeningTask
+from .screening_task import Results, screening_task
 from .site_tool import SiteMapTool
 from .task_start import start_task
 
@@ -119,7 +120,7 @@ class LnrsDockWidget(QgsDockWidget):
         self.checked_sites: list[Site] = []
         self.results: Results = []
         self.overrides: list[Override] = []
-        self.task: ScreeningTask | None = None
+        self.task: BackgroundTask | None = None
         self.last_message = ""
         self._pending_pack = ""
         self._map_tool: SiteMapTool | None = None
@@ -698,8 +699,8 @@ class LnrsDockWidget(QgsDockWidget):
         options = ScreeningOptions(search_distance_m=float(self.distance_spin.value()),
                                    sliver_tolerance_m2=self.settings.sliver_tolerance_m2)
         proposed = self.habitat_combo.currentText().strip() or None
-        task = ScreeningTask(self.tr("LNRS screening of {0} site(s)").format(len(sites)), self.index,
-                             [s.geometry for s in sites], [s.ref for s in sites], options, proposed, self._on_done)
+        task = screening_task(self.tr("LNRS screening of {0} site(s)").format(len(sites)), self.index,
+                              [s.geometry for s in sites], [s.ref for s in sites], options, proposed, self._on_done)
         self.message_bar.clearWidgets()
         if start_task(task, synchronous, self.progress):
             self.task = task

@@ -2,7 +2,7 @@
 
 Same engine as ``lnrs:parcelsignificance``: the inputs go through
 :func:`..adapters.parcel_layers.parcel_request` and :func:`..adapters.parcel_layers.assess_parcel_layers`
-(in a :class:`.parcels_task.ParcelsTask`), and the filled Defra GeoPackage is written by
+(in a task from :func:`.parcels_task.parcels_task`), and the filled Defra GeoPackage is written by
 :meth:`..adapters.parcel_layers.ParcelRun.write_defra`. The panel holds no rules: it renders the run.
 """
 
@@ -57,9 +57,10 @@ from ..core import parcel_qa
 from ..core.errors import LnrsError
 from ..core.parcel_qa import QaIssue
 from ..core.parcels import ParcelPiece
+from .background_task import BackgroundTask
 from .map_highlight import flash, zoom_to
 from .parcels_map import NOT_ASSESSED_COLOUR, SIGNIFICANCE_COLOURS, add_run_to_project
-from .parcels_task import ParcelsTask
+from .parcels_task import parcels_task
 from .results_view import tip
 from .task_start import start_task
 
@@ -74,7 +75,7 @@ def sentence(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _canceller(task: ParcelsTask) -> Any:
+def _canceller(task: BackgroundTask) -> Any:
     """A slot that cancels ``task`` if it still exists (the task manager deletes finished tasks)."""
     def cancel(*_args: Any) -> None:
         if not sip.isdeleted(task) and task.status() not in (QgsTask.Complete, QgsTask.Terminated):
@@ -108,7 +109,7 @@ class ParcelsPanel(QWidget):
         self.dock = dock
         self.run_result: ParcelRun | None = None
         self.run_pack = ""
-        self.task: ParcelsTask | None = None
+        self.task: BackgroundTask | None = None
         self._auto_field = ""
         self.setObjectName("parcelsPanel")
         self._build()
@@ -457,8 +458,8 @@ class ParcelsPanel(QWidget):
             self._error(sentence(str(exc)))
             return False
         self.run_pack = self._pack_label()
-        task = ParcelsTask(self.tr("LNRS parcel significance of {0}").format(layer.name()), index, request,
-                           QgsProject.instance().transformContext(), self._on_done)
+        task = parcels_task(self.tr("LNRS parcel significance of {0}").format(layer.name()), index, request,
+                            QgsProject.instance().transformContext(), self._on_done)
         self.dock.message_bar.clearWidgets()
         if start_task(task, synchronous, self.progress):
             self.task = task

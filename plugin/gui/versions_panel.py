@@ -1,7 +1,7 @@
 """The dock's Versions tab: publish the loaded pack as a new version, list its versions, compare two of them.
 
 Same engine as ``lnrs:publishversion`` and ``lnrs:compareversions`` (:mod:`..adapters.version_store`), run in
-a :class:`.versions_task.VersionsTask`. Previously screened sites are re-screened with the dock's search
+a :class:`.background_task.BackgroundTask`. Previously screened sites are re-screened with the dock's search
 distance and proposed habitat. The panel holds no rules: it renders the versions and the comparison.
 """
 
@@ -38,11 +38,14 @@ from ..core.pack_versions import PublishedVersion, has_unpublished_edits
 from ..core.rules import ScreeningOptions
 from ..core.version_compare import VersionComparison
 from ..core.version_report import headline, summary_html
+from .background_task import BackgroundTask
 from .results_view import tip
 from .task_start import start_task
 from .versions_map import add_comparison_to_project
-from .versions_task import VersionsTask
 
+#: What the user reads when publishing or comparing fails on something other than a known problem.
+UNEXPECTED = ("it failed unexpectedly; the details are in the LNRS Toolkit tab of the message log. "
+              "Nothing was changed.")
 #: Field holding the site reference in lnrs:screensites output.
 SCREENED_REF_FIELD = "site_ref"
 CURRENT = -1  # combo data for "the current state"
@@ -57,7 +60,7 @@ class VersionsPanel(QWidget):
         self.records: list[PublishedVersion] = []
         self.comparison: VersionComparison | None = None
         self.added_layers: list[QgsVectorLayer] = []
-        self.task: VersionsTask | None = None
+        self.task: BackgroundTask | None = None
         self._shown_for: tuple[str, int] | None = None
         self.setObjectName("versionsPanel")
         self._build()
@@ -255,9 +258,9 @@ class VersionsPanel(QWidget):
             self._error(self.tr("Give a note saying what this version changes; nothing was published."))
             return False
         publisher = self._publisher()
-        return self._start(VersionsTask(self.tr("LNRS: publish a version of {0}").format(source),
-                                        lambda _c, _p: publish(source, note or "", publisher), self._on_published,
-                                        can_cancel=False), synchronous)
+        return self._start(BackgroundTask(self.tr("LNRS: publish a version of {0}").format(source),
+                                          lambda _c, _p: publish(source, note or "", publisher), self._on_published,
+                                          UNEXPECTED, can_cancel=False), synchronous)
 
     def _publisher(self) -> str:
         from .dock import officer_name
@@ -327,10 +330,10 @@ class VersionsPanel(QWidget):
         except LnrsError as exc:
             self._error(str(exc))
             return False
-        return self._start(VersionsTask(self.tr("LNRS: compare versions of {0}").format(source),
-                                        lambda cancelled, progress: compare(source, old, new, sites, cancelled,
-                                                                            progress),
-                                        self._on_compared), synchronous)
+        return self._start(BackgroundTask(self.tr("LNRS: compare versions of {0}").format(source),
+                                          lambda cancelled, progress: compare(source, old, new, sites, cancelled,
+                                                                              progress),
+                                          self._on_compared, UNEXPECTED), synchronous)
 
     def _on_compared(self, comparison: VersionComparison | None, error: str, cancelled: bool) -> None:
         if sip.isdeleted(self):
@@ -352,7 +355,7 @@ class VersionsPanel(QWidget):
         self._message(self.tr("{0} \u2192 {1}: {2} The changes were added to the map as temporary layers.").format(
             comparison.from_label, comparison.to_label, headline(comparison)), Qgis.Success)
 
-    def _start(self, task: VersionsTask, synchronous: bool) -> bool:
+    def _start(self, task: BackgroundTask, synchronous: bool) -> bool:
         self.dock.message_bar.clearWidgets()
         if start_task(task, synchronous, self.progress):
             self.task = task
