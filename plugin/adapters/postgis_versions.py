@@ -17,7 +17,7 @@ from typing import Any
 
 from qgis.PyQt.QtCore import QCoreApplication
 
-from ..core.errors import InputError, PackError
+from ..core.errors import PackError
 from ..core.gpkg import check_schema_version
 from ..core.pack_model import PackData, PackMetadata, measures_from_layer
 from ..core.pack_schema import METADATA, TABLES, VERSION_HISTORY_TABLES, VERSION_ROWS, VERSION_TABLES, VERSIONS
@@ -142,9 +142,6 @@ def publish_postgis_version(connection_name: str, schema: str, note: str, publis
                 _ensure_history(cur, schema)
                 _write(cur, schema, publication)
             conn.commit()
-        except (InputError, PackError):
-            conn.rollback()
-            raise
         except psycopg2.Error as exc:
             conn.rollback()
             raise _refusal(exc, schema, tr("publish a version")) from None

@@ -63,32 +63,31 @@ def site_feature(s: SiteChange, fields: QgsFields, geometry: QgsGeometry | None 
     return feature
 
 
-def changes_layer(comparison: VersionComparison, name: str) -> QgsVectorLayer:
-    """A memory layer (EPSG:27700) with one feature per opportunity area added, removed or changed."""
+def _multipolygon_layer(name: str, fields: QgsFields, features: list[QgsFeature]) -> QgsVectorLayer:
+    """A memory layer (EPSG:27700) of multipolygons with ``fields`` holding ``features``."""
     layer = QgsVectorLayer(f"MultiPolygon?crs={PACK_CRS}", name, "memory")
-    provider = layer.dataProvider()
-    provider.addAttributes(list(change_fields()))
+    layer.dataProvider().addAttributes(list(fields))
     layer.updateFields()
-    provider.addFeatures([change_feature(c, comparison, layer.fields()) for c in comparison.changes])
+    layer.dataProvider().addFeatures(features)
     layer.updateExtents()
     return layer
 
 
+def changes_layer(comparison: VersionComparison, name: str) -> QgsVectorLayer:
+    """A memory layer (EPSG:27700) with one feature per opportunity area added, removed or changed."""
+    fields = change_fields()
+    return _multipolygon_layer(name, fields, [change_feature(c, comparison, fields) for c in comparison.changes])
+
+
 def sites_layer(comparison: VersionComparison, name: str) -> QgsVectorLayer:
     """A memory layer (EPSG:27700) of the previously screened sites whose answers change."""
-    layer = QgsVectorLayer(f"MultiPolygon?crs={PACK_CRS}", name, "memory")
-    provider = layer.dataProvider()
-    provider.addAttributes(list(site_fields()))
-    layer.updateFields()
-    changes = comparison.sites.changes if comparison.sites is not None else ()
+    fields = site_fields()
     features = []
-    for s in changes:
-        feature = site_feature(s, layer.fields())
+    for s in comparison.sites.changes if comparison.sites is not None else ():
+        feature = site_feature(s, fields)
         geom = feature.geometry()
         if not geom.isNull():
             geom.convertToMultiType()
             feature.setGeometry(geom)
         features.append(feature)
-    provider.addFeatures(features)
-    layer.updateExtents()
-    return layer
+    return _multipolygon_layer(name, fields, features)
