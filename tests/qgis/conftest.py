@@ -141,3 +141,19 @@ def pytest_unconfigure(config):
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(status)
+
+
+@pytest.fixture()
+def lnrs_provider(qgis_app, qgis_processing):
+    """The plugin's Processing provider ("lnrs"), registered for one test; removed after it if the test added it
+    (the plugin-entry tests expect no provider until the plugin registers its own)."""
+    from lnrs_toolkit.plugin.processing.provider import LnrsProvider
+
+    registry = QgsApplication.processingRegistry()
+    added = None
+    if registry.providerById("lnrs") is None:
+        added = LnrsProvider()
+        registry.addProvider(added)
+    yield registry.providerById("lnrs")
+    if added is not None:
+        registry.removeProvider(added)

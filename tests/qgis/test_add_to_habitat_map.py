@@ -10,7 +10,6 @@ from lnrs_toolkit.plugin.core.gpkg import read_pack
 from lnrs_toolkit.plugin.core.pack_hash import content_hash
 from lnrs_toolkit.tests.qgis.qgis_process_helper import available, run_algorithm
 from qgis.core import (
-    QgsApplication,
     QgsCoordinateReferenceSystem,
     QgsFeature,
     QgsGeometry,
@@ -52,20 +51,6 @@ class RecordingFeedback(QgsProcessingFeedback):
         if self.cancel_at is not None and self.calls >= self.cancel_at:
             self.cancel()
         return super().isCanceled()
-
-
-@pytest.fixture()
-def lnrs_provider(qgis_app, qgis_processing):
-    from lnrs_toolkit.plugin.processing.provider import LnrsProvider
-
-    registry = QgsApplication.processingRegistry()
-    provider = None
-    if registry.providerById("lnrs") is None:
-        provider = LnrsProvider()
-        registry.addProvider(provider)
-    yield registry.providerById("lnrs")
-    if provider is not None:
-        registry.removeProvider(provider)
 
 
 def layer(geometry: str, crs: str | None, fields: dict[str, str], features: list[tuple[str | None, list]],

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from lnrs_toolkit.tests.unit.packs import SPLIT_X, build_split_pack
 from osgeo import ogr
-from qgis.core import QgsApplication, QgsFeature, QgsGeometry, QgsVectorLayer
+from qgis.core import QgsFeature, QgsGeometry, QgsVectorLayer
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 EXAMPLE = DATA / "example_rlb_baseline_hedgerows_rivers.gpkg"
@@ -17,20 +17,6 @@ DEMO_PACK = Path(__file__).resolve().parents[2] / "resources" / "data" / "demo_l
 LOW_TEXT = "Area/compensation not in local strategy/ no local strategy"
 HIGH_TEXT = "Formally identified in local strategy"
 SIG = "Baseline Strategic Significance"
-
-
-@pytest.fixture(scope="module")
-def provider(qgis_app, qgis_processing):
-    from lnrs_toolkit.plugin.processing.provider import LnrsProvider
-
-    registry = QgsApplication.processingRegistry()
-    added = None
-    if registry.providerById("lnrs") is None:
-        added = LnrsProvider()
-        registry.addProvider(added)
-    yield registry.providerById("lnrs")
-    if added is not None:
-        registry.removeProvider(added)
 
 
 @pytest.fixture()
@@ -75,7 +61,7 @@ def habitats_layer(path):
     return layer
 
 
-def test_defra_example_with_demo_pack(provider, example, tmp_path):
+def test_defra_example_with_demo_pack(lnrs_provider, example, tmp_path):
     before = sha(example)
     out = tmp_path / "out.gpkg"
     res = run({"INPUT": habitats_layer(example), "PACK": str(DEMO_PACK), "PHASE": "baseline",
@@ -97,7 +83,7 @@ def test_defra_example_with_demo_pack(provider, example, tmp_path):
     assert issue_kinds(res["ISSUES"]) == [("area_mismatch", "P2")]
 
 
-def test_defra_parcels_split_where_high_starts(provider, example, split_pack, tmp_path):
+def test_defra_parcels_split_where_high_starts(lnrs_provider, example, split_pack, tmp_path):
     out = tmp_path / "split.gpkg"
     res = run({"INPUT": habitats_layer(example), "PACK": str(split_pack), "PHASE": "baseline",
                "OUTPUT": str(out), "ISSUES": "TEMPORARY_OUTPUT"})
@@ -140,7 +126,7 @@ def memory(kind, fields, feats, crs="EPSG:27700"):
     return layer
 
 
-def test_purpose_built_parcels_split_and_qa(provider, split_pack):
+def test_purpose_built_parcels_split_and_qa(lnrs_provider, split_pack):
     x = SPLIT_X
     parcels = memory("Polygon", ["hab:string", "cond:string"], [
         (["Grassland - Modified grassland", "3. Moderate"], wkt_box(x - 50, 0 + 430000, x + 50, 430100)),
@@ -167,7 +153,7 @@ def test_purpose_built_parcels_split_and_qa(provider, split_pack):
     assert "Grassland - Lowland meadows" in hint
 
 
-def test_refuses_to_overwrite_input(provider, example):
+def test_refuses_to_overwrite_input(lnrs_provider, example):
     from qgis.core import QgsProcessingException
 
     with pytest.raises(QgsProcessingException):

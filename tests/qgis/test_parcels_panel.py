@@ -267,24 +267,13 @@ def test_split_parcels_show_their_parent_and_measures_and_save_split(dock, panel
     assert len(pieces) == 4
 
 
-def test_same_answer_as_the_processing_algorithm(dock, panel, example, split_pack, qgis_processing):
+def test_same_answer_as_the_processing_algorithm(dock, panel, example, split_pack, lnrs_provider):
     import processing
-    from lnrs_toolkit.plugin.processing.provider import LnrsProvider
-    from qgis.core import QgsApplication
 
-    registry = QgsApplication.processingRegistry()
-    added = None
-    if registry.providerById("lnrs") is None:
-        added = LnrsProvider()
-        registry.addProvider(added)
-    try:
-        run_example(dock, panel, example, split_pack)
-        res = processing.run("lnrs:parcelsignificance", {
-            "INPUT": panel.layer_combo.currentLayer(), "PACK": str(split_pack), "PHASE": "baseline",
-            "OUTPUT": "TEMPORARY_OUTPUT", "ISSUES": "TEMPORARY_OUTPUT"})
-    finally:
-        if added is not None:
-            registry.removeProvider(added)
+    run_example(dock, panel, example, split_pack)
+    res = processing.run("lnrs:parcelsignificance", {
+        "INPUT": panel.layer_combo.currentLayer(), "PACK": str(split_pack), "PHASE": "baseline",
+        "OUTPUT": "TEMPORARY_OUTPUT", "ISSUES": "TEMPORARY_OUTPUT"})
     alg = QgsVectorLayer(res["OUTPUT"], "out", "ogr")
     alg_sig = sorted((f"P{f.id()}" if f["Parcel Ref"] == "Null" else str(f["Parcel Ref"]), f[SIG])
                      for f in alg.getFeatures())

@@ -21,9 +21,8 @@ from lnrs_toolkit.plugin.core.pack_loader import clear_cache
 from lnrs_toolkit.tests.qgis import test_add_to_habitat_map as add_alg
 from lnrs_toolkit.tests.qgis import test_screen_sites_alg as screen_alg
 from lnrs_toolkit.tests.qgis.postgis_server import running_server, unavailable
-from lnrs_toolkit.tests.qgis.test_add_to_habitat_map import existing_pack, lnrs_provider  # noqa: F401 - fixtures
+from lnrs_toolkit.tests.qgis.test_add_to_habitat_map import existing_pack  # noqa: F401 - fixture
 from lnrs_toolkit.tests.qgis.test_dock import HOSTILE, X, Y, checked, dock, pack  # noqa: F401 - fixtures
-from lnrs_toolkit.tests.qgis.test_screen_sites_alg import provider  # noqa: F401 - fixture
 from qgis.core import (
     QgsApplication,
     QgsAuthMethodConfig,
@@ -61,21 +60,21 @@ def one_site():
 
 # --------------------------------------------------------------------------- damaged packs: Processing and dock
 @pytest.mark.parametrize("keep", [0.05, 0.5, 0.95])
-def test_processing_refuses_a_truncated_pack_with_a_sentence(provider, pack, tmp_path, keep):  # noqa: F811
+def test_processing_refuses_a_truncated_pack_with_a_sentence(lnrs_provider, pack, tmp_path, keep):  # noqa: F811
     bad = copy_of(pack, tmp_path)
     bad.write_bytes(pack.read_bytes()[: int(pack.stat().st_size * keep)])
     with pytest.raises(QgsProcessingException, match="damaged|not a readable|cannot be read|not an LNRS"):
         screen_alg.run({"INPUT": one_site(), "PACK": str(bad), "OUTPUT": "memory:"})
 
 
-def test_processing_refuses_a_newer_pack(provider, pack, tmp_path):  # noqa: F811
+def test_processing_refuses_a_newer_pack(lnrs_provider, pack, tmp_path):  # noqa: F811
     newer = copy_of(pack, tmp_path)
     set_schema_version(newer, "9")
     with pytest.raises(QgsProcessingException, match="update the plugin"):
         screen_alg.run({"INPUT": one_site(), "PACK": str(newer), "OUTPUT": "memory:"})
 
 
-def test_processing_locked_pack_is_a_message_not_a_hang(provider, pack, tmp_path):  # noqa: F811
+def test_processing_locked_pack_is_a_message_not_a_hang(lnrs_provider, pack, tmp_path):  # noqa: F811
     locked = copy_of(pack, tmp_path)
     holder = sqlite3.connect(locked, isolation_level=None)
     holder.execute("BEGIN EXCLUSIVE")
@@ -103,7 +102,7 @@ def test_dock_refuses_a_damaged_pack_with_a_sentence(dock, pack, tmp_path, damag
         assert "update the plugin" in dock.last_message
 
 
-def test_processing_cancelled_batch_keeps_previous_json(provider, pack, tmp_path):  # noqa: F811
+def test_processing_cancelled_batch_keeps_previous_json(lnrs_provider, pack, tmp_path):  # noqa: F811
     out = tmp_path / "out.json"
     out.write_text("previous\n", encoding="utf-8")
     fb = QgsProcessingFeedback()

@@ -8,24 +8,13 @@ import pytest
 from lnrs_toolkit.plugin.core.gpkg import read_pack
 from lnrs_toolkit.plugin.core.pack_builder import FieldMapping, map_rows
 from lnrs_toolkit.plugin.core.pack_store import add_rows
-from qgis.core import QgsApplication, QgsFeature, QgsGeometry, QgsProcessingException, QgsVectorLayer
+from qgis.core import QgsFeature, QgsGeometry, QgsProcessingException, QgsVectorLayer
 
 X, Y = 370000.0, 160000.0
 
 
 def wkt_box(x0, y0, x1, y1):
     return f"POLYGON(({x0} {y0},{x1} {y0},{x1} {y1},{x0} {y1},{x0} {y0}))"
-
-
-@pytest.fixture(scope="module")
-def provider(qgis_app, qgis_processing):
-    from lnrs_toolkit.plugin.processing.provider import LnrsProvider
-
-    registry = QgsApplication.processingRegistry()
-    if registry.providerById("lnrs") is None:
-        prov = LnrsProvider()
-        registry.addProvider(prov)
-    yield registry.providerById("lnrs")
 
 
 @pytest.fixture(scope="module")
@@ -70,7 +59,7 @@ def run(params):
     return processing.run("lnrs:screensites", params)
 
 
-def test_screens_sites_and_writes_json_in_input_order(provider, pack, tmp_path):
+def test_screens_sites_and_writes_json_in_input_order(lnrs_provider, pack, tmp_path):
     layer = sites_layer(geoms=[
         ("A/1", wkt_box(X, Y, X + 100, Y + 100)),
         ("A/2", wkt_box(X + 2000, Y, X + 2100, Y + 100)),
@@ -101,7 +90,7 @@ def test_screens_sites_and_writes_json_in_input_order(provider, pack, tmp_path):
     assert res["RED"] == 1 and res["GREEN"] == 1 and res["ERRORS"] == 1
 
 
-def test_sites_in_wgs84_and_web_mercator_give_the_same_answer(provider, pack, tmp_path):
+def test_sites_in_wgs84_and_web_mercator_give_the_same_answer(lnrs_provider, pack, tmp_path):
     from qgis.core import QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsProject
 
     geom = QgsGeometry.fromWkt(wkt_box(X, Y, X + 100, Y + 100))
@@ -123,13 +112,13 @@ def test_sites_in_wgs84_and_web_mercator_give_the_same_answer(provider, pack, tm
         assert other["irreplaceable"][0]["overlap_m2"] == pytest.approx(5000.0, abs=0.1)
 
 
-def test_point_layer_is_refused_with_a_clear_message(provider, pack):
+def test_point_layer_is_refused_with_a_clear_message(lnrs_provider, pack):
     layer = sites_layer(kind="Point", geoms=[("P", f"POINT({X} {Y})")])
     with pytest.raises(QgsProcessingException, match="screening needs polygons"):
         run({"INPUT": layer, "PACK": str(pack), "OUTPUT": "memory:"})
 
 
-def test_layer_without_crs_is_refused(provider, pack):
+def test_layer_without_crs_is_refused(lnrs_provider, pack):
     from qgis.core import QgsCoordinateReferenceSystem
 
     layer = QgsVectorLayer("Polygon?field=ref:string", "nocrs", "memory")
@@ -141,7 +130,7 @@ def test_layer_without_crs_is_refused(provider, pack):
         run({"INPUT": layer, "PACK": str(pack), "OUTPUT": "memory:"})
 
 
-def test_metres_labelled_as_degrees_give_a_per_site_error(provider, pack, tmp_path):
+def test_metres_labelled_as_degrees_give_a_per_site_error(lnrs_provider, pack, tmp_path):
     layer = sites_layer("EPSG:4326", [("W", wkt_box(X, Y, X + 10, Y + 10))])
     out_json = tmp_path / "wrong.json"
     res = run({"INPUT": layer, "PACK": str(pack), "OUTPUT": "memory:", "JSON": str(out_json)})
@@ -149,7 +138,7 @@ def test_metres_labelled_as_degrees_give_a_per_site_error(provider, pack, tmp_pa
     assert res["ERRORS"] == 1 and "CRS" in d["error"]
 
 
-def test_bad_pack_and_bad_habitat_are_refused(provider, pack, tmp_path):
+def test_bad_pack_and_bad_habitat_are_refused(lnrs_provider, pack, tmp_path):
     layer = sites_layer(geoms=[("S", wkt_box(X, Y, X + 100, Y + 100))])
     broken = tmp_path / "broken.gpkg"
     broken.write_bytes(b"this is not a geopackage at all" * 10)
@@ -159,7 +148,7 @@ def test_bad_pack_and_bad_habitat_are_refused(provider, pack, tmp_path):
         run({"INPUT": layer, "PACK": str(pack), "PROPOSED_HABITAT": "Moon rock", "OUTPUT": "memory:"})
 
 
-def test_curved_and_z_sites_are_converted(provider, pack, tmp_path):
+def test_curved_and_z_sites_are_converted(lnrs_provider, pack, tmp_path):
     curved = (f"CURVEPOLYGON Z(COMPOUNDCURVE(CIRCULARSTRING({X} {Y} 5,{X + 50} {Y - 20} 5,{X + 100} {Y} 5),"
               f"({X + 100} {Y} 5,{X + 100} {Y + 100} 5,{X} {Y + 100} 5,{X} {Y} 5)))")
     layer = QgsVectorLayer("CurvePolygonZ?crs=EPSG:27700&field=ref:string", "curved", "memory")

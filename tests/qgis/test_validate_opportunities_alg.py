@@ -14,7 +14,7 @@ from lnrs_toolkit.plugin.core.opportunity_validation import validate_pack
 from lnrs_toolkit.plugin.core.pack_builder import FieldMapping, map_rows
 from lnrs_toolkit.plugin.core.pack_schema import OPPORTUNITY
 from lnrs_toolkit.plugin.core.pack_store import add_rows
-from qgis.core import QgsApplication, QgsProcessingException, QgsVectorLayer
+from qgis.core import QgsProcessingException, QgsVectorLayer
 from shapely.geometry import MultiPolygon, Polygon, box
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -84,16 +84,6 @@ def build_broken_pack(path: Path, metadata: dict[str, str] | None = None) -> Pat
 
 
 @pytest.fixture(scope="module")
-def provider(qgis_app, qgis_processing):
-    from lnrs_toolkit.plugin.processing.provider import LnrsProvider
-
-    registry = QgsApplication.processingRegistry()
-    if registry.providerById("lnrs") is None:
-        registry.addProvider(LnrsProvider())
-    yield registry.providerById("lnrs")
-
-
-@pytest.fixture(scope="module")
 def broken_pack(tmp_path_factory):
     return build_broken_pack(tmp_path_factory.mktemp("broken") / "broken.gpkg")
 
@@ -108,7 +98,7 @@ def rows(layer):
     return [{n: f[n] for n in layer.fields().names()} | {"geom": f.geometry()} for f in layer.getFeatures()]
 
 
-def test_demo_pack_gives_the_core_answer(provider):
+def test_demo_pack_gives_the_core_answer(lnrs_provider):
     res = run({"PACK": str(DEMO_PACK), "OUTPUT": "memory:"})
     core = validate_pack(read_pack(DEMO_PACK))
     layer = res["OUTPUT"]
@@ -131,7 +121,7 @@ def test_demo_pack_gives_the_core_answer(provider):
         assert minx <= p.x() <= maxx and miny <= p.y() <= maxy
 
 
-def test_purpose_built_pack_breaks_each_rule_once(provider, broken_pack, tmp_path):
+def test_purpose_built_pack_breaks_each_rule_once(lnrs_provider, broken_pack, tmp_path):
     out = tmp_path / "issues.gpkg"
     res = run({"PACK": str(broken_pack), "OUTPUT": str(out)})
     layer = QgsVectorLayer(f"{out}|layername=issues", "issues", "ogr")
@@ -156,7 +146,7 @@ def test_purpose_built_pack_breaks_each_rule_once(provider, broken_pack, tmp_pat
     assert all(r["feature"].startswith("opportunity area ") for r in got)
 
 
-def test_rules_from_pack_metadata_apply(provider, tmp_path):
+def test_rules_from_pack_metadata_apply(lnrs_provider, tmp_path):
     rules = {"severity": {"unknown_code": "warning", "sliver": "off"}, "min_area_m2": 10}
     pack = build_broken_pack(tmp_path / "configured.gpkg", {"opportunity_rules": json.dumps(rules)})
     got = rows(run({"PACK": str(pack), "OUTPUT": "memory:"})["OUTPUT"])
@@ -165,13 +155,13 @@ def test_rules_from_pack_metadata_apply(provider, tmp_path):
     assert "sliver" not in by_rule and "small_polygon" not in by_rule
 
 
-def test_bad_rules_json_is_a_clear_error(provider, tmp_path):
+def test_bad_rules_json_is_a_clear_error(lnrs_provider, tmp_path):
     pack = build_broken_pack(tmp_path / "bad.gpkg", {"opportunity_rules": "{severity: off}"})
     with pytest.raises(QgsProcessingException, match="'opportunity_rules' is not valid JSON"):
         run({"PACK": str(pack), "OUTPUT": "memory:"})
 
 
-def test_missing_pack_and_bad_address_are_clear_errors(provider, tmp_path):
+def test_missing_pack_and_bad_address_are_clear_errors(lnrs_provider, tmp_path):
     with pytest.raises(QgsProcessingException, match="does not exist"):
         run({"PACK": str(tmp_path / "nope.gpkg"), "OUTPUT": "memory:"})
     with pytest.raises(QgsProcessingException, match=r"not a PostGIS pack address \(postgis:CONNECTION/SCHEMA\)"):
@@ -179,7 +169,7 @@ def test_missing_pack_and_bad_address_are_clear_errors(provider, tmp_path):
 
 
 @pytest.mark.postgis
-def test_postgis_pack_gives_the_same_answer_as_its_file(provider, connection, broken_pack):
+def test_postgis_pack_gives_the_same_answer_as_its_file(lnrs_provider, connection, broken_pack):
     from lnrs_toolkit.plugin.adapters.pack_source import publish_pack_to_postgis
 
     publish_pack_to_postgis(broken_pack, connection, "broken_pack", replace_existing=True)

@@ -27,19 +27,9 @@ from lnrs_toolkit.tests.unit.version_packs import (
     build_v1_pack,
     edit_gpkg_for_v2,
 )
-from qgis.core import QgsApplication, QgsFeature, QgsGeometry, QgsProcessingException, QgsVectorLayer
+from qgis.core import QgsFeature, QgsGeometry, QgsProcessingException, QgsVectorLayer
 
 WHEN = datetime(2026, 3, 1, 9, 30, tzinfo=timezone.utc)
-
-
-@pytest.fixture(scope="module")
-def provider(qgis_app, qgis_processing):
-    from lnrs_toolkit.plugin.processing.provider import LnrsProvider
-
-    registry = QgsApplication.processingRegistry()
-    if registry.providerById("lnrs") is None:
-        registry.addProvider(LnrsProvider())
-    yield registry.providerById("lnrs")
 
 
 def run(alg, params):
@@ -81,7 +71,7 @@ def sha(path):
 
 
 # --------------------------------------------------------------------------- GeoPackage
-def test_publish_edit_publish_and_compare_a_geopackage(provider, tmp_path):
+def test_publish_edit_publish_and_compare_a_geopackage(lnrs_provider, tmp_path):
     pack = tmp_path / "lhm.gpkg"
     build_v1_pack(pack)
     first = run("publishversion", {"PACK": str(pack), "NOTE": "First publication"})
@@ -113,7 +103,7 @@ def test_publish_edit_publish_and_compare_a_geopackage(provider, tmp_path):
     assert "S-F" in html and "amber \u2192 red" in html
 
 
-def test_compare_defaults_to_the_current_state_and_reprojects_sites(provider, tmp_path):
+def test_compare_defaults_to_the_current_state_and_reprojects_sites(lnrs_provider, tmp_path):
     from lnrs_toolkit.plugin.core.gpkg import connect_rw
     from lnrs_toolkit.tests.unit.version_packs import refresh_hash
     from qgis.core import QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsProject
@@ -146,7 +136,7 @@ def test_compare_defaults_to_the_current_state_and_reprojects_sites(provider, tm
     assert next(out.getFeatures())["new_codes"] == "WD001"
 
 
-def test_refusals_are_sentences(provider, tmp_path):
+def test_refusals_are_sentences(lnrs_provider, tmp_path):
     pack = tmp_path / "lhm.gpkg"
     build_v1_pack(pack)
     with pytest.raises(QgsProcessingException, match="no version of this pack has been published"):
@@ -165,7 +155,7 @@ def test_refusals_are_sentences(provider, tmp_path):
 
 # --------------------------------------------------------------------------- PostGIS
 @pytest.mark.postgis
-def test_postgis_publish_edit_publish_compare_matches_the_geopackage(provider, connection, server, tmp_path):
+def test_postgis_publish_edit_publish_compare_matches_the_geopackage(lnrs_provider, connection, server, tmp_path):
     gpkg = tmp_path / "lhm.gpkg"
     build_v1_pack(gpkg)
     publish_pack_to_postgis(gpkg, connection, "lhm_versions")
