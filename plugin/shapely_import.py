@@ -33,11 +33,11 @@ def import_shapely() -> ModuleType:
     global _isolated
     if "shapely" in sys.modules:
         return sys.modules["shapely"]
-    deepbind = getattr(os, "RTLD_DEEPBIND", 0)
-    if not deepbind or not sys.platform.startswith("linux"):
+    deepbind = getattr(os, "RTLD_DEEPBIND", 0)  # glibc only
+    if not deepbind:
         import shapely
 
-        _isolated = True  # other platforms keep each library's symbols apart already
+        _isolated = True  # Windows and macOS keep each library's symbols apart already
         return shapely
     import numpy  # noqa: F401 - loaded the ordinary way, before the flags change
 
