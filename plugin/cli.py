@@ -20,14 +20,14 @@ import sys
 from collections.abc import Sequence
 
 from .core.errors import LnrsError
-from .core.gpkg import read_pack
-from .core.pack_hash import content_hash
-from .core.pack_loader import load_index
-from .core.report_json import write_json_atomic
-from .core.report_text import summary_text
-from .core.results import SiteError
-from .core.rules import ScreeningOptions
-from .core.screening import screen_sites
+from .core.pack.content_hash import content_hash
+from .core.pack.gpkg import read_pack
+from .core.reports.json_report import write_json_atomic
+from .core.reports.text_report import summary_text
+from .core.screening.engine import screen_sites
+from .core.screening.index_cache import load_index
+from .core.screening.options import ScreeningOptions
+from .core.screening.results import SiteError
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -107,7 +107,7 @@ def _info(args: argparse.Namespace) -> int:
 def _validate(args: argparse.Namespace) -> int:
     import shapely
 
-    from .core.opportunity_validation import validate_pack
+    from .core.editing.validation import validate_pack
 
     report = validate_pack(read_pack(args.pack))
     issues = [*report.errors, *report.warnings]
@@ -129,7 +129,7 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _publish(args: argparse.Namespace) -> int:
-    from .core.pack_versions import publish_version
+    from .core.versions.publish import publish_version
 
     v = publish_version(args.pack, args.note, args.by)
     print(f"Published version {v.version} on {v.publication_date} by {v.published_by}: sha256 {v.content_sha256}")
@@ -137,7 +137,7 @@ def _publish(args: argparse.Namespace) -> int:
 
 
 def _versions(args: argparse.Namespace) -> int:
-    from .core.pack_versions import list_versions, state_label
+    from .core.versions.publish import list_versions, state_label
 
     records = list_versions(args.pack)
     for v in records:
@@ -151,11 +151,11 @@ def _versions(args: argparse.Namespace) -> int:
 def _compare(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from .core.pack_versions import load_state
-    from .core.report_json import write_text_atomic
-    from .core.version_compare import SitesToCheck, check_version_pair, compare_versions, comparison_json
-    from .core.version_report import summary_html
-    from .core.version_report import summary_text as comparison_text
+    from .core.reports.json_report import write_text_atomic
+    from .core.versions.compare import SitesToCheck, check_version_pair, compare_versions, comparison_json
+    from .core.versions.publish import load_state
+    from .core.versions.report import summary_html
+    from .core.versions.report import summary_text as comparison_text
 
     check_version_pair(args.from_version, args.to_version)
     old, old_label = load_state(args.pack, args.from_version)

@@ -28,9 +28,9 @@ from qgis.PyQt.QtGui import QColor, QFont
 from .__about__ import PLUGIN_ROOT
 from .adapters.pack_source import PackSource, load_pack, postgres_connection
 from .core.errors import PackError
-from .core.pack_model import PackData
-from .core.pack_schema import AREA, DESIGNATED, INTERIM, IRREPLACEABLE, MEASURES, OPPORTUNITY, PACK_CRS, TREES
-from .core.vocabulary import ANCIENT_WOODLAND_STATUSES, DESIGNATIONS, IRREPLACEABLE_TYPES, TREE_STATUSES
+from .core.metric.vocabulary import ANCIENT_WOODLAND_STATUSES, DESIGNATIONS, IRREPLACEABLE_TYPES, TREE_STATUSES
+from .core.pack.model import PackData
+from .core.pack.schema import AREA, DESIGNATED, INTERIM, IRREPLACEABLE, MEASURES, OPPORTUNITY, PACK_CRS, TREES
 
 DEMO_PACK = PLUGIN_ROOT / "resources" / "data" / "demo_lnrs_pack.gpkg"
 

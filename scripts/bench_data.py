@@ -49,7 +49,7 @@ def ensure_import_path() -> None:
 
 ensure_import_path()
 
-from lnrs_toolkit.plugin.core.pack_schema import Column, TableSpec  # noqa: E402
+from lnrs_toolkit.plugin.core.pack.schema import Column, TableSpec  # noqa: E402
 
 GEN_VERSION = 1
 SEED = 20240917
@@ -58,7 +58,7 @@ SIZES: dict[str, int] = {"10k": 10_000, "100k": 100_000, "1M": 1_000_000}
 DENSITY_PER_KM2 = 40.0
 ORIGIN = (300_000.0, 100_000.0)  # south-west corner, British National Grid metres
 
-# Engine defaults restated for the peers (plugin/core/rules.py).
+# Engine defaults restated for the peers (plugin/core/metric/buffers.py, plugin/core/screening/options.py).
 SEARCH_M = 500.0
 SLIVER_M2 = 1.0
 HABITAT_BUFFER_M = {"ancient_woodland": 15.0}
@@ -240,8 +240,8 @@ def sites_path(n: int, seed: int = SEED, n_sites: int = N_SITES) -> Path:
 
 
 def write_pack(path: Path, tables: dict[str, Table], n: int, seed: int) -> None:
-    from lnrs_toolkit.plugin.core.gpkg import connect_rw, init_geopackage, write_metadata, write_table
-    from lnrs_toolkit.plugin.core.pack_schema import TABLES_BY_NAME
+    from lnrs_toolkit.plugin.core.pack.gpkg import connect_rw, init_geopackage, write_metadata, write_table
+    from lnrs_toolkit.plugin.core.pack.schema import TABLES_BY_NAME
 
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     tmp.unlink(missing_ok=True)
@@ -261,7 +261,7 @@ def write_pack(path: Path, tables: dict[str, Table], n: int, seed: int) -> None:
 
 
 def write_sites(path: Path, geoms: np.ndarray) -> None:
-    from lnrs_toolkit.plugin.core.gpkg import connect_rw, init_geopackage, write_table
+    from lnrs_toolkit.plugin.core.pack.gpkg import connect_rw, init_geopackage, write_table
 
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     tmp.unlink(missing_ok=True)
@@ -277,7 +277,7 @@ def write_sites(path: Path, geoms: np.ndarray) -> None:
 
 
 def read_sites(path: Path) -> tuple[list[str], np.ndarray]:
-    from lnrs_toolkit.plugin.core.gpkg import open_readonly, read_layer
+    from lnrs_toolkit.plugin.core.pack.gpkg import open_readonly, read_layer
 
     conn = open_readonly(path)
     try:

@@ -13,8 +13,8 @@ import shapely
 
 def main() -> int:
     args = bd.worker_args(__doc__ or "")
-    from lnrs_toolkit.plugin.core.gpkg import read_pack
-    from lnrs_toolkit.plugin.core.screening import PackIndex, screen_sites
+    from lnrs_toolkit.plugin.core.pack.gpkg import read_pack
+    from lnrs_toolkit.plugin.core.screening.engine import PackIndex, screen_sites
 
     refs, sites = bd.read_sites(args.sites)
     site_list = list(sites)

@@ -218,7 +218,7 @@ def build(shared: Path, output: Path) -> list[str]:
     if not banes.is_dir():
         raise SystemExit(f"build_demo_pack: {banes} not found; pass --shared with the folder holding data/")
     catalogue = ROOT / "resources" / "data" / "leicestershire_leicester_rutland_measures.csv"
-    from lnrs_toolkit.plugin.core.gpkg import read_pack
+    from lnrs_toolkit.plugin.core.pack.gpkg import read_pack
 
     log: list[str] = []
     tmpdir = Path(tempfile.mkdtemp(prefix="demo-pack-"))

@@ -30,8 +30,8 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QCoreApplication, QDate, QDateTime, QTime, QUrl, QVariant
 
 from ..core.errors import InputError
-from ..core.pack_schema import PACK_CRS
-from ..core.pack_store import Cancelled
+from ..core.pack.schema import PACK_CRS
+from ..core.pack.store import Cancelled
 
 #: QGIS geometry type -> the kind the engine understands.
 _KINDS = {

@@ -9,7 +9,7 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from ..core.errors import InputError
-from ..core.pack_schema import PACK_CRS_EPSG
+from ..core.pack.schema import PACK_CRS_EPSG
 
 
 @dataclass(frozen=True)

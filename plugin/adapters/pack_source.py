@@ -27,10 +27,10 @@ from qgis.core import QgsDataSourceUri, QgsFeatureRequest, QgsProviderRegistry, 
 from qgis.PyQt.QtCore import QCoreApplication
 
 from ..core.errors import InputError, PackError
-from ..core.gpkg import check_schema_version, read_pack
-from ..core.pack_hash import content_hash
-from ..core.pack_model import PackData, PackLayer, PackMetadata, measures_from_layer
-from ..core.pack_schema import METADATA, PACK_CRS_EPSG, TABLES, TableSpec
+from ..core.pack.content_hash import content_hash
+from ..core.pack.gpkg import check_schema_version, read_pack
+from ..core.pack.model import PackData, PackLayer, PackMetadata, measures_from_layer
+from ..core.pack.schema import METADATA, PACK_CRS_EPSG, TABLES, TableSpec
 from .layer_rows import plain
 
 _SCHEMA_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")
@@ -348,11 +348,11 @@ class LoadedPack:
     source: PackSource
     version: tuple[Any, ...]
     pack: PackData
-    index: Any  # plugin.core.screening.PackIndex
+    index: Any  # plugin.core.screening.engine.PackIndex
 
 
 def _build_index(pack: PackData) -> Any:
-    from ..core.screening import PackIndex
+    from ..core.screening.engine import PackIndex
 
     return PackIndex.build(pack)
 

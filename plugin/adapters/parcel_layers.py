@@ -37,10 +37,11 @@ from qgis.PyQt.QtCore import QCoreApplication, QVariant
 from shapely.geometry.base import BaseGeometry
 
 from ..core.errors import InputError
-from ..core.pack_store import Cancelled
-from ..core.parcel_qa import is_null
-from ..core.parcels import Parcel, ParcelPiece, ParcelResult, assess_parcels
-from ..core.screening import PackIndex
+from ..core.pack.store import Cancelled
+from ..core.parcels.model import Parcel
+from ..core.parcels.qa import is_null
+from ..core.parcels.significance import ParcelPiece, ParcelResult, assess_parcels
+from ..core.screening.engine import PackIndex
 from .defra_gpkg import AREA, HABITATS, PARCEL_REF, RED_LINE, PieceOut, is_defra_habitats, phase_field, write_defra_gpkg
 from .qgis_geometry import to_qgs, to_shapely, transform_to_pack
 

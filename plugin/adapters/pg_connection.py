@@ -21,8 +21,8 @@ from qgis.core import QgsApplication, QgsAuthMethodConfig, QgsDataSourceUri
 from qgis.PyQt.QtCore import QCoreApplication
 
 from ..core.errors import PackError
-from ..core.pack_model import PackLayer
-from ..core.pack_schema import METADATA, TableSpec
+from ..core.pack.model import PackLayer
+from ..core.pack.schema import METADATA, TableSpec
 from .pack_source import _scrub, postgres_connection
 
 

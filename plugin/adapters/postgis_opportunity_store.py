@@ -24,12 +24,12 @@ from typing import Any
 import shapely
 from qgis.PyQt.QtCore import QCoreApplication
 
+from ..core.editing.edits import EDIT_SOURCE, AuditRecord, StoreTransaction, as_multi, canonical_measures
+from ..core.editing.validation import OpportunityFeature
 from ..core.errors import PackError
-from ..core.opportunity_edits import EDIT_SOURCE, AuditRecord, StoreTransaction, as_multi, canonical_measures
-from ..core.opportunity_validation import OpportunityFeature
-from ..core.pack_hash import content_hash
-from ..core.pack_model import PackData, PackMetadata, measures_from_layer
-from ..core.pack_schema import METADATA, OPPORTUNITY, OPPORTUNITY_AUDIT, PACK_CRS_EPSG, TABLES
+from ..core.pack.content_hash import content_hash
+from ..core.pack.model import PackData, PackMetadata, measures_from_layer
+from ..core.pack.schema import METADATA, OPPORTUNITY, OPPORTUNITY_AUDIT, PACK_CRS_EPSG, TABLES
 from .pack_source import PackSource, _check_schema, _scrub
 from .pg_connection import _psycopg2, pg_connect, pg_read_layer, pg_read_metadata, pg_table, pg_tables
 

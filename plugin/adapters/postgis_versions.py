@@ -18,11 +18,11 @@ from typing import Any
 from qgis.PyQt.QtCore import QCoreApplication
 
 from ..core.errors import PackError
-from ..core.gpkg import check_schema_version
-from ..core.pack_model import PackData, PackMetadata, measures_from_layer
-from ..core.pack_schema import METADATA, TABLES, VERSION_HISTORY_TABLES, VERSION_ROWS, VERSION_TABLES, VERSIONS
-from ..core.pack_versions import Publication, PublishedVersion, check_thawed, prepare_publication, unknown_version
-from ..core.version_snapshot import FrozenRow, thaw_pack
+from ..core.pack.gpkg import check_schema_version
+from ..core.pack.model import PackData, PackMetadata, measures_from_layer
+from ..core.pack.schema import METADATA, TABLES, VERSION_HISTORY_TABLES, VERSION_ROWS, VERSION_TABLES, VERSIONS
+from ..core.versions.publish import Publication, PublishedVersion, check_thawed, prepare_publication, unknown_version
+from ..core.versions.snapshot import FrozenRow, thaw_pack
 from .pack_source import PackSource, _check_schema, _scrub
 from .pg_connection import _psycopg2, pg_connect, pg_read_layer, pg_read_metadata, pg_table, pg_tables
 

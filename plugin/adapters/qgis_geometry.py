@@ -17,7 +17,7 @@ from qgis.core import (
 from shapely.geometry.base import BaseGeometry
 
 from ..core.errors import InputError
-from ..core.pack_schema import PACK_CRS
+from ..core.pack.schema import PACK_CRS
 
 PACK_CRS_QGS = QgsCoordinateReferenceSystem(PACK_CRS)
 

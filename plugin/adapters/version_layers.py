@@ -7,8 +7,8 @@ from typing import Any
 from qgis.core import QgsFeature, QgsField, QgsFields, QgsGeometry, QgsVectorLayer, QgsWkbTypes
 from qgis.PyQt.QtCore import QVariant
 
-from ..core.pack_schema import PACK_CRS
-from ..core.version_compare import OpportunityChange, SiteChange, VersionComparison
+from ..core.pack.schema import PACK_CRS
+from ..core.versions.compare import OpportunityChange, SiteChange, VersionComparison
 from .qgis_geometry import to_qgs
 
 CHANGE_FIELDS: tuple[tuple[str, Any], ...] = (

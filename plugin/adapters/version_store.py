@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ..core import pack_versions
-from ..core.pack_model import PackData
-from ..core.pack_versions import PublishedVersion, state_label
-from ..core.version_compare import SitesToCheck, VersionComparison, check_version_pair, compare_versions
+from ..core.pack.model import PackData
+from ..core.versions import publish as pack_versions
+from ..core.versions.compare import SitesToCheck, VersionComparison, check_version_pair, compare_versions
+from ..core.versions.publish import PublishedVersion, state_label
 from . import postgis_versions
 from .pack_source import PackSource, load_pack
 

@@ -12,7 +12,7 @@ from typing import Any
 from qgis.core import QgsTask
 
 from ..core.errors import LnrsError
-from ..core.pack_store import Cancelled
+from ..core.pack.store import Cancelled
 from ..log import log_error
 
 #: ``work(is_cancelled, progress)`` -> the answer handed to ``on_done``.

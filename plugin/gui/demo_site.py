@@ -7,7 +7,7 @@ from typing import Any
 import shapely
 from shapely.geometry import box
 
-from ..core.screening import PackIndex
+from ..core.screening.engine import PackIndex
 
 DEMO_REF = "DEMO/0001/FUL"
 DEMO_HABITAT = "Woodland and forest"

@@ -62,14 +62,14 @@ from ..__about__ import DOCK_OBJECT_NAME, PLUGIN_ROOT
 from ..adapters.pack_source import PackCache, PackSource, postgis_pack_schemas, saved_postgres_connections
 from ..adapters.qgis_geometry import to_shapely, transform_to_pack
 from ..core.errors import LnrsError
-from ..core.habitats import default_table
-from ..core.overrides import Override, find_override, make_override, overrides_text, result_payload
-from ..core.report_html import VERDICT_COLOURS, render_html
-from ..core.report_json import write_json_atomic, write_text_atomic
-from ..core.report_text import summary_text
-from ..core.results import DesignatedFinding, IrreplaceableFinding, ScreeningResult, SiteError
-from ..core.rules import ScreeningOptions
-from ..core.screening import PackIndex
+from ..core.metric.habitats import default_table
+from ..core.reports.html_report import VERDICT_COLOURS, render_html
+from ..core.reports.json_report import write_json_atomic, write_text_atomic
+from ..core.reports.text_report import summary_text
+from ..core.screening.engine import PackIndex
+from ..core.screening.options import ScreeningOptions
+from ..core.screening.overrides import Override, find_override, make_override, overrides_text, result_payload
+from ..core.screening.results import DesignatedFinding, IrreplaceableFinding, ScreeningResult, SiteError
 from ..log import log_error
 from ..settings import PluginSettings
 from .background_task import BackgroundTask

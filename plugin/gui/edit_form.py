@@ -20,9 +20,9 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QCoreApplication
 
-from ..core.working_copy import CHOICES, WORKING
+from ..core.editing.working_copy import CHOICES, WORKING
 
-#: The working copy's table names (see plugin/core/working_copy.py).
+#: The working copy's table names (see plugin/core/editing/working_copy.py).
 WORKING_TABLE = WORKING.name
 CHOICES_TABLE = CHOICES.name
 #: Columns of the catalogue table the multi-select reads.

@@ -48,8 +48,7 @@ from qgis.PyQt.QtWidgets import (
 
 from ..adapters.pack_source import PackCache, PackSource
 from ..adapters.postgis_opportunity_store import PostgisOpportunityStore
-from ..core.errors import LnrsError
-from ..core.opportunity_edits import (
+from ..core.editing.edits import (
     Edit,
     EditConflict,
     EditRefused,
@@ -59,9 +58,10 @@ from ..core.opportunity_edits import (
     save_edits,
     validate_edits,
 )
-from ..core.opportunity_validation import ValidationIssue, geometry_sha256
-from ..core.pack_schema import MEASURES, OPPORTUNITY
-from ..core.working_copy import WorkingCopy, check_out
+from ..core.editing.validation import ValidationIssue, geometry_sha256
+from ..core.editing.working_copy import WorkingCopy, check_out
+from ..core.errors import LnrsError
+from ..core.pack.schema import MEASURES, OPPORTUNITY
 from ..log import log_error
 from ..project_layers import style_opportunity
 from ..settings import PluginSettings

@@ -19,8 +19,8 @@ from qgis.gui import QgsMapCanvas, QgsRubberBand
 from qgis.PyQt.QtGui import QColor
 
 from ..adapters.qgis_geometry import to_qgs
-from ..core.pack_schema import PACK_CRS
-from ..core.screening import LayerIndex, PackIndex
+from ..core.pack.schema import PACK_CRS
+from ..core.screening.engine import LayerIndex, PackIndex
 
 
 def pack_crs() -> QgsCoordinateReferenceSystem:

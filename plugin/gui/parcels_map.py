@@ -16,8 +16,8 @@ from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtGui import QColor
 
 from ..adapters.parcel_layers import ParcelRun
-from ..core.pack_schema import PACK_CRS
-from ..core.rules import HIGH, LOW, MEDIUM
+from ..core.metric.significance import HIGH, LOW, MEDIUM
+from ..core.pack.schema import PACK_CRS
 
 #: Strategic significance category -> colour, on the map and in the panel's parcels table.
 SIGNIFICANCE_COLOURS: dict[str, str] = {HIGH.category: "#2e7d32", MEDIUM.category: "#f9a825",

@@ -53,10 +53,10 @@ from ..adapters.parcel_layers import (
     ogr_gpkg,
     parcel_request,
 )
-from ..core import parcel_qa
 from ..core.errors import LnrsError
-from ..core.parcel_qa import QaIssue
-from ..core.parcels import ParcelPiece
+from ..core.parcels import qa as parcel_qa
+from ..core.parcels.qa import QaIssue
+from ..core.parcels.significance import ParcelPiece
 from .background_task import BackgroundTask
 from .map_highlight import flash, zoom_to
 from .parcels_map import NOT_ASSESSED_COLOUR, SIGNIFICANCE_COLOURS, add_run_to_project

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from qgis.core import QgsCoordinateTransformContext
 
 from ..adapters.parcel_layers import ParcelRequest, ParcelRun, assess_parcel_layers
-from ..core.screening import PackIndex
+from ..core.screening.engine import PackIndex
 from .background_task import BackgroundTask
 
 

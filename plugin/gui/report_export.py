@@ -41,10 +41,11 @@ from qgis.PyQt.QtXml import QDomDocument
 
 from ..__about__ import PLUGIN_ROOT, __version__
 from ..adapters.qgis_geometry import to_qgs
-from ..core.overrides import Override, find_override
-from ..core.report_html import VERDICT_COLOURS
-from ..core.report_text import CHECK_WORDS, habitat_label
-from ..core.results import ScreeningResult, SiteError
+from ..core.metric.vocabulary import habitat_label
+from ..core.reports.html_report import VERDICT_COLOURS
+from ..core.reports.text_report import CHECK_WORDS
+from ..core.screening.overrides import Override, find_override
+from ..core.screening.results import ScreeningResult, SiteError
 from ..log import log_error
 from .map_highlight import pack_crs
 

@@ -21,10 +21,10 @@ from qgis.PyQt.QtWidgets import (
     QWidget,
 )
 
-from ..core.overrides import Override, find_override
-from ..core.report_html import VERDICT_COLOURS
-from ..core.report_text import habitat_label
-from ..core.results import (
+from ..core.metric.vocabulary import habitat_label
+from ..core.reports.html_report import VERDICT_COLOURS
+from ..core.screening.overrides import Override, find_override
+from ..core.screening.results import (
     CLEAR,
     FOUND,
     DesignatedFinding,

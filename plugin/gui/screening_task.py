@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from ..core.results import ScreeningResult, SiteError
-from ..core.rules import ScreeningOptions
-from ..core.screening import PackIndex, screen_sites
+from ..core.screening.engine import PackIndex, screen_sites
+from ..core.screening.options import ScreeningOptions
+from ..core.screening.results import ScreeningResult, SiteError
 from .background_task import BackgroundTask
 
 Results = list[ScreeningResult | SiteError]

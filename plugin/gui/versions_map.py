@@ -15,7 +15,7 @@ from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtGui import QColor
 
 from ..adapters.version_layers import changes_layer, sites_layer
-from ..core.version_compare import ADDED, CHANGED, REMOVED, VersionComparison
+from ..core.versions.compare import ADDED, CHANGED, REMOVED, VersionComparison
 
 #: Change kind -> colour.
 CHANGE_COLOURS: dict[str, str] = {ADDED: "#2e7d32", REMOVED: "#c62828", CHANGED: "#ef8f00"}

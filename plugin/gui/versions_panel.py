@@ -34,10 +34,10 @@ from qgis.PyQt.QtWidgets import (
 from ..adapters.qgis_geometry import to_shapely, transform_to_pack
 from ..adapters.version_store import SitesToCheck, compare, publish, versions
 from ..core.errors import InputError, LnrsError
-from ..core.pack_versions import PublishedVersion, has_unpublished_edits
-from ..core.rules import ScreeningOptions
-from ..core.version_compare import VersionComparison
-from ..core.version_report import headline, summary_html
+from ..core.screening.options import ScreeningOptions
+from ..core.versions.compare import VersionComparison
+from ..core.versions.publish import PublishedVersion, has_unpublished_edits
+from ..core.versions.report import headline, summary_html
 from .background_task import BackgroundTask
 from .results_view import tip
 from .task_start import start_task

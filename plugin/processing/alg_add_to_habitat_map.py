@@ -23,11 +23,11 @@ from qgis.core import (
 
 from ..adapters.layer_rows import LayerRows, delimiter_hint, geometry_kind_of, read_layer_rows, source_key
 from ..core.errors import InputError, LnrsError
-from ..core.habitats import default_table
-from ..core.pack_builder import SPATIAL_KIND, FieldMapping, check_fields, check_mapping, map_rows, repair_geometries
-from ..core.pack_schema import TABLES_BY_ROLE
-from ..core.pack_store import Cancelled, add_rows
-from ..core.vocabulary import DESIGNATIONS, IRREPLACEABLE_TYPES, ROLES, normalise_role
+from ..core.metric.habitats import default_table
+from ..core.metric.vocabulary import DESIGNATIONS, IRREPLACEABLE_TYPES, ROLES, normalise_role
+from ..core.pack.builder import SPATIAL_KIND, FieldMapping, check_fields, check_mapping, map_rows, repair_geometries
+from ..core.pack.schema import TABLES_BY_ROLE
+from ..core.pack.store import Cancelled, add_rows
 from .lnrs_algorithm import LnrsAlgorithm
 
 #: Field parameters -> FieldMapping attribute.

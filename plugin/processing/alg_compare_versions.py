@@ -25,10 +25,10 @@ from ..adapters.qgis_geometry import PACK_CRS_QGS, to_shapely, transform_to_pack
 from ..adapters.version_layers import CHANGES_WKB_TYPE, change_feature, change_fields, site_feature, site_fields
 from ..adapters.version_store import SitesToCheck, compare
 from ..core.errors import LnrsError
-from ..core.report_json import write_text_atomic
-from ..core.rules import ScreeningOptions
-from ..core.version_compare import ADDED, CHANGED, REMOVED, comparison_json
-from ..core.version_report import headline, summary_html, summary_text
+from ..core.reports.json_report import write_text_atomic
+from ..core.screening.options import ScreeningOptions
+from ..core.versions.compare import ADDED, CHANGED, REMOVED, comparison_json
+from ..core.versions.report import headline, summary_html, summary_text
 from .lnrs_algorithm import LnrsAlgorithm
 from .pack_parameter import pack_source_parameter, parse_pack
 

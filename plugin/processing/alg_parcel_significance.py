@@ -22,8 +22,8 @@ from qgis.core import (
 from ..adapters.defra_gpkg import HABITATS, RED_LINE
 from ..adapters.parcel_layers import PHASES, LayerInput, ParcelRun, assess_parcel_layers, parcel_request
 from ..core.errors import LnrsError
-from ..core.pack_loader import load_index
-from ..core.pack_store import Cancelled
+from ..core.pack.store import Cancelled
+from ..core.screening.index_cache import load_index
 from .lnrs_algorithm import LnrsAlgorithm
 
 

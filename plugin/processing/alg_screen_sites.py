@@ -26,11 +26,11 @@ from qgis.PyQt.QtCore import QVariant
 
 from ..adapters.qgis_geometry import to_shapely, transform_to_pack
 from ..core.errors import LnrsError
-from ..core.pack_loader import load_index
-from ..core.report_json import write_json_atomic
-from ..core.results import ScreeningResult, SiteError
-from ..core.rules import ScreeningOptions
-from ..core.screening import screen_sites
+from ..core.reports.json_report import write_json_atomic
+from ..core.screening.engine import screen_sites
+from ..core.screening.index_cache import load_index
+from ..core.screening.options import ScreeningOptions
+from ..core.screening.results import ScreeningResult, SiteError
 from .lnrs_algorithm import LnrsAlgorithm
 
 SUMMARY_FIELDS: tuple[tuple[str, Any], ...] = (

@@ -21,9 +21,9 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QVariant
 
 from ..adapters.pack_source import load_pack
+from ..core.editing.validation import ValidationIssue, validate_pack
 from ..core.errors import LnrsError
-from ..core.opportunity_validation import ValidationIssue, validate_pack
-from ..core.pack_schema import PACK_CRS
+from ..core.pack.schema import PACK_CRS
 from .lnrs_algorithm import LnrsAlgorithm
 from .pack_parameter import pack_source_parameter, parse_pack
 

@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
-from lnrs_toolkit.plugin.core.gpkg import read_pack
-from lnrs_toolkit.plugin.core.pack_hash import content_hash
+from lnrs_toolkit.plugin.core.pack.content_hash import content_hash
+from lnrs_toolkit.plugin.core.pack.gpkg import read_pack
 from lnrs_toolkit.tests.qgis.qgis_process_helper import available, run_algorithm
 from qgis.core import (
     QgsCoordinateReferenceSystem,
@@ -317,7 +317,7 @@ def test_failing_run_leaves_pack_byte_identical(existing_pack, monkeypatch):
         run({"PACK": str(existing_pack), "INPUT": bad, "ROLE": "designated", "DESIGNATION_FIELD": "d"})
     assert existing_pack.read_bytes() == before
 
-    from lnrs_toolkit.plugin.core import pack_store
+    from lnrs_toolkit.plugin.core.pack import store as pack_store
 
     def disk_full(*args, **kwargs):
         raise OSError(28, "No space left on device")

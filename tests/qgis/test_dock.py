@@ -8,8 +8,8 @@ import subprocess
 import time
 
 import pytest
-from lnrs_toolkit.plugin.core.pack_builder import FieldMapping, map_rows
-from lnrs_toolkit.plugin.core.pack_store import add_rows
+from lnrs_toolkit.plugin.core.pack.builder import FieldMapping, map_rows
+from lnrs_toolkit.plugin.core.pack.store import add_rows
 from qgis.core import (
     QgsApplication,
     QgsCoordinateReferenceSystem,

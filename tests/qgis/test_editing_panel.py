@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 import shapely
-from lnrs_toolkit.plugin.core.gpkg import read_pack
+from lnrs_toolkit.plugin.core.pack.gpkg import read_pack
 from lnrs_toolkit.tests.unit.edit_packs import X0, Y0, build_edit_pack
 from qgis.core import QgsFeature, QgsGeometry, QgsProject, QgsSettings, QgsVectorLayer
 from qgis.PyQt.QtCore import QCoreApplication, Qt
@@ -332,8 +332,8 @@ def test_a_blank_or_cancelled_reason_saves_nothing(panel, pack, answers):
 # ---------------------------------------------------------------------------- conflicts
 def change_behind_the_panels_back(pack: Path, tmp_path: Path, pack_fid: int, measures: str) -> None:
     """Another editor checks out, changes ``pack_fid`` and saves, through the engine."""
-    from lnrs_toolkit.plugin.core.opportunity_edits import GpkgOpportunityStore, save_edits
-    from lnrs_toolkit.plugin.core.working_copy import check_out
+    from lnrs_toolkit.plugin.core.editing.edits import GpkgOpportunityStore, save_edits
+    from lnrs_toolkit.plugin.core.editing.working_copy import check_out
     from lnrs_toolkit.tests.unit.edit_packs import row_fid, set_row
 
     other = tmp_path / "other_editor.gpkg"
@@ -403,7 +403,7 @@ def test_cancelling_a_conflict_saves_nothing(panel, pack, tmp_path, answers):
 
 
 def test_conflict_dialog_shows_mine_and_theirs(panel, pack, tmp_path, answers):
-    from lnrs_toolkit.plugin.core.opportunity_validation import geometry_sha256
+    from lnrs_toolkit.plugin.core.editing.validation import geometry_sha256
     from lnrs_toolkit.plugin.gui.conflict_dialog import ConflictDialog
     from lnrs_toolkit.plugin.gui.editing_panel import measures_text
 
@@ -604,8 +604,8 @@ def test_editing_a_postgis_pack(recording_iface, connection, server, tmp_path, a
 
     from lnrs_toolkit.plugin.adapters.pack_source import PackSource, load_postgis_pack, publish_pack_to_postgis
     from lnrs_toolkit.plugin.adapters.postgis_opportunity_store import PostgisOpportunityStore
-    from lnrs_toolkit.plugin.core.opportunity_edits import save_edits
-    from lnrs_toolkit.plugin.core.working_copy import check_out
+    from lnrs_toolkit.plugin.core.editing.edits import save_edits
+    from lnrs_toolkit.plugin.core.editing.working_copy import check_out
     from lnrs_toolkit.tests.unit.edit_packs import row_fid, set_row
 
     gpkg = tmp_path / "lhm.gpkg"

@@ -4,10 +4,10 @@
 from __future__ import annotations
 
 import pytest
-from lnrs_toolkit.plugin.core.gpkg import read_pack
-from lnrs_toolkit.plugin.core.opportunity_edits import GpkgOpportunityStore, save_edits
-from lnrs_toolkit.plugin.core.pack_hash import content_hash
-from lnrs_toolkit.plugin.core.working_copy import check_out
+from lnrs_toolkit.plugin.core.editing.edits import GpkgOpportunityStore, save_edits
+from lnrs_toolkit.plugin.core.editing.working_copy import check_out
+from lnrs_toolkit.plugin.core.pack.content_hash import content_hash
+from lnrs_toolkit.plugin.core.pack.gpkg import read_pack
 from lnrs_toolkit.tests.unit.edit_packs import X0, Y0, build_edit_pack
 from qgis.core import QgsFeature, QgsFeatureRequest, QgsGeometry, QgsRectangle, QgsVectorLayer
 

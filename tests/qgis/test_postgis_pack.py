@@ -19,7 +19,7 @@ from lnrs_toolkit.plugin.adapters.pack_source import (
     saved_postgres_connections,
 )
 from lnrs_toolkit.plugin.core.errors import InputError, PackError
-from lnrs_toolkit.plugin.core.pack_hash import content_hash
+from lnrs_toolkit.plugin.core.pack.content_hash import content_hash
 from lnrs_toolkit.tests.unit.packs import add_sites, build_small_pack
 from qgis.core import QgsSettings
 
@@ -207,7 +207,7 @@ def escape_free(text: str) -> bool:
 
 @pytest.mark.postgis
 def test_single_polygons_written_by_other_tools_are_published_as_multipolygons(connection, server, tmp_path):
-    from lnrs_toolkit.plugin.core.gpkg import connect_rw, encode_blobs
+    from lnrs_toolkit.plugin.core.pack.gpkg import connect_rw, encode_blobs
     from shapely.geometry import box
 
     gpkg = tmp_path / "p.gpkg"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from lnrs_toolkit.plugin.core.gpkg import read_pack
+from lnrs_toolkit.plugin.core.pack.gpkg import read_pack
 from lnrs_toolkit.plugin.project_layers import add_pack_to_project, demo_pack_path, group_extent, pack_group_name
 from qgis.core import QgsCategorizedSymbolRenderer, QgsProject
 

@@ -17,7 +17,7 @@ from dataclasses import fields
 
 import pytest
 from lnrs_toolkit.plugin.core.errors import PackError
-from lnrs_toolkit.plugin.core.pack_loader import clear_cache
+from lnrs_toolkit.plugin.core.screening.index_cache import clear_cache
 from lnrs_toolkit.tests.qgis import test_add_to_habitat_map as add_alg
 from lnrs_toolkit.tests.qgis import test_screen_sites_alg as screen_alg
 from lnrs_toolkit.tests.qgis.postgis_server import running_server, unavailable
@@ -117,7 +117,7 @@ def test_processing_cancelled_batch_keeps_previous_json(lnrs_provider, pack, tmp
 
 # --------------------------------------------------------------------------- pack builds: read-only, full disk
 def test_add_to_read_only_folder_is_refused_and_pack_untouched(existing_pack, monkeypatch):  # noqa: F811
-    from lnrs_toolkit.plugin.core import pack_store
+    from lnrs_toolkit.plugin.core.pack import store as pack_store
 
     before = sha(existing_pack)
     real_access = pack_store.os.access
@@ -137,7 +137,7 @@ def test_add_to_truncated_pack_is_refused_and_file_untouched(existing_pack):  # 
 
 
 def test_disk_full_on_replace_keeps_previous_pack(existing_pack, monkeypatch):  # noqa: F811
-    from lnrs_toolkit.plugin.core import pack_store
+    from lnrs_toolkit.plugin.core.pack import store as pack_store
 
     before = sha(existing_pack)
 
@@ -154,7 +154,7 @@ def test_disk_full_on_replace_keeps_previous_pack(existing_pack, monkeypatch):  
 # --------------------------------------------------------------------------- dock exports: full disk, hostile text
 @pytest.mark.parametrize("kind", ["json", "html", "pdf"])
 def test_dock_export_on_a_full_disk_keeps_previous_file(checked, tmp_path, monkeypatch, kind):  # noqa: F811
-    from lnrs_toolkit.plugin.core import report_json
+    from lnrs_toolkit.plugin.core.reports import json_report as report_json
     from lnrs_toolkit.plugin.gui import report_export
 
     target = tmp_path / f"report.{kind}"

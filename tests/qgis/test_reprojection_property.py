@@ -6,8 +6,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lnrs_toolkit.plugin.adapters.qgis_geometry import to_shapely, transform_to_pack
-from lnrs_toolkit.plugin.core.pack_memory import memory_layer, memory_pack
-from lnrs_toolkit.plugin.core.screening import PackIndex, screen_site
+from lnrs_toolkit.plugin.core.pack.memory import memory_layer, memory_pack
+from lnrs_toolkit.plugin.core.screening.engine import PackIndex, screen_site
 from qgis.core import QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsGeometry, QgsProject
 from shapely.geometry import box
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from lnrs_toolkit.plugin.core.gpkg import read_pack
-from lnrs_toolkit.plugin.core.pack_builder import FieldMapping, map_rows
-from lnrs_toolkit.plugin.core.pack_store import add_rows
+from lnrs_toolkit.plugin.core.pack.builder import FieldMapping, map_rows
+from lnrs_toolkit.plugin.core.pack.gpkg import read_pack
+from lnrs_toolkit.plugin.core.pack.store import add_rows
 from qgis.core import QgsFeature, QgsGeometry, QgsProcessingException, QgsVectorLayer
 
 X, Y = 370000.0, 160000.0

@@ -7,8 +7,8 @@ import json
 from pathlib import Path
 
 import pytest
-from lnrs_toolkit.plugin.core.pack_builder import FieldMapping, map_rows
-from lnrs_toolkit.plugin.core.pack_store import add_rows
+from lnrs_toolkit.plugin.core.pack.builder import FieldMapping, map_rows
+from lnrs_toolkit.plugin.core.pack.store import add_rows
 from shapely.geometry import box
 
 HERE = Path(__file__).resolve().parent

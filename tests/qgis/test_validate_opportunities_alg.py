@@ -9,11 +9,11 @@ import json
 from pathlib import Path
 
 import pytest
-from lnrs_toolkit.plugin.core.gpkg import connect_rw, read_pack, write_table
-from lnrs_toolkit.plugin.core.opportunity_validation import validate_pack
-from lnrs_toolkit.plugin.core.pack_builder import FieldMapping, map_rows
-from lnrs_toolkit.plugin.core.pack_schema import OPPORTUNITY
-from lnrs_toolkit.plugin.core.pack_store import add_rows
+from lnrs_toolkit.plugin.core.editing.validation import validate_pack
+from lnrs_toolkit.plugin.core.pack.builder import FieldMapping, map_rows
+from lnrs_toolkit.plugin.core.pack.gpkg import connect_rw, read_pack, write_table
+from lnrs_toolkit.plugin.core.pack.schema import OPPORTUNITY
+from lnrs_toolkit.plugin.core.pack.store import add_rows
 from qgis.core import QgsProcessingException, QgsVectorLayer
 from shapely.geometry import MultiPolygon, Polygon, box
 

@@ -17,8 +17,8 @@ from lnrs_toolkit.plugin.adapters.postgis_versions import (
     publish_postgis_version,
 )
 from lnrs_toolkit.plugin.core.errors import InputError, PackError
-from lnrs_toolkit.plugin.core.pack_hash import content_hash
-from lnrs_toolkit.plugin.core.pack_versions import has_unpublished_edits, load_version, publish_version
+from lnrs_toolkit.plugin.core.pack.content_hash import content_hash
+from lnrs_toolkit.plugin.core.versions.publish import has_unpublished_edits, load_version, publish_version
 from lnrs_toolkit.tests.unit.version_packs import (
     EXPECTED_CHANGES,
     EXPECTED_SITE_CHANGES,
@@ -104,7 +104,7 @@ def test_publish_edit_publish_and_compare_a_geopackage(lnrs_provider, tmp_path):
 
 
 def test_compare_defaults_to_the_current_state_and_reprojects_sites(lnrs_provider, tmp_path):
-    from lnrs_toolkit.plugin.core.gpkg import connect_rw
+    from lnrs_toolkit.plugin.core.pack.gpkg import connect_rw
     from lnrs_toolkit.tests.unit.version_packs import refresh_hash
     from qgis.core import QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsProject
 

@@ -6,7 +6,7 @@ import time
 
 import pytest
 from lnrs_toolkit.plugin.adapters.pack_source import publish_pack_to_postgis
-from lnrs_toolkit.plugin.core.gpkg import connect_rw, read_pack
+from lnrs_toolkit.plugin.core.pack.gpkg import connect_rw, read_pack
 from lnrs_toolkit.tests.unit.version_packs import (
     EXPECTED_CHANGES,
     EXPECTED_SITE_CHANGES,

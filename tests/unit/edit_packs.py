@@ -9,9 +9,9 @@ from pathlib import Path
 
 import numpy as np
 import shapely
-from lnrs_toolkit.plugin.core.gpkg import encode_blobs, register_functions
-from lnrs_toolkit.plugin.core.pack_builder import FieldMapping, map_rows
-from lnrs_toolkit.plugin.core.pack_store import add_rows
+from lnrs_toolkit.plugin.core.pack.builder import FieldMapping, map_rows
+from lnrs_toolkit.plugin.core.pack.gpkg import encode_blobs, register_functions
+from lnrs_toolkit.plugin.core.pack.store import add_rows
 from shapely.geometry import box
 
 X0, Y0 = 375_000.0, 165_000.0  # near Bath, EPSG:27700
@@ -105,7 +105,7 @@ def rtree_matches(path: Path, table: str) -> bool:
         tree = {r[0]: r[1:] for r in conn.execute(f'SELECT id, minx, maxx, miny, maxy FROM "rtree_{table}_geom"')}
     finally:
         conn.close()
-    from lnrs_toolkit.plugin.core.gpkg import decode_blob
+    from lnrs_toolkit.plugin.core.pack.gpkg import decode_blob
 
     expected = {}
     for fid, blob in rows:

@@ -7,8 +7,8 @@ import sys
 from pathlib import Path
 
 import shapely
-from lnrs_toolkit.plugin.core.pack_memory import memory_layer, memory_pack
-from lnrs_toolkit.plugin.core.screening import PackIndex, screen_sites
+from lnrs_toolkit.plugin.core.pack.memory import memory_layer, memory_pack
+from lnrs_toolkit.plugin.core.screening.engine import PackIndex, screen_sites
 
 _PATH = Path(__file__).resolve().parents[2] / "scripts" / "bench_data.py"
 _spec = importlib.util.spec_from_file_location("bench_data", _PATH)

@@ -6,8 +6,8 @@ import json
 
 import pytest
 from lnrs_toolkit.plugin.cli import main
-from lnrs_toolkit.plugin.core.pack_builder import FieldMapping, map_rows
-from lnrs_toolkit.plugin.core.pack_store import add_rows
+from lnrs_toolkit.plugin.core.pack.builder import FieldMapping, map_rows
+from lnrs_toolkit.plugin.core.pack.store import add_rows
 from shapely.geometry import box
 
 X, Y = 370000.0, 160000.0  # about (-2.43205, 51.33829) in WGS84

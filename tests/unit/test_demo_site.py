@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from lnrs_toolkit.plugin.core.gpkg import read_pack
-from lnrs_toolkit.plugin.core.pack_builder import FieldMapping, map_rows
-from lnrs_toolkit.plugin.core.pack_store import add_rows
-from lnrs_toolkit.plugin.core.screening import PackIndex, screen_sites
+from lnrs_toolkit.plugin.core.pack.builder import FieldMapping, map_rows
+from lnrs_toolkit.plugin.core.pack.gpkg import read_pack
+from lnrs_toolkit.plugin.core.pack.store import add_rows
+from lnrs_toolkit.plugin.core.screening.engine import PackIndex, screen_sites
 from lnrs_toolkit.plugin.gui.demo_site import DEMO_HABITAT, demo_site
 from shapely.geometry import box
 

@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 import shapely
 from lnrs_toolkit.plugin.core.errors import InputError, PackError, PackVersionError
-from lnrs_toolkit.plugin.core.gpkg import GPKG_APPLICATION_ID, decode_blob, encode_blobs, read_pack
-from lnrs_toolkit.plugin.core.pack_builder import FieldMapping, map_rows
-from lnrs_toolkit.plugin.core.pack_store import Cancelled, add_rows
+from lnrs_toolkit.plugin.core.pack.builder import FieldMapping, map_rows
+from lnrs_toolkit.plugin.core.pack.gpkg import GPKG_APPLICATION_ID, decode_blob, encode_blobs, read_pack
+from lnrs_toolkit.plugin.core.pack.store import Cancelled, add_rows
 from lnrs_toolkit.tests.unit.packs import SITE_GEOMS, add_sites, build_small_pack
 from shapely.geometry import Point, box
 
@@ -169,7 +169,7 @@ def test_cancelled_add_leaves_pack_byte_identical_and_no_scratch(pack):
 
 def test_failed_add_leaves_pack_byte_identical(pack, monkeypatch):
     before = pack.read_bytes()
-    from lnrs_toolkit.plugin.core import pack_store
+    from lnrs_toolkit.plugin.core.pack import store as pack_store
 
     def boom(*args, **kwargs):
         raise RuntimeError("disk on fire")

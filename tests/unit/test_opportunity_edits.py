@@ -15,9 +15,7 @@ from pathlib import Path
 
 import pytest
 import shapely
-from lnrs_toolkit.plugin.core.errors import InputError, PackError
-from lnrs_toolkit.plugin.core.gpkg import read_pack
-from lnrs_toolkit.plugin.core.opportunity_edits import (
+from lnrs_toolkit.plugin.core.editing.edits import (
     EDIT_SOURCE,
     Edit,
     EditConflict,
@@ -25,9 +23,11 @@ from lnrs_toolkit.plugin.core.opportunity_edits import (
     GpkgOpportunityStore,
     save_edits,
 )
-from lnrs_toolkit.plugin.core.opportunity_validation import OpportunityFeature, geometry_sha256
-from lnrs_toolkit.plugin.core.pack_hash import content_hash
-from lnrs_toolkit.plugin.core.working_copy import check_out
+from lnrs_toolkit.plugin.core.editing.validation import OpportunityFeature, geometry_sha256
+from lnrs_toolkit.plugin.core.editing.working_copy import check_out
+from lnrs_toolkit.plugin.core.errors import InputError, PackError
+from lnrs_toolkit.plugin.core.pack.content_hash import content_hash
+from lnrs_toolkit.plugin.core.pack.gpkg import read_pack
 from lnrs_toolkit.tests.unit.edit_packs import (
     AREA_GEOMS,
     X0,
@@ -466,9 +466,9 @@ def test_concurrent_savers_of_different_features_both_land(pack_path, tmp_path):
 CRASH_SCRIPT = textwrap.dedent("""
     import contextlib, sys, time
     sys.path.insert(0, {pkgroot!r})
-    from lnrs_toolkit.plugin.core.gpkg import read_pack
-    from lnrs_toolkit.plugin.core.opportunity_edits import GpkgOpportunityStore, save_edits
-    from lnrs_toolkit.plugin.core.working_copy import WorkingCopy
+    from lnrs_toolkit.plugin.core.pack.gpkg import read_pack
+    from lnrs_toolkit.plugin.core.editing.edits import GpkgOpportunityStore, save_edits
+    from lnrs_toolkit.plugin.core.editing.working_copy import WorkingCopy
 
     class Stalling(GpkgOpportunityStore):
         @contextlib.contextmanager

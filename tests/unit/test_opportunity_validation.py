@@ -7,8 +7,7 @@ import json
 import numpy as np
 import pytest
 import shapely
-from lnrs_toolkit.plugin.core.errors import PackError
-from lnrs_toolkit.plugin.core.opportunity_validation import (
+from lnrs_toolkit.plugin.core.editing.validation import (
     ERROR,
     RULES,
     WARNING,
@@ -21,7 +20,8 @@ from lnrs_toolkit.plugin.core.opportunity_validation import (
     validate_features,
     validate_pack,
 )
-from lnrs_toolkit.plugin.core.pack_memory import memory_layer, memory_pack
+from lnrs_toolkit.plugin.core.errors import PackError
+from lnrs_toolkit.plugin.core.pack.memory import memory_layer, memory_pack
 from shapely.geometry import LineString, MultiPolygon, Point, Polygon, box
 
 X0, Y0 = 370_000.0, 160_000.0  # near Bath, on the British National Grid
@@ -525,9 +525,9 @@ def test_the_documented_example_configuration_is_valid():
 
 
 def test_rules_set_through_a_metadata_table_reach_validation(tmp_path):
-    from lnrs_toolkit.plugin.core.gpkg import read_pack
-    from lnrs_toolkit.plugin.core.pack_builder import FieldMapping, map_rows
-    from lnrs_toolkit.plugin.core.pack_store import add_rows
+    from lnrs_toolkit.plugin.core.pack.builder import FieldMapping, map_rows
+    from lnrs_toolkit.plugin.core.pack.gpkg import read_pack
+    from lnrs_toolkit.plugin.core.pack.store import add_rows
 
     from .packs import build_small_pack
 
@@ -560,8 +560,8 @@ def test_command_line_validate(tmp_path, capsys):
 
 def test_command_line_validate_clean_pack_and_bad_pack(tmp_path, capsys):
     from lnrs_toolkit.plugin.cli import main
-    from lnrs_toolkit.plugin.core.pack_builder import FieldMapping, map_rows
-    from lnrs_toolkit.plugin.core.pack_store import add_rows
+    from lnrs_toolkit.plugin.core.pack.builder import FieldMapping, map_rows
+    from lnrs_toolkit.plugin.core.pack.store import add_rows
 
     path = tmp_path / "clean.gpkg"
     add_rows(path, map_rows("measures", [{"c": "WD001"}], None, FieldMapping(code_field="c"), "cat", ["c"]))

@@ -7,12 +7,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from lnrs_toolkit.plugin.core.errors import InputError, VocabularyError
-from lnrs_toolkit.plugin.core.habitats import default_table
-from lnrs_toolkit.plugin.core.measures import parse_measure_codes
-from lnrs_toolkit.plugin.core.pack_builder import FieldMapping, check_fields, map_rows, merge, repair_geometries
-from lnrs_toolkit.plugin.core.pack_model import PackLayer
-from lnrs_toolkit.plugin.core.pack_schema import TABLES_BY_ROLE
-from lnrs_toolkit.plugin.core.vocabulary import normalise_role, normalise_tree_status
+from lnrs_toolkit.plugin.core.metric.habitats import default_table
+from lnrs_toolkit.plugin.core.metric.vocabulary import normalise_role, normalise_tree_status
+from lnrs_toolkit.plugin.core.pack.builder import FieldMapping, check_fields, map_rows, merge, repair_geometries
+from lnrs_toolkit.plugin.core.pack.measure_codes import parse_measure_codes
+from lnrs_toolkit.plugin.core.pack.model import PackLayer
+from lnrs_toolkit.plugin.core.pack.schema import TABLES_BY_ROLE
 from shapely.geometry import LineString, Point, Polygon, box
 
 

@@ -8,9 +8,9 @@ from dataclasses import replace
 import numpy as np
 import shapely
 import shapely.affinity
-from lnrs_toolkit.plugin.core.gpkg import read_pack
-from lnrs_toolkit.plugin.core.pack_hash import content_hash
-from lnrs_toolkit.plugin.core.pack_model import PackData, PackLayer
+from lnrs_toolkit.plugin.core.pack.content_hash import content_hash
+from lnrs_toolkit.plugin.core.pack.gpkg import read_pack
+from lnrs_toolkit.plugin.core.pack.model import PackData, PackLayer
 from lnrs_toolkit.tests.unit.packs import add_sites, build_small_pack
 
 

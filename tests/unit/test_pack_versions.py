@@ -13,23 +13,23 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
-from lnrs_toolkit.plugin.core import pack_versions
 from lnrs_toolkit.plugin.core.errors import InputError, PackError
-from lnrs_toolkit.plugin.core.gpkg import connect_rw, read_pack
-from lnrs_toolkit.plugin.core.pack_hash import content_hash
-from lnrs_toolkit.plugin.core.pack_versions import (
+from lnrs_toolkit.plugin.core.pack.content_hash import content_hash
+from lnrs_toolkit.plugin.core.pack.gpkg import connect_rw, read_pack
+from lnrs_toolkit.plugin.core.reports.html_report import render_html
+from lnrs_toolkit.plugin.core.reports.text_report import summary_text
+from lnrs_toolkit.plugin.core.screening.engine import PackIndex, screen_site
+from lnrs_toolkit.plugin.core.versions import publish as pack_versions
+from lnrs_toolkit.plugin.core.versions.compare import compare_packs, compare_sites, comparison_json
+from lnrs_toolkit.plugin.core.versions.publish import (
     has_unpublished_edits,
     list_versions,
     load_version,
     publish_version,
     state_label,
 )
-from lnrs_toolkit.plugin.core.report_html import render_html
-from lnrs_toolkit.plugin.core.report_text import summary_text
-from lnrs_toolkit.plugin.core.screening import PackIndex, screen_site
-from lnrs_toolkit.plugin.core.version_compare import compare_packs, compare_sites, comparison_json
-from lnrs_toolkit.plugin.core.version_report import summary_html
-from lnrs_toolkit.plugin.core.version_report import summary_text as comparison_text
+from lnrs_toolkit.plugin.core.versions.report import summary_html
+from lnrs_toolkit.plugin.core.versions.report import summary_text as comparison_text
 from lnrs_toolkit.tests.unit.version_packs import (
     EXPECTED_CHANGES,
     EXPECTED_CODE_AREAS,
@@ -143,7 +143,7 @@ def test_a_failure_while_writing_leaves_the_pack_as_it_was(v1, monkeypatch):
 CRASH_SCRIPT = textwrap.dedent("""
     import sys, time
     sys.path.insert(0, {pkgroot!r})
-    from lnrs_toolkit.plugin.core import pack_versions
+    from lnrs_toolkit.plugin.core.versions import publish as pack_versions
 
     real = pack_versions._write_publication
     def stall(conn, publication):

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-from lnrs_toolkit.plugin.core.pack_memory import memory_layer, memory_pack
-from lnrs_toolkit.plugin.core.parcel_qa import QaOptions
-from lnrs_toolkit.plugin.core.parcels import Parcel, assess_parcels, piece_refs
-from lnrs_toolkit.plugin.core.screening import PackIndex
+from lnrs_toolkit.plugin.core.pack.memory import memory_layer, memory_pack
+from lnrs_toolkit.plugin.core.parcels.model import Parcel
+from lnrs_toolkit.plugin.core.parcels.qa import QaOptions
+from lnrs_toolkit.plugin.core.parcels.significance import assess_parcels, piece_refs
+from lnrs_toolkit.plugin.core.screening.engine import PackIndex
 from shapely.geometry import Polygon, box
 
 X, Y = 370000.0, 160000.0
@@ -133,7 +134,7 @@ def test_piece_refs():
 
 
 def test_progress_rises_to_100_and_cancel_stops_between_parcels(index):
-    from lnrs_toolkit.plugin.core.pack_store import Cancelled
+    from lnrs_toolkit.plugin.core.pack.store import Cancelled
 
     parcels = [parcel(f"P{i}", b(i * 10, 0, i * 10 + 10, 10)) for i in range(5)]
     seen: list[float] = []

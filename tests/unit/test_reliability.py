@@ -27,17 +27,18 @@ import shapely
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lnrs_toolkit.plugin.cli import main
-from lnrs_toolkit.plugin.core import pack_store, report_json
 from lnrs_toolkit.plugin.core.errors import InputError, PackError
-from lnrs_toolkit.plugin.core.gpkg import read_pack
-from lnrs_toolkit.plugin.core.pack_builder import FieldMapping, map_rows
-from lnrs_toolkit.plugin.core.pack_loader import clear_cache, load_index
-from lnrs_toolkit.plugin.core.pack_memory import memory_layer, memory_pack
-from lnrs_toolkit.plugin.core.pack_store import add_rows
-from lnrs_toolkit.plugin.core.report_html import render_html
-from lnrs_toolkit.plugin.core.report_json import write_json_atomic, write_text_atomic
-from lnrs_toolkit.plugin.core.results import ScreeningResult, SiteError
-from lnrs_toolkit.plugin.core.screening import CHUNK, PackIndex, screen_site, screen_sites
+from lnrs_toolkit.plugin.core.pack import store as pack_store
+from lnrs_toolkit.plugin.core.pack.builder import FieldMapping, map_rows
+from lnrs_toolkit.plugin.core.pack.gpkg import read_pack
+from lnrs_toolkit.plugin.core.pack.memory import memory_layer, memory_pack
+from lnrs_toolkit.plugin.core.pack.store import add_rows
+from lnrs_toolkit.plugin.core.reports import json_report as report_json
+from lnrs_toolkit.plugin.core.reports.html_report import render_html
+from lnrs_toolkit.plugin.core.reports.json_report import write_json_atomic, write_text_atomic
+from lnrs_toolkit.plugin.core.screening.engine import CHUNK, PackIndex, screen_site, screen_sites
+from lnrs_toolkit.plugin.core.screening.index_cache import clear_cache, load_index
+from lnrs_toolkit.plugin.core.screening.results import ScreeningResult, SiteError
 from lnrs_toolkit.tests.unit.packs import add_sites, build_small_pack
 from shapely.geometry import Polygon, box
 
@@ -303,8 +304,8 @@ KILL_SCRIPT = textwrap.dedent("""
     sys.path.insert(0, {pkgroot!r})
     import numpy as np
     from shapely.geometry import box
-    from lnrs_toolkit.plugin.core.pack_builder import FieldMapping, map_rows
-    from lnrs_toolkit.plugin.core.pack_store import add_rows
+    from lnrs_toolkit.plugin.core.pack.builder import FieldMapping, map_rows
+    from lnrs_toolkit.plugin.core.pack.store import add_rows
     n = 60000
     geoms = np.asarray([box(i, 0, i + 0.5, 0.5) for i in range(n)], dtype=object)
     rows = [{{"d": "LWS", "n": "site %d" % i}} for i in range(n)]

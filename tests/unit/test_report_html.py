@@ -7,12 +7,12 @@ from datetime import datetime, timezone
 
 import pytest
 from lnrs_toolkit.plugin.core.errors import InputError
-from lnrs_toolkit.plugin.core.gpkg import read_pack
-from lnrs_toolkit.plugin.core.overrides import make_override, overrides_text, result_payload
-from lnrs_toolkit.plugin.core.report_html import render_html
-from lnrs_toolkit.plugin.core.report_json import write_text_atomic
-from lnrs_toolkit.plugin.core.results import SiteError
-from lnrs_toolkit.plugin.core.screening import PackIndex, screen_sites
+from lnrs_toolkit.plugin.core.pack.gpkg import read_pack
+from lnrs_toolkit.plugin.core.reports.html_report import render_html
+from lnrs_toolkit.plugin.core.reports.json_report import write_text_atomic
+from lnrs_toolkit.plugin.core.screening.engine import PackIndex, screen_sites
+from lnrs_toolkit.plugin.core.screening.overrides import make_override, overrides_text, result_payload
+from lnrs_toolkit.plugin.core.screening.results import SiteError
 from shapely.geometry import box
 
 from .packs import add_sites, build_small_pack

@@ -6,10 +6,10 @@ import math
 
 import pytest
 from lnrs_toolkit.plugin.core.errors import InputError
-from lnrs_toolkit.plugin.core.pack_memory import memory_layer, memory_pack
-from lnrs_toolkit.plugin.core.results import SiteError
-from lnrs_toolkit.plugin.core.rules import ScreeningOptions
-from lnrs_toolkit.plugin.core.screening import PackIndex, screen_site, screen_sites
+from lnrs_toolkit.plugin.core.pack.memory import memory_layer, memory_pack
+from lnrs_toolkit.plugin.core.screening.engine import PackIndex, screen_site, screen_sites
+from lnrs_toolkit.plugin.core.screening.options import ScreeningOptions
+from lnrs_toolkit.plugin.core.screening.results import SiteError
 from shapely.geometry import LineString, MultiPolygon, Point, Polygon, box
 
 # British National Grid coordinates somewhere in Somerset; the site is a 100 m square.
@@ -121,7 +121,7 @@ def test_tree_buffers_follow_standing_advice():
 
 
 def test_buffer_rules_are_configurable():
-    from lnrs_toolkit.plugin.core.rules import BufferRules
+    from lnrs_toolkit.plugin.core.metric.buffers import BufferRules
 
     rules = BufferRules(habitat_buffer_m=(("ancient_woodland", 50.0),))
     r = screen_site(full_index(woods(b(130, 0, 200, 100))), SITE, options=ScreeningOptions(buffers=rules))

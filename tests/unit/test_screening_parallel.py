@@ -12,11 +12,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 import shapely
-from lnrs_toolkit.plugin.core import screening
-from lnrs_toolkit.plugin.core.pack_memory import memory_layer, memory_pack
-from lnrs_toolkit.plugin.core.results import SiteError
-from lnrs_toolkit.plugin.core.screening import CHUNK, MIN_CHUNK, CodeTable, PackIndex, screen_sites
-from lnrs_toolkit.plugin.core.site_geometry import prepare_site
+from lnrs_toolkit.plugin.core.pack.memory import memory_layer, memory_pack
+from lnrs_toolkit.plugin.core.screening import engine as screening
+from lnrs_toolkit.plugin.core.screening.engine import CHUNK, MIN_CHUNK, CodeTable, PackIndex, screen_sites
+from lnrs_toolkit.plugin.core.screening.results import SiteError
+from lnrs_toolkit.plugin.core.screening.site_geometry import prepare_site
 from shapely.geometry import LineString, Polygon
 
 _PATH = Path(__file__).resolve().parents[2] / "scripts" / "bench_data.py"

@@ -6,9 +6,9 @@ import pytest
 import shapely
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from lnrs_toolkit.plugin.core.pack_memory import memory_layer, memory_pack
-from lnrs_toolkit.plugin.core.results import SiteError
-from lnrs_toolkit.plugin.core.screening import PackIndex, screen_site, screen_sites
+from lnrs_toolkit.plugin.core.pack.memory import memory_layer, memory_pack
+from lnrs_toolkit.plugin.core.screening.engine import PackIndex, screen_site, screen_sites
+from lnrs_toolkit.plugin.core.screening.results import SiteError
 from shapely.geometry import Polygon, box
 from shapely.geometry.polygon import orient
 

@@ -7,8 +7,8 @@ import math
 import pytest
 import shapely
 from lnrs_toolkit.plugin.core.errors import InputError
-from lnrs_toolkit.plugin.core.site_batch import plain_sites, prepare_sites
-from lnrs_toolkit.plugin.core.site_geometry import prepare_site
+from lnrs_toolkit.plugin.core.screening.site_batch import plain_sites, prepare_sites
+from lnrs_toolkit.plugin.core.screening.site_geometry import prepare_site
 from shapely.geometry import GeometryCollection, LineString, MultiPolygon, Point, Polygon, box
 
 X, Y = 400_000.0, 200_000.0

@@ -6,17 +6,17 @@ import sqlite3
 
 import pytest
 import shapely
-from lnrs_toolkit.plugin.core.errors import InputError, PackError
-from lnrs_toolkit.plugin.core.gpkg import read_pack
-from lnrs_toolkit.plugin.core.opportunity_edits import (
+from lnrs_toolkit.plugin.core.editing.edits import (
     GpkgOpportunityStore,
     SaveResult,
     canonical_measures,
     form_measures,
     save_edits,
 )
-from lnrs_toolkit.plugin.core.opportunity_validation import OpportunityFeature, geometry_sha256
-from lnrs_toolkit.plugin.core.working_copy import FORMAT, WorkingCopy, check_out
+from lnrs_toolkit.plugin.core.editing.validation import OpportunityFeature, geometry_sha256
+from lnrs_toolkit.plugin.core.editing.working_copy import FORMAT, WorkingCopy, check_out
+from lnrs_toolkit.plugin.core.errors import InputError, PackError
+from lnrs_toolkit.plugin.core.pack.gpkg import read_pack
 from lnrs_toolkit.tests.unit.edit_packs import (
     AREA_GEOMS,
     X0,

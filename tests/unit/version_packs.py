@@ -19,8 +19,8 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from lnrs_toolkit.plugin.core.gpkg import connect_rw, encode_blobs, read_pack
-from lnrs_toolkit.plugin.core.pack_hash import content_hash
+from lnrs_toolkit.plugin.core.pack.content_hash import content_hash
+from lnrs_toolkit.plugin.core.pack.gpkg import connect_rw, encode_blobs, read_pack
 from shapely.geometry import MultiPolygon, box
 
 from .packs import add_sites, build_small_pack

@@ -1,0 +1,417 @@
+"""The working copy of a pack's opportunity areas: what an editor changes between check-out and check-in.
+
+:func:`check_out` writes a scratch GeoPackage (the GUI keeps it in the QGIS profile, so a crash loses
+nothing) with four tables:
+
+- ``opportunity_edits`` (MULTIPOLYGON, EPSG:27700): the features, editable in QGIS with the OGR provider
+  and every editing tool. ``pack_fid`` is the feature's fid in the pack (NULL for a new feature),
+  ``measures`` the codes as QGIS's multi-select writes them (``{A,B}``; ``A;B`` is read too), ``name``,
+  ``ref``; ``base_measures`` and ``base_geom_sha256`` show the state the feature started from.
+- ``checked_out_fids``: the base state of every pack feature checked out (measures, name, reference,
+  geometry and its hash). The diff's source of truth, out of the editor's reach.
+- ``measure_choices``: the pack's catalogue (``code``, ``label`` = "CODE — measure text", ``theme``) for
+  the form's multi-select.
+- ``working_copy_info``: key/value: pack source, when checked out, the pack's content hash then, last save.
+
+:meth:`WorkingCopy.edits` diffs the features against their base: a row without a (known) pack fid is an
+insert (several rows with the same pack fid, as after *Split Features*: the first is the feature, the
+others are inserts), a changed row an update, a checked-out feature with no row left a delete.
+After a check-in, :meth:`WorkingCopy.after_save` rebases (the saved state becomes the base; inserted rows
+get their pack fids); :meth:`WorkingCopy.take_theirs` replaces a feature with the pack's current state;
+:meth:`WorkingCopy.refresh` brings in what others saved since, for every feature the copy has not changed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+import uuid
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import shapely
+
+from ..errors import InputError, PackError
+from ..pack.gpkg import connect_rw, decode_blob, encode_blobs, init_geopackage, register_functions, write_table
+from ..pack.model import PackData
+from ..pack.schema import OPPORTUNITY, Column, TableSpec
+from ..pack.store import atomic_copy
+from .edits import Edit, FeatureState, SaveResult, as_multi, canonical_measures, form_measures, utc_now
+from .validation import OpportunityFeature, geometry_sha256, opportunity_features
+
+FORMAT = "lnrs-working-copy/1"
+WORKING = TableSpec("opportunity_edits", "working", "Opportunity areas (working copy)", "MULTIPOLYGON", (
+    Column("pack_fid", "INTEGER", "fid of the feature in the pack; NULL for a new feature"),
+    Column("measures", "TEXT", "measure codes, {A,B} as QGIS's multi-select writes them"),
+    Column("name", "TEXT"), Column("ref", "TEXT"),
+    Column("base_measures", "TEXT", "the measures at check-out or last save"),
+    Column("base_geom_sha256", "TEXT", "the geometry hash at check-out or last save")))
+CHECKED_OUT = TableSpec("checked_out_fids", "checked_out", "Pack features checked out (base state)", None, (
+    Column("pack_fid", "INTEGER"), Column("base_measures", "TEXT"), Column("base_name", "TEXT"),
+    Column("base_ref", "TEXT"), Column("base_geom_sha256", "TEXT"),
+    Column("base_geom", "BLOB", "2D WKB of the geometry at check-out or last save")))
+CHOICES = TableSpec("measure_choices", "choices", "Measures catalogue (for the form)", None, (
+    Column("code", "TEXT"), Column("label", "TEXT", "CODE — measure text"), Column("theme", "TEXT")))
+INFO = TableSpec("working_copy_info", "info", "Working copy", None, (Column("key", "TEXT"), Column("value", "TEXT")))
+TABLES: tuple[TableSpec, ...] = (WORKING, CHECKED_OUT, CHOICES, INFO)
+
+
+@dataclass(frozen=True)
+class WorkingCopyInfo:
+    pack_source: str
+    pack_name: str
+    checked_out_at: str
+    pack_content_sha256: str  # at check-out
+    copy_id: str
+    last_saved_at: str = ""
+    last_saved_content_sha256: str = ""
+
+
+def choice_label(code: str, text: str) -> str:
+    return f"{code} — {text}" if text else code
+
+
+def _q(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+def _wkb(geometry: Any) -> bytes | None:
+    if geometry is None or shapely.is_empty(geometry):
+        return None
+    return bytes(shapely.to_wkb(geometry, output_dimension=2, byte_order=1))
+
+
+def _from_wkb(data: Any) -> Any:
+    return None if data is None else shapely.from_wkb(bytes(data))
+
+
+def _from_blob(blob: Any) -> Any:
+    wkb = decode_blob(blob)
+    return None if wkb is None else shapely.force_2d(shapely.from_wkb(wkb))
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def check_out(pack: PackData, store_id: str, path: str | Path) -> WorkingCopy:
+    """Write a new working copy of ``pack``'s opportunity areas at ``path`` (which must not exist yet).
+
+    ``store_id`` says where the pack lives (``str(PackSource)``), so the copy is checked in to the same place.
+    """
+    path = Path(path)
+    if path.exists():
+        raise InputError(f"A working copy already exists at {path}: open it to go on editing (nothing in it is "
+                         "lost), or discard it before checking out again.")
+    if pack.layer(OPPORTUNITY.name) is None:
+        raise PackError(f"The pack {pack.metadata.lnrs_name or pack.source} has no opportunity areas layer to edit; "
+                        "add one with Add layer to Local Habitat Map pack (role opportunity) first.")
+    features = opportunity_features(pack)
+    geoms = [as_multi(f.geometry) for f in features]
+    measures = [canonical_measures(f.measures) for f in features]
+    hashes = [geometry_sha256(g) for g in geoms]
+    fids = [f.fid for f in features]
+    names = [f.name or None for f in features]
+    refs = [f.ref or None for f in features]
+    catalogue = sorted(pack.measures.values(), key=lambda m: m.code)
+    info = {
+        "format": FORMAT, "pack_source": str(store_id), "pack_name": pack.metadata.lnrs_name,
+        "checked_out_at": utc_now(), "pack_content_sha256": pack.metadata.content_sha256,
+        "copy_id": uuid.uuid4().hex, "last_saved_at": "", "last_saved_content_sha256": "",
+    }
+    with atomic_copy(path) as tmp:
+        conn = connect_rw(tmp)
+        try:
+            init_geopackage(conn)
+            conn.execute("BEGIN")
+            write_table(conn, WORKING, {
+                "pack_fid": fids, "measures": [form_measures(m) for m in measures], "name": names, "ref": refs,
+                "base_measures": measures, "base_geom_sha256": hashes}, geoms)
+            write_table(conn, CHECKED_OUT, {
+                "pack_fid": fids, "base_measures": measures, "base_name": names, "base_ref": refs,
+                "base_geom_sha256": hashes, "base_geom": [_wkb(g) for g in geoms]})
+            write_table(conn, CHOICES, {"code": [m.code for m in catalogue],
+                                        "label": [choice_label(m.code, m.text) for m in catalogue],
+                                        "theme": [m.theme for m in catalogue]})
+            write_table(conn, INFO, {"key": list(info), "value": list(info.values())})
+            conn.execute("COMMIT")
+        finally:
+            with contextlib.suppress(sqlite3.Error):
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+            conn.close()
+    return WorkingCopy.open(path)
+
+
+@dataclass(frozen=True)
+class RefreshResult:
+    """Pack fids brought up to date by :meth:`WorkingCopy.refresh`; ``kept``: changed here, left as they are."""
+
+    updated: tuple[int, ...]
+    added: tuple[int, ...]
+    removed: tuple[int, ...]
+    kept: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class _Base:
+    fid: int
+    measures: str
+    name: str
+    ref: str
+    geom_sha256: str
+    geometry: Any
+
+    def feature(self, key: str) -> OpportunityFeature:
+        return OpportunityFeature(self.fid, self.measures, self.geometry, self.name, self.ref, key)
+
+    def state(self) -> FeatureState:
+        return FeatureState(self.measures, self.name.strip(), self.ref.strip(), self.geom_sha256)
+
+
+@dataclass(frozen=True)
+class _Row:
+    fid: int
+    pack_fid: int | None
+    measures: str
+    name: str
+    ref: str
+    geometry: Any
+
+    def feature(self, pack_fid: int | None) -> OpportunityFeature:
+        return OpportunityFeature(pack_fid, self.measures, self.geometry, self.name, self.ref, str(self.fid))
+
+
+class WorkingCopy:
+    """An open working copy (a GeoPackage file); every method reads or writes the file at once."""
+
+    def __init__(self, path: Path, info: WorkingCopyInfo) -> None:
+        self.path = path
+        self.info = info
+
+    # ---------------------------------------------------------------- opening
+    @classmethod
+    def open(cls, path: str | Path) -> WorkingCopy:
+        p = Path(path)
+        if not p.is_file():
+            raise InputError(f"There is no working copy at {p}.")
+        conn = cls._connect_path(p)
+        try:
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            if any(t.name not in tables for t in TABLES):
+                raise InputError(f"{p.name} is not an LNRS Toolkit working copy (it lacks the tables "
+                                 f"{', '.join(t.name for t in TABLES if t.name not in tables)}).")
+            pairs = {str(k): _text(v) for k, v in conn.execute(f"SELECT key, value FROM {_q(INFO.name)}")}
+        except sqlite3.DatabaseError as exc:
+            raise InputError(f"The working copy {p} cannot be read ({exc}).") from exc
+        finally:
+            conn.close()
+        if pairs.get("format") != FORMAT:
+            raise InputError(f"The working copy {p.name} was written by another version of LNRS Toolkit "
+                             f"({pairs.get('format') or 'unknown format'}); check out the pack again.")
+        return cls(p, WorkingCopyInfo(pairs.get("pack_source", ""), pairs.get("pack_name", ""),
+                                      pairs.get("checked_out_at", ""), pairs.get("pack_content_sha256", ""),
+                                      pairs.get("copy_id", ""), pairs.get("last_saved_at", ""),
+                                      pairs.get("last_saved_content_sha256", "")))
+
+    @property
+    def layer_uri(self) -> str:
+        """The OGR data source of the editable layer: ``path|layername=opportunity_edits``."""
+        return f"{self.path}|layername={WORKING.name}"
+
+    @property
+    def choices_uri(self) -> str:
+        return f"{self.path}|layername={CHOICES.name}"
+
+    @staticmethod
+    def _connect_path(path: Path) -> sqlite3.Connection:
+        # no journal-mode change: QGIS may hold the file open (in WAL mode) while we read or write it
+        conn = sqlite3.connect(str(path), timeout=30.0, isolation_level=None)
+        register_functions(conn)
+        return conn
+
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        conn = self._connect_path(self.path)
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            yield conn
+            conn.execute("COMMIT")
+        except sqlite3.DatabaseError as exc:
+            raise InputError(f"The working copy {self.path} cannot be written ({exc}); if QGIS is saving edits "
+                             "to it, wait and try again.") from exc
+        finally:
+            if conn.in_transaction:
+                with contextlib.suppress(sqlite3.Error):
+                    conn.execute("ROLLBACK")
+            conn.close()
+
+    # ---------------------------------------------------------------- reading
+    def _bases(self, conn: sqlite3.Connection) -> dict[int, _Base]:
+        rows = conn.execute(f"SELECT pack_fid, base_measures, base_name, base_ref, base_geom_sha256, base_geom "
+                            f"FROM {_q(CHECKED_OUT.name)}")
+        return {int(r[0]): _Base(int(r[0]), _text(r[1]), _text(r[2]), _text(r[3]), _text(r[4]), _from_wkb(r[5]))
+                for r in rows if r[0] is not None}
+
+    def _rows(self, conn: sqlite3.Connection) -> list[_Row]:
+        rows = conn.execute(f"SELECT fid, pack_fid, measures, name, ref, geom FROM {_q(WORKING.name)} ORDER BY fid")
+        out = []
+        for fid, pack_fid, measures, name, ref, geom in rows:
+            try:
+                geometry = _from_blob(geom)
+            except (PackError, shapely.errors.GEOSException):
+                geometry = None  # validation names the feature: "has no usable geometry"
+            out.append(_Row(int(fid), None if pack_fid is None else int(pack_fid), _text(measures), _text(name),
+                            _text(ref), geometry))
+        return out
+
+    def edits(self) -> list[Edit]:
+        """What changed since check-out (or the last save): inserts, updates and deletes."""
+        conn = self._connect_path(self.path)
+        try:
+            bases = self._bases(conn)
+            rows = self._rows(conn)
+        except sqlite3.DatabaseError as exc:
+            raise InputError(f"The working copy {self.path} cannot be read ({exc}).") from exc
+        finally:
+            conn.close()
+        primary: dict[int, _Row] = {}
+        out: list[Edit] = []
+        inserts: list[_Row] = []
+        for row in rows:
+            if row.pack_fid is not None and row.pack_fid in bases and row.pack_fid not in primary:
+                primary[row.pack_fid] = row
+            else:
+                inserts.append(row)
+        for pack_fid in sorted(bases):
+            base = bases[pack_fid]
+            found = primary.get(pack_fid)
+            if found is None:
+                out.append(Edit("delete", pack_fid, f"deleted:{pack_fid}", base.feature(f"deleted:{pack_fid}"), None))
+                continue
+            new = found.feature(pack_fid)
+            if FeatureState.of(new) != base.state():
+                out.append(Edit("update", pack_fid, str(found.fid), base.feature(str(found.fid)), new))
+        out.extend(Edit("insert", None, str(row.fid), None, row.feature(None)) for row in inserts)
+        return out
+
+    def feature_count(self) -> int:
+        conn = self._connect_path(self.path)
+        try:
+            return int(conn.execute(f"SELECT count(*) FROM {_q(WORKING.name)}").fetchone()[0])
+        finally:
+            conn.close()
+
+    # ---------------------------------------------------------------- rebasing
+    @staticmethod
+    def _set_base(conn: sqlite3.Connection, pack_fid: int, feature: OpportunityFeature) -> None:
+        measures = canonical_measures(feature.measures)
+        geom = as_multi(feature.geometry)
+        digest = geometry_sha256(geom)
+        conn.execute(f"DELETE FROM {_q(CHECKED_OUT.name)} WHERE pack_fid = ?", (pack_fid,))
+        conn.execute(f"INSERT INTO {_q(CHECKED_OUT.name)} (pack_fid, base_measures, base_name, base_ref, "
+                     "base_geom_sha256, base_geom) VALUES (?, ?, ?, ?, ?, ?)",
+                     (pack_fid, measures, (feature.name or "").strip() or None, (feature.ref or "").strip() or None,
+                      digest, _wkb(geom)))
+
+    @staticmethod
+    def _primary_fid(conn: sqlite3.Connection, pack_fid: int) -> int | None:
+        row = conn.execute(f"SELECT min(fid) FROM {_q(WORKING.name)} WHERE pack_fid = ?", (pack_fid,)).fetchone()
+        return None if row is None or row[0] is None else int(row[0])
+
+    def _set_info(self, conn: sqlite3.Connection, key: str, value: str) -> None:
+        if conn.execute(f"UPDATE {_q(INFO.name)} SET value = ? WHERE key = ?", (value, key)).rowcount == 0:
+            conn.execute(f"INSERT INTO {_q(INFO.name)} (key, value) VALUES (?, ?)", (key, value))
+
+    def after_save(self, result: SaveResult) -> None:
+        """Rebase on a check-in: what it saved becomes the base; inserted rows get their pack fids.
+
+        Edits the check-in skipped (conflicts resolved as "theirs") are left alone: call :meth:`take_theirs`.
+        """
+        with self._write() as conn:
+            for e in result.edits:
+                if e.kind == "delete":
+                    if e.fid is not None:
+                        conn.execute(f"DELETE FROM {_q(CHECKED_OUT.name)} WHERE pack_fid = ?", (e.fid,))
+                    continue
+                assert e.new is not None
+                pack_fid = result.new_fids.get(e.key) if e.kind == "insert" else e.fid
+                if pack_fid is None:
+                    continue
+                self._set_base(conn, pack_fid, e.new)
+                row_fid = int(e.key) if e.key.isdigit() else None
+                if row_fid is not None:
+                    conn.execute(f"UPDATE {_q(WORKING.name)} SET pack_fid = ?, base_measures = ?, "
+                                 "base_geom_sha256 = ? WHERE fid = ?",
+                                 (pack_fid, canonical_measures(e.new.measures), geometry_sha256(e.new.geometry),
+                                  row_fid))
+            self._set_info(conn, "last_saved_at", utc_now())
+            self._set_info(conn, "last_saved_content_sha256", result.content_sha256)
+        self.info = WorkingCopy.open(self.path).info
+
+    def take_theirs(self, fid: int, current: OpportunityFeature | None) -> None:
+        """Replace pack feature ``fid`` in the copy with the pack's ``current`` state (None: it was deleted)."""
+        with self._write() as conn:
+            self._take(conn, fid, current)
+
+    def _take(self, conn: sqlite3.Connection, fid: int, current: OpportunityFeature | None) -> None:
+        row_fid = self._primary_fid(conn, fid)
+        if current is None:
+            conn.execute(f"DELETE FROM {_q(CHECKED_OUT.name)} WHERE pack_fid = ?", (fid,))
+            if row_fid is not None:
+                conn.execute(f"DELETE FROM {_q(WORKING.name)} WHERE fid = ?", (row_fid,))
+            # other parts of a split feature stay, as new features
+            conn.execute(f"UPDATE {_q(WORKING.name)} SET pack_fid = NULL WHERE pack_fid = ?", (fid,))
+            return
+        self._set_base(conn, fid, current)
+        geom = as_multi(current.geometry)
+        values = (encode_blobs([geom])[0], form_measures(current.measures), (current.name or "").strip() or None,
+                  (current.ref or "").strip() or None, canonical_measures(current.measures),
+                  geometry_sha256(geom))
+        if row_fid is None:
+            conn.execute(f"INSERT INTO {_q(WORKING.name)} (geom, measures, name, ref, base_measures, "
+                         "base_geom_sha256, pack_fid) VALUES (?, ?, ?, ?, ?, ?, ?)", (*values, fid))
+        else:
+            conn.execute(f"UPDATE {_q(WORKING.name)} SET geom = ?, measures = ?, name = ?, ref = ?, "
+                         "base_measures = ?, base_geom_sha256 = ? WHERE fid = ?", (*values, row_fid))
+
+    def refresh(self, pack: PackData) -> RefreshResult:
+        """Bring in what others saved since check-out, for every feature this copy has not changed.
+
+        ``pack`` is the pack as it is now. Features changed here are left as they are (if the pack changed
+        them too, the check-in reports the conflict); every other feature takes the pack's state, features
+        new in the pack are added and features deleted from it are removed.
+        """
+        if pack.layer(OPPORTUNITY.name) is None:
+            raise PackError(f"The pack {pack.metadata.lnrs_name or pack.source} has no opportunity areas layer.")
+        edited = {e.fid for e in self.edits() if e.fid is not None}
+        current = {int(f.fid): f for f in opportunity_features(pack) if f.fid is not None}
+        updated: list[int] = []
+        added: list[int] = []
+        removed: list[int] = []
+        kept: list[int] = []
+        with self._write() as conn:
+            bases = self._bases(conn)
+            for fid in sorted(set(current) | set(bases)):
+                base = bases.get(fid)
+                now = current.get(fid)
+                if base is not None and now is not None and FeatureState.of(now) == base.state():
+                    continue
+                if fid in edited:
+                    kept.append(fid)
+                    continue
+                if base is None:  # new in the pack: a row of this copy that claims its fid is a new feature
+                    conn.execute(f"UPDATE {_q(WORKING.name)} SET pack_fid = NULL WHERE pack_fid = ?", (fid,))
+                self._take(conn, fid, now)
+                (removed if now is None else updated if base is not None else added).append(fid)
+            self._set_info(conn, "refreshed_at", utc_now())
+            self._set_info(conn, "refreshed_content_sha256", pack.metadata.content_sha256)
+        return RefreshResult(tuple(updated), tuple(added), tuple(removed), tuple(kept))
+
+    def take_theirs_all(self, conflicts: Sequence[Any]) -> None:
+        """:meth:`take_theirs` for each :class:`~.opportunity_edits.Conflict` (its edit's fid, its current)."""
+        for c in conflicts:
+            if c.edit.fid is not None:
+                self.take_theirs(int(c.edit.fid), c.current)

@@ -1,0 +1,415 @@
+"""Reading and writing pack GeoPackages with the standard library's sqlite3 and shapely.
+
+Pure Python so the engine, the command line and the benchmark need no QGIS. Writes are
+whole-table rewrites inside one transaction; callers make them atomic at file level
+(see :mod:`.pack_store`).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import struct
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import shapely
+
+from ..errors import PackError, PackVersionError
+from .model import GeomArray, PackData, PackLayer, PackMetadata, measures_from_layer
+from .schema import METADATA, PACK_CRS_EPSG, SCHEMA_VERSION, TABLES, TableSpec
+
+GPKG_APPLICATION_ID = 0x47504B47  # "GPKG"
+GPKG_USER_VERSION = 10300
+_ENVELOPE_BYTES = {0: 0, 1: 32, 2: 48, 3: 48, 4: 64}
+_READ_BATCH = 65536  # rows decoded at a time when reading a table
+
+WKT_27700 = (
+    'PROJCS["OSGB36 / British National Grid",GEOGCS["OSGB36",DATUM["Ordnance_Survey_of_Great_Britain_1936",'
+    'SPHEROID["Airy 1830",6377563.396,299.3249646,AUTHORITY["EPSG","7001"]],AUTHORITY["EPSG","6277"]],'
+    'PRIMEM["Greenwich",0,AUTHORITY["EPSG","8901"]],UNIT["degree",0.0174532925199433,AUTHORITY["EPSG","9122"]],'
+    'AUTHORITY["EPSG","4277"]],PROJECTION["Transverse_Mercator"],PARAMETER["latitude_of_origin",49],'
+    'PARAMETER["central_meridian",-2],PARAMETER["scale_factor",0.9996012717],PARAMETER["false_easting",400000],'
+    'PARAMETER["false_northing",-100000],UNIT["metre",1,AUTHORITY["EPSG","9001"]],AXIS["Easting",EAST],'
+    'AXIS["Northing",NORTH],AUTHORITY["EPSG","27700"]]'
+)
+WKT_4326 = (
+    'GEOGCS["WGS 84",DATUM["WGS_1984",SPHEROID["WGS 84",6378137,298.257223563,AUTHORITY["EPSG","7030"]],'
+    'AUTHORITY["EPSG","6326"]],PRIMEM["Greenwich",0,AUTHORITY["EPSG","8901"]],'
+    'UNIT["degree",0.0174532925199433,AUTHORITY["EPSG","9122"]],AXIS["Latitude",NORTH],'
+    'AXIS["Longitude",EAST],AUTHORITY["EPSG","4326"]]'
+)
+
+
+# --------------------------------------------------------------------------- geometry blobs
+def decode_blob(blob: bytes | None) -> bytes | None:
+    """The WKB inside a GeoPackage geometry blob (``None`` for null or empty)."""
+    if blob is None:
+        return None
+    data = bytes(blob)
+    if len(data) < 8 or data[:2] != b"GP":
+        raise PackError("a geometry in the pack is not a GeoPackage geometry blob; the file is damaged.")
+    flags = data[3]
+    if flags & 0b10000:  # empty geometry
+        return None
+    env = (flags >> 1) & 0b111
+    if env not in _ENVELOPE_BYTES:
+        raise PackError("a geometry in the pack has an invalid envelope code; the file is damaged.")
+    return data[8 + _ENVELOPE_BYTES[env]:]
+
+
+def encode_blobs(geoms: Sequence[Any] | GeomArray, srs_id: int = PACK_CRS_EPSG) -> list[bytes | None]:
+    """GeoPackage blobs (little-endian, XY envelope, 2D WKB) for shapely geometries."""
+    arr = np.asarray(geoms, dtype=object)
+    out: list[bytes | None] = [None] * len(arr)
+    if len(arr) == 0:
+        return out
+    present = np.array([g is not None for g in arr], dtype=bool)
+    if not present.any():
+        return out
+    good = arr[present]
+    wkbs = shapely.to_wkb(good, output_dimension=2, byte_order=1)
+    bounds = shapely.bounds(good)
+    empty = shapely.is_empty(good)
+    srs = struct.pack("<i", srs_id)
+    idx = np.flatnonzero(present)
+    for k, i in enumerate(idx):
+        if empty[k]:
+            out[i] = b"GP\x00\x11" + srs + bytes(wkbs[k])
+        else:
+            minx, miny, maxx, maxy = bounds[k]
+            out[i] = b"GP\x00\x03" + srs + struct.pack("<4d", minx, maxx, miny, maxy) + bytes(wkbs[k])
+    return out
+
+
+def _blob_bounds(blob: bytes | None) -> tuple[float, float, float, float] | None:
+    wkb = decode_blob(blob)
+    if wkb is None:
+        return None
+    g = shapely.from_wkb(wkb)
+    if g is None or g.is_empty:
+        return None
+    minx, miny, maxx, maxy = g.bounds
+    return (minx, maxx, miny, maxy)
+
+
+def connect_rw(path: str | Path) -> sqlite3.Connection:
+    """A read-write connection in autocommit mode with the GeoPackage ST_* functions registered."""
+    conn = sqlite3.connect(str(path), timeout=5.0, isolation_level=None)
+    conn.execute("PRAGMA journal_mode = DELETE")
+    register_functions(conn)
+    return conn
+
+
+def register_functions(conn: sqlite3.Connection) -> None:
+    """The ST_* functions GeoPackage R-tree triggers call, so edits through sqlite3 keep the index."""
+
+    def is_empty(blob: bytes | None) -> int:
+        return 1 if decode_blob(blob) is None else 0
+
+    def make(k: int) -> Any:
+        def f(blob: bytes | None) -> float | None:
+            b = _blob_bounds(blob)
+            return None if b is None else b[k]
+        return f
+
+    conn.create_function("ST_IsEmpty", 1, is_empty, deterministic=True)
+    for k, name in enumerate(("ST_MinX", "ST_MaxX", "ST_MinY", "ST_MaxY")):
+        conn.create_function(name, 1, make(k), deterministic=True)
+
+
+# --------------------------------------------------------------------------- reading
+def _quote(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+def _tables(conn: sqlite3.Connection) -> set[str]:
+    return {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type IN ('table','view')")}
+
+
+def _columns(conn: sqlite3.Connection, table: str) -> list[str]:
+    return [r[1] for r in conn.execute(f"PRAGMA table_info({_quote(table)})")]
+
+
+def _geometry_column(conn: sqlite3.Connection, table: str) -> str:
+    row = conn.execute("SELECT column_name FROM gpkg_geometry_columns WHERE table_name = ?", (table,)).fetchone()
+    if row is None:
+        raise PackError(f"the pack's table '{table}' has no geometry column registered; rebuild the pack.")
+    return str(row[0])
+
+
+def open_readonly(path: str | Path) -> sqlite3.Connection:
+    p = Path(path)
+    if not p.is_file():
+        raise PackError(f"the pack file {p} does not exist.")
+    if p.stat().st_size == 0:
+        raise PackError(f"the pack file {p} is empty; rebuild it or choose another pack.")
+    try:
+        return _connect_readonly(p)
+    except sqlite3.DatabaseError as exc:
+        if not _roll_back_hot_journal(p):
+            raise PackError(f"{p.name} is not a readable GeoPackage ({exc}); the file is damaged or not a "
+                            "pack.") from exc
+    try:
+        return _connect_readonly(p)
+    except sqlite3.DatabaseError as exc:
+        raise PackError(f"{p.name} is not a readable GeoPackage ({exc}); the file is damaged or not a pack.") from exc
+
+
+def _connect_readonly(p: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(f"{p.resolve().as_uri()}?mode=ro", uri=True, timeout=5.0)
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def _roll_back_hot_journal(p: Path) -> bool:
+    """After a writer was killed mid-transaction, its rollback journal stays next to the pack and a read-only
+    connection cannot use the file; one read-write open rolls the unfinished transaction back (as SQLite does
+    for any writer). True when that was done."""
+    if not Path(f"{p}-journal").is_file():
+        return False
+    try:
+        conn = sqlite3.connect(str(p), timeout=5.0)
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError:
+        return False
+    return True
+
+
+def read_metadata_pairs(conn: sqlite3.Connection) -> dict[str, str]:
+    if METADATA.name not in _tables(conn):
+        raise PackError("this GeoPackage is not an LNRS Local Habitat Map pack: it has no 'pack_metadata' table.")
+    return {str(k): "" if v is None else str(v) for k, v in conn.execute(
+        f"SELECT key, value FROM {_quote(METADATA.name)}")}
+
+
+def check_schema_version(metadata: PackMetadata) -> None:
+    if metadata.schema_version > SCHEMA_VERSION:
+        raise PackVersionError(
+            f"this pack was written with pack schema {metadata.schema_version}, newer than the "
+            f"{SCHEMA_VERSION} this version of LNRS Toolkit understands; update the plugin.")
+    if metadata.schema_version < 1:
+        raise PackError("the pack's schema_version is missing or not a number; rebuild the pack.")
+
+
+def read_layer(conn: sqlite3.Connection, spec: TableSpec) -> PackLayer:
+    present = _columns(conn, spec.name)
+    missing = [c for c in spec.column_names if c not in present]
+    if missing:
+        raise PackError(f"the pack's table '{spec.name}' lacks the column(s) {', '.join(missing)}; rebuild the pack.")
+    fid_col = "fid" if "fid" in present else "rowid"
+    cols = ", ".join(_quote(c) for c in spec.column_names)
+    if spec.is_spatial:
+        g = _quote(_geometry_column(conn, spec.name))
+        # The usual blob (little-endian header, XY envelope, not empty: "GP", 0, 0x03) is cut down to its WKB by
+        # SQLite; any other comes whole (flag 0) and goes through decode_blob.
+        std = f"substr({g}, 1, 4) = X'47500003'"
+        sql = (f"SELECT {fid_col}, CASE WHEN {std} THEN substr({g}, 41) ELSE {g} END, {std}, {cols} "
+               f"FROM {_quote(spec.name)} ORDER BY {fid_col}")
+    else:
+        sql = f"SELECT {fid_col}, NULL, NULL, {cols} FROM {_quote(spec.name)} ORDER BY {fid_col}"
+    fid_list: list[int] = []
+    columns: dict[str, list[Any]] = {name: [] for name in spec.column_names}
+    parts: list[GeomArray] = []
+    try:
+        cursor = conn.execute(sql)
+        while rows := cursor.fetchmany(_READ_BATCH):  # in batches: rows and WKB are never all held at once
+            fid_list.extend(r[0] for r in rows)
+            for i, name in enumerate(spec.column_names):
+                columns[name].extend(r[3 + i] for r in rows)
+            if spec.is_spatial:
+                wkbs = np.array([r[1] if r[2] else decode_blob(r[1]) for r in rows], dtype=object)
+                try:
+                    parts.append(shapely.from_wkb(wkbs, on_invalid="ignore"))
+                except shapely.errors.GEOSException as exc:
+                    raise PackError(f"a geometry in '{spec.name}' cannot be decoded ({exc}); the file is "
+                                    "damaged.") from exc
+    except sqlite3.DatabaseError as exc:
+        raise PackError(f"the pack's table '{spec.name}' cannot be read ({exc}); the file is damaged.") from exc
+    fids = np.array(fid_list, dtype=np.int64)
+    geoms = None
+    if spec.is_spatial:
+        geoms = np.concatenate(parts) if parts else np.empty(0, dtype=object)
+    return PackLayer(spec, fids, geoms, columns)
+
+
+def read_pack(path: str | Path) -> PackData:
+    """Read every canonical table present in the pack GeoPackage at ``path``."""
+    conn = open_readonly(path)
+    try:
+        pairs = read_metadata_pairs(conn)
+        metadata = PackMetadata.from_pairs(pairs)
+        check_schema_version(metadata)
+        present = _tables(conn)
+        layers = {spec.name: read_layer(conn, spec) for spec in TABLES
+                  if spec.name in present and spec is not METADATA}
+    except sqlite3.DatabaseError as exc:
+        raise PackError(f"{Path(path).name} cannot be read ({exc}); the file is damaged.") from exc
+    finally:
+        conn.close()
+    return PackData(layers, metadata, str(path), measures_from_layer(layers.get("measures")))
+
+
+# --------------------------------------------------------------------------- writing
+def _now() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")[:-4] + "Z"
+
+
+def init_geopackage(conn: sqlite3.Connection) -> None:
+    """Create the GeoPackage core tables in an empty database."""
+    conn.execute(f"PRAGMA application_id = {GPKG_APPLICATION_ID}")
+    conn.execute(f"PRAGMA user_version = {GPKG_USER_VERSION}")
+    conn.executescript("""
+    CREATE TABLE IF NOT EXISTS gpkg_spatial_ref_sys (
+      srs_name TEXT NOT NULL, srs_id INTEGER NOT NULL PRIMARY KEY, organization TEXT NOT NULL,
+      organization_coordsys_id INTEGER NOT NULL, definition TEXT NOT NULL, description TEXT);
+    CREATE TABLE IF NOT EXISTS gpkg_contents (
+      table_name TEXT NOT NULL PRIMARY KEY, data_type TEXT NOT NULL, identifier TEXT UNIQUE,
+      description TEXT DEFAULT '', last_change DATETIME NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+      min_x DOUBLE, min_y DOUBLE, max_x DOUBLE, max_y DOUBLE, srs_id INTEGER,
+      CONSTRAINT fk_gc_r_srs_id FOREIGN KEY (srs_id) REFERENCES gpkg_spatial_ref_sys(srs_id));
+    CREATE TABLE IF NOT EXISTS gpkg_geometry_columns (
+      table_name TEXT NOT NULL, column_name TEXT NOT NULL, geometry_type_name TEXT NOT NULL,
+      srs_id INTEGER NOT NULL, z TINYINT NOT NULL, m TINYINT NOT NULL,
+      CONSTRAINT pk_geom_cols PRIMARY KEY (table_name, column_name),
+      CONSTRAINT fk_gc_tn FOREIGN KEY (table_name) REFERENCES gpkg_contents(table_name),
+      CONSTRAINT fk_gc_srs FOREIGN KEY (srs_id) REFERENCES gpkg_spatial_ref_sys (srs_id));
+    CREATE TABLE IF NOT EXISTS gpkg_extensions (
+      table_name TEXT, column_name TEXT, extension_name TEXT NOT NULL, definition TEXT NOT NULL,
+      scope TEXT NOT NULL, CONSTRAINT ge_tce UNIQUE (table_name, column_name, extension_name));
+    """)
+    srs_rows = [
+        ("Undefined cartesian SRS", -1, "NONE", -1, "undefined", "undefined cartesian coordinate reference system"),
+        ("Undefined geographic SRS", 0, "NONE", 0, "undefined", "undefined geographic coordinate reference system"),
+        ("WGS 84 geodetic", 4326, "EPSG", 4326, WKT_4326, "longitude/latitude coordinates in decimal degrees"),
+        ("OSGB36 / British National Grid", 27700, "EPSG", 27700, WKT_27700, "British National Grid"),
+    ]
+    conn.executemany("INSERT OR IGNORE INTO gpkg_spatial_ref_sys VALUES (?,?,?,?,?,?)", srs_rows)
+
+
+def drop_table(conn: sqlite3.Connection, table: str) -> None:
+    """Drop a table with its R-tree, triggers and registrations."""
+    q = _quote
+    for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type='trigger' AND tbl_name=?",
+                                (table,)).fetchall():
+        conn.execute(f"DROP TRIGGER IF EXISTS {q(name)}")
+    rtrees = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table' AND name LIKE ?",
+                                         (f"rtree_{table}_%",)) if not r[0].endswith(("_node", "_parent", "_rowid"))]
+    for name in rtrees:
+        conn.execute(f"DROP TABLE IF EXISTS {q(name)}")
+    conn.execute(f"DROP TABLE IF EXISTS {q(table)}")
+    for meta in ("gpkg_geometry_columns", "gpkg_extensions", "gpkg_ogr_contents", "gpkg_contents"):
+        if meta in _tables(conn):
+            conn.execute(f"DELETE FROM {meta} WHERE table_name = ?", (table,))
+
+
+def _rtree_triggers(t: str, c: str = "geom", i: str = "fid") -> list[str]:
+    r = f"rtree_{t}_{c}"
+    vals = f"NEW.{i}, ST_MinX(NEW.{c}), ST_MaxX(NEW.{c}), ST_MinY(NEW.{c}), ST_MaxY(NEW.{c})"
+    qt = _quote(t)
+    return [
+        f'CREATE TRIGGER "{r}_insert" AFTER INSERT ON {qt} WHEN (new.{c} NOT NULL AND NOT ST_IsEmpty(NEW.{c})) '
+        f'BEGIN INSERT OR REPLACE INTO "{r}" VALUES ({vals}); END',
+        f'CREATE TRIGGER "{r}_update1" AFTER UPDATE OF {c} ON {qt} WHEN OLD.{i} = NEW.{i} AND '
+        f'(NEW.{c} NOTNULL AND NOT ST_IsEmpty(NEW.{c})) BEGIN INSERT OR REPLACE INTO "{r}" VALUES ({vals}); END',
+        f'CREATE TRIGGER "{r}_update2" AFTER UPDATE OF {c} ON {qt} WHEN OLD.{i} = NEW.{i} AND '
+        f'(NEW.{c} IS NULL OR ST_IsEmpty(NEW.{c})) BEGIN DELETE FROM "{r}" WHERE id = OLD.{i}; END',
+        f'CREATE TRIGGER "{r}_update3" AFTER UPDATE ON {qt} WHEN OLD.{i} != NEW.{i} AND '
+        f'(NEW.{c} NOTNULL AND NOT ST_IsEmpty(NEW.{c})) BEGIN DELETE FROM "{r}" WHERE id = OLD.{i}; '
+        f'INSERT OR REPLACE INTO "{r}" VALUES ({vals}); END',
+        f'CREATE TRIGGER "{r}_update4" AFTER UPDATE ON {qt} WHEN OLD.{i} != NEW.{i} AND '
+        f'(NEW.{c} IS NULL OR ST_IsEmpty(NEW.{c})) BEGIN DELETE FROM "{r}" WHERE id IN (OLD.{i}, NEW.{i}); END',
+        f'CREATE TRIGGER "{r}_delete" AFTER DELETE ON {qt} WHEN old.{c} NOT NULL '
+        f'BEGIN DELETE FROM "{r}" WHERE id = OLD.{i}; END',
+    ]
+
+
+def _as_multi(geoms: GeomArray) -> GeomArray:
+    """Polygons become MultiPolygons so every row matches the declared MULTIPOLYGON type."""
+    out = geoms.copy()
+    types = shapely.get_type_id(out)
+    single = np.flatnonzero(types == 3)
+    if len(single):
+        out[single] = shapely.multipolygons(out[single].reshape(-1, 1))
+    return out
+
+
+def write_table(conn: sqlite3.Connection, spec: TableSpec, columns: Mapping[str, Sequence[Any]],
+                geoms: Sequence[Any] | GeomArray | None = None) -> int:
+    """Replace ``spec``'s table with these rows (R-tree and registrations included).
+
+    ``conn`` must come from :func:`connect_rw` (it registers the functions R-tree triggers call).
+    """
+    drop_table(conn, spec.name)
+    q = _quote
+    n = len(next(iter(columns.values()))) if columns else (0 if geoms is None else len(geoms))
+    col_defs = ", ".join(f"{q(c.name)} {c.sql_type}" for c in spec.columns)
+    if spec.is_spatial:
+        assert spec.geometry_type is not None
+        conn.execute(f"CREATE TABLE {q(spec.name)} (fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, "
+                     f"geom {spec.geometry_type}, {col_defs})")
+        garr = np.asarray(geoms if geoms is not None else [None] * n, dtype=object)
+        if spec.geometry_type == "MULTIPOLYGON" and len(garr):
+            garr = _as_multi(garr)
+        blobs = encode_blobs(garr)
+        good = np.array([g is not None and not g.is_empty for g in garr], dtype=bool)
+        if good.any():
+            minx, miny, maxx, maxy = shapely.total_bounds(garr[good])
+            extent: tuple[float | None, ...] = (float(minx), float(miny), float(maxx), float(maxy))
+        else:
+            extent = (None, None, None, None)
+        conn.execute("INSERT INTO gpkg_contents (table_name, data_type, identifier, description, last_change, "
+                     "min_x, min_y, max_x, max_y, srs_id) VALUES (?, 'features', ?, ?, ?, ?, ?, ?, ?, ?)",
+                     (spec.name, spec.name, spec.title, _now(), *extent, PACK_CRS_EPSG))
+        conn.execute("INSERT INTO gpkg_geometry_columns VALUES (?, 'geom', ?, ?, 0, 0)",
+                     (spec.name, spec.geometry_type, PACK_CRS_EPSG))
+        placeholders = ", ".join("?" for _ in range(len(spec.columns) + 1))
+        names = ", ".join(["geom", *(q(c) for c in spec.column_names)])
+        rows: Iterable[tuple[Any, ...]] = zip(blobs, *(columns[c] for c in spec.column_names))
+        conn.executemany(f"INSERT INTO {q(spec.name)} ({names}) VALUES ({placeholders})", rows)
+        _create_rtree(conn, spec.name)
+    else:
+        conn.execute(f"CREATE TABLE {q(spec.name)} (fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, {col_defs})")
+        conn.execute("INSERT INTO gpkg_contents (table_name, data_type, identifier, description, last_change) "
+                     "VALUES (?, 'attributes', ?, ?, ?)", (spec.name, spec.name, spec.title, _now()))
+        placeholders = ", ".join("?" for _ in spec.columns)
+        names = ", ".join(q(c) for c in spec.column_names)
+        conn.executemany(f"INSERT INTO {q(spec.name)} ({names}) VALUES ({placeholders})",
+                         zip(*(columns[c] for c in spec.column_names)))
+    return n
+
+
+def _create_rtree(conn: sqlite3.Connection, table: str) -> None:
+    r = f"rtree_{table}_geom"
+    conn.execute(f'CREATE VIRTUAL TABLE "{r}" USING rtree(id, minx, maxx, miny, maxy)')
+    rows = conn.execute(f"SELECT fid, geom FROM {_quote(table)}").fetchall()
+    entries = []
+    for fid, blob in rows:
+        if blob is None:
+            continue
+        data = bytes(blob)
+        if data[3] & 0b10000 or ((data[3] >> 1) & 0b111) != 1:
+            b = _blob_bounds(data)
+            if b is not None:
+                entries.append((fid, *b))
+            continue
+        entries.append((fid, *struct.unpack_from("<4d", data, 8)))
+    conn.executemany(f'INSERT INTO "{r}" VALUES (?, ?, ?, ?, ?)', entries)
+    for sql in _rtree_triggers(table):
+        conn.execute(sql)
+    conn.execute("INSERT OR REPLACE INTO gpkg_extensions VALUES (?, 'geom', 'gpkg_rtree_index', "
+                 "'http://www.geopackage.org/spec120/#extension_rtree', 'write-only')", (table,))
+
+
+def write_metadata(conn: sqlite3.Connection, pairs: Mapping[str, str]) -> None:
+    keys = list(pairs)
+    write_table(conn, METADATA, {"key": keys, "value": [pairs[k] for k in keys]})

@@ -1,0 +1,106 @@
+"""Atomic pack files: every change is made on a copy that replaces the pack only when complete."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import sqlite3
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import InputError, PackError
+from .builder import MappedRows, merge
+from .content_hash import content_hash
+from .gpkg import connect_rw, init_geopackage, read_layer, read_metadata_pairs, read_pack, write_metadata, write_table
+from .schema import SCHEMA_VERSION
+
+
+class Cancelled(Exception):  # noqa: N818 - reads better at call sites
+    """The user cancelled; nothing was changed."""
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    pack: str
+    table: str
+    rows_added: int
+    rows_in_table: int
+    content_sha256: str
+    notes: tuple[str, ...]
+
+
+@contextlib.contextmanager
+def atomic_copy(path: Path) -> Iterator[Path]:
+    """Yield a scratch copy of ``path`` (or a fresh name) that replaces ``path`` on success."""
+    path = Path(path)
+    if path.exists() and not os.access(path, os.R_OK):
+        raise PackError(f"the pack {path} cannot be read (permission denied).")
+    if not path.parent.exists():
+        raise InputError(f"the folder {path.parent} does not exist.")
+    if not os.access(path.parent, os.W_OK):
+        raise InputError(f"the folder {path.parent} is not writable; choose another place for the pack.")
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    for leftover in (tmp, Path(f"{tmp}-journal"), Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
+        leftover.unlink(missing_ok=True)
+    try:
+        if path.exists():
+            shutil.copy2(path, tmp)
+        yield tmp
+        with open(tmp, "rb") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+        with contextlib.suppress(OSError):
+            dir_fd = os.open(path.parent, os.O_RDONLY)
+            try:
+                os.fsync(dir_fd)
+            finally:
+                os.close(dir_fd)
+    finally:
+        for leftover in (tmp, Path(f"{tmp}-journal"), Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
+            with contextlib.suppress(OSError):
+                leftover.unlink()
+
+
+def add_rows(pack_path: str | Path, rows: MappedRows, metadata_updates: Mapping[str, str] | None = None,
+             is_cancelled: Callable[[], bool] = lambda: False) -> BuildReport:
+    """Add ``rows`` to the pack at ``pack_path`` (created if missing), atomically; return what happened."""
+    path = Path(pack_path)
+    if path.exists():
+        read_pack(path)  # refuse to touch anything that is not a readable pack
+    with atomic_copy(path) as tmp:
+        conn = connect_rw(tmp)
+        try:
+            init_geopackage(conn)  # idempotent; runs its own statements before the transaction
+            conn.execute("BEGIN")
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            pairs = read_metadata_pairs(conn) if "pack_metadata" in tables else {}
+            pairs.setdefault("schema_version", str(SCHEMA_VERSION))
+            added = 0
+            total = 0
+            if rows.role != "metadata":
+                existing = read_layer(conn, rows.spec) if rows.spec.name in tables else None
+                if is_cancelled():
+                    raise Cancelled
+                cols, geoms = merge(existing, rows)
+                total = write_table(conn, rows.spec, cols, geoms)
+                added = len(rows)
+            pairs.update(rows.metadata)
+            pairs.update({k: v for k, v in (metadata_updates or {}).items() if v})
+            pairs["content_sha256"] = ""
+            write_metadata(conn, pairs)
+            conn.execute("COMMIT")
+        except BaseException:
+            with contextlib.suppress(sqlite3.Error):
+                conn.execute("ROLLBACK")
+            conn.close()
+            raise
+        try:
+            if is_cancelled():
+                raise Cancelled
+            digest = content_hash(read_pack(tmp))
+            conn.execute("UPDATE pack_metadata SET value = ? WHERE key = 'content_sha256'", (digest,))
+        finally:
+            conn.close()
+    return BuildReport(str(path), rows.spec.name, added, total, digest, rows.notes)

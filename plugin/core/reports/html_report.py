@@ -1,0 +1,127 @@
+"""A self-contained HTML report of screening results (no Qt: every value is HTML-escaped here)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from html import escape
+
+from ..metric.vocabulary import habitat_label
+from ..screening.overrides import Override, find_override, for_site
+from ..screening.results import ScreeningResult, SiteError
+from .text_report import CHECK_WORDS
+
+VERDICT_COLOURS = {"red": "#c62828", "amber": "#ef8f00", "green": "#2e7d32"}
+VERDICT_WORDS = {"red": "RED", "amber": "AMBER", "green": "GREEN"}
+
+_STYLE = """
+body { font-family: sans-serif; margin: 2em; color: #222; }
+h1 { font-size: 1.5em; } h2 { font-size: 1.25em; margin-top: 1.5em; } h3 { font-size: 1.05em; }
+table { border-collapse: collapse; margin: 0.5em 0; }
+th, td { border: 1px solid #bbb; padding: 0.25em 0.5em; text-align: left; vertical-align: top; }
+th { background: #eee; }
+.verdict { color: #fff; padding: 0.5em 1em; font-weight: bold; font-size: 1.2em; }
+.overridden { text-decoration: line-through; color: #777; }
+.provenance { font-size: 0.9em; color: #444; }
+code { word-break: break-all; }
+"""
+
+
+def _e(value: object) -> str:
+    return escape("" if value is None else str(value), quote=True)
+
+
+def _num(value: float, digits: int = 1) -> str:
+    return f"{value:,.{digits}f}"
+
+
+def _site_html(result: ScreeningResult | SiteError, overrides: Sequence[Override]) -> list[str]:
+    if isinstance(result, SiteError):
+        return [f"<h2>Site {_e(result.site_ref)}</h2>", f"<p><strong>Not screened.</strong> {_e(result.message)}</p>"]
+    r = result
+    hm = r.habitat_map
+    colour = VERDICT_COLOURS.get(r.verdict, "#555")
+    out = [
+        f"<h2>Site {_e(r.site_ref)} ({_e(_num(r.site_area_m2 / 10000, 4))} ha)</h2>",
+        f'<p class="provenance">Local Habitat Map: {_e(hm.name)}, version {_e(hm.version or "unknown")}'
+        f"{_e(f' (published {hm.publication_date})' if hm.publication_date else '')}, "
+        f"sha256 <code>{_e(hm.sha256 or 'unknown')}</code>"
+        f"{_e(f'; unpublished edits since version {hm.version}') if hm.unpublished_edits else ''}. "
+        f"Search distance {_e(_num(r.search_distance_m, 0))} m.</p>",
+        f'<div class="verdict" style="background:{colour}">Verdict: {_e(VERDICT_WORDS.get(r.verdict, r.verdict))}'
+        "</div>",
+        "<ul>", *[f"<li>{_e(reason)}</li>" for reason in r.reasons], "</ul>",
+        "<h3>Checks</h3>", "<table><tr><th>Check</th><th>Result</th></tr>",
+        f"<tr><td>Irreplaceable habitats</td><td>{_e(CHECK_WORDS[r.checks.irreplaceable])}</td></tr>",
+        f"<tr><td>Designated sites</td><td>{_e(CHECK_WORDS[r.checks.designated])}</td></tr>",
+        f"<tr><td>Strategic significance</td><td>{_e(CHECK_WORDS[r.checks.opportunity])}</td></tr>",
+        "</table>",
+    ]
+    if r.irreplaceable:
+        out += ["<h3>Irreplaceable habitats</h3>",
+                "<table><tr><th>Habitat</th><th>Name</th><th>Relation</th><th>Overlap (m²)</th>"
+                "<th>Distance (m)</th><th>Buffer (m)</th><th>Officer</th></tr>"]
+        for f in r.irreplaceable:
+            ov = find_override(overrides, r.site_ref, f)
+            cls = ' class="overridden"' if ov else ""
+            buf = _num(f.buffer_m) + (" (assumed)" if f.buffer_assumed else "")
+            out.append(f"<tr{cls}><td>{_e(habitat_label(f.habitat, f.status))}</td>"
+                       f"<td>{_e(f.name or f.ref or 'unnamed')}</td><td>{_e(f.relation)}"
+                       f"{_e(', inside buffer') if f.in_buffer else ''}</td><td>{_e(_num(f.overlap_m2))}</td>"
+                       f"<td>{_e(_num(f.distance_m))}</td><td>{_e(buf)}</td>"
+                       f"<td>{_e('not applicable: ' + ov.why) if ov else ''}</td></tr>")
+        out.append("</table>")
+    if r.designated_sites:
+        out += ["<h3>Designated sites</h3>",
+                "<table><tr><th>Designation</th><th>Name</th><th>Relation</th><th>Overlap (m²)</th>"
+                "<th>Distance (m)</th><th>Officer</th></tr>"]
+        for d in r.designated_sites:
+            ov = find_override(overrides, r.site_ref, d)
+            cls = ' class="overridden"' if ov else ""
+            out.append(f"<tr{cls}><td>{_e(d.designation)}</td><td>{_e(d.name or d.ref or 'unnamed')}</td>"
+                       f"<td>{_e(d.relation)}</td><td>{_e(_num(d.overlap_m2))}</td><td>{_e(_num(d.distance_m))}</td>"
+                       f"<td>{_e('not applicable: ' + ov.why) if ov else ''}</td></tr>")
+        out.append("</table>")
+    ss = r.strategic_significance
+    out.append("<h3>Strategic significance</h3>")
+    if ss.category:
+        out.append(f"<p><strong>{_e(ss.category)}</strong> (multiplier {_e(f'{ss.multiplier:g}')}) "
+                   f"&ndash; &ldquo;{_e(ss.metric_text)}&rdquo;</p>")
+    else:
+        out.append("<p>Not assessed.</p>")
+    if ss.proposed_habitat:
+        out.append(f"<p>Proposed habitat: {_e(ss.proposed_habitat)} (broad habitat {_e(ss.proposed_broad_habitat)})"
+                   "</p>")
+    out.append(f"<p>{_e(ss.basis)}</p>")
+    if r.measures:
+        out += ["<h3>Measures mapped on the site</h3>",
+                "<table><tr><th>Code</th><th>Theme</th><th>Area (m²)</th><th>% of site</th><th>Measure</th></tr>"]
+        for m in r.measures:
+            text = m.text if m.in_catalogue else "Not in the pack's measures catalogue."
+            out.append(f"<tr><td>{_e(m.code)}</td><td>{_e(m.theme)}</td><td>{_e(_num(m.overlap_m2))}</td>"
+                       f"<td>{_e(_num(m.pct_of_site))}</td><td>{_e(text)}</td></tr>")
+        out.append("</table>")
+    if r.notes:
+        out += ["<h3>Notes</h3>", "<ul>", *[f"<li>{_e(n)}</li>" for n in r.notes], "</ul>"]
+    mine = for_site(overrides, r.site_ref)
+    if mine:
+        out += ["<h3>Findings marked not applicable</h3>",
+                "<p>The verdict above is the screening's own; the officer marked these findings not applicable.</p>",
+                "<table><tr><th>Finding</th><th>Who</th><th>When</th><th>Why</th></tr>"]
+        out += [f"<tr><td>{_e(o.label)}</td><td>{_e(o.who)}</td><td>{_e(o.when)}</td><td>{_e(o.why)}</td></tr>"
+                for o in mine]
+        out.append("</table>")
+    return out
+
+
+def render_html(results: Sequence[ScreeningResult | SiteError], overrides: Sequence[Override] = (),
+                officer: str = "", generated_at: str = "", title: str = "LNRS screening report") -> str:
+    """The whole report as one HTML document."""
+    parts = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">', f"<title>{_e(title)}</title>",
+             f"<style>{_STYLE}</style></head><body>", f"<h1>{_e(title)}</h1>",
+             f"<p>Officer: {_e(officer or 'not recorded')}. Generated: {_e(generated_at or 'not recorded')}.</p>"]
+    if not results:
+        parts.append("<p>No sites were screened.</p>")
+    for result in results:
+        parts += _site_html(result, overrides)
+    parts.append("</body></html>")
+    return "\n".join(parts) + "\n"

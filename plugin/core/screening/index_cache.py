@@ -1,0 +1,47 @@
+"""Open a pack file and build its index once per file version (path, size, modification time)."""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from pathlib import Path
+
+from ..errors import PackError
+from ..pack.gpkg import read_pack
+from .engine import PackIndex
+
+_MAX_CACHED = 3
+_cache: OrderedDict[tuple[str, int, int], PackIndex] = OrderedDict()
+_lock = threading.Lock()
+
+
+def file_version(path: str | Path) -> tuple[str, int, int]:
+    p = Path(path)
+    if not p.exists():
+        raise PackError(f"the pack file {p} does not exist; choose an existing .gpkg pack.")
+    try:
+        st = p.stat()
+    except OSError as exc:
+        raise PackError(f"the pack file {p} cannot be opened ({exc.strerror or exc}).") from exc
+    return (str(p.resolve()), st.st_size, st.st_mtime_ns)
+
+
+def load_index(path: str | Path) -> PackIndex:
+    """The :class:`PackIndex` of the pack at ``path``; rebuilt only when the file changed."""
+    key = file_version(path)
+    with _lock:
+        cached = _cache.get(key)
+        if cached is not None:
+            _cache.move_to_end(key)
+            return cached
+    index = PackIndex.build(read_pack(path))
+    with _lock:
+        _cache[key] = index
+        while len(_cache) > _MAX_CACHED:
+            _cache.popitem(last=False)
+    return index
+
+
+def clear_cache() -> None:
+    with _lock:
+        _cache.clear()
