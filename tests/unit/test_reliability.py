@@ -36,7 +36,8 @@ from lnrs_toolkit.plugin.core.pack.store import add_rows
 from lnrs_toolkit.plugin.core.reports import json_report as report_json
 from lnrs_toolkit.plugin.core.reports.html_report import render_html
 from lnrs_toolkit.plugin.core.reports.json_report import write_json_atomic, write_text_atomic
-from lnrs_toolkit.plugin.core.screening.engine import CHUNK, PackIndex, screen_site, screen_sites
+from lnrs_toolkit.plugin.core.screening.batch import CHUNK
+from lnrs_toolkit.plugin.core.screening.engine import PackIndex, screen_site, screen_sites
 from lnrs_toolkit.plugin.core.screening.index_cache import clear_cache, load_index
 from lnrs_toolkit.plugin.core.screening.results import ScreeningResult, SiteError
 from lnrs_toolkit.tests.unit.packs import add_sites, build_small_pack

@@ -13,8 +13,10 @@ import numpy as np
 import pytest
 import shapely
 from lnrs_toolkit.plugin.core.pack.memory import memory_layer, memory_pack
-from lnrs_toolkit.plugin.core.screening import engine as screening
-from lnrs_toolkit.plugin.core.screening.engine import CHUNK, MIN_CHUNK, CodeTable, PackIndex, screen_sites
+from lnrs_toolkit.plugin.core.screening import batch, candidates, chunk, opportunity
+from lnrs_toolkit.plugin.core.screening.batch import CHUNK, MIN_CHUNK
+from lnrs_toolkit.plugin.core.screening.engine import PackIndex, screen_sites
+from lnrs_toolkit.plugin.core.screening.index import CodeTable
 from lnrs_toolkit.plugin.core.screening.results import SiteError
 from lnrs_toolkit.plugin.core.screening.site_geometry import prepare_site
 from shapely.geometry import LineString, Polygon
@@ -50,11 +52,11 @@ def sites():
 
 @pytest.mark.parametrize("proposed", [None, "Woodland and forest"])
 def test_chunks_side_by_side_give_exactly_the_serial_answers(index, sites, monkeypatch, proposed):
-    monkeypatch.setattr(screening, "_WORKERS", 1)
+    monkeypatch.setattr(batch, "_WORKERS", 1)
     serial = screen_sites(index, sites, proposed_habitat=proposed)
-    monkeypatch.setattr(screening, "_WORKERS", 2)
+    monkeypatch.setattr(batch, "_WORKERS", 2)
     parallel = screen_sites(index, sites, proposed_habitat=proposed)
-    assert len(screening._chunks(len(sites), 2)) > 2
+    assert len(batch._chunks(len(sites), 2)) > 2
     assert parallel == serial  # every field of every finding, and the order of findings, reasons and sites
     assert [r.index for r in parallel] == list(range(len(sites)))
     assert sum(isinstance(r, SiteError) for r in parallel) == 3
@@ -98,12 +100,12 @@ def test_opportunity_unions_match_the_plain_reference(index, sites):
     arr = np.empty(len(geoms), dtype=object)
     arr[:] = geoms
     shapely.prepare(arr)
-    p = screening._pairs(index.opportunity, arr, shapely.area(arr), 0.0, want_pieces=True)
-    got = screening._opportunity_areas(index, p, len(arr))
+    p = candidates.pairs(index.opportunity, arr, shapely.area(arr), 0.0, want_pieces=True)
+    got = opportunity.opportunity_areas(index, p, len(arr))
     want = _reference_opportunity_areas(index, p, len(arr))
-    assert np.count_nonzero(p.overlap > 0) > screening.FEW_PIECES  # the vectorised path
+    assert np.count_nonzero(p.overlap > 0) > opportunity.FEW_PIECES  # the vectorised path
     _assert_same_areas(got, want)  # codes in first-met order, pieces in position order
-    _assert_same_areas(screening._opportunity_areas_plain(index, p, len(arr)), want)  # the path for a few pieces
+    _assert_same_areas(opportunity._opportunity_areas_plain(index, p, len(arr)), want)  # the path for a few pieces
     # the map exercises every case: merged unions, pieces on their own, codes shared by overlapping pieces
     assert len(p.link_a) > 50
     assert any(len(g) > 1 for _, codes in got for g, _ in codes.values())
@@ -116,14 +118,14 @@ def test_union_areas_add_up_the_connected_parts_of_a_group():
           shapely.box(300, 300, 330, 330)]
     pieces = np.empty(len(sq), dtype=object)
     pieces[:] = sq
-    a, b = screening._links(np.zeros(len(sq), dtype=np.int64), shapely.area(pieces), pieces)
+    a, b = candidates._links(np.zeros(len(sq), dtype=np.int64), shapely.area(pieces), pieces)
     groups = [(0, 1), (0, 1, 2, 3, 4), (2, 3, 4), (0, 1, 2, 3, 4, 5), (0, 1)]
     want = [float(shapely.union_all(pieces[list(g)]).area) for g in groups]
-    got = screening._union_areas(pieces, groups, a, b)
+    got = opportunity._union_areas(pieces, groups, a, b)
     assert got.tolist() == pytest.approx(want, abs=1e-9)
     assert got[0] == 175.0 and got[4] == 175.0  # a pair: area(a) + area(b) - area(a & b)
-    assert screening._union_areas(pieces, groups).tolist() == pytest.approx(want, abs=1e-9)  # without links
-    assert screening._connected((0, 1, 2, 3, 4, 5), {0: [1], 1: [0], 2: [3, 4], 3: [2], 4: [2]}) == \
+    assert opportunity._union_areas(pieces, groups).tolist() == pytest.approx(want, abs=1e-9)  # without links
+    assert opportunity._connected((0, 1, 2, 3, 4, 5), {0: [1], 1: [0], 2: [3, 4], 3: [2], 4: [2]}) == \
         [(0, 1), (2, 3, 4), (5,)]
 
 
@@ -140,7 +142,7 @@ def test_code_table_numbers_each_features_codes_in_order():
 @pytest.mark.parametrize("n", [0, 1, 31, 32, 33, 255, 256, 257, 700, 5000])
 @pytest.mark.parametrize("workers", [1, 2, 4])
 def test_chunks_cover_the_batch_once_in_order(n, workers):
-    bounds = screening._chunks(n, workers)
+    bounds = batch._chunks(n, workers)
     if n == 0:
         assert bounds == []
         return
@@ -156,7 +158,7 @@ def test_chunks_cover_the_batch_once_in_order(n, workers):
 
 
 def test_the_cycle_collector_is_resumed_after_a_batch_and_after_a_failure(index, sites, monkeypatch):
-    monkeypatch.setattr(screening, "_WORKERS", 2)
+    monkeypatch.setattr(batch, "_WORKERS", 2)
     assert gc.isenabled()
     screen_sites(index, sites[:200])
     assert gc.isenabled()
@@ -164,14 +166,14 @@ def test_the_cycle_collector_is_resumed_after_a_batch_and_after_a_failure(index,
     def boom(*args, **kwargs):
         raise RuntimeError("chunk failed")
 
-    monkeypatch.setattr(screening, "_chunk_results", boom)
+    monkeypatch.setattr(chunk, "_chunk_results", boom)
     with pytest.raises(RuntimeError, match="chunk failed"):
         screen_sites(index, sites[:200])
     assert gc.isenabled()
     gc.disable()
     try:
         monkeypatch.undo()
-        monkeypatch.setattr(screening, "_WORKERS", 2)
+        monkeypatch.setattr(batch, "_WORKERS", 2)
         screen_sites(index, sites[:200])
         assert not gc.isenabled()  # a collector the caller paused stays paused
     finally:

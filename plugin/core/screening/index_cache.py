@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..errors import PackError
 from ..pack.gpkg import read_pack
-from .engine import PackIndex
+from .index import PackIndex
 
 _MAX_CACHED = 3
 _cache: OrderedDict[tuple[str, int, int], PackIndex] = OrderedDict()
