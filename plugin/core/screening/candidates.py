@@ -24,6 +24,9 @@ def _no_ints() -> IntArray:
 
 @dataclass(frozen=True)
 class Pairs:
+    """One layer's candidate pairs for a chunk, as columns: site and feature (index positions), exact
+    distance, overlap area."""
+
     site: IntArray
     feat: IntArray
     distance: FloatArray
