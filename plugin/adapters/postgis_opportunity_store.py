@@ -24,8 +24,10 @@ from typing import Any
 import shapely
 from qgis.PyQt.QtCore import QCoreApplication
 
-from ..core.editing.edits import EDIT_SOURCE, AuditRecord, StoreTransaction, as_multi, canonical_measures
-from ..core.editing.validation import OpportunityFeature
+from ..core.editing.audit import AuditRecord
+from ..core.editing.edits import EDIT_SOURCE, as_multi, canonical_measures
+from ..core.editing.opportunity_feature import OpportunityFeature
+from ..core.editing.opportunity_store import StoreTransaction
 from ..core.errors import PackError
 from ..core.pack.content_hash import content_hash
 from ..core.pack.model import PackData, PackMetadata, measures_from_layer

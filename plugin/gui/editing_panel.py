@@ -48,17 +48,11 @@ from qgis.PyQt.QtWidgets import (
 
 from ..adapters.pack_source import PackCache, PackSource
 from ..adapters.postgis_opportunity_store import PostgisOpportunityStore
-from ..core.editing.edits import (
-    Edit,
-    EditConflict,
-    EditRefused,
-    GpkgOpportunityStore,
-    SaveResult,
-    canonical_measures,
-    save_edits,
-    validate_edits,
-)
-from ..core.editing.validation import ValidationIssue, geometry_sha256
+from ..core.editing.checkin import EditConflict, EditRefused, SaveResult, save_edits, validate_edits
+from ..core.editing.edits import Edit, canonical_measures
+from ..core.editing.gpkg_store import GpkgOpportunityStore
+from ..core.editing.opportunity_feature import geometry_sha256
+from ..core.editing.validation_report import ValidationIssue
 from ..core.editing.working_copy import WorkingCopy, check_out
 from ..core.errors import LnrsError
 from ..core.pack.schema import MEASURES, OPPORTUNITY

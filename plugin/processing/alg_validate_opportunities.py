@@ -21,7 +21,8 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QVariant
 
 from ..adapters.pack_source import load_pack
-from ..core.editing.validation import ValidationIssue, validate_pack
+from ..core.editing.validation import validate_pack
+from ..core.editing.validation_report import ValidationIssue
 from ..core.errors import LnrsError
 from ..core.pack.schema import PACK_CRS
 from .lnrs_algorithm import LnrsAlgorithm

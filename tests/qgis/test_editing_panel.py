@@ -332,7 +332,8 @@ def test_a_blank_or_cancelled_reason_saves_nothing(panel, pack, answers):
 # ---------------------------------------------------------------------------- conflicts
 def change_behind_the_panels_back(pack: Path, tmp_path: Path, pack_fid: int, measures: str) -> None:
     """Another editor checks out, changes ``pack_fid`` and saves, through the engine."""
-    from lnrs_toolkit.plugin.core.editing.edits import GpkgOpportunityStore, save_edits
+    from lnrs_toolkit.plugin.core.editing.checkin import save_edits
+    from lnrs_toolkit.plugin.core.editing.gpkg_store import GpkgOpportunityStore
     from lnrs_toolkit.plugin.core.editing.working_copy import check_out
     from lnrs_toolkit.tests.unit.edit_packs import row_fid, set_row
 
@@ -403,7 +404,7 @@ def test_cancelling_a_conflict_saves_nothing(panel, pack, tmp_path, answers):
 
 
 def test_conflict_dialog_shows_mine_and_theirs(panel, pack, tmp_path, answers):
-    from lnrs_toolkit.plugin.core.editing.validation import geometry_sha256
+    from lnrs_toolkit.plugin.core.editing.opportunity_feature import geometry_sha256
     from lnrs_toolkit.plugin.gui.conflict_dialog import ConflictDialog
     from lnrs_toolkit.plugin.gui.editing_panel import measures_text
 
@@ -604,7 +605,7 @@ def test_editing_a_postgis_pack(recording_iface, connection, server, tmp_path, a
 
     from lnrs_toolkit.plugin.adapters.pack_source import PackSource, load_postgis_pack, publish_pack_to_postgis
     from lnrs_toolkit.plugin.adapters.postgis_opportunity_store import PostgisOpportunityStore
-    from lnrs_toolkit.plugin.core.editing.edits import save_edits
+    from lnrs_toolkit.plugin.core.editing.checkin import save_edits
     from lnrs_toolkit.plugin.core.editing.working_copy import check_out
     from lnrs_toolkit.tests.unit.edit_packs import row_fid, set_row
 

@@ -4,7 +4,8 @@
 from __future__ import annotations
 
 import pytest
-from lnrs_toolkit.plugin.core.editing.edits import GpkgOpportunityStore, save_edits
+from lnrs_toolkit.plugin.core.editing.checkin import save_edits
+from lnrs_toolkit.plugin.core.editing.gpkg_store import GpkgOpportunityStore
 from lnrs_toolkit.plugin.core.editing.working_copy import check_out
 from lnrs_toolkit.plugin.core.pack.content_hash import content_hash
 from lnrs_toolkit.plugin.core.pack.gpkg import read_pack

@@ -19,8 +19,8 @@ import pytest
 import shapely
 from lnrs_toolkit.plugin.adapters.pack_source import PackSource, load_postgis_pack, publish_pack_to_postgis
 from lnrs_toolkit.plugin.adapters.postgis_opportunity_store import PostgisOpportunityStore
-from lnrs_toolkit.plugin.core.editing.edits import EditConflict, save_edits
-from lnrs_toolkit.plugin.core.editing.validation import geometry_sha256
+from lnrs_toolkit.plugin.core.editing.checkin import EditConflict, save_edits
+from lnrs_toolkit.plugin.core.editing.opportunity_feature import geometry_sha256
 from lnrs_toolkit.plugin.core.editing.working_copy import check_out
 from lnrs_toolkit.plugin.core.errors import PackError
 from lnrs_toolkit.plugin.core.pack.content_hash import content_hash
@@ -289,7 +289,7 @@ CRASH_SCRIPT = textwrap.dedent("""
     import psycopg2
     from lnrs_toolkit.plugin.adapters.postgis_opportunity_store import PostgisOpportunityStore
     from lnrs_toolkit.plugin.core.pack.gpkg import read_pack
-    from lnrs_toolkit.plugin.core.editing.edits import save_edits
+    from lnrs_toolkit.plugin.core.editing.checkin import save_edits
     from lnrs_toolkit.plugin.core.editing.working_copy import WorkingCopy
 
     params = json.loads(sys.stdin.readline())

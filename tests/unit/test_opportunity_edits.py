@@ -15,15 +15,10 @@ from pathlib import Path
 
 import pytest
 import shapely
-from lnrs_toolkit.plugin.core.editing.edits import (
-    EDIT_SOURCE,
-    Edit,
-    EditConflict,
-    EditRefused,
-    GpkgOpportunityStore,
-    save_edits,
-)
-from lnrs_toolkit.plugin.core.editing.validation import OpportunityFeature, geometry_sha256
+from lnrs_toolkit.plugin.core.editing.checkin import EditConflict, EditRefused, save_edits
+from lnrs_toolkit.plugin.core.editing.edits import EDIT_SOURCE, Edit
+from lnrs_toolkit.plugin.core.editing.gpkg_store import GpkgOpportunityStore
+from lnrs_toolkit.plugin.core.editing.opportunity_feature import OpportunityFeature, geometry_sha256
 from lnrs_toolkit.plugin.core.editing.working_copy import check_out
 from lnrs_toolkit.plugin.core.errors import InputError, PackError
 from lnrs_toolkit.plugin.core.pack.content_hash import content_hash
@@ -467,7 +462,8 @@ CRASH_SCRIPT = textwrap.dedent("""
     import contextlib, sys, time
     sys.path.insert(0, {pkgroot!r})
     from lnrs_toolkit.plugin.core.pack.gpkg import read_pack
-    from lnrs_toolkit.plugin.core.editing.edits import GpkgOpportunityStore, save_edits
+    from lnrs_toolkit.plugin.core.editing.checkin import save_edits
+    from lnrs_toolkit.plugin.core.editing.gpkg_store import GpkgOpportunityStore
     from lnrs_toolkit.plugin.core.editing.working_copy import WorkingCopy
 
     class Stalling(GpkgOpportunityStore):

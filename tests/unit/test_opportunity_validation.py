@@ -7,19 +7,15 @@ import json
 import numpy as np
 import pytest
 import shapely
-from lnrs_toolkit.plugin.core.editing.validation import (
-    ERROR,
-    RULES,
-    WARNING,
+from lnrs_toolkit.plugin.core.editing.opportunity_feature import (
     OpportunityFeature,
-    OpportunityRules,
-    ValidationReport,
     feature_codes,
     geometry_sha256,
     opportunity_features,
-    validate_features,
-    validate_pack,
 )
+from lnrs_toolkit.plugin.core.editing.validation import validate_features, validate_pack
+from lnrs_toolkit.plugin.core.editing.validation_report import ValidationReport
+from lnrs_toolkit.plugin.core.editing.validation_rules import ERROR, RULES, WARNING, OpportunityRules
 from lnrs_toolkit.plugin.core.errors import PackError
 from lnrs_toolkit.plugin.core.pack.memory import memory_layer, memory_pack
 from shapely.geometry import LineString, MultiPolygon, Point, Polygon, box

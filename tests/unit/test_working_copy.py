@@ -6,14 +6,10 @@ import sqlite3
 
 import pytest
 import shapely
-from lnrs_toolkit.plugin.core.editing.edits import (
-    GpkgOpportunityStore,
-    SaveResult,
-    canonical_measures,
-    form_measures,
-    save_edits,
-)
-from lnrs_toolkit.plugin.core.editing.validation import OpportunityFeature, geometry_sha256
+from lnrs_toolkit.plugin.core.editing.checkin import SaveResult, save_edits
+from lnrs_toolkit.plugin.core.editing.edits import canonical_measures, form_measures
+from lnrs_toolkit.plugin.core.editing.gpkg_store import GpkgOpportunityStore
+from lnrs_toolkit.plugin.core.editing.opportunity_feature import OpportunityFeature, geometry_sha256
 from lnrs_toolkit.plugin.core.editing.working_copy import FORMAT, WorkingCopy, check_out
 from lnrs_toolkit.plugin.core.errors import InputError, PackError
 from lnrs_toolkit.plugin.core.pack.gpkg import read_pack

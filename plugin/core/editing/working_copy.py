@@ -38,8 +38,10 @@ from ..pack.gpkg import connect_rw, decode_blob, encode_blobs, init_geopackage, 
 from ..pack.model import PackData
 from ..pack.schema import OPPORTUNITY, Column, TableSpec
 from ..pack.store import atomic_copy
-from .edits import Edit, FeatureState, SaveResult, as_multi, canonical_measures, form_measures, utc_now
-from .validation import OpportunityFeature, geometry_sha256, opportunity_features
+from .audit import utc_now
+from .checkin import SaveResult
+from .edits import Edit, FeatureState, as_multi, canonical_measures, form_measures
+from .opportunity_feature import OpportunityFeature, geometry_sha256, opportunity_features
 
 FORMAT = "lnrs-working-copy/1"
 WORKING = TableSpec("opportunity_edits", "working", "Opportunity areas (working copy)", "MULTIPOLYGON", (
@@ -411,7 +413,7 @@ class WorkingCopy:
         return RefreshResult(tuple(updated), tuple(added), tuple(removed), tuple(kept))
 
     def take_theirs_all(self, conflicts: Sequence[Any]) -> None:
-        """:meth:`take_theirs` for each :class:`~.opportunity_edits.Conflict` (its edit's fid, its current)."""
+        """:meth:`take_theirs` for each :class:`~.checkin.Conflict` (its edit's fid, its current)."""
         for c in conflicts:
             if c.edit.fid is not None:
                 self.take_theirs(int(c.edit.fid), c.current)
