@@ -24,7 +24,7 @@ from ..metric.vocabulary import IRREPLACEABLE_TYPES
 from ..pack.measure_codes import invalid_codes
 from ..pack.model import GeomArray, PackData
 from ..pack.schema import AREA, DESIGNATED, IRREPLACEABLE, OPPORTUNITY
-from ..screening.engine import IntArray, _layer_index, _polygonal
+from ..screening.index import IntArray, layer_index, polygonal
 from .opportunity_feature import OpportunityFeature, geometry_sha256, opportunity_features
 from .validation_report import ValidationIssue, ValidationReport
 from .validation_rules import (
@@ -180,7 +180,7 @@ class _Checker:
             if where is None:  # non-finite coordinates: nothing can be repaired or located
                 return None
             try:
-                repaired = _polygonal(shapely.make_valid(g))
+                repaired = polygonal(shapely.make_valid(g))
             except shapely.errors.GEOSException:  # reported above; the other checks need a usable shape
                 return None
             if repaired is None:
@@ -221,7 +221,7 @@ class _Checker:
     def check_strategy_area(self, features: Sequence[OpportunityFeature], pos: IntArray, geoms: GeomArray) -> None:
         if not self.on("outside_strategy_area") or not len(geoms):
             return
-        area = _layer_index(self.pack, AREA.name, [])
+        area = layer_index(self.pack, AREA.name, [])
         if area is None or not len(area.geoms):
             self.notes.append("The pack has no strategy area, so opportunity areas were not checked against it.")
             return
@@ -255,7 +255,7 @@ class _Checker:
             wanted = [w for w in wanted if w[2]]
             if not wanted:
                 continue
-            layer = _layer_index(self.pack, layer_name, [])
+            layer = layer_index(self.pack, layer_name, [])
             if layer is None:
                 rules = sorted({r for r, _, _ in wanted})
                 self.notes.append(f"The pack has no '{layer_name}' layer, so rule(s) {', '.join(rules)} could not "
@@ -346,7 +346,7 @@ class _Checker:
         others: list[_Other] = [_Other(features[int(p)], codes[int(p)], int(p)) for p in pos.tolist()]
         all_geoms = list(geoms)
         skip = {f.fid for f in features if f.fid is not None} | {int(x) for x in exclude_fids}
-        layer = _layer_index(self.pack, OPPORTUNITY.name, [])
+        layer = layer_index(self.pack, OPPORTUNITY.name, [])
         if layer is not None:
             cols = layer.columns
             for k, (row, fid) in enumerate(zip(layer.rows.tolist(), layer.fids.tolist())):

@@ -28,18 +28,13 @@ from ..metric.habitats import HabitatTable, ResolvedHabitat, default_table
 from .batch import run_in_chunks
 from .chunk import screen_chunk
 from .findings import Context
-from .index import IntArray, LayerIndex, PackIndex
-from .index import layer_index as _layer_index  # re-export for editing.validation
-from .index import polygonal as _polygonal  # re-export for editing.validation
+from .index import LayerIndex, PackIndex
 from .options import ScreeningOptions
 from .results import ScreeningResult, SiteError
 
 __all__ = [
-    "IntArray",  # re-export for editing.validation
     "LayerIndex",
     "PackIndex",
-    "_layer_index",  # re-export for editing.validation
-    "_polygonal",  # re-export for editing.validation
     "resolve_proposed_habitat",
     "screen_site",
     "screen_sites",
