@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import sqlite3
 import struct
-from collections.abc import Collection, Mapping
+import threading
+from collections.abc import Collection, Hashable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from ..errors import PackError
 from .gpkg import (
@@ -27,7 +29,7 @@ from .gpkg import (
     read_metadata_pairs,
 )
 from .model import Measure, PackData, PackLayer, PackMetadata, measures_from_layer
-from .schema import MEASURES, METADATA, TABLES, TREES
+from .schema import MEASURES, METADATA, TABLES, TREES, TableSpec
 
 Bounds = tuple[float, float, float, float]
 
@@ -49,6 +51,18 @@ class PackOutline:
     tree_crown_max_m: float | None
     measures: Mapping[str, Measure]
     catalogue: PackLayer | None
+
+
+def file_version(path: str | Path) -> tuple[str, int, int]:
+    """(real path, size, modification time): changes whenever the file is written."""
+    p = Path(path)
+    if not p.exists():
+        raise PackError(f"the pack file {p} does not exist; choose an existing .gpkg pack.")
+    try:
+        st = p.stat()
+    except OSError as exc:
+        raise PackError(f"the pack file {p} cannot be opened ({exc.strerror or exc}).") from exc
+    return (str(p.resolve()), st.st_size, st.st_mtime_ns)
 
 
 def _rtree_name(conn: sqlite3.Connection, table: str, tables: set[str]) -> str | None:
@@ -154,3 +168,50 @@ def read_window(outline: PackOutline, bounds: Bounds, skip: Collection[str] = ()
         if own:
             conn.close()
     return PackData(layers, outline.metadata, outline.path, outline.measures)
+
+
+class GpkgWindows:
+    """A pack GeoPackage as a :class:`WindowSource`: one read-only connection per thread."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = str(path)
+        self._local = threading.local()
+
+    def version(self) -> Hashable:
+        return file_version(self.path)
+
+    def outline(self) -> PackOutline:
+        return read_outline(self.path)
+
+    def read_all(self, outline: PackOutline, spec: TableSpec) -> PackLayer:
+        conn = open_readonly(self.path)
+        try:
+            return read_layer(conn, spec)
+        except sqlite3.DatabaseError as exc:
+            raise PackError(f"{Path(self.path).name} cannot be read ({exc}); the file is damaged.") from exc
+        finally:
+            conn.close()
+
+    def window(self, outline: PackOutline, bounds: Bounds, skip: Collection[str]) -> PackData:
+        local = self._local
+        if getattr(local, "outline", None) is not outline:  # a new outline: the file changed, reconnect
+            if getattr(local, "conn", None) is not None:
+                local.conn.close()
+            local.conn, local.outline = open_readonly(self.path), outline
+        return read_window(outline, bounds, skip, local.conn)
+
+
+class WindowSource(Protocol):
+    """Where a windowed reader gets a pack from: a GeoPackage (:class:`GpkgWindows`) or a PostGIS schema."""
+
+    def version(self) -> Hashable:
+        """Changes whenever the pack's content may have changed."""
+
+    def outline(self) -> PackOutline:
+        """What is known of the whole pack without reading its features."""
+
+    def read_all(self, outline: PackOutline, spec: TableSpec) -> PackLayer:
+        """One whole table."""
+
+    def window(self, outline: PackOutline, bounds: Bounds, skip: Collection[str]) -> PackData:
+        """Every feature whose envelope meets ``bounds``, with the catalogue and metadata (see :func:`read_window`)."""

@@ -15,7 +15,6 @@ precision (a few centimetres at British National Grid coordinates).
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 from collections.abc import Sequence
 from dataclasses import replace
@@ -25,12 +24,10 @@ from typing import Any
 import shapely
 
 from ..errors import InputError
-from ..pack.gpkg import open_readonly, read_layer
 from ..pack.model import PackData
 from ..pack.schema import AREA, TREES
-from ..pack.window import PackOutline, read_outline, read_window
+from ..pack.window import GpkgWindows, PackOutline, WindowSource
 from .engine import PackIndex, screen_sites
-from .index_cache import file_version
 from .options import ScreeningOptions
 from .results import ScreeningResult, SiteError
 
@@ -49,48 +46,34 @@ def reach_m(outline: PackOutline, options: ScreeningOptions) -> float:
 
 
 class WindowedPack:
-    """A pack file answered site by site from its R-tree; safe to use from several threads.
+    """A pack answered site by site from its spatial index; safe to use from several threads.
 
-    The strategy area is read once, whole (a few polygons: it decides whether a site is in the strategy),
-    and everything else per site. When the file changes on disk the outline is read again before the next
-    site, so an answer never mixes two versions of the pack.
+    ``source``: a pack file path (read through its R-tree) or any :class:`..pack.window.WindowSource` (the
+    PostGIS adapter sends the neighbourhood query to the database). The strategy area is read once, whole (a
+    few polygons: it decides whether a site is in the strategy), and everything else per site. When the pack
+    changes the outline is read again before the next site, so an answer never mixes two versions of it.
     """
 
-    def __init__(self, path: str | Path) -> None:
-        self.path = str(path)
-        self._local = threading.local()
+    def __init__(self, source: str | Path | WindowSource) -> None:
+        self.source: WindowSource = GpkgWindows(source) if isinstance(source, (str, Path)) else source
         self._lock = threading.Lock()
         self._open()
 
     def _open(self) -> None:
-        version = file_version(self.path)
-        outline = read_outline(self.path)
+        version = self.source.version()
+        outline = self.source.outline()
         area_index = None
         if AREA.name in outline.present:
-            conn = open_readonly(self.path)
-            try:
-                area = read_layer(conn, AREA)
-            finally:
-                conn.close()
-            area_index = PackIndex.build(PackData({AREA.name: area}, outline.metadata, self.path))
+            area = self.source.read_all(outline, AREA)
+            area_index = PackIndex.build(PackData({AREA.name: area}, outline.metadata, outline.path))
         with self._lock:
             self.outline, self._version = outline, version
             self._coverage = area_index.coverage if area_index is not None else None
             self._area_notes = area_index.load_notes if area_index is not None else ()
-            self._generation = getattr(self, "_generation", 0) + 1
-
-    def _connection(self) -> sqlite3.Connection:
-        local = self._local
-        if getattr(local, "generation", None) != self._generation:
-            if getattr(local, "conn", None) is not None:
-                local.conn.close()
-            local.conn, local.generation = open_readonly(self.path), self._generation
-        conn: sqlite3.Connection = local.conn
-        return conn
 
     def refresh(self) -> None:
-        """Read the outline again if the file changed since it was read."""
-        if file_version(self.path) != self._version:
+        """Read the outline again if the pack changed since it was read."""
+        if self.source.version() != self._version:
             self._open()
 
     def index_near(self, geometry: Any, options: ScreeningOptions | None = None) -> PackIndex:
@@ -101,8 +84,7 @@ class WindowedPack:
         else:
             x0, y0, x1, y1 = (float(v) for v in shapely.bounds(geometry))
         reach = reach_m(self.outline, opt)
-        window = read_window(self.outline, (x0 - reach, y0 - reach, x1 + reach, y1 + reach), skip=(AREA.name,),
-                             conn=self._connection())
+        window = self.source.window(self.outline, (x0 - reach, y0 - reach, x1 + reach, y1 + reach), (AREA.name,))
         index = PackIndex.build(window)
         notes = tuple(dict.fromkeys([*self._area_notes, *index.load_notes]))
         return replace(index, coverage=self._coverage, extent=self.outline.extent, load_notes=notes)
