@@ -3,6 +3,8 @@
 For each map size (10k, 100k and 1M opportunity polygons; see scripts/bench_data.py) and the same 5,000 sites,
 each pipeline runs in its own process (so its peak memory is its own): scripts/bench_engine.py,
 scripts/bench_qgis.py and scripts/bench_geopandas.py. "load" is opening the pack and building indexes;
+"windowed" (scripts/bench_windowed.py) answers site by site through the pack's R-tree without loading it: its
+"first answer" is the time from opening the file to the first screened site;
 "batch" is screening all 5,000 sites at once, from sites in memory to per-site answers. Their answers are
 compared site by site (overlap, buffer zone and union areas within 0.01 m², distances within 1 mm, the same
 features, measure codes and buffer flags); any mismatch makes the run fail. Figures are printed one per line
@@ -35,8 +37,9 @@ sys.path.insert(0, str(HERE))
 import bench_data as bd  # noqa: E402
 
 TARGETS = {"qgis_ratio": 5.0, "geopandas_ratio": 2.0, "p95_ms": {"100k": 5.0, "1M": 20.0}, "load_s": 2.0,
-           "peak_gb_1M": 3.0}
-WORKERS = {"engine": "bench_engine.py", "qgis": "bench_qgis.py", "geopandas": "bench_geopandas.py"}
+           "peak_gb_1M": 3.0, "windowed_first_s_1M": 1.0, "windowed_p95_ms": 20.0, "windowed_peak_mb_1M": 300.0}
+WORKERS = {"engine": "bench_engine.py", "qgis": "bench_qgis.py", "geopandas": "bench_geopandas.py",
+           "windowed": "bench_windowed.py"}
 
 
 def run_worker(method: str, pack: Path, sites: Path, label: str, single: int) -> dict[str, Any]:
@@ -155,6 +158,33 @@ def main(argv: list[str] | None = None) -> int:
             say(f"mismatches engine vs {m} {label}: {count}")
             for p in problems:
                 say(f"  {p}")
+        win = run_worker("windowed", pack_p, sites_p, label, args.single)
+        graded = label == "1M"
+        line = f"windowed first answer {label}: {win['first_s']:.2f} s (open {win['open_s']:.2f} s + first site)"
+        if graded:
+            ok = win["first_s"] <= TARGETS["windowed_first_s_1M"]
+            line += f" (target <= {TARGETS['windowed_first_s_1M']:g} s) {verdict(ok)}"
+            checks.append(("windowed first answer 1M", ok))
+        say(line)
+        say(f"windowed single-site p50 {label}: {win['single_p50_ms']:.2f} ms")
+        line = f"windowed single-site p95 {label}: {win['single_p95_ms']:.2f} ms"
+        if graded:
+            ok = win["single_p95_ms"] <= TARGETS["windowed_p95_ms"]
+            line += f" (target <= {TARGETS['windowed_p95_ms']:g} ms) {verdict(ok)}"
+            checks.append(("windowed p95 1M", ok))
+        say(line)
+        line = f"windowed peak memory {label}: {win['peak_rss_mb']:.0f} MB"
+        if graded:
+            ok = win["peak_rss_mb"] <= TARGETS["windowed_peak_mb_1M"]
+            line += f" (target <= {TARGETS['windowed_peak_mb_1M']:g} MB) {verdict(ok)}"
+            checks.append(("windowed memory 1M", ok))
+        say(line)
+        count, problems = bd.compare(eng["answers"][:win["sites"]], win["answers"])
+        mismatches_total += count + win["site_errors"]
+        say(f"mismatches engine vs windowed {label} ({win['sites']} sites): {count}")
+        for p in problems:
+            say(f"  {p}")
+        rec_windowed = win
         if "qgis" in rec and "geopandas" in rec:
             count, _ = bd.compare(rec["qgis"]["answers"], rec["geopandas"]["answers"])
             mismatches_total += count
@@ -166,7 +196,7 @@ def main(argv: list[str] | None = None) -> int:
             f"areas, {codes:,} site-code union areas, {len(eng['answers']):,} mapped areas; verdicts "
             f"{eng['verdicts']}")
         entry: dict[str, Any] = {"n": n, "pack_mb": size_mb}
-        for m, r in rec.items():
+        for m, r in {**rec, "windowed": rec_windowed}.items():
             entry[m] = {k: v for k, v in r.items() if k != "answers"}
         for m in methods[1:]:
             ratio = rec[m]["batch_s"] / eng["batch_s"]

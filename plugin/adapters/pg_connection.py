@@ -134,8 +134,9 @@ def pg_read_metadata(cur: Any, schema: str) -> dict[str, str]:
     return {str(k): "" if v is None else str(v) for k, v in cur.fetchall()}
 
 
-def pg_read_layer(cur: Any, schema: str, spec: TableSpec) -> PackLayer:
-    """One pack table of ``schema`` as a :class:`PackLayer` (2D geometries, ordered by fid)."""
+def pg_read_layer(cur: Any, schema: str, spec: TableSpec, where: Any = None, params: tuple[Any, ...] = ()) -> PackLayer:
+    """One pack table of ``schema`` as a :class:`PackLayer` (2D geometries, ordered by fid); ``where``: a
+    psycopg2 ``sql`` condition (with ``params``) selecting some rows."""
     sql = _psycopg2().sql
     cur.execute("SELECT column_name FROM information_schema.columns WHERE table_schema = %s AND table_name = %s",
                 (schema, spec.name))
@@ -146,9 +147,9 @@ def pg_read_layer(cur: Any, schema: str, spec: TableSpec) -> PackLayer:
             schema, spec.name, ", ".join(missing)))
     geom = sql.SQL("ST_AsBinary(ST_Force2D({}))").format(sql.Identifier("geom")) if spec.is_spatial else \
         sql.SQL("NULL")
-    cur.execute(sql.SQL("SELECT {}, {}, {} FROM {} ORDER BY {}").format(
+    cur.execute(sql.SQL("SELECT {}, {}, {} FROM {} WHERE {} ORDER BY {}").format(
         sql.Identifier("fid"), geom, sql.SQL(", ").join(sql.Identifier(c) for c in spec.column_names),
-        pg_table(schema, spec.name), sql.Identifier("fid")))
+        pg_table(schema, spec.name), where if where is not None else sql.SQL("TRUE"), sql.Identifier("fid")), params)
     rows = cur.fetchall()
     columns = {c: [r[2 + i] for r in rows] for i, c in enumerate(spec.column_names)}
     geoms = None

@@ -201,7 +201,10 @@ def check_schema_version(metadata: PackMetadata) -> None:
         raise PackError("the pack's schema_version is missing or not a number; rebuild the pack.")
 
 
-def read_layer(conn: sqlite3.Connection, spec: TableSpec) -> PackLayer:
+def read_layer(conn: sqlite3.Connection, spec: TableSpec, where: str = "",
+               params: Sequence[Any] = ()) -> PackLayer:
+    """One canonical table, or the rows of it that ``where`` (an SQL condition on the fid column, with
+    ``params``) selects."""
     present = _columns(conn, spec.name)
     missing = [c for c in spec.column_names if c not in present]
     if missing:
@@ -214,14 +217,17 @@ def read_layer(conn: sqlite3.Connection, spec: TableSpec) -> PackLayer:
         # SQLite; any other comes whole (flag 0) and goes through decode_blob.
         std = f"substr({g}, 1, 4) = X'47500003'"
         sql = (f"SELECT {fid_col}, CASE WHEN {std} THEN substr({g}, 41) ELSE {g} END, {std}, {cols} "
-               f"FROM {_quote(spec.name)} ORDER BY {fid_col}")
+               f"FROM {_quote(spec.name)}")
     else:
-        sql = f"SELECT {fid_col}, NULL, NULL, {cols} FROM {_quote(spec.name)} ORDER BY {fid_col}"
+        sql = f"SELECT {fid_col}, NULL, NULL, {cols} FROM {_quote(spec.name)}"
+    if where:
+        sql += f" WHERE {where.format(fid=fid_col)}"
+    sql += f" ORDER BY {fid_col}"
     fid_list: list[int] = []
     columns: dict[str, list[Any]] = {name: [] for name in spec.column_names}
     parts: list[GeomArray] = []
     try:
-        cursor = conn.execute(sql)
+        cursor = conn.execute(sql, tuple(params))
         while rows := cursor.fetchmany(_READ_BATCH):  # in batches: rows and WKB are never all held at once
             fid_list.extend(r[0] for r in rows)
             for i, name in enumerate(spec.column_names):

@@ -117,7 +117,7 @@ def _by_site(items: list[Any], site: IntArray, n_sites: int) -> list[list[Any]]:
 def irreplaceable_findings(ctx: Context, hab: Pairs | None, trees: Pairs | None,
                            n_sites: int) -> list[list[IrreplaceableFinding]]:
     """Each site's irreplaceable polygons and trees, nearest first (then larger overlap, habitat, name;
-    polygons before trees and in pair order where all of those are equal)."""
+    then feature id)."""
     index = ctx.index
     parts = [f for f in (None if hab is None or index.irreplaceable is None or not len(hab.site)
                          else _habitat_found(ctx, index.irreplaceable, hab),
@@ -135,7 +135,7 @@ def irreplaceable_findings(ctx: Context, hab: Pairs | None, trees: Pairs | None,
     site, dist, ov = cat("site"), cat("distance"), cat("overlap")
     habitat, name, ref, status = join("habitat"), join("name"), join("ref"), join("status")
     layer = [f.layer for f in parts for _ in range(len(f.site))]
-    order = np.lexsort((_ranks(name), _ranks(habitat), -ov, dist, site))
+    order = np.lexsort((cat("fid"), _ranks(name), _ranks(habitat), -ov, dist, site))
     found = [IrreplaceableFinding(habitat[i], name[i], ref[i], status[i], o, d, b, a, ib, _RELATIONS[r], it,
                                   layer[i], fid)
              for i, o, d, b, a, ib, r, it, fid in zip(
@@ -147,7 +147,7 @@ def irreplaceable_findings(ctx: Context, hab: Pairs | None, trees: Pairs | None,
 
 def designated_findings(ctx: Context, p: Pairs | None, n_sites: int) -> list[list[DesignatedFinding]]:
     """Each site's designated sites within the search distance, nearest first (then by designation in
-    :data:`DESIGNATIONS` order, larger overlap, name; in pair order where all of those are equal)."""
+    :data:`DESIGNATIONS` order, larger overlap, name, feature id)."""
     li = ctx.index.designated
     if p is None or li is None or not len(p.site):
         return [[] for _ in range(n_sites)]
@@ -159,7 +159,7 @@ def designated_findings(ctx: Context, p: Pairs | None, n_sites: int) -> list[lis
     names = [name[i] for i in k]
     known = {d: i for i, d in enumerate(DESIGNATIONS)}
     rank = np.array([known.get(designation[i], 99) for i in k], dtype=np.int64)
-    order = np.lexsort((_ranks(names), -ov, rank, dist, p.site[pos]))
+    order = np.lexsort((li.fids[feat], _ranks(names), -ov, rank, dist, p.site[pos]))
     fk = feat[order].tolist()
     layer = li.name
     found = [DesignatedFinding(designation[f], name[f], ref[f], o, d, _RELATIONS[r], layer, fid)
@@ -183,7 +183,6 @@ def strategic_significance(ctx: Context, site_area: float, opp: Pairs | None,
     mapped_pct = 100.0 * mapped / site_area if site_area > 0 else 0.0
     measures: list[MeasureFinding] = []
     aligned: list[int] = []
-    aligned_codes: list[str] = []
     for code, (g, area) in by_code.items():
         if area < threshold:
             continue
@@ -192,12 +191,12 @@ def strategic_significance(ctx: Context, site_area: float, opp: Pairs | None,
         if proposed_broad is not None and m is not None:
             delivered = proposed_broad in m.habitats
         if delivered:
-            aligned_codes.append(code)
             aligned.extend(g)
         measures.append(MeasureFinding(code, m.theme if m else "", m.priority if m else "", m.text if m else "",
                                        area, 100.0 * area / site_area, m is not None, delivered))
     measures.sort(key=lambda x: (-x.overlap_m2, x.code))
     all_codes = tuple(m.code for m in measures)
+    aligned_codes = [m.code for m in measures if m.delivered_by_proposed]
 
     interim_area = 0.0
     if interim is not None:

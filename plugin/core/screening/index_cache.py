@@ -6,24 +6,13 @@ import threading
 from collections import OrderedDict
 from pathlib import Path
 
-from ..errors import PackError
 from ..pack.gpkg import read_pack
+from ..pack.window import file_version
 from .index import PackIndex
 
 _MAX_CACHED = 3
 _cache: OrderedDict[tuple[str, int, int], PackIndex] = OrderedDict()
 _lock = threading.Lock()
-
-
-def file_version(path: str | Path) -> tuple[str, int, int]:
-    p = Path(path)
-    if not p.exists():
-        raise PackError(f"the pack file {p} does not exist; choose an existing .gpkg pack.")
-    try:
-        st = p.stat()
-    except OSError as exc:
-        raise PackError(f"the pack file {p} cannot be opened ({exc.strerror or exc}).") from exc
-    return (str(p.resolve()), st.st_size, st.st_mtime_ns)
 
 
 def load_index(path: str | Path) -> PackIndex:

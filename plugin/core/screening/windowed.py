@@ -1,0 +1,112 @@
+"""Screening a site without loading the whole pack: the features near it, read through the file's R-tree.
+
+The first answer on a national map should not wait for a million polygons to load. For each site this
+reads every feature within reach of it (:func:`reach_m`: the search distance, or the largest buffer any
+feature can have when that is larger), builds the engine's index over them and screens the site with the
+one engine. Findings, verdicts, measures and significance are those of the whole pack: a feature out of
+reach can change none of them. What the whole pack decides (is the site outside the strategy area or the
+map's extent) is taken from the outline of the whole file, not from the window.
+
+Differences from a full load, both documented in docs/rules.md: the notes that count invalid polygons
+repaired at load speak of the features read for this site, and the map's extent (used only when a pack
+has no strategy area) comes from the R-tree, whose boxes SQLite stores rounded outwards to single
+precision (a few centimetres at British National Grid coordinates).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import shapely
+
+from ..errors import InputError
+from ..pack.model import PackData
+from ..pack.schema import AREA, TREES
+from ..pack.window import GpkgWindows, PackOutline, WindowSource
+from .engine import PackIndex, screen_sites
+from .options import ScreeningOptions
+from .results import ScreeningResult, SiteError
+
+#: Added to the reach so that rounding in the R-tree's single-precision boxes never leaves a feature out (m).
+REACH_MARGIN_M = 1.0
+
+
+def reach_m(outline: PackOutline, options: ScreeningOptions) -> float:
+    """How far from a site a feature can still change its answer (m)."""
+    rules = options.buffers
+    reach = max(options.search_distance_m, max((b for _, b in rules.habitat_buffer_m), default=0.0))
+    if outline.indexed.get(TREES.name, False) is not False:
+        tree, _ = rules.for_tree(outline.tree_stem_max_m, outline.tree_crown_max_m)
+        reach = max(reach, tree, rules.assumed_tree_buffer_m)
+    return reach + REACH_MARGIN_M
+
+
+class WindowedPack:
+    """A pack answered site by site from its spatial index; safe to use from several threads.
+
+    ``source``: a pack file path (read through its R-tree) or any :class:`..pack.window.WindowSource` (the
+    PostGIS adapter sends the neighbourhood query to the database). The strategy area is read once, whole (a
+    few polygons: it decides whether a site is in the strategy), and everything else per site. When the pack
+    changes the outline is read again before the next site, so an answer never mixes two versions of it.
+    """
+
+    def __init__(self, source: str | Path | WindowSource) -> None:
+        self.source: WindowSource = GpkgWindows(source) if isinstance(source, (str, Path)) else source
+        self._lock = threading.Lock()
+        self._open()
+
+    def _open(self) -> None:
+        version = self.source.version()
+        outline = self.source.outline()
+        area_index = None
+        if AREA.name in outline.present:
+            area = self.source.read_all(outline, AREA)
+            area_index = PackIndex.build(PackData({AREA.name: area}, outline.metadata, outline.path))
+        with self._lock:
+            self.outline, self._version = outline, version
+            self._coverage = area_index.coverage if area_index is not None else None
+            self._area_notes = area_index.load_notes if area_index is not None else ()
+
+    def refresh(self) -> None:
+        """Read the outline again if the pack changed since it was read."""
+        if self.source.version() != self._version:
+            self._open()
+
+    def index_near(self, geometry: Any, options: ScreeningOptions | None = None) -> PackIndex:
+        """The engine's index over every feature within reach of ``geometry`` (EPSG:27700)."""
+        opt = options or ScreeningOptions()
+        if geometry is None or shapely.is_missing(geometry) or shapely.is_empty(geometry):
+            x0 = y0 = x1 = y1 = 0.0
+        else:
+            x0, y0, x1, y1 = (float(v) for v in shapely.bounds(geometry))
+        reach = reach_m(self.outline, opt)
+        window = self.source.window(self.outline, (x0 - reach, y0 - reach, x1 + reach, y1 + reach), (AREA.name,))
+        index = PackIndex.build(window)
+        notes = tuple(dict.fromkeys([*self._area_notes, *index.load_notes]))
+        return replace(index, coverage=self._coverage, extent=self.outline.extent, load_notes=notes)
+
+    def screen_sites(self, geometries: Sequence[Any], refs: Sequence[str] | None = None,
+                     options: ScreeningOptions | None = None,
+                     proposed_habitat: str | None = None) -> list[ScreeningResult | SiteError]:
+        """As :func:`.engine.screen_sites`, one window per site (for one site or a few)."""
+        opt = options or ScreeningOptions()
+        refs = list(refs) if refs is not None else [str(i + 1) for i in range(len(geometries))]
+        self.refresh()
+        out: list[ScreeningResult | SiteError] = []
+        for i, geometry in enumerate(geometries):
+            index = self.index_near(geometry, opt)
+            result = screen_sites(index, [geometry], [refs[i]], opt, proposed_habitat)[0]
+            out.append(replace(result, index=i))
+        return out
+
+    def screen_site(self, geometry: Any, site_ref: str = "1", options: ScreeningOptions | None = None,
+                    proposed_habitat: str | None = None) -> ScreeningResult:
+        """As :func:`.engine.screen_site`: one site, or :class:`InputError` when it cannot be screened."""
+        result = self.screen_sites([geometry], [site_ref], options, proposed_habitat)[0]
+        if isinstance(result, SiteError):
+            raise InputError(result.message)
+        return result
