@@ -1,9 +1,9 @@
 """Where a pack comes from: a GeoPackage file or a PostGIS schema holding the same tables.
 
-- :func:`load_gpkg_pack` reads a file with the pure-Python reader (:func:`..core.gpkg.read_pack`).
+- :func:`load_gpkg_pack` reads a file with the pure-Python reader (:func:`..core.pack.gpkg.read_pack`).
 - :func:`load_postgis_pack` reads a schema through one of QGIS's *saved* PostgreSQL connections
   (credentials only through QGIS's authentication manager: the connection's ``authcfg``; this
-  module never sees, logs or stores a password) into the same :class:`..core.pack_model.PackData`,
+  module never sees, logs or stores a password) into the same :class:`..core.pack.model.PackData`,
   so the same content gives the same content hash.
 - :func:`publish_pack_to_postgis` copies a GeoPackage pack into a schema (for LNRS teams and tests).
 - :class:`PackCache` builds the in-memory spatial indexes once per pack version.

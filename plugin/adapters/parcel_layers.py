@@ -231,7 +231,7 @@ def assess_parcel_layers(index: PackIndex, request: ParcelRequest, context: QgsC
     """Read the layers (reprojected to EPSG:27700) and assess the parcels against ``index``.
 
     Raises :class:`..core.errors.LnrsError` with a sentence for the user, and
-    :class:`..core.pack_store.Cancelled` when ``is_cancelled()`` turns true.
+    :class:`..core.pack.store.Cancelled` when ``is_cancelled()`` turns true.
     """
     feats = _read(request.parcels, context, is_cancelled)
     red: list[BaseGeometry] = []

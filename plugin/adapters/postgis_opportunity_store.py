@@ -1,6 +1,6 @@
 """Check-in of opportunity edits to a pack in PostGIS: one psycopg2 transaction per save, row locks, audit rows.
 
-:class:`PostgisOpportunityStore` implements :class:`..core.opportunity_edits.OpportunityStore` for a pack
+:class:`PostgisOpportunityStore` implements :class:`..core.editing.opportunity_store.OpportunityStore` for a pack
 schema reached through one of QGIS's saved PostgreSQL connections (credentials only from QGIS's
 authentication manager, through :func:`.pg_connection.pg_connect`). Each transaction
 

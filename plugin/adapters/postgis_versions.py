@@ -1,4 +1,4 @@
-"""Published versions of a pack held in a PostGIS schema (the rules are :mod:`..core.pack_versions`').
+"""Published versions of a pack held in a PostGIS schema (the rules are :mod:`..core.versions.publish`').
 
 Publishing runs in one psycopg2 transaction (:func:`.pg_connection.pg_connect`: credentials from
 QGIS's authentication manager only): ``pack_metadata`` is locked SHARE ROW EXCLUSIVE first, as a
