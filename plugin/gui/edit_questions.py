@@ -1,0 +1,31 @@
+"""The Edit map tab's yes/no questions: resume an earlier working copy, and confirm throwing changes away."""
+
+from __future__ import annotations
+
+from qgis.PyQt.QtCore import QCoreApplication
+from qgis.PyQt.QtWidgets import QMessageBox, QWidget
+
+CONTEXT = "EditingPanel"  # the translation context: these texts are the Edit map tab's
+
+
+def tr(text: str) -> str:
+    return str(QCoreApplication.translate(CONTEXT, text))
+
+
+def ask_resume(parent: QWidget, text: str) -> str | None:
+    """"resume", "discard" (start again from the map) or None (cancelled)."""
+    box = QMessageBox(QMessageBox.Icon.Question, tr("Resume editing?"), text, QMessageBox.StandardButton.NoButton,
+                      parent)
+    resume = box.addButton(tr("Resume my working copy"), QMessageBox.ButtonRole.AcceptRole)
+    fresh = box.addButton(tr("Discard it and start again"), QMessageBox.ButtonRole.DestructiveRole)
+    box.addButton(QMessageBox.StandardButton.Cancel)
+    box.setDefaultButton(resume)
+    box.exec()
+    clicked = box.clickedButton()
+    return "resume" if clicked is resume else "discard" if clicked is fresh else None
+
+
+def ask_confirm(parent: QWidget, title: str, text: str) -> bool:
+    answer = QMessageBox.question(parent, title, text, QMessageBox.StandardButton.Yes
+                                  | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+    return bool(answer == QMessageBox.StandardButton.Yes)
