@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from qgis.core import Qgis, QgsVectorLayer
-from qgis.PyQt.QtCore import QTimer
+from qgis.PyQt.QtCore import QCoreApplication, QTimer
 
 from ..adapters.pack_source import PackCache, PackSource
 from ..core.editing.edits import Edit, EditConflict, EditRefused, SaveResult, save_edits
@@ -26,6 +26,7 @@ from .edit_task import EngineTask
 
 #: How many times a save is retried after conflicts are resolved before giving up.
 MAX_ATTEMPTS = 4
+translate = QCoreApplication.translate  # context "EditingPanel": these texts are the tab's (as before the split)
 
 
 class CheckIn:
@@ -46,7 +47,6 @@ class CheckIn:
     _committing: bool
 
     if TYPE_CHECKING:  # provided by the panel
-        def tr(self, text: str) -> str: ...
         def show_message(self, text: str, level: Qgis.MessageLevel = Qgis.Info) -> None: ...
         def show_error(self, text: str) -> None: ...
         def refresh(self) -> None: ...
@@ -68,8 +68,9 @@ class CheckIn:
         finally:
             self._committing = False
         if not ok:
-            errors = "; ".join(self.layer.commitErrors()) or self.tr("no reason given")
-            self.show_error(self.tr("Your edits could not be saved into the working copy: {0}").format(errors))
+            errors = "; ".join(self.layer.commitErrors()) or translate("EditingPanel", "no reason given")
+            self.show_error(translate("EditingPanel", "Your edits could not be saved into the working copy: "
+                                                      "{0}").format(errors))
             return False
         if not self.layer.isEditable():
             self.layer.startEditing()
@@ -81,8 +82,9 @@ class CheckIn:
             return
         if self.task is not None:
             self.schedule_refresh()
-            self.show_message(self.tr("Your edits are saved in the working copy; a save to the map is still running, "
-                                      "so save again when it has finished to send them too."), Qgis.Warning)
+            self.show_message(translate("EditingPanel", "Your edits are saved in the working copy; a save to the map "
+                                                        "is still running, so save again when it has finished to send "
+                                                        "them too."), Qgis.Warning)
             return
         if self.synchronous:
             self.save_to_map()
@@ -95,29 +97,29 @@ class CheckIn:
         if report is None:
             return False
         if report.ok:
-            self.show_message(self.tr("Your {0} change(s) pass every check{1}.").format(
-                len(self.pending), self.tr(", with {0} warning(s)").format(len(report.warnings))
+            self.show_message(translate("EditingPanel", "Your {0} change(s) pass every check{1}.").format(
+                len(self.pending), translate("EditingPanel", ", with {0} warning(s)").format(len(report.warnings))
                 if report.warnings else ""), Qgis.Success)
         return bool(report.ok)
 
     def _validate(self) -> Any:
         """Commit the layer, read the pending edits and validate them (issues listed); None on failure."""
         if self.working is None or self.source is None:
-            self.show_error(self.tr("Start editing first."))
+            self.show_error(translate("EditingPanel", "Start editing first."))
             return None
         if not self._commit_layer():
             return None
         self.refresh()
         if not self.pending:
             self.set_issues(())
-            self.show_message(self.tr("You have no changes to save: the working copy matches the Local Habitat "
-                                      "Map."))
+            self.show_message(translate("EditingPanel", "You have no changes to save: the working copy matches the "
+                                                        "Local Habitat Map."))
             return None
         try:
             pack = self.packs.get(self.source).pack
             report = edits_report(self.pending, pack)
         except LnrsError as exc:
-            self.show_error(self.tr("Your changes could not be checked: {0}").format(str(exc)))
+            self.show_error(translate("EditingPanel", "Your changes could not be checked: {0}").format(str(exc)))
             return None
         self.set_issues(report.issues, report.notes)
         if not report.ok:
@@ -129,14 +131,17 @@ class CheckIn:
         errors = report.errors
         first = " ".join(issue.message for issue in errors[:2])
         more = len(errors) - 2
-        self.show_error(self.tr("Nothing was saved to the Local Habitat Map: {0} problem(s) must be fixed first. {1}"
+        self.show_error(translate("EditingPanel", "Nothing was saved to the Local Habitat Map: {0} problem(s) must be "
+                                                  "fixed first. {1}"
                                 ).format(len(errors), first)
-                        + (self.tr(" …and {0} more in the Problems list.").format(more) if more > 0 else ""))
+                        + (translate("EditingPanel", " …and {0} more in the Problems list.").format(more)
+                           if more > 0 else ""))
 
     def save_to_map(self) -> bool:
         """Check, ask for a reason, and save the pending changes to the pack (conflicts asked per feature)."""
         if self.task is not None:
-            self.show_message(self.tr("A save is already running; wait for it to finish."), Qgis.Warning)
+            self.show_message(translate("EditingPanel", "A save is already running; wait for it to finish."),
+                              Qgis.Warning)
             return False
         report = self._validate()
         if report is None or not report.ok:
@@ -144,21 +149,24 @@ class CheckIn:
         summary = self._summary(report)
         reason = self.reason_provider(summary)
         if reason is None or not reason.strip():
-            self.show_message(self.tr("Nothing was saved: a reason is needed for the audit trail. Your changes are "
-                                      "still in the working copy."), Qgis.Warning)
+            self.show_message(translate("EditingPanel", "Nothing was saved: a reason is needed for the audit trail. "
+                                                        "Your changes are still in the working copy."), Qgis.Warning)
             return False
         return self._save(list(self.pending), reason.strip(), {}, [], 1)
 
     def _summary(self, report: Any) -> str:
         counts = {kind: sum(e.kind == kind for e in self.pending) for kind in ("insert", "update", "delete")}
-        text = self.tr("You are saving {0} change(s) to {1}: {2} new, {3} changed, {4} deleted area(s).").format(
+        text = translate("EditingPanel", "You are saving {0} change(s) to {1}: {2} new, {3} changed, {4} deleted "
+                                         "area(s).").format(
             len(self.pending), self._source_title(self.source) if self.source else "", counts["insert"],
             counts["update"], counts["delete"])
         if report.warnings:
-            text += "\n" + self.tr("{0} warning(s), which do not stop the save:").format(len(report.warnings))
+            text += "\n" + translate("EditingPanel", "{0} warning(s), which do not stop the save:").format(
+                len(report.warnings))
             text += "".join(f"\n\u2022 {w.message}" for w in report.warnings[:5])
             if len(report.warnings) > 5:
-                text += "\n" + self.tr("\u2026 and {0} more in the Problems list.").format(len(report.warnings) - 5)
+                text += "\n" + translate("EditingPanel", "\u2026 and {0} more in the Problems list.").format(
+                    len(report.warnings) - 5)
         return text
 
     def _save(self, edits: list[Any], reason: str, resolutions: dict[str, str], theirs: list[Any],
@@ -179,7 +187,7 @@ class CheckIn:
             result.append(self._after_save(saved, error, edits, reason, resolutions, theirs, attempt))
             self._update_buttons()
 
-        self._run(self.tr("LNRS: save the opportunity areas to the Local Habitat Map"), work, done)
+        self._run(translate("EditingPanel", "LNRS: save the opportunity areas to the Local Habitat Map"), work, done)
         return bool(result and result[0]) if self.synchronous else True
 
     def _after_save(self, saved: Any, error: BaseException | None, edits: list[Any], reason: str,
@@ -190,24 +198,27 @@ class CheckIn:
             return False
         if isinstance(error, EditConflict):
             if attempt >= MAX_ATTEMPTS:
-                self.show_error(self.tr("Nothing was saved: others keep changing the same areas. Try again in a "
-                                        "moment; your changes are still in the working copy."))
+                self.show_error(translate("EditingPanel", "Nothing was saved: others keep changing the same areas. Try "
+                                                          "again in a moment; your changes are still in the working "
+                                                          "copy."))
                 return False
             resolutions = dict(resolutions)
             theirs = list(theirs)
             conflicts = list(error.conflicts)
             for number, conflict in enumerate(conflicts, 1):
-                choice = self.conflict_resolver(conflict, self.tr("{0} of {1}").format(number, len(conflicts)))
+                choice = self.conflict_resolver(conflict, translate("EditingPanel", "{0} of {1}").format(
+                    number, len(conflicts)))
                 if choice not in ("mine", "theirs"):
-                    self.show_message(self.tr("Nothing was saved. Your changes are still in the working copy; save "
-                                              "again when you are ready to resolve the conflict."), Qgis.Warning)
+                    self.show_message(translate("EditingPanel", "Nothing was saved. Your changes are still in the "
+                                                                "working copy; save again when you are ready to "
+                                                                "resolve the conflict."), Qgis.Warning)
                     return False
                 resolutions[conflict.edit.key] = choice
                 if choice == "theirs":
                     theirs.append(conflict)
             return self._save(edits, reason, resolutions, theirs, attempt + 1)
         if error is not None:
-            self._engine_error(self.tr("Nothing was saved to the Local Habitat Map"), error)
+            self._engine_error(translate("EditingPanel", "Nothing was saved to the Local Habitat Map"), error)
             return False
         return self._finish(saved, theirs)
 
@@ -219,8 +230,9 @@ class CheckIn:
             self.working.take_theirs_all(theirs)
             self.working.after_save(saved)
         except LnrsError as exc:
-            self.show_error(self.tr("The map was saved, but your working copy could not be brought up to date ({0}); "
-                                    "discard it and start editing again.").format(str(exc)))
+            self.show_error(translate("EditingPanel", "The map was saved, but your working copy could not be brought "
+                                                      "up to date ({0}); discard it and start editing "
+                                                      "again.").format(str(exc)))
             return False
         if self.layer is not None:
             self.layer.reload()
@@ -233,8 +245,10 @@ class CheckIn:
         pulled = self._pull()
         self.refresh()
         kept = len(theirs)
-        taken = self.tr(" ({0} area(s) taken from the map as others left them)").format(kept) if kept else ""
-        text = self.tr("Saved {0} change(s) to the Local Habitat Map{1}; its content hash is now {2}\u2026").format(
+        taken = translate("EditingPanel", " ({0} area(s) taken from the map as others left them)").format(
+            kept) if kept else ""
+        text = translate("EditingPanel", "Saved {0} change(s) to the Local Habitat Map{1}; its content hash is now "
+                                         "{2}\u2026").format(
             saved.applied, taken, saved.content_sha256[:12])
         if pulled is not None and (pulled.updated or pulled.added or pulled.removed):
             text += " " + self._pulled_text(pulled)
@@ -245,7 +259,7 @@ class CheckIn:
     def update_from_map(self) -> bool:
         """Bring what others saved to the map into the working copy, for every area not changed here."""
         if self.working is None or self.source is None:
-            self.show_error(self.tr("Start editing first."))
+            self.show_error(translate("EditingPanel", "Start editing first."))
             return False
         if not self._commit_layer():
             return False
@@ -256,10 +270,12 @@ class CheckIn:
         if pulled.updated or pulled.added or pulled.removed:
             self.show_message(self._pulled_text(pulled), Qgis.Success)
         else:
-            self.show_message(self.tr("Your working copy already has everything others saved to the map."))
+            self.show_message(translate("EditingPanel", "Your working copy already has everything others saved to the "
+                                                        "map."))
         if pulled.kept:
-            self.show_message(self.tr("{0} area(s) you changed were also changed in the map: they stay as you have "
-                                      "them, and saving asks which version to keep.").format(len(pulled.kept)),
+            self.show_message(translate("EditingPanel", "{0} area(s) you changed were also changed in the map: they "
+                                                        "stay as you have them, and saving asks which version to "
+                                                        "keep.").format(len(pulled.kept)),
                               Qgis.Warning)
         return True
 
@@ -270,7 +286,8 @@ class CheckIn:
         try:
             pulled = self.working.refresh(self.packs.get(self.source).pack)
         except LnrsError as exc:
-            self.show_error(self.tr("What others saved to the map could not be brought into your working copy: {0}"
+            self.show_error(translate("EditingPanel", "What others saved to the map could not be brought into your "
+                                                      "working copy: {0}"
                                     ).format(str(exc)))
             return None
         if self.layer is not None:
@@ -279,7 +296,8 @@ class CheckIn:
         return pulled
 
     def _pulled_text(self, pulled: Any) -> str:
-        return self.tr("Brought in what others saved to the map: {0} area(s) changed, {1} new, {2} deleted.").format(
+        return translate("EditingPanel", "Brought in what others saved to the map: {0} area(s) changed, {1} new, {2} "
+                                         "deleted.").format(
             len(pulled.updated), len(pulled.added), len(pulled.removed))
 
     def _user(self) -> str:

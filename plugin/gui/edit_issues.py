@@ -24,11 +24,7 @@ from .results_view import tip
 ROLE = Qt.ItemDataRole.UserRole
 SEVERITY_COLOURS = {"error": "#b71c1c", "warning": "#e65100"}
 SEVERITY_ICONS = {"error": "/mIconCritical.svg", "warning": "/mIconWarning.svg"}
-CONTEXT = "EditingPanel"  # the translation context: these texts are the Edit map tab's
-
-
-def tr(text: str) -> str:
-    return str(QCoreApplication.translate(CONTEXT, text))
+translate = QCoreApplication.translate  # context "EditingPanel": these texts are the tab's (as before the split)
 
 
 class IssuesBox(QGroupBox):
@@ -37,10 +33,10 @@ class IssuesBox(QGroupBox):
     issue_chosen = pyqtSignal(object)
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(tr("Problems"), parent)
+        super().__init__(translate("EditingPanel", "Problems"), parent)
         self.setObjectName("issuesGroup")
         layout = QVBoxLayout(self)
-        self.issues_label = QLabel(tr("No problems found yet."), self)
+        self.issues_label = QLabel(translate("EditingPanel", "No problems found yet."), self)
         self.issues_label.setObjectName("issuesLabel")
         self.issues_label.setWordWrap(True)
         layout.addWidget(self.issues_label)
@@ -54,7 +50,7 @@ class IssuesBox(QGroupBox):
         self.issues_list.setAlternatingRowColors(True)
         self.issues_list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.issues_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.issues_list.setAccessibleName(tr("Problems with the changes"))
+        self.issues_list.setAccessibleName(translate("EditingPanel", "Problems with the changes"))
         self.issues_list.itemClicked.connect(lambda item: self.issue_chosen.emit(item.data(ROLE)))
         self.issues_list.itemActivated.connect(lambda item: self.issue_chosen.emit(item.data(ROLE)))
         layout.addWidget(self.issues_list, 1)
@@ -62,7 +58,7 @@ class IssuesBox(QGroupBox):
     def show_issues(self, issues: Sequence[Any], notes: Sequence[str] = ()) -> None:
         """List validation issues (errors first as the engine orders them); ``notes`` say what was not checked."""
         self.issues_list.clear()
-        words = {"error": tr("Error"), "warning": tr("Warning")}
+        words = {"error": translate("EditingPanel", "Error"), "warning": translate("EditingPanel", "Warning")}
         for issue in issues:
             item = QListWidgetItem(QgsApplication.getThemeIcon(SEVERITY_ICONS.get(issue.severity, "/mIconInfo.svg")),
                                    issue.message)
@@ -74,11 +70,12 @@ class IssuesBox(QGroupBox):
         errors = sum(i.severity == "error" for i in issues)
         warnings = len(issues) - errors
         if not issues:
-            text = tr("No problems found.")
+            text = translate("EditingPanel", "No problems found.")
         else:
-            text = tr("{0} error(s) to fix before saving, {1} warning(s). Click a problem to see it on the "
-                      "map.").format(errors, warnings)
+            text = translate("EditingPanel", "{0} error(s) to fix before saving, {1} warning(s). Click a problem to "
+                                             "see it on the map.").format(errors, warnings)
         if notes:
-            text += " " + tr("{0} check(s) could not be applied to this pack (hover for why).").format(len(notes))
+            text += " " + translate("EditingPanel", "{0} check(s) could not be applied to this pack (hover for "
+                                                    "why).").format(len(notes))
         self.issues_label.setText(text)
         self.issues_label.setToolTip("".join(tip(note) for note in notes))

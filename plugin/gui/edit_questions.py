@@ -5,19 +5,16 @@ from __future__ import annotations
 from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtWidgets import QMessageBox, QWidget
 
-CONTEXT = "EditingPanel"  # the translation context: these texts are the Edit map tab's
-
-
-def tr(text: str) -> str:
-    return str(QCoreApplication.translate(CONTEXT, text))
+translate = QCoreApplication.translate  # context "EditingPanel": these texts are the tab's (as before the split)
 
 
 def ask_resume(parent: QWidget, text: str) -> str | None:
     """"resume", "discard" (start again from the map) or None (cancelled)."""
-    box = QMessageBox(QMessageBox.Icon.Question, tr("Resume editing?"), text, QMessageBox.StandardButton.NoButton,
-                      parent)
-    resume = box.addButton(tr("Resume my working copy"), QMessageBox.ButtonRole.AcceptRole)
-    fresh = box.addButton(tr("Discard it and start again"), QMessageBox.ButtonRole.DestructiveRole)
+    box = QMessageBox(QMessageBox.Icon.Question, translate("EditingPanel", "Resume editing?"), text,
+                      QMessageBox.StandardButton.NoButton, parent)
+    resume = box.addButton(translate("EditingPanel", "Resume my working copy"), QMessageBox.ButtonRole.AcceptRole)
+    fresh = box.addButton(translate("EditingPanel", "Discard it and start again"),
+                          QMessageBox.ButtonRole.DestructiveRole)
     box.addButton(QMessageBox.StandardButton.Cancel)
     box.setDefaultButton(resume)
     box.exec()

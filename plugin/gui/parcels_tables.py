@@ -22,11 +22,7 @@ MAX_COLUMN_PX = 220
 #: Item data role holding the issue or piece index of a table row (rows may be sorted).
 INDEX_ROLE = Qt.ItemDataRole.UserRole
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
-CONTEXT = "ParcelsPanel"  # the translation context: these texts are the Parcels tab's
-
-
-def tr(text: str) -> str:
-    return str(QCoreApplication.translate(CONTEXT, text))
+translate = QCoreApplication.translate  # context "ParcelsPanel": these texts are the tab's (as before the split)
 
 
 class SortableItem(QTableWidgetItem):
@@ -67,17 +63,17 @@ def results_table(parent: QWidget, name: str, headers: list[str]) -> QTableWidge
 
 def issue_labels() -> dict[str, str]:
     return {
-        parcel_qa.NO_GEOMETRY: tr("No geometry"),
-        parcel_qa.INVALID: tr("Invalid geometry"),
-        parcel_qa.SELF_INTERSECTION: tr("Self-intersection"),
-        parcel_qa.OVERLAP: tr("Overlap"),
-        parcel_qa.GAP: tr("Gap in red line"),
-        parcel_qa.OUTSIDE: tr("Outside red line"),
-        parcel_qa.SLIVER: tr("Sliver"),
-        parcel_qa.MISSING_HABITAT: tr("Missing habitat"),
-        parcel_qa.UNKNOWN_HABITAT: tr("Unknown habitat"),
-        parcel_qa.MISSING_CONDITION: tr("Missing condition"),
-        parcel_qa.AREA_MISMATCH: tr("Area mismatch"),
+        parcel_qa.NO_GEOMETRY: translate("ParcelsPanel", "No geometry"),
+        parcel_qa.INVALID: translate("ParcelsPanel", "Invalid geometry"),
+        parcel_qa.SELF_INTERSECTION: translate("ParcelsPanel", "Self-intersection"),
+        parcel_qa.OVERLAP: translate("ParcelsPanel", "Overlap"),
+        parcel_qa.GAP: translate("ParcelsPanel", "Gap in red line"),
+        parcel_qa.OUTSIDE: translate("ParcelsPanel", "Outside red line"),
+        parcel_qa.SLIVER: translate("ParcelsPanel", "Sliver"),
+        parcel_qa.MISSING_HABITAT: translate("ParcelsPanel", "Missing habitat"),
+        parcel_qa.UNKNOWN_HABITAT: translate("ParcelsPanel", "Unknown habitat"),
+        parcel_qa.MISSING_CONDITION: translate("ParcelsPanel", "Missing condition"),
+        parcel_qa.AREA_MISMATCH: translate("ParcelsPanel", "Area mismatch"),
     }
 
 
@@ -104,15 +100,16 @@ def fill_pieces(table: QTableWidget, run: ParcelRun) -> None:
         ha = piece.area_m2 / 10000.0
         category = piece.category or ""
         cells = [
-            SortableItem(piece.ref), SortableItem(category or tr("not assessed"), category), SortableItem(habitat),
+            SortableItem(piece.ref), SortableItem(category or translate("ParcelsPanel", "not assessed"), category),
+            SortableItem(habitat),
             SortableItem(f"{ha:,.4f}", ha),
             SortableItem("" if piece.multiplier is None else f"{piece.multiplier:g}", piece.multiplier or 0.0),
             SortableItem(piece.metric_text or ""), SortableItem(", ".join(piece.measure_codes)),
-            SortableItem(tr("Yes") if piece.irreplaceable else "", int(piece.irreplaceable)),
+            SortableItem(translate("ParcelsPanel", "Yes") if piece.irreplaceable else "", int(piece.irreplaceable)),
             SortableItem(run.parent_ref(piece) if run.was_split(piece) else ""),
         ]
         cells[0].setData(INDEX_ROLE, row)
-        cells[3].setToolTip(tr("{0} m²").format(f"{piece.area_m2:,.2f}"))
+        cells[3].setToolTip(translate("ParcelsPanel", "{0} m²").format(f"{piece.area_m2:,.2f}"))
         cells[3].setTextAlignment(int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter))
         cells[4].setTextAlignment(int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter))
         colour = QColor(SIGNIFICANCE_COLOURS.get(category, NOT_ASSESSED_COLOUR))
@@ -149,42 +146,44 @@ def summary_html(run: ParcelRun) -> str:
     result = run.result
     counts = {name: sum(1 for p in result.pieces if p.category == name) for name in SIGNIFICANCE_COLOURS}
     irreplaceable = sum(1 for p in result.pieces if p.irreplaceable)
-    parts = [tr("<b>Parcels: {0}</b> \u2192 pieces: {1} (parcels split: {2})").format(
+    parts = [translate("ParcelsPanel", "<b>Parcels: {0}</b> \u2192 pieces: {1} (parcels split: {2})").format(
         len(run.parcels), len(result.pieces), run.split_parcels)]
     parts.append(" \u00b7 ".join(f"{escape(name)}: {n}" for name, n in counts.items()))
     if irreplaceable:
-        parts.append(tr("<b>on irreplaceable habitat: {0}</b>").format(irreplaceable))
-    parts.append(tr("<b>issues: {0}</b>").format(len(result.issues)))
+        parts.append(translate("ParcelsPanel", "<b>on irreplaceable habitat: {0}</b>").format(irreplaceable))
+    parts.append(translate("ParcelsPanel", "<b>issues: {0}</b>").format(len(result.issues)))
     red = run.request.red_line
-    red_text = tr("none") if red is None else (
-        tr("the GeoPackage's {0}").format(RED_LINE) if run.request.red_line_from_gpkg else red.name)
-    where = tr("{0} \u00b7 {1} \u00b7 field '{2}' \u00b7 red line: {3}").format(
+    red_text = translate("ParcelsPanel", "none") if red is None else (
+        translate("ParcelsPanel", "the GeoPackage's {0}").format(RED_LINE) if run.request.red_line_from_gpkg
+        else red.name)
+    where = translate("ParcelsPanel", "{0} \u00b7 {1} \u00b7 field '{2}' \u00b7 red line: {3}").format(
         run.request.parcels.name, run.request.phase, run.request.habitat_field, red_text)
     return " \u00b7 ".join(parts) + "<br><small>" + escape(where) + "</small>"
 
 
 def issue_html(issue: QaIssue) -> str:
     kind = issue_labels().get(issue.kind, issue.kind)
-    return tr("<b>{0}</b> {1}<br><i>Fix:</i> {2}").format(escape(kind), escape(issue.message),
+    return translate("ParcelsPanel", "<b>{0}</b> {1}<br><i>Fix:</i> {2}").format(escape(kind), escape(issue.message),
                                                           escape(issue.fix_hint))
 
 
 def piece_html(run: ParcelRun, k: int) -> str:
     piece = run.result.pieces[k]
-    lines = [tr("<b>{0}</b>: {1} \u00b7 {2} ha").format(
+    lines = [translate("ParcelsPanel", "<b>{0}</b>: {1} \u00b7 {2} ha").format(
         escape(piece.ref), escape(piece.habitat_label or str(run.parcels[piece.parent].habitat or "")),
         f"{piece.area_m2 / 10000.0:,.4f}")]
     if piece.category:
-        lines.append(tr("{0} ({1}): {2}").format(escape(piece.category), f"{piece.multiplier:g}",
+        lines.append(translate("ParcelsPanel", "{0} ({1}): {2}").format(escape(piece.category), f"{piece.multiplier:g}",
                                                   escape(piece.metric_text or "")))
     else:
-        lines.append(tr("Strategic significance not assessed: the pack has no opportunity areas."))
+        lines.append(translate("ParcelsPanel", "Strategic significance not assessed: the pack has no opportunity "
+                                               "areas."))
     if piece.measure_codes:
-        lines.append(tr("Measures: {0}").format(escape(", ".join(piece.measure_codes))))
+        lines.append(translate("ParcelsPanel", "Measures: {0}").format(escape(", ".join(piece.measure_codes))))
     if piece.lpa:
-        lines.append(tr("Local planning authority: {0}").format(escape(piece.lpa)))
+        lines.append(translate("ParcelsPanel", "Local planning authority: {0}").format(escape(piece.lpa)))
     if run.was_split(piece):
-        lines.append(tr("Split from {0}").format(escape(run.parent_ref(piece))))
+        lines.append(translate("ParcelsPanel", "Split from {0}").format(escape(run.parent_ref(piece))))
     if piece.irreplaceable:
         lines.append("<b>" + escape(piece.irreplaceable_text) + "</b>")
     return "<br>".join(lines)
