@@ -104,7 +104,7 @@ class LnrsToolkitPlugin:
         from pathlib import Path
 
         from .gui.demo_site import screen_demo_site
-        from .gui.dock import DEMO_PACK
+        from .gui.pack_chooser import DEMO_PACK
 
         if self.dock is None:
             return {"error": "the LNRS Toolkit panel is not set up"}

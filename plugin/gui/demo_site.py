@@ -39,16 +39,17 @@ def demo_site(index: PackIndex, half_width_m: float = 90.0) -> Any | None:
 def screen_demo_site(dock: Any, pack_path: str, pdf_path: str = "",
                      window_size: tuple[int, int] | None = None) -> dict[str, Any]:
     """Load ``pack_path`` into ``dock``, screen the demo site synchronously and show the result."""
-    from .dock import Site
+    from .site_sources import Site
 
     if dock.pack_path != pack_path and not dock.set_pack_path(pack_path):
         return {"error": dock.last_message}
     site = demo_site(dock.index)
     if site is None:
         return {"error": "the demo pack has no ancient woodland or opportunity area"}
-    dock.set_sites([Site(DEMO_REF, site)])
-    dock.ref_edit.setText(DEMO_REF)
-    dock.habitat_combo.setEditText(DEMO_HABITAT)
+    site_panel, results_panel = dock.site_panel, dock.results_panel
+    site_panel.set_sites([Site(DEMO_REF, site)])
+    site_panel.ref_edit.setText(DEMO_REF)
+    site_panel.habitat_combo.setEditText(DEMO_HABITAT)
     main = dock.parentWidget()
     if main is not None and hasattr(main, "resizeDocks"):
         from qgis.PyQt.QtCore import Qt
@@ -56,17 +57,17 @@ def screen_demo_site(dock: Any, pack_path: str, pdf_path: str = "",
         if window_size is not None:
             main.resize(*window_size)
         main.resizeDocks([dock], [470], Qt.Orientation.Horizontal)
-    dock.check(synchronous=True)
-    result = dock.current_result()
+    site_panel.check(synchronous=True)
+    result = results_panel.current_result()
     if result is None:
         return {"error": dock.last_message}
-    view = dock.results_view
+    view = results_panel.results_view
     items = view.finding_items()
     if items:
         view.tree.setCurrentItem(items[0])
     report: dict[str, Any] = {"site_ref": result.site_ref, "verdict": getattr(result, "verdict", None),
                               "measures": list(getattr(result, "measure_codes", ()))}
     if pdf_path:
-        report["pdf"] = dock.export_pdf(pdf_path) or dock.last_message
+        report["pdf"] = results_panel.export_pdf(pdf_path) or dock.last_message
         dock.message_bar.clearWidgets()
     return report

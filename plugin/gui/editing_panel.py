@@ -12,90 +12,56 @@ Editing is check-out / check-in (see docs/editing.md):
   rows in one transaction; the working copy is rebased.
 
 The panel holds no rules: validation, diffing, conflicts and the audit come from the engine
-(``core.working_copy``, ``core.opportunity_edits``, ``core.opportunity_validation``). Dialogs are
-callable attributes (``reason_provider``, ``conflict_resolver``, ``resume_chooser``, ``confirm``) so
-tests drive everything synchronously.
+(``core.editing.working_copy``, ``core.editing.edits``, ``core.editing.validation``). The check-in flow is
+:class:`.edit_check_in.CheckIn`; the working copy's project layers are :mod:`.editing_layers`; the Problems
+list is :class:`.edit_issues.IssuesBox`. Dialogs are callable attributes (``reason_provider``,
+``conflict_resolver``, ``resume_chooser``, ``confirm``) so tests drive everything synchronously.
 """
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
-import re
 import traceback
 from collections.abc import Callable, Sequence
 from html import escape
 from pathlib import Path
 from typing import Any
 
-import shapely
-from qgis.core import Qgis, QgsApplication, QgsLayerTreeGroup, QgsProject, QgsVectorLayer
+from qgis.core import Qgis, QgsProject, QgsVectorLayer
 from qgis.PyQt.QtCore import Qt, QTimer
-from qgis.PyQt.QtGui import QBrush, QColor
-from qgis.PyQt.QtWidgets import (
-    QAbstractItemView,
-    QGridLayout,
-    QGroupBox,
-    QLabel,
-    QListView,
-    QListWidget,
-    QListWidgetItem,
-    QMessageBox,
-    QPushButton,
-    QVBoxLayout,
-    QWidget,
-)
+from qgis.PyQt.QtWidgets import QGridLayout, QGroupBox, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from ..adapters.pack_source import PackCache, PackSource
-from ..adapters.postgis_opportunity_store import PostgisOpportunityStore
-from ..core.editing.checkin import EditConflict, EditRefused, SaveResult, save_edits, validate_edits
-from ..core.editing.edits import Edit, canonical_measures
-from ..core.editing.gpkg_store import GpkgOpportunityStore
+from ..adapters.pack_source import PackSource
+from ..core.editing.checkin import SaveResult
+from ..core.editing.edits import Edit
 from ..core.editing.opportunity_feature import geometry_sha256
 from ..core.editing.validation_report import ValidationIssue
 from ..core.editing.working_copy import WorkingCopy, check_out
 from ..core.errors import LnrsError
 from ..core.pack.schema import MEASURES, OPPORTUNITY
 from ..log import log_error
-from ..project_layers import style_opportunity
-from ..settings import PluginSettings
 from .audit_dialog import AuditDialog
 from .conflict_dialog import ask_resolution
-from .edit_form import CHOICES_TABLE, WORKING_TABLE, configure_form
+from .dock_context import DockContext
+from .edit_check_in import CheckIn
+from .edit_form import configure_form
+from .edit_issues import IssuesBox
+from .edit_questions import ask_confirm, ask_resume
+from .edit_store import default_working_dir, measures_text, open_store, source_title, working_copy_name
 from .edit_task import EngineTask, run_engine
-from .map_highlight import flash, to_canvas_rect, zoom_to
+from .editing_layers import add_working_layers, remove_working_layers, show_on_canvas, working_layers
+from .map_highlight import flash, zoom_to
 from .reason_dialog import ask_reason
 from .results_view import tip
 
-ROLE = Qt.ItemDataRole.UserRole
-#: Custom property marking the project layers of a working copy (value: the working copy's path).
-WORKING_PROPERTY = "lnrs_toolkit/working_copy"
-#: How many times a save is retried after conflicts are resolved before giving up.
-MAX_ATTEMPTS = 4
-SEVERITY_COLOURS = {"error": "#b71c1c", "warning": "#e65100"}
-SEVERITY_ICONS = {"error": "/mIconCritical.svg", "warning": "/mIconWarning.svg"}
 
-
-def default_working_dir() -> Path:
-    return Path(QgsApplication.qgisSettingsDirPath()) / "lnrs_toolkit" / "working"
-
-
-def working_copy_name(source: PackSource) -> str:
-    """A stable file name for the working copy of ``source``: readable part plus a hash of the address."""
-    readable = Path(source.path).stem if source.kind == "gpkg" else f"{source.connection}_{source.schema}"
-    readable = re.sub(r"[^A-Za-z0-9_-]+", "_", readable).strip("_")[:40] or "pack"
-    digest = hashlib.sha256(str(source).encode("utf-8")).hexdigest()[:12]
-    return f"{readable}-{digest}.gpkg"
-
-
-class EditingPanel(QWidget):
+class EditingPanel(CheckIn, QWidget):
     """The "Edit map" tab of the dock."""
 
-    def __init__(self, dock: Any, packs: PackCache, parent: QWidget | None = None) -> None:
+    def __init__(self, context: DockContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("editingPanel")
-        self.dock = dock
-        self.packs = packs
+        self.context = context
+        self.packs = context.packs
         self.working_dir = default_working_dir()
         #: Run engine calls in this thread (tests, probes) instead of a QgsTask.
         self.synchronous = False
@@ -117,9 +83,7 @@ class EditingPanel(QWidget):
         self._refresh_timer.setInterval(250)
         self._refresh_timer.timeout.connect(self.refresh)
         self._build()
-        pack_changed = getattr(dock, "pack_changed", None)  # the pack is chosen above the tabs
-        if pack_changed is not None:
-            pack_changed.connect(self.schedule_refresh)
+        context.pack_changed.connect(self.schedule_refresh)  # the pack is chosen above the tabs
         self.refresh()
 
     # ------------------------------------------------------------------ layout
@@ -175,32 +139,15 @@ class EditingPanel(QWidget):
         box.addWidget(self.pending_label)
         layout.addWidget(group)
 
-        issues_box = QGroupBox(self.tr("Problems"), self)
-        issues_box.setObjectName("issuesGroup")
-        issues_layout = QVBoxLayout(issues_box)
-        self.issues_label = QLabel(self.tr("No problems found yet."), issues_box)
-        self.issues_label.setObjectName("issuesLabel")
-        self.issues_label.setWordWrap(True)
-        issues_layout.addWidget(self.issues_label)
-        self.issues_list = QListWidget(issues_box)
-        self.issues_list.setObjectName("issuesList")
-        self.issues_list.setWordWrap(True)
-        self.issues_list.setResizeMode(QListView.ResizeMode.Adjust)
-        self.issues_list.setUniformItemSizes(False)
-        self.issues_list.setTextElideMode(Qt.TextElideMode.ElideNone)
-        self.issues_list.setSpacing(2)
-        self.issues_list.setAlternatingRowColors(True)
-        self.issues_list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.issues_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.issues_list.setAccessibleName(self.tr("Problems with the changes"))
-        self.issues_list.itemClicked.connect(lambda item: self.show_issue(item.data(ROLE)))
-        self.issues_list.itemActivated.connect(lambda item: self.show_issue(item.data(ROLE)))
-        issues_layout.addWidget(self.issues_list, 1)
-        layout.addWidget(issues_box, 1)
+        self.issues_box = IssuesBox(self)
+        self.issues_label = self.issues_box.issues_label
+        self.issues_list = self.issues_box.issues_list
+        self.issues_box.issue_chosen.connect(self.show_issue)
+        layout.addWidget(self.issues_box, 1)
 
     # ------------------------------------------------------------------ state
     def dock_source(self) -> PackSource | None:
-        path = getattr(self.dock, "pack_path", "") or ""
+        path = self.context.pack_path
         if not path:
             return None
         try:
@@ -269,7 +216,7 @@ class EditingPanel(QWidget):
         self.pending_label.setText(text)
 
     def _source_title(self, source: PackSource) -> str:
-        return Path(source.path).name if source.kind == "gpkg" else str(source)
+        return source_title(source)
 
     def _update_buttons(self) -> None:
         busy = self.task is not None
@@ -294,10 +241,10 @@ class EditingPanel(QWidget):
 
     # ------------------------------------------------------------------ messages
     def show_message(self, text: str, level: Qgis.MessageLevel = Qgis.Info) -> None:
-        self.dock.show_message(text, level)
+        self.context.show_message(text, level)
 
     def show_error(self, text: str) -> None:
-        self.dock.show_error(text)
+        self.context.show_error(text)
 
     def _engine_error(self, what: str, error: BaseException) -> None:
         if isinstance(error, LnrsError):
@@ -309,26 +256,16 @@ class EditingPanel(QWidget):
 
     # ------------------------------------------------------------------ dialogs (replaceable in tests)
     def _ask_reason(self, summary: str) -> str | None:
-        return ask_reason(self, summary, getattr(self.dock, "settings_store", None))
+        return ask_reason(self, summary, self.context.settings_store)
 
     def _ask_conflict(self, conflict: Any, position: str) -> str | None:
         return ask_resolution(self, conflict, measures_text, geometry_sha256, position)
 
     def _ask_resume(self, text: str) -> str | None:
-        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Resume editing?"), text,
-                          QMessageBox.StandardButton.NoButton, self)
-        resume = box.addButton(self.tr("Resume my working copy"), QMessageBox.ButtonRole.AcceptRole)
-        fresh = box.addButton(self.tr("Discard it and start again"), QMessageBox.ButtonRole.DestructiveRole)
-        box.addButton(QMessageBox.StandardButton.Cancel)
-        box.setDefaultButton(resume)
-        box.exec()
-        clicked = box.clickedButton()
-        return "resume" if clicked is resume else "discard" if clicked is fresh else None
+        return ask_resume(self, text)
 
     def _ask_confirm(self, title: str, text: str) -> bool:
-        answer = QMessageBox.question(self, title, text, QMessageBox.StandardButton.Yes
-                                      | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
-        return bool(answer == QMessageBox.StandardButton.Yes)
+        return ask_confirm(self, title, text)
 
     # ------------------------------------------------------------------ start / resume
     def start_editing(self) -> bool:
@@ -424,349 +361,32 @@ class EditingPanel(QWidget):
             return False
         path = self.working_path(self.source)
         project = QgsProject.instance()
-        layer, choices = self._project_layers(project, path)
+        layer, choices = working_layers(project, path)
         if layer is None or choices is None:
-            choices = QgsVectorLayer(self.working.choices_uri, self.tr("Measures to choose from"), "ogr")
-            layer = QgsVectorLayer(self.working.layer_uri, self.tr("Opportunity areas \u2014 my edits"), "ogr")
-            if not layer.isValid() or not choices.isValid():
+            layer, choices = add_working_layers(project, self.working, path, self._group_name(self.source),
+                                                self.tr("Opportunity areas \u2014 my edits"),
+                                                self.tr("Measures to choose from"))
+            if layer is None or choices is None:
                 self.show_error(self.tr("The working copy {0} cannot be opened in QGIS.").format(path))
                 return False
-            style_opportunity(layer)
-            for lyr in (layer, choices):
-                lyr.setCustomProperty(WORKING_PROPERTY, str(path))
-            project.addMapLayer(choices, False)
-            project.addMapLayer(layer, False)
-            group = self._group(project)
-            group.addLayer(layer)
-            group.addLayer(choices)
         configure_form(layer, choices)
         self._attach(layer, choices)
         if not layer.isEditable():
             layer.startEditing()
-        iface = getattr(self.dock, "iface", None)
+        iface = self.context.iface
         if iface is not None:
             iface.setActiveLayer(layer)
-            self._show_on_canvas(iface.mapCanvas(), layer)
+            show_on_canvas(iface.mapCanvas(), layer)
         return True
 
-    @staticmethod
-    def _show_on_canvas(canvas: Any, layer: QgsVectorLayer) -> None:
-        """Zoom to the working layer when none of it is in view (e.g. in a new, empty project)."""
-        extent = layer.extent()
-        if canvas is None or extent.isEmpty():
-            return
-        area = shapely.box(extent.xMinimum(), extent.yMinimum(), extent.xMaximum(), extent.yMaximum())
-        view = to_canvas_rect(canvas, (extent.xMinimum(), extent.yMinimum(), extent.xMaximum(), extent.yMaximum()),
-                              margin=0.0, minimum_m=0.0)
-        if view is not None and canvas.extent().intersects(view):
-            return
-        zoom_to(canvas, [area])
-
-    def _group(self, project: QgsProject) -> QgsLayerTreeGroup:
-        name = self.tr("Editing: {0}").format(self._source_title(self.source)) if self.source else ""
-        root = project.layerTreeRoot()
-        group = root.findGroup(name)
-        return group if group is not None else root.insertGroup(0, name)
-
-    @staticmethod
-    def _project_layers(project: QgsProject, path: Path) -> tuple[QgsVectorLayer | None, QgsVectorLayer | None]:
-        layer = choices = None
-        for candidate in project.mapLayers().values():
-            if candidate.customProperty(WORKING_PROPERTY) != str(path):
-                continue
-            if candidate.source().endswith(f"layername={WORKING_TABLE}"):
-                layer = candidate
-            elif candidate.source().endswith(f"layername={CHOICES_TABLE}"):
-                choices = candidate
-        return layer, choices
-
-    def _attach(self, layer: QgsVectorLayer, choices: QgsVectorLayer) -> None:
-        if layer is self.layer:
-            return
-        self._detach()
-        self.layer = layer
-        self.choices_layer = choices
-        layer.afterCommitChanges.connect(self._on_layer_committed)
-        layer.layerModified.connect(self.schedule_refresh)
-        layer.editingStarted.connect(self.schedule_refresh)
-        layer.editingStopped.connect(self.schedule_refresh)
-        layer.willBeDeleted.connect(self._on_layer_deleted)
-
-    def _detach(self) -> None:
-        layer, self.layer, self.choices_layer = self.layer, None, None
-        if layer is None:
-            return
-        for signal, slot in ((layer.afterCommitChanges, self._on_layer_committed),
-                             (layer.layerModified, self.schedule_refresh),
-                             (layer.editingStarted, self.schedule_refresh),
-                             (layer.editingStopped, self.schedule_refresh),
-                             (layer.willBeDeleted, self._on_layer_deleted)):
-            with contextlib.suppress(TypeError, RuntimeError):
-                signal.disconnect(slot)
-
-    def _on_layer_deleted(self) -> None:
-        self.layer = None
-        self.choices_layer = None
-        self.schedule_refresh()
-
-    # ------------------------------------------------------------------ checking and saving
-    def _commit_layer(self) -> bool:
-        """Save the layer's edit buffer into the working copy (what QGIS's Save Layer Edits does)."""
-        if self.layer is None or not self.layer.isModified():
-            return True
-        self._committing = True
-        try:
-            ok = self.layer.commitChanges(False)
-        finally:
-            self._committing = False
-        if not ok:
-            errors = "; ".join(self.layer.commitErrors()) or self.tr("no reason given")
-            self.show_error(self.tr("Your edits could not be saved into the working copy: {0}").format(errors))
-            return False
-        if not self.layer.isEditable():
-            self.layer.startEditing()
-        return True
-
-    def _on_layer_committed(self) -> None:
-        """QGIS saved the working layer: check the changes in and save them to the map."""
-        if self._committing:
-            return
-        if self.task is not None:
-            self.schedule_refresh()
-            self.show_message(self.tr("Your edits are saved in the working copy; a save to the map is still running, "
-                                      "so save again when it has finished to send them too."), Qgis.Warning)
-            return
-        if self.synchronous:
-            self.save_to_map()
-        else:
-            QTimer.singleShot(0, self.save_to_map)
-
-    def check_changes(self) -> bool:
-        """Validate the pending changes and list the problems; True when nothing blocks a save."""
-        report = self._validate()
-        if report is None:
-            return False
-        if report.ok:
-            self.show_message(self.tr("Your {0} change(s) pass every check{1}.").format(
-                len(self.pending), self.tr(", with {0} warning(s)").format(len(report.warnings))
-                if report.warnings else ""), Qgis.Success)
-        return bool(report.ok)
-
-    def _validate(self) -> Any:
-        """Commit the layer, read the pending edits and validate them (issues listed); None on failure."""
-        if self.working is None or self.source is None:
-            self.show_error(self.tr("Start editing first."))
-            return None
-        if not self._commit_layer():
-            return None
-        self.refresh()
-        if not self.pending:
-            self.set_issues(())
-            self.show_message(self.tr("You have no changes to save: the working copy matches the Local Habitat "
-                                      "Map."))
-            return None
-        try:
-            pack = self.packs.get(self.source).pack
-            report = edits_report(self.pending, pack)
-        except LnrsError as exc:
-            self.show_error(self.tr("Your changes could not be checked: {0}").format(str(exc)))
-            return None
-        self.set_issues(report.issues, report.notes)
-        if not report.ok:
-            self._refused(report)
-        return report
-
-    def _refused(self, report: Any) -> None:
-        """The message bar names the first problems; the Problems list has them all."""
-        errors = report.errors
-        first = " ".join(issue.message for issue in errors[:2])
-        more = len(errors) - 2
-        self.show_error(self.tr("Nothing was saved to the Local Habitat Map: {0} problem(s) must be fixed first. {1}"
-                                ).format(len(errors), first)
-                        + (self.tr(" …and {0} more in the Problems list.").format(more) if more > 0 else ""))
-
-    def save_to_map(self) -> bool:
-        """Check, ask for a reason, and save the pending changes to the pack (conflicts asked per feature)."""
-        if self.task is not None:
-            self.show_message(self.tr("A save is already running; wait for it to finish."), Qgis.Warning)
-            return False
-        report = self._validate()
-        if report is None or not report.ok:
-            return False
-        summary = self._summary(report)
-        reason = self.reason_provider(summary)
-        if reason is None or not reason.strip():
-            self.show_message(self.tr("Nothing was saved: a reason is needed for the audit trail. Your changes are "
-                                      "still in the working copy."), Qgis.Warning)
-            return False
-        return self._save(list(self.pending), reason.strip(), {}, [], 1)
-
-    def _summary(self, report: Any) -> str:
-        counts = {kind: sum(e.kind == kind for e in self.pending) for kind in ("insert", "update", "delete")}
-        text = self.tr("You are saving {0} change(s) to {1}: {2} new, {3} changed, {4} deleted area(s).").format(
-            len(self.pending), self._source_title(self.source) if self.source else "", counts["insert"],
-            counts["update"], counts["delete"])
-        if report.warnings:
-            text += "\n" + self.tr("{0} warning(s), which do not stop the save:").format(len(report.warnings))
-            text += "".join(f"\n\u2022 {w.message}" for w in report.warnings[:5])
-            if len(report.warnings) > 5:
-                text += "\n" + self.tr("\u2026 and {0} more in the Problems list.").format(len(report.warnings) - 5)
-        return text
-
-    def _save(self, edits: list[Any], reason: str, resolutions: dict[str, str], theirs: list[Any],
-              attempt: int) -> bool:
-        source = self.source
-        if source is None:
-            return False
-        user = self._user()
-        result: list[bool] = []
-
-        def work() -> Any:
-            pack = self.packs.get(source).pack
-            return save_edits(open_store(source), edits, reason=reason, user=user, pack=pack,
-                              resolutions=dict(resolutions))
-
-        def done(saved: Any, error: BaseException | None) -> None:
-            self.task = None
-            result.append(self._after_save(saved, error, edits, reason, resolutions, theirs, attempt))
-            self._update_buttons()
-
-        self._run(self.tr("LNRS: save the opportunity areas to the Local Habitat Map"), work, done)
-        return bool(result and result[0]) if self.synchronous else True
-
-    def _after_save(self, saved: Any, error: BaseException | None, edits: list[Any], reason: str,
-                    resolutions: dict[str, str], theirs: list[Any], attempt: int) -> bool:
-        if isinstance(error, EditRefused):
-            self.set_issues(error.report.issues, error.report.notes)
-            self._refused(error.report)
-            return False
-        if isinstance(error, EditConflict):
-            if attempt >= MAX_ATTEMPTS:
-                self.show_error(self.tr("Nothing was saved: others keep changing the same areas. Try again in a "
-                                        "moment; your changes are still in the working copy."))
-                return False
-            resolutions = dict(resolutions)
-            theirs = list(theirs)
-            conflicts = list(error.conflicts)
-            for number, conflict in enumerate(conflicts, 1):
-                choice = self.conflict_resolver(conflict, self.tr("{0} of {1}").format(number, len(conflicts)))
-                if choice not in ("mine", "theirs"):
-                    self.show_message(self.tr("Nothing was saved. Your changes are still in the working copy; save "
-                                              "again when you are ready to resolve the conflict."), Qgis.Warning)
-                    return False
-                resolutions[conflict.edit.key] = choice
-                if choice == "theirs":
-                    theirs.append(conflict)
-            return self._save(edits, reason, resolutions, theirs, attempt + 1)
-        if error is not None:
-            self._engine_error(self.tr("Nothing was saved to the Local Habitat Map"), error)
-            return False
-        return self._finish(saved, theirs)
-
-    def _finish(self, saved: SaveResult, theirs: Sequence[Any]) -> bool:
-        self.last_result = saved
-        if self.working is None:  # discarded while the save ran: the map has the changes, nothing to rebase
-            return True
-        try:
-            self.working.take_theirs_all(theirs)
-            self.working.after_save(saved)
-        except LnrsError as exc:
-            self.show_error(self.tr("The map was saved, but your working copy could not be brought up to date ({0}); "
-                                    "discard it and start editing again.").format(str(exc)))
-            return False
-        if self.layer is not None:
-            self.layer.reload()
-            self.layer.triggerRepaint()
-        report = getattr(saved, "report", None)
-        self.set_issues(report.issues if report is not None else (), report.notes if report is not None else ())
-        self.packs.invalidate(self.source)
-        if self.source is not None and getattr(self.dock, "pack_path", "") == str(self.source):
-            self.dock.refresh_pack()
-        pulled = self._pull()
-        self.refresh()
-        kept = len(theirs)
-        taken = self.tr(" ({0} area(s) taken from the map as others left them)").format(kept) if kept else ""
-        text = self.tr("Saved {0} change(s) to the Local Habitat Map{1}; its content hash is now {2}\u2026").format(
-            saved.applied, taken, saved.content_sha256[:12])
-        if pulled is not None and (pulled.updated or pulled.added or pulled.removed):
-            text += " " + self._pulled_text(pulled)
-        self.show_message(text, Qgis.Success)
-        return True
-
-    # ------------------------------------------------------------------ others' changes
-    def update_from_map(self) -> bool:
-        """Bring what others saved to the map into the working copy, for every area not changed here."""
-        if self.working is None or self.source is None:
-            self.show_error(self.tr("Start editing first."))
-            return False
-        if not self._commit_layer():
-            return False
-        pulled = self._pull()
-        if pulled is None:
-            return False
-        self.refresh()
-        if pulled.updated or pulled.added or pulled.removed:
-            self.show_message(self._pulled_text(pulled), Qgis.Success)
-        else:
-            self.show_message(self.tr("Your working copy already has everything others saved to the map."))
-        if pulled.kept:
-            self.show_message(self.tr("{0} area(s) you changed were also changed in the map: they stay as you have "
-                                      "them, and saving asks which version to keep.").format(len(pulled.kept)),
-                              Qgis.Warning)
-        return True
-
-    def _pull(self) -> Any:
-        """``WorkingCopy.refresh`` against the pack as it is now (reloading the layer); None when it failed."""
-        if self.working is None or self.source is None:
-            return None
-        try:
-            pulled = self.working.refresh(self.packs.get(self.source).pack)
-        except LnrsError as exc:
-            self.show_error(self.tr("What others saved to the map could not be brought into your working copy: {0}"
-                                    ).format(str(exc)))
-            return None
-        if self.layer is not None:
-            self.layer.reload()
-            self.layer.triggerRepaint()
-        return pulled
-
-    def _pulled_text(self, pulled: Any) -> str:
-        return self.tr("Brought in what others saved to the map: {0} area(s) changed, {1} new, {2} deleted.").format(
-            len(pulled.updated), len(pulled.added), len(pulled.removed))
-
-    def _user(self) -> str:
-        from .dock import officer_name
-
-        settings = getattr(self.dock, "settings", None)
-        if settings is None:
-            settings = PluginSettings.load()
-        return officer_name(settings)
+    def _group_name(self, source: PackSource) -> str:
+        return self.tr("Editing: {0}").format(self._source_title(source))
 
     # ------------------------------------------------------------------ issues
     def set_issues(self, issues: Sequence[Any], notes: Sequence[str] = ()) -> None:
         """List validation issues (errors first as the engine orders them); ``notes`` say what was not checked."""
         self.issues = tuple(issues)
-        self.issues_list.clear()
-        words = {"error": self.tr("Error"), "warning": self.tr("Warning")}
-        for issue in self.issues:
-            item = QListWidgetItem(QgsApplication.getThemeIcon(SEVERITY_ICONS.get(issue.severity, "/mIconInfo.svg")),
-                                   issue.message)
-            item.setData(ROLE, issue)
-            item.setToolTip(tip(f"{words.get(issue.severity, issue.severity)}: {issue.feature}"))
-            if issue.severity == "error":
-                item.setForeground(QBrush(QColor(SEVERITY_COLOURS["error"])))
-            self.issues_list.addItem(item)
-        errors = sum(i.severity == "error" for i in self.issues)
-        warnings = len(self.issues) - errors
-        if not self.issues:
-            text = self.tr("No problems found.")
-        else:
-            text = self.tr("{0} error(s) to fix before saving, {1} warning(s). Click a problem to see it on the "
-                           "map.").format(errors, warnings)
-        if notes:
-            text += " " + self.tr("{0} check(s) could not be applied to this pack (hover for why).").format(len(notes))
-        self.issues_label.setText(text)
-        self.issues_label.setToolTip("".join(tip(note) for note in notes))
+        self.issues_box.show_issues(self.issues, notes)
 
     def show_issue(self, issue: Any) -> None:
         """Zoom to an issue's location, flash it and select its feature in the working layer."""
@@ -774,7 +394,7 @@ class EditingPanel(QWidget):
             return
         if self.layer is not None and str(issue.key).isdigit():
             self.layer.selectByIds([int(issue.key)])
-        canvas = self.dock.iface.mapCanvas() if getattr(self.dock, "iface", None) is not None else None
+        canvas = self.context.canvas()
         if canvas is None or issue.location is None:
             return
         zoom_to(canvas, [issue.location])
@@ -804,17 +424,12 @@ class EditingPanel(QWidget):
 
     def _remove_working_copy(self, path: Path) -> bool:
         project = QgsProject.instance()
-        layer, choices = self._project_layers(project, path)
+        layer, choices = working_layers(project, path)
         if layer is not None and layer.isEditable():
             layer.rollBack()
         self._detach()
-        for lyr in (layer, choices):
-            if lyr is not None:
-                project.removeMapLayer(lyr.id())
-        if self.source is not None:
-            group = project.layerTreeRoot().findGroup(self.tr("Editing: {0}").format(self._source_title(self.source)))
-            if group is not None and not group.children():
-                project.layerTreeRoot().removeChildNode(group)
+        remove_working_layers(project, (layer, choices),
+                              self._group_name(self.source) if self.source is not None else None)
         close = getattr(self.working, "close", None)
         if callable(close):
             close()
@@ -859,21 +474,3 @@ class EditingPanel(QWidget):
             self.task = None
         self._detach()
 
-
-def open_store(source: PackSource) -> Any:
-    """The edit engine's store for the pack: the GeoPackage itself or the PostGIS schema."""
-    if source.kind == "postgis":
-        return PostgisOpportunityStore(source.connection, source.schema)
-    return GpkgOpportunityStore(source.path)
-
-
-def measures_text(feature: Any) -> str:
-    """A feature's measure codes for people: "WD001, GR002" (the engine's parsing, whatever the stored form)."""
-    return ", ".join(c for c in canonical_measures(feature.measures).split(";") if c)
-
-
-
-def edits_report(edits: Sequence[Any], pack: Any) -> Any:
-    """The validation ``save_edits`` applies before it writes: the new state of every inserted or updated area,
-    with the areas being deleted left out of the comparisons between polygons."""
-    return validate_edits(edits, pack)

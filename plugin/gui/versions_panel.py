@@ -34,11 +34,11 @@ from qgis.PyQt.QtWidgets import (
 from ..adapters.qgis_geometry import to_shapely, transform_to_pack
 from ..adapters.version_store import SitesToCheck, compare, publish, versions
 from ..core.errors import InputError, LnrsError
-from ..core.screening.options import ScreeningOptions
 from ..core.versions.compare import VersionComparison
 from ..core.versions.publish import PublishedVersion, has_unpublished_edits
 from ..core.versions.report import headline, summary_html
 from .background_task import BackgroundTask
+from .dock_context import DockContext
 from .results_view import tip
 from .task_start import start_task
 from .versions_map import add_comparison_to_project
@@ -54,9 +54,9 @@ CURRENT = -1  # combo data for "the current state"
 class VersionsPanel(QWidget):
     """Publish…, the versions list, and Compare… two versions (with an optional layer of screened sites)."""
 
-    def __init__(self, dock: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, context: DockContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.dock = dock
+        self.context = context
         self.records: list[PublishedVersion] = []
         self.comparison: VersionComparison | None = None
         self.added_layers: list[QgsVectorLayer] = []
@@ -64,10 +64,7 @@ class VersionsPanel(QWidget):
         self._shown_for: tuple[str, int] | None = None
         self.setObjectName("versionsPanel")
         self._build()
-        # the pack is chosen above the tabs: follow it while the panel is shown
-        pack_changed = getattr(dock, "pack_changed", None)  # the pack is chosen above the tabs
-        if pack_changed is not None:
-            pack_changed.connect(self._follow_pack)
+        context.pack_changed.connect(self._follow_pack)  # the pack is chosen above the tabs
         self._update_buttons()
 
     # ------------------------------------------------------------------ layout
@@ -160,24 +157,24 @@ class VersionsPanel(QWidget):
         self._follow_pack()
 
     def _message(self, text: str, level: Qgis.MessageLevel = Qgis.Info) -> None:
-        self.dock.show_message(text, level)
+        self.context.show_message(text, level)
 
     def _error(self, text: str) -> None:
-        self.dock.show_error(text)
+        self.context.show_error(text)
 
     @property
     def source(self) -> str:
-        return str(getattr(self.dock, "pack_path", "") or "") if getattr(self.dock, "index", None) else ""
+        return self.context.pack_path if self.context.index is not None else ""
 
     def _follow_pack(self) -> None:
-        index = getattr(self.dock, "index", None)
+        index = self.context.index
         key = (self.source, id(index))
         if key != self._shown_for:
             self.refresh()
 
     def refresh(self) -> None:
         """Re-read the loaded pack's state and its versions."""
-        index = getattr(self.dock, "index", None)
+        index = self.context.index
         self._shown_for = (self.source, id(index))
         self.records = []
         if index is None or not self.source:
@@ -257,16 +254,10 @@ class VersionsPanel(QWidget):
         if not note.strip():
             self._error(self.tr("Give a note saying what this version changes; nothing was published."))
             return False
-        publisher = self._publisher()
+        publisher = self.context.officer()
         return self._start(BackgroundTask(self.tr("LNRS: publish a version of {0}").format(source),
                                           lambda _c, _p: publish(source, note or "", publisher), self._on_published,
                                           UNEXPECTED, can_cancel=False), synchronous)
-
-    def _publisher(self) -> str:
-        from .dock import officer_name
-
-        settings = getattr(self.dock, "settings", None)
-        return officer_name(settings) if settings is not None else ""
 
     def _on_published(self, record: PublishedVersion | None, error: str, cancelled: bool) -> None:
         if sip.isdeleted(self):
@@ -276,9 +267,7 @@ class VersionsPanel(QWidget):
             self._update_buttons()
             self._error(self.tr("Nothing was published: {0}").format(error or self.tr("cancelled.")))
             return
-        refresh = getattr(self.dock, "refresh_pack", None)
-        if callable(refresh):
-            refresh()  # screening now cites the new version
+        self.context.refresh_pack()  # screening now cites the new version
         self.refresh()
         self._message(self.tr("Published version {0} ({1}, sha256 {2}\u2026).").format(
             record.version, record.publication_date, record.content_sha256[:12]), Qgis.Success)
@@ -306,12 +295,8 @@ class VersionsPanel(QWidget):
             except LnrsError:
                 geoms.append(None)  # the engine reports it as not screened
             refs.append(ref)
-        dock = self.dock
-        distance = float(dock.distance_spin.value()) if hasattr(dock, "distance_spin") else 500.0
-        tolerance = float(getattr(getattr(dock, "settings", None), "sliver_tolerance_m2", 1.0))
-        proposed = (dock.habitat_combo.currentText().strip() or None) if hasattr(dock, "habitat_combo") else None
-        return SitesToCheck(tuple(refs), tuple(geoms), ScreeningOptions(search_distance_m=distance,
-                                                                       sliver_tolerance_m2=tolerance), proposed)
+        options, proposed = self.context.screening_inputs()  # the Site tab's search distance and habitat
+        return SitesToCheck(tuple(refs), tuple(geoms), options, proposed)
 
     def compare(self, synchronous: bool = False) -> bool:
         """Compare the chosen versions (and re-screen the chosen sites) in the background."""
@@ -356,7 +341,7 @@ class VersionsPanel(QWidget):
             comparison.from_label, comparison.to_label, headline(comparison)), Qgis.Success)
 
     def _start(self, task: BackgroundTask, synchronous: bool) -> bool:
-        self.dock.message_bar.clearWidgets()
+        self.context.clear_messages()
         if start_task(task, synchronous, self.progress):
             self.task = task
             self._update_buttons()

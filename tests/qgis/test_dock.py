@@ -85,26 +85,26 @@ def site_geometry(x0, y0, x1, y1, crs="EPSG:27700"):
 
 def wait_for_task(dock, timeout=30.0):
     end = time.monotonic() + timeout
-    while dock.task is not None and time.monotonic() < end:
+    while dock.site_panel.task is not None and time.monotonic() < end:
         QCoreApplication.processEvents()
         time.sleep(0.01)
-    assert dock.task is None, "the screening task did not finish"
+    assert dock.site_panel.task is None, "the screening task did not finish"
 
 
 def click_check(dock):
-    QTest.mouseClick(dock.check_button, Qt.MouseButton.LeftButton)
+    QTest.mouseClick(dock.site_panel.check_button, Qt.MouseButton.LeftButton)
     wait_for_task(dock)
 
 
 def test_pack_info_shows_name_version_date_and_hash(dock, pack):
     assert dock.set_pack_path(str(pack))
-    text = dock.pack_info.text()
+    text = dock.pack_chooser.pack_info.text()
     sha = dock.index.pack.metadata.content_sha256
     assert "Dock Test LNRS &lt;script&gt;" in text and "<script>" not in text
     assert "version 3" in text and "2025-06-30" in text
     assert sha[:12] in text and sha[12:20] not in text
-    assert sha in dock.pack_info.toolTip()
-    assert str(pack) in dock.pack_info.toolTip()
+    assert sha in dock.pack_chooser.pack_info.toolTip()
+    assert str(pack) in dock.pack_chooser.pack_info.toolTip()
     assert dock.settings.recent_packs[0] == str(pack)
 
 
@@ -135,22 +135,22 @@ def test_bad_pack_gives_a_sentence(dock, tmp_path):
 
 
 def test_check_without_pack_or_site_says_what_to_do(dock, pack):
-    dock.check()
+    dock.site_panel.check()
     assert "Choose a Local Habitat Map pack" in dock.last_message
     dock.set_pack_path(str(pack))
-    dock.check()
+    dock.site_panel.check()
     assert "Give a site first" in dock.last_message
 
 
 def test_drawn_site_is_checked_and_results_shown(dock, pack):
     dock.set_pack_path(str(pack))
     # what the map tool emits: a polygon in the canvas CRS (here Web Mercator)
-    assert dock.set_site_geometry(site_geometry(X, Y, X + 100, Y + 100, "EPSG:3857"),
+    assert dock.site_panel.set_site_geometry(site_geometry(X, Y, X + 100, Y + 100, "EPSG:3857"),
                                   QgsCoordinateReferenceSystem("EPSG:3857"))
-    dock.ref_edit.setText("24/0001/FUL")
-    dock.habitat_combo.setEditText("Woodland and forest")
+    dock.site_panel.ref_edit.setText("24/0001/FUL")
+    dock.site_panel.habitat_combo.setEditText("Woodland and forest")
     click_check(dock)
-    view = dock.results_view
+    view = dock.results_panel.results_view
     assert view.result is not None and view.result.site_ref == "24/0001/FUL"
     assert view.banner.text().startswith("<b>RED</b>")
     assert "#c62828" in view.banner.styleSheet()
@@ -160,7 +160,7 @@ def test_drawn_site_is_checked_and_results_shown(dock, pack):
     assert sections["opportunity"].text(1).startswith("High")
     measures = [sections["opportunity"].child(i).text(0) for i in range(sections["opportunity"].childCount())]
     assert any(m.startswith("WD001") and "Buffer and link ancient woods." in m for m in measures)
-    assert not dock.summary_table.isVisible()
+    assert not dock.results_panel.summary_table.isVisible()
     # clicking a finding zooms to it and flashes it (no error)
     item = view.finding_items()[0]
     view.tree.setCurrentItem(item)
@@ -170,8 +170,8 @@ def test_drawn_site_is_checked_and_results_shown(dock, pack):
 
 def test_bad_proposed_habitat_is_reported(dock, pack):
     dock.set_pack_path(str(pack))
-    dock.set_site_geometry(site_geometry(X, Y, X + 100, Y + 100), QgsCoordinateReferenceSystem("EPSG:27700"))
-    dock.habitat_combo.setEditText("Moon rock")
+    dock.site_panel.set_site_geometry(site_geometry(X, Y, X + 100, Y + 100), QgsCoordinateReferenceSystem("EPSG:27700"))
+    dock.site_panel.habitat_combo.setEditText("Moon rock")
     click_check(dock)
     assert dock.last_message.startswith("The check could not run:")
     assert "not a habitat of the statutory" in dock.last_message
@@ -197,89 +197,89 @@ def test_selected_features_make_a_batch_with_a_summary_table(dock, pack, qgis_if
                             ("A/3", (X - 9000, Y, X - 8900, Y + 100))])
     layer.selectAll()
     qgis_iface.setActiveLayer(layer)
-    assert dock.use_selected_features()
+    assert dock.site_panel.use_selected_features()
     click_check(dock)
-    table = dock.summary_table
+    table = dock.results_panel.summary_table
     assert table.isVisibleTo(dock) and table.rowCount() == 3
     rows = [[table.item(r, c).text() for c in range(4)] for r in range(3)]
     assert rows[0][:2] == ["A/1", "RED"] and "FW012" in rows[0][3]
     assert rows[1][:2] == ["A/2", "GREEN"]
     assert rows[2][0] == "A/3" and rows[2][1] == "AMBER"  # outside the strategy area: not checked
     table.setCurrentCell(1, 0)
-    assert dock.results_view.result.site_ref == "A/2"
+    assert dock.results_panel.results_view.result.site_ref == "A/2"
 
 
 def test_selected_features_need_a_polygon_layer_and_a_selection(dock, pack, qgis_iface):
     layer = _polygon_layer([("A/1", (X, Y, X + 100, Y + 100))])
     qgis_iface.setActiveLayer(layer)
-    assert not dock.use_selected_features()
+    assert not dock.site_panel.use_selected_features()
     assert "No features are selected" in dock.last_message
 
 
 def test_cancelling_a_running_batch_keeps_nothing(dock, pack):
-    from lnrs_toolkit.plugin.gui.dock import Site
+    from lnrs_toolkit.plugin.gui.site_sources import Site
     from shapely.geometry import box
 
     dock.set_pack_path(str(pack))
-    dock.set_sites([Site(str(i), box(X + (i % 100) * 20, Y + (i // 100) * 20, X + (i % 100) * 20 + 15,
+    dock.site_panel.set_sites([Site(str(i), box(X + (i % 100) * 20, Y + (i // 100) * 20, X + (i % 100) * 20 + 15,
                                      Y + (i // 100) * 20 + 15)) for i in range(6000)])
-    QTest.mouseClick(dock.check_button, Qt.MouseButton.LeftButton)
-    assert dock.task is not None and dock.cancel_button.isEnabled()
-    QTest.mouseClick(dock.cancel_button, Qt.MouseButton.LeftButton)
+    QTest.mouseClick(dock.site_panel.check_button, Qt.MouseButton.LeftButton)
+    assert dock.site_panel.task is not None and dock.site_panel.cancel_button.isEnabled()
+    QTest.mouseClick(dock.site_panel.cancel_button, Qt.MouseButton.LeftButton)
     wait_for_task(dock)
-    assert dock.results == []
+    assert dock.results_panel.results == []
     assert "cancelled" in dock.last_message
-    assert dock.check_button.isEnabled() and not dock.cancel_button.isEnabled()
+    assert dock.site_panel.check_button.isEnabled() and not dock.site_panel.cancel_button.isEnabled()
 
 
 @pytest.fixture()
 def checked(dock, pack):
     dock.set_pack_path(str(pack))
-    dock.set_site_geometry(site_geometry(X, Y, X + 100, Y + 100), QgsCoordinateReferenceSystem("EPSG:27700"))
-    dock.ref_edit.setText(f"ref {HOSTILE}")
+    dock.site_panel.set_site_geometry(site_geometry(X, Y, X + 100, Y + 100), QgsCoordinateReferenceSystem("EPSG:27700"))
+    dock.site_panel.ref_edit.setText(f"ref {HOSTILE}")
     click_check(dock)
     return dock
 
 
 def test_override_needs_a_reason_and_is_kept(checked, monkeypatch):
     dock = checked
-    dock.officer_edit.setText("A.  Officer")
-    dock.officer_edit.editingFinished.emit()
+    dock.site_panel.officer_edit.setText("A.  Officer")
+    dock.site_panel.officer_edit.editingFinished.emit()
     assert dock.settings.officer_name == "A. Officer"
-    view = dock.results_view
+    view = dock.results_panel.results_view
     item = view.finding_items()[0]
     view.tree.setCurrentItem(item)
-    assert dock.override_button.isEnabled()
+    assert dock.results_panel.override_button.isEnabled()
     monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *a, **k: ("   ", True)))
-    QTest.mouseClick(dock.override_button, Qt.MouseButton.LeftButton)
-    assert dock.overrides == [] and "reason is required" in dock.last_message
+    QTest.mouseClick(dock.results_panel.override_button, Qt.MouseButton.LeftButton)
+    assert dock.results_panel.overrides == [] and "reason is required" in dock.last_message
     monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *a, **k: ("Wood was felled in 1950", True)))
-    QTest.mouseClick(dock.override_button, Qt.MouseButton.LeftButton)
-    [ov] = dock.overrides
+    QTest.mouseClick(dock.results_panel.override_button, Qt.MouseButton.LeftButton)
+    [ov] = dock.results_panel.overrides
     assert ov.why == "Wood was felled in 1950" and ov.who == "A. Officer" and ov.when[:2] == "20"
     assert view.finding_items()[0].text(1) == "not applicable"
     assert "<script>" not in view.finding_items()[0].toolTip(0)
     assert HOSTILE not in dock.message_bar.currentItem().text()
-    assert dock.results_view.result.verdict == "red"  # the engine's verdict is kept
-    QTest.mouseClick(dock.copy_button, Qt.MouseButton.LeftButton)
+    assert dock.results_panel.results_view.result.verdict == "red"  # the engine's verdict is kept
+    QTest.mouseClick(dock.results_panel.copy_button, Qt.MouseButton.LeftButton)
     text = QApplication.clipboard().text()
     assert "Verdict: RED" in text and "Wood was felled in 1950" in text
 
 
 def test_export_json_and_html(checked, tmp_path, monkeypatch):
     dock = checked
-    view = dock.results_view
+    view = dock.results_panel.results_view
     view.tree.setCurrentItem(view.finding_items()[0])
     monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *a, **k: (f"reason {HOSTILE}", True)))
-    dock.override_current_finding()
+    dock.results_panel.override_current_finding()
     out_json = tmp_path / "r.json"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(out_json), "")))
-    QTest.mouseClick(dock.json_button, Qt.MouseButton.LeftButton)
+    QTest.mouseClick(dock.results_panel.json_button, Qt.MouseButton.LeftButton)
     data = json.loads(out_json.read_text(encoding="utf-8"))
     assert data["verdict"] == "red" and data["overrides"][0]["why"] == f"reason {HOSTILE}"
     out_html = tmp_path / "r.html"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(tmp_path / "r"), "")))
-    QTest.mouseClick(dock.html_button, Qt.MouseButton.LeftButton)
+    QTest.mouseClick(dock.results_panel.html_button, Qt.MouseButton.LeftButton)
     html = out_html.read_text(encoding="utf-8")
     assert "<script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
@@ -289,7 +289,7 @@ def test_export_json_and_html(checked, tmp_path, monkeypatch):
 def test_export_pdf(checked, tmp_path):
     dock = checked
     out = tmp_path / "report.pdf"
-    assert dock.export_pdf(str(out)) == str(out), dock.last_message
+    assert dock.results_panel.export_pdf(str(out)) == str(out), dock.last_message
     assert out.read_bytes()[:4] == b"%PDF"
     if shutil.which("pdftotext"):
         text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True, check=True).stdout
@@ -299,32 +299,33 @@ def test_export_pdf(checked, tmp_path):
 
 
 def test_keyboard_mnemonics_and_tab_order(dock):
-    for button in (dock.draw_button, dock.selected_button, dock.check_button, dock.copy_button,
-                   dock.json_button, dock.html_button, dock.pdf_button, dock.override_button):
+    site, results = dock.site_panel, dock.results_panel
+    for button in (site.draw_button, site.selected_button, site.check_button, results.copy_button,
+                   results.json_button, results.html_button, results.pdf_button, results.override_button):
         assert "&" in button.text()
-    chain, widget = [], dock.draw_button
+    chain, widget = [], site.draw_button
     for _ in range(500):
         chain.append(widget)
         widget = widget.nextInFocusChain()
-        if widget is dock.draw_button:
+        if widget is site.draw_button:
             break
-    order = [dock.draw_button, dock.selected_button, dock.ref_edit, dock.habitat_combo, dock.distance_spin,
-             dock.officer_edit, dock.check_button, dock.cancel_button, dock.override_button, dock.copy_button,
-             dock.json_button, dock.html_button, dock.pdf_button]
+    order = [site.draw_button, site.selected_button, site.ref_edit, site.habitat_combo, site.distance_spin,
+             site.officer_edit, site.check_button, site.cancel_button, results.override_button, results.copy_button,
+             results.json_button, results.html_button, results.pdf_button]
     positions = [chain.index(w) for w in order]
     assert positions == sorted(positions)
 
 
 def test_task_is_registered_with_the_task_manager(dock, pack):
-    from lnrs_toolkit.plugin.gui.dock import Site
+    from lnrs_toolkit.plugin.gui.site_sources import Site
     from shapely.geometry import box
 
     dock.set_pack_path(str(pack))
-    dock.set_sites([Site(str(i), box(X + i, Y, X + i + 10, Y + 10)) for i in range(3000)])
-    dock.check()
-    assert dock.task in QgsApplication.taskManager().tasks()
+    dock.site_panel.set_sites([Site(str(i), box(X + i, Y, X + i + 10, Y + 10)) for i in range(3000)])
+    dock.site_panel.check()
+    assert dock.site_panel.task in QgsApplication.taskManager().tasks()
     wait_for_task(dock)
-    assert len(dock.results) == 3000
+    assert len(dock.results_panel.results) == 3000
 
 
 def test_map_tool_draws_with_backspace_escape_and_right_click(dock, pack, qgis_iface):
@@ -334,8 +335,8 @@ def test_map_tool_draws_with_backspace_escape_and_right_click(dock, pack, qgis_i
 
     dock.set_pack_path(str(pack))
     canvas = qgis_iface.mapCanvas()
-    QTest.mouseClick(dock.draw_button, Qt.MouseButton.LeftButton)
-    tool = dock._map_tool
+    QTest.mouseClick(dock.site_panel.draw_button, Qt.MouseButton.LeftButton)
+    tool = dock.site_panel._map_tool
     assert tool is not None and canvas.mapTool() is tool
     g = site_geometry(X, Y, X + 100, Y + 100, "EPSG:3857").asPolygon()[0]
 
@@ -348,16 +349,16 @@ def test_map_tool_draws_with_backspace_escape_and_right_click(dock, pack, qgis_i
     key(Qt.Key.Key_Backspace)  # ... taken back
     assert len(tool.points) == 4
     key(Qt.Key.Key_Escape)
-    assert tool.points == [] and not dock.draw_button.isChecked()
-    QTest.mouseClick(dock.draw_button, Qt.MouseButton.LeftButton)
+    assert tool.points == [] and not dock.site_panel.draw_button.isChecked()
+    QTest.mouseClick(dock.site_panel.draw_button, Qt.MouseButton.LeftButton)
     for p in g[:4]:
         tool.add_point(QgsPointXY(p))
     tool.finish()  # what a right click does
-    assert not dock.draw_button.isChecked()
-    assert len(dock.sites) == 1
-    assert dock.sites[0].geometry.area == pytest.approx(10000.0, rel=1e-3)
-    dock.check(synchronous=True)
-    assert dock.results_view.result.verdict == "red"
+    assert not dock.site_panel.draw_button.isChecked()
+    assert len(dock.site_panel.sites) == 1
+    assert dock.site_panel.sites[0].geometry.area == pytest.approx(10000.0, rel=1e-3)
+    dock.site_panel.check(synchronous=True)
+    assert dock.results_panel.results_view.result.verdict == "red"
 
 
 def test_clicking_a_finding_zooms_the_canvas_to_it(checked, qgis_iface):
@@ -367,7 +368,7 @@ def test_clicking_a_finding_zooms_the_canvas_to_it(checked, qgis_iface):
     canvas = qgis_iface.mapCanvas()
     canvas.resize(600, 400)
     canvas.setExtent(QgsRectangle(0, 0, 10, 10))
-    view = dock.results_view
+    view = dock.results_panel.results_view
     item = view.finding_items()[-1]  # the SSSI, 200 m away
     view.tree.setCurrentItem(item)
     QTest.mouseClick(view.tree.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
@@ -379,7 +380,8 @@ def test_clicking_a_finding_zooms_the_canvas_to_it(checked, qgis_iface):
 
 
 def test_demo_pack_is_preselected_the_first_time(qgis_app, qgis_iface, recording_iface):
-    from lnrs_toolkit.plugin.gui.dock import DEMO_PACK, LnrsDockWidget
+    from lnrs_toolkit.plugin.gui.dock import LnrsDockWidget
+    from lnrs_toolkit.plugin.gui.pack_chooser import DEMO_PACK
 
     if not DEMO_PACK.is_file():
         pytest.skip("no bundled demo pack")
@@ -387,13 +389,13 @@ def test_demo_pack_is_preselected_the_first_time(qgis_app, qgis_iface, recording
     store.clear()
     widget = LnrsDockWidget(recording_iface, recording_iface.window, settings_store=store)
     try:
-        assert widget.pack_file.filePath() == str(DEMO_PACK)
+        assert widget.pack_chooser.pack_file.filePath() == str(DEMO_PACK)
         widget.show()
         end = time.monotonic() + 30
         while widget.index is None and time.monotonic() < end:
             QCoreApplication.processEvents()
         assert widget.index is not None
-        assert widget.index.pack.metadata.version in widget.pack_info.text()
+        assert widget.index.pack.metadata.version in widget.pack_chooser.pack_info.text()
         assert _last_pack(store) == str(DEMO_PACK)
     finally:
         widget.close_down()
@@ -420,13 +422,13 @@ def test_unusable_selected_site_is_listed_as_not_screened(dock, pack, qgis_iface
     QgsProject.instance().addMapLayer(layer, False)
     layer.selectAll()
     qgis_iface.setActiveLayer(layer)
-    assert dock.use_selected_features()
-    dock.check(synchronous=True)
-    table = dock.summary_table
+    assert dock.site_panel.use_selected_features()
+    dock.site_panel.check(synchronous=True)
+    table = dock.results_panel.summary_table
     assert table.rowCount() == 2
     assert table.item(1, 0).text() == "FLAT" and table.item(1, 1).text() == "not screened"
     table.setCurrentCell(1, 0)
-    assert "not screened" in dock.results_view.banner.text()
+    assert "not screened" in dock.results_panel.results_view.banner.text()
 
 
 def test_batch_pdf_has_a_page_per_site(dock, pack, qgis_iface, tmp_path):
@@ -434,11 +436,11 @@ def test_batch_pdf_has_a_page_per_site(dock, pack, qgis_iface, tmp_path):
     layer = _polygon_layer([("B/1", (X, Y, X + 100, Y + 100)), ("B/2", (X + 3000, Y, X + 3100, Y + 100))])
     layer.selectAll()
     qgis_iface.setActiveLayer(layer)
-    assert dock.use_selected_features()
-    dock.check(synchronous=True)
-    dock.summary_table.setCurrentCell(1, 0)
+    assert dock.site_panel.use_selected_features()
+    dock.site_panel.check(synchronous=True)
+    dock.results_panel.summary_table.setCurrentCell(1, 0)
     out = tmp_path / "batch.pdf"
-    assert dock.export_pdf(str(out)) == str(out), dock.last_message
+    assert dock.results_panel.export_pdf(str(out)) == str(out), dock.last_message
     assert out.read_bytes()[:4] == b"%PDF"
     if shutil.which("pdfinfo") and shutil.which("pdftotext"):
         info = subprocess.run(["pdfinfo", str(out)], capture_output=True, text=True, check=True).stdout
@@ -457,30 +459,30 @@ def test_import_sites_from_files(dock, tmp_path, monkeypatch):
         {"type": "Feature", "properties": {"ref": "F1"}, "geometry": {"type": "Polygon", "coordinates": [ring]}},
         {"type": "Feature", "properties": {"ref": "F2"}, "geometry": {"type": "Polygon", "coordinates": [ring]}},
     ]}), encoding="utf-8")
-    assert dock.import_sites_file(str(geojson))
-    assert len(dock.sites) == 2
-    areas = [s.geometry.area for s in dock.sites]
+    assert dock.site_panel.import_sites_file(str(geojson))
+    assert len(dock.site_panel.sites) == 2
+    areas = [s.geometry.area for s in dock.site_panel.sites]
     assert all(1500 < a < 4000 for a in areas), areas  # about 49 m x 50 m, now in EPSG:27700
 
     monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(geojson), "")))
-    dock.sites = []
-    dock.import_button.click()
-    assert len(dock.sites) == 2
+    dock.site_panel.sites = []
+    dock.site_panel.import_button.click()
+    assert len(dock.site_panel.sites) == 2
 
     points = tmp_path / "points.geojson"
     points.write_text(json.dumps({"type": "FeatureCollection", "features": [
         {"type": "Feature", "properties": {}, "geometry": {"type": "Point", "coordinates": [lon, lat]}}]}))
-    assert not dock.import_sites_file(str(points))
-    assert not dock.import_sites_file(str(tmp_path / "missing.geojson"))
+    assert not dock.site_panel.import_sites_file(str(points))
+    assert not dock.site_panel.import_sites_file(str(tmp_path / "missing.geojson"))
 
 
 def test_add_pack_layers_to_the_project(dock, pack):
     from qgis.core import QgsProject
 
-    assert not dock.add_layers_button.isEnabled()
+    assert not dock.pack_chooser.add_layers_button.isEnabled()
     assert dock.set_pack_path(str(pack))
-    assert dock.add_layers_button.isEnabled()
-    dock.add_layers_button.click()
+    assert dock.pack_chooser.add_layers_button.isEnabled()
+    dock.pack_chooser.add_layers_button.click()
     root = QgsProject.instance().layerTreeRoot()
     names = [g.name() for g in root.children()]
     assert any(dock.index.ref.name in n for n in names)

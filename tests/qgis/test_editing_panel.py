@@ -220,10 +220,10 @@ def test_value_picked_in_the_form_is_saved_to_the_pack_joined_by_semicolons(pane
     assert pack_rows(pack)[1][0] == "GR002;WD001"
     assert audit_rows(pack) == [(1, "update", "Ada Editor", "WD001", "GR002;WD001", REASON)]
     assert panel.pending == [] and panel.pending_label.text() == "Pending changes: 0"
-    assert "Saved 1 change(s)" in panel.dock.last_message
-    assert read_pack(pack).metadata.content_sha256[:12] in panel.dock.last_message
+    assert "Saved 1 change(s)" in panel.context.last_message
+    assert read_pack(pack).metadata.content_sha256[:12] in panel.context.last_message
     # the dock screens against the new content
-    assert panel.dock.index.pack.metadata.content_sha256 == read_pack(pack).metadata.content_sha256
+    assert panel.context.index.pack.metadata.content_sha256 == read_pack(pack).metadata.content_sha256
 
 
 def test_geometry_attribute_and_new_feature_through_the_edit_buffer(panel, pack):
@@ -277,8 +277,8 @@ def test_unknown_code_is_refused_and_listed(panel, pack, answers):
     assert item.data(Qt.ItemDataRole.UserRole).severity == "error"
     assert "River corridor" in item.text() and "XX999" in item.text()
     assert "Error" in item.toolTip()
-    assert panel.dock.last_message.startswith("Nothing was saved to the Local Habitat Map")
-    assert "XX999" in panel.dock.last_message
+    assert panel.context.last_message.startswith("Nothing was saved to the Local Habitat Map")
+    assert "XX999" in panel.context.last_message
     # the edit is still in the working copy, pending
     assert len(panel.pending) == 1 and panel.pending_label.text().startswith("Pending changes: 1")
     # clicking the problem selects the feature (and zooms; no error)
@@ -321,7 +321,7 @@ def test_a_blank_or_cancelled_reason_saves_nothing(panel, pack, answers):
     set_measures(panel.layer, 1, "{GR002}")
     assert not panel.save_to_map()
     assert file_sha(pack) == before
-    assert "a reason is needed" in panel.dock.last_message
+    assert "a reason is needed" in panel.context.last_message
     answers.reasons = ["   "]
     answers.summaries.clear()
     assert not panel.save_to_map()
@@ -381,14 +381,14 @@ def test_update_from_the_map_brings_in_what_others_saved(panel, pack, tmp_path):
     assert panel.update_from_map()
     assert feature_by_pack_fid(layer, 2)["measures"] == "{WD001}"
     assert feature_by_pack_fid(layer, 1)["measures"] == "{GR002}", "my change stays"
-    assert "1 area(s) changed, 0 new, 0 deleted" in panel.dock.last_message
+    assert "1 area(s) changed, 0 new, 0 deleted" in panel.context.last_message
     assert [e.fid for e in panel.pending] == [1]
     # and a save brings in later changes too
     (tmp_path / "other_editor.gpkg").unlink()
     change_behind_the_panels_back(pack, tmp_path, 3, "FW012")
     assert panel.save_to_map()
     assert feature_by_pack_fid(layer, 3)["measures"] == "{FW012}"
-    assert "Brought in what others saved" in panel.dock.last_message
+    assert "Brought in what others saved" in panel.context.last_message
 
 
 def test_cancelling_a_conflict_saves_nothing(panel, pack, tmp_path, answers):
@@ -400,13 +400,13 @@ def test_cancelling_a_conflict_saves_nothing(panel, pack, tmp_path, answers):
     assert not panel.save_to_map()
     assert file_sha(pack) == before
     assert len(panel.pending) == 1
-    assert "Nothing was saved" in panel.dock.last_message
+    assert "Nothing was saved" in panel.context.last_message
 
 
 def test_conflict_dialog_shows_mine_and_theirs(panel, pack, tmp_path, answers):
     from lnrs_toolkit.plugin.core.editing.opportunity_feature import geometry_sha256
     from lnrs_toolkit.plugin.gui.conflict_dialog import ConflictDialog
-    from lnrs_toolkit.plugin.gui.editing_panel import measures_text
+    from lnrs_toolkit.plugin.gui.edit_store import measures_text
 
     panel.start_editing()
     set_measures(panel.layer, 1, "{GR002}")
@@ -426,7 +426,7 @@ def test_conflict_dialog_shows_mine_and_theirs(panel, pack, tmp_path, answers):
 
 
 # ---------------------------------------------------------------------------- crash, resume, discard
-def test_resume_after_a_crash_loses_nothing(recording_iface, panel, pack, tmp_path, answers):
+def test_resume_after_a_crash_loses_nothing(recording_iface, dock, panel, pack, tmp_path, answers):
     answers.reasons = [None]  # the officer saves the layer but does not send it to the map yet
     panel.start_editing()
     layer = panel.layer
@@ -435,7 +435,7 @@ def test_resume_after_a_crash_loses_nothing(recording_iface, panel, pack, tmp_pa
     assert len(panel.pending) == 1
     # "crash": the dock and the project go away without any clean-up
     QgsProject.instance().removeAllMapLayers()
-    panel.dock.close_down()
+    dock.close_down()
     second, panel2 = make_dock(recording_iface, tmp_path / "working", answers)
     try:
         assert second.set_pack_path(str(pack))
@@ -567,7 +567,7 @@ def test_screenshot(recording_iface, tmp_path, answers, qgis_app):
     """docs/editing_panel.png: a copy of the demo pack, one area given a mistyped code and one tiny new area."""
     import shutil
 
-    from lnrs_toolkit.plugin.gui.dock import DEMO_PACK
+    from lnrs_toolkit.plugin.gui.pack_chooser import DEMO_PACK
     from qgis.PyQt.QtTest import QTest
 
     demo = tmp_path / "demo_lnrs_pack.gpkg"
@@ -700,4 +700,4 @@ def test_the_real_reason_and_conflict_dialogs(panel, pack, tmp_path):
     assert panel.save_to_map()
     assert pack_rows(pack)[1][0] == "GR002"
     assert audit_rows(pack)[-1][-1] == "Typed in the dialog"
-    assert recent_reasons(panel.dock.settings_store)[0] == "Typed in the dialog"
+    assert recent_reasons(panel.context.settings_store)[0] == "Typed in the dialog"

@@ -52,7 +52,7 @@ def dock(qgis_app, qgis_iface, recording_iface, project):
     canvas = qgis_iface.mapCanvas()
     canvas.setDestinationCrs(QgsCoordinateReferenceSystem("EPSG:3857"))
     widget = LnrsDockWidget(recording_iface, recording_iface.window, settings_store=store)
-    widget._pending_pack = ""
+    widget.pack_chooser._pending_pack = ""
     recording_iface.window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, widget)
     widget.show()
     widget.tabs.setCurrentWidget(widget.parcels_panel)
@@ -436,7 +436,7 @@ def test_closing_the_panel_cancels_its_run(dock, split_pack):
     feats = [(["Grassland - Modified grassland"], wkt_box(425000 + i * 3, 430000, 425002 + i * 3, 430002))
              for i in range(3000)]
     big = memory_layer("Polygon", ["Baseline Habitat Type:string"], feats, name="many")
-    panel = ParcelsPanel(dock)
+    panel = ParcelsPanel(dock.context)
     assert panel.set_parcels_layer(big)
     assert panel.run()
     outcome = []

@@ -181,7 +181,7 @@ def test_dock_opens_a_pack_from_a_saved_postgis_connection(connection, recording
     store.clear()
     widget = dock_module.LnrsDockWidget(recording_iface, recording_iface.window, settings_store=store)
     try:
-        addresses, failures = widget.postgis_pack_addresses()
+        addresses, failures = widget.pack_chooser.postgis_pack_addresses()
         address = f"postgis:{connection}/dock_pack"
         assert address in addresses and not failures
         offered = []
@@ -191,11 +191,11 @@ def test_dock_opens_a_pack_from_a_saved_postgis_connection(connection, recording
             return address, True
 
         monkeypatch.setattr(QInputDialog, "getItem", staticmethod(pick))
-        assert widget.choose_postgis_pack()
+        assert widget.pack_chooser.choose_postgis_pack()
         assert address in offered
         assert widget.index is not None and widget.pack_path == address
         assert widget.index.ref.sha256 == load_gpkg_pack(gpkg).metadata.content_sha256
-        assert escape_free(widget.pack_info.text()) and widget.settings.recent_packs[0] == address
+        assert escape_free(widget.pack_chooser.pack_info.text()) and widget.settings.recent_packs[0] == address
     finally:
         widget.close_down()
         widget.deleteLater()

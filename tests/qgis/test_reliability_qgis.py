@@ -165,7 +165,8 @@ def test_dock_export_on_a_full_disk_keeps_previous_file(checked, tmp_path, monke
 
     module = {"json": report_json, "html": report_json, "pdf": report_export}[kind]
     monkeypatch.setattr(module.os, "replace", disk_full)
-    export = {"json": checked.export_json, "html": checked.export_html, "pdf": checked.export_pdf}[kind]
+    results = checked.results_panel
+    export = {"json": results.export_json, "html": results.export_html, "pdf": results.export_pdf}[kind]
     try:
         assert export(str(target)) == ""
     except OSError:
@@ -178,7 +179,7 @@ def test_dock_export_on_a_full_disk_keeps_previous_file(checked, tmp_path, monke
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs pdftotext (poppler-utils)")
 def test_hostile_names_are_plain_text_in_the_pdf(checked, tmp_path):  # noqa: F811
     out = tmp_path / "report.pdf"
-    assert checked.export_pdf(str(out)) == str(out), checked.last_message
+    assert checked.results_panel.export_pdf(str(out)) == str(out), checked.last_message
     raw = out.read_bytes()
     assert b"/JavaScript" not in raw and b"/JS " not in raw and b"/Launch" not in raw
     text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True, check=True).stdout
@@ -186,13 +187,13 @@ def test_hostile_names_are_plain_text_in_the_pdf(checked, tmp_path):  # noqa: F8
 
 
 def test_hostile_names_are_escaped_in_the_dock(checked):  # noqa: F811
-    view = checked.results_view
+    view = checked.results_panel.results_view
     assert "<script>" not in view.banner.text()
     for item in view.finding_items():
         view.tree.setCurrentItem(item)
         html = view.detail.toHtml()
         assert "<script>" not in html
-    assert "<script>" not in checked.pack_info.text()
+    assert "<script>" not in checked.pack_chooser.pack_info.text()
 
 
 # --------------------------------------------------------------------------- PostGIS unreachable / wrong password

@@ -108,7 +108,7 @@ def test_publish_list_and_refusals(dock, pack, monkeypatch):
                                                                                       "First publication <b>"]
     assert panel.versions_table.item(0, 2).toolTip().find(sha) >= 0
     assert dock.index.pack.metadata.version == "2"  # the dock reloaded the pack: screening cites version 2
-    assert "version 2" in dock.pack_info.text() and "version 2, published" in panel.state_label.text()
+    assert "version 2" in dock.pack_chooser.pack_info.text() and "version 2, published" in panel.state_label.text()
     assert panel.compare_button.isEnabled()
 
     before = pack.read_bytes()
@@ -163,18 +163,19 @@ def test_screening_after_publishing_cites_the_version_and_unpublished_edits(dock
     panel = versions_tab(dock)
     panel.publish("First publication", synchronous=True)
     site = QgsGeometry.fromWkt(SCREENED_SITES["S-A"].wkt)
-    assert dock.set_site_geometry(site, QgsCoordinateReferenceSystem("EPSG:27700"))
-    dock.check(synchronous=True)
-    assert dock.results[0].habitat_map.version == "2"
-    assert "version 2 (published " in dock.report_text() and "unpublished" not in dock.report_text()
+    assert dock.site_panel.set_site_geometry(site, QgsCoordinateReferenceSystem("EPSG:27700"))
+    dock.site_panel.check(synchronous=True)
+    assert dock.results_panel.results[0].habitat_map.version == "2"
+    report = dock.results_panel.report_text()
+    assert "version 2 (published " in report and "unpublished" not in report
     conn = connect_rw(pack)
     conn.execute("UPDATE opportunity_areas SET measures = 'WD001' WHERE fid = 1")
     refresh_hash(conn, pack)
     conn.close()
     assert dock.refresh_pack()
-    assert dock.results, "reloading the pack keeps the results on show"
-    dock.check(synchronous=True)
-    assert "unpublished edits since version 2" in dock.report_text()
+    assert dock.results_panel.results, "reloading the pack keeps the results on show"
+    dock.site_panel.check(synchronous=True)
+    assert "unpublished edits since version 2" in dock.results_panel.report_text()
     panel.refresh()
     panel.to_combo.setCurrentIndex(0)  # the current state
     panel.compare(synchronous=True)

@@ -1,0 +1,103 @@
+"""The dock-wide services every tab shares, so that no tab imports the dock that assembles it.
+
+One :class:`DockContext` per dock holds the pack chosen above the tabs (``index``, ``pack_path`` and the
+``pack_changed`` signal), the plugin settings, the message bar (``show_message``, ``show_error``), the
+officer's name and the search distance / proposed habitat of the Site tab (``screening_inputs``).
+"""
+
+from __future__ import annotations
+
+import getpass
+from collections.abc import Callable
+from html import escape
+from typing import Any
+
+from qgis.core import Qgis, QgsSettings
+from qgis.gui import QgsMessageBar
+from qgis.PyQt.QtCore import QObject, pyqtSignal
+
+from ..adapters.pack_source import PackCache
+from ..core.errors import LnrsError
+from ..core.screening.engine import PackIndex
+from ..core.screening.options import ScreeningOptions
+from ..settings import PluginSettings
+
+#: Packs (GeoPackage or PostGIS) and their indexes, built once per pack version.
+PACKS = PackCache()
+#: Search distance when no Site tab gives one.
+DEFAULT_SEARCH_DISTANCE_M = 500.0
+
+ScreeningInputs = tuple[ScreeningOptions, str | None]
+
+
+def officer_name(settings: PluginSettings) -> str:
+    """The name on reports, audit rows and published versions: the one given, else the login name."""
+    if settings.officer_name.strip():
+        return settings.officer_name.strip()
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError, ImportError):
+        return "unknown"
+
+
+class DockContext(QObject):
+    """What the dock's tabs share: the loaded pack, the settings, the message bar and the officer's name."""
+
+    #: Emitted after a pack was loaded or reloaded (``index`` / ``pack_path`` changed); the tabs follow it.
+    pack_changed = pyqtSignal()
+
+    def __init__(self, iface: Any, settings_store: QgsSettings | None, message_bar: QgsMessageBar,  # noqa: QGS105
+                 packs: PackCache = PACKS, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.iface = iface
+        self.settings_store = settings_store
+        self.settings = PluginSettings.load(settings_store)
+        self.message_bar = message_bar
+        self.packs = packs
+        self.index: PackIndex | None = None
+        self.pack_path = ""
+        self.last_message = ""
+        #: The search distance and proposed habitat screening uses (the dock points it at its Site tab).
+        self.screening_inputs: Callable[[], ScreeningInputs] = self._default_screening_inputs
+
+    def canvas(self) -> Any:
+        return self.iface.mapCanvas() if self.iface is not None else None
+
+    def officer(self) -> str:
+        return officer_name(self.settings)
+
+    def save_settings(self) -> None:
+        self.settings.save(self.settings_store)
+
+    def _default_screening_inputs(self) -> ScreeningInputs:
+        return ScreeningOptions(search_distance_m=DEFAULT_SEARCH_DISTANCE_M,
+                                sliver_tolerance_m2=float(self.settings.sliver_tolerance_m2)), None
+
+    # ------------------------------------------------------------------ messages
+    def show_message(self, text: str, level: Qgis.MessageLevel = Qgis.Info, duration: int = 8) -> None:
+        """Show a sentence in the dock's message bar (errors stay until closed)."""
+        self.last_message = text
+        self.message_bar.clearWidgets()
+        # the message may quote pack data or paths: shown escaped, as rich text so entities are decoded
+        self.message_bar.pushMessage(f"<span>{escape(text)}</span>", level, 0 if level == Qgis.Critical else duration)
+
+    def show_error(self, text: str) -> None:
+        self.show_message(text, Qgis.Critical)
+
+    def clear_messages(self) -> None:
+        self.message_bar.clearWidgets()
+
+    # ------------------------------------------------------------------ pack
+    def refresh_pack(self) -> bool:
+        """Reload the loaded pack after it changed (a version was published, edits were saved); the results on
+        show stay, each citing the version it was screened against."""
+        if not self.pack_path:
+            return False
+        try:
+            index = self.packs.get(self.pack_path).index
+        except LnrsError as exc:
+            self.show_error(self.tr("The habitat map could not be reloaded: {0}").format(str(exc)))
+            return False
+        self.index = index
+        self.pack_changed.emit()
+        return True

@@ -1,0 +1,240 @@
+"""The dock's "Habitat map" group, above the tabs: choose the Local Habitat Map pack (file, recent, PostGIS),
+add its layers to the map, and read which pack and version is loaded.
+
+The pack it loads goes into the :class:`.dock_context.DockContext`, whose ``pack_changed`` the tabs follow.
+"""
+
+from __future__ import annotations
+
+import traceback
+from html import escape
+from pathlib import Path
+from typing import Any
+
+from qgis.core import Qgis
+from qgis.gui import QgsFileWidget
+from qgis.PyQt.QtCore import Qt, QTimer, pyqtSignal
+from qgis.PyQt.QtWidgets import (
+    QApplication,
+    QGroupBox,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QMenu,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..__about__ import PLUGIN_ROOT
+from ..adapters.pack_source import PackSource, postgis_pack_schemas, saved_postgres_connections
+from ..core.errors import LnrsError
+from ..log import log_error
+from .dock_context import DockContext
+from .results_view import tip
+
+DEMO_PACK = PLUGIN_ROOT / "resources" / "data" / "demo_lnrs_pack.gpkg"
+
+
+class PackChooser(QGroupBox):
+    """Pack file, Recent, PostGIS…, Add to map and the loaded pack's name, version, date and hash."""
+
+    #: Emitted when another pack was chosen (not on a reload), before ``pack_changed``: results of the old pack go.
+    pack_replaced = pyqtSignal()
+
+    def __init__(self, context: DockContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTitle(self.tr("Habitat map"))
+        self.context = context
+        self._pending_pack = ""
+        self.setObjectName("packGroup")
+        self._build()
+        context.pack_changed.connect(self._on_pack_changed)  # first: the pack info is right before the tabs follow
+        self._choose_initial_pack()
+
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        row = QHBoxLayout()
+        self.pack_file = QgsFileWidget(self)
+        self.pack_file.setObjectName("packFileWidget")
+        self.pack_file.setFilter(self.tr("Local Habitat Map packs (*.gpkg)"))
+        self.pack_file.setDialogTitle(self.tr("Choose a Local Habitat Map pack"))
+        self.pack_file.setStorageMode(QgsFileWidget.StorageMode.GetFile)
+        self.pack_file.setToolTip(self.tr("The Local Habitat Map pack (.gpkg) to screen against"))
+        self.pack_file.fileChanged.connect(self._on_pack_file_changed)
+        row.addWidget(self.pack_file, 1)
+        self.recent_button = QToolButton(self)
+        self.recent_button.setObjectName("recentPacksButton")
+        self.recent_button.setText(self.tr("Recent"))
+        self.recent_button.setToolTip(self.tr("Recently used packs"))
+        self.recent_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.recent_menu = QMenu(self.recent_button)
+        self.recent_button.setMenu(self.recent_menu)
+        row.addWidget(self.recent_button)
+        self.postgis_button = QToolButton(self)
+        self.postgis_button.setObjectName("postgisPackButton")
+        self.postgis_button.setText(self.tr("PostGIS\u2026"))
+        self.postgis_button.setToolTip(self.tr("Open a pack held in a PostGIS schema, through one of QGIS's saved "
+                                               "PostgreSQL connections"))
+        self.postgis_button.clicked.connect(self.choose_postgis_pack)
+        row.addWidget(self.postgis_button)
+        self.add_layers_button = QToolButton(self)
+        self.add_layers_button.setObjectName("addPackLayersButton")
+        self.add_layers_button.setText(self.tr("Add to map"))
+        self.add_layers_button.setToolTip(self.tr("Add the pack's layers to the project, styled, in a group named "
+                                                  "after the pack"))
+        self.add_layers_button.clicked.connect(self.add_pack_layers)
+        row.addWidget(self.add_layers_button)
+        layout.addLayout(row)
+        self.pack_info = QLabel(self.tr("No Local Habitat Map loaded."), self)
+        self.pack_info.setObjectName("packStatusLabel")
+        self.pack_info.setWordWrap(True)
+        self.pack_info.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.pack_info)
+        self.status_label = self.pack_info  # kept for callers of the first dock
+        self._fill_recent_menu()
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        self.add_layers_button.setEnabled(self.context.index is not None)
+
+    # ------------------------------------------------------------------ the first pack
+    def _choose_initial_pack(self) -> None:
+        settings = self.context.settings
+        last = settings.last_pack
+        if last and Path(last).is_file():
+            self._pending_pack = last
+        elif not last and not settings.recent_packs and DEMO_PACK.is_file():
+            self._pending_pack = str(DEMO_PACK)
+        if self._pending_pack:
+            self.pack_file.blockSignals(True)
+            self.pack_file.setFilePath(self._pending_pack)
+            self.pack_file.blockSignals(False)
+            self.pack_info.setText(self.tr("Habitat map {0} will load when the panel opens.").format(
+                Path(self._pending_pack).name))
+
+    def load_pending_later(self) -> None:
+        """The dock is shown: load the pack remembered from the last session, once the dock is drawn."""
+        if self._pending_pack and self.context.index is None:
+            QTimer.singleShot(0, self._load_pending)
+
+    def _load_pending(self) -> None:
+        path, self._pending_pack = self._pending_pack, ""
+        if path and self.context.index is None:
+            self.set_pack_path(path)
+
+    # ------------------------------------------------------------------ choosing
+    def _on_pack_file_changed(self, path: str) -> None:
+        if path and path != self.context.pack_path:
+            self.set_pack_path(path)
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        recent = self.context.settings.recent_packs
+        for path in recent:
+            action = self.recent_menu.addAction(path if path.startswith("postgis:") else Path(path).name)
+            action.setToolTip(tip(path))
+            action.setData(path)
+            action.triggered.connect(lambda _checked=False, p=path: self.set_pack_path(p))
+        if DEMO_PACK.is_file() and str(DEMO_PACK) not in recent:
+            action = self.recent_menu.addAction(self.tr("Demo pack (bundled)"))
+            action.triggered.connect(lambda _checked=False: self.set_pack_path(str(DEMO_PACK)))
+        self.recent_button.setEnabled(not self.recent_menu.isEmpty())
+
+    def set_pack_path(self, path: str) -> bool:
+        """Load the pack at ``path``; on failure the message says why and the previous pack stays."""
+        context = self.context
+        self._pending_pack = ""
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            index = context.packs.get(path).index
+        except LnrsError as exc:
+            context.show_error(self.tr("The habitat map could not be loaded: {0}").format(str(exc)))
+            return False
+        except Exception:  # noqa: BLE001 - the user gets a sentence; the traceback goes to the log
+            log_error(traceback.format_exc())
+            context.show_error(self.tr("The habitat map could not be loaded; the details are in the LNRS Toolkit tab "
+                                       "of the message log."))
+            return False
+        finally:
+            QApplication.restoreOverrideCursor()
+        context.index = index
+        context.pack_path = str(path)
+        self.pack_file.blockSignals(True)
+        self.pack_file.setFilePath("" if str(path).startswith("postgis:") else str(path))
+        self.pack_file.blockSignals(False)
+        context.settings.remember_pack(str(path))
+        context.save_settings()
+        self._fill_recent_menu()
+        self.pack_replaced.emit()
+        context.clear_messages()
+        for note in index.load_notes:
+            context.show_message(note, Qgis.Warning)
+        context.pack_changed.emit()
+        return True
+
+    def postgis_pack_addresses(self) -> tuple[list[str], list[str]]:
+        """``postgis:CONNECTION/SCHEMA`` for every pack schema in the saved connections, and the
+        connections that could not be asked (with the reason)."""
+        addresses: list[str] = []
+        failures: list[str] = []
+        for name in saved_postgres_connections():
+            try:
+                addresses += [str(PackSource.postgis(name, schema)) for schema in postgis_pack_schemas(name)]
+            except LnrsError as exc:
+                failures.append(f"{name}: {exc}")
+        return addresses, failures
+
+    def choose_postgis_pack(self) -> bool:
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            addresses, failures = self.postgis_pack_addresses()
+        finally:
+            QApplication.restoreOverrideCursor()
+        for failure in failures:
+            self.context.show_message(self.tr("Connection skipped: {0}").format(failure), Qgis.Warning)
+        if not addresses:
+            self.context.show_error(self.tr(
+                "No Local Habitat Map pack was found in the saved PostgreSQL connections. Add a connection in the "
+                "Browser panel (PostgreSQL \u25b8 New Connection) with an authentication configuration, and publish "
+                "a pack into one of its schemas."))
+            return False
+        choice, ok = QInputDialog.getItem(self, self.tr("Open a pack from PostGIS"),
+                                          self.tr("Connection / schema:"), addresses, 0, False)
+        if not ok or not choice:
+            return False
+        return self.set_pack_path(choice)
+
+    # ------------------------------------------------------------------ the loaded pack
+    def add_pack_layers(self) -> bool:
+        """The loaded pack's styled layers into the project (designations, habitats, labelled measures)."""
+        context = self.context
+        if context.index is None or not context.pack_path:
+            context.show_error(self.tr("Load a habitat map first."))
+            return False
+        from ..project_layers import open_pack_in_project
+
+        try:
+            open_pack_in_project(context.pack_path, canvas=context.canvas())
+        except LnrsError as exc:
+            context.show_error(self.tr("The pack's layers could not be added: {0}").format(str(exc)))
+            return False
+        return True
+
+    def _on_pack_changed(self, *_args: Any) -> None:
+        self._show_pack_info()
+        self._update_buttons()
+
+    def _show_pack_info(self) -> None:
+        index = self.context.index
+        if index is None:
+            self.pack_info.setText(self.tr("No Local Habitat Map loaded."))
+            self.pack_info.setToolTip("")
+            return
+        meta = index.pack.metadata
+        sha = meta.content_sha256
+        self.pack_info.setText(self.tr("<b>{0}</b><br>version {1} \u00b7 published {2} \u00b7 sha256 {3}\u2026").format(
+            escape(index.ref.name), escape(meta.version or self.tr("unknown")),
+            escape(meta.publication_date or self.tr("unknown")), escape(sha[:12] or self.tr("unknown"))))
+        self.pack_info.setToolTip(tip(self.context.pack_path)
+                                  + tip(self.tr("sha256 {0}").format(sha or self.tr("unknown"))))

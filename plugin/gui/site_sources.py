@@ -1,0 +1,60 @@
+"""Where the sites to screen come from: features of a QGIS layer (selected, or all of a file), each one site in
+EPSG:27700 with its reference from the layer's display expression."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from qgis.core import (
+    QgsExpression,
+    QgsExpressionContext,
+    QgsExpressionContextUtils,
+    QgsProject,
+    QgsVectorLayer,
+    QgsWkbTypes,
+)
+
+from ..adapters.qgis_geometry import to_shapely, transform_to_pack
+from ..core.errors import LnrsError
+
+
+@dataclass(frozen=True)
+class Site:
+    """A site to screen: its reference and its shapely geometry in EPSG:27700."""
+
+    ref: str
+    geometry: Any
+    notes: tuple[str, ...] = ()
+
+
+def sites_from_features(layer: QgsVectorLayer, features: list[Any]) -> tuple[list[Site], list[str]]:
+    """Each feature becomes one site (reference from the layer's display expression, else the feature id); the
+    features that cannot be used come back as "ref: why". Raises :class:`LnrsError` when the layer's CRS cannot be
+    transformed to the pack's."""
+    transform = transform_to_pack(layer.crs(), QgsProject.instance().transformContext(), layer.name())
+    context = QgsExpressionContext(QgsExpressionContextUtils.globalProjectLayerScopes(layer))
+    expression = QgsExpression(layer.displayExpression())
+    sites, problems = [], []
+    for feat in features:
+        context.setFeature(feat)
+        value = expression.evaluate(context) if layer.displayExpression() else None
+        ref = str(value) if value not in (None, "") and not expression.hasEvalError() else str(feat.id())
+        try:
+            converted = to_shapely(feat.geometry(), transform)
+        except LnrsError as exc:
+            problems.append(f"{ref}: {exc}")
+            continue
+        sites.append(Site(ref, converted.geometry, converted.notes))
+    return sites, problems
+
+
+def open_sites_file(path: str) -> QgsVectorLayer:
+    """The file as a layer, its polygons only when it mixes geometry types (a GeoJSON or KML often does)."""
+    layer = QgsVectorLayer(path, Path(path).stem, "ogr")
+    if layer.isValid() and layer.geometryType() != QgsWkbTypes.PolygonGeometry:
+        polygons_only = QgsVectorLayer(f"{path}|geometrytype=Polygon", Path(path).stem, "ogr")
+        if polygons_only.isValid() and polygons_only.featureCount() > 0:
+            layer = polygons_only
+    return layer
