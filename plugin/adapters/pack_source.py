@@ -403,6 +403,14 @@ class PackCache:
                 self._entries.popitem(last=False)
         return loaded
 
+    def cached(self, source: PackSource | str) -> LoadedPack | None:
+        """The loaded pack of ``source`` if its current version is already built, else None (nothing is read)."""
+        if isinstance(source, str):
+            source = PackSource.parse(source)
+        key = self.version_of(source)
+        with self._lock:
+            return self._entries.get(key)
+
     def invalidate(self, source: PackSource | None = None) -> None:
         with self._lock:
             if source is None:

@@ -20,7 +20,15 @@ from ..core.errors import PackError
 from ..core.pack.model import PackData, PackLayer, PackMetadata, measures_from_layer
 from ..core.pack.schema import AREA, MEASURES, METADATA, PACK_CRS_EPSG, TABLES, TREES, TableSpec
 from ..core.pack.window import Bounds, PackOutline
-from .pg_connection import _psycopg2, connection_parameters, pg_read_layer, pg_read_metadata, pg_table, pg_tables
+from .pg_connection import (
+    _psycopg2,
+    connection_parameters,
+    pg_connect,
+    pg_read_layer,
+    pg_read_metadata,
+    pg_table,
+    pg_tables,
+)
 
 
 def _spatial(present: Collection[str]) -> list[TableSpec]:
@@ -41,6 +49,15 @@ def ensure_spatial_indexes(cur: Any, schema: str, present: Collection[str]) -> l
             cur.execute(sql.SQL("CREATE INDEX ON {} USING gist (geom)").format(pg_table(schema, spec.name)))
             made.append(spec.name)
     return made
+
+
+def estimated_features(connection_name: str, schema: str) -> int:
+    """How many features the pack's spatial tables hold, from PostgreSQL's statistics (no table is read)."""
+    with pg_connect(connection_name) as conn, conn.cursor() as cur:
+        cur.execute("SELECT coalesce(sum(greatest(c.reltuples, 0)), 0) FROM pg_class c JOIN pg_namespace n ON "
+                    "n.oid = c.relnamespace WHERE n.nspname = %s AND c.relname = ANY(%s)",
+                    (schema, [spec.name for spec in TABLES if spec.is_spatial]))
+        return int(cur.fetchone()[0])
 
 
 class PostgisWindows:

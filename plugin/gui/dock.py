@@ -152,6 +152,7 @@ class LnrsDockWidget(QgsDockWidget):
     # ------------------------------------------------------------------ teardown
     def close_down(self) -> None:
         """Release anything the dock holds before it is deleted."""
+        self.pack_chooser.close_down()
         self.versions_panel.close_down()
         self.editing_panel.close_down()
         self.site_panel.close_down()

@@ -1,8 +1,9 @@
 """The dock-wide services every tab shares, so that no tab imports the dock that assembles it.
 
 One :class:`DockContext` per dock holds the pack chosen above the tabs (``index``, ``pack_path`` and the
-``pack_changed`` signal), the plugin settings, the message bar (``show_message``, ``show_error``), the
-officer's name and the search distance / proposed habitat of the Site tab (``screening_inputs``).
+``pack_changed`` signal; ``windowed`` while a large pack's whole index is still loading), the plugin settings,
+the message bar (``show_message``, ``show_error``), the officer's name and the search distance / proposed
+habitat of the Site tab (``screening_inputs``).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from ..adapters.pack_source import PackCache
 from ..core.errors import LnrsError
 from ..core.screening.engine import PackIndex
 from ..core.screening.options import ScreeningOptions
+from ..core.screening.windowed import WindowedPack
 from ..settings import PluginSettings
 
 #: Packs (GeoPackage or PostGIS) and their indexes, built once per pack version.
@@ -55,10 +57,16 @@ class DockContext(QObject):
         self.message_bar = message_bar
         self.packs = packs
         self.index: PackIndex | None = None
+        #: While a large pack's whole index loads in the background: the pack read near each site (first answers).
+        self.windowed: WindowedPack | None = None
         self.pack_path = ""
         self.last_message = ""
         #: The search distance and proposed habitat screening uses (the dock points it at its Site tab).
         self.screening_inputs: Callable[[], ScreeningInputs] = self._default_screening_inputs
+
+    def screening_source(self) -> PackIndex | WindowedPack | None:
+        """What a check screens against: the whole pack's index, else the pack read near each site."""
+        return self.index if self.index is not None else self.windowed
 
     def canvas(self) -> Any:
         return self.iface.mapCanvas() if self.iface is not None else None

@@ -28,12 +28,36 @@ from qgis.PyQt.QtWidgets import (
 
 from ..__about__ import PLUGIN_ROOT
 from ..adapters.pack_source import PackSource, postgis_pack_schemas, saved_postgres_connections
+from ..adapters.postgis_windows import PostgisWindows, estimated_features
 from ..core.errors import LnrsError
+from ..core.screening.engine import PackIndex
+from ..core.screening.windowed import WindowedPack
 from ..log import log_error
+from .background_task import BackgroundTask
 from .dock_context import DockContext
 from .results_view import tip
+from .task_start import start_task
 
 DEMO_PACK = PLUGIN_ROOT / "resources" / "data" / "demo_lnrs_pack.gpkg"
+#: A GeoPackage pack this large or larger is answered from its R-tree while its whole index loads (bytes).
+BACKGROUND_FROM_BYTES = 64 * 1024 * 1024
+#: A PostGIS pack with this many features or more (PostgreSQL's estimate) likewise.
+BACKGROUND_FROM_FEATURES = 100_000
+
+
+def _large(source: PackSource) -> bool:
+    if source.kind == "postgis":
+        return estimated_features(source.connection, source.schema) >= BACKGROUND_FROM_FEATURES
+    try:
+        return Path(source.path).stat().st_size >= BACKGROUND_FROM_BYTES
+    except OSError:
+        return False  # the ordinary load says why the file cannot be read
+
+
+def _windowed(source: PackSource) -> WindowedPack:
+    if source.kind == "postgis":
+        return WindowedPack(PostgisWindows(source.connection, source.schema))
+    return WindowedPack(source.path)
 
 
 class PackChooser(QGroupBox):
@@ -47,6 +71,7 @@ class PackChooser(QGroupBox):
         self.setTitle(self.tr("Habitat map"))
         self.context = context
         self._pending_pack = ""
+        self.load_task: BackgroundTask | None = None
         self.setObjectName("packGroup")
         self._build()
         context.pack_changed.connect(self._on_pack_changed)  # first: the pack info is right before the tabs follow
@@ -96,7 +121,7 @@ class PackChooser(QGroupBox):
         self._update_buttons()
 
     def _update_buttons(self) -> None:
-        self.add_layers_button.setEnabled(self.context.index is not None)
+        self.add_layers_button.setEnabled(self.context.screening_source() is not None)
 
     # ------------------------------------------------------------------ the first pack
     def _choose_initial_pack(self) -> None:
@@ -141,13 +166,30 @@ class PackChooser(QGroupBox):
             action.triggered.connect(lambda _checked=False: self.set_pack_path(str(DEMO_PACK)))
         self.recent_button.setEnabled(not self.recent_menu.isEmpty())
 
-    def set_pack_path(self, path: str) -> bool:
-        """Load the pack at ``path``; on failure the message says why and the previous pack stays."""
+    def set_pack_path(self, path: str, synchronous: bool = False) -> bool:
+        """Load the pack at ``path``; on failure the message says why and the previous pack stays.
+
+        A large pack (a GeoPackage of :data:`BACKGROUND_FROM_BYTES` or more, a PostGIS pack of
+        :data:`BACKGROUND_FROM_FEATURES` or more) that is not
+        loaded yet is answered at once from its spatial index, site by site, while its whole index is built in
+        a background task (shown in QGIS's task manager); ``synchronous`` builds it now (tests).
+        """
         context = self.context
         self._pending_pack = ""
+        try:
+            source = PackSource.parse(path)
+            cached = context.packs.cached(source)
+            background = cached is None and not synchronous and _large(source)
+            windowed = _windowed(source) if background else None
+        except LnrsError as exc:
+            context.show_error(self.tr("The habitat map could not be loaded: {0}").format(str(exc)))
+            return False
+        if windowed is not None:
+            self._start_background_load(path, windowed)
+            return True
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            index = context.packs.get(path).index
+            index = cached.index if cached is not None else context.packs.get(path).index
         except LnrsError as exc:
             context.show_error(self.tr("The habitat map could not be loaded: {0}").format(str(exc)))
             return False
@@ -158,20 +200,61 @@ class PackChooser(QGroupBox):
             return False
         finally:
             QApplication.restoreOverrideCursor()
-        context.index = index
+        self._loaded(path, index, None)
+        return True
+
+    def _loaded(self, path: str, index: PackIndex | None, windowed: WindowedPack | None) -> None:
+        """``path`` is the pack now: its whole ``index``, or (while that loads) ``windowed``."""
+        context = self.context
+        replaced = str(path) != context.pack_path or (context.index is None and context.windowed is None)
+        context.index, context.windowed = index, windowed
         context.pack_path = str(path)
         self.pack_file.blockSignals(True)
         self.pack_file.setFilePath("" if str(path).startswith("postgis:") else str(path))
         self.pack_file.blockSignals(False)
-        context.settings.remember_pack(str(path))
-        context.save_settings()
-        self._fill_recent_menu()
-        self.pack_replaced.emit()
-        context.clear_messages()
-        for note in index.load_notes:
+        if replaced:
+            context.settings.remember_pack(str(path))
+            context.save_settings()
+            self._fill_recent_menu()
+            self.pack_replaced.emit()
+            context.clear_messages()
+        for note in index.load_notes if index is not None else ():
             context.show_message(note, Qgis.Warning)
         context.pack_changed.emit()
-        return True
+
+    def _start_background_load(self, path: str, windowed: WindowedPack) -> None:
+        context = self.context
+        if self.load_task is not None:
+            self.load_task.cancel()
+        self._loaded(path, None, windowed)
+        context.show_message(self.tr("Sites can be checked now, from the map's spatial index; the whole map is "
+                                     "loading in the background (see the task manager) for the other tabs."),
+                             Qgis.Info)
+
+        def work(_is_cancelled: Any, _progress: Any) -> PackIndex:
+            return context.packs.get(path).index
+
+        def done(index: PackIndex | None, error: str, cancelled: bool) -> None:
+            self.load_task = None
+            if cancelled or context.pack_path != str(path) or context.windowed is not windowed:
+                return  # another pack was chosen meanwhile
+            if index is None:
+                context.show_error(self.tr("The whole habitat map could not be loaded: {0}").format(error))
+                return
+            self._loaded(path, index, None)
+
+        name = windowed.outline.metadata.lnrs_name or Path(path).name
+        self.load_task = BackgroundTask(
+            self.tr("Loading the Local Habitat Map {0}").format(name), work, done,
+            "the habitat map could not be loaded; the details are in the LNRS Toolkit tab of the message log.",
+            can_cancel=False)
+        start_task(self.load_task, False)
+
+    def close_down(self) -> None:
+        """The dock is going: a whole-map load still running is left to finish, its answer dropped."""
+        if self.load_task is not None:
+            self.load_task.on_done = lambda *_a: None
+            self.load_task = None
 
     def postgis_pack_addresses(self) -> tuple[list[str], list[str]]:
         """``postgis:CONNECTION/SCHEMA`` for every pack schema in the saved connections, and the
@@ -209,7 +292,7 @@ class PackChooser(QGroupBox):
     def add_pack_layers(self) -> bool:
         """The loaded pack's styled layers into the project (designations, habitats, labelled measures)."""
         context = self.context
-        if context.index is None or not context.pack_path:
+        if context.screening_source() is None or not context.pack_path:
             context.show_error(self.tr("Load a habitat map first."))
             return False
         from ..project_layers import open_pack_in_project
@@ -226,15 +309,17 @@ class PackChooser(QGroupBox):
         self._update_buttons()
 
     def _show_pack_info(self) -> None:
-        index = self.context.index
-        if index is None:
+        index, windowed = self.context.index, self.context.windowed
+        if index is None and windowed is None:
             self.pack_info.setText(self.tr("No Local Habitat Map loaded."))
             self.pack_info.setToolTip("")
             return
-        meta = index.pack.metadata
+        meta = index.pack.metadata if index is not None else windowed.outline.metadata  # type: ignore[union-attr]
+        name = index.ref.name if index is not None else (meta.lnrs_name or "(unnamed pack)")
         sha = meta.content_sha256
         self.pack_info.setText(self.tr("<b>{0}</b><br>version {1} \u00b7 published {2} \u00b7 sha256 {3}\u2026").format(
-            escape(index.ref.name), escape(meta.version or self.tr("unknown")),
-            escape(meta.publication_date or self.tr("unknown")), escape(sha[:12] or self.tr("unknown"))))
+            escape(name), escape(meta.version or self.tr("unknown")),
+            escape(meta.publication_date or self.tr("unknown")), escape(sha[:12] or self.tr("unknown")))
+            + ("" if index is not None else "<br>" + self.tr("loading the whole map in the background\u2026")))
         self.pack_info.setToolTip(tip(self.context.pack_path)
                                   + tip(self.tr("sha256 {0}").format(sha or self.tr("unknown"))))

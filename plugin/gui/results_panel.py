@@ -34,6 +34,8 @@ from ..core.errors import LnrsError
 from ..core.reports.html_report import VERDICT_COLOURS, render_html
 from ..core.reports.json_report import write_json_atomic, write_text_atomic
 from ..core.reports.text_report import summary_text
+from ..core.screening.engine import PackIndex
+from ..core.screening.options import ScreeningOptions
 from ..core.screening.overrides import Override, find_override, make_override, overrides_text, result_payload
 from ..core.screening.results import DesignatedFinding, IrreplaceableFinding, ScreeningResult, SiteError
 from .dock_context import DockContext
@@ -167,10 +169,27 @@ class ResultsPanel(QWidget):
             zoom_to(canvas, [geom])
         self._update_buttons()
 
+    def _features_index(self, result: ScreeningResult | SiteError | None) -> PackIndex | None:
+        """Where the features of ``result`` are: the whole pack's index, or (while it loads) the pack read near
+        the result's site."""
+        if self.context.index is not None:
+            return self.context.index
+        windowed = self.context.windowed
+        if windowed is None or not isinstance(result, ScreeningResult):
+            return None
+        site = self._checked_geometry(result)
+        if site is None:
+            return None
+        return windowed.index_near(site, ScreeningOptions(search_distance_m=result.search_distance_m))
+
     def show_finding(self, finding: IrreplaceableFinding | DesignatedFinding) -> None:
         """Zoom to a finding's feature and flash it."""
         canvas = self.context.canvas()
-        index = self.context.index
+        try:
+            index = self._features_index(self.current_result())
+        except LnrsError as exc:
+            self.context.show_error(str(exc))
+            return
         if canvas is None or index is None:
             return
         geom = feature_geometry(index, finding.layer, finding.fid)
@@ -313,7 +332,7 @@ class ResultsPanel(QWidget):
         return self._saved(path)
 
     def _finding_geometries(self, result: ScreeningResult | SiteError) -> list[Any]:
-        index = self.context.index
+        index = self._features_index(result)
         if index is None or not isinstance(result, ScreeningResult):
             return []
         findings: list[IrreplaceableFinding | DesignatedFinding] = [*result.irreplaceable, *result.designated_sites]

@@ -300,7 +300,8 @@ class SitePanel(QWidget):
         if self.task is not None:
             context.show_message(self.tr("A check is already running; wait for it or cancel it."), Qgis.Warning)
             return False
-        if context.index is None:
+        source = context.screening_source()
+        if source is None:
             context.show_error(self.tr("Choose a Local Habitat Map pack first."))
             return False
         if not self.sites:
@@ -311,7 +312,7 @@ class SitePanel(QWidget):
             sites = [Site(self.ref_edit.text().strip(), sites[0].geometry, sites[0].notes)]
         self.checking.emit(sites)
         options, proposed = self.screening_inputs()
-        task = screening_task(self.tr("LNRS screening of {0} site(s)").format(len(sites)), context.index,
+        task = screening_task(self.tr("LNRS screening of {0} site(s)").format(len(sites)), source,
                               [s.geometry for s in sites], [s.ref for s in sites], options, proposed, self._on_done)
         context.clear_messages()
         if start_task(task, synchronous, self.progress):

@@ -487,3 +487,65 @@ def test_add_pack_layers_to_the_project(dock, pack):
     names = [g.name() for g in root.children()]
     assert any(dock.index.ref.name in n for n in names)
     QgsProject.instance().clear()
+
+
+# ---------------------------------------------------------------- large packs: first answer before the whole map
+def wait_for_load(dock, timeout=30.0):
+    end = time.monotonic() + timeout
+    while dock.pack_chooser.load_task is not None and time.monotonic() < end:
+        QCoreApplication.processEvents()
+        time.sleep(0.01)
+    assert dock.pack_chooser.load_task is None, "the whole-map load did not finish"
+
+
+@pytest.fixture()
+def large(monkeypatch):
+    from lnrs_toolkit.plugin.gui import dock_context, pack_chooser
+
+    monkeypatch.setattr(pack_chooser, "BACKGROUND_FROM_BYTES", 0)  # every pack counts as large
+    dock_context.PACKS.invalidate()
+
+
+def test_first_answer_comes_before_the_whole_map_and_equals_it(large, dock, pack):
+    assert dock.set_pack_path(str(pack))
+    chooser = dock.pack_chooser
+    assert dock.context.windowed is not None
+    assert chooser.load_task is not None and chooser.load_task in QgsApplication.taskManager().tasks()
+    assert "loading the whole map" in chooser.pack_info.text()
+    assert "Dock Test LNRS &lt;script&gt;" in chooser.pack_info.text()
+    # checked now, from the R-tree (the whole map may still be loading)
+    dock.site_panel.set_site_geometry(site_geometry(X, Y, X + 100, Y + 100), QgsCoordinateReferenceSystem("EPSG:27700"))
+    dock.site_panel.ref_edit.setText("first")
+    click_check(dock)
+    first = dock.results_panel.results_view.result
+    assert first is not None and first.verdict == "red"
+    wait_for_load(dock)
+    assert dock.context.index is not None and dock.context.windowed is None
+    assert "loading the whole map" not in chooser.pack_info.text()
+    assert len(dock.results_panel.results) == 1  # a reload of the same pack keeps the results on show
+    click_check(dock)
+    again = dock.results_panel.results_view.result
+    assert again.to_dict() == first.to_dict()
+
+
+def test_clicking_a_finding_works_before_the_whole_map_is_loaded(large, dock, pack, monkeypatch):
+    from lnrs_toolkit.plugin.gui import pack_chooser
+
+    started = []
+    monkeypatch.setattr(pack_chooser, "start_task", lambda task, synchronous: started.append(task))  # never runs
+    assert dock.set_pack_path(str(pack))
+    assert started and dock.context.index is None
+    dock.site_panel.set_site_geometry(site_geometry(X, Y, X + 100, Y + 100), QgsCoordinateReferenceSystem("EPSG:27700"))
+    click_check(dock)
+    view = dock.results_panel.results_view
+    finding = view.result.designated_sites[0]
+    assert dock.results_panel._features_index(view.result) is not None
+    dock.results_panel.show_finding(finding)
+    assert "not in the loaded habitat map" not in dock.context.last_message
+    # another pack chosen meanwhile: the old load's answer is dropped
+    dock.pack_chooser.load_task = None
+    monkeypatch.setattr(pack_chooser, "BACKGROUND_FROM_BYTES", 10**12)
+    assert dock.set_pack_path(str(pack))
+    assert dock.context.index is not None and dock.context.windowed is None
+    started[0].finished(False)  # the abandoned load ends: nothing changes
+    assert dock.context.index is not None

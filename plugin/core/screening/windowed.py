@@ -16,7 +16,7 @@ precision (a few centimetres at British National Grid coordinates).
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -90,17 +90,21 @@ class WindowedPack:
         return replace(index, coverage=self._coverage, extent=self.outline.extent, load_notes=notes)
 
     def screen_sites(self, geometries: Sequence[Any], refs: Sequence[str] | None = None,
-                     options: ScreeningOptions | None = None,
-                     proposed_habitat: str | None = None) -> list[ScreeningResult | SiteError]:
+                     options: ScreeningOptions | None = None, proposed_habitat: str | None = None,
+                     is_cancelled: Callable[[], bool] = lambda: False,
+                     progress: Callable[[float], None] = lambda _p: None) -> list[ScreeningResult | SiteError]:
         """As :func:`.engine.screen_sites`, one window per site (for one site or a few)."""
         opt = options or ScreeningOptions()
         refs = list(refs) if refs is not None else [str(i + 1) for i in range(len(geometries))]
         self.refresh()
         out: list[ScreeningResult | SiteError] = []
         for i, geometry in enumerate(geometries):
+            if is_cancelled():
+                break
             index = self.index_near(geometry, opt)
             result = screen_sites(index, [geometry], [refs[i]], opt, proposed_habitat)[0]
             out.append(replace(result, index=i))
+            progress(100.0 * (i + 1) / max(1, len(geometries)))
         return out
 
     def screen_site(self, geometry: Any, site_ref: str = "1", options: ScreeningOptions | None = None,
