@@ -149,9 +149,9 @@ def lnrs_shapes() -> None:
         (b, {"area_id": "A2", "name": "Illustrative area 2", "measure_code": "FW012", "priority": "2"}),
         (c, {"area_id": "A3", "name": "Illustrative area 3", "measure_code": "GL002", "priority": "3"})], BNG)
     _write("lnrs_flag_columns.geojson", [
-        (a, {"area_id": "A1", "name": "Illustrative area 1", "WD001": 1, "WD006": "yes", "GL001": 0, "FW012": None,
+        (a, {"area_id": "A1", "name": "Illustrative area 1", "WD001": 1, "WD006": "yes", "GL001": "0", "FW012": None,
              "GL002": 0}),
-        (b, {"area_id": "A2", "name": "Illustrative area 2", "WD001": 0, "WD006": "no", "GL001": 1, "FW012": "TRUE",
+        (b, {"area_id": "A2", "name": "Illustrative area 2", "WD001": 0, "WD006": "no", "GL001": "1", "FW012": "TRUE",
              "GL002": 0}),
         (c, {"area_id": "A3", "name": "Illustrative area 3", "WD001": 0, "WD006": "", "GL001": "n", "FW012": 0,
              "GL002": 1})],
