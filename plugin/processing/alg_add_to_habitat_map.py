@@ -270,6 +270,8 @@ class AddToHabitatMapAlgorithm(LnrsAlgorithm):
             "REPAIRED": repaired,
             "DROPPED": dropped,
             "CONTENT_SHA256": report.content_sha256,
+            "RECOGNISED": "",
+            "SKIPPED": "",
         }
 
     def _run_recognised(self, parameters: dict[str, Any], context, feedback, layers: list[BundleLayer],
