@@ -19,11 +19,11 @@ class Log(QgsProcessingFeedback):
         super().__init__()
         self.lines: list[str] = []
 
-    def pushInfo(self, info: str) -> None:  # noqa: N802
+    def pushInfo(self, info: str) -> None:
         self.lines.append(info)
         super().pushInfo(info)
 
-    def pushWarning(self, warning: str) -> None:  # noqa: N802
+    def pushWarning(self, warning: str) -> None:
         self.lines.append(warning)
         super().pushWarning(warning)
 
