@@ -47,6 +47,10 @@ FIELD_PARAMS: dict[str, str] = {
     "HABITATS_FIELD": "habitats_field",
     "STEM_DIAMETER_FIELD": "stem_diameter_field",
     "CROWN_RADIUS_FIELD": "crown_radius_field",
+    "MAIN_HABITAT_FIELD": "main_habitat_field",
+    "ADDITIONAL_HABITATS_FIELD": "additional_habitats_field",
+    "HABITAT_CODES_FIELD": "habitat_codes_field",
+    "CONFIDENCE_FIELD": "confidence_field",
 }
 #: Fixed-value parameters -> FieldMapping attribute.
 VALUE_PARAMS: dict[str, str] = {
@@ -87,7 +91,8 @@ class AddToHabitatMapAlgorithm(LnrsAlgorithm):
             "ROLE says what the layer is: designated (designated sites), irreplaceable (irreplaceable habitats), "
             "trees (ancient and veteran trees), opportunity (areas that could become of particular importance, "
             "with measure codes), interim, area (the strategy area), measures (the measures catalogue, a table "
-            "such as a CSV) or metadata (key/value table).\n\n"
+            "such as a CSV), metadata (key/value table), priority_habitats (priority habitat polygons) or lpa "
+            "(local planning authority boundaries).\n\n"
             "Map the layer's fields with the *_FIELD parameters, or give a fixed DESIGNATION or HABITAT_TYPE. "
             "Measure codes are split on MEASURES_SEPARATOR (default: any of ; , | or whitespace), trimmed and "
             "upper-cased.\n\n"
@@ -130,6 +135,10 @@ class AddToHabitatMapAlgorithm(LnrsAlgorithm):
             "HABITATS_FIELD": self.tr("Catalogue: delivering broad habitats field"),
             "STEM_DIAMETER_FIELD": self.tr("Trees: stem diameter field (m)"),
             "CROWN_RADIUS_FIELD": self.tr("Trees: crown radius field (m)"),
+            "MAIN_HABITAT_FIELD": self.tr("Priority habitats: main habitat field"),
+            "ADDITIONAL_HABITATS_FIELD": self.tr("Priority habitats: additional habitats field"),
+            "HABITAT_CODES_FIELD": self.tr("Priority habitats: habitat codes field"),
+            "CONFIDENCE_FIELD": self.tr("Priority habitats: confidence field"),
         }
         for param, label in labels.items():
             self.addParameter(QgsProcessingParameterField(param, label, parentLayerParameterName=self.INPUT,

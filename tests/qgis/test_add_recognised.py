@@ -209,3 +209,14 @@ def test_revised_and_legacy_ancient_woodland_in_one_download(lnrs_provider, tmp_
     assert inventory.count("revised") == 3 and 0 < inventory.count("legacy") < 5
     extra = dict(data.metadata.extra)
     assert extra["ancient_woodland_revised_coverage"].startswith("EPSG:27700;POLYGON")
+
+
+def test_priority_habitats_mapped_explicitly(lnrs_provider, tmp_path):
+    res = run({"PACK": str(tmp_path / "p.gpkg"), "INPUT": str(DATA / "natural_england_priority_habitats.geojson"),
+               "ROLE": "priority_habitats", "MAIN_HABITAT_FIELD": "HabCodes", "CONFIDENCE_FIELD": "Confidence"})
+    cols = read_pack(res["PACK"]).layers["priority_habitats"].columns
+    assert cols["main_habitat"] == ["DWOOD", "LCGRA,DWOOD"] and cols["confidence"] == ["High", "Medium"]
+    assert cols["additional_habitats"] == [None, None]
+    msg = refused({"PACK": str(tmp_path / "q.gpkg"), "INPUT": str(DATA / "natural_england_priority_habitats.geojson"),
+                   "ROLE": "priority_habitats"})
+    assert "Role 'priority_habitats' needs MAIN_HABITAT_FIELD" in msg
