@@ -203,8 +203,17 @@ class AddToHabitatMapAlgorithm(LnrsAlgorithm):
     def _run(self, parameters: dict[str, Any], context, feedback) -> dict[str, Any]:
         role_text = self.parameterAsString(parameters, self.ROLE, context).strip()
         raw = parameters.get(self.INPUT)
-        if is_bundle(raw) or (not role_text and is_csv_with_geometry(raw)):
-            return self._run_recognised(parameters, context, feedback, bundle_layers(str(raw)), is_bundle(raw))
+        if is_bundle(raw):
+            if role_text:
+                raise InputError(self.tr("'{0}' holds several layers, which are added by recognition only: leave "
+                                         "ROLE empty, or add its layers one by one with their ROLE.").format(
+                    Path(str(raw)).name))
+            return self._run_recognised(parameters, context, feedback, bundle_layers(str(raw)), True)
+        if is_csv_with_geometry(raw):
+            if not role_text:
+                return self._run_recognised(parameters, context, feedback, bundle_layers(str(raw)), False)
+            # read its WKT column as geometry, then go on as for any layer
+            parameters = {**parameters, self.INPUT: bundle_layers(str(raw))[0].layer}
         if not role_text or normalise_role(role_text) == "opportunity":
             return self._run_planned(parameters, context, feedback, role_text)
         role = normalise_role(role_text)

@@ -220,3 +220,12 @@ def test_priority_habitats_mapped_explicitly(lnrs_provider, tmp_path):
     msg = refused({"PACK": str(tmp_path / "q.gpkg"), "INPUT": str(DATA / "natural_england_priority_habitats.geojson"),
                    "ROLE": "priority_habitats"})
     assert "Role 'priority_habitats' needs MAIN_HABITAT_FIELD" in msg
+
+
+def test_role_with_a_folder_is_refused_and_a_csv_with_wkt_works_with_a_role(lnrs_provider, tmp_path):
+    d = folder(tmp_path, BUNDLE[:2])
+    msg = refused({"PACK": str(tmp_path / "p.gpkg"), "INPUT": str(d), "ROLE": "designated"})
+    assert "'download' holds several layers, which are added by recognition only: leave ROLE empty" in msg
+    res = run({"PACK": str(tmp_path / "p.gpkg"), "INPUT": str(DATA / "planning_data_local-nature-reserve.csv"),
+               "ROLE": "designated", "DESIGNATION": "LNR", "NAME_FIELD": "name"})
+    assert res["ROWS_ADDED"] == 2 and len(read_pack(res["PACK"]).layers["designated_sites"].geoms) == 2
