@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from lnrs_toolkit.plugin.core.pack.gpkg import read_pack
+from lnrs_toolkit.tests.qgis.qgis_process_helper import available, run_algorithm
 from qgis.core import QgsProcessingException, QgsProcessingFeedback, QgsVectorFileWriter, QgsVectorLayer
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "recognition"
@@ -229,3 +230,17 @@ def test_role_with_a_folder_is_refused_and_a_csv_with_wkt_works_with_a_role(lnrs
     res = run({"PACK": str(tmp_path / "p.gpkg"), "INPUT": str(DATA / "planning_data_local-nature-reserve.csv"),
                "ROLE": "designated", "DESIGNATION": "LNR", "NAME_FIELD": "name"})
     assert res["ROWS_ADDED"] == 2 and len(read_pack(res["PACK"]).layers["designated_sites"].geoms) == 2
+
+
+@pytest.mark.slow
+def test_qgis_process_with_a_folder(tmp_path):
+    reason = available()
+    if reason:
+        pytest.skip(reason)
+    d = folder(tmp_path, BUNDLE)
+    pack = tmp_path / "p.gpkg"
+    proc, out = run_algorithm(ALG, {"PACK": str(pack), "INPUT": str(d)}, tmp_path / "qgis-config")
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    assert out["results"]["ROWS_ADDED"] == 10
+    assert "natural_england_2016_ne_sssi.geojson: Sites of Special Scientific Interest (England)" in \
+        out["results"]["RECOGNISED"]
