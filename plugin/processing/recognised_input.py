@@ -4,7 +4,7 @@ published shapes, and whole downloads (folder, .zip, multi-layer GeoPackage) in 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +17,15 @@ from ..adapters.layer_rows import LayerRows, read_layer_rows
 from ..core.errors import InputError
 from ..core.metric.habitats import default_table
 from ..core.pack.builder import FieldMapping, MappedRows, map_rows, repair_geometries
-from ..core.pack.layer_plan import LNRS_OPPORTUNITY, LayerPlan, not_recognised_sentence, opportunity_plan, plan_layer
+from ..core.pack.gpkg import open_readonly, read_metadata_pairs
+from ..core.pack.layer_plan import (
+    LNRS_CATALOGUE,
+    LNRS_OPPORTUNITY,
+    LayerPlan,
+    not_recognised_sentence,
+    opportunity_plan,
+    plan_layer,
+)
 from ..core.pack.store import BuildReport, Cancelled, add_many
 
 
@@ -90,6 +98,35 @@ def map_plan(plan: LayerPlan, geometry_kind: str | None) -> MappedRows:
                     habitat_table=default_table())
 
 
+#: Pack metadata key prefix recording which source each recognised national dataset came from.
+DATASET_SOURCE_PREFIX = "dataset_source:"
+
+
+def _pack_metadata(pack: Path) -> dict[str, str]:
+    if not pack.exists():
+        return {}
+    conn = open_readonly(pack)
+    try:
+        return read_metadata_pairs(conn)
+    finally:
+        conn.close()
+
+
+def _with_provenance(existing: dict[str, str], plan: LayerPlan, rows: MappedRows, feedback: Any) -> MappedRows:
+    """Record the source of a national dataset; a later download of it under another name replaces the earlier."""
+    if plan.dataset in (LNRS_OPPORTUNITY, LNRS_CATALOGUE):
+        return rows
+    key = DATASET_SOURCE_PREFIX + plan.dataset
+    earlier = existing.get(key, "")
+    replaces: tuple[str, ...] = ()
+    if earlier and earlier != plan.source:
+        replaces = (earlier,)
+        feedback.pushWarning(tr("'{0}' is {1}, which the pack already holds from '{2}': its rows replace those of "
+                                "'{2}' (an earlier download of the same dataset).").format(
+            plan.source, plan.title, earlier))
+    return replace(rows, metadata={**rows.metadata, key: plan.source}, replaces=replaces)
+
+
 def _duplicates(plans: Sequence[LayerPlan]) -> None:
     seen: dict[str, str] = {}
     for plan in plans:
@@ -138,7 +175,8 @@ def add_layers(pack: Path, layers: Sequence[BundleLayer], context: Any, feedback
         raise InputError(tr("Nothing in '{0}' is a recognised dataset; nothing was written. Add the layers one by "
                             "one with their ROLE and *_FIELD parameters.").format(
             Path(layers[0].name).parts[0] if layers else ""))
-    mapped = [map_plan(plan, kind) for plan, kind in plans]
+    existing = _pack_metadata(pack)
+    mapped = [_with_provenance(existing, plan, map_plan(plan, kind), feedback) for plan, kind in plans]
     for rows in mapped:
         for note in rows.notes:
             feedback.pushWarning(note)

@@ -244,3 +244,20 @@ def test_qgis_process_with_a_folder(tmp_path):
     assert out["results"]["ROWS_ADDED"] == 10
     assert "natural_england_2016_ne_sssi.geojson: Sites of Special Scientific Interest (England)" in \
         out["results"]["RECOGNISED"]
+
+
+def test_a_later_download_of_the_same_dataset_replaces_the_earlier(lnrs_provider, tmp_path):
+    pack = tmp_path / "p.gpkg"
+    run({"PACK": str(pack), "INPUT": str(DATA / "natural_england_current_sssi.geojson")})
+    run({"PACK": str(pack), "INPUT": str(DATA / "planning_data_ramsar.geojson")})
+    newer = tmp_path / "sssi-2026-06.geojson"
+    shutil.copy(DATA / "natural_england_2016_ne_sssi.geojson", newer)
+    log = Log()
+    run({"PACK": str(pack), "INPUT": str(newer)}, log)
+    data = read_pack(pack)
+    sites = data.layers["designated_sites"].columns
+    assert sorted(set(sites["source_layer"])) == ["planning_data_ramsar.geojson", "sssi-2026-06.geojson"]
+    assert sites["designation"].count("SSSI") == 3
+    assert "'sssi-2026-06.geojson' is Sites of Special Scientific Interest (England), which the pack already holds " \
+           "from 'natural_england_current_sssi.geojson'" in log.text()
+    assert dict(data.metadata.extra)["dataset_source:natural-england:sssi"] == "sssi-2026-06.geojson"

@@ -77,6 +77,8 @@ class MappedRows:
     geoms: GeomArray | None
     notes: tuple[str, ...] = ()
     metadata: dict[str, str] = field(default_factory=dict)
+    #: other sources whose rows these replace (an earlier download of the same dataset under another name)
+    replaces: tuple[str, ...] = ()
 
     def __len__(self) -> int:
         return len(next(iter(self.columns.values()))) if self.columns else 0
@@ -307,12 +309,14 @@ def repair_geometries(geoms: GeomArray, polygonal: bool) -> tuple[GeomArray, int
 
 
 def merge(existing: PackLayer | None, new: MappedRows) -> tuple[dict[str, list[Any]], GeomArray | None]:
-    """Existing rows (minus those from the same source, or with the same code for measures) + new rows."""
+    """Existing rows (minus those from the same source or the sources it replaces, or with the same code for
+    measures) + new rows."""
     spec = new.spec
     if existing is None:
         return dict(new.columns), new.geoms
     src = existing.columns.get("source_layer", [None] * len(existing))
-    keep = np.array([src[i] != new.source for i in range(len(existing))], dtype=bool)
+    dropped = {new.source, *new.replaces}
+    keep = np.array([src[i] not in dropped for i in range(len(existing))], dtype=bool)
     if spec.role == "measures":
         # a code can only be listed once: the incoming catalogue wins over any other source
         incoming = set(new.columns["code"])
