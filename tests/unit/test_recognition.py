@@ -171,3 +171,13 @@ def test_every_known_dataset_has_a_unique_key_and_a_known_role():
     assert len(keys) == len(set(keys))
     assert all(d.role in ROLES for d in KNOWN_DATASETS)
     assert all(d.identify or d.slug for d in KNOWN_DATASETS)
+
+
+def test_local_authority_district_is_an_lpa_boundary_and_phi_without_confidence_is_complete():
+    rows = [{"dataset": "local-authority-district", "reference": "E06000022", "name": "X", "entity": "1",
+             "end-date": ""}]
+    rec = recognise("lad.geojson", list(rows[0]), rows)
+    assert (rec.dataset.role, rec.dataset.slug) == ("lpa", "local-authority-district")
+    phi = recognise("phi.shp", ["MAINHABS", "ADDHABS", "HABCODES"], [{}])
+    assert phi.complete and phi.absent == ("CONFIDENCE_FIELD",)
+    assert phi.mapping.main_habitat_field == "MAINHABS"
