@@ -7,8 +7,11 @@ row says which inventory it came from (``inventory`` column), and the coverage u
 pack metadata.
 
 The coverage of a revised download is taken as the convex hull of its polygons, per source file (one
-county or a group of counties per download): Natural England publishes no separate coverage layer with
-the polygons, and the hull keeps a legacy wood that the revision dropped (inside the county) out.
+county or a group of counties per download), because the download carries no coverage polygon. Inside the
+hull a legacy wood the revision dropped stays out, as it should. The hull is an approximation of the
+completed counties: it can fall short of a county's edge (a legacy wood there is kept) and, for a concave
+county, reach into a neighbour (a legacy wood there is left out); the recorded coverage lets a reviewer see
+which.
 """
 
 from __future__ import annotations
@@ -49,15 +52,13 @@ def prefer_revised(columns: dict[str, list[Any]], geoms: GeomArray | None
                    ) -> tuple[dict[str, list[Any]], GeomArray | None, dict[str, str]]:
     """Columns and geometries with legacy polygons cut out of the revised coverage; metadata to record.
 
-    Without both inventories the rows come back unchanged (and no metadata).
+    Without both inventories the rows come back unchanged (with the coverage recorded when there are revised
+    polygons).
     """
     inventories = columns.get("inventory", [])
-    if geoms is None or LEGACY not in inventories:
-        coverage = revised_coverage(columns, geoms)
-        return columns, geoms, _record(coverage)
     coverage = revised_coverage(columns, geoms)
-    if coverage is None:
-        return columns, geoms, {}
+    if geoms is None or coverage is None or LEGACY not in inventories:
+        return columns, geoms, _record(coverage)
     keep: list[int] = []
     out_geoms = np.asarray(geoms, dtype=object).copy()
     for i, inventory in enumerate(inventories):

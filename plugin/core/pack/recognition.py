@@ -138,7 +138,6 @@ KNOWN_DATASETS: tuple[KnownDataset, ...] = (
         (FieldRule("main_habitat_field", ("mainhabs",), True), FieldRule("additional_habitats_field", ("addhabs",)),
          FieldRule("habitat_codes_field", ("habcodes",)), FieldRule("confidence_field", ("confidence",)))),
 )
-KNOWN_BY_KEY: dict[str, KnownDataset] = {d.key: d for d in KNOWN_DATASETS}
 _PD_BY_SLUG: dict[str, KnownDataset] = {d.slug: d for d in KNOWN_DATASETS if d.slug}
 
 
