@@ -261,3 +261,17 @@ def test_a_later_download_of_the_same_dataset_replaces_the_earlier(lnrs_provider
     assert "'sssi-2026-06.geojson' is Sites of Special Scientific Interest (England), which the pack already holds " \
            "from 'natural_england_current_sssi.geojson'" in log.text()
     assert dict(data.metadata.extra)["dataset_source:natural-england:sssi"] == "sssi-2026-06.geojson"
+
+
+def test_a_layer_without_a_crs_in_a_folder_writes_nothing(lnrs_provider, tmp_path):
+    d = folder(tmp_path, BUNDLE[:1])
+    lyr = QgsVectorLayer(str(DATA / "natural_england_2016_ne_sssi.geojson"), "sssi", "ogr")
+    opts = QgsVectorFileWriter.SaveVectorOptions()
+    opts.driverName = "ESRI Shapefile"
+    err = QgsVectorFileWriter.writeAsVectorFormatV3(lyr, str(d / "sssi.shp"), lyr.transformContext(), opts)
+    assert err[0] == QgsVectorFileWriter.NoError, err
+    (d / "sssi.prj").unlink()
+    pack = tmp_path / "p.gpkg"
+    msg = refused({"PACK": str(pack), "INPUT": str(d)})
+    assert "The layer 'sssi.shp' has no coordinate reference system (CRS)" in msg
+    assert not pack.exists()
