@@ -1,6 +1,10 @@
 #!/usr/bin/env python3
 """Build the bundled demo Local Habitat Map pack with ``lnrs:addtohabitatmap``, headless.
 
+The Natural England layers, the opportunity layers and the measures catalogue go in by the recognised path
+(PACK and INPUT alone: the whole B&NES folder at once, the district boundary skipped as not recognised);
+only the district (strategy area), the trees and the metadata are mapped explicitly.
+
     build/venv/bin/python scripts/build_demo_pack.py --shared ../shared --output resources/data/demo_lnrs_pack.gpkg
 
 What goes in, and what is real:
@@ -49,13 +53,14 @@ PROVENANCE = (
     "(drawn by hand, no river data used), grassland patches tagged GL codes, one carrying XX999, a code that "
     "is deliberately not in the catalogue.")
 
-NE_LAYERS = (
-    # file, role, fixed designation, name field, ref field
-    ("ne_sssi.geojson", "SSSI", "sssi_name", "reference"),
-    ("ne_special_areas_conservation.geojson", "SAC", "sac_name", "sac_code"),
-    ("ne_special_protection_areas.geojson", "SPA", "spa_name", "spa_code"),
-    ("ne_local_nature_reserves.geojson", "LNR", "lnr_name", "reference"),
-)
+#: What the B&NES folder must be recognised as (file -> dataset title): the build stops if recognition drifts.
+NE_RECOGNISED = {
+    "ne_ancient_woodland.geojson": "Ancient Woodland (England)",
+    "ne_local_nature_reserves.geojson": "Local Nature Reserves (England)",
+    "ne_special_areas_conservation.geojson": "Special Areas of Conservation (England)",
+    "ne_special_protection_areas.geojson": "Special Protection Areas (England)",
+    "ne_sssi.geojson": "Sites of Special Scientific Interest (England)",
+}
 
 # Hand-drawn, plausible valley lines in British National Grid metres (illustrative, no river data).
 CORRIDORS = (
@@ -133,6 +138,8 @@ def add(pack: Path, params: dict, log: list[str]) -> dict:
     what = params["INPUT"] if isinstance(params["INPUT"], str) else params["INPUT"].name()
     log.append(f"{Path(str(what)).name}: {result['ROWS_ADDED']} rows -> {result['TABLE']} "
                f"(repaired {result['REPAIRED']}, dropped {result['DROPPED']})")
+    log.extend(f"  recognised {line}" for line in result.get("RECOGNISED", "").splitlines())
+    log.extend(f"  skipped {line}" for line in result.get("SKIPPED", "").splitlines())
     return result
 
 
@@ -224,12 +231,12 @@ def build(shared: Path, output: Path) -> list[str]:
     tmpdir = Path(tempfile.mkdtemp(prefix="demo-pack-"))
     pack = tmpdir / output.name
     try:
-        add(pack, {"INPUT": str(banes / "ne_ancient_woodland.geojson"), "ROLE": "irreplaceable",
-                   "HABITAT_TYPE": "ancient_woodland", "STATUS_FIELD": "status", "NAME_FIELD": "name",
-                   "LNRS_NAME": LNRS_NAME, "VERSION": VERSION, "AUTHORITY": AUTHORITY}, log)
-        for fname, designation, name_field, ref_field in NE_LAYERS:
-            add(pack, {"INPUT": str(banes / fname), "ROLE": "designated", "DESIGNATION": designation,
-                       "NAME_FIELD": name_field, "REF_FIELD": ref_field}, log)
+        result = add(pack, {"INPUT": str(banes), "LNRS_NAME": LNRS_NAME, "VERSION": VERSION,
+                            "AUTHORITY": AUTHORITY}, log)
+        recognised = dict(line.split(": ", 1) for line in result.get("RECOGNISED", "").splitlines())
+        if recognised != NE_RECOGNISED:
+            raise SystemExit(f"build_demo_pack: the B&NES layers were recognised as {recognised}, expected "
+                             f"{NE_RECOGNISED}")
 
         from qgis.core import QgsVectorLayer
 
@@ -253,11 +260,9 @@ def build(shared: Path, output: Path) -> list[str]:
         for title, rows in (("Illustrative ancient woodland buffers", woodland_buffers(woods, rng)),
                             ("Illustrative river corridors", corridors(district)),
                             ("Illustrative grassland areas", grasslands(district, rng))):
-            add(pack, {"INPUT": memory_layer("MultiPolygon", title, opp_fields, rows), "ROLE": "opportunity",
-                       "MEASURES_FIELD": "measures", "NAME_FIELD": "name", "REF_FIELD": "ref"}, log)
+            add(pack, {"INPUT": memory_layer("MultiPolygon", title, opp_fields, rows)}, log)
 
-        add(pack, {"INPUT": str(catalogue), "ROLE": "measures", "CODE_FIELD": "code",
-                   "THEME_FIELD": "habitat_theme", "PRIORITY_FIELD": "priority", "TEXT_FIELD": "measure"}, log)
+        add(pack, {"INPUT": str(catalogue)}, log)
         meta = {
             "publication_date": PUBLICATION_DATE,
             "source": "Natural England open data for Bath & North East Somerset; illustrative layers made by "

@@ -177,7 +177,7 @@ def _layer_for(conn: Any, schema: str, spec: TableSpec) -> QgsVectorLayer:
 def _read_postgis_layer(conn: Any, schema: str, spec: TableSpec) -> PackLayer:
     layer = _layer_for(conn, schema, spec)
     names = [f.name() for f in layer.fields()]
-    missing = [c for c in spec.column_names if c not in names]
+    missing = [c.name for c in spec.columns if c.name not in names and not c.optional]
     if missing:
         raise PackError(tr("The table {0}.{1} lacks the column(s) {2}; republish the pack.").format(
             schema, spec.name, ", ".join(missing)))
@@ -185,7 +185,7 @@ def _read_postgis_layer(conn: Any, schema: str, spec: TableSpec) -> PackLayer:
     request.addOrderBy("fid")
     if not spec.is_spatial:
         request.setFlags(QgsFeatureRequest.NoGeometry)
-    index = {c: names.index(c) for c in spec.column_names}
+    index = {c: names.index(c) for c in spec.column_names if c in names}
     fid_index = names.index("fid") if "fid" in names else None
     fids: list[int] = []
     columns: dict[str, list[Any]] = {c: [] for c in spec.column_names}
@@ -193,8 +193,8 @@ def _read_postgis_layer(conn: Any, schema: str, spec: TableSpec) -> PackLayer:
     for feature in layer.getFeatures(request):
         attrs = feature.attributes()
         fids.append(int(attrs[fid_index]) if fid_index is not None else int(feature.id()))
-        for c, i in index.items():
-            columns[c].append(plain(attrs[i]))
+        for c in spec.column_names:
+            columns[c].append(plain(attrs[index[c]]) if c in index else None)
         if spec.is_spatial:
             geom = feature.geometry()
             wkbs.append(None if geom is None or geom.isNull() or geom.isEmpty() else bytes(geom.asWkb()))

@@ -141,14 +141,16 @@ def pg_read_layer(cur: Any, schema: str, spec: TableSpec, where: Any = None, par
     cur.execute("SELECT column_name FROM information_schema.columns WHERE table_schema = %s AND table_name = %s",
                 (schema, spec.name))
     present = {str(r[0]) for r in cur.fetchall()}
-    missing = [c for c in ("fid", *(["geom"] if spec.is_spatial else []), *spec.column_names) if c not in present]
+    required = [c.name for c in spec.columns if not c.optional]  # optional columns: NULL in older packs
+    missing = [c for c in ("fid", *(["geom"] if spec.is_spatial else []), *required) if c not in present]
     if missing:
         raise PackError(tr("The table {0}.{1} lacks the column(s) {2}; republish the pack.").format(
             schema, spec.name, ", ".join(missing)))
     geom = sql.SQL("ST_AsBinary(ST_Force2D({}))").format(sql.Identifier("geom")) if spec.is_spatial else \
         sql.SQL("NULL")
     cur.execute(sql.SQL("SELECT {}, {}, {} FROM {} WHERE {} ORDER BY {}").format(
-        sql.Identifier("fid"), geom, sql.SQL(", ").join(sql.Identifier(c) for c in spec.column_names),
+        sql.Identifier("fid"), geom, sql.SQL(", ").join(sql.Identifier(c) if c in present else sql.SQL("NULL")
+                                            for c in spec.column_names),
         pg_table(schema, spec.name), where if where is not None else sql.SQL("TRUE"), sql.Identifier("fid")), params)
     rows = cur.fetchall()
     columns = {c: [r[2 + i] for r in rows] for i, c in enumerate(spec.column_names)}

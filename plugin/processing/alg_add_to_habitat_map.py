@@ -21,6 +21,7 @@ from qgis.core import (
     QgsWkbTypes,
 )
 
+from ..adapters.dataset_bundle import BundleLayer, bundle_layers, is_bundle, is_csv_with_geometry
 from ..adapters.layer_rows import LayerRows, delimiter_hint, geometry_kind_of, read_layer_rows, source_key
 from ..core.errors import InputError, LnrsError
 from ..core.metric.habitats import default_table
@@ -29,6 +30,7 @@ from ..core.pack.builder import SPATIAL_KIND, FieldMapping, check_fields, check_
 from ..core.pack.schema import TABLES_BY_ROLE
 from ..core.pack.store import Cancelled, add_rows
 from .lnrs_algorithm import LnrsAlgorithm
+from .recognised_input import OpportunityInput, Outcome, add_layers, map_plan, plan_source
 
 #: Field parameters -> FieldMapping attribute.
 FIELD_PARAMS: dict[str, str] = {
@@ -45,6 +47,10 @@ FIELD_PARAMS: dict[str, str] = {
     "HABITATS_FIELD": "habitats_field",
     "STEM_DIAMETER_FIELD": "stem_diameter_field",
     "CROWN_RADIUS_FIELD": "crown_radius_field",
+    "MAIN_HABITAT_FIELD": "main_habitat_field",
+    "ADDITIONAL_HABITATS_FIELD": "additional_habitats_field",
+    "HABITAT_CODES_FIELD": "habitat_codes_field",
+    "CONFIDENCE_FIELD": "confidence_field",
 }
 #: Fixed-value parameters -> FieldMapping attribute.
 VALUE_PARAMS: dict[str, str] = {
@@ -63,6 +69,7 @@ METADATA_PARAMS: dict[str, str] = {
 class AddToHabitatMapAlgorithm(LnrsAlgorithm):
     GROUP_ID = "packs"
     PACK, INPUT, ROLE = "PACK", "INPUT", "ROLE"
+    MEASURES_TABLE, AREA_ID_FIELD = "MEASURES_TABLE", "AREA_ID_FIELD"
 
     def name(self) -> str:
         return "addtohabitatmap"
@@ -74,10 +81,18 @@ class AddToHabitatMapAlgorithm(LnrsAlgorithm):
         return self.tr(
             "Adds one layer or table to a Local Habitat Map pack (a GeoPackage in EPSG:27700), creating the pack "
             "if it does not exist.\n\n"
+            "With only PACK and INPUT, national datasets are recognised from their fields (planning.data.gov.uk "
+            "downloads and Natural England's open data layers, see docs/recognised_datasets.md), and so are LNRS "
+            "opportunity maps (codes in one column, one row per measure, one flag column per measure) and "
+            "measures catalogues; the log says which dataset was recognised and which field went where. INPUT may "
+            "also be a folder, a .zip or a multi-layer GeoPackage: every recognised layer is added in one atomic "
+            "write, the rest are listed as skipped. An opportunity map whose measures are in a separate table: "
+            "give the table as MEASURES_TABLE and the polygons' id field as AREA_ID_FIELD.\n\n"
             "ROLE says what the layer is: designated (designated sites), irreplaceable (irreplaceable habitats), "
             "trees (ancient and veteran trees), opportunity (areas that could become of particular importance, "
             "with measure codes), interim, area (the strategy area), measures (the measures catalogue, a table "
-            "such as a CSV) or metadata (key/value table).\n\n"
+            "such as a CSV), metadata (key/value table), priority_habitats (priority habitat polygons) or lpa "
+            "(local planning authority boundaries).\n\n"
             "Map the layer's fields with the *_FIELD parameters, or give a fixed DESIGNATION or HABITAT_TYPE. "
             "Measure codes are split on MEASURES_SEPARATOR (default: any of ; , | or whitespace), trimmed and "
             "upper-cased.\n\n"
@@ -92,8 +107,9 @@ class AddToHabitatMapAlgorithm(LnrsAlgorithm):
             self.tr("GeoPackage (*.gpkg)")))
         self.addParameter(QgsProcessingParameterFeatureSource(
             self.INPUT, self.tr("Input layer or table"), [QgsProcessing.TypeVector]))
-        role = QgsProcessingParameterString(self.ROLE, self.tr("Role of the layer in the pack"), "designated")
-        role.setMetadata({"widget_wrapper": {"value_hints": list(ROLES)}})
+        role = QgsProcessingParameterString(
+            self.ROLE, self.tr("Role of the layer in the pack (empty: recognise the dataset)"), "", optional=True)
+        role.setMetadata({"widget_wrapper": {"value_hints": ["", *ROLES]}})
         self.addParameter(role)
 
         designation = QgsProcessingParameterString(
@@ -119,10 +135,20 @@ class AddToHabitatMapAlgorithm(LnrsAlgorithm):
             "HABITATS_FIELD": self.tr("Catalogue: delivering broad habitats field"),
             "STEM_DIAMETER_FIELD": self.tr("Trees: stem diameter field (m)"),
             "CROWN_RADIUS_FIELD": self.tr("Trees: crown radius field (m)"),
+            "MAIN_HABITAT_FIELD": self.tr("Priority habitats: main habitat field"),
+            "ADDITIONAL_HABITATS_FIELD": self.tr("Priority habitats: additional habitats field"),
+            "HABITAT_CODES_FIELD": self.tr("Priority habitats: habitat codes field"),
+            "CONFIDENCE_FIELD": self.tr("Priority habitats: confidence field"),
         }
         for param, label in labels.items():
             self.addParameter(QgsProcessingParameterField(param, label, parentLayerParameterName=self.INPUT,
                                                           optional=True))
+        self.addParameter(QgsProcessingParameterFeatureSource(
+            self.MEASURES_TABLE, self.tr("Opportunity: separate table of area id -> measure codes"),
+            [QgsProcessing.TypeVector], optional=True))
+        self.addParameter(QgsProcessingParameterField(
+            self.AREA_ID_FIELD, self.tr("Opportunity: area id field joining INPUT to MEASURES_TABLE"),
+            parentLayerParameterName=self.INPUT, optional=True))
         separator = QgsProcessingParameterString(
             "MEASURES_SEPARATOR", self.tr("Measure codes separator (empty: any of ; , | or whitespace)"),
             optional=True)
@@ -141,12 +167,25 @@ class AddToHabitatMapAlgorithm(LnrsAlgorithm):
         self.addOutput(QgsProcessingOutputNumber("REPAIRED", self.tr("Invalid geometries repaired")))
         self.addOutput(QgsProcessingOutputNumber("DROPPED", self.tr("Features dropped (no usable geometry)")))
         self.addOutput(QgsProcessingOutputString("CONTENT_SHA256", self.tr("Content hash of the pack")))
+        self.addOutput(QgsProcessingOutputString("RECOGNISED", self.tr("Layers recognised (one per line)")))
+        self.addOutput(QgsProcessingOutputString("SKIPPED", self.tr("Layers skipped, with the reason (one per line)")))
 
     def checkParameterValues(self, parameters: dict[str, Any], context) -> tuple[bool, str]:  # noqa: N802
+        role = self.parameterAsString(parameters, self.ROLE, context).strip()
         try:
-            normalise_role(self.parameterAsString(parameters, self.ROLE, context))
+            if role:
+                normalise_role(role)
         except LnrsError as exc:
             return False, self.tr("ROLE: {0}").format(str(exc))
+        raw = parameters.get(self.INPUT)
+        if is_bundle(raw) or is_csv_with_geometry(raw):
+            # a folder, .zip or multi-layer GeoPackage is not a feature source: check the other parameters only
+            for definition in self.parameterDefinitions():
+                if definition.name() == self.INPUT:
+                    continue
+                if not definition.checkValueIsAcceptable(parameters.get(definition.name()), context):
+                    return False, self.tr("Incorrect parameter value for {0}").format(definition.name())
+            return True, ""
         return super().checkParameterValues(parameters, context)
 
     # ------------------------------------------------------------------ run
@@ -162,7 +201,22 @@ class AddToHabitatMapAlgorithm(LnrsAlgorithm):
                 "The pack could not be written ({0}); the previous pack, if any, is unchanged.").format(exc)) from None
 
     def _run(self, parameters: dict[str, Any], context, feedback) -> dict[str, Any]:
-        role = normalise_role(self.parameterAsString(parameters, self.ROLE, context))
+        role_text = self.parameterAsString(parameters, self.ROLE, context).strip()
+        raw = parameters.get(self.INPUT)
+        if is_bundle(raw):
+            if role_text:
+                raise InputError(self.tr("'{0}' holds several layers, which are added by recognition only: leave "
+                                         "ROLE empty, or add its layers one by one with their ROLE.").format(
+                    Path(str(raw)).name))
+            return self._run_recognised(parameters, context, feedback, bundle_layers(str(raw)), True)
+        if is_csv_with_geometry(raw):
+            if not role_text:
+                return self._run_recognised(parameters, context, feedback, bundle_layers(str(raw)), False)
+            # read its WKT column as geometry, then go on as for any layer
+            parameters = {**parameters, self.INPUT: bundle_layers(str(raw))[0].layer}
+        if not role_text or normalise_role(role_text) == "opportunity":
+            return self._run_planned(parameters, context, feedback, role_text)
+        role = normalise_role(role_text)
         spec = TABLES_BY_ROLE[role]
         pack = self._pack_path(parameters, context)
 
@@ -234,6 +288,80 @@ class AddToHabitatMapAlgorithm(LnrsAlgorithm):
             "REPAIRED": repaired,
             "DROPPED": dropped,
             "CONTENT_SHA256": report.content_sha256,
+            "RECOGNISED": "",
+            "SKIPPED": "",
+        }
+
+    def _run_recognised(self, parameters: dict[str, Any], context, feedback, layers: list[BundleLayer],
+                        whole_download: bool) -> dict[str, Any]:
+        pack = self._pack_path(parameters, context)
+        context.setInvalidGeometryCheck(QgsFeatureRequest.GeometryNoCheck)
+        feedback.pushInfo(self.tr("Reading {0} layer(s) for {1}.").format(len(layers), pack))
+        outcome = add_layers(pack, layers, context, feedback, self._metadata(parameters, context), whole_download,
+                             feedback.isCanceled)
+        return self._outputs(pack, outcome, feedback)
+
+    def _run_planned(self, parameters: dict[str, Any], context, feedback, role_text: str) -> dict[str, Any]:
+        """No ROLE (recognise the layer), or ROLE opportunity (any published shape of an opportunity map)."""
+        pack = self._pack_path(parameters, context)
+        context.setInvalidGeometryCheck(QgsFeatureRequest.GeometryNoCheck)
+        source = self.parameterAsSource(parameters, self.INPUT, context)
+        if source is None:
+            raise QgsProcessingException(self.invalidSourceError(parameters, self.INPUT))
+        name = source_key(self.parameterAsVectorLayer(parameters, self.INPUT, context), source.sourceName() or "input")
+        table = self.parameterAsSource(parameters, self.MEASURES_TABLE, context)
+        area = self.parameterAsFields(parameters, self.AREA_ID_FIELD, context)
+        opportunity = None
+        if role_text or table is not None:
+            mapping = self._mapping(parameters, context)
+            check_fields(mapping, tuple(f.name() for f in source.fields()), name)
+            table_name = ""
+            if table is not None:
+                table_layer = self.parameterAsVectorLayer(parameters, self.MEASURES_TABLE, context)
+                table_name = source_key(table_layer, table.sourceName() or "measures table")
+            opportunity = OpportunityInput(mapping, (table_name, table) if table is not None else None,
+                                           area[0] if area else "")
+        if not role_text and opportunity is None:
+            given = self._mapping(parameters, context).fields_used()
+            if given:
+                raise InputError(self.tr("{0} given without ROLE: set ROLE too, or leave the *_FIELD parameters empty "
+                                         "to have the dataset recognised.").format(", ".join(sorted(given))))
+            return self._run_recognised(parameters, context, feedback, [BundleLayer(name, source)], False)
+        plan, data, repaired, dropped = plan_source(source, name, context, feedback, opportunity)
+        if plan is None:  # only when no opportunity input was given, handled above
+            raise InputError(self.tr("'{0}' could not be read as an opportunity map.").format(name))
+        for line in plan.log:
+            feedback.pushInfo(line)
+        mapped = map_plan(plan, data.geometry_kind)
+        for note in mapped.notes:
+            feedback.pushWarning(note)
+        outcome = Outcome(repaired=repaired, dropped=dropped, recognised=[f"{name}: {plan.title}"])
+        outcome.reports = [add_rows(pack, mapped, self._metadata(parameters, context),
+                                    is_cancelled=feedback.isCanceled)]
+        report = outcome.reports[0]
+        feedback.pushInfo(self.tr("{0} rows added to '{1}', which now holds {2} rows.").format(
+            report.rows_added, report.table, report.rows_in_table))
+        return self._outputs(pack, outcome, feedback)
+
+    def _metadata(self, parameters: dict[str, Any], context) -> dict[str, str]:
+        return {key: self.parameterAsString(parameters, param, context).strip()
+                for param, key in METADATA_PARAMS.items()}
+
+    def _outputs(self, pack: Path, outcome: Outcome, feedback) -> dict[str, Any]:
+        reports = outcome.reports
+        digest = reports[-1].content_sha256
+        feedback.setProgress(100)
+        feedback.pushInfo(self.tr("Pack content hash: {0}").format(digest))
+        return {
+            self.PACK: str(pack),
+            "TABLE": ", ".join(dict.fromkeys(r.table for r in reports)),
+            "ROWS_ADDED": sum(r.rows_added for r in reports),
+            "ROWS_IN_TABLE": reports[-1].rows_in_table,
+            "REPAIRED": outcome.repaired,
+            "DROPPED": outcome.dropped,
+            "CONTENT_SHA256": digest,
+            "RECOGNISED": "\n".join(outcome.recognised),
+            "SKIPPED": "\n".join(outcome.skipped),
         }
 
     def _pack_path(self, parameters: dict[str, Any], context) -> Path:

@@ -221,3 +221,21 @@ def test_single_polygons_written_by_other_tools_are_published_as_multipolygons(c
     row = server.run_sql(f"SELECT GeometryType(geom) || ' ' || ST_Area(geom) FROM single_polygons.opportunity_areas "
                          f"WHERE fid = {int(fid)}")
     assert row == "MULTIPOLYGON 2500"
+
+
+@pytest.mark.postgis
+def test_a_schema_published_before_the_inventory_column_still_loads(connection, server, tmp_path):
+    from lnrs_toolkit.plugin.core.pack.builder import FieldMapping, map_rows
+    from lnrs_toolkit.plugin.core.pack.store import add_rows
+    from shapely.geometry import box
+
+    gpkg = tmp_path / "p.gpkg"
+    build_small_pack(gpkg)
+    wood = map_rows("irreplaceable", [{"s": "ASNW"}], [box(0, 0, 50, 50)],
+                    FieldMapping(habitat_type="ancient_woodland", status_field="s"), "w", ["s"], "polygon")
+    add_rows(gpkg, wood)
+    publish_pack_to_postgis(gpkg, connection, "before_inventory")
+    server.run_sql('ALTER TABLE before_inventory.irreplaceable_habitats DROP COLUMN "inventory"')
+    from_db = load_postgis_pack(connection, "before_inventory")
+    assert from_db.layers["irreplaceable_habitats"].columns["inventory"] == [None]
+    assert content_hash(from_db) == load_gpkg_pack(gpkg).metadata.content_sha256

@@ -48,7 +48,7 @@ TREE_STATUSES: dict[str, str] = {
 
 #: Roles a layer can play when it is added to a pack.
 ROLES: tuple[str, ...] = ("designated", "irreplaceable", "trees", "opportunity", "interim", "area",
-                          "measures", "metadata")
+                          "measures", "metadata", "priority_habitats", "lpa")
 
 _ALIASES: dict[str, dict[str, str]] = {
     "designation": {

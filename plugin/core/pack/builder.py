@@ -53,6 +53,12 @@ class FieldMapping:
     crown_radius_field: str = ""
     key_field: str = ""
     value_field: str = ""
+    main_habitat_field: str = ""
+    additional_habitats_field: str = ""
+    habitat_codes_field: str = ""
+    confidence_field: str = ""
+    #: ancient woodland: 'revised' or 'legacy' inventory (fixed for a layer; set by dataset recognition)
+    inventory: str = ""
 
     def fields_used(self) -> dict[str, str]:
         """Parameter name -> input field name, for every mapping that names a field."""
@@ -71,6 +77,8 @@ class MappedRows:
     geoms: GeomArray | None
     notes: tuple[str, ...] = ()
     metadata: dict[str, str] = field(default_factory=dict)
+    #: other sources whose rows these replace (an earlier download of the same dataset under another name)
+    replaces: tuple[str, ...] = ()
 
     def __len__(self) -> int:
         return len(next(iter(self.columns.values()))) if self.columns else 0
@@ -131,6 +139,8 @@ def check_mapping(role: str, mapping: FieldMapping) -> None:
         _require(mapping.measures_field, "MEASURES_FIELD (the field holding the measure codes)", role)
     elif role == "measures":
         _require(mapping.code_field, "CODE_FIELD (the field holding the measure code)", role)
+    elif role == "priority_habitats":
+        _require(mapping.main_habitat_field, "MAIN_HABITAT_FIELD (the field holding the main habitat)", role)
 
 
 def map_rows(role: str, rows: Sequence[Mapping[str, Any]], geoms: Sequence[Any] | GeomArray | None,
@@ -177,6 +187,7 @@ def map_rows(role: str, rows: Sequence[Mapping[str, Any]], geoms: Sequence[Any] 
                 if not _text(raw):
                     raise InputError("no habitat type: set HABITAT_TYPE or HABITAT_TYPE_FIELD.")
                 cols["habitat_type"][i] = normalise_habitat_type(str(raw))
+                cols["inventory"][i] = mapping.inventory or None
                 if mapping.status_field:
                     status = _text(get(row, mapping.status_field))
                     if cols["habitat_type"][i] == "ancient_woodland":
@@ -196,6 +207,13 @@ def map_rows(role: str, rows: Sequence[Mapping[str, Any]], geoms: Sequence[Any] 
                 if not codes:
                     notes.append(f"row {i + 1} has no measure codes")
                 cols["measures"][i] = join_codes(codes)
+            elif role == "priority_habitats":
+                cols["main_habitat"][i] = _text(get(row, mapping.main_habitat_field))
+                if not cols["main_habitat"][i]:
+                    notes.append(f"row {i + 1} has no main habitat")
+                cols["additional_habitats"][i] = _text(get(row, mapping.additional_habitats_field))
+                cols["habitat_codes"][i] = _text(get(row, mapping.habitat_codes_field))
+                cols["confidence"][i] = _text(get(row, mapping.confidence_field))
             elif role == "measures":
                 code = (_text(get(row, mapping.code_field)) or "").upper()
                 if not code:
@@ -291,12 +309,14 @@ def repair_geometries(geoms: GeomArray, polygonal: bool) -> tuple[GeomArray, int
 
 
 def merge(existing: PackLayer | None, new: MappedRows) -> tuple[dict[str, list[Any]], GeomArray | None]:
-    """Existing rows (minus those from the same source, or with the same code for measures) + new rows."""
+    """Existing rows (minus those from the same source or the sources it replaces, or with the same code for
+    measures) + new rows."""
     spec = new.spec
     if existing is None:
         return dict(new.columns), new.geoms
     src = existing.columns.get("source_layer", [None] * len(existing))
-    keep = np.array([src[i] != new.source for i in range(len(existing))], dtype=bool)
+    dropped = {new.source, *new.replaces}
+    keep = np.array([src[i] not in dropped for i in range(len(existing))], dtype=bool)
     if spec.role == "measures":
         # a code can only be listed once: the incoming catalogue wins over any other source
         incoming = set(new.columns["code"])

@@ -11,7 +11,7 @@ import numpy as np
 import shapely
 
 from .model import PackData, PackLayer
-from .schema import METADATA, TABLES, UNHASHED_KEYS, TableSpec
+from .schema import METADATA, TABLES, TABLES_ADDED_LATER, UNHASHED_KEYS, TableSpec
 
 HASH_SCHEME = b"lnrs-pack-content/1\n"
 
@@ -29,9 +29,10 @@ def _canonical(value: Any, sql_type: str) -> Any:
 
 def layer_digest(spec: TableSpec, layer: PackLayer) -> bytes:
     """Digest of one table: the sorted digests of its rows (attributes + normalised 2D WKB)."""
-    types = [c.sql_type for c in spec.columns if c.name != "source_layer"]
-    names = [c.name for c in spec.columns if c.name != "source_layer"]
-    cols = [layer.columns[n] for n in names]
+    kept = [c for c in spec.columns if c.name != "source_layer" and not c.optional]
+    optional = [c for c in spec.columns if c.optional]
+    types = [c.sql_type for c in kept]
+    cols = [layer.columns[c.name] for c in kept]
     wkbs: list[bytes] = [b""] * len(layer)
     if spec.is_spatial and layer.geoms is not None and len(layer):
         geoms = np.asarray(layer.geoms, dtype=object)
@@ -45,7 +46,10 @@ def layer_digest(spec: TableSpec, layer: PackLayer) -> bytes:
         wkbs = [b"" if w is None else bytes(w) for w in raw]
     digests = []
     for i in range(len(layer)):
-        attrs = [_canonical(col[i], t) for col, t in zip(cols, types)]
+        attrs: list[Any] = [_canonical(col[i], t) for col, t in zip(cols, types)]
+        # an optional column counts only where it holds a value: packs made before it existed keep their hash
+        attrs += [[c.name, _canonical(layer.columns[c.name][i], c.sql_type)] for c in optional
+                  if layer.columns.get(c.name) is not None and layer.columns[c.name][i] is not None]
         payload = json.dumps(attrs, ensure_ascii=True, separators=(",", ":")).encode("ascii")
         digests.append(hashlib.sha256(payload + b"\x00" + wkbs[i]).digest())
     digests.sort()
@@ -68,6 +72,8 @@ def content_hash(pack: PackData) -> str:
             continue
         layer = pack.layers.get(spec.name)
         if layer is None:
+            if spec.name in TABLES_ADDED_LATER:
+                continue
             h.update(f"{spec.name}:absent\n".encode("ascii"))
             continue
         h.update(layer_digest(spec, layer))

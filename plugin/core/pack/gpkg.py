@@ -206,11 +206,11 @@ def read_layer(conn: sqlite3.Connection, spec: TableSpec, where: str = "",
     """One canonical table, or the rows of it that ``where`` (an SQL condition on the fid column, with
     ``params``) selects."""
     present = _columns(conn, spec.name)
-    missing = [c for c in spec.column_names if c not in present]
+    missing = [c.name for c in spec.columns if c.name not in present and not c.optional]
     if missing:
         raise PackError(f"the pack's table '{spec.name}' lacks the column(s) {', '.join(missing)}; rebuild the pack.")
     fid_col = "fid" if "fid" in present else "rowid"
-    cols = ", ".join(_quote(c) for c in spec.column_names)
+    cols = ", ".join(_quote(c) if c in present else "NULL" for c in spec.column_names)
     if spec.is_spatial:
         g = _quote(_geometry_column(conn, spec.name))
         # The usual blob (little-endian header, XY envelope, not empty: "GP", 0, 0x03) is cut down to its WKB by

@@ -17,6 +17,8 @@ class Column:
     name: str
     sql_type: str  # TEXT, REAL or INTEGER (BLOB only in the history tables)
     doc: str = ""
+    #: added after schema 1: packs made before may lack it (read as NULL, left out of the hash when NULL)
+    optional: bool = False
 
 
 @dataclass(frozen=True)
@@ -44,7 +46,9 @@ DESIGNATED = TableSpec("designated_sites", "designated", "Designated sites", "MU
 IRREPLACEABLE = TableSpec("irreplaceable_habitats", "irreplaceable", "Irreplaceable habitats", "MULTIPOLYGON", (
     Column("habitat_type", "TEXT", "see vocabulary.IRREPLACEABLE_TYPES"),
     Column("status", "TEXT", "ancient woodland: ASNW, PAWS or wood_pasture"),
-    Column("name", "TEXT"), Column("ref", "TEXT"), SOURCE))
+    Column("name", "TEXT"), Column("ref", "TEXT"), SOURCE,
+    Column("inventory", "TEXT", "ancient woodland: the inventory the polygon comes from, 'revised' (Ancient Woodland "
+           "- Revised) or 'legacy' (Ancient Woodland (England)); empty when not known", optional=True)))
 TREES = TableSpec("ancient_trees", "trees", "Ancient and veteran trees", "POINT", (
     Column("status", "TEXT", "ancient, veteran or notable"),
     Column("name", "TEXT"), Column("ref", "TEXT"),
@@ -61,10 +65,22 @@ MEASURES = TableSpec("measures", "measures", "Measures catalogue", None, (
     Column("measure", "TEXT"),
     Column("habitats", "TEXT", "broad habitats of the metric that deliver the measure, joined by ';'"),
     SOURCE))
+PRIORITY_HABITATS = TableSpec("priority_habitats", "priority_habitats", "Priority habitats", "MULTIPOLYGON", (
+    Column("main_habitat", "TEXT", "the inventory's main habitat (Priority Habitats Inventory MainHabs)"),
+    Column("additional_habitats", "TEXT", "further habitats in the polygon, as published (AddHabs)"),
+    Column("habitat_codes", "TEXT", "the inventory's habitat codes, as published (HabCodes)"),
+    Column("confidence", "TEXT", "the inventory's confidence in the main habitat, when given"),
+    Column("name", "TEXT"), Column("ref", "TEXT"), SOURCE))
+LPA_BOUNDARIES = TableSpec("lpa_boundaries", "lpa", "Local planning authority boundaries", "MULTIPOLYGON", (
+    Column("name", "TEXT"), Column("ref", "TEXT", "the authority's code (e.g. E07000...)"), SOURCE))
 METADATA = TableSpec("pack_metadata", "metadata", "Pack metadata", None, (
     Column("key", "TEXT"), Column("value", "TEXT")))
 
-TABLES: tuple[TableSpec, ...] = (DESIGNATED, IRREPLACEABLE, TREES, OPPORTUNITY, INTERIM, AREA, MEASURES, METADATA)
+TABLES: tuple[TableSpec, ...] = (DESIGNATED, IRREPLACEABLE, TREES, OPPORTUNITY, INTERIM, AREA, MEASURES, METADATA,
+                                 PRIORITY_HABITATS, LPA_BOUNDARIES)
+#: Tables added after content hash scheme 1: when absent they are left out of the hash, so a pack made before
+#: they existed keeps its hash.
+TABLES_ADDED_LATER: frozenset[str] = frozenset({PRIORITY_HABITATS.name, LPA_BOUNDARIES.name})
 TABLES_BY_ROLE: dict[str, TableSpec] = {t.role: t for t in TABLES}
 TABLES_BY_NAME: dict[str, TableSpec] = {t.name: t for t in TABLES}
 

@@ -6,15 +6,16 @@ import contextlib
 import os
 import shutil
 import sqlite3
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import InputError, PackError
+from .ancient_woodland import prefer_revised
 from .builder import MappedRows, merge
 from .content_hash import content_hash
 from .gpkg import connect_rw, init_geopackage, read_layer, read_metadata_pairs, read_pack, write_metadata, write_table
-from .schema import SCHEMA_VERSION
+from .schema import IRREPLACEABLE, SCHEMA_VERSION
 
 
 class Cancelled(Exception):  # noqa: N818 - reads better at call sites
@@ -66,9 +67,18 @@ def atomic_copy(path: Path) -> Iterator[Path]:
 def add_rows(pack_path: str | Path, rows: MappedRows, metadata_updates: Mapping[str, str] | None = None,
              is_cancelled: Callable[[], bool] = lambda: False) -> BuildReport:
     """Add ``rows`` to the pack at ``pack_path`` (created if missing), atomically; return what happened."""
+    return add_many(pack_path, [rows], metadata_updates, is_cancelled)[0]
+
+
+def add_many(pack_path: str | Path, batches: Sequence[MappedRows], metadata_updates: Mapping[str, str] | None = None,
+             is_cancelled: Callable[[], bool] = lambda: False) -> list[BuildReport]:
+    """Add every batch to the pack in one atomic write: all of them, or (on any error) none."""
     path = Path(pack_path)
+    if not batches:
+        raise InputError("nothing to add to the pack.")
     if path.exists():
         read_pack(path)  # refuse to touch anything that is not a readable pack
+    counts: list[tuple[int, int]] = []
     with atomic_copy(path) as tmp:
         conn = connect_rw(tmp)
         try:
@@ -77,16 +87,21 @@ def add_rows(pack_path: str | Path, rows: MappedRows, metadata_updates: Mapping[
             tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
             pairs = read_metadata_pairs(conn) if "pack_metadata" in tables else {}
             pairs.setdefault("schema_version", str(SCHEMA_VERSION))
-            added = 0
-            total = 0
-            if rows.role != "metadata":
-                existing = read_layer(conn, rows.spec) if rows.spec.name in tables else None
-                if is_cancelled():
-                    raise Cancelled
-                cols, geoms = merge(existing, rows)
-                total = write_table(conn, rows.spec, cols, geoms)
-                added = len(rows)
-            pairs.update(rows.metadata)
+            for rows in batches:
+                added = total = 0
+                if rows.role != "metadata":
+                    existing = read_layer(conn, rows.spec) if rows.spec.name in tables else None
+                    if is_cancelled():
+                        raise Cancelled
+                    cols, geoms = merge(existing, rows)
+                    if rows.spec.name == IRREPLACEABLE.name:
+                        cols, geoms, coverage = prefer_revised(cols, geoms)
+                        pairs.update(coverage)
+                    total = write_table(conn, rows.spec, cols, geoms)
+                    tables.add(rows.spec.name)
+                    added = len(rows)
+                counts.append((added, total))
+                pairs.update(rows.metadata)
             pairs.update({k: v for k, v in (metadata_updates or {}).items() if v})
             pairs["content_sha256"] = ""
             write_metadata(conn, pairs)
@@ -103,4 +118,5 @@ def add_rows(pack_path: str | Path, rows: MappedRows, metadata_updates: Mapping[
             conn.execute("UPDATE pack_metadata SET value = ? WHERE key = 'content_sha256'", (digest,))
         finally:
             conn.close()
-    return BuildReport(str(path), rows.spec.name, added, total, digest, rows.notes)
+    return [BuildReport(str(path), rows.spec.name, added, total, digest, rows.notes)
+            for rows, (added, total) in zip(batches, counts)]
