@@ -358,6 +358,8 @@ def write_table(conn: sqlite3.Connection, spec: TableSpec, columns: Mapping[str,
     drop_table(conn, spec.name)
     q = _quote
     n = len(next(iter(columns.values()))) if columns else (0 if geoms is None else len(geoms))
+    optional = {c.name for c in spec.columns if c.optional}
+    columns = {**{c: [None] * n for c in optional if c not in columns}, **columns}  # an optional column may be left out
     col_defs = ", ".join(f"{q(c.name)} {c.sql_type}" for c in spec.columns)
     if spec.is_spatial:
         assert spec.geometry_type is not None
