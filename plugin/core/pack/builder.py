@@ -16,6 +16,7 @@ import shapely
 
 from ..errors import InputError, VocabularyError
 from ..metric.habitats import HabitatTable, theme_habitats
+from ..metric.significance_rules import STATUS_KEY, normalise_status
 from ..metric.vocabulary import (
     normalise_designation,
     normalise_habitat_type,
@@ -260,6 +261,11 @@ def _map_metadata(rows: Sequence[Mapping[str, Any]], mapping: FieldMapping, sour
                     pairs[key] = _text(row.get(key)) or ""
     pairs.pop("content_sha256", None)
     pairs.pop("schema_version", None)
+    if pairs.get(STATUS_KEY):
+        try:
+            pairs[STATUS_KEY] = normalise_status(pairs[STATUS_KEY])
+        except VocabularyError as exc:
+            raise InputError(f"'{source}': {exc}") from exc
     spec = TABLES_BY_ROLE["metadata"]
     return MappedRows("metadata", spec, source, {}, None, (), pairs)
 
