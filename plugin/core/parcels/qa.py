@@ -315,12 +315,11 @@ def _attributes(p: Parcel, table: HabitatTable, opt: QaOptions) -> list[QaIssue]
         if p.module == AREA:
             ok = table.resolve(text) is not None or (
                 not is_null(p.broad_habitat) and table.get(f"{p.broad_habitat} - {text}") is not None)
-            hints = table.suggest(text)
         else:
             ok = linear_type(text, p.module) is not None
-            names = [t.label for t in LINEAR_TYPES.get(p.module, ())]
-            hints = tuple(difflib.get_close_matches(text, names, n=3, cutoff=0.4))
         if not ok:
+            hints = table.suggest(text) if p.module == AREA else tuple(difflib.get_close_matches(
+                text, [t.label for t in LINEAR_TYPES.get(p.module, ())], n=3, cutoff=0.4))
             out.append(issue(UNKNOWN_HABITAT, p.layer, p.ref, where,
                              f"{label} {p.ref}: '{text}' is not a {p.module if p.module != AREA else 'habitat'} type "
                              "of the statutory biodiversity metric.",
