@@ -80,9 +80,11 @@ def _geometry(feat: Any, transform: Any) -> BaseGeometry | None:
 
 
 def _value(feat: Any, names: Sequence[str], name: str | None) -> Any:
-    if name is None or name not in names or not feat.IsFieldSetAndNotNull(name):
+    """The field's value, None when the layer has no such field or it is null (index lookup: fast)."""
+    if name is None or name not in names:
         return None
-    return feat.GetField(name)
+    i = names.index(name)
+    return feat.GetField(i) if feat.IsFieldSetAndNotNull(i) else None
 
 
 def read_defra_file(path: str | Path, phase: str, is_cancelled: Callable[[], bool] = lambda: False) -> DefraFile:

@@ -109,7 +109,8 @@ def write_filled(src: str | Path, dest: str | Path, edits: Sequence[LayerEdit]) 
             layer = ds.GetLayerByName(edit.layer)
             if layer is None:
                 raise InputError(f"{src_p} has no '{edit.layer}' layer.")
-            _rewrite_layer(layer, edit)
+            whole = _rewrite_layer(layer, edit)
+            _update_whole(ds, edit, layer.GetFIDColumn() or "fid", whole)
         ds.CommitTransaction()
         ds = None
         os.replace(tmp, dest_p)
@@ -119,7 +120,8 @@ def write_filled(src: str | Path, dest: str | Path, edits: Sequence[LayerEdit]) 
     return dest_p
 
 
-def _rewrite_layer(layer: ogr.Layer, edit: LayerEdit) -> None:
+def _rewrite_layer(layer: ogr.Layer, edit: LayerEdit) -> dict[str | None, list[int]]:
+    """Split features rewritten; returns the unsplit ones (fids by significance) for :func:`_update_whole`."""
     from osgeo import ogr, osr
 
     defn = layer.GetLayerDefn()
@@ -155,16 +157,32 @@ def _rewrite_layer(layer: ogr.Layer, edit: LayerEdit) -> None:
             value = size_in_unit(piece.area_m2, edit.size_unit)
             feat.SetField(size, int(round(value)) if size_is_int else float(value))
 
+    whole: dict[str | None, list[int]] = {}  # unsplit features: one UPDATE per significance text
     for fid, parts in edit.pieces.items():
+        if len(parts) == 1:
+            whole.setdefault(parts[0].significance, []).append(int(fid))
+            continue
         feat = layer.GetFeature(int(fid)) if parts else None
         if feat is None:
             continue
-        split = len(parts) > 1
         template = feat.Clone()
-        fill(feat, parts[0], split)
+        fill(feat, parts[0], True)
         layer.SetFeature(feat)
         for piece in parts[1:]:
             new = template.Clone()
             new.SetFID(-1)
             fill(new, piece, True)
             layer.CreateFeature(new)
+    return whole
+
+
+def _update_whole(ds: ogr.DataSource, edit: LayerEdit, fid_column: str, whole: dict[str | None, list[int]]) -> None:
+    """Set the significance of unsplit features with SQL (fid lists in chunks); geometry untouched."""
+    table = '"' + edit.layer.replace('"', '""') + '"'
+    column = '"' + edit.significance_field.replace('"', '""') + '"'
+    key = '"' + fid_column.replace('"', '""') + '"'
+    for text, fids in whole.items():
+        value = "NULL" if text is None else "'" + text.replace("'", "''") + "'"
+        for start in range(0, len(fids), 500):
+            chunk = ",".join(str(f) for f in fids[start:start + 500])
+            ds.ExecuteSQL(f"UPDATE {table} SET {column} = {value} WHERE {key} IN ({chunk})")

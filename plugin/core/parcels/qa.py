@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import shapely
 from shapely.geometry import Point, box
 from shapely.geometry.base import BaseGeometry
@@ -206,30 +207,32 @@ def _area_checks(parcels: Sequence[Parcel], usable: list[tuple[int, BaseGeometry
                  opt: QaOptions) -> list[QaIssue]:
     out: list[QaIssue] = []
     geoms = [g for _, g in usable]
+    arr = np.array(geoms, dtype=object)
     if geoms:
-        tree = shapely.STRtree(geoms)
-        a_idx, b_idx = tree.query(geoms, predicate="intersects")
-        for a, b in zip(a_idx.tolist(), b_idx.tolist()):
-            if a >= b:
-                continue
-            inter = shapely.intersection(geoms[a], geoms[b])
-            if inter.area > opt.overlap_m2:
-                pa, pb = parcels[usable[a][0]], parcels[usable[b][0]]
-                out.append(issue(OVERLAP, pa.layer, f"{pa.ref}; {pb.ref}", _polygonal_or(inter),
-                                 f"Parcels {pa.ref} and {pb.ref} overlap by {inter.area:,.2f} m² (Defra allows "
-                                 f"{opt.overlap_m2:g} m²).",
-                                 "Snap the shared boundary so each area belongs to one parcel "
-                                 "(Vector ▸ Geometry Tools ▸ Difference on one of them)."))
-        for i, g in usable:
+        tree = shapely.STRtree(arr)
+        a_idx, b_idx = tree.query(arr, predicate="intersects")
+        keep = a_idx < b_idx
+        a_idx, b_idx = a_idx[keep], b_idx[keep]
+        inter = shapely.intersection(arr[a_idx], arr[b_idx])
+        big = np.flatnonzero(shapely.area(inter) > opt.overlap_m2)
+        for n in big.tolist():
+            a, b = int(a_idx[n]), int(b_idx[n])
+            pa, pb, g = parcels[usable[a][0]], parcels[usable[b][0]], inter[n]
+            out.append(issue(OVERLAP, pa.layer, f"{pa.ref}; {pb.ref}", _polygonal_or(g),
+                             f"Parcels {pa.ref} and {pb.ref} overlap by {g.area:,.2f} m² (Defra allows "
+                             f"{opt.overlap_m2:g} m²).",
+                             "Snap the shared boundary so each area belongs to one parcel "
+                             "(Vector ▸ Geometry Tools ▸ Difference on one of them)."))
+        for n in np.flatnonzero(shapely.area(arr) < opt.min_parcel_m2).tolist():
+            i, g = usable[n]
             p = parcels[i]
-            if g.area < opt.min_parcel_m2:
-                out.append(issue(SLIVER, p.layer, p.ref, g, f"Parcel {p.ref} covers {g.area:,.3f} m², less than "
-                                 f"{opt.min_parcel_m2:g} m².", "Merge it into the neighbouring parcel or delete it."))
+            out.append(issue(SLIVER, p.layer, p.ref, g, f"Parcel {p.ref} covers {g.area:,.3f} m², less than "
+                             f"{opt.min_parcel_m2:g} m².", "Merge it into the neighbouring parcel or delete it."))
     if rl is None:
         return out
-    total = float(sum(g.area for g in geoms))
+    total = float(shapely.area(arr).sum()) if geoms else 0.0
     if abs(total - rl.area) > opt.area_sum_m2:
-        covered = shapely.union_all(geoms) if geoms else None
+        covered = shapely.union_all(arr) if geoms else None
         gaps = _polys(rl if covered is None else shapely.difference(rl, covered))
         where = max(gaps, key=lambda gp: gp.area) if gaps else rl.representative_point()
         layer = parcels[usable[0][0]].layer if usable else ""
@@ -239,14 +242,16 @@ def _area_checks(parcels: Sequence[Parcel], usable: list[tuple[int, BaseGeometry
                          + (f" The largest uncovered part is {where.area:,.2f} m²." if gaps else ""),
                          "Map every part of the red line as exactly one parcel: fill gaps, remove overlaps and "
                          "clip parcels to the red line."))
-    for i, g in usable:
-        outside = shapely.difference(g, rl)
-        if outside.area > opt.outside_m2:
-            p = parcels[i]
-            out.append(issue(OUTSIDE, p.layer, p.ref, _polygonal_or(outside),
-                             f"{outside.area:,.2f} m² of parcel {p.ref} lies outside the red line boundary (Defra "
-                             f"allows {opt.outside_m2:g} m²).",
-                             "Clip the parcel to the red line boundary, or correct the boundary."))
+    if geoms:
+        shapely.prepare(rl)
+        for n in np.flatnonzero(~shapely.covers(rl, arr)).tolist():
+            outside = shapely.difference(arr[n], rl)
+            if outside.area > opt.outside_m2:
+                p = parcels[usable[n][0]]
+                out.append(issue(OUTSIDE, p.layer, p.ref, _polygonal_or(outside),
+                                 f"{outside.area:,.2f} m² of parcel {p.ref} lies outside the red line boundary "
+                                 f"(Defra allows {opt.outside_m2:g} m²).",
+                                 "Clip the parcel to the red line boundary, or correct the boundary."))
     return out
 
 
@@ -294,21 +299,32 @@ def _years(value: Any) -> bool:
         return True
 
 
+class _Where:
+    """Where an attribute issue is drawn, computed only when an issue needs it."""
+
+    def __init__(self, geom: BaseGeometry | None) -> None:
+        self.geom = geom
+
+    def __call__(self) -> BaseGeometry | None:
+        g = self.geom
+        if g is None or g.is_empty:
+            return None
+        return g.representative_point() if g.is_valid else g.centroid
+
+
 def _attributes(p: Parcel, table: HabitatTable, opt: QaOptions) -> list[QaIssue]:
     out: list[QaIssue] = []
     g = p.geometry
     label = _label(p)
-    where = None
-    if g is not None and not g.is_empty:
-        where = g.representative_point() if g.is_valid else g.centroid
+    where = _Where(g)
     if _years(p.advance_years) and _years(p.delay_years):
-        out.append(issue(ADVANCE_AND_DELAY, p.layer, p.ref, where, f"{label} {p.ref} has both habitat created in "
+        out.append(issue(ADVANCE_AND_DELAY, p.layer, p.ref, where(), f"{label} {p.ref} has both habitat created in "
                          f"advance ({p.advance_years} years) and a delay in starting ({p.delay_years} years).",
                          "Keep one of the two: the metric takes either advance or delay years, not both."))
     if p.module == TREE:
         return out
     if is_null(p.habitat):
-        out.append(issue(MISSING_HABITAT, p.layer, p.ref, where, f"{label} {p.ref} has no habitat type.",
+        out.append(issue(MISSING_HABITAT, p.layer, p.ref, where(), f"{label} {p.ref} has no habitat type.",
                          "Choose the type from the statutory metric's list."))
     else:
         text = str(p.habitat)
@@ -320,18 +336,18 @@ def _attributes(p: Parcel, table: HabitatTable, opt: QaOptions) -> list[QaIssue]
         if not ok:
             hints = table.suggest(text) if p.module == AREA else tuple(difflib.get_close_matches(
                 text, [t.label for t in LINEAR_TYPES.get(p.module, ())], n=3, cutoff=0.4))
-            out.append(issue(UNKNOWN_HABITAT, p.layer, p.ref, where,
+            out.append(issue(UNKNOWN_HABITAT, p.layer, p.ref, where(),
                              f"{label} {p.ref}: '{text}' is not a {p.module if p.module != AREA else 'habitat'} type "
                              "of the statutory biodiversity metric.",
                              f"Did you mean: {'; '.join(hints)}?" if hints else
                              "Use a type from the statutory metric's list."))
     if p.check_condition and is_null(p.condition):
-        out.append(issue(MISSING_CONDITION, p.layer, p.ref, where, f"{label} {p.ref} has no condition.",
+        out.append(issue(MISSING_CONDITION, p.layer, p.ref, where(), f"{label} {p.ref} has no condition.",
                          "Record the condition assessment result (e.g. '3. Moderate')."))
     if p.module == AREA and p.area is not None and g is not None and not g.is_empty:
         real = float(g.area) if g.is_valid else float(shapely.make_valid(g).area)
         if abs(real - p.area) > max(opt.area_abs_m2, opt.area_rel * real):
-            out.append(issue(AREA_MISMATCH, p.layer, p.ref, where,
+            out.append(issue(AREA_MISMATCH, p.layer, p.ref, where(),
                              f"Parcel {p.ref} records {p.area:,.2f} m² but its geometry measures {real:,.2f} m² "
                              "(Defra measures the geometry, so this is advice only).",
                              "Recalculate the Area field from the geometry ($area in EPSG:27700)."))

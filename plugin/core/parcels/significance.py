@@ -26,6 +26,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
 
@@ -179,7 +180,13 @@ def _cut(pieces: list[tuple[BaseGeometry, Any]], zone: BaseGeometry | None, modu
     out = []
     for g, t in pieces:
         if module == TREE:
-            out.append((g, label(t, bool(shapely.intersects(g, zone)))))
+            out.append((g, label(t, bool(shapely.intersects(zone, g)))))
+            continue
+        if shapely.covers(zone, g):  # fast paths: wholly inside or outside (prepared zones answer quickly)
+            out.append((g, label(t, True)))
+            continue
+        if not shapely.intersects(zone, g):
+            out.append((g, label(t, False)))
             continue
         inside = _part(shapely.intersection(g, zone), module)
         outside = _part(shapely.difference(g, zone), module)
@@ -246,34 +253,37 @@ def assess_parcels(index: PackIndex, parcels: Sequence[Parcel], red_line: RedLin
         notes.append("The pack has no measures catalogue, so whether an intervention is consistent with a mapped "
                      "measure could not be checked: any mapped measure gave High.")
     lpa_geoms = [(name, _part(shapely.make_valid(g), AREA) if not g.is_valid else g) for name, g in lpas]
+    for _, lpa in lpa_geoms:
+        if lpa is not None:
+            shapely.prepare(lpa)
+    geoms = _usable(parcels)
+    opp_hits = _bulk_hits(index.opportunity, geoms)
+    interim_hits = _bulk_hits(index.interim if rule.medium else None, geoms)
+    features: dict[tuple[str, Any, Any], _Feature] = {}
     pieces: list[ParcelPiece] = []
     for i, parcel in enumerate(parcels):
         if is_cancelled():
             raise Cancelled
         progress(QA_SHARE + (100.0 - QA_SHARE) * i / max(1, len(parcels)))
         module = parcel.module
-        geom = parcel.geometry
-        if geom is None or geom.is_empty:
-            continue
-        geom = _part(shapely.make_valid(geom) if not geom.is_valid else geom, module)
+        geom = geoms[i]
         if geom is None:
             continue
-        feature = _resolve(table, parcel)
-        aligned = _aligned(index, rule, feature, module, _hits(index.opportunity, geom))
+        key = (module, parcel.habitat, parcel.broad_habitat)
+        feature = features.get(key) or features.setdefault(key, _resolve(table, parcel))
+        aligned = _aligned(index, rule, feature, module, opp_hits[i])
         high_zone = None
         if aligned and index.opportunity is not None:
-            high_zone = shapely.union_all([index.opportunity.geoms[k] for k, _ in aligned])
-        medium_zone = None
-        interim_pos = _hits(index.interim, geom) if rule.medium else []
-        if interim_pos and index.interim is not None:
-            medium_zone = shapely.union_all([index.interim.geoms[k] for k in interim_pos])
+            high_zone = _zone(index.opportunity, [k for k, _ in aligned])
+        medium_zone = _zone(index.interim, interim_hits[i]) if interim_hits[i] and index.interim else None
 
         parts: list[tuple[BaseGeometry, Any]] = [(geom, (None, None))]  # tag: (category, lpa)
         parts = _cut(parts, high_zone, module, lambda t, inside: ((HIGH if inside else None), t[1]))
         parts = _cut(parts, medium_zone, module, lambda t, inside: ((t[0] or (MEDIUM if inside else LOW)), t[1]))
         for name, lpa in lpa_geoms:
-            if lpa is not None:
-                parts = _cut(parts, lpa, module, _lpa_label(name))
+            if lpa is not None:  # a piece an earlier authority holds stays whole (first wins)
+                held = [p for p in parts if p[1][1] is not None]
+                parts = held + _cut([p for p in parts if p[1][1] is None], lpa, module, _lpa_label(name))
         for ref, (g, (cat, lpa_name)) in zip(piece_refs(parcel.ref, len(parts)), parts):
             category: SignificanceCategory | None = cat or LOW
             if index.opportunity is None:
@@ -303,6 +313,45 @@ def assess_parcels(index: PackIndex, parcels: Sequence[Parcel], red_line: RedLin
                 float(g.length) if module in LINEAR_TYPES else 0.0))
     progress(100.0)
     return ParcelResult(tuple(pieces), tuple(issues), tuple(notes), rule)
+
+
+def _usable(parcels: Sequence[Parcel]) -> list[BaseGeometry | None]:
+    """Each feature's geometry of its module's dimension (invalid ones repaired), None when unusable."""
+    arr = np.array([p.geometry for p in parcels], dtype=object)
+    out: list[BaseGeometry | None] = [None] * len(parcels)
+    if not len(arr):
+        return out
+    present = ~(shapely.is_missing(arr) | shapely.is_empty(arr))
+    valid = np.zeros(len(arr), dtype=bool)
+    valid[present] = shapely.is_valid(arr[present])
+    for i in np.flatnonzero(present).tolist():
+        g = arr[i] if valid[i] else shapely.make_valid(arr[i])
+        module = parcels[i].module
+        out[i] = g if valid[i] and g.geom_type in _dimension(module) and (
+            module != AREA or g.area > MIN_PIECE_M2) else _part(g, module)
+    return out
+
+
+def _bulk_hits(layer: LayerIndex | None, geoms: list[BaseGeometry | None]) -> list[list[int]]:
+    """Positions in ``layer`` each geometry intersects, in one STRtree query."""
+    out: list[list[int]] = [[] for _ in geoms]
+    if layer is None or len(layer.geoms) == 0 or not geoms:
+        return out
+    idx = np.array([i for i, g in enumerate(geoms) if g is not None], dtype=np.int64)
+    if not len(idx):
+        return out
+    arr = np.array([geoms[i] for i in idx.tolist()], dtype=object)
+    a, b = layer.tree.query(arr, predicate="intersects")
+    for i, k in zip(idx[a].tolist(), b.tolist()):
+        out[i].append(int(k))
+    return out
+
+
+def _zone(layer: LayerIndex, positions: list[int]) -> BaseGeometry:
+    """One indexed polygon (already prepared) or the union of several."""
+    if len(positions) == 1:
+        return layer.geoms[positions[0]]
+    return shapely.union_all([layer.geoms[k] for k in positions])
 
 
 def _measure_of(geom: BaseGeometry, module: str) -> float:

@@ -92,8 +92,9 @@ def detect_template(layer_names: Sequence[str]) -> str:
         return NATURAL_ENGLAND
     if bng:
         return BNG_SERVICE
-    raise InputError(f"the GeoPackage is not a Defra metric GeoPackage: its layers are {', '.join(layer_names) or '(none)'}"
-                     "; the Natural England template has Habitats, Hedgerows, Rivers and Urban Trees, the BNG Metric "
+    found = ", ".join(layer_names) or "(none)"
+    raise InputError(f"the GeoPackage is not a Defra metric GeoPackage: its layers are {found}; "
+                     "the Natural England template has Habitats, Hedgerows, Rivers and Urban Trees, the BNG Metric "
                      "service template Area Habitats, Hedgerows, Watercourses and Individual Trees (each Baseline "
                      "and Post-Intervention).")
 
