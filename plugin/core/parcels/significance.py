@@ -260,6 +260,7 @@ def assess_parcels(index: PackIndex, parcels: Sequence[Parcel], red_line: RedLin
     opp_hits = _bulk_hits(index.opportunity, geoms)
     interim_hits = _bulk_hits(index.interim if rule.medium else None, geoms)
     features: dict[tuple[str, Any, Any], _Feature] = {}
+    zones: dict[tuple[str, tuple[int, ...]], BaseGeometry] = {}
     pieces: list[ParcelPiece] = []
     for i, parcel in enumerate(parcels):
         if is_cancelled():
@@ -274,8 +275,8 @@ def assess_parcels(index: PackIndex, parcels: Sequence[Parcel], red_line: RedLin
         aligned = _aligned(index, rule, feature, module, opp_hits[i])
         high_zone = None
         if aligned and index.opportunity is not None:
-            high_zone = _zone(index.opportunity, [k for k, _ in aligned])
-        medium_zone = _zone(index.interim, interim_hits[i]) if interim_hits[i] and index.interim else None
+            high_zone = _zone(index.opportunity, [k for k, _ in aligned], zones)
+        medium_zone = _zone(index.interim, interim_hits[i], zones) if interim_hits[i] and index.interim else None
 
         parts: list[tuple[BaseGeometry, Any]] = [(geom, (None, None))]  # tag: (category, lpa)
         parts = _cut(parts, high_zone, module, lambda t, inside: ((HIGH if inside else None), t[1]))
@@ -347,11 +348,18 @@ def _bulk_hits(layer: LayerIndex | None, geoms: list[BaseGeometry | None]) -> li
     return out
 
 
-def _zone(layer: LayerIndex, positions: list[int]) -> BaseGeometry:
-    """One indexed polygon (already prepared) or the union of several."""
+def _zone(layer: LayerIndex, positions: list[int], cache: dict[tuple[str, tuple[int, ...]], BaseGeometry]
+          ) -> BaseGeometry:
+    """One indexed polygon (already prepared) or the union of several (made once per set, prepared):
+    neighbouring features often hit the same polygons."""
     if len(positions) == 1:
         return layer.geoms[positions[0]]
-    return shapely.union_all([layer.geoms[k] for k in positions])
+    key = (layer.name, tuple(sorted(positions)))
+    zone = cache.get(key)
+    if zone is None:
+        zone = cache[key] = shapely.union_all([layer.geoms[k] for k in key[1]])
+        shapely.prepare(zone)
+    return zone
 
 
 def _measure_of(geom: BaseGeometry, module: str) -> float:
