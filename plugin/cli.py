@@ -6,6 +6,7 @@
     python -m lnrs_toolkit.plugin.cli publish --pack PACK.gpkg --note TEXT [--by NAME]
     python -m lnrs_toolkit.plugin.cli versions --pack PACK.gpkg
     python -m lnrs_toolkit.plugin.cli compare --pack PACK.gpkg --from N [--to M] [--sites SITES] [--summary OUT]
+    python -m lnrs_toolkit.plugin.cli parcels --pack PACK.gpkg --geopackage IN.gpkg [--output OUT.gpkg] (cli_parcels.py)
 
 Exit status: 0 done, 1 the check failed (``info --verify``: hash differs; ``validate``: errors
 found), 2 bad input or a refusal (the message says what to change; ``publish``: nothing changed since the
@@ -19,6 +20,7 @@ import json
 import sys
 from collections.abc import Sequence
 
+from . import cli_parcels
 from .core.errors import LnrsError
 from .core.pack.content_hash import content_hash
 from .core.pack.gpkg import read_pack
@@ -65,6 +67,7 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--proposed-habitat", help="the proposed habitat the sites were screened with")
     c.add_argument("--search-distance", type=float, default=500.0, help="metres (default 500)")
     c.add_argument("--summary", help="write the summary here: .html, .json or text")
+    cli_parcels.add_parser(sub)
     return p
 
 
@@ -180,7 +183,7 @@ def _compare(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     commands = {"screen": _screen, "info": _info, "validate": _validate, "publish": _publish,
-                "versions": _versions, "compare": _compare}
+                "versions": _versions, "compare": _compare, "parcels": cli_parcels.run}
     try:
         return commands[args.command](args)
     except LnrsError as exc:

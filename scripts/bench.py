@@ -15,7 +15,8 @@ in a fresh process and the pipelines taking turns, so a burst of load from elsew
 decide a ratio (the same rule for every pipeline; every run is printed). The 1M map runs each pipeline once.
 
 Options: ``--sizes 10k,100k`` (default all three), ``--peers-max 100k`` (largest map the peers run on; default 1M),
-``--single 500`` (sites screened one by one for latency), ``--repeats 3``.
+``--single 500`` (sites screened one by one for latency), ``--repeats 3``, ``--no-parcels`` (skip the parcel
+bench, scripts/bench_parcels.py, which runs last as a separate step in its own processes).
 """
 
 from __future__ import annotations
@@ -81,6 +82,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=bd.SEED)
     ap.add_argument("--repeats", type=int, default=3, help="batch runs per pipeline on the 10k and 100k maps (best "
                     "of them counts)")
+    ap.add_argument("--no-parcels", action="store_true", help="skip the parcel bench (scripts/bench_parcels.py)")
     args = ap.parse_args(argv)
     labels = [s.strip() for s in args.sizes.split(",") if s.strip()]
     order = list(bd.SIZES)
@@ -208,6 +210,21 @@ def main(argv: list[str] | None = None) -> int:
             if graded:
                 checks.append((f"{m} ratio 100k", ratio >= target))
         results["sizes"][label] = entry
+    if not args.no_parcels:  # a separate step: the parcel bench in its own processes (scripts/bench_parcels.py)
+        proc = subprocess.run([sys.executable, str(HERE / "bench_parcels.py"), "--seed", str(args.seed)],
+                              capture_output=True, text=True, check=False)
+        for line in proc.stdout.splitlines():
+            say(line)
+        if proc.returncode != 0:
+            sys.stderr.write(proc.stderr[-3000:])
+            mismatches_total += 1
+        parcels = bd.BENCH_DIR / "parcels.json"
+        if parcels.exists():
+            record = json.loads(parcels.read_text())
+            results["parcels"] = record
+            engine_s = record["records"]["engine"]["total_s"]
+            checks.append(("parcels_engine_s", engine_s <= record["targets"]["engine_s"]))
+            checks.append(("parcels_qgis_ratio", record["ratio"] >= record["targets"]["qgis_ratio"]))
     say(f"mismatches total: {mismatches_total}")
     passed = sum(ok for _, ok in checks)
     missed = [name for name, ok in checks if not ok]

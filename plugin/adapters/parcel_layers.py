@@ -14,12 +14,11 @@ The one path behind the ``lnrs:parcelsignificance`` algorithm and the dock's Par
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-import shapely
 from qgis.core import (
     QgsCoordinateReferenceSystem,
     QgsCoordinateTransformContext,
@@ -37,12 +36,24 @@ from qgis.PyQt.QtCore import QCoreApplication, QVariant
 from shapely.geometry.base import BaseGeometry
 
 from ..core.errors import InputError
+from ..core.metric.module_types import AREA as AREA_MODULE
 from ..core.pack.store import Cancelled
 from ..core.parcels.model import Parcel
-from ..core.parcels.qa import is_null
+from ..core.parcels.qa import QaIssue, RedLine, is_null
 from ..core.parcels.significance import ParcelPiece, ParcelResult, assess_parcels
 from ..core.screening.engine import PackIndex
-from .defra_gpkg import AREA, HABITATS, PARCEL_REF, RED_LINE, PieceOut, is_defra_habitats, phase_field, write_defra_gpkg
+from .defra_gpkg import (
+    ADVANCE,
+    AREA,
+    DELAY,
+    HABITATS,
+    PARCEL_REF,
+    RED_LINE,
+    PieceOut,
+    is_defra_habitats,
+    phase_field,
+    write_defra_gpkg,
+)
 from .qgis_geometry import to_qgs, to_shapely, transform_to_pack
 
 PHASES = ("baseline", "proposed")
@@ -56,8 +67,8 @@ PIECE_FIELDS: tuple[tuple[str, Any], ...] = (
     ("irreplaceable_note", QVariant.String), ("area_m2", QVariant.Double),
 )
 ISSUE_FIELDS: tuple[tuple[str, Any], ...] = (
-    ("kind", QVariant.String), ("parcel_ref", QVariant.String), ("message", QVariant.String),
-    ("fix_hint", QVariant.String), ("area_m2", QVariant.Double),
+    ("code", QVariant.String), ("severity", QVariant.String), ("layer", QVariant.String), ("ref", QVariant.String),
+    ("message", QVariant.String), ("fix", QVariant.String), ("area_m2", QVariant.Double),
 )
 #: Share of the progress (0-100) spent reading the layers; the engine reports the rest.
 READ_SHARE = 10.0
@@ -133,6 +144,7 @@ class ParcelRequest:
     red_line: LayerInput | None = None
     lpas: LayerInput | None = None
     red_line_from_gpkg: bool = False  # the red line is the Defra GeoPackage's own layer
+    red_line_missing: bool = False  # the Defra GeoPackage has no Red Line Boundary layer (NO_REDLINE)
 
     def released(self) -> ParcelRequest:
         return replace(self, parcels=self.parcels.released(),
@@ -176,7 +188,7 @@ def parcel_request(parcels: LayerInput, phase: str, habitat_field: str = "", red
     phase = (phase or "baseline").strip().lower()
     if phase not in PHASES:
         raise InputError(tr("the phase must be baseline or proposed, not '{0}'.").format(phase))
-    for what in (parcels, red_line, lpas):
+    for what in (parcels, lpas):
         if what is not None and what.geometry_type != QgsWkbTypes.PolygonGeometry:
             raise InputError(tr("{0} does not hold polygons; choose a polygon layer.").format(what.name))
     names = parcels.field_names
@@ -184,12 +196,14 @@ def parcel_request(parcels: LayerInput, phase: str, habitat_field: str = "", red
     if field_name not in names:
         raise InputError(tr("{0} has no field '{1}'; choose the field that holds the habitat.").format(
             parcels.name, field_name))
-    from_gpkg = False
+    from_gpkg = missing = False
     if red_line is None and is_defra_habitats(names) and parcels.gpkg is not None:
         layer = defra_red_line(parcels.gpkg[0])
         if layer is not None:
             red_line, from_gpkg = LayerInput.from_layer(layer, RED_LINE), True
-    return ParcelRequest(parcels, phase, field_name, red_line, lpas, from_gpkg)
+        else:
+            missing = True
+    return ParcelRequest(parcels, phase, field_name, red_line, lpas, from_gpkg, missing)
 
 
 # --------------------------------------------------------------------------- reading
@@ -222,7 +236,8 @@ def parcel_of(feat: QgsFeature, geom: BaseGeometry | None, names: list[str], req
         area_f = None
     return Parcel(ref, geom, _value(feat, names, request.habitat_field), _value(feat, names, request.broad_field),
                   _value(feat, names, request.condition_field), area_f,
-                  check_condition=request.condition_field in names)
+                  check_condition=request.condition_field in names, layer=request.parcels.name,
+                  advance_years=_value(feat, names, ADVANCE), delay_years=_value(feat, names, DELAY))
 
 
 def assess_parcel_layers(index: PackIndex, request: ParcelRequest, context: QgsCoordinateTransformContext | None,
@@ -234,23 +249,36 @@ def assess_parcel_layers(index: PackIndex, request: ParcelRequest, context: QgsC
     :class:`..core.pack.store.Cancelled` when ``is_cancelled()`` turns true.
     """
     feats = _read(request.parcels, context, is_cancelled)
-    red: list[BaseGeometry] = []
+    red_line = RedLine((), RED_LINE) if request.red_line_missing else None
     if request.red_line is not None:
-        red = [g for _, g in _read(request.red_line, context, is_cancelled) if g is not None]
-    lpas: list[tuple[str, BaseGeometry]] = []
-    if request.lpas is not None:
-        lnames = request.lpas.field_names
-        key = next((n for n in LPA_NAME_FIELDS if n in lnames), None)
-        for f, g in _read(request.lpas, context, is_cancelled):
-            if g is not None:
-                lpas.append((str(f[key]) if key else f"LPA {f.id()}", g))
+        red_line = read_red_line(request.red_line, context, is_cancelled, request.red_line_from_gpkg)
+    lpas = read_lpas(request.lpas, context, is_cancelled)
     progress(READ_SHARE)
     names = request.parcels.field_names
     parcels = tuple(parcel_of(f, g, names, request) for f, g in feats)
-    result = assess_parcels(index, parcels, shapely.union_all(red) if red else None, lpas,
-                            is_cancelled=is_cancelled,
+    result = assess_parcels(index, parcels, red_line, lpas, phase=request.phase, is_cancelled=is_cancelled,
                             progress=lambda p: progress(READ_SHARE + (100.0 - READ_SHARE) * p / 100.0))
     return ParcelRun(request.released(), tuple(f for f, _ in feats), parcels, result)
+
+
+def read_lpas(layer: LayerInput | None, context: QgsCoordinateTransformContext | None,
+              is_cancelled: Callable[[], bool] = lambda: False) -> list[tuple[str, BaseGeometry]]:
+    """(authority name, polygon in EPSG:27700) for every feature of an LPA boundary layer."""
+    if layer is None:
+        return []
+    if layer.geometry_type != QgsWkbTypes.PolygonGeometry:
+        raise InputError(tr("{0} does not hold polygons; choose a polygon layer.").format(layer.name))
+    key = next((n for n in LPA_NAME_FIELDS if n in layer.field_names), None)
+    return [(str(f[key]) if key else f"LPA {f.id()}", g) for f, g in _read(layer, context, is_cancelled)
+            if g is not None]
+
+
+def read_red_line(layer: LayerInput, context: QgsCoordinateTransformContext | None,
+                  is_cancelled: Callable[[], bool], required: bool) -> RedLine:
+    """The red line as the QA checks it: a layer without a usable CRS is reported, never dropped."""
+    if layer.crs is None or not layer.crs.isValid():
+        return RedLine(tuple(None for _ in layer.features()), layer.name, srs_known=False, required=required)
+    return RedLine(tuple(g for _, g in _read(layer, context, is_cancelled)), layer.name, required=required)
 
 
 # --------------------------------------------------------------------------- outputs
@@ -351,15 +379,55 @@ class ParcelRun:
         return fields
 
     def issue_features(self, fields: QgsFields | None = None) -> list[QgsFeature]:
-        fields = fields or self.issue_fields()
-        out = []
-        for issue in self.result.issues:
-            f = QgsFeature(fields)
-            geom = issue.geometry
-            point = issue_location(geom)
-            if point is not None:
-                f.setGeometry(to_qgs(point))
-            area = float(geom.area) if geom is not None and geom.geom_type != "Point" else None
-            f.setAttributes([issue.kind, issue.parcel_ref, issue.message, issue.fix_hint, area])
-            out.append(f)
-        return out
+        return issue_features(self.result.issues, fields)
+
+
+def issue_features(issues: Iterable[QaIssue], fields: QgsFields | None = None) -> list[QgsFeature]:
+    """One point feature per issue (polygon issues carry their area)."""
+    fields = fields or ParcelRun.issue_fields()
+    out = []
+    for issue in issues:
+        f = QgsFeature(fields)
+        geom = issue.geometry
+        point = issue_location(geom)
+        if point is not None:
+            f.setGeometry(to_qgs(point))
+        area = float(geom.area) if geom is not None and geom.geom_type in ("Polygon", "MultiPolygon") else None
+        f.setAttributes([issue.code, issue.severity, issue.layer, issue.ref, issue.message, issue.fix, area])
+        out.append(f)
+    return out
+
+
+#: Fields of the area pieces written for a whole Defra GeoPackage (GEOPACKAGE mode).
+FILE_PIECE_FIELDS: tuple[tuple[str, Any], ...] = (
+    ("layer", QVariant.String), ("piece_ref", QVariant.String), ("parent_ref", QVariant.String),
+    ("habitat_label", QVariant.String), ("category", QVariant.String), ("multiplier", QVariant.Double),
+    ("significance", QVariant.String), ("measure_codes", QVariant.String), ("lpa", QVariant.String),
+    ("irreplaceable", QVariant.Bool), ("irreplaceable_note", QVariant.String), ("area_m2", QVariant.Double),
+)
+
+
+def file_piece_fields() -> QgsFields:
+    fields = QgsFields()
+    for name, vtype in FILE_PIECE_FIELDS:
+        fields.append(QgsField(name, vtype))
+    return fields
+
+
+def file_piece_features(parcels: Sequence[Parcel], result: ParcelResult,
+                        fields: QgsFields | None = None) -> list[QgsFeature]:
+    """The area habitat pieces of a whole-file run as polygon features (lines and trees are in the filled copy)."""
+    fields = fields or file_piece_fields()
+    out = []
+    for piece in result.pieces:
+        if piece.module != AREA_MODULE:
+            continue
+        f = QgsFeature(fields)
+        g = to_qgs(piece.geometry)
+        g.convertToMultiType()
+        f.setGeometry(g)
+        f.setAttributes([piece.layer, piece.ref, parcels[piece.parent].ref, piece.habitat_label, piece.category,
+                         piece.multiplier, piece.metric_text, ";".join(piece.measure_codes), piece.lpa,
+                         piece.irreplaceable, piece.irreplaceable_text, round(piece.area_m2, 4)])
+        out.append(f)
+    return out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,13 @@ from ..adapters.dataset_bundle import BundleLayer, bundle_layers, is_bundle, is_
 from ..adapters.layer_rows import LayerRows, delimiter_hint, geometry_kind_of, read_layer_rows, source_key
 from ..core.errors import InputError, LnrsError
 from ..core.metric.habitats import default_table
+from ..core.metric.significance_rules import (
+    NOT_PUBLISHED,
+    PUBLISHED_DATE_KEY,
+    STATUS_KEY,
+    STATUSES,
+    normalise_status,
+)
 from ..core.metric.vocabulary import DESIGNATIONS, IRREPLACEABLE_TYPES, ROLES, normalise_role
 from ..core.pack.builder import SPATIAL_KIND, FieldMapping, check_fields, check_mapping, map_rows, repair_geometries
 from ..core.pack.schema import TABLES_BY_ROLE
@@ -63,6 +71,7 @@ METADATA_PARAMS: dict[str, str] = {
     "LNRS_NAME": "lnrs_name",
     "VERSION": "version",
     "AUTHORITY": "responsible_authority",
+    "PUBLISHED_DATE": PUBLISHED_DATE_KEY,
 }
 
 
@@ -96,6 +105,9 @@ class AddToHabitatMapAlgorithm(LnrsAlgorithm):
             "Map the layer's fields with the *_FIELD parameters, or give a fixed DESIGNATION or HABITAT_TYPE. "
             "Measure codes are split on MEASURES_SEPARATOR (default: any of ; , | or whitespace), trimmed and "
             "upper-cased.\n\n"
+            "LNRS_STATUS (published or not_published) and PUBLISHED_DATE record whether the strategy has been "
+            "published: the parcel check applies the metric's Table 7 (published) or Table 8 (not yet published) "
+            "from it.\n\n"
             "Layers are reprojected to EPSG:27700; invalid geometries are repaired and counted in the log. "
             "Re-adding the same source replaces its rows. The pack is written atomically: a failed or cancelled "
             "run leaves the previous pack untouched.")
@@ -160,6 +172,12 @@ class AddToHabitatMapAlgorithm(LnrsAlgorithm):
                                                        optional=True))
         self.addParameter(QgsProcessingParameterString(
             "AUTHORITY", self.tr("Responsible authority (pack metadata)"), optional=True))
+        status = QgsProcessingParameterString(
+            "LNRS_STATUS", self.tr("Strategy status (pack metadata): published or not_published"), optional=True)
+        status.setMetadata({"widget_wrapper": {"value_hints": ["", *STATUSES]}})
+        self.addParameter(status)
+        self.addParameter(QgsProcessingParameterString(
+            "PUBLISHED_DATE", self.tr("Strategy publication date, YYYY-MM-DD (pack metadata)"), optional=True))
 
         self.addOutput(QgsProcessingOutputString("TABLE", self.tr("Pack table written")))
         self.addOutput(QgsProcessingOutputNumber("ROWS_ADDED", self.tr("Rows added")))
@@ -177,6 +195,11 @@ class AddToHabitatMapAlgorithm(LnrsAlgorithm):
                 normalise_role(role)
         except LnrsError as exc:
             return False, self.tr("ROLE: {0}").format(str(exc))
+        try:
+            _strategy_status(self.parameterAsString(parameters, "LNRS_STATUS", context),
+                             self.parameterAsString(parameters, "PUBLISHED_DATE", context))
+        except LnrsError as exc:
+            return False, str(exc)
         raw = parameters.get(self.INPUT)
         if is_bundle(raw) or is_csv_with_geometry(raw):
             # a folder, .zip or multi-layer GeoPackage is not a feature source: check the other parameters only
@@ -269,9 +292,7 @@ class AddToHabitatMapAlgorithm(LnrsAlgorithm):
         for note in mapped.notes:
             feedback.pushWarning(note)
         feedback.setProgress(70)
-        metadata = {key: self.parameterAsString(parameters, param, context).strip()
-                    for param, key in METADATA_PARAMS.items()}
-        report = add_rows(pack, mapped, metadata, is_cancelled=feedback.isCanceled)
+        report = add_rows(pack, mapped, self._metadata(parameters, context), is_cancelled=feedback.isCanceled)
         feedback.setProgress(100)
         if role == "metadata":
             feedback.pushInfo(self.tr("Pack metadata updated: {0}.").format(", ".join(sorted(mapped.metadata))
@@ -344,8 +365,12 @@ class AddToHabitatMapAlgorithm(LnrsAlgorithm):
         return self._outputs(pack, outcome, feedback)
 
     def _metadata(self, parameters: dict[str, Any], context) -> dict[str, str]:
-        return {key: self.parameterAsString(parameters, param, context).strip()
-                for param, key in METADATA_PARAMS.items()}
+        """The pack metadata the parameters give, the strategy status (LNRS_STATUS, PUBLISHED_DATE) included."""
+        metadata = {key: self.parameterAsString(parameters, param, context).strip()
+                    for param, key in METADATA_PARAMS.items()}
+        metadata.update(_strategy_status(self.parameterAsString(parameters, "LNRS_STATUS", context),
+                                         metadata.get(PUBLISHED_DATE_KEY, "")))
+        return metadata
 
     def _outputs(self, pack: Path, outcome: Outcome, feedback) -> dict[str, Any]:
         reports = outcome.reports
@@ -397,6 +422,24 @@ class AddToHabitatMapAlgorithm(LnrsAlgorithm):
                                          "not a {2} after repair).").format(
                 dropped, data.name, "polygon" if spec.geometry_type == "MULTIPOLYGON" else "point"))
         return geoms, repaired, dropped
+
+
+def _strategy_status(status: str, published_date: str) -> dict[str, str]:
+    """The pack metadata for LNRS_STATUS and PUBLISHED_DATE; a date needs a published strategy and ISO form."""
+    status, published_date = (status or "").strip(), (published_date or "").strip()
+    out: dict[str, str] = {}
+    if status:
+        out[STATUS_KEY] = normalise_status(status)
+    if published_date:
+        try:
+            date.fromisoformat(published_date)
+        except ValueError:
+            raise InputError(f"PUBLISHED_DATE '{published_date}' is not a date in the form YYYY-MM-DD.") from None
+        if out.get(STATUS_KEY) == NOT_PUBLISHED:
+            raise InputError("PUBLISHED_DATE is given but LNRS_STATUS says the strategy is not published; "
+                             "leave the date empty or set LNRS_STATUS to published.")
+        out[PUBLISHED_DATE_KEY] = published_date
+    return out
 
 
 def _sentence(message: str) -> str:

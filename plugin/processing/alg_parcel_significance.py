@@ -15,12 +15,24 @@ from qgis.core import (
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterField,
     QgsProcessingParameterFile,
+    QgsProcessingParameterFileDestination,
     QgsProcessingUtils,
     QgsWkbTypes,
 )
 
+from ..adapters.defra_file import assess_defra_file, read_defra_file, write_defra_file
 from ..adapters.defra_gpkg import HABITATS, RED_LINE
-from ..adapters.parcel_layers import PHASES, LayerInput, ParcelRun, assess_parcel_layers, parcel_request
+from ..adapters.parcel_layers import (
+    PHASES,
+    LayerInput,
+    ParcelRun,
+    assess_parcel_layers,
+    file_piece_features,
+    file_piece_fields,
+    issue_features,
+    parcel_request,
+    read_lpas,
+)
 from ..core.errors import LnrsError
 from ..core.pack.store import Cancelled
 from ..core.screening.index_cache import load_index
@@ -31,6 +43,7 @@ class ParcelSignificanceAlgorithm(LnrsAlgorithm):
     GROUP_ID = "screening"
     INPUT, PACK, HABITAT_FIELD, PHASE = "INPUT", "PACK", "HABITAT_FIELD", "PHASE"
     RED_LINE, LPA_BOUNDARIES, OUTPUT, ISSUES = "RED_LINE", "LPA_BOUNDARIES", "OUTPUT", "ISSUES"
+    GEOPACKAGE, OUTPUT_GEOPACKAGE = "GEOPACKAGE", "OUTPUT_GEOPACKAGE"
 
     def name(self) -> str:
         return "parcelsignificance"
@@ -40,20 +53,33 @@ class ParcelSignificanceAlgorithm(LnrsAlgorithm):
 
     def shortHelpString(self) -> str:  # noqa: N802
         return self.tr(
-            "Gives each baseline or proposed habitat parcel the statutory biodiversity metric's strategic "
-            "significance (category, multiplier and exact wording) from a Local Habitat Map pack, splitting parcels "
-            "where significance or the local planning authority changes (pieces keep their parent's attributes and "
-            "a reference such as P1-a). High needs a mapped measure the parcel's broad habitat delivers. Parcels on "
-            "irreplaceable habitat are flagged. ISSUES lists parcel problems a validating officer would raise "
-            "(invalid geometry, overlaps over 1 mm, gaps in and parts outside the red line, slivers, missing or "
-            "unknown habitat, missing condition, wrong area), each with a fix hint. When INPUT is the Habitats "
+            "Gives each baseline or proposed habitat parcel, hedgerow, watercourse and individual tree the statutory "
+            "biodiversity metric's strategic significance (category, multiplier and exact wording) from a Local "
+            "Habitat Map pack, splitting features where significance or the local planning authority changes "
+            "(pieces keep their parent's attributes and a reference such as P1-a; lines are measured in km). The "
+            "rules follow the metric user guide (June 2026): Table 7 when the pack's LNRS is published (baseline "
+            "always Low; post-intervention High only where a mapped measure is consistent with the proposed "
+            "habitat; Medium cannot be applied), Table 8 when it is not yet published. A High piece on an area of "
+            "particular importance gets a footnote 6 warning.\n\n"
+            "GEOPACKAGE takes a whole Defra metric GeoPackage of either template (Natural England: Habitats, "
+            "Hedgerows, Rivers, Urban Trees; BNG Metric service: Area Habitats, Hedgerows, Watercourses, "
+            "Individual Trees, Baseline or Post-Intervention by PHASE) with its own Red Line Boundary; INPUT is "
+            "then left empty. OUTPUT_GEOPACKAGE is the filled copy in the same template, every module's "
+            "Strategic Significance filled.\n\n"
+            "ISSUES lists Defra's validation rules with Defra's codes and tolerances (severity error: Defra's "
+            "service refuses the file) and our advice (severity warning), each with layer, reference, message and "
+            "fix. When INPUT is the Habitats "
             "layer of a Defra digital metric GeoPackage and OUTPUT is a .gpkg (or temporary), OUTPUT is a copy of "
             "that GeoPackage with the parcels split and the Strategic Significance field filled; every other field "
             "and layer is carried over unchanged.")
 
     def initAlgorithm(self, config: dict[str, Any] | None = None) -> None:  # noqa: N802
         self.addParameter(QgsProcessingParameterFeatureSource(
-            self.INPUT, self.tr("Habitat parcels (polygons)"), [QgsProcessing.TypeVectorPolygon]))
+            self.INPUT, self.tr("Habitat parcels (polygons; leave empty with GEOPACKAGE)"),
+            [QgsProcessing.TypeVectorPolygon], optional=True))
+        self.addParameter(QgsProcessingParameterFile(
+            self.GEOPACKAGE, self.tr("Defra metric GeoPackage, either template (all its layers are read)"),
+            extension="gpkg", optional=True))
         self.addParameter(QgsProcessingParameterFile(
             self.PACK, self.tr("Local Habitat Map pack (.gpkg)"), extension="gpkg"))
         self.addParameter(QgsProcessingParameterField(
@@ -71,11 +97,20 @@ class ParcelSignificanceAlgorithm(LnrsAlgorithm):
             self.OUTPUT, self.tr("Parcels with strategic significance"), QgsProcessing.TypeVectorPolygon))
         self.addParameter(QgsProcessingParameterFeatureSink(
             self.ISSUES, self.tr("Parcel issues"), QgsProcessing.TypeVectorPoint))
+        self.addParameter(QgsProcessingParameterFileDestination(
+            self.OUTPUT_GEOPACKAGE, self.tr("Filled Defra GeoPackage (with GEOPACKAGE)"),
+            self.tr("GeoPackage (*.gpkg)"), optional=True, createByDefault=False))
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
+        gpkg = self.parameterAsFile(parameters, self.GEOPACKAGE, context)
         source = self.parameterAsSource(parameters, self.INPUT, context)
+        if gpkg:
+            if source is not None:
+                raise QgsProcessingException(self.tr("Give INPUT or GEOPACKAGE, not both."))
+            return self._run_geopackage(gpkg, parameters, context, feedback)
         if source is None:
-            raise QgsProcessingException(self.tr("INPUT could not be opened as a vector layer."))
+            raise QgsProcessingException(self.tr(
+                "Give INPUT (a habitat parcel layer) or GEOPACKAGE (a Defra metric GeoPackage)."))
         phase = self.parameterAsEnumString(parameters, self.PHASE, context) or "baseline"
         in_layer = self.parameterAsVectorLayer(parameters, self.INPUT, context)
         try:
@@ -120,9 +155,61 @@ class ParcelSignificanceAlgorithm(LnrsAlgorithm):
         out["PIECES"] = len(result.pieces)
         out["SPLIT_PARCELS"] = run.split_parcels
         out["N_ISSUES"] = len(result.issues)
+        out["N_ERRORS"] = len(result.errors)
         feedback.pushInfo(self.tr("{0} parcel(s) -> {1} piece(s); {2} issue(s).").format(
             len(run.parcels), len(result.pieces), len(result.issues)))
         return out
+
+    def _run_geopackage(self, gpkg: str, parameters, context, feedback) -> dict[str, Any]:
+        phase = self.parameterAsEnumString(parameters, self.PHASE, context) or "baseline"
+        if self.parameterAsSource(parameters, self.RED_LINE, context) is not None:
+            raise QgsProcessingException(self.tr(
+                "RED_LINE is not used with GEOPACKAGE: the GeoPackage's own Red Line Boundary is checked."))
+        try:
+            index = load_index(self.parameterAsFile(parameters, self.PACK, context))
+            dfile = read_defra_file(gpkg, phase, feedback.isCanceled)
+            lpa_source = self.parameterAsSource(parameters, self.LPA_BOUNDARIES, context)
+            lpas = read_lpas(LayerInput.from_source(lpa_source, self.tr("LPA_BOUNDARIES"))
+                             if lpa_source is not None else None, context.transformContext(), feedback.isCanceled)
+            feedback.pushInfo(self.tr("{0}: {1} feature(s) in {2}.").format(
+                dfile.title, len(dfile.parcels), ", ".join(name for _, name in dfile.layers)))
+            result = assess_defra_file(index, dfile, lpas, feedback.isCanceled, feedback.setProgress)
+            out: dict[str, Any] = {}
+            dest = self.parameterAsFileOutput(parameters, self.OUTPUT_GEOPACKAGE, context)
+            if dest:
+                written = write_defra_file(dfile, result, dest)
+                out[self.OUTPUT_GEOPACKAGE] = str(written)
+                feedback.pushInfo(self.tr("Wrote the filled GeoPackage {0}.").format(str(written)))
+        except Cancelled as exc:
+            raise QgsProcessingException(self.tr("Cancelled; nothing was written.")) from exc
+        except LnrsError as exc:
+            raise QgsProcessingException(str(exc)) from exc
+        for note in result.notes:
+            feedback.pushWarning(note)
+        fields = file_piece_fields()
+        sink, dest_id = self.parameterAsSink(parameters, self.OUTPUT, context, fields, QgsWkbTypes.MultiPolygon,
+                                             QgsCoordinateReferenceSystem("EPSG:27700"))
+        if sink is not None:
+            sink.addFeatures(file_piece_features(dfile.parcels, result, fields), QgsFeatureSink.FastInsert)
+            out[self.OUTPUT] = str(dest_id)
+        out[self.ISSUES] = self._write_issue_list(parameters, context, result.issues)
+        out["TEMPLATE"] = dfile.template
+        out["PIECES"] = len(result.pieces)
+        out["SPLIT_PARCELS"] = sum(1 for i in range(len(dfile.parcels)) if len(result.pieces_of(i)) > 1)
+        out["N_ISSUES"] = len(result.issues)
+        out["N_ERRORS"] = len(result.errors)
+        feedback.pushInfo(self.tr("{0} feature(s) -> {1} piece(s); {2} issue(s), {3} error(s).").format(
+            len(dfile.parcels), len(result.pieces), len(result.issues), len(result.errors)))
+        return out
+
+    def _write_issue_list(self, parameters, context, issues) -> str:
+        fields = ParcelRun.issue_fields()
+        sink, dest_id = self.parameterAsSink(parameters, self.ISSUES, context, fields, QgsWkbTypes.Point,
+                                             QgsCoordinateReferenceSystem("EPSG:27700"))
+        if sink is None:
+            raise QgsProcessingException(self.invalidSinkError(parameters, self.ISSUES))
+        sink.addFeatures(issue_features(issues, fields), QgsFeatureSink.FastInsert)
+        return str(dest_id)
 
     def _write_pieces(self, parameters, context, run: ParcelRun) -> str:
         fields = run.piece_fields()
@@ -134,10 +221,4 @@ class ParcelSignificanceAlgorithm(LnrsAlgorithm):
         return str(dest_id)
 
     def _write_issues(self, parameters, context, run: ParcelRun) -> str:
-        fields = run.issue_fields()
-        sink, dest_id = self.parameterAsSink(parameters, self.ISSUES, context, fields, QgsWkbTypes.Point,
-                                             QgsCoordinateReferenceSystem("EPSG:27700"))
-        if sink is None:
-            raise QgsProcessingException(self.invalidSinkError(parameters, self.ISSUES))
-        sink.addFeatures(run.issue_features(fields), QgsFeatureSink.FastInsert)
-        return str(dest_id)
+        return self._write_issue_list(parameters, context, run.result.issues)

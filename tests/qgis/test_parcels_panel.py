@@ -279,7 +279,7 @@ def test_same_answer_as_the_processing_algorithm(dock, panel, example, split_pac
                      for f in alg.getFeatures())
     panel_sig = sorted((p[0], p[5]) for p in table_rows(panel.pieces_table))
     assert alg_sig == panel_sig
-    alg_issues = sorted((f["kind"], f["parcel_ref"]) for f in res["ISSUES"].getFeatures())
+    alg_issues = sorted((f["code"], f["ref"]) for f in res["ISSUES"].getFeatures())
     assert alg_issues == sorted((i.kind, i.parcel_ref) for i in panel.run_result.result.issues)
 
 

@@ -66,10 +66,19 @@ def build_small_pack(pack: Path, order: int = 1) -> BuildReport:
 SPLIT_X = 425900.0
 
 
-def build_split_pack(pack: Path) -> Path:
-    """A pack whose GL001 opportunity area ends at ``SPLIT_X``: parcels of the Defra example crossing it are split."""
+def build_split_pack(pack: Path, status: str = "not_published", linear: bool = False) -> Path:
+    """A pack whose GL001 opportunity area ends at ``SPLIT_X``: parcels of the Defra example crossing it are split.
+
+    ``status``: the LNRS status (default not yet published: Table 8, High at baseline too); ``linear``: also
+    HW001 (hedgerows, watercourses, trees) on the same area: the example's hedgerows and river split too.
+    """
     add_rows(pack, map_rows("area", [{}], [box(420000, 425000, 430000, 435000)], FieldMapping(), "area", [],
-                            "polygon"), {"lnrs_name": "Parcel test LNRS", "version": "1"})
+                            "polygon"), {"lnrs_name": "Parcel test LNRS", "version": "1", "lnrs_status": status})
+    if linear:
+        add_rows(pack, map_rows("opportunity", [{"m": "HW001"}], [box(420000, 425000, SPLIT_X, 435000)],
+                                FieldMapping(measures_field="m"), "opp_lines", ["m"], "polygon"))
+        add_rows(pack, map_rows("measures", [{"c": "HW001", "h": "Hedgerows;Watercourses;Individual trees"}], None,
+                                FieldMapping(code_field="c", habitats_field="h"), "cat_lines", ["c", "h"]))
     add_rows(pack, map_rows("opportunity", [{"m": "GL001"}], [box(420000, 425000, SPLIT_X, 435000)],
                             FieldMapping(measures_field="m"), "opp", ["m"], "polygon"))
     add_rows(pack, map_rows("measures", [{"c": "GL001", "t": "Grasslands", "x": "Grassland.", "h": "Grassland"}],

@@ -204,7 +204,7 @@ def test_catalogue_codes_upper_cased_and_habitats_from_theme():
     assert out.geoms is None
     assert out.columns["code"] == ["WD001", "FW012", "GE001"]
     assert out.columns["habitats"] == ["Woodland and forest;Individual trees",
-                                       "Lakes;Wetland;Watercourse footprint", ""]
+                                       "Lakes;Wetland;Watercourse footprint;Watercourses", ""]
 
 
 def test_catalogue_habitats_column_checked_against_the_metric():
@@ -213,8 +213,12 @@ def test_catalogue_habitats_column_checked_against_the_metric():
     out = map_rows("measures", rows, None, FieldMapping(code_field="c", habitats_field="h"), "cat", ["c", "h"],
                    habitat_table=table)
     assert out.columns["habitats"] == ["Woodland and forest;Grassland"]
-    with pytest.raises(InputError, match="'Grasland' is not a broad habitat.*did you mean"):
-        map_rows("measures", [{"c": "X1", "h": "Grasland"}], None, FieldMapping(code_field="c", habitats_field="h"),
+    # a close spelling of one name is that name (issue 16); a name close to nothing is refused
+    out = map_rows("measures", [{"c": "X1", "h": "Grasland"}], None, FieldMapping(code_field="c", habitats_field="h"),
+                   "cat", ["c", "h"], habitat_table=table)
+    assert out.columns["habitats"] == ["Grassland"]
+    with pytest.raises(InputError, match="'Gras' is not an area habitat.*did you mean"):
+        map_rows("measures", [{"c": "X1", "h": "Gras"}], None, FieldMapping(code_field="c", habitats_field="h"),
                  "cat", ["c", "h"], habitat_table=table)
 
 

@@ -17,16 +17,18 @@ DEFAULT_TABLE = Path(__file__).resolve().parents[3] / "resources" / "data" / "ha
 
 #: Default broad habitats that deliver each measure theme, used when a catalogue gives no
 #: habitat list of its own (themes are those of the Leicestershire, Leicester and Rutland LNRS).
+#: "Hedgerows" and "Watercourses" stand for the whole hedgerow and watercourse modules.
 THEME_BROAD_HABITATS: dict[str, tuple[str, ...]] = {
     "woodland": ("Woodland and forest", "Individual trees"),
-    "freshwater": ("Lakes", "Wetland", "Watercourse footprint"),
+    "freshwater": ("Lakes", "Wetland", "Watercourse footprint", "Watercourses"),
     "grasslands": ("Grassland",),
     "grassland": ("Grassland",),
     "urban": ("Urban",),
-    "agricultural": ("Cropland", "Grassland"),
+    "agricultural": ("Cropland", "Grassland", "Hedgerows"),
     "open mosaic habitats": ("Sparsely vegetated land", "Urban"),
     "green and blue corridors": ("Grassland", "Woodland and forest", "Individual trees",
-                                 "Heathland and shrub", "Lakes", "Watercourse footprint"),
+                                 "Heathland and shrub", "Lakes", "Watercourse footprint", "Hedgerows",
+                                 "Watercourses"),
     "heathland": ("Heathland and shrub",),
     "wetland": ("Wetland",),
     "coastal": ("Coastal saltmarsh", "Intertidal sediment", "Coastal lagoons", "Rocky shore"),

@@ -16,6 +16,8 @@ import shapely
 
 from ..errors import InputError, VocabularyError
 from ..metric.habitats import HabitatTable, theme_habitats
+from ..metric.module_types import delivering_habitat
+from ..metric.significance_rules import STATUS_KEY, normalise_status
 from ..metric.vocabulary import (
     normalise_designation,
     normalise_habitat_type,
@@ -241,7 +243,8 @@ def map_rows(role: str, rows: Sequence[Mapping[str, Any]], geoms: Sequence[Any] 
 
 
 def _delivering_habitats(value: Any, theme: str, table: HabitatTable | None) -> str:
-    """Broad habitats from the catalogue's own column (checked against the metric), else from the theme."""
+    """Delivering habitats from the catalogue's own column (any module's types or broad names, checked
+    against the metric: see :func:`..metric.module_types.delivering_habitat`), else from the theme."""
     text = _text(value)
     if not text:
         return ";".join(theme_habitats(theme))
@@ -250,14 +253,7 @@ def _delivering_habitats(value: Any, theme: str, table: HabitatTable | None) -> 
         if not part:
             continue
         if table is not None:
-            broad = table.broad(part)
-            if broad is None:
-                resolved = table.resolve(part)
-                if resolved is None:
-                    hint = ", ".join(table.suggest(part)) or ", ".join(table.broad_habitats)
-                    raise InputError(f"'{part}' is not a broad habitat of the statutory metric (did you mean: {hint}?)")
-                broad = resolved.broad_habitat
-            part = broad
+            part = delivering_habitat(part, table)
         if part not in out:
             out.append(part)
     return ";".join(out)
@@ -278,6 +274,11 @@ def _map_metadata(rows: Sequence[Mapping[str, Any]], mapping: FieldMapping, sour
                     pairs[key] = _text(row.get(key)) or ""
     pairs.pop("content_sha256", None)
     pairs.pop("schema_version", None)
+    if pairs.get(STATUS_KEY):
+        try:
+            pairs[STATUS_KEY] = normalise_status(pairs[STATUS_KEY])
+        except VocabularyError as exc:
+            raise InputError(f"'{source}': {exc}") from exc
     spec = TABLES_BY_ROLE["metadata"]
     return MappedRows("metadata", spec, source, {}, None, (), pairs)
 

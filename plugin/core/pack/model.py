@@ -64,6 +64,15 @@ class PackMetadata:
         extra = tuple(sorted((k, v) for k, v in pairs.items() if k not in METADATA_KEYS))
         return cls(schema_version=schema, extra=extra, **known)
 
+    @property
+    def lnrs_status(self) -> str:
+        """``published``, ``not_published``, or "" when the pack does not say (key ``lnrs_status``)."""
+        return dict(self.extra).get("lnrs_status", "")
+
+    @property
+    def lnrs_published_date(self) -> str:
+        return dict(self.extra).get("lnrs_published_date", "")
+
     def as_pairs(self) -> dict[str, str]:
         pairs = {k: str(getattr(self, k)) for k in METADATA_KEYS}
         pairs.update(dict(self.extra))

@@ -1,51 +1,87 @@
-"""Parcel QA the way a validating officer checks a metric submission.
+"""Parcel QA with Defra's BNG Metric service rules, codes and tolerances (see :mod:`.qa_rules`).
 
-Every issue has a kind, the parcel it concerns (empty for gaps), a location (point or polygon,
-EPSG:27700), a message and a fix hint. Each problem is reported once: an overlap once per pair of
-parcels, a gap once per uncovered part of the red line.
+Every issue has a ``code`` (Defra's where one exists), a ``severity`` (``error``: Defra's service
+refuses the file; ``warning``: our advice), the ``layer`` and ``ref`` it concerns, a location (point,
+line or polygon, EPSG:27700), a ``message`` and a ``fix``. Each problem is reported once: an overlap
+once per pair, a duplicate reference once per value. A red line that is absent, empty, invalid, not a
+polygon or of unknown SRS is an error in words, never a silent switch: the message says which checks
+it stops.
 """
 
 from __future__ import annotations
 
+import difflib
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import shapely
-from shapely.geometry import Point
+from shapely.geometry import Point, box
 from shapely.geometry.base import BaseGeometry
 from shapely.validation import explain_validity
 
 from ..metric.habitats import HabitatTable
+from ..metric.module_types import AREA, HEDGEROW, LINEAR_TYPES, TREE, WATERCOURSE, linear_type
 from .model import Parcel
+from .qa_rules import QaOptions, severity
 
-INVALID, SELF_INTERSECTION, OVERLAP, GAP, OUTSIDE = "invalid_geometry", "self_intersection", "overlap", "gap", \
-    "outside_red_line"
-SLIVER, MISSING_HABITAT, UNKNOWN_HABITAT, MISSING_CONDITION, AREA_MISMATCH, NO_GEOMETRY = \
-    "sliver", "missing_habitat", "unknown_habitat", "missing_condition", "area_mismatch", "no_geometry"
-KINDS = (NO_GEOMETRY, INVALID, SELF_INTERSECTION, OVERLAP, GAP, OUTSIDE, SLIVER, MISSING_HABITAT, UNKNOWN_HABITAT,
-         MISSING_CONDITION, AREA_MISMATCH)
+__all__ = ["QaIssue", "QaOptions", "RedLine", "check_parcels", "is_null"]
 
-
-@dataclass(frozen=True)
-class QaOptions:
-    #: Overlaps and gaps thinner than this (m) are ignored: Defra's service allows 1 mm.
-    tolerance_m: float = 0.001
-    #: Parcels smaller than this (m²) are slivers.
-    sliver_m2: float = 1.0
-    #: The recorded area may differ from the geometry's by this much (m²) or this share, whichever is larger.
-    area_abs_m2: float = 1.0
-    area_rel: float = 0.01
+# Codes (the names the Parcels tab already uses stay, pointing at the Defra codes).
+NO_REDLINE, REDLINE_INVALID, REDLINE_SRS = "NO_REDLINE", "REDLINE_INVALID_GEOMETRY", "REDLINE_UNKNOWN_SRS"
+REDLINE_ENGLAND, REDLINE_LARGE, NO_HABITATS = "REDLINE_OUTSIDE_ENGLAND", "REDLINE_AREA_TOO_LARGE", "NO_HABITAT_AREAS"
+NO_GEOMETRY = "FEATURE_NO_GEOMETRY"
+INVALID = SELF_INTERSECTION = "AREA_PARCELS_INVALID_GEOMETRY"
+OVERLAP, SLIVER, OUTSIDE, GAP = "PARCEL_OVERLAPS", "AREA_PARCELS_TOO_SMALL", "AREA_PARCELS_OUTSIDE_REDLINE", \
+    "AREA_SUM_MISMATCH"
+LINE_OUTSIDE = {HEDGEROW: "HEDGEROWS_OUTSIDE_REDLINE", WATERCOURSE: "WATERCOURSES_OUTSIDE_REDLINE"}
+TREES_OUTSIDE, DUPLICATE_REF, ADVANCE_AND_DELAY = "TREES_OUTSIDE_REDLINE", "DUPLICATE_HABITAT_REF", \
+    "ADVANCE_AND_DELAY_BOTH_SET"
+MISSING_HABITAT, UNKNOWN_HABITAT, MISSING_CONDITION, AREA_MISMATCH = "HABITAT_MISSING", "HABITAT_UNKNOWN", \
+    "CONDITION_MISSING", "AREA_FIELD_MISMATCH"
+HIGH_ON_APIB = "HIGH_ON_APIB"
+RED_LINE_LAYER = "Red Line Boundary"
 
 
 @dataclass(frozen=True)
 class QaIssue:
-    kind: str
-    parcel_ref: str
+    code: str
+    severity: str  # "error" or "warning"
+    layer: str
+    ref: str
     geometry: BaseGeometry | None
     message: str
-    fix_hint: str
+    fix: str
+
+    # the names the Parcels tab reads
+    @property
+    def kind(self) -> str:
+        return self.code
+
+    @property
+    def parcel_ref(self) -> str:
+        return self.ref
+
+    @property
+    def fix_hint(self) -> str:
+        return self.fix
+
+
+def issue(code: str, layer: str, ref: str, geometry: BaseGeometry | None, message: str, fix: str) -> QaIssue:
+    return QaIssue(code, severity(code), layer, ref, geometry, message, fix)
+
+
+@dataclass(frozen=True)
+class RedLine:
+    """The red line as read: every feature's geometry (EPSG:27700, None when it has none)."""
+
+    geoms: tuple[BaseGeometry | None, ...]
+    layer: str = RED_LINE_LAYER
+    srs_known: bool = True
+    required: bool = True  # part of a Defra GeoPackage (absent or empty is then NO_REDLINE)
 
 
 def is_null(value: Any) -> bool:
@@ -66,81 +102,8 @@ def _where(geom: BaseGeometry, reason: str) -> BaseGeometry:
     return geom.representative_point() if not geom.is_empty else geom
 
 
-def _substantial(geom: BaseGeometry, tolerance: float) -> bool:
-    """More than a boundary-digitising difference: something survives shrinking by half the tolerance."""
-    if geom.is_empty or geom.area <= 0:
-        return False
-    return not shapely.buffer(geom, -tolerance / 2.0).is_empty
-
-
 def _polys(geom: BaseGeometry) -> list[BaseGeometry]:
     return [p for p in shapely.get_parts(geom) if p.geom_type == "Polygon"] if not geom.is_empty else []
-
-
-def check_parcels(parcels: Sequence[Parcel], red_line: BaseGeometry | None, table: HabitatTable,
-                  options: QaOptions | None = None) -> list[QaIssue]:
-    opt = options or QaOptions()
-    issues: list[QaIssue] = []
-    usable: list[tuple[int, BaseGeometry]] = []
-    for i, p in enumerate(parcels):
-        g = p.geometry
-        if g is None or g.is_empty:
-            issues.append(QaIssue(NO_GEOMETRY, p.ref, None, f"Parcel {p.ref} has no geometry.",
-                                  "Draw the parcel or delete the empty feature."))
-        elif not g.is_valid:
-            reason = explain_validity(g)
-            kind = SELF_INTERSECTION if "self-intersection" in reason.lower() else INVALID
-            issues.append(QaIssue(kind, p.ref, _where(g, reason),
-                                  f"Parcel {p.ref} has invalid geometry: {reason}.",
-                                  "Fix it with Vector ▸ Geometry Tools ▸ Fix Geometries, or redraw the boundary "
-                                  "so it does not cross itself."))
-            fixed = shapely.make_valid(g)
-            polys = _polys(fixed)
-            if polys:
-                usable.append((i, shapely.union_all(polys)))
-        else:
-            usable.append((i, g))
-        issues.extend(_attributes(p, table, opt))
-
-    geoms = [g for _, g in usable]
-    if geoms:
-        tree = shapely.STRtree(geoms)
-        a_idx, b_idx = tree.query(geoms, predicate="intersects")
-        for a, b in zip(a_idx.tolist(), b_idx.tolist()):
-            if a >= b:
-                continue
-            inter = shapely.intersection(geoms[a], geoms[b])
-            if _substantial(inter, opt.tolerance_m):
-                ra, rb = parcels[usable[a][0]].ref, parcels[usable[b][0]].ref
-                issues.append(QaIssue(OVERLAP, f"{ra}; {rb}", _polygonal_or(inter),
-                                      f"Parcels {ra} and {rb} overlap by {inter.area:,.2f} m².",
-                                      "Snap the shared boundary so each area belongs to one parcel "
-                                      "(Vector ▸ Geometry Tools ▸ Difference on one of them)."))
-        for i, g in usable:
-            p = parcels[i]
-            if g.area < opt.sliver_m2:
-                issues.append(QaIssue(SLIVER, p.ref, g, f"Parcel {p.ref} is a sliver of {g.area:,.3f} m² "
-                                      f"(below {opt.sliver_m2:g} m²).",
-                                      "Merge it into the neighbouring parcel or delete it."))
-    if red_line is not None and not red_line.is_empty:
-        rl = red_line if red_line.is_valid else shapely.make_valid(red_line)
-        covered = shapely.union_all(geoms) if geoms else None
-        gaps = rl if covered is None else shapely.difference(rl, covered)
-        for part in _polys(gaps):
-            if _substantial(part, opt.tolerance_m):
-                issues.append(QaIssue(GAP, "", part, f"{part.area:,.2f} m² of the red line boundary is not "
-                                                     "covered by any parcel.",
-                                      "Add a parcel for this area (or extend a neighbour) so parcels cover the "
-                                      "whole red line boundary."))
-        for i, g in usable:
-            outside = shapely.difference(g, rl)
-            if _substantial(outside, opt.tolerance_m):
-                p = parcels[i]
-                issues.append(QaIssue(OUTSIDE, p.ref, _polygonal_or(outside),
-                                      f"{outside.area:,.2f} m² of parcel {p.ref} lies outside the red line "
-                                      "boundary.",
-                                      "Clip the parcel to the red line boundary, or correct the boundary."))
-    return issues
 
 
 def _polygonal_or(geom: BaseGeometry) -> BaseGeometry:
@@ -150,31 +113,242 @@ def _polygonal_or(geom: BaseGeometry) -> BaseGeometry:
     return polys[0] if len(polys) == 1 else shapely.MultiPolygon(polys)
 
 
+def _label(p: Parcel) -> str:
+    return {AREA: "Parcel", HEDGEROW: "Hedgerow", WATERCOURSE: "Watercourse", TREE: "Tree"}.get(p.module, "Feature")
+
+
+def check_red_line(red_line: RedLine | BaseGeometry | None, opt: QaOptions) -> tuple[BaseGeometry | None,
+                                                                                     list[QaIssue]]:
+    """(the polygon the other checks use, or None; the red line's own issues)."""
+    if red_line is None:
+        return None, []
+    if isinstance(red_line, BaseGeometry):
+        red_line = RedLine((red_line,), required=False)
+    layer = red_line.layer
+    stops = "The parcels, hedgerows, watercourses and trees were not checked against the red line."
+    geoms = [g for g in red_line.geoms if g is not None and not g.is_empty]
+    if not geoms:
+        if not red_line.required and not red_line.geoms:
+            return None, []
+        what = "has no features" if not red_line.geoms else "has features without geometry"
+        return None, [issue(NO_REDLINE, layer, "", None, f"The '{layer}' layer {what}. {stops}",
+                            "Draw the site's red line boundary as one polygon in the 'Red Line Boundary' layer.")]
+    issues: list[QaIssue] = []
+    if not red_line.srs_known:
+        issues.append(issue(REDLINE_SRS, layer, "", None, f"The '{layer}' layer has no known coordinate reference "
+                            f"system, so where it lies cannot be known. {stops}",
+                            "Set the layer's CRS to EPSG:27700 (British National Grid) and save the GeoPackage."))
+        return None, issues
+    merged = shapely.union_all(geoms) if len(geoms) > 1 else geoms[0]
+    if not _polys(merged) or any(g.geom_type not in ("Polygon", "MultiPolygon") for g in geoms):
+        kinds = ", ".join(sorted({g.geom_type for g in geoms}))
+        issues.append(issue(REDLINE_INVALID, layer, "", merged, f"The red line is a {kinds}, not a polygon. {stops}",
+                            "Redraw the red line boundary as a polygon around the whole site."))
+        return None, issues
+    rl = merged
+    for g in geoms:
+        if not g.is_valid:
+            reason = explain_validity(g)
+            issues.append(issue(REDLINE_INVALID, layer, "", _where(g, reason),
+                                f"The red line has invalid geometry: {reason}. The other checks used a repaired copy.",
+                                "Fix it with Vector ▸ Geometry Tools ▸ Fix Geometries, or redraw the boundary so it "
+                                "does not cross itself."))
+    if not rl.is_valid:
+        rl = _polygonal_or(shapely.make_valid(rl))
+    x0, y0, x1, y1 = opt.england_bounds
+    if not rl.intersects(box(x0, y0, x1, y1)):
+        issues.append(issue(REDLINE_ENGLAND, layer, "", rl.representative_point(),
+                            "The red line lies outside England (the metric applies to England only).",
+                            "Check the red line's coordinates and CRS (EPSG:27700)."))
+    if rl.area > opt.max_red_line_m2:
+        issues.append(issue(REDLINE_LARGE, layer, "", rl.representative_point(),
+                            f"The red line covers {rl.area / 1e6:,.2f} km², more than "
+                            f"{opt.max_red_line_m2 / 1e6:g} km².",
+                            "Check the red line's units and CRS, or split the site into separate submissions."))
+    return rl, issues
+
+
+def check_parcels(parcels: Sequence[Parcel], red_line: RedLine | BaseGeometry | None, table: HabitatTable,
+                  options: QaOptions | None = None, whole_file: bool = False) -> list[QaIssue]:
+    """Defra's rules over every feature; ``whole_file``: the features are a whole Defra GeoPackage, so
+    having no area habitat parcel is an error."""
+    opt = options or QaOptions()
+    rl, issues = check_red_line(red_line, opt)
+    usable: list[tuple[int, BaseGeometry]] = []  # area parcels
+    for i, p in enumerate(parcels):
+        g = p.geometry
+        label = _label(p)
+        if g is None or g.is_empty:
+            issues.append(issue(NO_GEOMETRY, p.layer, p.ref, None, f"{label} {p.ref} has no geometry.",
+                                "Draw the feature or delete the empty feature."))
+        elif p.module == AREA and not g.is_valid:
+            reason = explain_validity(g)
+            issues.append(issue(INVALID, p.layer, p.ref, _where(g, reason),
+                                f"Parcel {p.ref} has invalid geometry: {reason}.",
+                                "Fix it with Vector ▸ Geometry Tools ▸ Fix Geometries, or redraw the boundary "
+                                "so it does not cross itself."))
+            polys = _polys(shapely.make_valid(g))
+            if polys:
+                usable.append((i, shapely.union_all(polys)))
+        elif p.module == AREA:
+            usable.append((i, g))
+        issues.extend(_attributes(p, table, opt))
+    if whole_file and not any(p.module == AREA for p in parcels):
+        issues.append(issue(NO_HABITATS, "", "", None, "The GeoPackage has no area habitat parcels.",
+                            "Map every habitat inside the red line as a parcel in the habitats layer."))
+    issues.extend(_duplicates(parcels))
+    issues.extend(_area_checks(parcels, usable, rl, opt))
+    if rl is not None:
+        issues.extend(_outside(parcels, rl, opt))
+    return issues
+
+
+def _area_checks(parcels: Sequence[Parcel], usable: list[tuple[int, BaseGeometry]], rl: BaseGeometry | None,
+                 opt: QaOptions) -> list[QaIssue]:
+    out: list[QaIssue] = []
+    geoms = [g for _, g in usable]
+    arr = np.array(geoms, dtype=object)
+    if geoms:
+        tree = shapely.STRtree(arr)
+        a_idx, b_idx = tree.query(arr, predicate="intersects")
+        keep = a_idx < b_idx
+        a_idx, b_idx = a_idx[keep], b_idx[keep]
+        inter = shapely.intersection(arr[a_idx], arr[b_idx])
+        big = np.flatnonzero(shapely.area(inter) > opt.overlap_m2)
+        for n in big.tolist():
+            a, b = int(a_idx[n]), int(b_idx[n])
+            pa, pb, g = parcels[usable[a][0]], parcels[usable[b][0]], inter[n]
+            out.append(issue(OVERLAP, pa.layer, f"{pa.ref}; {pb.ref}", _polygonal_or(g),
+                             f"Parcels {pa.ref} and {pb.ref} overlap by {g.area:,.2f} m² (Defra allows "
+                             f"{opt.overlap_m2:g} m²).",
+                             "Snap the shared boundary so each area belongs to one parcel "
+                             "(Vector ▸ Geometry Tools ▸ Difference on one of them)."))
+        for n in np.flatnonzero(shapely.area(arr) < opt.min_parcel_m2).tolist():
+            i, g = usable[n]
+            p = parcels[i]
+            out.append(issue(SLIVER, p.layer, p.ref, g, f"Parcel {p.ref} covers {g.area:,.3f} m², less than "
+                             f"{opt.min_parcel_m2:g} m².", "Merge it into the neighbouring parcel or delete it."))
+    if rl is None:
+        return out
+    total = float(shapely.area(arr).sum()) if geoms else 0.0
+    if abs(total - rl.area) > opt.area_sum_m2:
+        covered = shapely.union_all(arr) if geoms else None
+        gaps = _polys(rl if covered is None else shapely.difference(rl, covered))
+        where = max(gaps, key=lambda gp: gp.area) if gaps else rl.representative_point()
+        layer = parcels[usable[0][0]].layer if usable else ""
+        out.append(issue(GAP, layer, "", where,
+                         f"The parcels add up to {total:,.2f} m² but the red line covers {rl.area:,.2f} m² "
+                         f"(difference {total - rl.area:+,.2f} m²; Defra allows {opt.area_sum_m2:g} m²)."
+                         + (f" The largest uncovered part is {where.area:,.2f} m²." if gaps else ""),
+                         "Map every part of the red line as exactly one parcel: fill gaps, remove overlaps and "
+                         "clip parcels to the red line."))
+    if geoms:
+        shapely.prepare(rl)
+        for n in np.flatnonzero(~shapely.covers(rl, arr)).tolist():
+            outside = shapely.difference(arr[n], rl)
+            if outside.area > opt.outside_m2:
+                p = parcels[usable[n][0]]
+                out.append(issue(OUTSIDE, p.layer, p.ref, _polygonal_or(outside),
+                                 f"{outside.area:,.2f} m² of parcel {p.ref} lies outside the red line boundary "
+                                 f"(Defra allows {opt.outside_m2:g} m²).",
+                                 "Clip the parcel to the red line boundary, or correct the boundary."))
+    return out
+
+
+def _outside(parcels: Sequence[Parcel], rl: BaseGeometry, opt: QaOptions) -> list[QaIssue]:
+    out: list[QaIssue] = []
+    line_zone = shapely.buffer(rl, opt.line_outside_m)
+    for p in parcels:
+        g = p.geometry
+        if g is None or g.is_empty:
+            continue
+        if p.module in LINE_OUTSIDE:
+            beyond = shapely.difference(g, line_zone)
+            if beyond.length > 1e-9:
+                what = "Hedgerow" if p.module == HEDGEROW else "Watercourse"
+                out.append(issue(LINE_OUTSIDE[p.module], p.layer, p.ref, beyond,
+                                 f"{what} {p.ref} runs {beyond.length:,.2f} m more than {opt.line_outside_m:g} m "
+                                 "outside the red line boundary.",
+                                 "Clip the line to the red line boundary, or correct the boundary."))
+        elif p.module == TREE:
+            d = float(shapely.distance(g, rl))
+            if d > opt.tree_outside_m:
+                out.append(issue(TREES_OUTSIDE, p.layer, p.ref, g,
+                                 f"Tree {p.ref} stands {d:,.2f} m outside the red line boundary (Defra allows "
+                                 f"{opt.tree_outside_m:g} m).", "Move the tree inside the red line or delete it."))
+    return out
+
+
+def _duplicates(parcels: Sequence[Parcel]) -> list[QaIssue]:
+    counts = Counter((p.layer, p.ref) for p in parcels if not is_null(p.ref))
+    out = []
+    for (layer, ref), n in counts.items():
+        if n > 1:
+            out.append(issue(DUPLICATE_REF, layer, ref, None, f"{n} features of '{layer or 'the layer'}' share the "
+                             f"reference {ref}.", "Give every feature of the layer its own reference."))
+    return out
+
+
+def _years(value: Any) -> bool:
+    """A number of years is set: not null and not zero."""
+    if is_null(value):
+        return False
+    try:
+        return float(str(value).strip()) != 0.0
+    except ValueError:
+        return True
+
+
+class _Where:
+    """Where an attribute issue is drawn, computed only when an issue needs it."""
+
+    def __init__(self, geom: BaseGeometry | None) -> None:
+        self.geom = geom
+
+    def __call__(self) -> BaseGeometry | None:
+        g = self.geom
+        if g is None or g.is_empty:
+            return None
+        return g.representative_point() if g.is_valid else g.centroid
+
+
 def _attributes(p: Parcel, table: HabitatTable, opt: QaOptions) -> list[QaIssue]:
     out: list[QaIssue] = []
     g = p.geometry
-    where = g.representative_point() if g is not None and not g.is_empty and g.is_valid else \
-        (g.centroid if g is not None and not g.is_empty else None)
+    label = _label(p)
+    where = _Where(g)
+    if _years(p.advance_years) and _years(p.delay_years):
+        out.append(issue(ADVANCE_AND_DELAY, p.layer, p.ref, where(), f"{label} {p.ref} has both habitat created in "
+                         f"advance ({p.advance_years} years) and a delay in starting ({p.delay_years} years).",
+                         "Keep one of the two: the metric takes either advance or delay years, not both."))
+    if p.module == TREE:
+        return out
     if is_null(p.habitat):
-        out.append(QaIssue(MISSING_HABITAT, p.ref, where, f"Parcel {p.ref} has no habitat.",
-                           "Choose the habitat from the statutory metric's habitat list."))
+        out.append(issue(MISSING_HABITAT, p.layer, p.ref, where(), f"{label} {p.ref} has no habitat type.",
+                         "Choose the type from the statutory metric's list."))
     else:
         text = str(p.habitat)
-        ok = table.resolve(text) is not None or (
-            not is_null(p.broad_habitat) and table.get(f"{p.broad_habitat} - {text}") is not None)
+        if p.module == AREA:
+            ok = table.resolve(text) is not None or (
+                not is_null(p.broad_habitat) and table.get(f"{p.broad_habitat} - {text}") is not None)
+        else:
+            ok = linear_type(text, p.module) is not None
         if not ok:
-            hints = table.suggest(text)
-            out.append(QaIssue(UNKNOWN_HABITAT, p.ref, where,
-                               f"Parcel {p.ref}: '{text}' is not a habitat of the statutory biodiversity metric.",
-                               f"Did you mean: {'; '.join(hints)}?" if hints else
-                               "Use a label from the statutory metric's habitat list."))
+            hints = table.suggest(text) if p.module == AREA else tuple(difflib.get_close_matches(
+                text, [t.label for t in LINEAR_TYPES.get(p.module, ())], n=3, cutoff=0.4))
+            out.append(issue(UNKNOWN_HABITAT, p.layer, p.ref, where(),
+                             f"{label} {p.ref}: '{text}' is not a {p.module if p.module != AREA else 'habitat'} type "
+                             "of the statutory biodiversity metric.",
+                             f"Did you mean: {'; '.join(hints)}?" if hints else
+                             "Use a type from the statutory metric's list."))
     if p.check_condition and is_null(p.condition):
-        out.append(QaIssue(MISSING_CONDITION, p.ref, where, f"Parcel {p.ref} has no condition.",
-                           "Record the condition assessment result (e.g. '3. Moderate')."))
-    if p.area is not None and g is not None and not g.is_empty:
+        out.append(issue(MISSING_CONDITION, p.layer, p.ref, where(), f"{label} {p.ref} has no condition.",
+                         "Record the condition assessment result (e.g. '3. Moderate')."))
+    if p.module == AREA and p.area is not None and g is not None and not g.is_empty:
         real = float(g.area) if g.is_valid else float(shapely.make_valid(g).area)
         if abs(real - p.area) > max(opt.area_abs_m2, opt.area_rel * real):
-            out.append(QaIssue(AREA_MISMATCH, p.ref, where,
-                               f"Parcel {p.ref} records {p.area:,.2f} m² but its geometry measures {real:,.2f} m².",
-                               "Recalculate the area field from the geometry ($area in EPSG:27700)."))
+            out.append(issue(AREA_MISMATCH, p.layer, p.ref, where(),
+                             f"Parcel {p.ref} records {p.area:,.2f} m² but its geometry measures {real:,.2f} m² "
+                             "(Defra measures the geometry, so this is advice only).",
+                             "Recalculate the Area field from the geometry ($area in EPSG:27700)."))
     return out
