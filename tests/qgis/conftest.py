@@ -6,6 +6,10 @@ import os
 from pathlib import Path
 
 import pytest
+from qgis.core import QgsApplication, QgsAuthMethodConfig, QgsDataSourceUri, QgsProviderRegistry
+from qgis.PyQt.QtCore import Qt
+from qgis.PyQt.QtWidgets import QDockWidget, QMainWindow, QMenu, QToolBar
+
 
 # QGIS here sees the OSTN15 grid the plugin ships, as QGIS does on a user's machine once the plugin installed it
 # (plugin/adapters/qgis_ostn15.py); PROJ reads PROJ_DATA when QGIS starts, which is after this file is imported.
@@ -18,9 +22,6 @@ def _proj_data_with_the_bundled_grid() -> str:
 
 
 os.environ["PROJ_DATA"] = _proj_data_with_the_bundled_grid()
-from qgis.core import QgsApplication, QgsAuthMethodConfig, QgsDataSourceUri, QgsProviderRegistry
-from qgis.PyQt.QtCore import Qt
-from qgis.PyQt.QtWidgets import QDockWidget, QMainWindow, QMenu, QToolBar
 
 
 class RecordingIface:

@@ -143,5 +143,6 @@ def test_processing_json_says_ostn15_and_carries_the_site(lnrs_provider, pack, t
     assert d["transform"]["from"] == "EPSG:4326" and d["transform"]["grid"] is True
     assert "OSTN15" in d["transform"]["operation"]
     ring = d["site_geometry"]["coordinates"][0]
-    assert min(x for x, _ in ring) == pytest.approx(X, abs=0.001) and min(y for _, y in ring) == pytest.approx(Y, abs=0.001)
+    assert min(x for x, _ in ring) == pytest.approx(X, abs=0.001)
+    assert min(y for _, y in ring) == pytest.approx(Y, abs=0.001)
     assert not any(n.startswith("Warning:") for n in d["notes"])

@@ -112,3 +112,17 @@ def test_the_warning_is_only_for_a_datum_change_without_ostn15():
     assert SiteTransform("EPSG:4326", "Helmert", False).warning is not None
     assert SiteTransform("EPSG:3035", "PROJ", False, needs_ostn15=False).warning is None
     assert IN_BNG.to_dict() == {"from": "EPSG:27700", "operation": IN_BNG.operation, "grid": False}
+
+
+def test_site_geometry_geojson_keeps_every_ring_at_full_precision():
+    from lnrs_toolkit.plugin.core.screening.results import site_geometry_geojson
+    from shapely.geometry import MultiPolygon, Polygon
+
+    x = 370000.123456789
+    holed = Polygon([(x, 0), (x + 10, 0), (x + 10, 10), (x, 10)], [[(x + 2, 2), (x + 3, 2), (x + 3, 3)]])
+    other = Polygon([(x + 20, 0), (x + 21, 0), (x + 21, 1)])
+    data = site_geometry_geojson(MultiPolygon([holed, other]))
+    assert data["type"] == "MultiPolygon" and len(data["coordinates"]) == 2
+    assert len(data["coordinates"][0]) == 2 and data["coordinates"][0][0][0] == [x, 0.0]
+    assert shape(data).equals(MultiPolygon([holed, other]))
+    assert site_geometry_geojson(holed)["type"] == "Polygon"

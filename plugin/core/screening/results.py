@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from shapely.geometry import mapping
+import shapely
 from shapely.geometry.base import BaseGeometry
 
 SCHEMA = "lnrs-screening/1"
@@ -20,17 +20,28 @@ NO_OSTN15_WARNING = (
 
 
 def site_geometry_geojson(geometry: BaseGeometry) -> dict[str, Any]:
-    """GeoJSON of a geometry in EPSG:27700, at full precision, naming its CRS (GeoJSON 2008 ``crs`` member)."""
-    data: dict[str, Any] = mapping(geometry)
-    coordinates = data["coordinates"]
-    return {"type": data["type"], "coordinates": _lists(coordinates),
-            "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::27700"}}}
+    """GeoJSON of a (multi)polygon in EPSG:27700, at full precision, naming its CRS (GeoJSON 2008 ``crs``).
+
+    Built from shapely's vectorised getters, not ``__geo_interface__``, which crashes when shapely answers
+    through an older GEOS inside QGIS (see :mod:`...shapely_import`).
+    """
+    if geometry.geom_type == "Polygon":
+        body: dict[str, Any] = {"type": "Polygon", "coordinates": _polygon_rings(geometry)}
+    else:
+        body = {"type": "MultiPolygon",
+                "coordinates": [_polygon_rings(p) for p in shapely.get_parts(geometry) if p.geom_type == "Polygon"]}
+    body["crs"] = {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::27700"}}
+    return body
 
 
-def _lists(value: Any) -> Any:
-    if isinstance(value, (tuple, list)):
-        return [_lists(v) for v in value]
-    return float(value)
+def _ring_coordinates(ring: Any) -> list[list[float]]:
+    return [[float(x), float(y)] for x, y in shapely.get_coordinates(ring)]
+
+
+def _polygon_rings(polygon: Any) -> list[list[list[float]]]:
+    rings = [shapely.get_exterior_ring(polygon)]
+    rings += [shapely.get_interior_ring(polygon, i) for i in range(int(shapely.get_num_interior_rings(polygon)))]
+    return [_ring_coordinates(r) for r in rings]
 
 
 def _r(value: float | None, digits: int = 4) -> float | None:
