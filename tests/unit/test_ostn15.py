@@ -126,3 +126,17 @@ def test_site_geometry_geojson_keeps_every_ring_at_full_precision():
     assert len(data["coordinates"][0]) == 2 and data["coordinates"][0][0][0] == [x, 0.0]
     assert shape(data).equals(MultiPolygon([holed, other]))
     assert site_geometry_geojson(holed)["type"] == "Polygon"
+
+
+def test_a_web_mercator_site_goes_through_ostn15_too():
+    """Another WGS84-based CRS: through geographic WGS84, then OSTN15 (TP09, central London)."""
+    p = next(p for p in _points("OSTN15_TestPoints_ETRStoOSGB.csv") if p["point_id"] == "TP09")
+    lon, lat = float(p["etrs89_lon"]), float(p["etrs89_lat"])
+    wgs84 = _srs(4326)
+    wgs84.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
+    mercator = _srs(3857)
+    mercator.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
+    x, y, _ = osr.CoordinateTransformation(wgs84, mercator).TransformPoint(lon, lat)
+    moved, how = ostn15_grid.BngTransform(_srs(3857)).transform(ogr.CreateGeometryFromWkt(f"POINT ({x} {y})"))
+    assert how.grid and how.source_crs == "EPSG:3857"
+    assert math.hypot(moved.GetX() - float(p["osgb36_easting"]), moved.GetY() - float(p["osgb36_northing"])) <= 0.01
