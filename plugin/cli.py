@@ -30,6 +30,7 @@ from .core.screening.engine import screen_sites
 from .core.screening.index_cache import load_index
 from .core.screening.options import ScreeningOptions
 from .core.screening.results import SiteError
+from .core.screening.site_provenance import with_provenance
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -78,6 +79,7 @@ def _screen(args: argparse.Namespace) -> int:
     sites = read_sites(args.sites, args.layer, args.ref_field)
     results = screen_sites(index, sites.geometries, sites.refs,
                            ScreeningOptions(search_distance_m=args.search_distance), args.proposed_habitat)
+    results = with_provenance(results, sites.geometries, sites.transforms)
     payload = [r.to_dict() for r in results]
     if args.json == "-":
         json.dump(payload, sys.stdout, ensure_ascii=False, indent=2)

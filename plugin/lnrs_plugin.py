@@ -10,8 +10,9 @@ from qgis.PyQt.QtGui import QIcon
 from qgis.PyQt.QtWidgets import QAction
 
 from .__about__ import __icon_path__, __title__, __version__
+from .adapters.qgis_ostn15 import install_proj_grid
 from .i18n import install_translator, remove_translator
-from .log import log_info
+from .log import log_info, log_warning
 
 if TYPE_CHECKING:
     from .gui.dock import LnrsDockWidget
@@ -27,6 +28,10 @@ class LnrsToolkitPlugin:
         self.dock: LnrsDockWidget | None = None
         self.action: QAction | None = None
         self.translator = install_translator()
+        self.ostn15_grid = install_proj_grid()  # before QGIS's first transform, so QGIS itself uses OSTN15
+        if self.ostn15_grid is None:
+            log_warning(self.tr("The OSTN15 grid could not be installed; WGS84 sites are moved to British "
+                                "National Grid with a Helmert transformation good to a few metres."))
 
     @staticmethod
     def tr(message: str) -> str:

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import shapely
 from shapely.geometry.base import BaseGeometry
 
 from ..core.errors import InputError
-from ..core.pack.schema import PACK_CRS_EPSG
+from ..core.screening.results import SiteTransform
+from .ostn15_grid import BngTransform
 
 
 @dataclass(frozen=True)
@@ -17,11 +18,12 @@ class FileSites:
     refs: list[str]
     geometries: list[BaseGeometry | None]
     notes: list[str]
+    transforms: list[SiteTransform | None] = field(default_factory=list)  # per site, None without geometry
 
 
 def read_sites(path: str | Path, layer_name: str | None = None, ref_field: str | None = None,
                fallback_ref_field: str | None = None) -> FileSites:
-    """Read polygons from ``path`` and reproject them to EPSG:27700.
+    """Read polygons from ``path`` and reproject them to EPSG:27700 (through OSTN15 from ETRS89/WGS84).
 
     Without ``ref_field``, ``fallback_ref_field`` is used when the layer has it (else the feature number).
     """
@@ -47,14 +49,11 @@ def read_sites(path: str | Path, layer_name: str | None = None, ref_field: str |
     srs = layer.GetSpatialRef()
     if srs is None:
         raise InputError(f"{path} has no coordinate reference system; add one (e.g. a .prj file).")
-    target = osr.SpatialReference()
-    target.ImportFromEPSG(PACK_CRS_EPSG)
-    for ref_srs in (srs, target):
-        ref_srs.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
-    transform = None if srs.IsSame(target) else osr.CoordinateTransformation(srs, target)
+    to_bng = BngTransform(srs)
     refs: list[str] = []
     geoms: list[BaseGeometry | None] = []
     notes: list[str] = []
+    transforms: list[SiteTransform | None] = []
     for n, feat in enumerate(layer, start=1):
         ref = feat.GetField(ref_field) if ref_field else None
         ref = str(ref) if ref not in (None, "") else str(n)
@@ -62,13 +61,14 @@ def read_sites(path: str | Path, layer_name: str | None = None, ref_field: str |
         if g is None or g.IsEmpty():
             refs.append(ref)
             geoms.append(None)
+            transforms.append(None)
             continue
         g = g.Clone()
         if g.HasCurveGeometry():
             g = g.GetLinearGeometry()
             notes.append(f"site {ref}: curved edges were converted to straight segments.")
-        if transform is not None:
-            g.Transform(transform)
+        g, how = to_bng.transform(g)
         refs.append(ref)
         geoms.append(shapely.from_wkb(bytes(g.ExportToIsoWkb())))
-    return FileSites(refs, geoms, notes)
+        transforms.append(how)
+    return FileSites(refs, geoms, notes, transforms)

@@ -18,6 +18,7 @@ from shapely.geometry.base import BaseGeometry
 
 from ..core.errors import InputError
 from ..core.pack.schema import PACK_CRS
+from .qgis_ostn15 import prefer_ostn15
 
 PACK_CRS_QGS = QgsCoordinateReferenceSystem(PACK_CRS)
 
@@ -30,13 +31,16 @@ class Converted:
 
 def transform_to_pack(crs: QgsCoordinateReferenceSystem, context: QgsCoordinateTransformContext | None,
                       what: str) -> QgsCoordinateTransform | None:
-    """The transform from ``crs`` to EPSG:27700 (``None`` if already there); refuses a missing CRS."""
+    """The transform from ``crs`` to EPSG:27700 (``None`` if already there), through OSTN15 from ETRS89/WGS84;
+    refuses a missing CRS."""
     if crs is None or not crs.isValid():
         raise InputError(f"{what} has no coordinate reference system; set it (Layer Properties ▸ Source) "
                          "so it can be reprojected to British National Grid (EPSG:27700).")
     if crs == PACK_CRS_QGS:
         return None
-    return QgsCoordinateTransform(crs, PACK_CRS_QGS, context or QgsCoordinateTransformContext())
+    transform = QgsCoordinateTransform(crs, PACK_CRS_QGS, context or QgsCoordinateTransformContext())
+    prefer_ostn15(transform, context)
+    return transform
 
 
 def to_shapely(geometry: QgsGeometry | None, transform: QgsCoordinateTransform | None) -> Converted:

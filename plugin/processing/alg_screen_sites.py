@@ -25,12 +25,14 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QVariant
 
 from ..adapters.qgis_geometry import to_shapely, transform_to_pack
+from ..adapters.qgis_ostn15 import describe_transform
 from ..core.errors import LnrsError
 from ..core.reports.json_report import write_json_atomic
 from ..core.screening.engine import screen_sites
 from ..core.screening.index_cache import load_index
 from ..core.screening.options import ScreeningOptions
 from ..core.screening.results import ScreeningResult, SiteError
+from ..core.screening.site_provenance import with_provenance
 from .lnrs_algorithm import LnrsAlgorithm
 
 SUMMARY_FIELDS: tuple[tuple[str, Any], ...] = (
@@ -157,6 +159,9 @@ class ScreenSitesAlgorithm(LnrsAlgorithm):
             return {}
         for position, message in conversion_errors.items():  # the adapter's reason beats "no geometry"
             results[position] = SiteError(refs[position], message, position)
+        moved_by = describe_transform(source.sourceCrs(), transform)
+        results = with_provenance(results, geoms, [moved_by] * len(results))
+        feedback.pushInfo(moved_by.citation())
 
         fields = summary_fields()
         sink, dest_id = self.parameterAsSink(parameters, self.OUTPUT, context, fields, source.wkbType(),
@@ -175,7 +180,7 @@ class ScreenSitesAlgorithm(LnrsAlgorithm):
             else:
                 counts[result.verdict] += 1
                 for note in result.notes:
-                    if "repaired" in note or "outside" in note:
+                    if "repaired" in note or "outside" in note or note.startswith("Warning:"):
                         feedback.pushWarning(self.tr("Site {0}: {1}").format(result.site_ref, note))
         if json_path:
             try:

@@ -2,10 +2,26 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
 from qgis.core import QgsApplication, QgsAuthMethodConfig, QgsDataSourceUri, QgsProviderRegistry
 from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtWidgets import QDockWidget, QMainWindow, QMenu, QToolBar
+
+
+# QGIS here sees the OSTN15 grid the plugin ships, as QGIS does on a user's machine once the plugin installed it
+# (plugin/adapters/qgis_ostn15.py); PROJ reads PROJ_DATA when QGIS starts, which is after this file is imported.
+def _proj_data_with_the_bundled_grid() -> str:
+    from osgeo import osr
+
+    default = os.environ.get("PROJ_DATA") or os.pathsep.join(osr.GetPROJSearchPaths() or [])
+    grid_dir = Path(__file__).resolve().parents[2] / "resources" / "proj"
+    return os.pathsep.join(p for p in (str(grid_dir), default) if p)
+
+
+os.environ["PROJ_DATA"] = _proj_data_with_the_bundled_grid()
 
 
 class RecordingIface:

@@ -5,8 +5,43 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import shapely
+from shapely.geometry.base import BaseGeometry
+
 SCHEMA = "lnrs-screening/1"
 FOUND, CLEAR, NOT_CHECKED = "found", "clear", "not_checked"
+
+
+NO_OSTN15_WARNING = (
+    "Warning: the site was moved from {source} to British National Grid without Ordnance Survey's OSTN15 "
+    "transformation ({operation}), so its position may be out by 1-5 m; distances to irreplaceable habitats "
+    "and designated sites and small overlaps are not reliable. Install the OSTN15 grid (see the plugin's "
+    "docs/coordinates.md) and screen again.")
+
+
+def site_geometry_geojson(geometry: BaseGeometry) -> dict[str, Any]:
+    """GeoJSON of a (multi)polygon in EPSG:27700, at full precision, naming its CRS (GeoJSON 2008 ``crs``).
+
+    Built from shapely's vectorised getters, not ``__geo_interface__``, which crashes when shapely answers
+    through an older GEOS inside QGIS (see :mod:`...shapely_import`).
+    """
+    if geometry.geom_type == "Polygon":
+        body: dict[str, Any] = {"type": "Polygon", "coordinates": _polygon_rings(geometry)}
+    else:
+        body = {"type": "MultiPolygon",
+                "coordinates": [_polygon_rings(p) for p in shapely.get_parts(geometry) if p.geom_type == "Polygon"]}
+    body["crs"] = {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::27700"}}
+    return body
+
+
+def _ring_coordinates(ring: Any) -> list[list[float]]:
+    return [[float(x), float(y)] for x, y in shapely.get_coordinates(ring)]
+
+
+def _polygon_rings(polygon: Any) -> list[list[list[float]]]:
+    rings = [shapely.get_exterior_ring(polygon)]
+    rings += [shapely.get_interior_ring(polygon, i) for i in range(int(shapely.get_num_interior_rings(polygon)))]
+    return [_ring_coordinates(r) for r in rings]
 
 
 def _r(value: float | None, digits: int = 4) -> float | None:
@@ -130,6 +165,33 @@ class Checks:
 
 
 @dataclass(frozen=True)
+class SiteTransform:
+    """The transformation that moved a site to EPSG:27700."""
+
+    source_crs: str  # "EPSG:4326", or the CRS's name when it has no authority code
+    operation: str  # what PROJ/QGIS used, in words
+    grid: bool  # True when OS's OSTN15 grid was applied
+    needs_ostn15: bool = True  # False when the source is on OSGB36 already (no datum change)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"from": self.source_crs, "operation": self.operation, "grid": self.grid}
+
+    @property
+    def warning(self) -> str | None:
+        """The note for a site transformed without OSTN15 (None when OSTN15 was used or is not needed)."""
+        if self.grid or not self.needs_ostn15:
+            return None
+        return NO_OSTN15_WARNING.format(source=self.source_crs, operation=self.operation)
+
+    def citation(self) -> str:
+        """One line for a report's provenance section."""
+        if not self.needs_ostn15:
+            return f"Coordinates: {self.source_crs}, {self.operation}."
+        used = "Ordnance Survey OSTN15" if self.grid else "without OSTN15"
+        return f"Coordinates: from {self.source_crs} to EPSG:27700 {used} ({self.operation})."
+
+
+@dataclass(frozen=True)
 class ScreeningResult:
     site_ref: str
     site_area_m2: float
@@ -145,9 +207,11 @@ class ScreeningResult:
     search_distance_m: float
     sliver_tolerance_m2: float
     index: int = 0  # position in the input
+    transform: SiteTransform | None = None  # set by the front that moved the site to EPSG:27700
+    site_geometry: Any = None  # the site as screened (shapely, EPSG:27700), set with ``transform``
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data = {
             "schema": SCHEMA,
             "site_ref": self.site_ref,
             "site_area_m2": _r(self.site_area_m2),
@@ -163,6 +227,11 @@ class ScreeningResult:
             "search_distance_m": self.search_distance_m,
             "sliver_tolerance_m2": self.sliver_tolerance_m2,
         }
+        if self.transform is not None:
+            data["transform"] = self.transform.to_dict()
+        if self.site_geometry is not None:
+            data["site_geometry"] = site_geometry_geojson(self.site_geometry)
+        return data
 
     @property
     def measure_codes(self) -> tuple[str, ...]:
