@@ -17,7 +17,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from .core.errors import LnrsError
 from .core.pack.content_hash import content_hash
@@ -26,8 +27,23 @@ from .core.reports.json_report import write_json_atomic
 from .core.reports.text_report import summary_text
 from .core.screening.engine import screen_sites
 from .core.screening.index_cache import load_index
-from .core.screening.options import ScreeningOptions
+from .core.screening.options import MAX_SEARCH_DISTANCE_M, ScreeningOptions, checked_number
 from .core.screening.results import SiteError
+
+
+def _number(what: str, low: float, high: float, integer: bool = False) -> Callable[[str], Any]:
+    """An argparse type: a finite number in ``[low, high]`` (whole when ``integer``), else a usage error."""
+    def parse(text: str) -> Any:
+        try:
+            value = checked_number(text, what, low, high, integer)
+        except LnrsError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+        return int(value) if integer else value
+    return parse
+
+
+_DISTANCE = _number("search distance (metres)", 0.0, MAX_SEARCH_DISTANCE_M)
+_VERSION = _number("version number", 1, 2**31 - 1, integer=True)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -39,7 +55,7 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--layer", help="layer name inside --sites (default: the first)")
     s.add_argument("--ref-field", help="field holding the site reference")
     s.add_argument("--proposed-habitat", help="statutory metric habitat or broad habitat")
-    s.add_argument("--search-distance", type=float, default=500.0, help="metres (default 500)")
+    s.add_argument("--search-distance", type=_DISTANCE, default=500.0, help="metres (default 500)")
     s.add_argument("--json", help="write the results here (schema lnrs-screening/1); '-' for stdout")
     s.add_argument("--quiet", action="store_true", help="no text summary")
     i = sub.add_parser("info", help="show a pack's metadata")
@@ -48,7 +64,8 @@ def _parser() -> argparse.ArgumentParser:
     v = sub.add_parser("validate", help="check a pack's opportunity areas (the rules of docs/editing.md)")
     v.add_argument("--pack", required=True, help="Local Habitat Map pack (.gpkg)")
     v.add_argument("--json", help="write every issue here; '-' for stdout")
-    v.add_argument("--limit", type=int, default=50, help="issues printed (default 50; --json holds all)")
+    v.add_argument("--limit", type=_number("limit", 0, 10**9, integer=True), default=50,
+                   help="issues printed (default 50; --json holds all)")
     pub = sub.add_parser("publish", help="freeze the pack's current state as its next version")
     pub.add_argument("--pack", required=True, help="Local Habitat Map pack (.gpkg)")
     pub.add_argument("--note", required=True, help="what this version changes (kept with the version)")
@@ -57,13 +74,14 @@ def _parser() -> argparse.ArgumentParser:
     lst.add_argument("--pack", required=True, help="Local Habitat Map pack (.gpkg)")
     c = sub.add_parser("compare", help="what changed between two versions, and whose screening answers change")
     c.add_argument("--pack", required=True, help="Local Habitat Map pack (.gpkg)")
-    c.add_argument("--from", dest="from_version", type=int, required=True, help="published version number")
-    c.add_argument("--to", dest="to_version", type=int, help="published version number (default: the current state)")
+    c.add_argument("--from", dest="from_version", type=_VERSION, required=True, help="published version number")
+    c.add_argument("--to", dest="to_version", type=_VERSION,
+                   help="published version number (default: the current state)")
     c.add_argument("--sites", help="previously screened sites (any vector file GDAL reads) to re-screen")
     c.add_argument("--layer", help="layer name inside --sites (default: the first)")
     c.add_argument("--ref-field", help="field holding the site reference (default: site_ref if present)")
     c.add_argument("--proposed-habitat", help="the proposed habitat the sites were screened with")
-    c.add_argument("--search-distance", type=float, default=500.0, help="metres (default 500)")
+    c.add_argument("--search-distance", type=_DISTANCE, default=500.0, help="metres (default 500)")
     c.add_argument("--summary", help="write the summary here: .html, .json or text")
     return p
 

@@ -29,7 +29,7 @@ from ..core.errors import LnrsError
 from ..core.reports.json_report import write_json_atomic
 from ..core.screening.engine import screen_sites
 from ..core.screening.index_cache import load_index
-from ..core.screening.options import ScreeningOptions
+from ..core.screening.options import MAX_SEARCH_DISTANCE_M, ScreeningOptions
 from ..core.screening.results import ScreeningResult, SiteError
 from .lnrs_algorithm import LnrsAlgorithm
 
@@ -97,7 +97,8 @@ class ScreenSitesAlgorithm(LnrsAlgorithm):
             self.PROPOSED_HABITAT, self.tr("Proposed habitat (statutory metric habitat or broad habitat)"),
             optional=True))
         distance = QgsProcessingParameterNumber(self.SEARCH_DISTANCE, self.tr("Search distance (m)"),
-                                                QgsProcessingParameterNumber.Double, 500.0, minValue=0.0)
+                                                QgsProcessingParameterNumber.Double, 500.0, minValue=0.0,
+                                                maxValue=MAX_SEARCH_DISTANCE_M)
         self.addParameter(distance)
         self.addParameter(QgsProcessingParameterFeatureSink(self.OUTPUT, self.tr("Screened sites"),
                                                             QgsProcessing.TypeVectorPolygon))
@@ -116,7 +117,7 @@ class ScreenSitesAlgorithm(LnrsAlgorithm):
         pack_path = self.parameterAsFile(parameters, self.PACK, context)
         ref_field = self.parameterAsString(parameters, self.REF_FIELD, context)
         proposed = self.parameterAsString(parameters, self.PROPOSED_HABITAT, context) or None
-        distance = self.parameterAsDouble(parameters, self.SEARCH_DISTANCE, context)
+        distance = self.number(parameters, self.SEARCH_DISTANCE, context, 0.0, MAX_SEARCH_DISTANCE_M)
         json_path = self.parameterAsFileOutput(parameters, self.JSON, context)
         try:
             index = load_index(pack_path)

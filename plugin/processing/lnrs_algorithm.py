@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-from qgis.core import QgsProcessingAlgorithm
+from typing import Any
+
+from qgis.core import QgsProcessingAlgorithm, QgsProcessingException
 from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+
+from ..core.errors import LnrsError
+from ..core.screening.options import checked_number
 
 #: group id -> group name (translated when asked for)
 GROUPS = {
@@ -32,3 +37,20 @@ class LnrsAlgorithm(QgsProcessingAlgorithm):
 
     def groupId(self) -> str:  # noqa: N802
         return self.GROUP_ID
+
+    def number(self, parameters: dict[str, Any], name: str, context: Any, low: float, high: float,
+               integer: bool = False) -> float:
+        """Parameter ``name`` as a finite number in ``[low, high]`` (whole when ``integer``), or a sentence.
+
+        QGIS lets ``nan`` through a number parameter's range check and rounds ``2.7`` for an integer one;
+        here the value as given is checked instead.
+        """
+        raw = parameters.get(name)
+        if raw is None or isinstance(raw, str) and not raw.strip():
+            raw = self.parameterAsDouble(parameters, name, context)
+        elif not isinstance(raw, (int, float, str)):
+            raw = self.parameterAsDouble(parameters, name, context)  # an expression or property: QGIS evaluates
+        try:
+            return checked_number(raw, name, low, high, integer)
+        except LnrsError as exc:
+            raise QgsProcessingException(str(exc)) from exc
