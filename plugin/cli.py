@@ -114,6 +114,11 @@ def _info(args: argparse.Namespace) -> int:
         print(f"{key}: {value}")
     for name, layer in pack.layers.items():
         print(f"table {name}: {len(layer)} row(s)")
+    for name, reason in pack.unchecked.items():
+        print(f"table {name}: NOT USABLE: {reason}")
+    if args.verify and pack.unchecked:
+        print("content hash not verified: some tables cannot be read as they are (see above)")
+        return 1
     if args.verify:
         actual = content_hash(pack)
         ok = actual == pack.metadata.content_sha256

@@ -81,6 +81,8 @@ def add_rows(pack_path: str | Path, rows: MappedRows, metadata_updates: Mapping[
             total = 0
             if rows.role != "metadata":
                 existing = read_layer(conn, rows.spec) if rows.spec.name in tables else None
+                if existing is not None and existing.problems:  # merging would drop or reinterpret its rows
+                    raise PackError(f"Nothing was added: {existing.problems[0]}")
                 if is_cancelled():
                     raise Cancelled
                 cols, geoms = merge(existing, rows)

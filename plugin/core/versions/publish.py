@@ -35,6 +35,7 @@ from ..pack.gpkg import (
     read_pack,
     write_table,
 )
+from ..pack.integrity import validated
 from ..pack.model import PackData, PackMetadata, measures_from_layer
 from ..pack.schema import METADATA, TABLES, VERSION_HISTORY_TABLES, VERSION_ROWS, VERSION_TABLES, VERSIONS
 from .snapshot import FrozenRow, FrozenTable, freeze_pack, thaw_pack
@@ -160,7 +161,10 @@ def _read_current(conn: sqlite3.Connection, source: str) -> tuple[PackData, dict
     check_schema_version(metadata)
     present = _present(conn)
     layers = {spec.name: read_layer(conn, spec) for spec in TABLES if spec is not METADATA and spec.name in present}
-    return PackData(layers, metadata, source, measures_from_layer(layers.get("measures"))), pairs
+    pack = validated(PackData(layers, metadata, source, measures_from_layer(layers.get("measures"))))
+    if pack.unchecked:  # freezing a version without those rows would publish a different map than the pack's
+        raise PackError(f"Nothing was published: {next(iter(pack.unchecked.values()))}")
+    return pack, pairs
 
 
 def _version_row(row: Sequence[Any]) -> PublishedVersion:
