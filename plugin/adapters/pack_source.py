@@ -230,8 +230,9 @@ def _checked_postgis_layer(conn: Any, schema: str, spec: TableSpec, srids: dict[
     """The layer, or (when its declared SRID is not 27700) an empty one carrying why: never reinterpreted."""
     srid = srids.get(spec.name, PACK_CRS_EPSG)
     if spec.is_spatial and srid != PACK_CRS_EPSG:
-        reason = (f"{spec.title} were not checked: the pack's table '{schema}.{spec.name}' is stored in "
-                  f"{f'EPSG:{srid}' if srid > 0 else 'no declared SRID'}, not British National Grid (EPSG:{PACK_CRS_EPSG}); its coordinates are not read as metres. "
+        named = f"EPSG:{srid}" if srid > 0 else "no declared SRID"
+        reason = (f"{spec.title} were not checked: the pack's table '{schema}.{spec.name}' is stored in {named}, "
+                  f"not British National Grid (EPSG:{PACK_CRS_EPSG}); its coordinates are not read as metres. "
                   "Reproject the table to EPSG:27700 and republish the pack.")
         return PackLayer(spec, np.empty(0, dtype=np.int64), np.empty(0, dtype=object),
                          {c: [] for c in spec.column_names}, (reason,))
