@@ -38,6 +38,7 @@ from ..pack.gpkg import (
 from ..pack.integrity import validated
 from ..pack.model import PackData, PackMetadata, measures_from_layer
 from ..pack.schema import METADATA, TABLES, VERSION_HISTORY_TABLES, VERSION_ROWS, VERSION_TABLES, VERSIONS
+from ..pack.write_lock import pack_write_lock
 from .snapshot import FrozenRow, FrozenTable, freeze_pack, thaw_pack
 
 #: Metadata key holding the content hash at the last publication.
@@ -220,11 +221,17 @@ def publish_version(path: str | Path, note: str, published_by: str = "", now: da
     p = Path(path)
     if not p.is_file() or p.stat().st_size == 0:  # connecting would create a database
         raise PackError(f"the pack file {p} does not exist or is empty; choose an existing .gpkg pack.")
+    with pack_write_lock(p) as real:  # an add replacing the file meanwhile would erase this version
+        publication = _publish_locked(real, str(p), note, published_by, now)
+    return publication.version
+
+
+def _publish_locked(p: Path, source: str, note: str, published_by: str, now: datetime | None) -> Publication:
     conn: sqlite3.Connection | None = None
     try:
         conn = connect_rw(p)
         conn.execute("BEGIN IMMEDIATE")  # the write lock first: the content frozen is what is there at commit
-        pack, pairs = _read_current(conn, str(p))
+        pack, pairs = _read_current(conn, source)
         publication = prepare_publication(pack, pairs, _read_versions(conn), note, published_by, now)
         _ensure_history(conn)
         _write_publication(conn, publication)
@@ -240,7 +247,7 @@ def publish_version(path: str | Path, note: str, published_by: str = "", now: da
     finally:
         if conn is not None:
             conn.close()
-    return publication.version
+    return publication
 
 
 def list_versions(path: str | Path) -> list[PublishedVersion]:
