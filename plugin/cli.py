@@ -24,6 +24,7 @@ from .core.errors import LnrsError
 from .core.pack.content_hash import content_hash
 from .core.pack.gpkg import read_pack
 from .core.reports.json_report import write_json_atomic
+from .core.reports.output_guard import check_output
 from .core.reports.text_report import summary_text
 from .core.screening.engine import screen_sites
 from .core.screening.index_cache import load_index
@@ -89,6 +90,7 @@ def _parser() -> argparse.ArgumentParser:
 def _screen(args: argparse.Namespace) -> int:
     from .adapters.ogr_sites import read_sites
 
+    check_output(args.json, {"pack": args.pack, "sites file": args.sites})
     index = load_index(args.pack)
     sites = read_sites(args.sites, args.layer, args.ref_field)
     results = screen_sites(index, sites.geometries, sites.refs,
@@ -132,6 +134,7 @@ def _validate(args: argparse.Namespace) -> int:
 
     from .core.editing.validation import validate_pack
 
+    check_output(args.json, {"pack": args.pack})
     report = validate_pack(read_pack(args.pack))
     issues = [*report.errors, *report.warnings]
     payload = {"checked": report.checked, "errors": len(report.errors), "warnings": len(report.warnings),
@@ -181,6 +184,7 @@ def _compare(args: argparse.Namespace) -> int:
     from .core.versions.report import summary_text as comparison_text
 
     check_version_pair(args.from_version, args.to_version)
+    check_output(args.summary, {"pack": args.pack, "sites file": args.sites})
     old, old_label = load_state(args.pack, args.from_version)
     new, new_label = load_state(args.pack, args.to_version)
     sites = None

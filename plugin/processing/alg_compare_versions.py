@@ -136,6 +136,9 @@ class CompareVersionsAlgorithm(LnrsAlgorithm):
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
         source = parse_pack(self.parameterAsFile(parameters, self.PACK, context), self.tr)
+        self.refuse_clobbering(parameters, context, (self.OUTPUT, self.SITES_OUTPUT, self.SUMMARY),
+                               {"pack": source.path or None, "sites layer": self.layer_path(parameters, self.SITES,
+                                                                                             context)})
         from_version = int(self.number(parameters, self.FROM_VERSION, context, 1, 2**31 - 1, integer=True))
         to_version = self._to_version(parameters, context)
         sites, originals, sites_source = self._sites(parameters, context, feedback)

@@ -76,6 +76,8 @@ class ParcelSignificanceAlgorithm(LnrsAlgorithm):
         source = self.parameterAsSource(parameters, self.INPUT, context)
         if source is None:
             raise QgsProcessingException(self.tr("INPUT could not be opened as a vector layer."))
+        self.refuse_clobbering(parameters, context, (self.OUTPUT, self.ISSUES),
+                               {"pack": self.parameterAsFile(parameters, self.PACK, context)})
         phase = self.parameterAsEnumString(parameters, self.PHASE, context) or "baseline"
         in_layer = self.parameterAsVectorLayer(parameters, self.INPUT, context)
         try:

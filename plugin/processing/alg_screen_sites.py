@@ -115,6 +115,8 @@ class ScreenSitesAlgorithm(LnrsAlgorithm):
             raise QgsProcessingException(self.tr("INPUT holds {0}; screening needs polygons (each application's "
                                                  "red line boundary).").format(kind))
         pack_path = self.parameterAsFile(parameters, self.PACK, context)
+        self.refuse_clobbering(parameters, context, (self.OUTPUT, self.JSON),
+                               {"pack": pack_path, "input layer": self.layer_path(parameters, self.INPUT, context)})
         ref_field = self.parameterAsString(parameters, self.REF_FIELD, context)
         proposed = self.parameterAsString(parameters, self.PROPOSED_HABITAT, context) or None
         distance = self.number(parameters, self.SEARCH_DISTANCE, context, 0.0, MAX_SEARCH_DISTANCE_M)

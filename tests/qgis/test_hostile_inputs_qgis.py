@@ -73,3 +73,85 @@ def test_postgis_pack_is_validated_when_opened(connection, server, tmp_path):
                    "SELECT * FROM hostile_pack.measures_old")
     with pytest.raises(PackError, match="is a view, not a table"):
         load_postgis_pack(connection, "hostile_pack")
+
+
+HOSTILE_TEXT = "[% env('HOME') %] [% 6172 + 1 %] [%] %]"
+
+
+def _hostile_result(pack):
+    from dataclasses import replace
+
+    from lnrs_toolkit.plugin.core.pack.gpkg import read_pack
+    from lnrs_toolkit.plugin.core.screening.engine import PackIndex, screen_site
+    from shapely.geometry import box
+
+    site = box(0, 200, 50, 250)  # on the small pack's WD001 opportunity area
+    result = screen_site(PackIndex.build(read_pack(pack)), site, "S1")
+    assert result.measures
+    return replace(result, site_ref=HOSTILE_TEXT,
+                   measures=tuple(replace(m, text=HOSTILE_TEXT) for m in result.measures)), site
+
+
+def test_pdf_labels_print_user_and_pack_text_literally(qgis_app, pack, tmp_path):
+    """A site reference or measure text holding [% %] is printed as written, never evaluated (real layout)."""
+    import os
+    import subprocess
+
+    from lnrs_toolkit.plugin.gui.report_export import ReportSite, export_pdf, fill_layout, load_layout
+    from qgis.core import QgsProject
+
+    result, site = _hostile_result(pack)
+    layout = load_layout(QgsProject.instance())
+    keep = fill_layout(layout, result, [], HOSTILE_TEXT, "now", site, [])
+    for item_id in ("site", "measures", "provenance"):
+        shown = layout.itemById(item_id).currentText()
+        assert HOSTILE_TEXT in shown, (item_id, shown)
+        assert "6173" not in shown and os.path.expanduser("~") not in shown
+    del keep
+    out = tmp_path / "report.pdf"
+    assert export_pdf(str(out), [ReportSite(result, (), site)], HOSTILE_TEXT, "now", []) == ""
+    text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True, check=True).stdout
+    assert "[% env('HOME') %]" in text and "6173" not in text
+
+
+def test_a_report_never_overwrites_the_pack(qgis_app, pack):
+    from lnrs_toolkit.plugin.gui.report_export import ReportSite, export_pdf
+    from qgis.core import QgsProject  # noqa: F401 - the layout needs the QGIS application
+
+    result, site = _hostile_result(pack)
+    before = pack.read_bytes()
+    message = export_pdf(str(pack), [ReportSite(result, (), site)], "officer", "now", [])
+    assert "is a database" in message and pack.read_bytes() == before
+
+
+@pytest.mark.parametrize("output", ["OUTPUT", "JSON"])
+def test_processing_screen_refuses_an_output_that_is_the_pack(lnrs_provider, pack, output):
+    before = pack.read_bytes()
+    params = {"INPUT": sites_layer(), "PACK": str(pack), "OUTPUT": "memory:", "JSON": None, output: str(pack)}
+    with pytest.raises(QgsProcessingException, match="is the pack"):
+        run("screensites", params)
+    assert pack.read_bytes() == before
+
+
+def test_processing_screen_refuses_a_json_output_linking_to_the_input(lnrs_provider, pack, tmp_path):
+    sites = tmp_path / "sites.geojson"
+    sites.write_text('{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"ref":"A"},'
+                     '"geometry":{"type":"Polygon","coordinates":[[[10,10],[60,10],[60,60],[10,60],[10,10]]]}}]}')
+    link = tmp_path / "out.json"
+    link.symlink_to(sites)
+    before = sites.read_bytes()
+    with pytest.raises(QgsProcessingException, match="is the input layer"):
+        run("screensites", {"INPUT": str(sites), "PACK": str(pack), "OUTPUT": "memory:", "JSON": str(link)})
+    assert sites.read_bytes() == before
+
+
+@pytest.mark.parametrize(("alg", "params"), [
+    ("validateopportunities", {"OUTPUT": "{pack}"}),
+    ("compareversions", {"FROM_VERSION": 1, "OUTPUT": "memory:", "SUMMARY": "{pack}"}),
+])
+def test_processing_outputs_that_are_the_pack_are_refused(lnrs_provider, pack, alg, params):
+    before = pack.read_bytes()
+    filled = {k: (str(pack) if v == "{pack}" else v) for k, v in params.items()}
+    with pytest.raises(QgsProcessingException, match="is the pack"):
+        run(alg, {"PACK": str(pack), **filled})
+    assert pack.read_bytes() == before
