@@ -7,9 +7,10 @@
     python -m lnrs_toolkit.plugin.cli versions --pack PACK.gpkg
     python -m lnrs_toolkit.plugin.cli compare --pack PACK.gpkg --from N [--to M] [--sites SITES] [--summary OUT]
 
-Exit status: 0 done, 1 the check failed (``info --verify``: hash differs; ``validate``: errors
-found), 2 bad input or a refusal (the message says what to change; ``publish``: nothing changed since the
-last version).
+Exit status: 0 done, 1 the check failed (``info --verify``: hash differs or a table is not usable; ``validate``:
+errors found), 2 bad input or a refusal (the message says what to change; ``publish``: nothing changed since the
+last version), 3 an unexpected error (one sentence; the traceback goes to the log file it names). No traceback is
+ever printed.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from .core.pack.content_hash import content_hash
 from .core.pack.gpkg import read_pack
 from .core.reports.json_report import write_json_atomic
 from .core.reports.output_guard import check_output
+from .core.reports.terminal_text import terminal_safe
 from .core.reports.text_report import summary_text
 from .core.screening.engine import screen_sites
 from .core.screening.index_cache import load_index
@@ -95,6 +97,8 @@ def _screen(args: argparse.Namespace) -> int:
     sites = read_sites(args.sites, args.layer, args.ref_field)
     results = screen_sites(index, sites.geometries, sites.refs,
                            ScreeningOptions(search_distance_m=args.search_distance), args.proposed_habitat)
+    for position, message in sites.errors.items():  # GDAL's reason beats "no geometry"
+        results[position] = SiteError(sites.refs[position], message, position)
     payload = [r.to_dict() for r in results]
     if args.json == "-":
         json.dump(payload, sys.stdout, ensure_ascii=False, indent=2)
@@ -103,7 +107,7 @@ def _screen(args: argparse.Namespace) -> int:
         write_json_atomic(args.json, payload)
     if not args.quiet and args.json != "-":
         for note in [*index.load_notes, *sites.notes]:
-            print(f"note: {note}")
+            print(terminal_safe(f"note: {note}"))
         for r in results:
             print(summary_text(r))
             print()
@@ -113,11 +117,11 @@ def _screen(args: argparse.Namespace) -> int:
 def _info(args: argparse.Namespace) -> int:
     pack = read_pack(args.pack)
     for key, value in pack.metadata.as_pairs().items():
-        print(f"{key}: {value}")
+        print(terminal_safe(f"{key}: {value}"))
     for name, layer in pack.layers.items():
         print(f"table {name}: {len(layer)} row(s)")
     for name, reason in pack.unchecked.items():
-        print(f"table {name}: NOT USABLE: {reason}")
+        print(terminal_safe(f"table {name}: NOT USABLE: {reason}"))
     if args.verify and pack.unchecked:
         print("content hash not verified: some tables cannot be read as they are (see above)")
         return 1
@@ -150,7 +154,7 @@ def _validate(args: argparse.Namespace) -> int:
     else:
         if args.json:
             write_json_atomic(args.json, payload)
-        print(report.summary(args.limit))
+        print(terminal_safe(report.summary(args.limit), one_line=False))
     return 0 if report.ok else 1
 
 
@@ -158,7 +162,8 @@ def _publish(args: argparse.Namespace) -> int:
     from .core.versions.publish import publish_version
 
     v = publish_version(args.pack, args.note, args.by)
-    print(f"Published version {v.version} on {v.publication_date} by {v.published_by}: sha256 {v.content_sha256}")
+    print(terminal_safe(f"Published version {v.version} on {v.publication_date} by {v.published_by}: sha256 "
+                        f"{v.content_sha256}"))
     return 0
 
 
@@ -167,10 +172,11 @@ def _versions(args: argparse.Namespace) -> int:
 
     records = list_versions(args.pack)
     for v in records:
-        print(f"version {v.version}\t{v.publication_date}\t{v.content_sha256}\t{v.published_by}\t{v.note}")
+        print("\t".join(terminal_safe(x) for x in (f"version {v.version}", v.publication_date, v.content_sha256,
+                                                     v.published_by, v.note)))
     if not records:
         print("no version published yet")
-    print(f"current: {state_label(read_pack(args.pack).metadata)}")
+    print(terminal_safe(f"current: {state_label(read_pack(args.pack).metadata)}"))
     return 0
 
 
@@ -204,18 +210,51 @@ def _compare(args: argparse.Namespace) -> int:
     return 0
 
 
+def _log_traceback() -> str:
+    """Write the current traceback to a new log file; return its path."""
+    import os
+    import tempfile
+    import traceback
+
+    fd, path = tempfile.mkstemp(prefix="lnrs-toolkit-error-", suffix=".log")
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(traceback.format_exc())
+    return path
+
+
+def _complain(message: str) -> None:
+    print(terminal_safe(f"lnrs-toolkit: {message}"), file=sys.stderr)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command. Never a traceback: a known failure is one sentence and exit 2; anything unexpected is one
+    sentence naming the log file the traceback went to, and exit 3."""
+    import sqlite3
+
     args = _parser().parse_args(argv)
     commands = {"screen": _screen, "info": _info, "validate": _validate, "publish": _publish,
                 "versions": _versions, "compare": _compare}
     try:
         return commands[args.command](args)
     except LnrsError as exc:
-        print(f"lnrs-toolkit: {exc}", file=sys.stderr)
+        _complain(str(exc))
         return 2
     except OSError as exc:
-        print(f"lnrs-toolkit: {exc.strerror or exc}: {exc.filename or ''}", file=sys.stderr)
+        _complain(f"{exc.strerror or exc}: {exc.filename or ''}")
         return 2
+    except sqlite3.Error as exc:
+        _complain(f"the pack {args.pack} could not be read or written ({exc}); nothing was changed.")
+        return 2
+    except KeyboardInterrupt:
+        _complain("interrupted; nothing more was done.")
+        return 130
+    except Exception as exc:  # noqa: BLE001 - one sentence for the user, the traceback in a log file
+        try:
+            where = f"the details are in {_log_traceback()}"
+        except OSError:
+            where = "the details could not be logged"
+        _complain(f"an unexpected error ({type(exc).__name__}) stopped the command; {where}. Please report it.")
+        return 3
 
 
 if __name__ == "__main__":

@@ -168,9 +168,20 @@ def _read_current(conn: sqlite3.Connection, source: str) -> tuple[PackData, dict
     return pack, pairs
 
 
+def version_number(value: Any) -> int:
+    """A stored version number as an int; PackError (never a ValueError) when the history holds anything else."""
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
+        return value
+    if isinstance(value, str) and _INTEGER.match(value) and int(value) >= 1:
+        return int(value)
+    raise PackError(f"the pack's version history holds a version number that is not a whole number "
+                    f"({str(value)[:40]!r}); the history has been altered and cannot be trusted. Restore the pack "
+                    "from a copy.")
+
+
 def _version_row(row: Sequence[Any]) -> PublishedVersion:
-    return PublishedVersion(int(row[0]), str(row[1] or ""), str(row[2] or ""), str(row[3] or ""), str(row[4] or ""),
-                            str(row[5] or ""))
+    return PublishedVersion(version_number(row[0]), str(row[1] or ""), str(row[2] or ""), str(row[3] or ""),
+                            str(row[4] or ""), str(row[5] or ""))
 
 
 def _read_versions(conn: sqlite3.Connection) -> list[PublishedVersion]:
