@@ -155,3 +155,35 @@ def test_processing_outputs_that_are_the_pack_are_refused(lnrs_provider, pack, a
     with pytest.raises(QgsProcessingException, match="is the pack"):
         run(alg, {"PACK": str(pack), **filled})
     assert pack.read_bytes() == before
+
+
+@pytest.mark.parametrize("stored", ["nan", "inf", "-3", "1e999"])
+def test_a_stored_distance_or_tolerance_that_is_not_finite_falls_back_to_the_default(qgis_app, stored):
+    """The dock's only numbers not typed into a bounded spin box come from the settings."""
+    from lnrs_toolkit.plugin.settings import PluginSettings
+    from qgis.core import QgsSettings
+
+    store = QgsSettings("lnrs_toolkit_tests", "settings_nan")
+    store.clear()
+    store.setValue("lnrs_toolkit/search_distance_m", stored)
+    store.setValue("lnrs_toolkit/sliver_tolerance_m2", stored)
+    loaded = PluginSettings.load(store)
+    assert (loaded.search_distance_m, loaded.sliver_tolerance_m2) == (500.0, 1.0)
+    store.clear()
+
+
+def test_processing_add_refuses_an_infinite_vertex_with_a_sentence(lnrs_provider, pack):
+    from qgis.core import QgsLineString, QgsPoint, QgsPolygon
+
+    layer = QgsVectorLayer("Polygon?crs=EPSG:27700&field=n:string", "bad", "memory")
+    f = QgsFeature(layer.fields())
+    f.setAttributes(["x"])
+    ring = QgsLineString([QgsPoint(0, 0), QgsPoint(10, 0), QgsPoint(math.inf, 10), QgsPoint(0, 0)])
+    polygon = QgsPolygon()
+    polygon.setExteriorRing(ring)
+    f.setGeometry(QgsGeometry(polygon))
+    layer.dataProvider().addFeatures([f])
+    before = pack.read_bytes()
+    with pytest.raises(QgsProcessingException, match="infinite or undefined coordinate"):
+        run("addtohabitatmap", {"INPUT": layer, "PACK": str(pack), "ROLE": "interim"})
+    assert pack.read_bytes() == before
