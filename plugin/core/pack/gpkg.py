@@ -231,24 +231,25 @@ def _blob_wkb(blob: Any, srs_le: bytes) -> bytes | None:
 def _decoded(rows: Sequence[Any], srs_le: bytes) -> tuple[GeomArray, int]:
     """Each row's geometry (None when null, empty or unusable) and how many were unusable.
 
-    A WKB long enough to nest collections deeply is walked first (:func:`.integrity.wkb_problem`), so a
-    damaged or deeply nested one never reaches GEOS; a shorter one cannot nest deeper than GEOS copes with.
+    ``r[2]`` says what SQLite made of the blob (see :func:`read_layer`): 0 null, 1 the usual blob cut to its WKB,
+    3 the same but long, 2 anything else (decoded here). A WKB long enough to nest collections deeply is walked
+    first (:func:`.integrity.wkb_problem`), so a damaged or deeply nested one never reaches GEOS; a shorter one
+    cannot nest deeper than GEOS copes with.
     """
-    wkbs: list[bytes | None] = []
+    wkbs: list[Any] = [r[1] for r in rows]
     bad = 0
-    for r in rows:
+    for i in [i for i, r in enumerate(rows) if r[2] > 1]:
         try:
-            wkb = r[1] if r[2] else _blob_wkb(r[1], srs_le)
+            wkb = wkbs[i] if rows[i][2] == 3 else _blob_wkb(wkbs[i], srs_le)
         except ValueError:
             wkb, bad = None, bad + 1
         else:
             if wkb is not None and len(wkb) > WALK_FROM_BYTES and wkb_problem(wkb) is not None:
                 wkb, bad = None, bad + 1
-        wkbs.append(wkb)
-    arr = np.array(wkbs, dtype=object)
-    geoms = shapely.from_wkb(arr, on_invalid="ignore")
-    given = np.fromiter((w is not None for w in wkbs), dtype=bool, count=len(wkbs))
-    return geoms, bad + int((given & shapely.is_missing(geoms)).sum())
+        wkbs[i] = wkb
+    nulls = wkbs.count(None)
+    geoms = shapely.from_wkb(np.array(wkbs, dtype=object), on_invalid="ignore")
+    return geoms, bad + int(np.count_nonzero(shapely.is_missing(geoms))) - nulls
 
 
 def _check_table_kind(conn: sqlite3.Connection, name: str) -> None:
@@ -273,9 +274,11 @@ def read_layer(conn: sqlite3.Connection, spec: TableSpec) -> PackLayer:
         g = _quote(column)
         srs_le = struct.pack("<i", srs_id)
         # The usual blob (little-endian header, XY envelope, not empty, the table's SRS) is cut down to its WKB by
-        # SQLite; any other comes whole (flag 0) and goes through decode_blob.
+        # SQLite; any other comes whole (kind 2) and goes through decode_blob.
         std = f"substr({g}, 1, 8) = X'47500003{srs_le.hex()}'"
-        sql = (f"SELECT {fid_col}, CASE WHEN {std} THEN substr({g}, 41) ELSE {g} END, {std}, {cols} "
+        kind = (f"CASE WHEN {g} IS NULL THEN 0 WHEN {std} THEN (CASE WHEN length({g}) > {WALK_FROM_BYTES + 40} "
+                "THEN 3 ELSE 1 END) ELSE 2 END")
+        sql = (f"SELECT {fid_col}, CASE WHEN {std} THEN substr({g}, 41) ELSE {g} END, {kind}, {cols} "
                f"FROM {_quote(spec.name)} ORDER BY {fid_col}")
     else:
         sql = f"SELECT {fid_col}, NULL, NULL, {cols} FROM {_quote(spec.name)} ORDER BY {fid_col}"
