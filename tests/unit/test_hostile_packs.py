@@ -106,9 +106,12 @@ def test_a_damaged_geometry_blob_makes_the_layer_not_checked_not_clear(pack, blo
     assert any("cannot be decoded" in n for n in r.notes)
 
 
-def test_an_infinite_vertex_in_a_pack_layer_is_refused(pack):
-    poly = shapely.Polygon([(0, 0), (100, 0), (math.inf, 100), (0, 0)])
-    sql(pack, "UPDATE designated_sites SET geom = ? WHERE fid = 1", params=(gpkg_blob(shapely.to_wkb(poly)),))
+@pytest.mark.parametrize("bad", [math.inf, math.nan])
+def test_an_infinite_or_undefined_vertex_in_a_pack_layer_is_refused(pack, bad):
+    ring = [(0.0, 0.0), (100.0, 0.0), (bad, 100.0), (0.0, 0.0)]
+    points = b"".join(struct.pack("<2d", *p) for p in ring)
+    wkb = b"\x01\x03\x00\x00\x00\x01\x00\x00\x00" + struct.pack("<I", 4) + points
+    sql(pack, "UPDATE designated_sites SET geom = ? WHERE fid = 1", params=(gpkg_blob(wkb),))
     r = screen(pack)
     assert r.checks.designated == NOT_CHECKED
     assert any("infinite" in n for n in r.notes)

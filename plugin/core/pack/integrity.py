@@ -129,25 +129,26 @@ def geometry_problem(spec: TableSpec, geoms: GeomArray, undecodable: int, total:
     if undecodable:
         return refusal(spec, undecodable, total, "hold a geometry that cannot be decoded (damaged, truncated or "
                        "nested too deep)", "repair or rebuild the pack.")
-    present = ~shapely.is_missing(geoms)
-    if present.any():
-        present[present] = ~shapely.is_empty(geoms[present])
-    if not present.any():
-        return None
-    got = geoms[present]
+    types = shapely.get_type_id(geoms)  # -1 for a missing geometry
     allowed = _ALLOWED_TYPES.get(spec.geometry_type or "", ())
-    wrong = ~np.isin(shapely.get_type_id(got), allowed)
+    wrong = (types >= 0) & ~np.isin(types, allowed)
     if wrong.any():
-        kinds = [g.geom_type for g in got[wrong][:_QUOTED]]
+        kinds = [g.geom_type for g in geoms[wrong][:_QUOTED]]
         return refusal(spec, int(wrong.sum()), total, f"hold a geometry of the wrong kind ({_quoted(kinds)}; "
                        f"the table holds {spec.geometry_type})", "rebuild the pack from the source layer.")
-    bounds = shapely.bounds(got)
-    finite = np.isfinite(bounds).all(axis=1)
-    if not finite.all():
-        return refusal(spec, int((~finite).sum()), total, "hold an infinite or undefined coordinate",
-                       "repair or rebuild the pack.")
+    bounds = shapely.bounds(geoms)  # NaN for missing and empty geometries
+    unknown = ~np.isfinite(bounds).all(axis=1)
+    if spec.geometry_type == "MULTIPOLYGON":  # a NaN vertex leaves the bounds finite, but not the area
+        unknown |= ~np.isfinite(shapely.area(geoms))
+    unknown &= types >= 0
+    if unknown.any():
+        unknown[unknown] = ~shapely.is_empty(geoms[unknown])  # an empty geometry is fine (left out, noted)
+        if unknown.any():
+            return refusal(spec, int(unknown.sum()), total, "hold an infinite or undefined coordinate",
+                           "repair or rebuild the pack.")
     x0, y0, x1, y1 = GRID_BOUNDS
-    outside = (bounds[:, 0] < x0) | (bounds[:, 1] < y0) | (bounds[:, 2] > x1) | (bounds[:, 3] > y1)
+    with np.errstate(invalid="ignore"):  # NaN rows (missing, empty) compare False: not outside
+        outside = (bounds[:, 0] < x0) | (bounds[:, 1] < y0) | (bounds[:, 2] > x1) | (bounds[:, 3] > y1)
     if outside.any():
         return refusal(spec, int(outside.sum()), total, "lie outside the British National Grid (coordinates that "
                        "are not EPSG:27700 metres)", "reproject the source layer to EPSG:27700 and rebuild the pack.")
