@@ -131,3 +131,26 @@ def test_a_killed_writers_scratch_copy_and_journal_are_cleaned_by_the_next_write
         path.write_bytes(b"left by a killed writer")
     add_sites(pack, source="more")
     assert sorted(p.name for p in pack.parent.iterdir()) == ["pack.gpkg"]
+
+
+def test_a_check_in_during_an_add_waits_and_writes_into_the_new_file(pack):
+    from lnrs_toolkit.plugin.core.editing.edits import GpkgOpportunityStore
+
+    add = start("interim", pack, pause=1.5)
+    wait_for_lock(add)
+    with GpkgOpportunityStore(pack, busy_timeout=60).transaction() as tx:
+        tables = {r[0] for r in tx.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert finish(add)[0] == 0
+    assert "interim_strategy" in tables  # it waited for the add and opened the file the add left
+
+
+def test_a_check_in_that_cannot_wait_is_refused_with_a_sentence(pack):
+    from lnrs_toolkit.plugin.core.editing.edits import GpkgOpportunityStore
+
+    holder = start("interim", pack, pause=8)
+    wait_for_lock(holder)
+    with pytest.raises(PackError, match="Another user or program is writing to the pack"), \
+            GpkgOpportunityStore(pack, busy_timeout=0.5).transaction():
+        pass
+    holder.kill()
+    holder.communicate()
