@@ -91,6 +91,12 @@ def test_a_layer_declared_in_wgs84_is_not_checked_never_read_as_metres(pack):
     assert any("EPSG:4326" in n and "opportunity_areas" in n for n in r.notes)
 
 
+def test_validate_refuses_opportunity_areas_it_cannot_read(pack, capsys):
+    sql(pack, "UPDATE gpkg_geometry_columns SET srs_id = 4326 WHERE table_name = 'opportunity_areas'")
+    assert main(["validate", "--pack", str(pack)]) == 2
+    assert "EPSG:4326" in capsys.readouterr().err
+
+
 def test_a_geometry_blob_in_another_srs_than_its_table_is_refused(pack):
     sql(pack, "UPDATE designated_sites SET geom = ? WHERE fid = 1",
         params=(gpkg_blob(shapely.to_wkb(shapely.box(0, 0, 100, 100)), srs_id=4326),))

@@ -956,5 +956,7 @@ def validate_features(features: Sequence[OpportunityFeature], pack: PackData,
 
 
 def validate_pack(pack: PackData, rules: OpportunityRules | None = None) -> ValidationReport:
-    """Check every opportunity area of ``pack``."""
+    """Check every opportunity area of ``pack``; refuses (PackError) a layer the reader could not use."""
+    if OPPORTUNITY.name in pack.unchecked:  # validating without its rows would report a clean map
+        raise PackError(pack.unchecked[OPPORTUNITY.name])
     return validate_features(opportunity_features(pack), pack, rules)
