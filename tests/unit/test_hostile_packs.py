@@ -207,3 +207,11 @@ def test_an_endless_recursive_view_does_not_hang_info_or_screen(pack, sites_file
     for args in (("info", "--pack", str(pack)), ("screen", "--pack", str(pack), "--sites", str(sites_file))):
         done = run_cli(*args, timeout=60)
         assert done.returncode == 2 and "is a view, not a table" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_compare_refuses_a_state_with_a_table_it_cannot_read(pack, capsys):
+    number = publish_version(pack, "first").version
+    sql(pack, "UPDATE gpkg_geometry_columns SET srs_id = 4326 WHERE table_name = 'opportunity_areas'")
+    assert main(["compare", "--pack", str(pack), "--from", str(number)]) == 2
+    err = capsys.readouterr().err
+    assert "cannot be compared" in err and "EPSG:4326" in err
