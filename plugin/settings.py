@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
@@ -61,8 +62,9 @@ def _coerce(raw: Any, default: Any) -> Any:
             if isinstance(raw, str):
                 return raw.strip().lower() in {"1", "true", "yes", "on"}
             return bool(raw)
-        if isinstance(default, float):
-            return float(raw)
+        if isinstance(default, float):  # distances and tolerances: finite, 0 or more
+            value = float(raw)
+            return value if math.isfinite(value) and value >= 0 else default
         if isinstance(default, int):
             return int(raw)
         if isinstance(default, list):

@@ -4,13 +4,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import shapely
 from shapely.geometry.base import BaseGeometry
 
 from ..core.errors import InputError
+from ..core.pack.integrity import wkb_problem
 from ..core.screening.results import SiteTransform
-from .ostn15_grid import BngTransform
+from .ostn15_grid import BngTransform, finite
+
+#: Drivers the command line reads sites with: local files only. VRT (which may name /vsicurl/ URLs), WFS and other
+#: network or "pointer" formats are left out, so reading a sites file never touches the network.
+LOCAL_DRIVERS = ("GeoJSON", "GeoJSONSeq", "ESRIJSON", "TopoJSON", "GPKG", "ESRI Shapefile", "KML", "GML",
+                 "FlatGeobuf", "MapInfo File", "DXF", "GPX", "OpenFileGDB", "FileGDB", "CSV", "SQLite", "Parquet",
+                 "Arrow")
+#: Options that keep the drivers above from fetching schemas or linked elements.
+_OFFLINE_OPTIONS = {"GML_SKIP_RESOLVE_ELEMS": "ALL", "GML_DOWNLOAD_WFS_SCHEMA": "NO", "GDAL_HTTP_TIMEOUT": "1",
+                    "CPL_VSIL_CURL_ALLOWED_EXTENSIONS": ".none-allowed"}
 
 
 @dataclass(frozen=True)
@@ -19,6 +30,40 @@ class FileSites:
     geometries: list[BaseGeometry | None]
     notes: list[str]
     transforms: list[SiteTransform | None] = field(default_factory=list)  # per site, None without geometry
+    #: position -> why that site cannot be screened (its geometry is None)
+    errors: dict[int, str] = field(default_factory=dict)
+
+
+def _refuse_remote(path: str | Path) -> None:
+    text = str(path)
+    if text.startswith("/vsi") or "://" in text or text.lower().endswith((".vrt", ".ovf")):
+        raise InputError(f"{text} is not a local vector file; the command line reads sites only from local files "
+                         "(GeoJSON, GeoPackage, shapefile, KML, ...), never from the network or through a VRT.")
+
+
+def _open(path: str | Path) -> Any:
+    from osgeo import gdal
+
+    gdal.UseExceptions()
+    _refuse_remote(path)
+    for key, value in _OFFLINE_OPTIONS.items():
+        gdal.SetThreadLocalConfigOption(key, value)
+    try:
+        return gdal.OpenEx(str(path), gdal.OF_VECTOR | gdal.OF_READONLY, allowed_drivers=list(LOCAL_DRIVERS))
+    except RuntimeError as exc:
+        raise InputError(f"{path} cannot be opened as a local vector file ({exc}).") from exc
+
+
+def _shapely(g: Any, ref: str) -> BaseGeometry | str:
+    """The shapely geometry of an OGR geometry, or why it cannot be used (GEOS never sees deep nesting)."""
+    wkb = bytes(g.ExportToIsoWkb())
+    problem = wkb_problem(wkb)
+    if problem is not None:
+        return f"site {ref}: {problem}; it cannot be screened."
+    geom = shapely.from_wkb(wkb, on_invalid="ignore")
+    if geom is None:
+        return f"site {ref}: its geometry cannot be decoded; it cannot be screened."
+    return geom
 
 
 def read_sites(path: str | Path, layer_name: str | None = None, ref_field: str | None = None,
@@ -27,16 +72,24 @@ def read_sites(path: str | Path, layer_name: str | None = None, ref_field: str |
 
     Without ``ref_field``, ``fallback_ref_field`` is used when the layer has it (else the feature number).
     """
-    from osgeo import ogr, osr
+    from osgeo import gdal, ogr, osr
 
     ogr.UseExceptions()
     osr.UseExceptions()
     try:
-        ds = ogr.Open(str(path))
-    except RuntimeError as exc:
-        raise InputError(f"{path} cannot be opened as a vector file ({exc}).") from exc
-    if ds is None:
-        raise InputError(f"{path} cannot be opened as a vector file.")
+        ds = _open(path)
+        if ds is None:
+            raise InputError(f"{path} cannot be opened as a local vector file.")
+        return _read_layer(ds, path, layer_name, ref_field, fallback_ref_field, osr)
+    except RuntimeError as exc:  # GDAL refused something while reading
+        raise InputError(f"{path} cannot be read ({exc}); check the file in QGIS.") from exc
+    finally:
+        for key in _OFFLINE_OPTIONS:
+            gdal.SetThreadLocalConfigOption(key, None)
+
+
+def _read_layer(ds: Any, path: str | Path, layer_name: str | None, ref_field: str | None,
+                fallback_ref_field: str | None, osr: Any) -> FileSites:
     layer = ds.GetLayerByName(layer_name) if layer_name else ds.GetLayer(0)
     if layer is None:
         raise InputError(f"{path} has no layer {layer_name!r}.")
@@ -50,25 +103,41 @@ def read_sites(path: str | Path, layer_name: str | None = None, ref_field: str |
     if srs is None:
         raise InputError(f"{path} has no coordinate reference system; add one (e.g. a .prj file).")
     to_bng = BngTransform(srs)
+    crs_name = srs.GetName() or "its coordinate reference system"
     refs: list[str] = []
     geoms: list[BaseGeometry | None] = []
     notes: list[str] = []
     transforms: list[SiteTransform | None] = []
+    errors: dict[int, str] = {}
     for n, feat in enumerate(layer, start=1):
         ref = feat.GetField(ref_field) if ref_field else None
         ref = str(ref) if ref not in (None, "") else str(n)
+        refs.append(ref)
+        geoms.append(None)
+        transforms.append(None)
         g = feat.GetGeometryRef()
         if g is None or g.IsEmpty():
-            refs.append(ref)
-            geoms.append(None)
-            transforms.append(None)
             continue
         g = g.Clone()
         if g.HasCurveGeometry():
             g = g.GetLinearGeometry()
             notes.append(f"site {ref}: curved edges were converted to straight segments.")
-        g, how = to_bng.transform(g)
-        refs.append(ref)
-        geoms.append(shapely.from_wkb(bytes(g.ExportToIsoWkb())))
-        transforms.append(how)
-    return FileSites(refs, geoms, notes, transforms)
+        try:
+            g, how = to_bng.transform(g)
+        except RuntimeError as exc:
+            how = None
+            failed = str(exc) or "invalid coordinate"
+        else:
+            failed = "" if finite(g) else "a coordinate is outside what the conversion can handle"
+        if failed:
+            errors[n - 1] = (f"site {ref}: its coordinates cannot be converted from {crs_name} to British "
+                             f"National Grid ({failed}); if they are already British National Grid metres, say so "
+                             "in the file (a GeoJSON without 'crs' is read as longitude/latitude).")
+            continue
+        converted = _shapely(g, ref)
+        if isinstance(converted, str):
+            errors[n - 1] = converted
+        else:
+            geoms[-1] = converted
+            transforms[-1] = how
+    return FileSites(refs, geoms, notes, transforms, errors)

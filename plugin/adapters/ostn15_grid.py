@@ -100,16 +100,16 @@ class BngTransform:
             moved = geometry.Clone()
             try:
                 if self.to_geographic is not None:
-                    moved.Transform(self.to_geographic)
-                moved.Transform(self.ostn15)
+                    _transform(moved, self.to_geographic)
+                _transform(moved, self.ostn15)
             except RuntimeError:
                 moved = None  # outside the grid: PROJ's own choice below
-            if moved is not None and _finite(moved):
+            if moved is not None and finite(moved):
                 return moved, SiteTransform(self.source_label, OSTN15_OPERATION, True)
         if self.fallback is None:  # pragma: no cover - only when the CRS is EPSG:27700 (handled above)
             raise RuntimeError("no transformation to EPSG:27700")
         moved = geometry.Clone()
-        moved.Transform(self.fallback)
+        _transform(moved, self.fallback)
         if not self.needs_ostn15:
             operation = "PROJ's transformation (no ETRS89/WGS84 datum change to OSGB36)"
         elif self.ostn15 is None:
@@ -127,5 +127,13 @@ def _geographic(code: int) -> Any:
     return srs
 
 
-def _finite(geometry: Any) -> bool:
+def _transform(geometry: Any, transform: Any) -> None:
+    """``geometry.Transform(transform)``; RuntimeError when OGR reports a failure (by code or by exception)."""
+    failed = geometry.Transform(transform)
+    if failed:
+        raise RuntimeError(f"OGR error {failed}")
+
+
+def finite(geometry: Any) -> bool:
+    """Every coordinate of an ogr.Geometry is a finite number."""
     return all(math.isfinite(v) for v in geometry.GetEnvelope())

@@ -29,6 +29,7 @@ from qgis.PyQt.QtCore import QCoreApplication
 from ..core.errors import InputError, PackError
 from ..core.pack.content_hash import content_hash
 from ..core.pack.gpkg import check_schema_version, read_pack
+from ..core.pack.integrity import geometry_problem, validated
 from ..core.pack.model import PackData, PackLayer, PackMetadata, measures_from_layer
 from ..core.pack.schema import METADATA, PACK_CRS_EPSG, TABLES, TableSpec
 from .layer_rows import plain
@@ -206,6 +207,43 @@ def _read_postgis_layer(conn: Any, schema: str, spec: TableSpec) -> PackLayer:
     return PackLayer(spec, np.asarray(fids, dtype=np.int64), geoms, columns)
 
 
+def _refuse_views(conn: Any, schema: str) -> None:
+    """A canonical table that is a view (or foreign table) could say anything, or never end: refused."""
+    names = ", ".join(_literal(spec.name) for spec in TABLES)
+    rows = _execute(conn, "SELECT table_name, table_type FROM information_schema.tables WHERE table_schema = "
+                    f"{_literal(schema)} AND table_name IN ({names}) AND table_type <> 'BASE TABLE'",
+                    tr("list the tables of schema '{0}'").format(schema))
+    if rows:
+        raise PackError(tr("The pack's '{0}.{1}' is a {2}, not a table, so its rows cannot be trusted or read in "
+                           "bounded time; republish the pack.").format(schema, plain(rows[0][0]),
+                                                                       str(plain(rows[0][1])).lower()))
+
+
+def _declared_srids(conn: Any, schema: str) -> dict[str, int]:
+    rows = _execute(conn, "SELECT f_table_name, srid FROM geometry_columns WHERE f_table_schema = "
+                    f"{_literal(schema)} AND f_geometry_column = 'geom'",
+                    tr("read the geometry columns of schema '{0}'").format(schema))
+    return {str(plain(name)): int(plain(srid) or 0) for name, srid in rows}
+
+
+def _checked_postgis_layer(conn: Any, schema: str, spec: TableSpec, srids: dict[str, int]) -> PackLayer:
+    """The layer, or (when its declared SRID is not 27700) an empty one carrying why: never reinterpreted."""
+    srid = srids.get(spec.name, PACK_CRS_EPSG)
+    if spec.is_spatial and srid != PACK_CRS_EPSG:
+        named = f"EPSG:{srid}" if srid > 0 else "no declared SRID"
+        reason = (f"{spec.title} were not checked: the pack's table '{schema}.{spec.name}' is stored in {named}, "
+                  f"not British National Grid (EPSG:{PACK_CRS_EPSG}); its coordinates are not read as metres. "
+                  "Reproject the table to EPSG:27700 and republish the pack.")
+        return PackLayer(spec, np.empty(0, dtype=np.int64), np.empty(0, dtype=object),
+                         {c: [] for c in spec.column_names}, (reason,))
+    layer = _read_postgis_layer(conn, schema, spec)
+    if spec.is_spatial and layer.geoms is not None:
+        problem = geometry_problem(spec, layer.geoms, 0, len(layer))
+        if problem is not None:
+            return replace(layer, problems=(problem,))
+    return layer
+
+
 def read_postgis_metadata(conn: Any, schema: str) -> dict[str, str]:
     rows = _execute(conn, f"SELECT key, value FROM {_quote_ident(schema)}.{_quote_ident(METADATA.name)}",
                     tr("read the pack metadata in schema '{0}'").format(schema))
@@ -233,10 +271,12 @@ def load_postgis_pack(connection_name: str, schema: str) -> PackData:
     pairs = read_postgis_metadata(conn, schema)
     metadata = PackMetadata.from_pairs(pairs)
     check_schema_version(metadata)
-    layers = {spec.name: _read_postgis_layer(conn, schema, spec) for spec in TABLES
+    _refuse_views(conn, schema)
+    srids = _declared_srids(conn, schema)
+    layers = {spec.name: _checked_postgis_layer(conn, schema, spec, srids) for spec in TABLES
               if spec is not METADATA and spec.name in tables}
     source = str(PackSource.postgis(connection_name, schema))
-    pack = PackData(layers, metadata, source, measures_from_layer(layers.get("measures")))
+    pack = validated(PackData(layers, metadata, source, measures_from_layer(layers.get("measures"))))
     digest = content_hash(pack)
     if digest != metadata.content_sha256:
         extra = dict(metadata.extra)  # a pack published as a version already says which hash that was

@@ -21,7 +21,14 @@ from ..core.errors import PackError
 from ..core.pack.gpkg import check_schema_version
 from ..core.pack.model import PackData, PackMetadata, measures_from_layer
 from ..core.pack.schema import METADATA, TABLES, VERSION_HISTORY_TABLES, VERSION_ROWS, VERSION_TABLES, VERSIONS
-from ..core.versions.publish import Publication, PublishedVersion, check_thawed, prepare_publication, unknown_version
+from ..core.versions.publish import (
+    Publication,
+    PublishedVersion,
+    check_thawed,
+    prepare_publication,
+    unknown_version,
+    version_number,
+)
 from ..core.versions.snapshot import FrozenRow, thaw_pack
 from .pack_source import PackSource, _check_schema, _scrub
 from .pg_connection import _psycopg2, pg_connect, pg_read_layer, pg_read_metadata, pg_table, pg_tables
@@ -54,8 +61,8 @@ def _read_versions(cur: Any, schema: str, tables: set[str]) -> list[PublishedVer
     cur.execute(sql.SQL("SELECT {} FROM {} ORDER BY {}").format(
         sql.SQL(", ").join(sql.Identifier(c) for c in VERSIONS.column_names), pg_table(schema, VERSIONS.name),
         sql.Identifier("version")))
-    return [PublishedVersion(int(r[0]), str(r[1] or ""), str(r[2] or ""), str(r[3] or ""), str(r[4] or ""),
-                             str(r[5] or "")) for r in cur.fetchall()]
+    return [PublishedVersion(version_number(r[0]), str(r[1] or ""), str(r[2] or ""), str(r[3] or ""),
+                             str(r[4] or ""), str(r[5] or "")) for r in cur.fetchall()]
 
 
 def _lock(cur: Any, schema: str, content: Sequence[str]) -> None:

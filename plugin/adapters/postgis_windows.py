@@ -17,6 +17,7 @@ from collections.abc import Collection, Hashable
 from typing import Any
 
 from ..core.errors import PackError
+from ..core.pack.integrity import validated
 from ..core.pack.model import PackData, PackLayer, PackMetadata, measures_from_layer
 from ..core.pack.schema import AREA, MEASURES, METADATA, PACK_CRS_EPSG, TABLES, TREES, TableSpec
 from ..core.pack.window import Bounds, PackOutline
@@ -177,6 +178,6 @@ class PostgisWindows:
                     layers[spec.name] = pg_read_layer(cur, self.schema, spec, where, bounds)
                 else:
                     layers[spec.name] = pg_read_layer(cur, self.schema, spec)
-            return PackData(layers, outline.metadata, outline.path, outline.measures)
+            return validated(PackData(layers, outline.metadata, outline.path, outline.measures))
 
         return self._run(work)  # type: ignore[no-any-return]

@@ -41,8 +41,10 @@ from qgis.PyQt.QtXml import QDomDocument
 
 from ..__about__ import PLUGIN_ROOT, __version__
 from ..adapters.qgis_geometry import to_qgs
+from ..core.errors import LnrsError
 from ..core.metric.vocabulary import habitat_label
 from ..core.reports.html_report import VERDICT_COLOURS
+from ..core.reports.output_guard import refuse_overwriting_a_database
 from ..core.reports.text_report import CHECK_WORDS
 from ..core.screening.overrides import Override, find_override
 from ..core.screening.results import ScreeningResult, SiteError
@@ -75,10 +77,28 @@ def _label(layout: QgsPrintLayout, item_id: str) -> QgsLayoutItemLabel | None:
     return item if isinstance(item, QgsLayoutItemLabel) else None
 
 
+#: A label evaluates ``[% ... %]`` as a QGIS expression; this fixed expression prints "[%" itself.
+_LITERAL_OPENING = "[% '[' || '%' %]"
+
+
+def literal_label_text(text: str) -> str:
+    """``text`` as a label prints it, character for character: no ``[% %]`` from the user or the pack runs.
+
+    A label replaces each ``[% expression %]`` with its value in one pass over the text; every ``[%`` is turned
+    into an expression whose value is ``[%``, so nothing the text holds is ever evaluated.
+    """
+    return text.replace("[%", _LITERAL_OPENING)
+
+
+def _set_literal(item: QgsLayoutItemLabel, text: str) -> None:
+    item.setMode(QgsLayoutItemLabel.Mode.ModeFont)  # plain text, never HTML
+    item.setText(literal_label_text(text))
+
+
 def _set(layout: QgsPrintLayout, item_id: str, text: str) -> None:
     item = _label(layout, item_id)
     if item is not None:
-        item.setText(text)
+        _set_literal(item, text)
 
 
 def site_layer(geometry: Any) -> QgsVectorLayer:
@@ -135,7 +155,7 @@ def fill_layout(layout: QgsPrintLayout, result: ScreeningResult | SiteError, ove
     verdict = _label(layout, "verdict")
     if isinstance(result, SiteError):
         if verdict is not None:
-            verdict.setText(tr("Not screened"))
+            _set_literal(verdict, tr("Not screened"))
             verdict.setBackgroundColor(QColor("#616161"))
             verdict.setFontColor(QColor("white"))
         _set(layout, "reasons", result.message)
@@ -143,7 +163,7 @@ def fill_layout(layout: QgsPrintLayout, result: ScreeningResult | SiteError, ove
         _set(layout, "measures", "")
     else:
         if verdict is not None:
-            verdict.setText(tr("Verdict: {0}").format(result.verdict.upper()))
+            _set_literal(verdict, tr("Verdict: {0}").format(result.verdict.upper()))
             verdict.setBackgroundEnabled(True)
             verdict.setBackgroundColor(QColor(VERDICT_COLOURS.get(result.verdict, "#616161")))
             verdict.setFontColor(QColor("black" if result.verdict == "amber" else "white"))
@@ -296,6 +316,10 @@ def export_pdf(path: str, sites: Sequence[ReportSite], officer: str, generated_a
     if not sites:
         return tr("There is nothing to report yet: check a site first.")
     target = Path(path)
+    try:
+        refuse_overwriting_a_database(target)
+    except LnrsError as exc:
+        return str(exc)
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp.pdf")
     try:
         layout = load_layout(project or QgsProject.instance())

@@ -26,7 +26,7 @@ from ..adapters.version_layers import CHANGES_WKB_TYPE, change_feature, change_f
 from ..adapters.version_store import SitesToCheck, compare
 from ..core.errors import LnrsError
 from ..core.reports.json_report import write_text_atomic
-from ..core.screening.options import ScreeningOptions
+from ..core.screening.options import MAX_SEARCH_DISTANCE_M, ScreeningOptions
 from ..core.versions.compare import ADDED, CHANGED, REMOVED, comparison_json
 from ..core.versions.report import headline, summary_html, summary_text
 from .lnrs_algorithm import LnrsAlgorithm
@@ -80,7 +80,7 @@ class CompareVersionsAlgorithm(LnrsAlgorithm):
             self.PROPOSED_HABITAT, self.tr("Proposed habitat used when the sites were screened"), optional=True))
         self.addParameter(QgsProcessingParameterNumber(
             self.SEARCH_DISTANCE, self.tr("Search distance used when the sites were screened (m)"),
-            QgsProcessingParameterNumber.Double, 500.0, minValue=0.0))
+            QgsProcessingParameterNumber.Double, 500.0, minValue=0.0, maxValue=MAX_SEARCH_DISTANCE_M))
         self.addParameter(QgsProcessingParameterFeatureSink(
             self.OUTPUT, self.tr("Opportunity area changes"), QgsProcessing.TypeVectorPolygon))
         self.addParameter(QgsProcessingParameterFeatureSink(
@@ -99,7 +99,7 @@ class CompareVersionsAlgorithm(LnrsAlgorithm):
         raw = parameters.get(self.TO_VERSION)
         if raw is None or (isinstance(raw, str) and not raw.strip()):
             return None
-        return self.parameterAsInt(parameters, self.TO_VERSION, context)
+        return int(self.number(parameters, self.TO_VERSION, context, 1, 2**31 - 1, integer=True))
 
     def _sites(self, parameters: dict[str, Any], context: Any, feedback: Any) -> tuple[SitesToCheck | None, list[Any],
                                                                                      Any]:
@@ -129,14 +129,17 @@ class CompareVersionsAlgorithm(LnrsAlgorithm):
                 geoms.append(None)
             refs.append(ref)
             originals.append(feat.geometry())
-        distance = self.parameterAsDouble(parameters, self.SEARCH_DISTANCE, context)
+        distance = self.number(parameters, self.SEARCH_DISTANCE, context, 0.0, MAX_SEARCH_DISTANCE_M)
         proposed = self.parameterAsString(parameters, self.PROPOSED_HABITAT, context) or None
         sites = SitesToCheck(tuple(refs), tuple(geoms), ScreeningOptions(search_distance_m=distance), proposed)
         return sites, originals, source
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
         source = parse_pack(self.parameterAsFile(parameters, self.PACK, context), self.tr)
-        from_version = self.parameterAsInt(parameters, self.FROM_VERSION, context)
+        self.refuse_clobbering(parameters, context, (self.OUTPUT, self.SITES_OUTPUT, self.SUMMARY),
+                               {"pack": source.path or None, "sites layer": self.layer_path(parameters, self.SITES,
+                                                                                             context)})
+        from_version = int(self.number(parameters, self.FROM_VERSION, context, 1, 2**31 - 1, integer=True))
         to_version = self._to_version(parameters, context)
         sites, originals, sites_source = self._sites(parameters, context, feedback)
         if feedback.isCanceled():

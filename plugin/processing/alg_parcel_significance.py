@@ -107,10 +107,14 @@ class ParcelSignificanceAlgorithm(LnrsAlgorithm):
         if gpkg:
             if source is not None:
                 raise QgsProcessingException(self.tr("Give INPUT or GEOPACKAGE, not both."))
+            self.refuse_clobbering(parameters, context, (self.OUTPUT, self.ISSUES, self.OUTPUT_GEOPACKAGE),
+                                   {"pack": self.parameterAsFile(parameters, self.PACK, context), "GeoPackage": gpkg})
             return self._run_geopackage(gpkg, parameters, context, feedback)
         if source is None:
             raise QgsProcessingException(self.tr(
                 "Give INPUT (a habitat parcel layer) or GEOPACKAGE (a Defra metric GeoPackage)."))
+        self.refuse_clobbering(parameters, context, (self.OUTPUT, self.ISSUES),
+                               {"pack": self.parameterAsFile(parameters, self.PACK, context)})
         phase = self.parameterAsEnumString(parameters, self.PHASE, context) or "baseline"
         in_layer = self.parameterAsVectorLayer(parameters, self.INPUT, context)
         try:

@@ -30,7 +30,7 @@ from ..core.errors import LnrsError
 from ..core.reports.json_report import write_json_atomic
 from ..core.screening.engine import screen_sites
 from ..core.screening.index_cache import load_index
-from ..core.screening.options import ScreeningOptions
+from ..core.screening.options import MAX_SEARCH_DISTANCE_M, ScreeningOptions
 from ..core.screening.results import ScreeningResult, SiteError
 from ..core.screening.site_provenance import with_provenance
 from .lnrs_algorithm import LnrsAlgorithm
@@ -99,7 +99,8 @@ class ScreenSitesAlgorithm(LnrsAlgorithm):
             self.PROPOSED_HABITAT, self.tr("Proposed habitat (statutory metric habitat or broad habitat)"),
             optional=True))
         distance = QgsProcessingParameterNumber(self.SEARCH_DISTANCE, self.tr("Search distance (m)"),
-                                                QgsProcessingParameterNumber.Double, 500.0, minValue=0.0)
+                                                QgsProcessingParameterNumber.Double, 500.0, minValue=0.0,
+                                                maxValue=MAX_SEARCH_DISTANCE_M)
         self.addParameter(distance)
         self.addParameter(QgsProcessingParameterFeatureSink(self.OUTPUT, self.tr("Screened sites"),
                                                             QgsProcessing.TypeVectorPolygon))
@@ -116,9 +117,11 @@ class ScreenSitesAlgorithm(LnrsAlgorithm):
             raise QgsProcessingException(self.tr("INPUT holds {0}; screening needs polygons (each application's "
                                                  "red line boundary).").format(kind))
         pack_path = self.parameterAsFile(parameters, self.PACK, context)
+        self.refuse_clobbering(parameters, context, (self.OUTPUT, self.JSON),
+                               {"pack": pack_path, "input layer": self.layer_path(parameters, self.INPUT, context)})
         ref_field = self.parameterAsString(parameters, self.REF_FIELD, context)
         proposed = self.parameterAsString(parameters, self.PROPOSED_HABITAT, context) or None
-        distance = self.parameterAsDouble(parameters, self.SEARCH_DISTANCE, context)
+        distance = self.number(parameters, self.SEARCH_DISTANCE, context, 0.0, MAX_SEARCH_DISTANCE_M)
         json_path = self.parameterAsFileOutput(parameters, self.JSON, context)
         try:
             index = load_index(pack_path)

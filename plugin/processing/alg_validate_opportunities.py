@@ -91,6 +91,7 @@ class ValidateOpportunitiesAlgorithm(LnrsAlgorithm):
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
         source = parse_pack(self.parameterAsFile(parameters, self.PACK, context), self.tr)
+        self.refuse_clobbering(parameters, context, (self.OUTPUT,), {"pack": source.path or None})
         try:
             feedback.pushInfo(self.tr("Reading the pack {0}").format(str(source)))
             pack = load_pack(source)

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
-from qgis.core import QgsProcessingAlgorithm
+from typing import Any
+
+from qgis.core import QgsProcessingAlgorithm, QgsProcessingException
 from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+
+from ..core.errors import LnrsError
+from ..core.reports.output_guard import check_output
+from ..core.screening.options import checked_number
 
 #: group id -> group name (translated when asked for)
 GROUPS = {
@@ -32,3 +38,43 @@ class LnrsAlgorithm(QgsProcessingAlgorithm):
 
     def groupId(self) -> str:  # noqa: N802
         return self.GROUP_ID
+
+    def number(self, parameters: dict[str, Any], name: str, context: Any, low: float, high: float,
+               integer: bool = False) -> float:
+        """Parameter ``name`` as a finite number in ``[low, high]`` (whole when ``integer``), or a sentence.
+
+        QGIS lets ``nan`` through a number parameter's range check and rounds ``2.7`` for an integer one;
+        here the value as given is checked instead.
+        """
+        raw = parameters.get(name)
+        if raw is None or isinstance(raw, str) and not raw.strip():
+            raw = self.parameterAsDouble(parameters, name, context)
+        elif not isinstance(raw, (int, float, str)):
+            raw = self.parameterAsDouble(parameters, name, context)  # an expression or property: QGIS evaluates
+        try:
+            return checked_number(raw, name, low, high, integer)
+        except LnrsError as exc:
+            raise QgsProcessingException(str(exc)) from exc
+
+    def layer_path(self, parameters: dict[str, Any], name: str, context: Any) -> str | None:
+        """The file behind the vector layer parameter ``name`` (None when unset or not a file)."""
+        if parameters.get(name) in (None, ""):
+            return None
+        layer = self.parameterAsVectorLayer(parameters, name, context)
+        return None if layer is None else str(layer.source())
+
+    def refuse_clobbering(self, parameters: dict[str, Any], context: Any, outputs: tuple[str, ...],
+                          inputs: dict[str, str | None]) -> None:
+        """Refuse, before anything is written, an output that is (or links to) the pack or an input."""
+        for name in outputs:
+            definition = self.parameterDefinition(name)
+            if definition is None or parameters.get(name) in (None, ""):
+                continue
+            if definition.type() == "fileDestination":
+                dest = self.parameterAsFileOutput(parameters, name, context)
+            else:
+                dest = self.parameterAsOutputLayer(parameters, name, context)
+            try:
+                check_output(dest, inputs)
+            except LnrsError as exc:
+                raise QgsProcessingException(f"{name}: {exc}") from exc

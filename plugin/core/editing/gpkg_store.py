@@ -23,6 +23,7 @@ from ..pack.content_hash import content_hash
 from ..pack.gpkg import decode_blob, encode_blobs, read_layer, read_metadata_pairs, register_functions, write_table
 from ..pack.model import PackData, PackMetadata, measures_from_layer
 from ..pack.schema import METADATA, OPPORTUNITY, OPPORTUNITY_AUDIT, TABLES
+from ..pack.write_lock import pack_write_lock
 from .audit import AuditRecord, utc_now
 from .edits import EDIT_SOURCE, as_multi, canonical_measures
 from .opportunity_feature import OpportunityFeature
@@ -196,6 +197,12 @@ class GpkgOpportunityStore:
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[StoreTransaction]:
+        # the pack's write lock first: an add replacing the file meanwhile would erase this check-in
+        with pack_write_lock(self.path, self.busy_timeout), self._locked_transaction() as tx:
+            yield tx
+
+    @contextlib.contextmanager
+    def _locked_transaction(self) -> Iterator[StoreTransaction]:
         conn = self._connect()
         try:
             try:

@@ -20,6 +20,7 @@ import shapely
 from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 
+from ..errors import PackError
 from ..metric.vocabulary import IRREPLACEABLE_TYPES
 from ..pack.measure_codes import invalid_codes
 from ..pack.model import GeomArray, PackData
@@ -447,5 +448,7 @@ def validate_features(features: Sequence[OpportunityFeature], pack: PackData,
 
 
 def validate_pack(pack: PackData, rules: OpportunityRules | None = None) -> ValidationReport:
-    """Check every opportunity area of ``pack``."""
+    """Check every opportunity area of ``pack``; refuses (PackError) a layer the reader could not use."""
+    if OPPORTUNITY.name in pack.unchecked:  # validating without its rows would report a clean map
+        raise PackError(pack.unchecked[OPPORTUNITY.name])
     return validate_features(opportunity_features(pack), pack, rules)

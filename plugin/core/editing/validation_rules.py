@@ -241,8 +241,12 @@ class OpportunityRules:
 
     @classmethod
     def from_json(cls, text: str) -> OpportunityRules:
+        if len(text) > _MAX_RULES_CHARS:
+            raise _config_error("", f"is {len(text):,} characters long, more than the {_MAX_RULES_CHARS:,} allowed")
         try:
             data = json.loads(text)
+        except RecursionError:
+            raise _config_error("", "nests brackets too deeply to be read") from None
         except json.JSONDecodeError as exc:
             raise PackError(f"The pack's metadata key '{METADATA_KEY}' is not valid JSON ({exc.msg} at line "
                             f"{exc.lineno}, column {exc.colno}); correct it or delete the key to use the default "
@@ -289,6 +293,9 @@ class OpportunityRules:
             return cls()
         return cls.from_json(text)
 
+
+#: Longest 'opportunity_rules' text read (a policy is a few kilobytes).
+_MAX_RULES_CHARS = 1_000_000
 
 #: Numeric settings: JSON key -> (type, smallest allowed value).
 _NUMBERS: dict[str, tuple[type, float]] = {

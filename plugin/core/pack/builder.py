@@ -283,6 +283,18 @@ def _map_metadata(rows: Sequence[Mapping[str, Any]], mapping: FieldMapping, sour
     return MappedRows("metadata", spec, source, {}, None, (), pairs)
 
 
+def refuse_non_finite(geoms: GeomArray, rows: Any) -> None:
+    """InputError naming the rows whose geometry has an infinite or undefined coordinate (GEOS cannot repair
+    or measure them; they are refused, never dropped quietly)."""
+    coords, owner = shapely.get_coordinates(np.asarray(geoms, dtype=object), return_index=True)
+    broken = np.unique(owner[~np.isfinite(coords).all(axis=1)])
+    if len(broken):
+        bad = [int(r) + 1 for r in np.asarray(rows)[broken][:10]]
+        raise InputError(f"{len(broken)} feature(s) have an infinite or undefined coordinate (feature(s) "
+                         f"{', '.join(map(str, bad))}); correct them in QGIS and add the layer again. Nothing was "
+                         "added.")
+
+
 def repair_geometries(geoms: GeomArray, polygonal: bool) -> tuple[GeomArray, int, int]:
     """make_valid invalid geometries; keep only the polygonal part of polygon layers.
 
@@ -292,6 +304,7 @@ def repair_geometries(geoms: GeomArray, polygonal: bool) -> tuple[GeomArray, int
     present = np.array([g is not None for g in out], dtype=bool)
     if not present.any():
         return out, 0, int((~present).sum())
+    refuse_non_finite(out[present], np.flatnonzero(present))
     invalid = np.zeros(len(out), dtype=bool)
     invalid[present] = ~shapely.is_valid(out[present])
     repaired = int(invalid.sum())

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 import struct
+import time
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
@@ -18,6 +19,7 @@ import numpy as np
 import shapely
 
 from ..errors import PackError, PackVersionError
+from .integrity import WALK_FROM_BYTES, geometry_problem, validated, wkb_problem
 from .model import GeomArray, PackData, PackLayer, PackMetadata, measures_from_layer
 from .schema import METADATA, PACK_CRS_EPSG, SCHEMA_VERSION, TABLES, TableSpec
 
@@ -25,6 +27,8 @@ GPKG_APPLICATION_ID = 0x47504B47  # "GPKG"
 GPKG_USER_VERSION = 10300
 _ENVELOPE_BYTES = {0: 0, 1: 32, 2: 48, 3: 48, 4: 64}
 _READ_BATCH = 65536  # rows decoded at a time when reading a table
+#: Longest a read-only connection may spend reading (a backstop: views are refused before they are read).
+READ_SECONDS = 120.0
 
 WKT_27700 = (
     'PROJCS["OSGB36 / British National Grid",GEOGCS["OSGB36",DATUM["Ordnance_Survey_of_Great_Britain_1936",'
@@ -133,13 +137,6 @@ def _columns(conn: sqlite3.Connection, table: str) -> list[str]:
     return [r[1] for r in conn.execute(f"PRAGMA table_info({_quote(table)})")]
 
 
-def _geometry_column(conn: sqlite3.Connection, table: str) -> str:
-    row = conn.execute("SELECT column_name FROM gpkg_geometry_columns WHERE table_name = ?", (table,)).fetchone()
-    if row is None:
-        raise PackError(f"the pack's table '{table}' has no geometry column registered; rebuild the pack.")
-    return str(row[0])
-
-
 def open_readonly(path: str | Path) -> sqlite3.Connection:
     p = Path(path)
     if not p.is_file():
@@ -160,7 +157,10 @@ def open_readonly(path: str | Path) -> sqlite3.Connection:
 
 def _connect_readonly(p: Path) -> sqlite3.Connection:
     conn = sqlite3.connect(f"{p.resolve().as_uri()}?mode=ro", uri=True, timeout=5.0)
+    deadline = time.monotonic() + READ_SECONDS
+    conn.set_progress_handler(lambda: 1 if time.monotonic() > deadline else 0, 100_000)  # every read bounded
     try:
+        conn.execute("PRAGMA trusted_schema = OFF")  # no SQL function runs from a view or trigger the pack defines
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except BaseException:
         conn.close()
@@ -201,22 +201,87 @@ def check_schema_version(metadata: PackMetadata) -> None:
         raise PackError("the pack's schema_version is missing or not a number; rebuild the pack.")
 
 
+def _declared_srs(conn: sqlite3.Connection, spec: TableSpec) -> tuple[str, int, str | None]:
+    """The geometry column of ``spec``'s table, its srs_id, and why that SRS is not usable (or None)."""
+    row = conn.execute("SELECT g.column_name, g.srs_id, s.organization, s.organization_coordsys_id "
+                       "FROM gpkg_geometry_columns g LEFT JOIN gpkg_spatial_ref_sys s ON s.srs_id = g.srs_id "
+                       "WHERE g.table_name = ?", (spec.name,)).fetchone()
+    if row is None:
+        raise PackError(f"the pack's table '{spec.name}' has no geometry column registered; rebuild the pack.")
+    column, srs_id, org, org_id = row
+    if str(org or "").upper() == "EPSG" and org_id == PACK_CRS_EPSG and isinstance(srs_id, int):
+        return str(column), srs_id, None
+    named = f"{org}:{org_id}" if org else f"srs_id {srs_id}"
+    return str(column), -2, (f"{spec.title} were not checked: the pack's table '{spec.name}' is stored in {named}, "
+                             f"not British National Grid (EPSG:{PACK_CRS_EPSG}); its coordinates are not read as "
+                             "metres. Reproject the layer to EPSG:27700 and rebuild the pack.")
+
+
+def _blob_wkb(blob: Any, srs_le: bytes) -> bytes | None:
+    """The WKB of a non-standard blob, or None (null/empty); ValueError when it is damaged or in another SRS."""
+    try:
+        wkb = decode_blob(blob)
+    except PackError as exc:
+        raise ValueError(str(exc)) from None
+    if wkb is not None and bytes(blob[4:8]) != srs_le:
+        raise ValueError("a geometry declares another SRS than its table")
+    return wkb
+
+
+def _decoded(rows: Sequence[Any], srs_le: bytes) -> tuple[GeomArray, int]:
+    """Each row's geometry (None when null, empty or unusable) and how many were unusable.
+
+    ``r[2]`` says what SQLite made of the blob (see :func:`read_layer`): 0 null, 1 the usual blob cut to its WKB,
+    3 the same but long, 2 anything else (decoded here). A WKB long enough to nest collections deeply is walked
+    first (:func:`.integrity.wkb_problem`), so a damaged or deeply nested one never reaches GEOS; a shorter one
+    cannot nest deeper than GEOS copes with.
+    """
+    wkbs: list[Any] = [r[1] for r in rows]
+    bad = 0
+    for i in [i for i, r in enumerate(rows) if r[2] > 1]:
+        try:
+            wkb = wkbs[i] if rows[i][2] == 3 else _blob_wkb(wkbs[i], srs_le)
+        except ValueError:
+            wkb, bad = None, bad + 1
+        else:
+            if wkb is not None and len(wkb) > WALK_FROM_BYTES and wkb_problem(wkb) is not None:
+                wkb, bad = None, bad + 1
+        wkbs[i] = wkb
+    nulls = wkbs.count(None)
+    geoms = shapely.from_wkb(np.array(wkbs, dtype=object), on_invalid="ignore")
+    return geoms, bad + int(np.count_nonzero(shapely.is_missing(geoms))) - nulls
+
+
+def _check_table_kind(conn: sqlite3.Connection, name: str) -> None:
+    kind = conn.execute("SELECT type FROM sqlite_master WHERE name = ?", (name,)).fetchone()
+    if kind is not None and kind[0] != "table":
+        raise PackError(f"the pack's '{name}' is a {kind[0]}, not a table, so its rows cannot be trusted or read in "
+                        "bounded time; rebuild the pack (or replace the view by a table).")
+
+
 def read_layer(conn: sqlite3.Connection, spec: TableSpec, where: str = "",
                params: Sequence[Any] = ()) -> PackLayer:
     """One canonical table, or the rows of it that ``where`` (an SQL condition on the fid column, with
-    ``params``) selects."""
+    ``params``) selects; validated as :mod:`.integrity` says (problems kept on the layer)."""
+    _check_table_kind(conn, spec.name)
     present = _columns(conn, spec.name)
     missing = [c.name for c in spec.columns if c.name not in present and not c.optional]
     if missing:
         raise PackError(f"the pack's table '{spec.name}' lacks the column(s) {', '.join(missing)}; rebuild the pack.")
     fid_col = "fid" if "fid" in present else "rowid"
     cols = ", ".join(_quote(c) if c in present else "NULL" for c in spec.column_names)
+    srs_problem = None
+    srs_le = b""
     if spec.is_spatial:
-        g = _quote(_geometry_column(conn, spec.name))
-        # The usual blob (little-endian header, XY envelope, not empty: "GP", 0, 0x03) is cut down to its WKB by
-        # SQLite; any other comes whole (flag 0) and goes through decode_blob.
-        std = f"substr({g}, 1, 4) = X'47500003'"
-        sql = (f"SELECT {fid_col}, CASE WHEN {std} THEN substr({g}, 41) ELSE {g} END, {std}, {cols} "
+        column, srs_id, srs_problem = _declared_srs(conn, spec)
+        g = _quote(column)
+        srs_le = struct.pack("<i", srs_id)
+        # The usual blob (little-endian header, XY envelope, not empty, the table's SRS) is cut down to its WKB by
+        # SQLite; any other comes whole (kind 2) and goes through decode_blob.
+        std = f"substr({g}, 1, 8) = X'47500003{srs_le.hex()}'"
+        kind = (f"CASE WHEN {g} IS NULL THEN 0 WHEN {std} THEN (CASE WHEN length({g}) > {WALK_FROM_BYTES + 40} "
+                "THEN 3 ELSE 1 END) ELSE 2 END")
+        sql = (f"SELECT {fid_col}, CASE WHEN {std} THEN substr({g}, 41) ELSE {g} END, {kind}, {cols} "
                f"FROM {_quote(spec.name)}")
     else:
         sql = f"SELECT {fid_col}, NULL, NULL, {cols} FROM {_quote(spec.name)}"
@@ -226,30 +291,35 @@ def read_layer(conn: sqlite3.Connection, spec: TableSpec, where: str = "",
     fid_list: list[int] = []
     columns: dict[str, list[Any]] = {name: [] for name in spec.column_names}
     parts: list[GeomArray] = []
+    undecodable = 0
     try:
         cursor = conn.execute(sql, tuple(params))
         while rows := cursor.fetchmany(_READ_BATCH):  # in batches: rows and WKB are never all held at once
             fid_list.extend(r[0] for r in rows)
             for i, name in enumerate(spec.column_names):
                 columns[name].extend(r[3 + i] for r in rows)
-            if spec.is_spatial:
-                wkbs = np.array([r[1] if r[2] else decode_blob(r[1]) for r in rows], dtype=object)
-                try:
-                    parts.append(shapely.from_wkb(wkbs, on_invalid="ignore"))
-                except shapely.errors.GEOSException as exc:
-                    raise PackError(f"a geometry in '{spec.name}' cannot be decoded ({exc}); the file is "
-                                    "damaged.") from exc
+            if spec.is_spatial and srs_problem is None:
+                decoded, bad = _decoded(rows, srs_le)
+                undecodable += bad
+                parts.append(decoded)
     except sqlite3.DatabaseError as exc:
+        if str(exc) == "interrupted":
+            raise PackError(f"reading the pack's table '{spec.name}' took longer than {READ_SECONDS:g} s and was "
+                            "stopped; the pack is damaged or not a plain pack. Rebuild it.") from exc
         raise PackError(f"the pack's table '{spec.name}' cannot be read ({exc}); the file is damaged.") from exc
     fids = np.array(fid_list, dtype=np.int64)
     geoms = None
+    problems: tuple[str, ...] = () if srs_problem is None else (srs_problem,)
     if spec.is_spatial:
-        geoms = np.concatenate(parts) if parts else np.empty(0, dtype=object)
-    return PackLayer(spec, fids, geoms, columns)
+        geoms = np.concatenate(parts) if parts else np.full(len(fids), None, dtype=object)
+        if not problems:
+            problem = geometry_problem(spec, geoms, undecodable, len(fids))
+            problems = () if problem is None else (problem,)
+    return PackLayer(spec, fids, geoms, columns, problems)
 
 
 def read_pack(path: str | Path) -> PackData:
-    """Read every canonical table present in the pack GeoPackage at ``path``."""
+    """Read every canonical table present in the pack GeoPackage at ``path``, validated (see ``.integrity``)."""
     conn = open_readonly(path)
     try:
         pairs = read_metadata_pairs(conn)
@@ -262,7 +332,7 @@ def read_pack(path: str | Path) -> PackData:
         raise PackError(f"{Path(path).name} cannot be read ({exc}); the file is damaged.") from exc
     finally:
         conn.close()
-    return PackData(layers, metadata, str(path), measures_from_layer(layers.get("measures")))
+    return validated(PackData(layers, metadata, str(path), measures_from_layer(layers.get("measures"))))
 
 
 # --------------------------------------------------------------------------- writing

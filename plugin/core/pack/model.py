@@ -23,6 +23,8 @@ class PackLayer:
     fids: npt.NDArray[np.int64]
     geoms: GeomArray | None
     columns: Mapping[str, list[Any]]
+    #: why the layer cannot be used as read (set by a reader; see ``pack.integrity``)
+    problems: tuple[str, ...] = ()
 
     def __len__(self) -> int:
         return int(self.fids.shape[0])
@@ -81,12 +83,17 @@ class PackMetadata:
 
 @dataclass(frozen=True, eq=False)
 class PackData:
-    """A whole pack. Tables absent from the source are absent here (checks become not_checked)."""
+    """A whole pack. Tables absent from the source are absent here (checks become not_checked).
+
+    ``unchecked`` names the tables the source holds that failed validation (see ``pack.integrity``), each with
+    the sentence saying why; they are absent from ``layers`` so nothing is called clear from them.
+    """
 
     layers: Mapping[str, PackLayer]
     metadata: PackMetadata
     source: str = ""
     measures: Mapping[str, Measure] = field(default_factory=dict)
+    unchecked: Mapping[str, str] = field(default_factory=dict)
 
     def layer(self, name: str) -> PackLayer | None:
         return self.layers.get(name)

@@ -6,6 +6,7 @@ import contextlib
 import os
 import shutil
 import sqlite3
+import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +17,7 @@ from .builder import MappedRows, merge
 from .content_hash import content_hash
 from .gpkg import connect_rw, init_geopackage, read_layer, read_metadata_pairs, read_pack, write_metadata, write_table
 from .schema import IRREPLACEABLE, SCHEMA_VERSION
+from .write_lock import pack_write_lock, real_path, scratch_paths
 
 
 class Cancelled(Exception):  # noqa: N818 - reads better at call sites
@@ -33,35 +35,63 @@ class BuildReport:
 
 
 @contextlib.contextmanager
+def _sqlite_write_lock(path: Path) -> Iterator[None]:
+    """Hold SQLite's own write lock on the pack, so no other SQLite writer (QGIS editing it, say) commits into
+    the file that is about to be replaced."""
+    if not path.is_file() or path.stat().st_size == 0:
+        yield
+        return
+    conn = sqlite3.connect(str(path), timeout=5.0, isolation_level=None)
+    try:
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.DatabaseError as exc:
+            raise PackError(f"the pack {path.name} cannot be written ({exc}); another program may be writing to "
+                            "it: nothing was changed, try again when it has finished.") from exc
+        yield
+    finally:
+        with contextlib.suppress(sqlite3.Error):
+            conn.execute("ROLLBACK")
+        conn.close()
+
+
+@contextlib.contextmanager
 def atomic_copy(path: Path) -> Iterator[Path]:
-    """Yield a scratch copy of ``path`` (or a fresh name) that replaces ``path`` on success."""
-    path = Path(path)
+    """Yield a scratch copy of ``path`` (or a fresh name) that replaces ``path`` on success.
+
+    The pack's write lock (:mod:`.write_lock`) is held throughout, on the file a symbolic link leads to, and
+    SQLite's own write lock on the pack until it is replaced (POSIX; Windows cannot replace an open file).
+    """
+    path = real_path(path)
     if path.exists() and not os.access(path, os.R_OK):
         raise PackError(f"the pack {path} cannot be read (permission denied).")
     if not path.parent.exists():
         raise InputError(f"the folder {path.parent} does not exist.")
     if not os.access(path.parent, os.W_OK):
         raise InputError(f"the folder {path.parent} is not writable; choose another place for the pack.")
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    for leftover in (tmp, Path(f"{tmp}-journal"), Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
-        leftover.unlink(missing_ok=True)
-    try:
-        if path.exists():
-            shutil.copy2(path, tmp)
-        yield tmp
-        with open(tmp, "rb") as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-        with contextlib.suppress(OSError):
-            dir_fd = os.open(path.parent, os.O_RDONLY)
-            try:
-                os.fsync(dir_fd)
-            finally:
-                os.close(dir_fd)
-    finally:
-        for leftover in (tmp, Path(f"{tmp}-journal"), Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
+    scratch = scratch_paths(path, os.getpid())
+    tmp = scratch[0]
+    with pack_write_lock(path), contextlib.ExitStack() as held:
+        held.enter_context(_sqlite_write_lock(path))
+        try:
+            if path.exists():
+                shutil.copy2(path, tmp)
+            yield tmp
+            with open(tmp, "rb") as fh:
+                os.fsync(fh.fileno())
+            if sys.platform == "win32":  # pragma: no cover
+                held.close()
+            os.replace(tmp, path)
             with contextlib.suppress(OSError):
-                leftover.unlink()
+                dir_fd = os.open(path.parent, os.O_RDONLY)
+                try:
+                    os.fsync(dir_fd)
+                finally:
+                    os.close(dir_fd)
+        finally:
+            for leftover in scratch:
+                with contextlib.suppress(OSError):
+                    leftover.unlink()
 
 
 def add_rows(pack_path: str | Path, rows: MappedRows, metadata_updates: Mapping[str, str] | None = None,
@@ -91,6 +121,8 @@ def add_many(pack_path: str | Path, batches: Sequence[MappedRows], metadata_upda
                 added = total = 0
                 if rows.role != "metadata":
                     existing = read_layer(conn, rows.spec) if rows.spec.name in tables else None
+                    if existing is not None and existing.problems:  # merging would drop or reinterpret its rows
+                        raise PackError(f"Nothing was added: {existing.problems[0]}")
                     if is_cancelled():
                         raise Cancelled
                     cols, geoms = merge(existing, rows)

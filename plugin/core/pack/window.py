@@ -20,7 +20,6 @@ from typing import Protocol
 
 from ..errors import PackError
 from .gpkg import (
-    _geometry_column,
     _quote,
     _tables,
     check_schema_version,
@@ -28,6 +27,7 @@ from .gpkg import (
     read_layer,
     read_metadata_pairs,
 )
+from .integrity import validated
 from .model import Measure, PackData, PackLayer, PackMetadata, measures_from_layer
 from .schema import MEASURES, METADATA, TABLES, TREES, TableSpec
 
@@ -66,11 +66,10 @@ def file_version(path: str | Path) -> tuple[str, int, int]:
 
 
 def _rtree_name(conn: sqlite3.Connection, table: str, tables: set[str]) -> str | None:
-    try:
-        column = _geometry_column(conn, table)
-    except PackError:
+    row = conn.execute("SELECT column_name FROM gpkg_geometry_columns WHERE table_name = ?", (table,)).fetchone()
+    if row is None:
         return None
-    name = f"rtree_{table}_{column}"
+    name = f"rtree_{table}_{row[0]}"
     return name if name in tables else None
 
 
@@ -123,6 +122,8 @@ def read_outline(path: str | Path) -> PackOutline:
             stem = _max_number(conn, TREES.name, "stem_diameter_m")
             crown = _max_number(conn, TREES.name, "crown_radius_m")
         catalogue = read_layer(conn, MEASURES) if MEASURES.name in present else None
+        if catalogue is not None:  # normalised or refused as in a whole read
+            catalogue = validated(PackData({MEASURES.name: catalogue}, metadata)).layers.get(MEASURES.name)
     except sqlite3.DatabaseError as exc:
         raise PackError(f"{Path(path).name} cannot be read ({exc}); the file is damaged.") from exc
     finally:
@@ -167,7 +168,7 @@ def read_window(outline: PackOutline, bounds: Bounds, skip: Collection[str] = ()
     finally:
         if own:
             conn.close()
-    return PackData(layers, outline.metadata, outline.path, outline.measures)
+    return validated(PackData(layers, outline.metadata, outline.path, outline.measures))
 
 
 class GpkgWindows:

@@ -7,10 +7,13 @@ import os
 from pathlib import Path
 from typing import Any
 
+from .output_guard import refuse_overwriting_a_database
+
 
 def write_text_atomic(path: str | Path, text: str) -> Path:
     """Write ``text`` (UTF-8) to a temporary file beside ``path``, fsync it, then replace ``path``."""
     target = Path(path)
+    refuse_overwriting_a_database(target)
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
         with open(tmp, "w", encoding="utf-8") as fh:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from ..metric.vocabulary import habitat_label
 from ..screening.results import ScreeningResult, SiteError
+from .terminal_text import safe_lines, terminal_safe
 
 CHECK_WORDS = {"found": "found", "clear": "clear", "not_checked": "not checked"}
 
 
 def summary_text(result: ScreeningResult | SiteError) -> str:
     if isinstance(result, SiteError):
-        return f"Site {result.site_ref}: not screened. {result.message}"
+        return terminal_safe(f"Site {result.site_ref}: not screened. {result.message}")
     r = result
     hm = r.habitat_map
     lines = [
@@ -46,4 +47,4 @@ def summary_text(result: ScreeningResult | SiteError) -> str:
     if r.notes:
         lines.append("Notes:")
         lines += [f"  - {n}" for n in r.notes]
-    return "\n".join(lines)
+    return safe_lines(lines)  # a value holding a newline or an escape sequence cannot forge or hide a line

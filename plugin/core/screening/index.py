@@ -138,7 +138,7 @@ class PackIndex:
 
     @classmethod
     def build(cls, pack: PackData) -> PackIndex:
-        notes: list[str] = []
+        notes: list[str] = list(pack.unchecked.values())  # layers the reader refused: not_checked, with why
         idx = {spec.name: layer_index(pack, spec.name, notes)
                for spec in (DESIGNATED, IRREPLACEABLE, TREES, OPPORTUNITY, INTERIM, AREA)}
         area = idx[AREA.name]

@@ -24,6 +24,7 @@ from typing import Any
 import shapely
 
 from ..errors import InputError
+from ..pack.integrity import validated
 from ..pack.model import PackData
 from ..pack.schema import AREA, TREES
 from ..pack.window import GpkgWindows, PackOutline, WindowSource
@@ -65,7 +66,7 @@ class WindowedPack:
         area_index = None
         if AREA.name in outline.present:
             area = self.source.read_all(outline, AREA)
-            area_index = PackIndex.build(PackData({AREA.name: area}, outline.metadata, outline.path))
+            area_index = PackIndex.build(validated(PackData({AREA.name: area}, outline.metadata, outline.path)))
         with self._lock:
             self.outline, self._version = outline, version
             self._coverage = area_index.coverage if area_index is not None else None

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import shapely
 
-from ..errors import InputError
+from ..errors import InputError, PackError
 from ..pack.content_hash import layer_digest
 from ..pack.measure_codes import parse_measure_codes
 from ..pack.model import PackData, PackLayer
@@ -361,7 +361,13 @@ def check_version_pair(from_version: int, to_version: int | None) -> None:
 def compare_versions(old: PackData, old_label: str, new: PackData, new_label: str, sites: SitesToCheck | None = None,
                      is_cancelled: Callable[[], bool] = lambda: False,
                      progress: Callable[[float], None] = lambda _p: None) -> VersionComparison:
-    """The comparison of two loaded versions; with ``sites``, each re-screened against both."""
+    """The comparison of two loaded versions; with ``sites``, each re-screened against both.
+
+    Refuses (PackError) a state with a table the reader could not use: its rows would look removed.
+    """
+    for label, pack in ((old_label, old), (new_label, new)):
+        if pack.unchecked:
+            raise PackError(f"The {label} cannot be compared: {next(iter(pack.unchecked.values()))}")
     comparison = compare_packs(old, new, old_label, new_label)
     if sites is None or is_cancelled():
         progress(100)

@@ -35,8 +35,10 @@ from ..pack.gpkg import (
     read_pack,
     write_table,
 )
+from ..pack.integrity import validated
 from ..pack.model import PackData, PackMetadata, measures_from_layer
 from ..pack.schema import METADATA, TABLES, VERSION_HISTORY_TABLES, VERSION_ROWS, VERSION_TABLES, VERSIONS
+from ..pack.write_lock import pack_write_lock
 from .snapshot import FrozenRow, FrozenTable, freeze_pack, thaw_pack
 
 #: Metadata key holding the content hash at the last publication.
@@ -160,12 +162,26 @@ def _read_current(conn: sqlite3.Connection, source: str) -> tuple[PackData, dict
     check_schema_version(metadata)
     present = _present(conn)
     layers = {spec.name: read_layer(conn, spec) for spec in TABLES if spec is not METADATA and spec.name in present}
-    return PackData(layers, metadata, source, measures_from_layer(layers.get("measures"))), pairs
+    pack = validated(PackData(layers, metadata, source, measures_from_layer(layers.get("measures"))))
+    if pack.unchecked:  # freezing a version without those rows would publish a different map than the pack's
+        raise PackError(f"Nothing was published: {next(iter(pack.unchecked.values()))}")
+    return pack, pairs
+
+
+def version_number(value: Any) -> int:
+    """A stored version number as an int; PackError (never a ValueError) when the history holds anything else."""
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
+        return value
+    if isinstance(value, str) and _INTEGER.match(value) and int(value) >= 1:
+        return int(value)
+    raise PackError(f"the pack's version history holds a version number that is not a whole number "
+                    f"({str(value)[:40]!r}); the history has been altered and cannot be trusted. Restore the pack "
+                    "from a copy.")
 
 
 def _version_row(row: Sequence[Any]) -> PublishedVersion:
-    return PublishedVersion(int(row[0]), str(row[1] or ""), str(row[2] or ""), str(row[3] or ""), str(row[4] or ""),
-                            str(row[5] or ""))
+    return PublishedVersion(version_number(row[0]), str(row[1] or ""), str(row[2] or ""), str(row[3] or ""),
+                            str(row[4] or ""), str(row[5] or ""))
 
 
 def _read_versions(conn: sqlite3.Connection) -> list[PublishedVersion]:
@@ -216,11 +232,17 @@ def publish_version(path: str | Path, note: str, published_by: str = "", now: da
     p = Path(path)
     if not p.is_file() or p.stat().st_size == 0:  # connecting would create a database
         raise PackError(f"the pack file {p} does not exist or is empty; choose an existing .gpkg pack.")
+    with pack_write_lock(p) as real:  # an add replacing the file meanwhile would erase this version
+        publication = _publish_locked(real, str(p), note, published_by, now)
+    return publication.version
+
+
+def _publish_locked(p: Path, source: str, note: str, published_by: str, now: datetime | None) -> Publication:
     conn: sqlite3.Connection | None = None
     try:
         conn = connect_rw(p)
         conn.execute("BEGIN IMMEDIATE")  # the write lock first: the content frozen is what is there at commit
-        pack, pairs = _read_current(conn, str(p))
+        pack, pairs = _read_current(conn, source)
         publication = prepare_publication(pack, pairs, _read_versions(conn), note, published_by, now)
         _ensure_history(conn)
         _write_publication(conn, publication)
@@ -236,7 +258,7 @@ def publish_version(path: str | Path, note: str, published_by: str = "", now: da
     finally:
         if conn is not None:
             conn.close()
-    return publication.version
+    return publication
 
 
 def list_versions(path: str | Path) -> list[PublishedVersion]:

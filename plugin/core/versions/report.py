@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
+from ..reports.terminal_text import safe_lines
 from .compare import ADDED, CHANGED, REMOVED, VersionComparison
 
 MATCHING_NOTE = ("Opportunity areas are matched by their feature id (fid) in the pack; measure codes are compared "
@@ -54,7 +55,7 @@ def summary_text(c: VersionComparison) -> str:
                      f"{len(s.changes)} would change" + (f", {s.not_screened} could not be screened" if s.not_screened
                                                            else "") + ".")
         lines += [f"  - {x.describe()}" for x in s.changes]
-    return "\n".join(lines) + "\n"
+    return safe_lines(lines) + "\n"
 
 
 def summary_html(c: VersionComparison) -> str:
