@@ -33,11 +33,12 @@ def mapped(name: str, rows=None, geoms=None):
 
 
 def to_bng(m):
-    """The fixtures are in WGS 84 (as published); the pack is in metres. A plain affine stand-in is enough here."""
+    """The fixtures are in WGS 84 (as published); the pack is in British National Grid metres. A plain affine
+    stand-in is enough here (it lands the fixtures around Bath, inside the grid the pack reader accepts)."""
     from shapely import affinity
 
     geoms = np.empty(len(m.geoms), dtype=object)
-    geoms[:] = [affinity.scale(g, 70000, 111000, origin=(0, 0)) for g in m.geoms]
+    geoms[:] = [affinity.affine_transform(g, [70000, 0, 0, 111000, 540000, -5_550_000]) for g in m.geoms]
     return type(m)(m.role, m.spec, m.source, m.columns, geoms, m.notes, m.metadata)
 
 

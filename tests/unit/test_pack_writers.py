@@ -134,7 +134,7 @@ def test_a_killed_writers_scratch_copy_and_journal_are_cleaned_by_the_next_write
 
 
 def test_a_check_in_during_an_add_waits_and_writes_into_the_new_file(pack):
-    from lnrs_toolkit.plugin.core.editing.edits import GpkgOpportunityStore
+    from lnrs_toolkit.plugin.core.editing.gpkg_store import GpkgOpportunityStore
 
     add = start("interim", pack, pause=1.5)
     wait_for_lock(add)
@@ -145,7 +145,7 @@ def test_a_check_in_during_an_add_waits_and_writes_into_the_new_file(pack):
 
 
 def test_a_check_in_that_cannot_wait_is_refused_with_a_sentence(pack):
-    from lnrs_toolkit.plugin.core.editing.edits import GpkgOpportunityStore
+    from lnrs_toolkit.plugin.core.editing.gpkg_store import GpkgOpportunityStore
 
     holder = start("interim", pack, pause=8)
     wait_for_lock(holder)
