@@ -81,6 +81,13 @@ def _set(layout: QgsPrintLayout, item_id: str, text: str) -> None:
         item.setText(text)
 
 
+def _set_text_colour(label: QgsLayoutItemLabel, colour: QColor) -> None:
+    """The label's text colour through its text format (setFontColor is deprecated since QGIS 3.24)."""
+    fmt = label.textFormat()
+    fmt.setColor(colour)
+    label.setTextFormat(fmt)
+
+
 def site_layer(geometry: Any) -> QgsVectorLayer:
     layer = QgsVectorLayer(f"MultiPolygon?crs={pack_crs().authid()}", tr("Site"), "memory")
     if geometry is not None:
@@ -137,7 +144,7 @@ def fill_layout(layout: QgsPrintLayout, result: ScreeningResult | SiteError, ove
         if verdict is not None:
             verdict.setText(tr("Not screened"))
             verdict.setBackgroundColor(QColor("#616161"))
-            verdict.setFontColor(QColor("white"))
+            _set_text_colour(verdict, QColor("white"))
         _set(layout, "reasons", result.message)
         _set(layout, "checks", "")
         _set(layout, "measures", "")
@@ -146,7 +153,7 @@ def fill_layout(layout: QgsPrintLayout, result: ScreeningResult | SiteError, ove
             verdict.setText(tr("Verdict: {0}").format(result.verdict.upper()))
             verdict.setBackgroundEnabled(True)
             verdict.setBackgroundColor(QColor(VERDICT_COLOURS.get(result.verdict, "#616161")))
-            verdict.setFontColor(QColor("black" if result.verdict == "amber" else "white"))
+            _set_text_colour(verdict, QColor("black" if result.verdict == "amber" else "white"))
         reasons = [f"\u2022 {r}" for r in result.reasons]
         if len(reasons) > 4:
             reasons = [*reasons[:3], tr("\u2022 \u2026and {0} more (see the findings below)").format(len(reasons) - 3)]
