@@ -24,11 +24,10 @@ from qgis.core import (
     QgsProject,
     QgsSettings,
     QgsVectorLayer,
-    QgsWkbTypes,
 )
 from qgis.gui import QgsDockWidget, QgsDoubleSpinBox, QgsFileWidget, QgsMessageBar
 from qgis.PyQt.QtCore import QSize, Qt, QTimer, pyqtSignal
-from qgis.PyQt.QtGui import QColor, QKeySequence
+from qgis.PyQt.QtGui import QColor, QKeySequence, QShortcut
 from qgis.PyQt.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -47,7 +46,6 @@ from qgis.PyQt.QtWidgets import (
     QProgressBar,
     QPushButton,
     QScrollArea,
-    QShortcut,
     QSizePolicy,
     QSplitter,
     QTableWidget,
@@ -391,15 +389,16 @@ class LnrsDockWidget(QgsDockWidget):
         return QSize(380, 600)
 
     # ------------------------------------------------------------------ messages
-    def show_message(self, text: str, level: Qgis.MessageLevel = Qgis.Info, duration: int = 8) -> None:
+    def show_message(self, text: str, level: Qgis.MessageLevel = Qgis.MessageLevel.Info, duration: int = 8) -> None:
         """Show a sentence in the dock's message bar (errors stay until closed)."""
         self.last_message = text
         self.message_bar.clearWidgets()
         # the message may quote pack data or paths: shown escaped, as rich text so entities are decoded
-        self.message_bar.pushMessage(f"<span>{escape(text)}</span>", level, 0 if level == Qgis.Critical else duration)
+        self.message_bar.pushMessage(f"<span>{escape(text)}</span>", level,
+                                     0 if level == Qgis.MessageLevel.Critical else duration)
 
     def show_error(self, text: str) -> None:
-        self.show_message(text, Qgis.Critical)
+        self.show_message(text, Qgis.MessageLevel.Critical)
 
     # ------------------------------------------------------------------ pack
     def _choose_initial_pack(self) -> None:
@@ -470,7 +469,7 @@ class LnrsDockWidget(QgsDockWidget):
         self._clear_results()
         self.message_bar.clearWidgets()
         for note in index.load_notes:
-            self.show_message(note, Qgis.Warning)
+            self.show_message(note, Qgis.MessageLevel.Warning)
         self.pack_changed.emit()
         return True
 
@@ -523,7 +522,7 @@ class LnrsDockWidget(QgsDockWidget):
         finally:
             QApplication.restoreOverrideCursor()
         for failure in failures:
-            self.show_message(self.tr("Connection skipped: {0}").format(failure), Qgis.Warning)
+            self.show_message(self.tr("Connection skipped: {0}").format(failure), Qgis.MessageLevel.Warning)
         if not addresses:
             self.show_error(self.tr("No Local Habitat Map pack was found in the saved PostgreSQL connections. Add a "
                                     "connection in the Browser panel (PostgreSQL \u25b8 New Connection) with an "
@@ -592,7 +591,7 @@ class LnrsDockWidget(QgsDockWidget):
 
     def use_selected_features(self) -> bool:
         layer = self.iface.activeLayer() if self.iface is not None else None
-        if not isinstance(layer, QgsVectorLayer) or layer.geometryType() != QgsWkbTypes.PolygonGeometry:
+        if not isinstance(layer, QgsVectorLayer) or layer.geometryType() != Qgis.GeometryType.Polygon:
             self.show_error(self.tr("Make a polygon layer active in the Layers panel and select the site(s) in it."))
             return False
         features = sorted(layer.getSelectedFeatures(), key=lambda f: f.id())
@@ -638,14 +637,14 @@ class LnrsDockWidget(QgsDockWidget):
             if not path:
                 return False
         layer = QgsVectorLayer(path, Path(path).stem, "ogr")
-        if layer.isValid() and layer.geometryType() != QgsWkbTypes.PolygonGeometry:
+        if layer.isValid() and layer.geometryType() != Qgis.GeometryType.Polygon:
             polygons_only = QgsVectorLayer(f"{path}|geometrytype=Polygon", Path(path).stem, "ogr")
             if polygons_only.isValid() and polygons_only.featureCount() > 0:
                 layer = polygons_only
         if not layer.isValid():
             self.show_error(self.tr("{0} cannot be opened as a vector file.").format(Path(path).name))
             return False
-        if layer.geometryType() != QgsWkbTypes.PolygonGeometry:
+        if layer.geometryType() != Qgis.GeometryType.Polygon:
             self.show_error(self.tr("{0} holds no polygons; a site needs its red line boundary as a polygon.").format(
                 Path(path).name))
             return False
@@ -684,7 +683,8 @@ class LnrsDockWidget(QgsDockWidget):
     def check(self, synchronous: bool = False) -> bool:
         """Start screening the current sites; ``synchronous`` runs it in this thread (tests, probes)."""
         if self.task is not None:
-            self.show_message(self.tr("A check is already running; wait for it or cancel it."), Qgis.Warning)
+            self.show_message(self.tr("A check is already running; wait for it or cancel it."),
+                              Qgis.MessageLevel.Warning)
             return False
         if self.index is None:
             self.show_error(self.tr("Choose a Local Habitat Map pack first."))
@@ -715,7 +715,7 @@ class LnrsDockWidget(QgsDockWidget):
         self.task = None
         self._update_buttons()
         if cancelled:
-            self.show_message(self.tr("The check was cancelled; no results were kept."), Qgis.Warning)
+            self.show_message(self.tr("The check was cancelled; no results were kept."), Qgis.MessageLevel.Warning)
             return
         if error:
             self.show_error(self.tr("The check could not run: {0}").format(error))
@@ -779,7 +779,8 @@ class LnrsDockWidget(QgsDockWidget):
             return
         geom = feature_geometry(self.index, finding.layer, finding.fid)
         if geom is None:
-            self.show_message(self.tr("That feature is not in the loaded habitat map any more."), Qgis.Warning)
+            self.show_message(self.tr("That feature is not in the loaded habitat map any more."),
+                              Qgis.MessageLevel.Warning)
             return
         result = self.current_result()
         site = None
@@ -874,7 +875,7 @@ class LnrsDockWidget(QgsDockWidget):
         except OSError as exc:
             self.show_error(self.tr("Could not write {0}: {1}").format(path, exc.strerror or str(exc)))
             return ""
-        self.show_message(self.tr("Saved {0}").format(path), Qgis.Success)
+        self.show_message(self.tr("Saved {0}").format(path), Qgis.MessageLevel.Success)
         return path
 
     def export_html(self, path: str | None = None) -> str:
@@ -889,7 +890,7 @@ class LnrsDockWidget(QgsDockWidget):
         except OSError as exc:
             self.show_error(self.tr("Could not write {0}: {1}").format(path, exc.strerror or str(exc)))
             return ""
-        self.show_message(self.tr("Saved {0}").format(path), Qgis.Success)
+        self.show_message(self.tr("Saved {0}").format(path), Qgis.MessageLevel.Success)
         return path
 
     def export_pdf(self, path: str | None = None) -> str:
@@ -918,7 +919,7 @@ class LnrsDockWidget(QgsDockWidget):
         if error:
             self.show_error(error)
             return ""
-        self.show_message(self.tr("Saved {0}").format(path), Qgis.Success)
+        self.show_message(self.tr("Saved {0}").format(path), Qgis.MessageLevel.Success)
         return path
 
     def _finding_geometries(self, result: ScreeningResult | SiteError) -> list[Any]:

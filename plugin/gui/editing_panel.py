@@ -299,7 +299,7 @@ class EditingPanel(QWidget):
         self.update_button.setEnabled(not busy and editing)
 
     # ------------------------------------------------------------------ messages
-    def show_message(self, text: str, level: Qgis.MessageLevel = Qgis.Info) -> None:
+    def show_message(self, text: str, level: Qgis.MessageLevel = Qgis.MessageLevel.Info) -> None:
         self.dock.show_message(text, level)
 
     def show_error(self, text: str) -> None:
@@ -540,7 +540,8 @@ class EditingPanel(QWidget):
         if self.task is not None:
             self.schedule_refresh()
             self.show_message(self.tr("Your edits are saved in the working copy; a save to the map is still running, "
-                                      "so save again when it has finished to send them too."), Qgis.Warning)
+                                      "so save again when it has finished to send them too."),
+                              Qgis.MessageLevel.Warning)
             return
         if self.synchronous:
             self.save_to_map()
@@ -555,7 +556,7 @@ class EditingPanel(QWidget):
         if report.ok:
             self.show_message(self.tr("Your {0} change(s) pass every check{1}.").format(
                 len(self.pending), self.tr(", with {0} warning(s)").format(len(report.warnings))
-                if report.warnings else ""), Qgis.Success)
+                if report.warnings else ""), Qgis.MessageLevel.Success)
         return bool(report.ok)
 
     def _validate(self) -> Any:
@@ -594,7 +595,7 @@ class EditingPanel(QWidget):
     def save_to_map(self) -> bool:
         """Check, ask for a reason, and save the pending changes to the pack (conflicts asked per feature)."""
         if self.task is not None:
-            self.show_message(self.tr("A save is already running; wait for it to finish."), Qgis.Warning)
+            self.show_message(self.tr("A save is already running; wait for it to finish."), Qgis.MessageLevel.Warning)
             return False
         report = self._validate()
         if report is None or not report.ok:
@@ -603,7 +604,7 @@ class EditingPanel(QWidget):
         reason = self.reason_provider(summary)
         if reason is None or not reason.strip():
             self.show_message(self.tr("Nothing was saved: a reason is needed for the audit trail. Your changes are "
-                                      "still in the working copy."), Qgis.Warning)
+                                      "still in the working copy."), Qgis.MessageLevel.Warning)
             return False
         return self._save(list(self.pending), reason.strip(), {}, [], 1)
 
@@ -658,7 +659,8 @@ class EditingPanel(QWidget):
                 choice = self.conflict_resolver(conflict, self.tr("{0} of {1}").format(number, len(conflicts)))
                 if choice not in ("mine", "theirs"):
                     self.show_message(self.tr("Nothing was saved. Your changes are still in the working copy; save "
-                                              "again when you are ready to resolve the conflict."), Qgis.Warning)
+                                              "again when you are ready to resolve the conflict."),
+                                      Qgis.MessageLevel.Warning)
                     return False
                 resolutions[conflict.edit.key] = choice
                 if choice == "theirs":
@@ -696,7 +698,7 @@ class EditingPanel(QWidget):
             saved.applied, taken, saved.content_sha256[:12])
         if pulled is not None and (pulled.updated or pulled.added or pulled.removed):
             text += " " + self._pulled_text(pulled)
-        self.show_message(text, Qgis.Success)
+        self.show_message(text, Qgis.MessageLevel.Success)
         return True
 
     # ------------------------------------------------------------------ others' changes
@@ -712,13 +714,13 @@ class EditingPanel(QWidget):
             return False
         self.refresh()
         if pulled.updated or pulled.added or pulled.removed:
-            self.show_message(self._pulled_text(pulled), Qgis.Success)
+            self.show_message(self._pulled_text(pulled), Qgis.MessageLevel.Success)
         else:
             self.show_message(self.tr("Your working copy already has everything others saved to the map."))
         if pulled.kept:
             self.show_message(self.tr("{0} area(s) you changed were also changed in the map: they stay as you have "
                                       "them, and saving asks which version to keep.").format(len(pulled.kept)),
-                              Qgis.Warning)
+                              Qgis.MessageLevel.Warning)
         return True
 
     def _pull(self) -> Any:

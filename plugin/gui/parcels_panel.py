@@ -18,7 +18,6 @@ from qgis.core import (
     QgsProject,
     QgsTask,
     QgsVectorLayer,
-    QgsWkbTypes,
 )
 from qgis.gui import QgsCollapsibleGroupBox, QgsFieldComboBox, QgsMapLayerComboBox
 from qgis.PyQt import sip
@@ -78,7 +77,8 @@ def sentence(text: str) -> str:
 def _canceller(task: BackgroundTask) -> Any:
     """A slot that cancels ``task`` if it still exists (the task manager deletes finished tasks)."""
     def cancel(*_args: Any) -> None:
-        if not sip.isdeleted(task) and task.status() not in (QgsTask.Complete, QgsTask.Terminated):
+        if not sip.isdeleted(task) and task.status() not in (QgsTask.TaskStatus.Complete,
+                                                             QgsTask.TaskStatus.Terminated):
             task.cancel()
     return cancel
 
@@ -301,7 +301,7 @@ class ParcelsPanel(QWidget):
         iface = getattr(self.dock, "iface", None)
         return iface.mapCanvas() if iface is not None else None
 
-    def _message(self, text: str, level: Qgis.MessageLevel = Qgis.Info) -> None:
+    def _message(self, text: str, level: Qgis.MessageLevel = Qgis.MessageLevel.Info) -> None:
         self.dock.show_message(text, level)
 
     def _error(self, text: str) -> None:
@@ -368,7 +368,7 @@ class ParcelsPanel(QWidget):
         if not isinstance(layer, QgsVectorLayer) or not layer.isValid():
             self._error(self.tr("That layer cannot be read; choose a polygon layer of habitat parcels."))
             return False
-        if layer.geometryType() != QgsWkbTypes.PolygonGeometry:
+        if layer.geometryType() != Qgis.GeometryType.Polygon:
             self._error(self.tr("{0} holds no polygons; habitat parcels are polygons. Choose a polygon layer or open "
                                 "a Defra GeoPackage.").format(layer.name()))
             return False
@@ -410,7 +410,7 @@ class ParcelsPanel(QWidget):
         names = [HABITATS] + [s.split("!!::!!")[1] for s in probe.dataProvider().subLayers() if "!!::!!" in s]
         for layer_name in dict.fromkeys(names):
             layer = QgsVectorLayer(f"{path}|layername={layer_name}", layer_name, "ogr")
-            if layer.isValid() and layer.geometryType() == QgsWkbTypes.PolygonGeometry and \
+            if layer.isValid() and layer.geometryType() == Qgis.GeometryType.Polygon and \
                     is_defra_habitats(layer.fields().names()):
                 return layer
         return None
@@ -432,7 +432,8 @@ class ParcelsPanel(QWidget):
     def run(self, synchronous: bool = False) -> bool:
         """Assess the chosen parcels; ``synchronous`` runs the task in this thread (tests, probes)."""
         if self.task is not None:
-            self._message(self.tr("The parcels are already being checked; wait for it or cancel it."), Qgis.Warning)
+            self._message(self.tr("The parcels are already being checked; wait for it or cancel it."),
+                          Qgis.MessageLevel.Warning)
             return False
         index = getattr(self.dock, "index", None)
         if index is None:
@@ -442,7 +443,7 @@ class ParcelsPanel(QWidget):
         if layer is None:
             self._error(self.tr("Choose the parcels layer or open a Defra GeoPackage first."))
             return False
-        if not isinstance(layer, QgsVectorLayer) or layer.geometryType() != QgsWkbTypes.PolygonGeometry:
+        if not isinstance(layer, QgsVectorLayer) or layer.geometryType() != Qgis.GeometryType.Polygon:
             self._error(self.tr("{0} holds no polygons; habitat parcels are polygons.").format(layer.name()))
             return False
         if layer.featureCount() == 0:
@@ -484,7 +485,7 @@ class ParcelsPanel(QWidget):
         self.task = None
         self._update_buttons()
         if cancelled:
-            self._message(self.tr("The parcel check was cancelled; nothing was changed."), Qgis.Warning)
+            self._message(self.tr("The parcel check was cancelled; nothing was changed."), Qgis.MessageLevel.Warning)
             return
         if error or run is None:
             self._error(self.tr("The parcels could not be checked: {0}").format(error or self.tr("no answer.")))
@@ -495,7 +496,7 @@ class ParcelsPanel(QWidget):
             return
         self.set_run(run)
         for note in run.result.notes:
-            self._message(note, Qgis.Warning)
+            self._message(note, Qgis.MessageLevel.Warning)
 
     # ------------------------------------------------------------------ results
     def issue_labels(self) -> dict[str, str]:
@@ -655,7 +656,7 @@ class ParcelsPanel(QWidget):
         parcels = self._parcel_geometries(issue.parcel_ref)
         geom = issue.geometry
         if geom is None and not parcels:
-            self._message(self.tr("This issue has no location on the map."), Qgis.Warning)
+            self._message(self.tr("This issue has no location on the map."), Qgis.MessageLevel.Warning)
             return
         zoom_to(canvas, [geom, *parcels])
         polygonal = geom is not None and geom.geom_type in ("Polygon", "MultiPolygon")
@@ -679,7 +680,7 @@ class ParcelsPanel(QWidget):
         name = self.tr("Parcel significance: {0} ({1})").format(run.request.parcels.name, run.request.phase)
         add_run_to_project(run, name)
         self._message(self.tr("Added '{0}' to the map as temporary layers; save them (Export) to keep them.").format(
-            name), Qgis.Success)
+            name), Qgis.MessageLevel.Success)
         return True
 
     def save_filled_gpkg(self, path: str = "") -> str:
@@ -714,7 +715,7 @@ class ParcelsPanel(QWidget):
             return ""
         finally:
             QApplication.restoreOverrideCursor()
-        self._message(self.tr("Saved the filled GeoPackage {0}").format(str(written)), Qgis.Success)
+        self._message(self.tr("Saved the filled GeoPackage {0}").format(str(written)), Qgis.MessageLevel.Success)
         return str(written)
 
     # ------------------------------------------------------------------ teardown
