@@ -41,7 +41,7 @@ class MissingDependencyPlugin:
         from qgis.core import Qgis
 
         self.initProcessing()
-        self.iface.messageBar().pushMessage("LNRS Toolkit", self.message, Qgis.Critical, 0)
+        self.iface.messageBar().pushMessage("LNRS Toolkit", self.message, Qgis.MessageLevel.Critical, 0)
 
     def unload(self) -> None:
         """Nothing was registered."""

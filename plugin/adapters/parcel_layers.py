@@ -21,6 +21,7 @@ from typing import Any
 
 import shapely
 from qgis.core import (
+    Qgis,
     QgsCoordinateReferenceSystem,
     QgsCoordinateTransformContext,
     QgsFeature,
@@ -33,7 +34,7 @@ from qgis.core import (
     QgsVectorLayerFeatureSource,
     QgsWkbTypes,
 )
-from qgis.PyQt.QtCore import QCoreApplication, QVariant
+from qgis.PyQt.QtCore import QCoreApplication, QMetaType
 from shapely.geometry.base import BaseGeometry
 
 from ..core.errors import InputError
@@ -50,14 +51,15 @@ PHASES = ("baseline", "proposed")
 LPA_NAME_FIELDS = ("name", "NAME", "lpa", "LPA", "LAD23NM", "LPA23NM", "lad_name")
 #: Fields added to the input's fields on the (non-Defra) output parcels layer.
 PIECE_FIELDS: tuple[tuple[str, Any], ...] = (
-    ("piece_ref", QVariant.String), ("parent_ref", QVariant.String), ("category", QVariant.String),
-    ("multiplier", QVariant.Double), ("significance", QVariant.String), ("measure_codes", QVariant.String),
-    ("lpa", QVariant.String), ("habitat_label", QVariant.String), ("irreplaceable", QVariant.Bool),
-    ("irreplaceable_note", QVariant.String), ("area_m2", QVariant.Double),
+    ("piece_ref", QMetaType.Type.QString), ("parent_ref", QMetaType.Type.QString), ("category", QMetaType.Type.QString),
+    ("multiplier", QMetaType.Type.Double), ("significance", QMetaType.Type.QString),
+    ("measure_codes", QMetaType.Type.QString),
+    ("lpa", QMetaType.Type.QString), ("habitat_label", QMetaType.Type.QString), ("irreplaceable", QMetaType.Type.Bool),
+    ("irreplaceable_note", QMetaType.Type.QString), ("area_m2", QMetaType.Type.Double),
 )
 ISSUE_FIELDS: tuple[tuple[str, Any], ...] = (
-    ("kind", QVariant.String), ("parcel_ref", QVariant.String), ("message", QVariant.String),
-    ("fix_hint", QVariant.String), ("area_m2", QVariant.Double),
+    ("kind", QMetaType.Type.QString), ("parcel_ref", QMetaType.Type.QString), ("message", QMetaType.Type.QString),
+    ("fix_hint", QMetaType.Type.QString), ("area_m2", QMetaType.Type.Double),
 )
 #: Share of the progress (0-100) spent reading the layers; the engine reports the rest.
 READ_SHARE = 10.0
@@ -107,7 +109,7 @@ class LayerInput:
         return cls(name, source.sourceCrs(), QgsFields(source.fields()),
                    QgsWkbTypes.geometryType(source.wkbType()),
                    lambda: source.getFeatures(QgsFeatureRequest(),
-                                              QgsProcessingFeatureSource.FlagSkipGeometryValidityChecks),
+                                              QgsProcessingFeatureSource.Flag.FlagSkipGeometryValidityChecks),
                    ogr_gpkg(layer), bool(layer is not None and layer.isModified()), (source, layer))
 
     @property
@@ -177,7 +179,7 @@ def parcel_request(parcels: LayerInput, phase: str, habitat_field: str = "", red
     if phase not in PHASES:
         raise InputError(tr("the phase must be baseline or proposed, not '{0}'.").format(phase))
     for what in (parcels, red_line, lpas):
-        if what is not None and what.geometry_type != QgsWkbTypes.PolygonGeometry:
+        if what is not None and what.geometry_type != Qgis.GeometryType.Polygon:
             raise InputError(tr("{0} does not hold polygons; choose a polygon layer.").format(what.name))
     names = parcels.field_names
     field_name = habitat_field or default_habitat_field(phase)

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from qgis.core import (
+    Qgis,
     QgsAbstractLayoutIterator,
     QgsFeature,
     QgsFillSymbol,
@@ -30,9 +31,7 @@ from qgis.core import (
     QgsProject,
     QgsReadWriteContext,
     QgsRectangle,
-    QgsRenderContext,
     QgsTableCell,
-    QgsUnitTypes,
     QgsVectorLayer,
 )
 from qgis.PyQt.QtCore import QCoreApplication
@@ -228,7 +227,7 @@ def fill_layout(layout: QgsPrintLayout, result: ScreeningResult | SiteError, ove
             legend.adjustBoxSize()
         scalebar = layout.itemById("scalebar")
         if isinstance(scalebar, QgsLayoutItemScaleBar):
-            scalebar.applyDefaultSize(QgsUnitTypes.DistanceMeters)
+            scalebar.applyDefaultSize(Qgis.DistanceUnit.Meters)
     return keep
 
 
@@ -310,11 +309,11 @@ def export_pdf(path: str, sites: Sequence[ReportSite], officer: str, generated_a
         return tr("The report template could not be read: {0}").format(str(exc))
     try:
         settings = QgsLayoutExporter.PdfExportSettings()
-        settings.textRenderFormat = QgsRenderContext.TextFormatAlwaysText
+        settings.textRenderFormat = Qgis.TextRenderFormat.AlwaysText
         settings.rasterizeWholeImage = False
         pages = _SitePages(layout, sites, officer, generated_at, layers)
         outcome, error = QgsLayoutExporter.exportToPdf(pages, str(tmp), settings)
-        if outcome != QgsLayoutExporter.Success:
+        if outcome != QgsLayoutExporter.ExportResult.Success:
             return tr("The PDF could not be written to {0}: {1}").format(
                 path, error or tr("check the folder exists and is writable"))
         os.replace(tmp, target)

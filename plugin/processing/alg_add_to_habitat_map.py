@@ -8,17 +8,14 @@ from typing import Any
 
 import numpy as np
 from qgis.core import (
-    QgsFeatureRequest,
-    QgsProcessing,
+    Qgis,
     QgsProcessingException,
     QgsProcessingOutputNumber,
     QgsProcessingOutputString,
-    QgsProcessingParameterDefinition,
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterField,
     QgsProcessingParameterFileDestination,
     QgsProcessingParameterString,
-    QgsWkbTypes,
 )
 
 from ..adapters.layer_rows import LayerRows, delimiter_hint, geometry_kind_of, read_layer_rows, source_key
@@ -91,7 +88,7 @@ class AddToHabitatMapAlgorithm(LnrsAlgorithm):
             self.PACK, self.tr("Local Habitat Map pack (GeoPackage, created if missing)"),
             self.tr("GeoPackage (*.gpkg)")))
         self.addParameter(QgsProcessingParameterFeatureSource(
-            self.INPUT, self.tr("Input layer or table"), [QgsProcessing.TypeVector]))
+            self.INPUT, self.tr("Input layer or table"), [Qgis.ProcessingSourceType.Vector]))
         role = QgsProcessingParameterString(self.ROLE, self.tr("Role of the layer in the pack"), "designated")
         role.setMetadata({"widget_wrapper": {"value_hints": list(ROLES)}})
         self.addParameter(role)
@@ -126,7 +123,7 @@ class AddToHabitatMapAlgorithm(LnrsAlgorithm):
         separator = QgsProcessingParameterString(
             "MEASURES_SEPARATOR", self.tr("Measure codes separator (empty: any of ; , | or whitespace)"),
             optional=True)
-        separator.setFlags(separator.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
+        separator.setFlags(separator.flags() | Qgis.ProcessingParameterFlag.Advanced)
         self.addParameter(separator)
         self.addParameter(QgsProcessingParameterString("LNRS_NAME", self.tr("Strategy name (pack metadata)"),
                                                        optional=True))
@@ -167,7 +164,7 @@ class AddToHabitatMapAlgorithm(LnrsAlgorithm):
         pack = self._pack_path(parameters, context)
 
         # geometry repair is ours (counted and logged): do not let Processing drop or abort on invalid features
-        context.setInvalidGeometryCheck(QgsFeatureRequest.GeometryNoCheck)
+        context.setInvalidGeometryCheck(Qgis.InvalidGeometryCheck.NoCheck)
         source = self.parameterAsSource(parameters, self.INPUT, context)
         if source is None:
             raise QgsProcessingException(self.invalidSourceError(parameters, self.INPUT))
@@ -190,7 +187,7 @@ class AddToHabitatMapAlgorithm(LnrsAlgorithm):
             if kind is not None and kind != want:
                 raise InputError(self.tr("role '{0}' needs a {1} layer, but '{2}' holds {3} geometries.").format(
                     role, want, name, kind))
-            if source.wkbType() == QgsWkbTypes.NoGeometry:
+            if source.wkbType() == Qgis.WkbType.NoGeometry:
                 raise InputError(self.tr("role '{0}' needs a {1} layer, but '{2}' is a table without geometry.")
                                  .format(role, want, name))
 

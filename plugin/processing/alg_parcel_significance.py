@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from qgis.core import (
+    Qgis,
     QgsCoordinateReferenceSystem,
     QgsFeatureSink,
     QgsProcessing,
@@ -16,7 +17,6 @@ from qgis.core import (
     QgsProcessingParameterField,
     QgsProcessingParameterFile,
     QgsProcessingUtils,
-    QgsWkbTypes,
 )
 
 from ..adapters.defra_gpkg import HABITATS, RED_LINE
@@ -53,7 +53,7 @@ class ParcelSignificanceAlgorithm(LnrsAlgorithm):
 
     def initAlgorithm(self, config: dict[str, Any] | None = None) -> None:  # noqa: N802
         self.addParameter(QgsProcessingParameterFeatureSource(
-            self.INPUT, self.tr("Habitat parcels (polygons)"), [QgsProcessing.TypeVectorPolygon]))
+            self.INPUT, self.tr("Habitat parcels (polygons)"), [Qgis.ProcessingSourceType.VectorPolygon]))
         self.addParameter(QgsProcessingParameterFile(
             self.PACK, self.tr("Local Habitat Map pack (.gpkg)"), extension="gpkg"))
         self.addParameter(QgsProcessingParameterField(
@@ -63,14 +63,14 @@ class ParcelSignificanceAlgorithm(LnrsAlgorithm):
             self.PHASE, self.tr("Phase"), options=list(PHASES), defaultValue="baseline", usesStaticStrings=True))
         self.addParameter(QgsProcessingParameterFeatureSource(
             self.RED_LINE, self.tr("Red line boundary (default: the GeoPackage's Red Line Boundary)"),
-            [QgsProcessing.TypeVectorPolygon], optional=True))
+            [Qgis.ProcessingSourceType.VectorPolygon], optional=True))
         self.addParameter(QgsProcessingParameterFeatureSource(
             self.LPA_BOUNDARIES, self.tr("Local planning authority boundaries"),
-            [QgsProcessing.TypeVectorPolygon], optional=True))
+            [Qgis.ProcessingSourceType.VectorPolygon], optional=True))
         self.addParameter(QgsProcessingParameterFeatureSink(
-            self.OUTPUT, self.tr("Parcels with strategic significance"), QgsProcessing.TypeVectorPolygon))
+            self.OUTPUT, self.tr("Parcels with strategic significance"), Qgis.ProcessingSourceType.VectorPolygon))
         self.addParameter(QgsProcessingParameterFeatureSink(
-            self.ISSUES, self.tr("Parcel issues"), QgsProcessing.TypeVectorPoint))
+            self.ISSUES, self.tr("Parcel issues"), Qgis.ProcessingSourceType.VectorPoint))
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
         source = self.parameterAsSource(parameters, self.INPUT, context)
@@ -126,18 +126,18 @@ class ParcelSignificanceAlgorithm(LnrsAlgorithm):
 
     def _write_pieces(self, parameters, context, run: ParcelRun) -> str:
         fields = run.piece_fields()
-        sink, dest_id = self.parameterAsSink(parameters, self.OUTPUT, context, fields, QgsWkbTypes.MultiPolygon,
+        sink, dest_id = self.parameterAsSink(parameters, self.OUTPUT, context, fields, Qgis.WkbType.MultiPolygon,
                                              QgsCoordinateReferenceSystem("EPSG:27700"))
         if sink is None:
             raise QgsProcessingException(self.invalidSinkError(parameters, self.OUTPUT))
-        sink.addFeatures(run.piece_features(fields), QgsFeatureSink.FastInsert)
+        sink.addFeatures(run.piece_features(fields), QgsFeatureSink.Flag.FastInsert)
         return str(dest_id)
 
     def _write_issues(self, parameters, context, run: ParcelRun) -> str:
         fields = run.issue_fields()
-        sink, dest_id = self.parameterAsSink(parameters, self.ISSUES, context, fields, QgsWkbTypes.Point,
+        sink, dest_id = self.parameterAsSink(parameters, self.ISSUES, context, fields, Qgis.WkbType.Point,
                                              QgsCoordinateReferenceSystem("EPSG:27700"))
         if sink is None:
             raise QgsProcessingException(self.invalidSinkError(parameters, self.ISSUES))
-        sink.addFeatures(run.issue_features(fields), QgsFeatureSink.FastInsert)
+        sink.addFeatures(run.issue_features(fields), QgsFeatureSink.Flag.FastInsert)
         return str(dest_id)
