@@ -29,7 +29,9 @@ INI
 fi
 grep -q '^lnrs_toolkit=true' "$INI" || sed -i 's/^\[PythonPlugins\]$/[PythonPlugins]\nlnrs_toolkit=true/' "$INI"
 
-export PYTHONPATH="$VENV_SITE${PYTHONPATH:+:$PYTHONPATH}"
+# scripts/qgis_preload/sitecustomize.py loads shapely onto its own GEOS before QGIS 3.40's qgis.core imports it
+export PYTHONPATH="$ROOT/scripts/qgis_preload:$VENV_SITE${PYTHONPATH:+:$PYTHONPATH}"
+export LNRS_PLUGINS_DIR="$PDIR/python/plugins"
 export LNRS_STARTUP_OPEN_DEMO=1
 if [ "${PROBE_SITE:-}" = "1" ]; then export LNRS_PROBE_SITE=1; fi
 ARGS=(--profiles-path "$PROFILES" --profile "$PROFILE" --nologo --noversioncheck --code "$ROOT/scripts/qgis_startup.py")
