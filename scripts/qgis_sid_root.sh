@@ -16,7 +16,7 @@ VENV=/opt/lnrs-venv   # inside the root
 # What the QGIS tier needs, from sid: QGIS (desktop for the Xvfb tests, qgis_process, Python bindings),
 # shapely 2 from Debian, PostgreSQL + PostGIS for the postgis tests, and the tools some tests call.
 PACKAGES=(qgis python3-qgis qgis-providers python3-shapely python3-psycopg2 python3-venv python3-pip
-  xvfb xauth xfonts-base qttools5-dev-tools poppler-utils postgresql postgis locales-all ca-certificates)
+  xvfb xauth xfonts-base qttools5-dev-tools poppler-utils postgresql locales-all ca-certificates)
 # Test packages from pip (shapely comes from Debian here). sid's Python is 3.14: pytest and hypothesis are
 # newer than requirements-dev.txt's (Python 3.11) pins; pytest-qgis is the same.
 PIP_PACKAGES=(pytest==8.4.2 pytest-qgis==2.1.0 hypothesis==6.140.3)
@@ -107,6 +107,10 @@ build() {
     in_root apt-get update -qq
     in_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${PACKAGES[@]}" >"$WT/build/qgis-sid.apt.log" 2>&1 || {
       tail -30 "$WT/build/qgis-sid.apt.log" >&2; exit 1; }
+    # PostGIS for the PostgreSQL major that sid's postgresql brought (18 in December 2026)
+    local pg; pg="$(ls "$ROOTFS/usr/lib/postgresql" | sort -n | tail -1)"
+    in_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "postgresql-$pg-postgis-3" \
+      >>"$WT/build/qgis-sid.apt.log" 2>&1 || { tail -30 "$WT/build/qgis-sid.apt.log" >&2; exit 1; }
     echo "$want_apt" > "$APT_STAMP"
     echo "qgis-sid: QGIS and test packages installed at $((SECONDS - t0)) s"
   fi
@@ -125,7 +129,7 @@ run_tests() {
   build
   mount_all worktree
   # QGIS 3.44's tier: the same tests, with the root's own venv (Debian's shapely 2, pip's pytest-qgis)
-  in_root env HOME=/root QT_QPA_PLATFORM=offscreen LNRS_QGIS_RUN=sid \
+  in_root env HOME=/root QT_QPA_PLATFORM=offscreen LNRS_VENV="$VENV" \
     /bin/sh -c "cd '$WT' && exec '$VENV/bin/python' -m pytest -p no:cacheprovider tests/qgis $*"
 }
 

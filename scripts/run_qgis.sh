@@ -8,10 +8,11 @@ ROOT="$(pwd)"
 PROFILES="$ROOT/build/qgis-profile"
 PROFILE=lnrs
 PDIR="$PROFILES/profiles/$PROFILE"
-VENV_SITE="$(ls -d "$ROOT"/build/venv/lib/python3*/site-packages | head -1)"
+VENV="${LNRS_VENV:-$ROOT/build/venv}"   # the QGIS 3.44 run (scripts/qgis_sid_root.sh) has its own
+VENV_SITE="$(ls -d "$VENV"/lib/python3*/site-packages | head -1)"
 
 mkdir -p "$PDIR/python/plugins" "$PDIR/QGIS"
-build/venv/bin/python scripts/package.py --install "$PDIR/python/plugins" >/dev/null
+"$VENV/bin/python" scripts/package.py --install "$PDIR/python/plugins" >/dev/null
 INI="$PDIR/QGIS/QGIS3.ini"
 if [ ! -f "$INI" ]; then
   cat > "$INI" <<'INI'
