@@ -246,7 +246,7 @@ class AddToHabitatMapAlgorithm(LnrsAlgorithm):
     def _mapping(self, parameters: dict[str, Any], context) -> FieldMapping:
         values: dict[str, str] = {}
         for param, attr in FIELD_PARAMS.items():
-            chosen = self.parameterAsFields(parameters, param, context)
+            chosen = self.parameterAsStrings(parameters, param, context)  # parameterAsFields: deprecated in 3.40
             values[attr] = chosen[0] if chosen else ""
         for param, attr in VALUE_PARAMS.items():
             text = self.parameterAsString(parameters, param, context)
