@@ -29,9 +29,12 @@ setup:
 run: setup
 	@HEADLESS=$(HEADLESS) bash scripts/run_qgis.sh
 
+# both tiers run even when the first fails (CI shows every result); the exit status is the first failure's
 test: setup
-	$(PY) -m pytest -p no:pytest_qgis -W ignore::pytest.PytestConfigWarning tests/unit
-	env QT_QPA_PLATFORM=offscreen $(PY) -m pytest tests/qgis
+	@status=0; \
+	$(PY) -m pytest -p no:pytest_qgis -W ignore::pytest.PytestConfigWarning tests/unit || status=$$?; \
+	env QT_QPA_PLATFORM=offscreen $(PY) -m pytest tests/qgis || { s=$$?; [ $$status -ne 0 ] || status=$$s; }; \
+	exit $$status
 
 # QGIS 3.44 from Debian sid in a chroot under build/ (made once, a few minutes; needs root)
 qgis344-root:

@@ -51,7 +51,7 @@ mount_all() {
     mount --bind "$WT" "$ROOTFS$WT"; MOUNTED+=("$ROOTFS$WT")
     # the shared test data beside the work tree (read-only), when there is one
     if [ -d "$WT/../shared" ]; then
-      local shared; shared="$(cd "$WT/../shared" && pwd)"
+      local shared; shared="$(cd "$WT/../shared" && pwd -P)"
       mkdir -p "$ROOTFS$shared"
       mount --bind -o ro "$shared" "$ROOTFS$shared"; MOUNTED+=("$ROOTFS$shared")
     fi
