@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from .shapely_import import import_shapely
 
-INSTALL_HINT = ("Install it into QGIS's Python (Debian/Ubuntu: /usr/bin/python3 -m pip install --user "
-                "\"shapely>=2\"; Windows: OSGeo4W Shell, pip install \"shapely>=2\"), then restart QGIS.")
+INSTALL_HINT = ("Install it into QGIS's Python (Debian 13, Ubuntu 24.04 and later: sudo apt install python3-shapely; "
+                "Debian 12: /usr/bin/python3 -m pip install --user --break-system-packages \"shapely>=2,<2.1\", "
+                "whose GEOS matches QGIS's; Windows: OSGeo4W Shell, python -m pip install \"shapely>=2\"), "
+                "then restart QGIS.")
 
 
 def missing_dependency_message(shapely_version: str | None = None, v2_api: bool = False) -> str | None:
