@@ -136,7 +136,7 @@ def connection(qgis_app, server):
     drop_pg_connection(PG_CONNECTION, authcfg)
 
 
-# QGIS 3.22 can crash in its own C++ teardown when the interpreter exits after a long session
+# QGIS (seen on 3.22) can crash in its own C++ teardown when the interpreter exits after a long session
 # (sip wrappers of deleted Qt objects). By then pytest has reported every result, so leave at
 # once with pytest's own exit status instead of risking a segfault that would hide it.
 @pytest.hookimpl(trylast=True)
