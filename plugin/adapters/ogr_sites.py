@@ -31,6 +31,8 @@ def read_sites(path: str | Path, layer_name: str | None = None, ref_field: str |
     osr.UseExceptions()
     try:
         ds = ogr.Open(str(path))
+    except UnicodeDecodeError as exc:  # GDAL 3.10 quotes the file's bytes in its error, which may not be UTF-8
+        raise InputError(f"{path} cannot be opened as a vector file (it is not valid UTF-8 text).") from exc
     except RuntimeError as exc:
         raise InputError(f"{path} cannot be opened as a vector file ({exc}).") from exc
     if ds is None:
