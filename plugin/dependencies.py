@@ -4,18 +4,27 @@ from __future__ import annotations
 
 from .shapely_import import import_shapely
 
-INSTALL_HINT = ("Install it into QGIS's Python (Debian/Ubuntu: /usr/bin/python3 -m pip install --user "
-                "\"shapely>=2\"; Windows: OSGeo4W Shell, pip install \"shapely>=2\"), then restart QGIS.")
+INSTALL_HINT = ("Install it into QGIS's Python (Debian 13, Ubuntu 24.04 and later: sudo apt install python3-shapely; "
+                "Debian 12: /usr/bin/python3 -m pip install --user --break-system-packages \"shapely>=2,<2.1\", "
+                "whose GEOS matches QGIS's; Windows: OSGeo4W Shell, python -m pip install \"shapely>=2\"), "
+                "then restart QGIS.")
 
 
-def missing_dependency_message(shapely_version: str | None = None) -> str | None:
-    """``None`` when everything the plugin needs is importable, else what to do about it."""
+def missing_dependency_message(shapely_version: str | None = None, v2_api: bool = False) -> str | None:
+    """``None`` when everything the plugin needs is importable, else what to do about it.
+
+    ``v2_api``: the module has shapely 2's functions (``shapely.from_wkb``). It decides when the version says
+    nothing: Debian sid's python3-shapely 2.2 reports ``0+unknown`` (built without its version metadata).
+    """
     if shapely_version is None:
         try:
             shapely = import_shapely()
         except ImportError:
             return f"LNRS Toolkit needs the Python package shapely 2, which is not installed. {INSTALL_HINT}"
         shapely_version = str(shapely.__version__)
+        v2_api = hasattr(shapely, "from_wkb")
+    if shapely_version.startswith("0+") and v2_api:
+        return None
     try:
         major = int(shapely_version.split(".")[0])
     except ValueError:
@@ -41,7 +50,7 @@ class MissingDependencyPlugin:
         from qgis.core import Qgis
 
         self.initProcessing()
-        self.iface.messageBar().pushMessage("LNRS Toolkit", self.message, Qgis.Critical, 0)
+        self.iface.messageBar().pushMessage("LNRS Toolkit", self.message, Qgis.MessageLevel.Critical, 0)
 
     def unload(self) -> None:
         """Nothing was registered."""

@@ -6,8 +6,7 @@ from typing import TYPE_CHECKING
 
 from qgis.core import QgsApplication
 from qgis.PyQt.QtCore import QCoreApplication, Qt
-from qgis.PyQt.QtGui import QIcon
-from qgis.PyQt.QtWidgets import QAction
+from qgis.PyQt.QtGui import QAction, QIcon
 
 from .__about__ import __icon_path__, __title__, __version__
 from .adapters.qgis_ostn15 import install_proj_grid

@@ -8,12 +8,12 @@ from .__about__ import LOG_TAG
 
 
 def log_info(message: str) -> None:
-    QgsMessageLog.logMessage(message, LOG_TAG, Qgis.Info)
+    QgsMessageLog.logMessage(message, LOG_TAG, Qgis.MessageLevel.Info)
 
 
 def log_warning(message: str) -> None:
-    QgsMessageLog.logMessage(message, LOG_TAG, Qgis.Warning)
+    QgsMessageLog.logMessage(message, LOG_TAG, Qgis.MessageLevel.Warning)
 
 
 def log_error(message: str) -> None:
-    QgsMessageLog.logMessage(message, LOG_TAG, Qgis.Critical)
+    QgsMessageLog.logMessage(message, LOG_TAG, Qgis.MessageLevel.Critical)

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from qgis.core import (
+    Qgis,
     QgsCategorizedSymbolRenderer,
     QgsCoordinateReferenceSystem,
     QgsDataSourceUri,
@@ -121,7 +122,9 @@ def style_opportunity(layer: QgsVectorLayer) -> None:
     settings = QgsPalLayerSettings()
     settings.fieldName = "replace(\"measures\", ';', ' ')"
     settings.isExpression = True
-    settings.placement = QgsPalLayerSettings.OverPoint
+    # Qgis.LabelPlacement, not QgsPalLayerSettings.OverPoint: on QGIS 3.40 that old alias names the
+    # LabelPredefinedPointPosition member of the same name, and assigning it raises TypeError
+    settings.placement = Qgis.LabelPlacement.OverPoint
     fmt = QgsTextFormat()
     font = QFont()
     font.setBold(True)

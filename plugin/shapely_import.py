@@ -10,7 +10,10 @@ geometries made by the other one.
 
 Loaded with ``RTLD_DEEPBIND``, shapely's modules look up symbols in their own dependencies first, so shapely
 runs on its own GEOS throughout. numpy is imported first, the ordinary way. Where shapely was already imported
-by something else, nothing can be changed: :func:`mixed_geos_warning` then says what to do.
+by something else, nothing can be changed: :func:`mixed_geos_warning` then says what to do. QGIS 3.40's
+``qgis.core`` imports shapely itself when QGIS starts (``QgsGeometry.as_shapely``), so inside QGIS >= 3.40
+the isolation only applies where shapely was loaded earlier (``make run`` does that, see
+scripts/qgis_preload); elsewhere shapely has to be built for QGIS's GEOS.
 """
 
 from __future__ import annotations
@@ -83,7 +86,9 @@ def mixed_geos_warning() -> str | None:
     running = global_geos_version()
     if running is None or not built or built == running[:2]:
         return None
-    return (f"shapely {shapely.__version__} (built for GEOS {built[0]}.{built[1]}) was loaded before LNRS Toolkit, "
+    return (f"shapely {shapely.__version__} (built for GEOS {built[0]}.{built[1]}) was loaded before LNRS Toolkit "
+            "(QGIS 3.40 and later import it themselves when they start, for QgsGeometry.as_shapely), "
             f"and QGIS's GEOS {running[0]}.{running[1]} answers part of its calls, so some geometry operations "
-            "may fail. Disable the plugin that loads shapely first, or install a shapely built for QGIS's GEOS "
-            "(Debian/Ubuntu: /usr/bin/python3 -m pip install --user \"shapely>=2,<2.1\"), then restart QGIS.")
+            "may fail. Install a shapely built for QGIS's GEOS: your distribution's python3-shapely where it is "
+            "version 2, else on Debian 12 /usr/bin/python3 -m pip install --user --break-system-packages "
+            "\"shapely>=2,<2.1\" (its GEOS is 3.11, as QGIS's), then restart QGIS.")

@@ -55,6 +55,9 @@ def label(layout, item_id: str, text: str, x: float, y: float, w: float, h: floa
     font.setBold(bold)
     item.setFont(font)
     item.setVAlign(Qt.AlignmentFlag.AlignTop)
+    # left, not the label's default AlignJustify: QGIS 3.40 draws labels with QgsTextRenderer, which really
+    # justifies wrapped lines (3.22 drew them ragged), spreading a sentence's words across the page
+    item.setHAlign(Qt.AlignmentFlag.AlignLeft)
     item.setMargin(1.0)
     layout.addLayoutItem(item)
     _place(item, x, y, w, h)

@@ -8,10 +8,11 @@ ROOT="$(pwd)"
 PROFILES="$ROOT/build/qgis-profile"
 PROFILE=lnrs
 PDIR="$PROFILES/profiles/$PROFILE"
-VENV_SITE="$(ls -d "$ROOT"/build/venv/lib/python3*/site-packages | head -1)"
+VENV="${LNRS_VENV:-$ROOT/build/venv}"   # the QGIS 3.44 run (scripts/qgis_sid_root.sh) has its own
+VENV_SITE="$(ls -d "$VENV"/lib/python3*/site-packages | head -1)"
 
 mkdir -p "$PDIR/python/plugins" "$PDIR/QGIS"
-build/venv/bin/python scripts/package.py --install "$PDIR/python/plugins" >/dev/null
+"$VENV/bin/python" scripts/package.py --install "$PDIR/python/plugins" >/dev/null
 INI="$PDIR/QGIS/QGIS3.ini"
 if [ ! -f "$INI" ]; then
   cat > "$INI" <<'INI'
@@ -29,7 +30,9 @@ INI
 fi
 grep -q '^lnrs_toolkit=true' "$INI" || sed -i 's/^\[PythonPlugins\]$/[PythonPlugins]\nlnrs_toolkit=true/' "$INI"
 
-export PYTHONPATH="$VENV_SITE${PYTHONPATH:+:$PYTHONPATH}"
+# scripts/qgis_preload/sitecustomize.py loads shapely onto its own GEOS before QGIS 3.40's qgis.core imports it
+export PYTHONPATH="$ROOT/scripts/qgis_preload:$VENV_SITE${PYTHONPATH:+:$PYTHONPATH}"
+export LNRS_PLUGINS_DIR="$PDIR/python/plugins"
 export LNRS_STARTUP_OPEN_DEMO=1
 if [ "${PROBE_SITE:-}" = "1" ]; then export LNRS_PROBE_SITE=1; fi
 ARGS=(--profiles-path "$PROFILES" --profile "$PROFILE" --nologo --noversioncheck --code "$ROOT/scripts/qgis_startup.py")

@@ -20,3 +20,15 @@ if not LINK.exists():
         LINK.symlink_to(ROOT, target_is_directory=True)
 if str(PKGROOT) not in sys.path:
     sys.path.insert(0, str(PKGROOT))
+
+
+def pytest_report_header(config):
+    """Python, numpy and shapely (with the GEOS shapely runs on) for both tiers; the QGIS tier adds QGIS's."""
+    import platform
+
+    import numpy
+    from lnrs_toolkit.plugin.shapely_import import import_shapely
+
+    shapely = import_shapely()  # the plugin's way (its own GEOS on Linux), as the plugin will find it
+    return [f"shapely {shapely.__version__} (GEOS {shapely.geos_version_string}), numpy {numpy.__version__}, "
+            f"Python {platform.python_version()}"]

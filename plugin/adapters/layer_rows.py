@@ -16,6 +16,7 @@ import numpy as np
 import shapely
 from qgis.core import (
     NULL,
+    Qgis,
     QgsCoordinateReferenceSystem,
     QgsCoordinateTransform,
     QgsCoordinateTransformContext,
@@ -35,9 +36,9 @@ from ..core.pack.store import Cancelled
 
 #: QGIS geometry type -> the kind the engine understands.
 _KINDS = {
-    QgsWkbTypes.PointGeometry: "point",
-    QgsWkbTypes.LineGeometry: "line",
-    QgsWkbTypes.PolygonGeometry: "polygon",
+    Qgis.GeometryType.Point: "point",
+    Qgis.GeometryType.Line: "line",
+    Qgis.GeometryType.Polygon: "polygon",
 }
 #: Characters a delimited file may have used when a single field name holds them all.
 _DELIMITERS = {";": "';'", "\t": "a tab", "|": "'|'", ",": "','", ":": "':'"}
@@ -109,7 +110,7 @@ def source_key(layer: Any, fallback: str = "") -> str:
 
 
 def geometry_kind_of(wkb_type: int) -> str | None:
-    if wkb_type in (QgsWkbTypes.NoGeometry, QgsWkbTypes.Unknown):
+    if wkb_type in (Qgis.WkbType.NoGeometry, Qgis.WkbType.Unknown):
         return None
     return _KINDS.get(QgsWkbTypes.geometryType(wkb_type))
 
@@ -141,7 +142,7 @@ def read_layer_rows(source: Any, *, name: str = "", spatial: bool = True,
     layer_kind = geometry_kind_of(wkb_type)
     crs = source.sourceCrs()
     transform = None
-    if spatial and wkb_type != QgsWkbTypes.NoGeometry:
+    if spatial and wkb_type != Qgis.WkbType.NoGeometry:
         if crs is None or not crs.isValid():
             raise InputError(tr("The layer '{0}' has no coordinate reference system (CRS). Set its CRS in the layer "
                                 "properties (Source tab) or with 'Assign projection', then run again.").format(name))
@@ -151,9 +152,9 @@ def read_layer_rows(source: Any, *, name: str = "", spatial: bool = True,
             transform = QgsCoordinateTransform(crs, target, ctx)
 
     request = QgsFeatureRequest()
-    read_geoms = spatial and wkb_type != QgsWkbTypes.NoGeometry
+    read_geoms = spatial and wkb_type != Qgis.WkbType.NoGeometry
     if not read_geoms:
-        request.setFlags(QgsFeatureRequest.NoGeometry)
+        request.setFlags(Qgis.FeatureRequestFlag.NoGeometry)
     total = source.featureCount()
     rows: list[dict[str, Any]] = []
     wkbs: list[bytes | None] = []
@@ -196,7 +197,7 @@ def read_layer_rows(source: Any, *, name: str = "", spatial: bool = True,
     if layer_kind is None and read_geoms:
         layer_kind = kinds.pop() if len(kinds) == 1 else ("mixed" if kinds else None)
     if not read_geoms:
-        layer_kind = layer_kind if wkb_type != QgsWkbTypes.NoGeometry else None
+        layer_kind = layer_kind if wkb_type != Qgis.WkbType.NoGeometry else None
 
     _check_encoding(name, fields, rows)
     geoms = None

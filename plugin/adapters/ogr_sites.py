@@ -50,6 +50,8 @@ def _open(path: str | Path) -> Any:
         gdal.SetThreadLocalConfigOption(key, value)
     try:
         return gdal.OpenEx(str(path), gdal.OF_VECTOR | gdal.OF_READONLY, allowed_drivers=list(LOCAL_DRIVERS))
+    except UnicodeDecodeError as exc:  # GDAL 3.10 quotes the file's bytes in its error, which may not be UTF-8
+        raise InputError(f"{path} cannot be opened as a vector file (it is not valid UTF-8 text).") from exc
     except RuntimeError as exc:
         raise InputError(f"{path} cannot be opened as a local vector file ({exc}).") from exc
 

@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 import shapely
-from qgis.core import QgsDataSourceUri, QgsFeatureRequest, QgsProviderRegistry, QgsVectorLayer
+from qgis.core import Qgis, QgsDataSourceUri, QgsFeatureRequest, QgsProviderRegistry, QgsVectorLayer
 from qgis.PyQt.QtCore import QCoreApplication
 
 from ..core.errors import InputError, PackError
@@ -185,7 +185,7 @@ def _read_postgis_layer(conn: Any, schema: str, spec: TableSpec) -> PackLayer:
     request = QgsFeatureRequest()
     request.addOrderBy("fid")
     if not spec.is_spatial:
-        request.setFlags(QgsFeatureRequest.NoGeometry)
+        request.setFlags(Qgis.FeatureRequestFlag.NoGeometry)
     index = {c: names.index(c) for c in spec.column_names if c in names}
     fid_index = names.index("fid") if "fid" in names else None
     fids: list[int] = []

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from qgis.core import (
+    Qgis,
     QgsCoordinateReferenceSystem,
     QgsCoordinateTransformContext,
     QgsFeature,
@@ -32,7 +33,7 @@ from qgis.core import (
     QgsVectorLayerFeatureSource,
     QgsWkbTypes,
 )
-from qgis.PyQt.QtCore import QCoreApplication, QVariant
+from qgis.PyQt.QtCore import QCoreApplication, QMetaType
 from shapely.geometry.base import BaseGeometry
 
 from ..core.errors import InputError
@@ -61,14 +62,16 @@ PHASES = ("baseline", "proposed")
 LPA_NAME_FIELDS = ("name", "NAME", "lpa", "LPA", "LAD23NM", "LPA23NM", "lad_name")
 #: Fields added to the input's fields on the (non-Defra) output parcels layer.
 PIECE_FIELDS: tuple[tuple[str, Any], ...] = (
-    ("piece_ref", QVariant.String), ("parent_ref", QVariant.String), ("category", QVariant.String),
-    ("multiplier", QVariant.Double), ("significance", QVariant.String), ("measure_codes", QVariant.String),
-    ("lpa", QVariant.String), ("habitat_label", QVariant.String), ("irreplaceable", QVariant.Bool),
-    ("irreplaceable_note", QVariant.String), ("area_m2", QVariant.Double),
+    ("piece_ref", QMetaType.Type.QString), ("parent_ref", QMetaType.Type.QString), ("category", QMetaType.Type.QString),
+    ("multiplier", QMetaType.Type.Double), ("significance", QMetaType.Type.QString),
+    ("measure_codes", QMetaType.Type.QString),
+    ("lpa", QMetaType.Type.QString), ("habitat_label", QMetaType.Type.QString), ("irreplaceable", QMetaType.Type.Bool),
+    ("irreplaceable_note", QMetaType.Type.QString), ("area_m2", QMetaType.Type.Double),
 )
 ISSUE_FIELDS: tuple[tuple[str, Any], ...] = (
-    ("code", QVariant.String), ("severity", QVariant.String), ("layer", QVariant.String), ("ref", QVariant.String),
-    ("message", QVariant.String), ("fix", QVariant.String), ("area_m2", QVariant.Double),
+    ("code", QMetaType.Type.QString), ("severity", QMetaType.Type.QString), ("layer", QMetaType.Type.QString),
+    ("ref", QMetaType.Type.QString),
+    ("message", QMetaType.Type.QString), ("fix", QMetaType.Type.QString), ("area_m2", QMetaType.Type.Double),
 )
 #: Share of the progress (0-100) spent reading the layers; the engine reports the rest.
 READ_SHARE = 10.0
@@ -118,7 +121,7 @@ class LayerInput:
         return cls(name, source.sourceCrs(), QgsFields(source.fields()),
                    QgsWkbTypes.geometryType(source.wkbType()),
                    lambda: source.getFeatures(QgsFeatureRequest(),
-                                              QgsProcessingFeatureSource.FlagSkipGeometryValidityChecks),
+                                              QgsProcessingFeatureSource.Flag.FlagSkipGeometryValidityChecks),
                    ogr_gpkg(layer), bool(layer is not None and layer.isModified()), (source, layer))
 
     @property
@@ -189,7 +192,7 @@ def parcel_request(parcels: LayerInput, phase: str, habitat_field: str = "", red
     if phase not in PHASES:
         raise InputError(tr("the phase must be baseline or proposed, not '{0}'.").format(phase))
     for what in (parcels, lpas):
-        if what is not None and what.geometry_type != QgsWkbTypes.PolygonGeometry:
+        if what is not None and what.geometry_type != Qgis.GeometryType.Polygon:
             raise InputError(tr("{0} does not hold polygons; choose a polygon layer.").format(what.name))
     names = parcels.field_names
     field_name = habitat_field or default_habitat_field(phase)
@@ -266,7 +269,7 @@ def read_lpas(layer: LayerInput | None, context: QgsCoordinateTransformContext |
     """(authority name, polygon in EPSG:27700) for every feature of an LPA boundary layer."""
     if layer is None:
         return []
-    if layer.geometry_type != QgsWkbTypes.PolygonGeometry:
+    if layer.geometry_type != Qgis.GeometryType.Polygon:
         raise InputError(tr("{0} does not hold polygons; choose a polygon layer.").format(layer.name))
     key = next((n for n in LPA_NAME_FIELDS if n in layer.field_names), None)
     return [(str(f[key]) if key else f"LPA {f.id()}", g) for f, g in _read(layer, context, is_cancelled)
@@ -400,10 +403,13 @@ def issue_features(issues: Iterable[QaIssue], fields: QgsFields | None = None) -
 
 #: Fields of the area pieces written for a whole Defra GeoPackage (GEOPACKAGE mode).
 FILE_PIECE_FIELDS: tuple[tuple[str, Any], ...] = (
-    ("layer", QVariant.String), ("piece_ref", QVariant.String), ("parent_ref", QVariant.String),
-    ("habitat_label", QVariant.String), ("category", QVariant.String), ("multiplier", QVariant.Double),
-    ("significance", QVariant.String), ("measure_codes", QVariant.String), ("lpa", QVariant.String),
-    ("irreplaceable", QVariant.Bool), ("irreplaceable_note", QVariant.String), ("area_m2", QVariant.Double),
+    ("layer", QMetaType.Type.QString), ("piece_ref", QMetaType.Type.QString), ("parent_ref", QMetaType.Type.QString),
+    ("habitat_label", QMetaType.Type.QString), ("category", QMetaType.Type.QString),
+    ("multiplier", QMetaType.Type.Double),
+    ("significance", QMetaType.Type.QString), ("measure_codes", QMetaType.Type.QString),
+    ("lpa", QMetaType.Type.QString),
+    ("irreplaceable", QMetaType.Type.Bool), ("irreplaceable_note", QMetaType.Type.QString),
+    ("area_m2", QMetaType.Type.Double),
 )
 
 

@@ -70,9 +70,10 @@ def _connection_parameters(connection_name: str) -> dict[str, Any]:
         if value:
             params[key] = value
     mode = uri.sslMode()
-    ssl = {QgsDataSourceUri.SslDisable: "disable", QgsDataSourceUri.SslAllow: "allow",
-           QgsDataSourceUri.SslPrefer: "prefer", QgsDataSourceUri.SslRequire: "require",
-           QgsDataSourceUri.SslVerifyCa: "verify-ca", QgsDataSourceUri.SslVerifyFull: "verify-full"}.get(mode)
+    ssl = {QgsDataSourceUri.SslMode.SslDisable: "disable", QgsDataSourceUri.SslMode.SslAllow: "allow",
+           QgsDataSourceUri.SslMode.SslPrefer: "prefer", QgsDataSourceUri.SslMode.SslRequire: "require",
+           QgsDataSourceUri.SslMode.SslVerifyCa: "verify-ca",
+           QgsDataSourceUri.SslMode.SslVerifyFull: "verify-full"}.get(mode)
     if ssl:
         params["sslmode"] = ssl
     return params

@@ -4,26 +4,30 @@ from __future__ import annotations
 
 from typing import Any
 
-from qgis.core import QgsFeature, QgsField, QgsFields, QgsGeometry, QgsVectorLayer, QgsWkbTypes
-from qgis.PyQt.QtCore import QVariant
+from qgis.core import Qgis, QgsFeature, QgsField, QgsFields, QgsGeometry, QgsVectorLayer
+from qgis.PyQt.QtCore import QMetaType
 
 from ..core.pack.schema import PACK_CRS
 from ..core.versions.compare import OpportunityChange, SiteChange, VersionComparison
 from .qgis_geometry import to_qgs
 
 CHANGE_FIELDS: tuple[tuple[str, Any], ...] = (
-    ("pack_fid", QVariant.LongLong), ("change", QVariant.String), ("name", QVariant.String),
-    ("ref", QVariant.String), ("old_codes", QVariant.String), ("new_codes", QVariant.String),
-    ("codes_added", QVariant.String), ("codes_removed", QVariant.String), ("geom_changed", QVariant.Bool),
-    ("old_area_m2", QVariant.Double), ("new_area_m2", QVariant.Double), ("area_diff_m2", QVariant.Double),
-    ("details", QVariant.String), ("from_version", QVariant.String), ("to_version", QVariant.String),
+    ("pack_fid", QMetaType.Type.LongLong), ("change", QMetaType.Type.QString), ("name", QMetaType.Type.QString),
+    ("ref", QMetaType.Type.QString), ("old_codes", QMetaType.Type.QString), ("new_codes", QMetaType.Type.QString),
+    ("codes_added", QMetaType.Type.QString), ("codes_removed", QMetaType.Type.QString),
+    ("geom_changed", QMetaType.Type.Bool),
+    ("old_area_m2", QMetaType.Type.Double), ("new_area_m2", QMetaType.Type.Double),
+    ("area_diff_m2", QMetaType.Type.Double),
+    ("details", QMetaType.Type.QString), ("from_version", QMetaType.Type.QString),
+    ("to_version", QMetaType.Type.QString),
 )
 SITE_FIELDS: tuple[tuple[str, Any], ...] = (
-    ("site_ref", QVariant.String), ("changed", QVariant.String), ("old_verdict", QVariant.String),
-    ("new_verdict", QVariant.String), ("old_category", QVariant.String), ("new_category", QVariant.String),
-    ("old_codes", QVariant.String), ("new_codes", QVariant.String), ("details", QVariant.String),
+    ("site_ref", QMetaType.Type.QString), ("changed", QMetaType.Type.QString), ("old_verdict", QMetaType.Type.QString),
+    ("new_verdict", QMetaType.Type.QString), ("old_category", QMetaType.Type.QString),
+    ("new_category", QMetaType.Type.QString),
+    ("old_codes", QMetaType.Type.QString), ("new_codes", QMetaType.Type.QString), ("details", QMetaType.Type.QString),
 )
-CHANGES_WKB_TYPE = QgsWkbTypes.MultiPolygon
+CHANGES_WKB_TYPE = Qgis.WkbType.MultiPolygon
 
 
 def _fields(spec: tuple[tuple[str, Any], ...]) -> QgsFields:

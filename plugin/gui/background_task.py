@@ -30,7 +30,7 @@ class BackgroundTask(QgsTask):
 
     def __init__(self, description: str, work: Work, on_done: Callable[[Any, str, bool], None], unexpected: str,
                  can_cancel: bool = True) -> None:
-        super().__init__(description, QgsTask.CanCancel if can_cancel else QgsTask.Flags())
+        super().__init__(description, QgsTask.Flag.CanCancel if can_cancel else QgsTask.Flags())
         self.work: Work | None = work
         self.on_done = on_done
         self.unexpected = unexpected

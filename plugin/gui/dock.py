@@ -16,8 +16,8 @@ from typing import Any
 from qgis.core import Qgis, QgsSettings
 from qgis.gui import QgsDockWidget, QgsMessageBar
 from qgis.PyQt.QtCore import QSize, Qt
-from qgis.PyQt.QtGui import QKeySequence
-from qgis.PyQt.QtWidgets import QScrollArea, QShortcut, QSizePolicy, QTabWidget, QVBoxLayout, QWidget
+from qgis.PyQt.QtGui import QKeySequence, QShortcut
+from qgis.PyQt.QtWidgets import QScrollArea, QSizePolicy, QTabWidget, QVBoxLayout, QWidget
 
 from ..__about__ import DOCK_OBJECT_NAME
 from ..core.screening.engine import PackIndex
@@ -136,7 +136,7 @@ class LnrsDockWidget(QgsDockWidget):
     def last_message(self) -> str:
         return self.context.last_message
 
-    def show_message(self, text: str, level: Qgis.MessageLevel = Qgis.Info, duration: int = 8) -> None:
+    def show_message(self, text: str, level: Qgis.MessageLevel = Qgis.MessageLevel.Info, duration: int = 8) -> None:
         self.context.show_message(text, level, duration)
 
     def show_error(self, text: str) -> None:

@@ -82,15 +82,16 @@ class DockContext(QObject):
                                 sliver_tolerance_m2=float(self.settings.sliver_tolerance_m2)), None
 
     # ------------------------------------------------------------------ messages
-    def show_message(self, text: str, level: Qgis.MessageLevel = Qgis.Info, duration: int = 8) -> None:
+    def show_message(self, text: str, level: Qgis.MessageLevel = Qgis.MessageLevel.Info, duration: int = 8) -> None:
         """Show a sentence in the dock's message bar (errors stay until closed)."""
         self.last_message = text
         self.message_bar.clearWidgets()
         # the message may quote pack data or paths: shown escaped, as rich text so entities are decoded
-        self.message_bar.pushMessage(f"<span>{escape(text)}</span>", level, 0 if level == Qgis.Critical else duration)
+        self.message_bar.pushMessage(f"<span>{escape(text)}</span>", level,
+                                     0 if level == Qgis.MessageLevel.Critical else duration)
 
     def show_error(self, text: str) -> None:
-        self.show_message(text, Qgis.Critical)
+        self.show_message(text, Qgis.MessageLevel.Critical)
 
     def clear_messages(self) -> None:
         self.message_bar.clearWidgets()

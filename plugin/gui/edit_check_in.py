@@ -48,7 +48,7 @@ class CheckIn:
     _committing: bool
 
     if TYPE_CHECKING:  # provided by the panel
-        def show_message(self, text: str, level: Qgis.MessageLevel = Qgis.Info) -> None: ...
+        def show_message(self, text: str, level: Qgis.MessageLevel = Qgis.MessageLevel.Info) -> None: ...
         def show_error(self, text: str) -> None: ...
         def refresh(self) -> None: ...
         def schedule_refresh(self, *_args: Any) -> None: ...
@@ -85,7 +85,7 @@ class CheckIn:
             self.schedule_refresh()
             self.show_message(translate("EditingPanel", "Your edits are saved in the working copy; a save to the map "
                                                         "is still running, so save again when it has finished to send "
-                                                        "them too."), Qgis.Warning)
+                                                        "them too."), Qgis.MessageLevel.Warning)
             return
         if self.synchronous:
             self.save_to_map()
@@ -100,7 +100,7 @@ class CheckIn:
         if report.ok:
             self.show_message(translate("EditingPanel", "Your {0} change(s) pass every check{1}.").format(
                 len(self.pending), translate("EditingPanel", ", with {0} warning(s)").format(len(report.warnings))
-                if report.warnings else ""), Qgis.Success)
+                if report.warnings else ""), Qgis.MessageLevel.Success)
         return bool(report.ok)
 
     def _validate(self) -> Any:
@@ -142,7 +142,7 @@ class CheckIn:
         """Check, ask for a reason, and save the pending changes to the pack (conflicts asked per feature)."""
         if self.task is not None:
             self.show_message(translate("EditingPanel", "A save is already running; wait for it to finish."),
-                              Qgis.Warning)
+                              Qgis.MessageLevel.Warning)
             return False
         report = self._validate()
         if report is None or not report.ok:
@@ -151,7 +151,8 @@ class CheckIn:
         reason = self.reason_provider(summary)
         if reason is None or not reason.strip():
             self.show_message(translate("EditingPanel", "Nothing was saved: a reason is needed for the audit trail. "
-                                                        "Your changes are still in the working copy."), Qgis.Warning)
+                                                        "Your changes are still in the working copy."),
+                              Qgis.MessageLevel.Warning)
             return False
         return self._save(list(self.pending), reason.strip(), {}, [], 1)
 
@@ -212,7 +213,7 @@ class CheckIn:
                 if choice not in ("mine", "theirs"):
                     self.show_message(translate("EditingPanel", "Nothing was saved. Your changes are still in the "
                                                                 "working copy; save again when you are ready to "
-                                                                "resolve the conflict."), Qgis.Warning)
+                                                                "resolve the conflict."), Qgis.MessageLevel.Warning)
                     return False
                 resolutions[conflict.edit.key] = choice
                 if choice == "theirs":
@@ -253,7 +254,7 @@ class CheckIn:
             saved.applied, taken, saved.content_sha256[:12])
         if pulled is not None and (pulled.updated or pulled.added or pulled.removed):
             text += " " + self._pulled_text(pulled)
-        self.show_message(text, Qgis.Success)
+        self.show_message(text, Qgis.MessageLevel.Success)
         return True
 
     # ------------------------------------------------------------------ others' changes
@@ -269,7 +270,7 @@ class CheckIn:
             return False
         self.refresh()
         if pulled.updated or pulled.added or pulled.removed:
-            self.show_message(self._pulled_text(pulled), Qgis.Success)
+            self.show_message(self._pulled_text(pulled), Qgis.MessageLevel.Success)
         else:
             self.show_message(translate("EditingPanel", "Your working copy already has everything others saved to the "
                                                         "map."))
@@ -277,7 +278,7 @@ class CheckIn:
             self.show_message(translate("EditingPanel", "{0} area(s) you changed were also changed in the map: they "
                                                         "stay as you have them, and saving asks which version to "
                                                         "keep.").format(len(pulled.kept)),
-                              Qgis.Warning)
+                              Qgis.MessageLevel.Warning)
         return True
 
     def _pull(self) -> Any:

@@ -240,7 +240,7 @@ class EditingPanel(CheckIn, QWidget):
         self.update_button.setEnabled(not busy and editing)
 
     # ------------------------------------------------------------------ messages
-    def show_message(self, text: str, level: Qgis.MessageLevel = Qgis.Info) -> None:
+    def show_message(self, text: str, level: Qgis.MessageLevel = Qgis.MessageLevel.Info) -> None:
         self.context.show_message(text, level)
 
     def show_error(self, text: str) -> None:

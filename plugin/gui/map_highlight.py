@@ -8,12 +8,12 @@ from typing import Any
 import numpy as np
 import shapely
 from qgis.core import (
+    Qgis,
     QgsCoordinateReferenceSystem,
     QgsCoordinateTransform,
     QgsCsException,
     QgsProject,
     QgsRectangle,
-    QgsWkbTypes,
 )
 from qgis.gui import QgsMapCanvas, QgsRubberBand
 from qgis.PyQt.QtGui import QColor
@@ -82,19 +82,19 @@ class SiteHighlight:
 
     def __init__(self, canvas: QgsMapCanvas) -> None:
         self.canvas = canvas
-        self.band = QgsRubberBand(canvas, QgsWkbTypes.PolygonGeometry)
+        self.band = QgsRubberBand(canvas, Qgis.GeometryType.Polygon)
         self.band.setColor(QColor(200, 0, 200, 230))
         self.band.setFillColor(QColor(200, 0, 200, 40))
         self.band.setWidth(3)
 
     def show(self, geometries: Sequence[Any]) -> None:
-        self.band.reset(QgsWkbTypes.PolygonGeometry)
+        self.band.reset(Qgis.GeometryType.Polygon)
         for g in geometries:
             if g is not None:
                 self.band.addGeometry(to_qgs(g), pack_crs())
 
     def clear(self) -> None:
-        self.band.reset(QgsWkbTypes.PolygonGeometry)
+        self.band.reset(Qgis.GeometryType.Polygon)
 
     def remove(self) -> None:
         self.clear()

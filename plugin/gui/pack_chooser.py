@@ -219,7 +219,7 @@ class PackChooser(QGroupBox):
             self.pack_replaced.emit()
             context.clear_messages()
         for note in index.load_notes if index is not None else ():
-            context.show_message(note, Qgis.Warning)
+            context.show_message(note, Qgis.MessageLevel.Warning)
         context.pack_changed.emit()
 
     def _start_background_load(self, path: str, windowed: WindowedPack) -> None:
@@ -229,7 +229,7 @@ class PackChooser(QGroupBox):
         self._loaded(path, None, windowed)
         context.show_message(self.tr("Sites can be checked now, from the map's spatial index; the whole map is "
                                      "loading in the background (see the task manager) for the other tabs."),
-                             Qgis.Info)
+                             Qgis.MessageLevel.Info)
 
         def work(_is_cancelled: Any, _progress: Any) -> PackIndex:
             return context.packs.get(path).index
@@ -275,7 +275,7 @@ class PackChooser(QGroupBox):
         finally:
             QApplication.restoreOverrideCursor()
         for failure in failures:
-            self.context.show_message(self.tr("Connection skipped: {0}").format(failure), Qgis.Warning)
+            self.context.show_message(self.tr("Connection skipped: {0}").format(failure), Qgis.MessageLevel.Warning)
         if not addresses:
             self.context.show_error(self.tr(
                 "No Local Habitat Map pack was found in the saved PostgreSQL connections. Add a connection in the "

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from qgis.core import QgsMapLayerProxyModel, QgsProject, QgsVectorLayer, QgsWkbTypes
+from qgis.core import Qgis, QgsMapLayerProxyModel, QgsProject, QgsVectorLayer
 from qgis.gui import QgsCollapsibleGroupBox, QgsFieldComboBox, QgsMapLayerComboBox
 from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtWidgets import QComboBox, QFormLayout, QLabel, QPushButton, QVBoxLayout, QWidget
@@ -96,7 +96,7 @@ def find_defra_habitats(path: str) -> QgsVectorLayer | None:
     names = [HABITATS] + [s.split("!!::!!")[1] for s in probe.dataProvider().subLayers() if "!!::!!" in s]
     for layer_name in dict.fromkeys(names):
         layer = QgsVectorLayer(f"{path}|layername={layer_name}", layer_name, "ogr")
-        if layer.isValid() and layer.geometryType() == QgsWkbTypes.PolygonGeometry and \
+        if layer.isValid() and layer.geometryType() == Qgis.GeometryType.Polygon and \
                 is_defra_habitats(layer.fields().names()):
             return layer
     return None

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from qgis.core import Qgis, QgsProject, QgsTask, QgsVectorLayer, QgsWkbTypes
+from qgis.core import Qgis, QgsProject, QgsTask, QgsVectorLayer
 from qgis.PyQt import sip
 from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtGui import QFont
@@ -59,7 +59,8 @@ def sentence(text: str) -> str:
 def _canceller(task: BackgroundTask) -> Any:
     """A slot that cancels ``task`` if it still exists (the task manager deletes finished tasks)."""
     def cancel(*_args: Any) -> None:
-        if not sip.isdeleted(task) and task.status() not in (QgsTask.Complete, QgsTask.Terminated):
+        if not sip.isdeleted(task) and task.status() not in (QgsTask.TaskStatus.Complete,
+                                                               QgsTask.TaskStatus.Terminated):
             task.cancel()
     return cancel
 
@@ -185,7 +186,7 @@ class ParcelsPanel(QWidget):
     def _canvas(self) -> Any:
         return self.context.canvas()
 
-    def _message(self, text: str, level: Qgis.MessageLevel = Qgis.Info) -> None:
+    def _message(self, text: str, level: Qgis.MessageLevel = Qgis.MessageLevel.Info) -> None:
         self.context.show_message(text, level)
 
     def _error(self, text: str) -> None:
@@ -252,7 +253,7 @@ class ParcelsPanel(QWidget):
         if not isinstance(layer, QgsVectorLayer) or not layer.isValid():
             self._error(self.tr("That layer cannot be read; choose a polygon layer of habitat parcels."))
             return False
-        if layer.geometryType() != QgsWkbTypes.PolygonGeometry:
+        if layer.geometryType() != Qgis.GeometryType.Polygon:
             self._error(self.tr("{0} holds no polygons; habitat parcels are polygons. Choose a polygon layer or open "
                                 "a Defra GeoPackage.").format(layer.name()))
             return False
@@ -291,7 +292,8 @@ class ParcelsPanel(QWidget):
     def run(self, synchronous: bool = False) -> bool:
         """Assess the chosen parcels; ``synchronous`` runs the task in this thread (tests, probes)."""
         if self.task is not None:
-            self._message(self.tr("The parcels are already being checked; wait for it or cancel it."), Qgis.Warning)
+            self._message(self.tr("The parcels are already being checked; wait for it or cancel it."),
+                          Qgis.MessageLevel.Warning)
             return False
         index = self.context.index
         if index is None:
@@ -301,7 +303,7 @@ class ParcelsPanel(QWidget):
         if layer is None:
             self._error(self.tr("Choose the parcels layer or open a Defra GeoPackage first."))
             return False
-        if not isinstance(layer, QgsVectorLayer) or layer.geometryType() != QgsWkbTypes.PolygonGeometry:
+        if not isinstance(layer, QgsVectorLayer) or layer.geometryType() != Qgis.GeometryType.Polygon:
             self._error(self.tr("{0} holds no polygons; habitat parcels are polygons.").format(layer.name()))
             return False
         if layer.featureCount() == 0:
@@ -343,7 +345,7 @@ class ParcelsPanel(QWidget):
         self.task = None
         self._update_buttons()
         if cancelled:
-            self._message(self.tr("The parcel check was cancelled; nothing was changed."), Qgis.Warning)
+            self._message(self.tr("The parcel check was cancelled; nothing was changed."), Qgis.MessageLevel.Warning)
             return
         if error or run is None:
             self._error(self.tr("The parcels could not be checked: {0}").format(error or self.tr("no answer.")))
@@ -354,7 +356,7 @@ class ParcelsPanel(QWidget):
             return
         self.set_run(run)
         for note in run.result.notes:
-            self._message(note, Qgis.Warning)
+            self._message(note, Qgis.MessageLevel.Warning)
 
     # ------------------------------------------------------------------ results
     def set_run(self, run: ParcelRun) -> None:
@@ -416,7 +418,7 @@ class ParcelsPanel(QWidget):
         parcels = self._parcel_geometries(issue.parcel_ref)
         geom = issue.geometry
         if geom is None and not parcels:
-            self._message(self.tr("This issue has no location on the map."), Qgis.Warning)
+            self._message(self.tr("This issue has no location on the map."), Qgis.MessageLevel.Warning)
             return
         zoom_to(canvas, [geom, *parcels])
         polygonal = geom is not None and geom.geom_type in ("Polygon", "MultiPolygon")
@@ -440,7 +442,7 @@ class ParcelsPanel(QWidget):
         name = self.tr("Parcel significance: {0} ({1})").format(run.request.parcels.name, run.request.phase)
         add_run_to_project(run, name)
         self._message(self.tr("Added '{0}' to the map as temporary layers; save them (Export) to keep them.").format(
-            name), Qgis.Success)
+            name), Qgis.MessageLevel.Success)
         return True
 
     def save_filled_gpkg(self, path: str = "") -> str:
@@ -475,7 +477,7 @@ class ParcelsPanel(QWidget):
             return ""
         finally:
             QApplication.restoreOverrideCursor()
-        self._message(self.tr("Saved the filled GeoPackage {0}").format(str(written)), Qgis.Success)
+        self._message(self.tr("Saved the filled GeoPackage {0}").format(str(written)), Qgis.MessageLevel.Success)
         return str(written)
 
     # ------------------------------------------------------------------ teardown

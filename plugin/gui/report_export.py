@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from qgis.core import (
+    Qgis,
     QgsAbstractLayoutIterator,
     QgsFeature,
     QgsFillSymbol,
@@ -30,9 +31,7 @@ from qgis.core import (
     QgsProject,
     QgsReadWriteContext,
     QgsRectangle,
-    QgsRenderContext,
     QgsTableCell,
-    QgsUnitTypes,
     QgsVectorLayer,
 )
 from qgis.PyQt.QtCore import QCoreApplication
@@ -101,6 +100,13 @@ def _set(layout: QgsPrintLayout, item_id: str, text: str) -> None:
         _set_literal(item, text)
 
 
+def _set_text_colour(label: QgsLayoutItemLabel, colour: QColor) -> None:
+    """The label's text colour through its text format (setFontColor is deprecated since QGIS 3.24)."""
+    fmt = label.textFormat()
+    fmt.setColor(colour)
+    label.setTextFormat(fmt)
+
+
 def site_layer(geometry: Any) -> QgsVectorLayer:
     layer = QgsVectorLayer(f"MultiPolygon?crs={pack_crs().authid()}", tr("Site"), "memory")
     if geometry is not None:
@@ -157,7 +163,7 @@ def fill_layout(layout: QgsPrintLayout, result: ScreeningResult | SiteError, ove
         if verdict is not None:
             _set_literal(verdict, tr("Not screened"))
             verdict.setBackgroundColor(QColor("#616161"))
-            verdict.setFontColor(QColor("white"))
+            _set_text_colour(verdict, QColor("white"))
         _set(layout, "reasons", result.message)
         _set(layout, "checks", "")
         _set(layout, "measures", "")
@@ -166,7 +172,7 @@ def fill_layout(layout: QgsPrintLayout, result: ScreeningResult | SiteError, ove
             _set_literal(verdict, tr("Verdict: {0}").format(result.verdict.upper()))
             verdict.setBackgroundEnabled(True)
             verdict.setBackgroundColor(QColor(VERDICT_COLOURS.get(result.verdict, "#616161")))
-            verdict.setFontColor(QColor("black" if result.verdict == "amber" else "white"))
+            _set_text_colour(verdict, QColor("black" if result.verdict == "amber" else "white"))
         reasons = [f"\u2022 {r}" for r in result.reasons]
         if len(reasons) > 4:
             reasons = [*reasons[:3], tr("\u2022 \u2026and {0} more (see the findings below)").format(len(reasons) - 3)]
@@ -241,7 +247,7 @@ def fill_layout(layout: QgsPrintLayout, result: ScreeningResult | SiteError, ove
             legend.adjustBoxSize()
         scalebar = layout.itemById("scalebar")
         if isinstance(scalebar, QgsLayoutItemScaleBar):
-            scalebar.applyDefaultSize(QgsUnitTypes.DistanceMeters)
+            scalebar.applyDefaultSize(Qgis.DistanceUnit.Meters)
     return keep
 
 
@@ -327,11 +333,11 @@ def export_pdf(path: str, sites: Sequence[ReportSite], officer: str, generated_a
         return tr("The report template could not be read: {0}").format(str(exc))
     try:
         settings = QgsLayoutExporter.PdfExportSettings()
-        settings.textRenderFormat = QgsRenderContext.TextFormatAlwaysText
+        settings.textRenderFormat = Qgis.TextRenderFormat.AlwaysText
         settings.rasterizeWholeImage = False
         pages = _SitePages(layout, sites, officer, generated_at, layers)
         outcome, error = QgsLayoutExporter.exportToPdf(pages, str(tmp), settings)
-        if outcome != QgsLayoutExporter.Success:
+        if outcome != QgsLayoutExporter.ExportResult.Success:
             return tr("The PDF could not be written to {0}: {1}").format(
                 path, error or tr("check the folder exists and is writable"))
         os.replace(tmp, target)

@@ -195,7 +195,7 @@ class ResultsPanel(QWidget):
         geom = feature_geometry(index, finding.layer, finding.fid)
         if geom is None:
             self.context.show_message(self.tr("That feature is not in the loaded habitat map any more."),
-                                      Qgis.Warning)
+                                      Qgis.MessageLevel.Warning)
             return
         result = self.current_result()
         site = self._checked_geometry(result) if result is not None else None
@@ -275,7 +275,7 @@ class ResultsPanel(QWidget):
         return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
 
     def _saved(self, path: str) -> str:
-        self.context.show_message(self.tr("Saved {0}").format(path), Qgis.Success)
+        self.context.show_message(self.tr("Saved {0}").format(path), Qgis.MessageLevel.Success)
         return path
 
     def export_json(self, path: str | None = None) -> str:

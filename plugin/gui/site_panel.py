@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from qgis.core import Qgis, QgsCoordinateReferenceSystem, QgsGeometry, QgsProject, QgsVectorLayer, QgsWkbTypes
+from qgis.core import Qgis, QgsCoordinateReferenceSystem, QgsGeometry, QgsProject, QgsVectorLayer
 from qgis.gui import QgsDoubleSpinBox
 from qgis.PyQt.QtCore import Qt, pyqtSignal
 from qgis.PyQt.QtWidgets import (
@@ -220,7 +220,7 @@ class SitePanel(QWidget):
     def use_selected_features(self) -> bool:
         iface = self.context.iface
         layer = iface.activeLayer() if iface is not None else None
-        if not isinstance(layer, QgsVectorLayer) or layer.geometryType() != QgsWkbTypes.PolygonGeometry:
+        if not isinstance(layer, QgsVectorLayer) or layer.geometryType() != Qgis.GeometryType.Polygon:
             self.context.show_error(self.tr("Make a polygon layer active in the Layers panel and select the site(s) "
                                             "in it."))
             return False
@@ -257,7 +257,7 @@ class SitePanel(QWidget):
         if not layer.isValid():
             self.context.show_error(self.tr("{0} cannot be opened as a vector file.").format(Path(path).name))
             return False
-        if layer.geometryType() != QgsWkbTypes.PolygonGeometry:
+        if layer.geometryType() != Qgis.GeometryType.Polygon:
             self.context.show_error(self.tr("{0} holds no polygons; a site needs its red line boundary as a "
                                             "polygon.").format(Path(path).name))
             return False
@@ -298,7 +298,8 @@ class SitePanel(QWidget):
         """Start screening the current sites; ``synchronous`` runs it in this thread (tests, probes)."""
         context = self.context
         if self.task is not None:
-            context.show_message(self.tr("A check is already running; wait for it or cancel it."), Qgis.Warning)
+            context.show_message(self.tr("A check is already running; wait for it or cancel it."),
+                                 Qgis.MessageLevel.Warning)
             return False
         source = context.screening_source()
         if source is None:
@@ -328,7 +329,8 @@ class SitePanel(QWidget):
         self.task = None
         self._update_buttons()
         if cancelled:
-            self.context.show_message(self.tr("The check was cancelled; no results were kept."), Qgis.Warning)
+            self.context.show_message(self.tr("The check was cancelled; no results were kept."),
+                                      Qgis.MessageLevel.Warning)
             return
         if error:
             self.context.show_error(self.tr("The check could not run: {0}").format(error))

@@ -8,12 +8,12 @@ from pathlib import Path
 from typing import Any
 
 from qgis.core import (
+    Qgis,
     QgsExpression,
     QgsExpressionContext,
     QgsExpressionContextUtils,
     QgsProject,
     QgsVectorLayer,
-    QgsWkbTypes,
 )
 
 from ..adapters.qgis_geometry import to_shapely, transform_to_pack
@@ -53,7 +53,7 @@ def sites_from_features(layer: QgsVectorLayer, features: list[Any]) -> tuple[lis
 def open_sites_file(path: str) -> QgsVectorLayer:
     """The file as a layer, its polygons only when it mixes geometry types (a GeoJSON or KML often does)."""
     layer = QgsVectorLayer(path, Path(path).stem, "ogr")
-    if layer.isValid() and layer.geometryType() != QgsWkbTypes.PolygonGeometry:
+    if layer.isValid() and layer.geometryType() != Qgis.GeometryType.Polygon:
         polygons_only = QgsVectorLayer(f"{path}|geometrytype=Polygon", Path(path).stem, "ogr")
         if polygons_only.isValid() and polygons_only.featureCount() > 0:
             layer = polygons_only

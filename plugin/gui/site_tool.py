@@ -6,7 +6,7 @@ the last one, right click or Enter finishes, Esc cancels.
 
 from __future__ import annotations
 
-from qgis.core import QgsCoordinateReferenceSystem, QgsGeometry, QgsPointLocator, QgsPointXY, QgsWkbTypes
+from qgis.core import Qgis, QgsCoordinateReferenceSystem, QgsGeometry, QgsPointLocator, QgsPointXY
 from qgis.gui import QgsMapCanvas, QgsMapMouseEvent, QgsMapTool, QgsRubberBand, QgsSnapIndicator
 from qgis.PyQt.QtCore import Qt, pyqtSignal
 from qgis.PyQt.QtGui import QColor, QKeyEvent
@@ -21,7 +21,7 @@ class SiteMapTool(QgsMapTool):
     def __init__(self, canvas: QgsMapCanvas) -> None:
         super().__init__(canvas)
         self.points: list[QgsPointXY] = []
-        self.rubber_band = QgsRubberBand(canvas, QgsWkbTypes.PolygonGeometry)
+        self.rubber_band = QgsRubberBand(canvas, Qgis.GeometryType.Polygon)
         self.rubber_band.setColor(QColor(220, 40, 40, 200))
         self.rubber_band.setFillColor(QColor(220, 40, 40, 50))
         self.rubber_band.setWidth(2)
@@ -82,12 +82,12 @@ class SiteMapTool(QgsMapTool):
 
     def reset(self) -> None:
         self.points = []
-        self.rubber_band.reset(QgsWkbTypes.PolygonGeometry)
+        self.rubber_band.reset(Qgis.GeometryType.Polygon)
         self.snap_indicator.setMatch(QgsPointLocator.Match())
 
     def _redraw(self, hover: QgsPointXY | None = None) -> None:
         points = [*self.points, hover] if hover is not None else list(self.points)
-        self.rubber_band.reset(QgsWkbTypes.PolygonGeometry)
+        self.rubber_band.reset(Qgis.GeometryType.Polygon)
         for i, p in enumerate(points):
             self.rubber_band.addPoint(p, i == len(points) - 1)
 

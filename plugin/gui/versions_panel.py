@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from qgis.core import Qgis, QgsMapLayerProxyModel, QgsProject, QgsVectorLayer, QgsWkbTypes
+from qgis.core import Qgis, QgsProject, QgsVectorLayer
 from qgis.gui import QgsMapLayerComboBox
 from qgis.PyQt import sip
 from qgis.PyQt.QtCore import Qt
@@ -117,7 +117,7 @@ class VersionsPanel(QWidget):
         form.addRow(to_label, self.to_combo)
         self.sites_combo = QgsMapLayerComboBox(group)
         self.sites_combo.setObjectName("screenedSitesCombo")
-        self.sites_combo.setFilters(QgsMapLayerProxyModel.PolygonLayer)
+        self.sites_combo.setFilters(Qgis.LayerFilter.PolygonLayer)
         self.sites_combo.setAllowEmptyLayer(True)
         self.sites_combo.setLayer(None)
         self.sites_combo.setToolTip(self.tr("Optional: sites screened before (e.g. the output of Screen sites); "
@@ -156,7 +156,7 @@ class VersionsPanel(QWidget):
         super().showEvent(event)
         self._follow_pack()
 
-    def _message(self, text: str, level: Qgis.MessageLevel = Qgis.Info) -> None:
+    def _message(self, text: str, level: Qgis.MessageLevel = Qgis.MessageLevel.Info) -> None:
         self.context.show_message(text, level)
 
     def _error(self, text: str) -> None:
@@ -238,7 +238,7 @@ class VersionsPanel(QWidget):
     def publish(self, note: str | None = None, synchronous: bool = False) -> bool:
         """Publish the loaded pack as its next version; ``note`` None asks for it."""
         if self.task is not None:
-            self._message(self.tr("Wait for the running task to finish."), Qgis.Warning)
+            self._message(self.tr("Wait for the running task to finish."), Qgis.MessageLevel.Warning)
             return False
         source = self.source
         if not source:
@@ -270,7 +270,7 @@ class VersionsPanel(QWidget):
         self.context.refresh_pack()  # screening now cites the new version
         self.refresh()
         self._message(self.tr("Published version {0} ({1}, sha256 {2}\u2026).").format(
-            record.version, record.publication_date, record.content_sha256[:12]), Qgis.Success)
+            record.version, record.publication_date, record.content_sha256[:12]), Qgis.MessageLevel.Success)
 
     # ------------------------------------------------------------------ compare
     def _compare_row(self, row: int) -> None:
@@ -282,7 +282,7 @@ class VersionsPanel(QWidget):
         """The polygons of ``layer`` in EPSG:27700 with their references (site_ref, else the feature id)."""
         if layer is None:
             return None
-        if not isinstance(layer, QgsVectorLayer) or layer.geometryType() != QgsWkbTypes.PolygonGeometry:
+        if not isinstance(layer, QgsVectorLayer) or layer.geometryType() != Qgis.GeometryType.Polygon:
             raise InputError(self.tr("{0} holds no polygons; choose the screened sites layer.").format(layer.name()))
         transform = transform_to_pack(layer.crs(), QgsProject.instance().transformContext(), layer.name())
         ref_index = layer.fields().indexOf(SCREENED_REF_FIELD)
@@ -301,7 +301,7 @@ class VersionsPanel(QWidget):
     def compare(self, synchronous: bool = False) -> bool:
         """Compare the chosen versions (and re-screen the chosen sites) in the background."""
         if self.task is not None:
-            self._message(self.tr("Wait for the running task to finish."), Qgis.Warning)
+            self._message(self.tr("Wait for the running task to finish."), Qgis.MessageLevel.Warning)
             return False
         source = self.source
         if not source or not self.records:
@@ -326,7 +326,7 @@ class VersionsPanel(QWidget):
         self.task = None
         self._update_buttons()
         if cancelled:
-            self._message(self.tr("The comparison was cancelled."), Qgis.Warning)
+            self._message(self.tr("The comparison was cancelled."), Qgis.MessageLevel.Warning)
             return
         if error or comparison is None:
             self._error(self.tr("The versions could not be compared: {0}").format(error or self.tr("no answer.")))
@@ -338,7 +338,7 @@ class VersionsPanel(QWidget):
         self.summary.setHtml(summary_html(comparison))
         _group, self.added_layers = add_comparison_to_project(comparison)
         self._message(self.tr("{0} \u2192 {1}: {2} The changes were added to the map as temporary layers.").format(
-            comparison.from_label, comparison.to_label, headline(comparison)), Qgis.Success)
+            comparison.from_label, comparison.to_label, headline(comparison)), Qgis.MessageLevel.Success)
 
     def _start(self, task: BackgroundTask, synchronous: bool) -> bool:
         self.context.clear_messages()

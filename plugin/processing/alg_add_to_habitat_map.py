@@ -9,17 +9,14 @@ from typing import Any
 
 import numpy as np
 from qgis.core import (
-    QgsFeatureRequest,
-    QgsProcessing,
+    Qgis,
     QgsProcessingException,
     QgsProcessingOutputNumber,
     QgsProcessingOutputString,
-    QgsProcessingParameterDefinition,
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterField,
     QgsProcessingParameterFileDestination,
     QgsProcessingParameterString,
-    QgsWkbTypes,
 )
 
 from ..adapters.dataset_bundle import BundleLayer, bundle_layers, is_bundle, is_csv_with_geometry
@@ -118,7 +115,7 @@ class AddToHabitatMapAlgorithm(LnrsAlgorithm):
             self.PACK, self.tr("Local Habitat Map pack (GeoPackage, created if missing)"),
             self.tr("GeoPackage (*.gpkg)")))
         self.addParameter(QgsProcessingParameterFeatureSource(
-            self.INPUT, self.tr("Input layer or table"), [QgsProcessing.TypeVector]))
+            self.INPUT, self.tr("Input layer or table"), [Qgis.ProcessingSourceType.Vector]))
         role = QgsProcessingParameterString(
             self.ROLE, self.tr("Role of the layer in the pack (empty: recognise the dataset)"), "", optional=True)
         role.setMetadata({"widget_wrapper": {"value_hints": ["", *ROLES]}})
@@ -157,14 +154,14 @@ class AddToHabitatMapAlgorithm(LnrsAlgorithm):
                                                           optional=True))
         self.addParameter(QgsProcessingParameterFeatureSource(
             self.MEASURES_TABLE, self.tr("Opportunity: separate table of area id -> measure codes"),
-            [QgsProcessing.TypeVector], optional=True))
+            [Qgis.ProcessingSourceType.Vector], optional=True))
         self.addParameter(QgsProcessingParameterField(
             self.AREA_ID_FIELD, self.tr("Opportunity: area id field joining INPUT to MEASURES_TABLE"),
             parentLayerParameterName=self.INPUT, optional=True))
         separator = QgsProcessingParameterString(
             "MEASURES_SEPARATOR", self.tr("Measure codes separator (empty: any of ; , | or whitespace)"),
             optional=True)
-        separator.setFlags(separator.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
+        separator.setFlags(separator.flags() | Qgis.ProcessingParameterFlag.Advanced)
         self.addParameter(separator)
         self.addParameter(QgsProcessingParameterString("LNRS_NAME", self.tr("Strategy name (pack metadata)"),
                                                        optional=True))
@@ -244,7 +241,7 @@ class AddToHabitatMapAlgorithm(LnrsAlgorithm):
         pack = self._pack_path(parameters, context)
 
         # geometry repair is ours (counted and logged): do not let Processing drop or abort on invalid features
-        context.setInvalidGeometryCheck(QgsFeatureRequest.GeometryNoCheck)
+        context.setInvalidGeometryCheck(Qgis.InvalidGeometryCheck.NoCheck)
         source = self.parameterAsSource(parameters, self.INPUT, context)
         if source is None:
             raise QgsProcessingException(self.invalidSourceError(parameters, self.INPUT))
@@ -267,7 +264,7 @@ class AddToHabitatMapAlgorithm(LnrsAlgorithm):
             if kind is not None and kind != want:
                 raise InputError(self.tr("role '{0}' needs a {1} layer, but '{2}' holds {3} geometries.").format(
                     role, want, name, kind))
-            if source.wkbType() == QgsWkbTypes.NoGeometry:
+            if source.wkbType() == Qgis.WkbType.NoGeometry:
                 raise InputError(self.tr("role '{0}' needs a {1} layer, but '{2}' is a table without geometry.")
                                  .format(role, want, name))
 
@@ -316,7 +313,7 @@ class AddToHabitatMapAlgorithm(LnrsAlgorithm):
     def _run_recognised(self, parameters: dict[str, Any], context, feedback, layers: list[BundleLayer],
                         whole_download: bool) -> dict[str, Any]:
         pack = self._pack_path(parameters, context)
-        context.setInvalidGeometryCheck(QgsFeatureRequest.GeometryNoCheck)
+        context.setInvalidGeometryCheck(Qgis.InvalidGeometryCheck.NoCheck)
         feedback.pushInfo(self.tr("Reading {0} layer(s) for {1}.").format(len(layers), pack))
         outcome = add_layers(pack, layers, context, feedback, self._metadata(parameters, context), whole_download,
                              feedback.isCanceled)
@@ -325,13 +322,13 @@ class AddToHabitatMapAlgorithm(LnrsAlgorithm):
     def _run_planned(self, parameters: dict[str, Any], context, feedback, role_text: str) -> dict[str, Any]:
         """No ROLE (recognise the layer), or ROLE opportunity (any published shape of an opportunity map)."""
         pack = self._pack_path(parameters, context)
-        context.setInvalidGeometryCheck(QgsFeatureRequest.GeometryNoCheck)
+        context.setInvalidGeometryCheck(Qgis.InvalidGeometryCheck.NoCheck)
         source = self.parameterAsSource(parameters, self.INPUT, context)
         if source is None:
             raise QgsProcessingException(self.invalidSourceError(parameters, self.INPUT))
         name = source_key(self.parameterAsVectorLayer(parameters, self.INPUT, context), source.sourceName() or "input")
         table = self.parameterAsSource(parameters, self.MEASURES_TABLE, context)
-        area = self.parameterAsFields(parameters, self.AREA_ID_FIELD, context)
+        area = self.parameterAsStrings(parameters, self.AREA_ID_FIELD, context)  # parameterAsFields: deprecated in 3.40
         opportunity = None
         if role_text or table is not None:
             mapping = self._mapping(parameters, context)
@@ -402,7 +399,7 @@ class AddToHabitatMapAlgorithm(LnrsAlgorithm):
     def _mapping(self, parameters: dict[str, Any], context) -> FieldMapping:
         values: dict[str, str] = {}
         for param, attr in FIELD_PARAMS.items():
-            chosen = self.parameterAsFields(parameters, param, context)
+            chosen = self.parameterAsStrings(parameters, param, context)  # parameterAsFields: deprecated in 3.40
             values[attr] = chosen[0] if chosen else ""
         for param, attr in VALUE_PARAMS.items():
             text = self.parameterAsString(parameters, param, context)

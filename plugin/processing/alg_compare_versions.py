@@ -6,9 +6,9 @@ from pathlib import Path
 from typing import Any
 
 from qgis.core import (
+    Qgis,
     QgsFeatureRequest,
     QgsFeatureSink,
-    QgsProcessing,
     QgsProcessingException,
     QgsProcessingFeatureSource,
     QgsProcessingOutputNumber,
@@ -67,12 +67,13 @@ class CompareVersionsAlgorithm(LnrsAlgorithm):
         self.addParameter(pack_source_parameter(
             self.PACK, self.tr("Local Habitat Map pack (.gpkg, or postgis:CONNECTION/SCHEMA)")))
         self.addParameter(QgsProcessingParameterNumber(
-            self.FROM_VERSION, self.tr("From version"), QgsProcessingParameterNumber.Integer, 1, minValue=1))
+            self.FROM_VERSION, self.tr("From version"), Qgis.ProcessingNumberParameterType.Integer, 1, minValue=1))
         self.addParameter(QgsProcessingParameterNumber(
-            self.TO_VERSION, self.tr("To version (empty: the current state)"), QgsProcessingParameterNumber.Integer,
+            self.TO_VERSION, self.tr("To version (empty: the current state)"),
+            Qgis.ProcessingNumberParameterType.Integer,
             None, optional=True, minValue=1))
         self.addParameter(QgsProcessingParameterFeatureSource(
-            self.SITES, self.tr("Previously screened sites (polygons)"), [QgsProcessing.TypeVectorPolygon],
+            self.SITES, self.tr("Previously screened sites (polygons)"), [Qgis.ProcessingSourceType.VectorPolygon],
             optional=True))
         self.addParameter(QgsProcessingParameterField(
             self.REF_FIELD, self.tr("Site reference field"), parentLayerParameterName=self.SITES, optional=True))
@@ -80,11 +81,11 @@ class CompareVersionsAlgorithm(LnrsAlgorithm):
             self.PROPOSED_HABITAT, self.tr("Proposed habitat used when the sites were screened"), optional=True))
         self.addParameter(QgsProcessingParameterNumber(
             self.SEARCH_DISTANCE, self.tr("Search distance used when the sites were screened (m)"),
-            QgsProcessingParameterNumber.Double, 500.0, minValue=0.0, maxValue=MAX_SEARCH_DISTANCE_M))
+            Qgis.ProcessingNumberParameterType.Double, 500.0, minValue=0.0, maxValue=MAX_SEARCH_DISTANCE_M))
         self.addParameter(QgsProcessingParameterFeatureSink(
-            self.OUTPUT, self.tr("Opportunity area changes"), QgsProcessing.TypeVectorPolygon))
+            self.OUTPUT, self.tr("Opportunity area changes"), Qgis.ProcessingSourceType.VectorPolygon))
         self.addParameter(QgsProcessingParameterFeatureSink(
-            self.SITES_OUTPUT, self.tr("Sites whose answers change"), QgsProcessing.TypeVectorPolygon,
+            self.SITES_OUTPUT, self.tr("Sites whose answers change"), Qgis.ProcessingSourceType.VectorPolygon,
             optional=True))
         self.addParameter(QgsProcessingParameterFileDestination(
             self.SUMMARY, self.tr("Summary"), self.tr("HTML files (*.html);;Text files (*.txt);;JSON files (*.json)"),
@@ -106,7 +107,7 @@ class CompareVersionsAlgorithm(LnrsAlgorithm):
         source = self.parameterAsSource(parameters, self.SITES, context)
         if source is None:
             return None, [], None
-        if QgsWkbTypes.geometryType(source.wkbType()) != QgsWkbTypes.PolygonGeometry:
+        if QgsWkbTypes.geometryType(source.wkbType()) != Qgis.GeometryType.Polygon:
             raise QgsProcessingException(self.tr("SITES must be a polygon layer (e.g. the output of Screen sites "
                                                  "against the Local Habitat Map)."))
         ref_field = self.parameterAsString(parameters, self.REF_FIELD, context)
@@ -117,7 +118,8 @@ class CompareVersionsAlgorithm(LnrsAlgorithm):
         except LnrsError as exc:
             raise QgsProcessingException(str(exc)) from exc
         refs, geoms, originals = [], [], []
-        for feat in source.getFeatures(QgsFeatureRequest(), QgsProcessingFeatureSource.FlagSkipGeometryValidityChecks):
+        for feat in source.getFeatures(QgsFeatureRequest(),
+                                       QgsProcessingFeatureSource.Flag.FlagSkipGeometryValidityChecks):
             if feedback.isCanceled():
                 break
             value = feat[ref_field] if ref_field else None
@@ -157,7 +159,7 @@ class CompareVersionsAlgorithm(LnrsAlgorithm):
         if sink is None:
             raise QgsProcessingException(self.invalidSinkError(parameters, self.OUTPUT))
         for change in comparison.changes:
-            sink.addFeature(change_feature(change, comparison, fields), QgsFeatureSink.FastInsert)
+            sink.addFeature(change_feature(change, comparison, fields), QgsFeatureSink.Flag.FastInsert)
         results: dict[str, Any] = {self.OUTPUT: dest_id, "ADDED": comparison.count(ADDED),
                                    "REMOVED": comparison.count(REMOVED), "CHANGED": comparison.count(CHANGED),
                                    "SITES_CHANGED": 0, self.SITES_OUTPUT: None, self.SUMMARY: None}
@@ -168,7 +170,7 @@ class CompareVersionsAlgorithm(LnrsAlgorithm):
             if site_sink is not None:
                 for change in comparison.sites.changes:
                     site_sink.addFeature(site_feature(change, sfields, originals[change.index]),
-                                         QgsFeatureSink.FastInsert)
+                                         QgsFeatureSink.Flag.FastInsert)
                 results[self.SITES_OUTPUT] = site_dest
             results["SITES_CHANGED"] = len(comparison.sites.changes)
         summary_path = self.parameterAsFileOutput(parameters, self.SUMMARY, context)

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from qgis.core import (
+    Qgis,
     QgsCoordinateReferenceSystem,
     QgsFeatureSink,
     QgsProcessing,
@@ -17,7 +18,6 @@ from qgis.core import (
     QgsProcessingParameterFile,
     QgsProcessingParameterFileDestination,
     QgsProcessingUtils,
-    QgsWkbTypes,
 )
 
 from ..adapters.defra_file import assess_defra_file, read_defra_file, write_defra_file
@@ -76,7 +76,7 @@ class ParcelSignificanceAlgorithm(LnrsAlgorithm):
     def initAlgorithm(self, config: dict[str, Any] | None = None) -> None:  # noqa: N802
         self.addParameter(QgsProcessingParameterFeatureSource(
             self.INPUT, self.tr("Habitat parcels (polygons; leave empty with GEOPACKAGE)"),
-            [QgsProcessing.TypeVectorPolygon], optional=True))
+            [Qgis.ProcessingSourceType.VectorPolygon], optional=True))
         self.addParameter(QgsProcessingParameterFile(
             self.GEOPACKAGE, self.tr("Defra metric GeoPackage, either template (all its layers are read)"),
             extension="gpkg", optional=True))
@@ -89,14 +89,14 @@ class ParcelSignificanceAlgorithm(LnrsAlgorithm):
             self.PHASE, self.tr("Phase"), options=list(PHASES), defaultValue="baseline", usesStaticStrings=True))
         self.addParameter(QgsProcessingParameterFeatureSource(
             self.RED_LINE, self.tr("Red line boundary (default: the GeoPackage's Red Line Boundary)"),
-            [QgsProcessing.TypeVectorPolygon], optional=True))
+            [Qgis.ProcessingSourceType.VectorPolygon], optional=True))
         self.addParameter(QgsProcessingParameterFeatureSource(
             self.LPA_BOUNDARIES, self.tr("Local planning authority boundaries"),
-            [QgsProcessing.TypeVectorPolygon], optional=True))
+            [Qgis.ProcessingSourceType.VectorPolygon], optional=True))
         self.addParameter(QgsProcessingParameterFeatureSink(
-            self.OUTPUT, self.tr("Parcels with strategic significance"), QgsProcessing.TypeVectorPolygon))
+            self.OUTPUT, self.tr("Parcels with strategic significance"), Qgis.ProcessingSourceType.VectorPolygon))
         self.addParameter(QgsProcessingParameterFeatureSink(
-            self.ISSUES, self.tr("Parcel issues"), QgsProcessing.TypeVectorPoint))
+            self.ISSUES, self.tr("Parcel issues"), Qgis.ProcessingSourceType.VectorPoint))
         self.addParameter(QgsProcessingParameterFileDestination(
             self.OUTPUT_GEOPACKAGE, self.tr("Filled Defra GeoPackage (with GEOPACKAGE)"),
             self.tr("GeoPackage (*.gpkg)"), optional=True, createByDefault=False))
@@ -191,10 +191,10 @@ class ParcelSignificanceAlgorithm(LnrsAlgorithm):
         for note in result.notes:
             feedback.pushWarning(note)
         fields = file_piece_fields()
-        sink, dest_id = self.parameterAsSink(parameters, self.OUTPUT, context, fields, QgsWkbTypes.MultiPolygon,
+        sink, dest_id = self.parameterAsSink(parameters, self.OUTPUT, context, fields, Qgis.WkbType.MultiPolygon,
                                              QgsCoordinateReferenceSystem("EPSG:27700"))
         if sink is not None:
-            sink.addFeatures(file_piece_features(dfile.parcels, result, fields), QgsFeatureSink.FastInsert)
+            sink.addFeatures(file_piece_features(dfile.parcels, result, fields), QgsFeatureSink.Flag.FastInsert)
             out[self.OUTPUT] = str(dest_id)
         out[self.ISSUES] = self._write_issue_list(parameters, context, result.issues)
         out["TEMPLATE"] = dfile.template
@@ -208,20 +208,20 @@ class ParcelSignificanceAlgorithm(LnrsAlgorithm):
 
     def _write_issue_list(self, parameters, context, issues) -> str:
         fields = ParcelRun.issue_fields()
-        sink, dest_id = self.parameterAsSink(parameters, self.ISSUES, context, fields, QgsWkbTypes.Point,
+        sink, dest_id = self.parameterAsSink(parameters, self.ISSUES, context, fields, Qgis.WkbType.Point,
                                              QgsCoordinateReferenceSystem("EPSG:27700"))
         if sink is None:
             raise QgsProcessingException(self.invalidSinkError(parameters, self.ISSUES))
-        sink.addFeatures(issue_features(issues, fields), QgsFeatureSink.FastInsert)
+        sink.addFeatures(issue_features(issues, fields), QgsFeatureSink.Flag.FastInsert)
         return str(dest_id)
 
     def _write_pieces(self, parameters, context, run: ParcelRun) -> str:
         fields = run.piece_fields()
-        sink, dest_id = self.parameterAsSink(parameters, self.OUTPUT, context, fields, QgsWkbTypes.MultiPolygon,
+        sink, dest_id = self.parameterAsSink(parameters, self.OUTPUT, context, fields, Qgis.WkbType.MultiPolygon,
                                              QgsCoordinateReferenceSystem("EPSG:27700"))
         if sink is None:
             raise QgsProcessingException(self.invalidSinkError(parameters, self.OUTPUT))
-        sink.addFeatures(run.piece_features(fields), QgsFeatureSink.FastInsert)
+        sink.addFeatures(run.piece_features(fields), QgsFeatureSink.Flag.FastInsert)
         return str(dest_id)
 
     def _write_issues(self, parameters, context, run: ParcelRun) -> str:

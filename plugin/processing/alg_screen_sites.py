@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from qgis.core import (
+    Qgis,
     QgsFeature,
     QgsFeatureRequest,
     QgsFeatureSink,
     QgsField,
     QgsFields,
-    QgsProcessing,
     QgsProcessingException,
     QgsProcessingFeatureSource,
     QgsProcessingParameterFeatureSink,
@@ -22,7 +22,7 @@ from qgis.core import (
     QgsProcessingParameterString,
     QgsWkbTypes,
 )
-from qgis.PyQt.QtCore import QVariant
+from qgis.PyQt.QtCore import QMetaType
 
 from ..adapters.qgis_geometry import to_shapely, transform_to_pack
 from ..adapters.qgis_ostn15 import describe_transform
@@ -36,13 +36,15 @@ from ..core.screening.site_provenance import with_provenance
 from .lnrs_algorithm import LnrsAlgorithm
 
 SUMMARY_FIELDS: tuple[tuple[str, Any], ...] = (
-    ("site_ref", QVariant.String), ("verdict", QVariant.String), ("site_area_m2", QVariant.Double),
-    ("n_irreplaceable", QVariant.Int), ("n_irr_loss", QVariant.Int), ("n_in_buffer", QVariant.Int),
-    ("n_designated", QVariant.Int), ("n_des_overlap", QVariant.Int), ("category", QVariant.String),
-    ("multiplier", QVariant.Double), ("mapped_pct", QVariant.Double), ("measure_codes", QVariant.String),
-    ("chk_irreplaceable", QVariant.String), ("chk_designated", QVariant.String),
-    ("chk_opportunity", QVariant.String), ("reasons", QVariant.String), ("error", QVariant.String),
-    ("map_name", QVariant.String), ("map_version", QVariant.String), ("map_sha256", QVariant.String),
+    ("site_ref", QMetaType.Type.QString), ("verdict", QMetaType.Type.QString), ("site_area_m2", QMetaType.Type.Double),
+    ("n_irreplaceable", QMetaType.Type.Int), ("n_irr_loss", QMetaType.Type.Int), ("n_in_buffer", QMetaType.Type.Int),
+    ("n_designated", QMetaType.Type.Int), ("n_des_overlap", QMetaType.Type.Int), ("category", QMetaType.Type.QString),
+    ("multiplier", QMetaType.Type.Double), ("mapped_pct", QMetaType.Type.Double),
+    ("measure_codes", QMetaType.Type.QString),
+    ("chk_irreplaceable", QMetaType.Type.QString), ("chk_designated", QMetaType.Type.QString),
+    ("chk_opportunity", QMetaType.Type.QString), ("reasons", QMetaType.Type.QString), ("error", QMetaType.Type.QString),
+    ("map_name", QMetaType.Type.QString), ("map_version", QMetaType.Type.QString),
+    ("map_sha256", QMetaType.Type.QString),
 )
 
 
@@ -90,7 +92,7 @@ class ScreenSitesAlgorithm(LnrsAlgorithm):
 
     def initAlgorithm(self, config: dict[str, Any] | None = None) -> None:  # noqa: N802
         self.addParameter(QgsProcessingParameterFeatureSource(
-            self.INPUT, self.tr("Sites (polygons)"), [QgsProcessing.TypeVectorAnyGeometry]))
+            self.INPUT, self.tr("Sites (polygons)"), [Qgis.ProcessingSourceType.VectorAnyGeometry]))
         self.addParameter(QgsProcessingParameterFile(
             self.PACK, self.tr("Local Habitat Map pack (.gpkg)"), extension="gpkg"))
         self.addParameter(QgsProcessingParameterField(
@@ -99,11 +101,11 @@ class ScreenSitesAlgorithm(LnrsAlgorithm):
             self.PROPOSED_HABITAT, self.tr("Proposed habitat (statutory metric habitat or broad habitat)"),
             optional=True))
         distance = QgsProcessingParameterNumber(self.SEARCH_DISTANCE, self.tr("Search distance (m)"),
-                                                QgsProcessingParameterNumber.Double, 500.0, minValue=0.0,
+                                                Qgis.ProcessingNumberParameterType.Double, 500.0, minValue=0.0,
                                                 maxValue=MAX_SEARCH_DISTANCE_M)
         self.addParameter(distance)
         self.addParameter(QgsProcessingParameterFeatureSink(self.OUTPUT, self.tr("Screened sites"),
-                                                            QgsProcessing.TypeVectorPolygon))
+                                                            Qgis.ProcessingSourceType.VectorPolygon))
         self.addParameter(QgsProcessingParameterFileDestination(
             self.JSON, self.tr("Screening results (JSON)"), self.tr("JSON files (*.json)"), optional=True))
 
@@ -112,8 +114,8 @@ class ScreenSitesAlgorithm(LnrsAlgorithm):
         if source is None:
             raise QgsProcessingException(self.tr("INPUT could not be opened as a vector layer."))
         geom_type = QgsWkbTypes.geometryType(source.wkbType())
-        if geom_type in (QgsWkbTypes.PointGeometry, QgsWkbTypes.LineGeometry):
-            kind = self.tr("points") if geom_type == QgsWkbTypes.PointGeometry else self.tr("lines")
+        if geom_type in (Qgis.GeometryType.Point, Qgis.GeometryType.Line):
+            kind = self.tr("points") if geom_type == Qgis.GeometryType.Point else self.tr("lines")
             raise QgsProcessingException(self.tr("INPUT holds {0}; screening needs polygons (each application's "
                                                  "red line boundary).").format(kind))
         pack_path = self.parameterAsFile(parameters, self.PACK, context)
@@ -137,7 +139,7 @@ class ScreenSitesAlgorithm(LnrsAlgorithm):
         conversion_errors: dict[int, str] = {}
         # the engine repairs invalid sites and reports it, so QGIS must not drop or refuse them first
         request = QgsFeatureRequest()
-        for feat in source.getFeatures(request, QgsProcessingFeatureSource.FlagSkipGeometryValidityChecks):
+        for feat in source.getFeatures(request, QgsProcessingFeatureSource.Flag.FlagSkipGeometryValidityChecks):
             if feedback.isCanceled():
                 return {}
             ref = str(feat[ref_field]) if ref_field and feat[ref_field] not in (None, "") else str(feat.id())
@@ -176,7 +178,7 @@ class ScreenSitesAlgorithm(LnrsAlgorithm):
             out = QgsFeature(fields)
             out.setGeometry(feat.geometry())
             out.setAttributes(summary_values(result))
-            sink.addFeature(out, QgsFeatureSink.FastInsert)
+            sink.addFeature(out, QgsFeatureSink.Flag.FastInsert)
             if isinstance(result, SiteError):
                 counts["error"] += 1
                 feedback.reportError(self.tr("Site {0} not screened: {1}").format(result.site_ref, result.message))

@@ -6,19 +6,18 @@ from typing import Any
 
 import shapely
 from qgis.core import (
+    Qgis,
     QgsCoordinateReferenceSystem,
     QgsFeature,
     QgsFeatureSink,
     QgsField,
     QgsFields,
     QgsGeometry,
-    QgsProcessing,
     QgsProcessingException,
     QgsProcessingOutputNumber,
     QgsProcessingParameterFeatureSink,
-    QgsWkbTypes,
 )
-from qgis.PyQt.QtCore import QVariant
+from qgis.PyQt.QtCore import QMetaType
 
 from ..adapters.pack_source import load_pack
 from ..core.editing.validation import validate_pack
@@ -31,8 +30,8 @@ from .pack_parameter import pack_source_parameter, parse_pack
 #: Fields of the issues layer. ``pack_fid`` is the opportunity area's fid in the pack (a field called
 #: ``fid`` would clash with a GeoPackage's own feature id when the layer is saved to .gpkg).
 ISSUE_FIELDS: tuple[tuple[str, Any], ...] = (
-    ("pack_fid", QVariant.LongLong), ("feature", QVariant.String), ("rule", QVariant.String),
-    ("severity", QVariant.String), ("message", QVariant.String),
+    ("pack_fid", QMetaType.Type.LongLong), ("feature", QMetaType.Type.QString), ("rule", QMetaType.Type.QString),
+    ("severity", QMetaType.Type.QString), ("message", QMetaType.Type.QString),
 )
 #: Issues written to the log as well as to OUTPUT (the layer holds every one).
 LOGGED_ISSUES = 50
@@ -84,7 +83,7 @@ class ValidateOpportunitiesAlgorithm(LnrsAlgorithm):
         self.addParameter(pack_source_parameter(
             self.PACK, self.tr("Local Habitat Map pack (.gpkg, or postgis:CONNECTION/SCHEMA)")))
         self.addParameter(QgsProcessingParameterFeatureSink(
-            self.OUTPUT, self.tr("Opportunity area issues"), QgsProcessing.TypeVectorPoint))
+            self.OUTPUT, self.tr("Opportunity area issues"), Qgis.ProcessingSourceType.VectorPoint))
         self.addOutput(QgsProcessingOutputNumber("CHECKED", self.tr("Opportunity areas checked")))
         self.addOutput(QgsProcessingOutputNumber("ERRORS", self.tr("Errors")))
         self.addOutput(QgsProcessingOutputNumber("WARNINGS", self.tr("Warnings")))
@@ -109,7 +108,7 @@ class ValidateOpportunitiesAlgorithm(LnrsAlgorithm):
             feedback.pushWarning(self.tr("The pack has no opportunity areas layer: there was nothing to check."))
 
         fields = issue_fields()
-        sink, dest_id = self.parameterAsSink(parameters, self.OUTPUT, context, fields, QgsWkbTypes.Point,
+        sink, dest_id = self.parameterAsSink(parameters, self.OUTPUT, context, fields, Qgis.WkbType.Point,
                                              QgsCoordinateReferenceSystem(PACK_CRS))
         if sink is None:
             raise QgsProcessingException(self.invalidSinkError(parameters, self.OUTPUT))
@@ -120,7 +119,7 @@ class ValidateOpportunitiesAlgorithm(LnrsAlgorithm):
             if geom is not None:
                 out.setGeometry(geom)
             out.setAttributes([issue.fid, issue.feature, issue.rule, issue.severity, issue.message])
-            if not sink.addFeature(out, QgsFeatureSink.FastInsert):
+            if not sink.addFeature(out, QgsFeatureSink.Flag.FastInsert):
                 raise QgsProcessingException(self.tr("Could not write the issues to OUTPUT: {0}").format(
                     sink.lastError() if hasattr(sink, "lastError") else ""))
             if n < LOGGED_ISSUES:

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from qgis.core import QgsWkbTypes
+from qgis.core import Qgis
 from qgis.PyQt.QtCore import QCoreApplication
 
 from ..adapters.dataset_bundle import BundleLayer
@@ -55,7 +55,7 @@ class OpportunityInput:
 
 
 def _read(source: Any, name: str, context: Any, feedback: Any) -> tuple[LayerRows, Any, int, int]:
-    spatial = source.wkbType() != QgsWkbTypes.NoGeometry
+    spatial = source.wkbType() != Qgis.WkbType.NoGeometry
     data = read_layer_rows(source, name=name, spatial=spatial, transform_context=context.transformContext(),
                            is_cancelled=feedback.isCanceled)
     geoms, repaired, dropped = data.geoms, 0, 0

@@ -84,6 +84,19 @@ class RecordingIface:
         return [d for d in docks if self.window.dockWidgetArea(d) != Qt.DockWidgetArea.NoDockWidgetArea]
 
 
+@pytest.hookimpl(trylast=True)  # called last, printed first (pytest writes the header hooks' lines in reverse)
+def pytest_report_header(config):
+    """The QGIS this tier runs on, on the header's first lines: QGIS, Qt, GDAL, GEOS and PROJ as QGIS links them
+    (tests/conftest.py adds shapely's line)."""
+    from osgeo import gdal, osr
+    from qgis.core import Qgis
+    from qgis.PyQt.QtCore import PYQT_VERSION_STR, QT_VERSION_STR
+
+    proj = ".".join(str(n) for n in (osr.GetPROJVersionMajor(), osr.GetPROJVersionMinor(), osr.GetPROJVersionMicro()))
+    return [f"QGIS {Qgis.version()} (Qt {QT_VERSION_STR}, PyQt {PYQT_VERSION_STR})",
+            f"GDAL {gdal.__version__}, GEOS {Qgis.geosVersion()}, PROJ {proj}"]
+
+
 @pytest.fixture()
 def recording_iface(qgis_iface):
     iface = RecordingIface(qgis_iface)
@@ -139,7 +152,7 @@ def connection(qgis_app, server):
     drop_pg_connection(PG_CONNECTION, authcfg)
 
 
-# QGIS 3.22 can crash in its own C++ teardown when the interpreter exits after a long session
+# QGIS (seen on 3.22) can crash in its own C++ teardown when the interpreter exits after a long session
 # (sip wrappers of deleted Qt objects). By then pytest has reported every result, so leave at
 # once with pytest's own exit status instead of risking a segfault that would hide it.
 @pytest.hookimpl(trylast=True)

@@ -1,4 +1,4 @@
-"""A throwaway PostgreSQL 15 + PostGIS server on loopback, for the PostGIS pack tests.
+"""A throwaway PostgreSQL + PostGIS server on loopback, for the PostGIS pack tests.
 
 ``running_server()`` runs ``initdb`` in a temporary folder, starts ``postgres`` on a free
 loopback port with password authentication (scram-sha-256), creates a database with the
@@ -23,10 +23,22 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-PG_VERSION = "15"
+
+def _installed_major() -> str:
+    """The newest PostgreSQL major version installed with PostGIS (15 on Debian 12, 17 on 13, 18 on sid)."""
+    majors = sorted((int(p.parent.parent.name) for p in Path("/usr/lib/postgresql").glob("*/bin/postgres")
+                     if p.parent.parent.name.isdigit()), reverse=True)
+    for major in majors:
+        if Path(f"/usr/share/postgresql/{major}/extension/postgis.control").is_file():
+            return str(major)
+    return str(majors[0]) if majors else "15"
+
+
+PG_VERSION = os.environ.get("LNRS_PG_VERSION") or _installed_major()
 PG_BIN = Path(os.environ.get("LNRS_PG_BIN", f"/usr/lib/postgresql/{PG_VERSION}/bin"))
 POSTGIS_CONTROL = Path(f"/usr/share/postgresql/{PG_VERSION}/extension/postgis.control")
-INSTALL_HINT = "install the Debian packages postgresql-15 and postgresql-15-postgis-3 (make setup does)"
+INSTALL_HINT = f"install the Debian packages postgresql-{PG_VERSION} and postgresql-{PG_VERSION}-postgis-3 " \
+               "(make setup does)"
 
 
 @dataclass(frozen=True)

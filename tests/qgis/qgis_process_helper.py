@@ -1,6 +1,6 @@
 """Run ``qgis_process`` headless with this plugin loaded from the work tree.
 
-How qgis_process 3.22 finds the plugin:
+How qgis_process (3.40, 3.44) finds the plugin:
   - ``QGIS_CUSTOM_CONFIG_PATH`` points at a throwaway config folder; qgis_process uses its
     ``profiles/default`` profile;
   - ``QGIS_PLUGINPATH`` adds a plugin folder: ``build/pkgroot`` holds ``lnrs_toolkit``, a symlink

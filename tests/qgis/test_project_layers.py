@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from lnrs_toolkit.plugin.core.pack.gpkg import read_pack
 from lnrs_toolkit.plugin.project_layers import add_pack_to_project, demo_pack_path, group_extent, pack_group_name
-from qgis.core import QgsCategorizedSymbolRenderer, QgsProject
+from qgis.core import Qgis, QgsCategorizedSymbolRenderer, QgsProject
 
 
 @pytest.fixture()
@@ -51,6 +51,7 @@ def test_pack_layers_added_styled_in_a_named_group(project):
     assert {c.value() for c in designated.renderer().categories()} >= {"SSSI", "SAC", "SPA", "LNR"}
     assert layers["opportunity_areas"].labelsEnabled()
     assert "measures" in layers["opportunity_areas"].labeling().settings().fieldName
+    assert layers["opportunity_areas"].labeling().settings().placement == Qgis.LabelPlacement.OverPoint
     assert layers["designated_sites"].featureCount() == 66
     extent = group_extent(group)
     assert 350000 < extent.xMinimum() < extent.xMaximum() < 385000

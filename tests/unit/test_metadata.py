@@ -35,7 +35,7 @@ def test_required_keys_present_and_not_empty():
 def test_versions_are_valid_and_ordered():
     meta = _meta()
     assert re.fullmatch(r"\d+\.\d+\.\d+", meta["version"])
-    assert meta["qgisMinimumVersion"] == "3.22"
+    assert meta["qgisMinimumVersion"] == "3.40"  # the lowest QGIS that CI runs the suite on (.ci/run)
     assert _version_tuple(meta["qgisMinimumVersion"]) <= _version_tuple(meta["qgisMaximumVersion"])
     assert meta["hasProcessingProvider"] == "yes"
 
