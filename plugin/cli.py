@@ -27,7 +27,7 @@ from .core.reports.text_report import summary_text
 from .core.screening.engine import screen_sites
 from .core.screening.index_cache import load_index
 from .core.screening.options import ScreeningOptions
-from .core.screening.results import SiteError
+from .core.screening.results import SiteError, counts_sentence, verdict_counts
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -87,6 +87,7 @@ def _screen(args: argparse.Namespace) -> int:
         for r in results:
             print(summary_text(r))
             print()
+        print(counts_sentence(verdict_counts(results)))
     return 2 if all(isinstance(r, SiteError) for r in results) and results else 0
 
 

@@ -33,6 +33,7 @@ from ..core.screening.results import (
     ScreeningResult,
     SiteError,
 )
+from ..core.screening.verdict_rules import NOT_SCREENED
 
 ROLE = Qt.ItemDataRole.UserRole
 #: Section keys stored on the top-level items.
@@ -116,7 +117,8 @@ class ResultsView(QWidget):
         return self.tr("not checked")
 
     def verdict_word(self, verdict: str) -> str:
-        return {"red": self.tr("RED"), "amber": self.tr("AMBER"), "green": self.tr("GREEN")}.get(verdict, verdict)
+        return {"red": self.tr("RED"), "amber": self.tr("AMBER"), "green": self.tr("GREEN"),
+                NOT_SCREENED: self.tr("NOT SCREENED")}.get(verdict, verdict)
 
     def set_result(self, result: ScreeningResult | SiteError, overrides: Sequence[Override] = ()) -> None:
         self.result = result
@@ -125,7 +127,7 @@ class ResultsView(QWidget):
         self.detail.clear()
         if isinstance(result, SiteError):
             self.banner.setStyleSheet("QLabel { background: #616161; color: white; padding: 6px; }")
-            self.banner.setText(self.tr("Site {0}: not screened. {1}").format(_e(result.site_ref),
+            self.banner.setText(self.tr("Site {0}: could not be screened. {1}").format(_e(result.site_ref),
                                                                                _e(result.message)))
             self._fit_banner()
             return

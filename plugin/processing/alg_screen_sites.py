@@ -30,7 +30,8 @@ from ..core.reports.json_report import write_json_atomic
 from ..core.screening.engine import screen_sites
 from ..core.screening.index_cache import load_index
 from ..core.screening.options import ScreeningOptions
-from ..core.screening.results import ScreeningResult, SiteError
+from ..core.screening.results import ScreeningResult, SiteError, verdict_counts
+from ..core.screening.verdict_rules import NOT_SCREENED
 from .lnrs_algorithm import LnrsAlgorithm
 
 SUMMARY_FIELDS: tuple[tuple[str, Any], ...] = (
@@ -81,7 +82,8 @@ class ScreenSitesAlgorithm(LnrsAlgorithm):
             "Screens each polygon site against a Local Habitat Map pack: irreplaceable habitats with Natural "
             "England's standing-advice buffers, designated sites within the search distance, the biodiversity "
             "metric's strategic significance (optionally for a proposed habitat) and the LNRS measures mapped on "
-            "the site. OUTPUT holds one summary row per site; JSON holds the full explainable result "
+            "the site. A site wholly outside the pack's area gets the verdict not_screened (never amber, never "
+            "green). OUTPUT holds one summary row per site; JSON holds the full explainable result "
             "(schema lnrs-screening/1), one object per site in input order. Sites in any CRS are reprojected to "
             "EPSG:27700; invalid sites are repaired and the repair is reported; unusable sites get an error "
             "message instead of a verdict.")
@@ -163,17 +165,18 @@ class ScreenSitesAlgorithm(LnrsAlgorithm):
                                              source.sourceCrs())
         if sink is None:
             raise QgsProcessingException(self.invalidSinkError(parameters, self.OUTPUT))
-        counts = {"red": 0, "amber": 0, "green": 0, "error": 0}
+        counts = verdict_counts(results)
         for feat, result in zip(features, results):
             out = QgsFeature(fields)
             out.setGeometry(feat.geometry())
             out.setAttributes(summary_values(result))
             sink.addFeature(out, QgsFeatureSink.FastInsert)
             if isinstance(result, SiteError):
-                counts["error"] += 1
-                feedback.reportError(self.tr("Site {0} not screened: {1}").format(result.site_ref, result.message))
+                feedback.reportError(self.tr("Site {0} could not be screened: {1}").format(result.site_ref,
+                                                                                          result.message))
+            elif result.verdict == NOT_SCREENED:
+                feedback.pushWarning(self.tr("Site {0}: {1}").format(result.site_ref, result.reasons[0]))
             else:
-                counts[result.verdict] += 1
                 for note in result.notes:
                     if "repaired" in note or "outside" in note:
                         feedback.pushWarning(self.tr("Site {0}: {1}").format(result.site_ref, note))
@@ -183,7 +186,8 @@ class ScreenSitesAlgorithm(LnrsAlgorithm):
             except OSError as exc:
                 raise QgsProcessingException(self.tr("Could not write {0}: {1}").format(json_path, str(exc))) \
                     from exc
-        feedback.pushInfo(self.tr("Screened {0} site(s): {1} red, {2} amber, {3} green, {4} not screened.").format(
-            len(results), counts["red"], counts["amber"], counts["green"], counts["error"]))
+        feedback.pushInfo(self.tr("Screened {0} site(s): {1} red, {2} amber, {3} green, {4} not screened (outside "
+                                  "the map), {5} could not be screened (errors).").format(
+            len(results), counts["red"], counts["amber"], counts["green"], counts[NOT_SCREENED], counts["error"]))
         return {self.OUTPUT: dest_id, self.JSON: json_path or None, "RED": counts["red"], "AMBER": counts["amber"],
-                "GREEN": counts["green"], "ERRORS": counts["error"]}
+                "GREEN": counts["green"], "NOT_SCREENED": counts[NOT_SCREENED], "ERRORS": counts["error"]}

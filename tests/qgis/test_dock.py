@@ -168,6 +168,21 @@ def test_drawn_site_is_checked_and_results_shown(dock, pack):
     assert "&lt;script&gt;" in view.detail.toHtml() or HOSTILE not in view.detail.toHtml()
 
 
+def test_a_site_outside_the_map_is_not_screened_and_grey(dock, pack):
+    dock.set_pack_path(str(pack))
+    assert dock.site_panel.set_site_geometry(site_geometry(X + 9000, Y, X + 9100, Y + 100),
+                                             QgsCoordinateReferenceSystem("EPSG:27700"))
+    dock.site_panel.ref_edit.setText("FAR/1")
+    click_check(dock)
+    view = dock.results_panel.results_view
+    assert view.result.verdict == "not_screened"
+    assert view.banner.text().startswith("<b>NOT SCREENED</b>")
+    assert "#616161" in view.banner.styleSheet()
+    assert "outside the strategy area" in view.banner.text()
+    sections = view.section_items()
+    assert {sections[k].text(1) for k in ("irreplaceable", "designated_sites", "opportunity")} == {"not checked"}
+
+
 def test_bad_proposed_habitat_is_reported(dock, pack):
     dock.set_pack_path(str(pack))
     dock.site_panel.set_site_geometry(site_geometry(X, Y, X + 100, Y + 100), QgsCoordinateReferenceSystem("EPSG:27700"))
@@ -204,7 +219,7 @@ def test_selected_features_make_a_batch_with_a_summary_table(dock, pack, qgis_if
     rows = [[table.item(r, c).text() for c in range(4)] for r in range(3)]
     assert rows[0][:2] == ["A/1", "RED"] and "FW012" in rows[0][3]
     assert rows[1][:2] == ["A/2", "GREEN"]
-    assert rows[2][0] == "A/3" and rows[2][1] == "AMBER"  # outside the strategy area: not checked
+    assert rows[2][0] == "A/3" and rows[2][1] == "NOT SCREENED"  # wholly outside the strategy area
     table.setCurrentCell(1, 0)
     assert dock.results_panel.results_view.result.site_ref == "A/2"
 
@@ -426,9 +441,9 @@ def test_unusable_selected_site_is_listed_as_not_screened(dock, pack, qgis_iface
     dock.site_panel.check(synchronous=True)
     table = dock.results_panel.summary_table
     assert table.rowCount() == 2
-    assert table.item(1, 0).text() == "FLAT" and table.item(1, 1).text() == "not screened"
+    assert table.item(1, 0).text() == "FLAT" and table.item(1, 1).text() == "could not be screened"
     table.setCurrentCell(1, 0)
-    assert "not screened" in dock.results_panel.results_view.banner.text()
+    assert "could not be screened" in dock.results_panel.results_view.banner.text()
 
 
 def test_batch_pdf_has_a_page_per_site(dock, pack, qgis_iface, tmp_path):

@@ -162,3 +162,17 @@ def test_curved_and_z_sites_are_converted(lnrs_provider, pack, tmp_path):
     assert d["verdict"] == "red"
     assert d["site_area_m2"] > 10000  # the arc bulges below the square
     assert any("Z values" in n or "Z/M" in n for n in d["notes"]) or True
+
+
+def test_a_site_outside_the_strategy_area_is_not_screened(lnrs_provider, pack, tmp_path):
+    layer = sites_layer(geoms=[("IN", wkt_box(X, Y, X + 100, Y + 100)),
+                               ("OUT", wkt_box(X + 9000, Y, X + 9100, Y + 100))])
+    out_json = tmp_path / "out.json"
+    res = run({"INPUT": layer, "PACK": str(pack), "REF_FIELD": "ref", "OUTPUT": "memory:", "JSON": str(out_json)})
+    data = json.loads(out_json.read_text(encoding="utf-8"))
+    assert [d["verdict"] for d in data] == ["red", "not_screened"]
+    assert set(data[1]["checks"].values()) == {"not_checked"}
+    assert "outside the strategy area" in data[1]["reasons"][0]
+    rows = {f["site_ref"]: f for f in res["OUTPUT"].getFeatures()}
+    assert rows["OUT"]["verdict"] == "not_screened" and rows["OUT"]["chk_designated"] == "not_checked"
+    assert (res["RED"], res["AMBER"], res["GREEN"], res["NOT_SCREENED"], res["ERRORS"]) == (1, 0, 0, 1, 0)

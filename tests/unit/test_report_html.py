@@ -64,8 +64,23 @@ def test_override_needs_a_reason_and_is_reported(result):
 
 def test_site_error_and_empty_report(tmp_path):
     text = render_html([SiteError("X<1>", "no geometry")])
-    assert "X&lt;1&gt;" in text and "Not screened" in text
+    assert "X&lt;1&gt;" in text and "Could not be screened" in text
     assert "No sites were screened" in render_html([])
     out = write_text_atomic(tmp_path / "r.html", "hello")
     assert out.read_text(encoding="utf-8") == "hello"
     assert [p.name for p in tmp_path.iterdir()] == ["r.html"]
+
+
+def test_not_screened_site_is_grey_in_html_and_text():
+    from lnrs_toolkit.plugin.core.pack.memory import memory_layer, memory_pack
+    from lnrs_toolkit.plugin.core.reports.text_report import summary_text
+
+    area = memory_layer("strategy_area", [box(0, 0, 1000, 1000)], name=["County"])
+    idx = PackIndex.build(memory_pack([area, memory_layer("designated_sites", [])]))
+    [r] = screen_sites(idx, [box(5000, 5000, 5100, 5100)], ["FAR"])
+    assert r.verdict == "not_screened"
+    html = render_html([r])
+    assert 'style="background:#616161">Verdict: NOT SCREENED</div>' in html
+    assert "outside the strategy area" in html and "clear" not in html.lower()
+    text = summary_text(r)
+    assert "Verdict: NOT SCREENED" in text and "clear" not in text

@@ -237,12 +237,39 @@ def test_missing_tree_layer_makes_irreplaceable_not_checked_unless_found():
     assert screen_site(idx2, SITE).checks.irreplaceable == "found"
 
 
-def test_site_outside_strategy_area_is_not_checked():
+def test_site_outside_strategy_area_is_not_screened():
     far = box(X + 20000, Y, X + 20100, Y + 100)
     r = screen_site(full_index(woods(b(20100, 0, 20200, 100))), far)
     assert set(r.checks.to_dict().values()) == {"not_checked"}
-    assert r.irreplaceable == () and r.verdict == "amber"
-    assert any("outside the strategy area" in n for n in r.notes)
+    assert r.irreplaceable == () and r.verdict == "not_screened"
+    assert r.reasons == ("Not screened: The site lies outside the strategy area this Local Habitat Map covers; use "
+                         "the map of the strategy that covers it.",)
+    assert r.reasons[0].removeprefix("Not screened: ") in r.notes
+    assert r.strategic_significance.category is None
+    d = r.to_dict()
+    assert d["verdict"] == "not_screened" and set(d["checks"].values()) == {"not_checked"}
+
+
+def test_site_outside_the_layers_extent_without_strategy_area_is_not_screened():
+    # no strategy area: the map's extent (its layers' bounds widened by the search distance) decides
+    idx = PackIndex.build(memory_pack([woods(b(0, 0, 100, 100)), no_trees(), sites_layer(), CATALOGUE]))
+    near = screen_site(idx, b(550, 0, 650, 100))  # 450 m east of the wood: inside extent + 500 m
+    far = screen_site(idx, b(700, 0, 800, 100))  # 600 m east: outside
+    assert near.verdict == "amber" and far.verdict == "not_screened"
+    assert "extent" in far.reasons[0]
+
+
+def test_a_partly_covered_batch_counts_each_verdict():
+    from lnrs_toolkit.plugin.core.screening.results import counts_sentence, verdict_counts
+
+    idx = full_index(woods(b(0, 0, 100, 100)))
+    results = screen_sites(idx, [SITE, b(1000, 1000, 1100, 1100), b(20000, 0, 20100, 100), None],
+                           ["on", "clear", "outside", "empty"])
+    assert [getattr(r, "verdict", "error") for r in results] == ["red", "green", "not_screened", "error"]
+    counts = verdict_counts(results)
+    assert counts == {"red": 1, "amber": 0, "green": 1, "not_screened": 1, "error": 1}
+    assert counts_sentence(counts) == ("Screened 4 site(s): 1 red, 0 amber, 1 green, 1 not screened (outside the "
+                                       "map), 1 could not be screened (errors).")
 
 
 def test_site_partly_outside_strategy_area_is_noted():

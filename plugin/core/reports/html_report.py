@@ -8,10 +8,10 @@ from html import escape
 from ..metric.vocabulary import habitat_label
 from ..screening.overrides import Override, find_override, for_site
 from ..screening.results import ScreeningResult, SiteError
-from .text_report import CHECK_WORDS
+from ..screening.verdict_rules import NOT_SCREENED
+from .text_report import CHECK_WORDS, VERDICT_WORDS
 
-VERDICT_COLOURS = {"red": "#c62828", "amber": "#ef8f00", "green": "#2e7d32"}
-VERDICT_WORDS = {"red": "RED", "amber": "AMBER", "green": "GREEN"}
+VERDICT_COLOURS = {"red": "#c62828", "amber": "#ef8f00", "green": "#2e7d32", NOT_SCREENED: "#616161"}
 
 _STYLE = """
 body { font-family: sans-serif; margin: 2em; color: #222; }
@@ -36,7 +36,8 @@ def _num(value: float, digits: int = 1) -> str:
 
 def _site_html(result: ScreeningResult | SiteError, overrides: Sequence[Override]) -> list[str]:
     if isinstance(result, SiteError):
-        return [f"<h2>Site {_e(result.site_ref)}</h2>", f"<p><strong>Not screened.</strong> {_e(result.message)}</p>"]
+        return [f"<h2>Site {_e(result.site_ref)}</h2>",
+                f"<p><strong>Could not be screened.</strong> {_e(result.message)}</p>"]
     r = result
     hm = r.habitat_map
     colour = VERDICT_COLOURS.get(r.verdict, "#555")

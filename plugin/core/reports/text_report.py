@@ -4,19 +4,21 @@ from __future__ import annotations
 
 from ..metric.vocabulary import habitat_label
 from ..screening.results import ScreeningResult, SiteError
+from ..screening.verdict_rules import NOT_SCREENED
 
 CHECK_WORDS = {"found": "found", "clear": "clear", "not_checked": "not checked"}
+VERDICT_WORDS = {"red": "RED", "amber": "AMBER", "green": "GREEN", NOT_SCREENED: "NOT SCREENED"}
 
 
 def summary_text(result: ScreeningResult | SiteError) -> str:
     if isinstance(result, SiteError):
-        return f"Site {result.site_ref}: not screened. {result.message}"
+        return f"Site {result.site_ref}: could not be screened. {result.message}"
     r = result
     hm = r.habitat_map
     lines = [
         f"LNRS screening of site {r.site_ref} ({r.site_area_m2 / 10000:,.4f} ha)",
         f"Local Habitat Map: {hm.citation()}",
-        f"Verdict: {r.verdict.upper()}",
+        f"Verdict: {VERDICT_WORDS.get(r.verdict, r.verdict.upper())}",
     ]
     lines += [f"  - {reason}" for reason in r.reasons]
     lines.append(f"Irreplaceable habitats ({CHECK_WORDS[r.checks.irreplaceable]}):")

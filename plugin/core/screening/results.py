@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
+
+from .verdict_rules import NOT_SCREENED, VERDICT_ORDER
 
 SCHEMA = "lnrs-screening/1"
 FOUND, CLEAR, NOT_CHECKED = "found", "clear", "not_checked"
@@ -134,7 +137,7 @@ class ScreeningResult:
     site_ref: str
     site_area_m2: float
     habitat_map: HabitatMapRef
-    verdict: str  # red | amber | green
+    verdict: str  # red | amber | green | not_screened (wholly outside the pack's area)
     reasons: tuple[str, ...]
     checks: Checks
     irreplaceable: tuple[IrreplaceableFinding, ...]
@@ -179,3 +182,19 @@ class SiteError:
 
     def to_dict(self) -> dict[str, Any]:
         return {"schema": SCHEMA, "site_ref": self.site_ref, "error": self.message}
+
+
+def verdict_counts(results: Sequence[ScreeningResult | SiteError]) -> dict[str, int]:
+    """How many sites got each verdict (every verdict of ``VERDICT_ORDER``), and ``error`` for sites that could
+    not be screened at all."""
+    counts = dict.fromkeys((*VERDICT_ORDER, "error"), 0)
+    for r in results:
+        counts["error" if isinstance(r, SiteError) else r.verdict] += 1
+    return counts
+
+
+def counts_sentence(counts: dict[str, int]) -> str:
+    """"Screened N site(s): a red, b amber, c green, d not screened (outside the map), e could not be screened"."""
+    return (f"Screened {sum(counts.values())} site(s): {counts['red']} red, {counts['amber']} amber, "
+            f"{counts['green']} green, {counts[NOT_SCREENED]} not screened (outside the map), "
+            f"{counts['error']} could not be screened (errors).")
