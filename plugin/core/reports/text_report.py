@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from ..metric.vocabulary import habitat_label
-from ..screening.results import ScreeningResult, SiteError
+from ..screening.results import IrreplaceableFinding, ScreeningResult, SiteError
 from ..screening.verdict_rules import NOT_SCREENED
 
 CHECK_WORDS = {"found": "found", "clear": "clear", "not_checked": "not checked"}
 VERDICT_WORDS = {"red": "RED", "amber": "AMBER", "green": "GREEN", NOT_SCREENED: "NOT SCREENED"}
+
+
+def _parts(n: int) -> str:
+    return f" ({n} parts)" if n > 1 else ""
 
 
 def summary_text(result: ScreeningResult | SiteError) -> str:
@@ -22,16 +25,17 @@ def summary_text(result: ScreeningResult | SiteError) -> str:
     ]
     lines += [f"  - {reason}" for reason in r.reasons]
     lines.append(f"Irreplaceable habitats ({CHECK_WORDS[r.checks.irreplaceable]}):")
-    for f in r.irreplaceable:
-        label = habitat_label(f.habitat, f.status)
-        name = f.name or f.ref or "unnamed"
-        buf = f"buffer {f.buffer_m:g} m{' (assumed)' if f.buffer_assumed else ''}"
-        lines.append(f"  - {label} {name}: {f.relation}, overlap {f.overlap_m2:,.1f} m², "
-                     f"distance {f.distance_m:,.1f} m, {buf}{', inside buffer' if f.in_buffer else ''}")
+    for g in r.irreplaceable_groups:  # one line per named habitat: its parts' total overlap, nearest distance
+        f = g.parts[0]
+        buf = f"buffer {f.buffer_m:g} m{' (assumed)' if f.buffer_assumed else ''}" \
+            if isinstance(f, IrreplaceableFinding) else ""
+        lines.append(f"  - {g.label} {g.name or 'unnamed'}: {g.relation}, overlap {g.overlap_m2:,.1f} m², "
+                     f"distance {g.distance_m:,.1f} m, {buf}{', inside buffer' if g.in_buffer else ''}"
+                     f"{_parts(g.n_parts)}")
     lines.append(f"Designated sites ({CHECK_WORDS[r.checks.designated]}):")
-    for d in r.designated_sites:
-        lines.append(f"  - {d.designation} {d.name or d.ref or 'unnamed'}: {d.relation}, "
-                     f"overlap {d.overlap_m2:,.1f} m², distance {d.distance_m:,.1f} m")
+    for g in r.designated_groups:
+        lines.append(f"  - {g.label} {g.name or 'unnamed'}: {g.relation}, "
+                     f"overlap {g.overlap_m2:,.1f} m², distance {g.distance_m:,.1f} m{_parts(g.n_parts)}")
     ss = r.strategic_significance
     lines.append(f"Strategic significance ({CHECK_WORDS[r.checks.opportunity]}): "
                  + (f"{ss.category} ({ss.multiplier:g}) \u2013 \u201c{ss.metric_text}\u201d"

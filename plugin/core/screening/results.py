@@ -4,16 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
+from .finding_types import DesignatedFinding, IrreplaceableFinding, rounded
+from .grouping import FindingGroup, group_findings
 from .verdict_rules import NOT_SCREENED, VERDICT_ORDER
+
+__all__ = ["CLEAR", "FOUND", "NOT_CHECKED", "SCHEMA", "Checks", "DesignatedFinding", "FindingGroup",
+           "HabitatMapRef", "IrreplaceableFinding", "MeasureFinding", "ScreeningResult", "SiteError",
+           "StrategicSignificance", "counts_sentence", "verdict_counts"]
 
 SCHEMA = "lnrs-screening/1"
 FOUND, CLEAR, NOT_CHECKED = "found", "clear", "not_checked"
 
 
-def _r(value: float | None, digits: int = 4) -> float | None:
-    return None if value is None else round(float(value), digits)
+_r = rounded
 
 
 @dataclass(frozen=True)
@@ -43,47 +49,6 @@ class HabitatMapRef:
     def to_dict(self) -> dict[str, Any]:
         return {"name": self.name, "version": self.version, "sha256": self.sha256,
                 "publication_date": self.publication_date, "unpublished_edits": self.unpublished_edits}
-
-
-@dataclass(frozen=True)
-class IrreplaceableFinding:
-    habitat: str  # pack vocabulary, or "ancient_veteran_tree"
-    name: str
-    ref: str
-    status: str
-    overlap_m2: float
-    distance_m: float
-    buffer_m: float
-    buffer_assumed: bool
-    in_buffer: bool
-    relation: str  # overlap | adjoins | buffer | nearby
-    buffer_intrusion_m2: float
-    layer: str
-    fid: int
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"habitat": self.habitat, "name": self.name, "ref": self.ref, "status": self.status,
-                "overlap_m2": _r(self.overlap_m2), "distance_m": _r(self.distance_m, 3),
-                "buffer_m": _r(self.buffer_m, 3), "buffer_assumed": self.buffer_assumed,
-                "in_buffer": self.in_buffer, "relation": self.relation,
-                "buffer_intrusion_m2": _r(self.buffer_intrusion_m2)}
-
-
-@dataclass(frozen=True)
-class DesignatedFinding:
-    designation: str
-    name: str
-    ref: str
-    overlap_m2: float
-    distance_m: float
-    relation: str  # overlap | adjoins | nearby
-    layer: str
-    fid: int
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"designation": self.designation, "name": self.name, "ref": self.ref,
-                "overlap_m2": _r(self.overlap_m2), "distance_m": _r(self.distance_m, 3),
-                "relation": self.relation}
 
 
 @dataclass(frozen=True)
@@ -160,12 +125,24 @@ class ScreeningResult:
             "checks": self.checks.to_dict(),
             "irreplaceable": [f.to_dict() for f in self.irreplaceable],
             "designated_sites": [f.to_dict() for f in self.designated_sites],
+            "irreplaceable_groups": [g.to_dict() for g in self.irreplaceable_groups],
+            "designated_groups": [g.to_dict() for g in self.designated_groups],
             "strategic_significance": self.strategic_significance.to_dict(),
             "measures": [m.to_dict() for m in self.measures],
             "notes": list(self.notes),
             "search_distance_m": self.search_distance_m,
             "sliver_tolerance_m2": self.sliver_tolerance_m2,
         }
+
+    @cached_property
+    def irreplaceable_groups(self) -> tuple[FindingGroup, ...]:
+        """The irreplaceable findings grouped by named habitat (:mod:`.grouping`)."""
+        return group_findings(self.irreplaceable)
+
+    @cached_property
+    def designated_groups(self) -> tuple[FindingGroup, ...]:
+        """The designated-site findings grouped by named site (:mod:`.grouping`)."""
+        return group_findings(self.designated_sites)
 
     @property
     def measure_codes(self) -> tuple[str, ...]:
