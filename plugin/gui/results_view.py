@@ -224,9 +224,14 @@ class ResultsView(QWidget):
 
     def _add_opportunity(self, r: ScreeningResult) -> None:
         ss = r.strategic_significance
-        state = self.check_word(r.checks.opportunity)
-        if ss.category:
+        if ss.category:  # only ever for a proposed habitat
             state = f"{ss.category} ({ss.multiplier:g})"
+        elif r.checks.opportunity == FOUND:
+            state = self.tr("{0} measure(s) mapped").format(len(r.measures))
+        elif r.checks.opportunity == CLEAR:
+            state = self.tr("no measures mapped")
+        else:
+            state = self.tr("not checked")
         sec = self._section("opportunity", self.tr("Strategic significance and measures"), state)
         sec.setToolTip(0, tip(ss.basis))
         for m in r.measures:

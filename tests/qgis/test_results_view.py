@@ -54,3 +54,27 @@ def test_findings_are_grouped_by_named_site_and_the_banner_lists_only_what_drive
     view.tree.setCurrentItem(moor)
     detail = view.detail.toPlainText()
     assert "6,000.0 m²" in detail and "Parts" in detail and "4" in detail
+
+
+def test_strategic_significance_has_no_category_without_a_proposed_habitat(qgis_app):
+    from lnrs_toolkit.plugin.gui.results_view import ResultsView
+
+    opp = memory_layer("opportunity_areas", [b(0, 0, 40, 100)], measures=["WD001"])
+    cat = memory_layer("measures", None, code=["WD001"], habitat_theme=["Woodland"], priority=["P1"],
+                       measure=["Woodland."], habitats=["Woodland and forest"])
+    idx = PackIndex.build(memory_pack([
+        memory_layer("strategy_area", [b(-5000, -5000, 5000, 5000)], name=["County"]), opp, cat,
+        memory_layer("designated_sites", []), memory_layer("irreplaceable_habitats", []),
+        memory_layer("ancient_trees", [])], {"publication_date": "2025-11-04"}))
+    view = ResultsView()
+    view.set_result(screen_site(idx, SITE, site_ref="S"))
+    sec = view.section_items()["opportunity"]
+    assert sec.text(1) == "1 measure(s) mapped"
+    view.tree.setCurrentItem(sec)
+    detail = view.detail.toPlainText()
+    assert "no category is stated" in detail and "WD001 on 40.0%" in detail and "Woodland and forest" in detail
+    assert "Medium cannot be applied" in detail
+    view.set_result(screen_site(idx, SITE, site_ref="S", proposed_habitat="Woodland and forest"))
+    assert view.section_items()["opportunity"].text(1) == "High (1.15)"
+    view.set_result(screen_site(idx, b(1000, 1000, 1100, 1100), site_ref="T"))
+    assert view.section_items()["opportunity"].text(1) == "no measures mapped"

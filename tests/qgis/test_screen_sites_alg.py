@@ -79,7 +79,8 @@ def test_screens_sites_and_writes_json_in_input_order(lnrs_provider, pack, tmp_p
     assert first["irreplaceable"][0]["overlap_m2"] == pytest.approx(5000.0)
     assert first["designated_sites"][0]["distance_m"] == pytest.approx(200.0)
     assert [m["code"] for m in first["measures"]] == ["FW012", "WD001"]
-    assert first["strategic_significance"]["category"] == "High"
+    assert first["strategic_significance"]["category"] is None  # no proposed habitat: no category
+    assert first["strategic_significance"]["high_available_for"] == ["Woodland and forest", "Individual trees"]
     assert data[1]["verdict"] == "green"
     assert "error" in data[2] and "no geometry" in data[2]["error"]
     out = res["OUTPUT"]

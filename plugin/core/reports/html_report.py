@@ -10,7 +10,7 @@ from ..screening.grouping import FindingGroup
 from ..screening.overrides import Override, find_override, for_site
 from ..screening.results import DesignatedFinding, IrreplaceableFinding, ScreeningResult, SiteError
 from ..screening.verdict_rules import NOT_SCREENED
-from .text_report import CHECK_WORDS, VERDICT_WORDS
+from .text_report import CHECK_WORDS, MEASURE_WORDS, VERDICT_WORDS
 
 VERDICT_COLOURS = {"red": "#c62828", "amber": "#ef8f00", "green": "#2e7d32", NOT_SCREENED: "#616161"}
 
@@ -93,7 +93,7 @@ def _site_html(result: ScreeningResult | SiteError, overrides: Sequence[Override
         "<h3>Checks</h3>", "<table><tr><th>Check</th><th>Result</th></tr>",
         f"<tr><td>Irreplaceable habitats</td><td>{_e(CHECK_WORDS[r.checks.irreplaceable])}</td></tr>",
         f"<tr><td>Designated sites</td><td>{_e(CHECK_WORDS[r.checks.designated])}</td></tr>",
-        f"<tr><td>Strategic significance</td><td>{_e(CHECK_WORDS[r.checks.opportunity])}</td></tr>",
+        f"<tr><td>LNRS measures on the site</td><td>{_e(MEASURE_WORDS[r.checks.opportunity])}</td></tr>",
         "</table>",
     ]
     if r.irreplaceable:
@@ -114,13 +114,13 @@ def _site_html(result: ScreeningResult | SiteError, overrides: Sequence[Override
         out.append(f"<p><strong>{_e(ss.category)}</strong> (multiplier {_e(f'{ss.multiplier:g}')}) "
                    f"&ndash; &ldquo;{_e(ss.metric_text)}&rdquo;</p>")
     else:
-        out.append("<p>Not assessed.</p>")
+        out.append(f"<p><strong>{_e(ss.headline(r.checks.opportunity).capitalize())}.</strong></p>")
     if ss.proposed_habitat:
         out.append(f"<p>Proposed habitat: {_e(ss.proposed_habitat)} (broad habitat {_e(ss.proposed_broad_habitat)})"
                    "</p>")
     out.append(f"<p>{_e(ss.basis)}</p>")
     if r.measures:
-        out += ["<h3>Measures mapped on the site</h3>",
+        out += ["<h3>LNRS measures mapped on the site</h3>",
                 "<table><tr><th>Code</th><th>Theme</th><th>Area (m²)</th><th>% of site</th><th>Measure</th></tr>"]
         for m in r.measures:
             text = m.text if m.in_catalogue else "Not in the pack's measures catalogue."

@@ -6,6 +6,8 @@ from ..screening.results import IrreplaceableFinding, ScreeningResult, SiteError
 from ..screening.verdict_rules import NOT_SCREENED
 
 CHECK_WORDS = {"found": "found", "clear": "clear", "not_checked": "not checked"}
+#: the opportunity check is about measures mapped on the site (never "clear": that is no significance category)
+MEASURE_WORDS = {"found": "mapped", "clear": "none mapped", "not_checked": "not checked"}
 VERDICT_WORDS = {"red": "RED", "amber": "AMBER", "green": "GREEN", NOT_SCREENED: "NOT SCREENED"}
 
 
@@ -37,18 +39,15 @@ def summary_text(result: ScreeningResult | SiteError) -> str:
         lines.append(f"  - {g.label} {g.name or 'unnamed'}: {g.relation}, "
                      f"overlap {g.overlap_m2:,.1f} m², distance {g.distance_m:,.1f} m{_parts(g.n_parts)}")
     ss = r.strategic_significance
-    lines.append(f"Strategic significance ({CHECK_WORDS[r.checks.opportunity]}): "
-                 + (f"{ss.category} ({ss.multiplier:g}) \u2013 \u201c{ss.metric_text}\u201d"
-                    if ss.category else "not assessed"))
+    lines.append(f"Strategic significance: {ss.headline(r.checks.opportunity)}")
     if ss.proposed_habitat:
         lines.append(f"  Proposed habitat: {ss.proposed_habitat} (broad habitat {ss.proposed_broad_habitat})")
     lines.append(f"  {ss.basis}")
-    if r.measures:
-        lines.append("Measures mapped on the site:")
-        for m in r.measures:
-            flag = "" if m.in_catalogue else " [not in the catalogue]"
-            text = f" \u2013 {m.text}" if m.text else ""
-            lines.append(f"  - {m.code}{flag}: {m.overlap_m2:,.1f} m² ({m.pct_of_site:.1f}% of site){text}")
+    lines.append(f"LNRS measures on the site ({MEASURE_WORDS[r.checks.opportunity]}):")
+    for m in r.measures:
+        flag = "" if m.in_catalogue else " [not in the catalogue]"
+        text = f" \u2013 {m.text}" if m.text else ""
+        lines.append(f"  - {m.code}{flag}: {m.overlap_m2:,.1f} m² ({m.pct_of_site:.1f}% of site){text}")
     if r.notes:
         lines.append("Notes:")
         lines += [f"  - {n}" for n in r.notes]

@@ -60,14 +60,29 @@ class StrategicSignificance:
     mapped_pct: float
     proposed_habitat: str | None
     proposed_broad_habitat: str | None
-    justifying_codes: tuple[str, ...]
-    basis: str
+    justifying_codes: tuple[str, ...]  # with a proposed habitat: the codes it delivers; without: the mapped codes
+    basis: str  # the officer's statement (no category without a proposed habitat)
+    lnrs_published: bool = False  # the pack has a publication date: the metric guide's Table 7 applies
+    baseline_category: str | None = None  # "Low" where the LNRS is published; else it depends on other documents
+    high_available_for: tuple[str, ...] = ()  # broad habitats that deliver the mapped measures (catalogue)
+
+    def headline(self, measures_state: str) -> str:
+        """The category with the metric's wording for a proposed habitat; never a category without one.
+
+        ``measures_state``: the result's ``checks.opportunity``."""
+        if self.category:
+            return f"{self.category} ({self.multiplier:g}) \u2013 \u201c{self.metric_text}\u201d"
+        if measures_state != NOT_CHECKED and self.proposed_habitat is None:
+            return "no category without a proposed habitat"
+        return "not assessed"
 
     def to_dict(self) -> dict[str, Any]:
         return {"category": self.category, "multiplier": self.multiplier, "metric_text": self.metric_text,
                 "mapped_area_m2": _r(self.mapped_area_m2), "mapped_pct": _r(self.mapped_pct, 3),
                 "proposed_habitat": self.proposed_habitat, "proposed_broad_habitat": self.proposed_broad_habitat,
-                "justifying_codes": list(self.justifying_codes), "basis": self.basis}
+                "justifying_codes": list(self.justifying_codes), "basis": self.basis,
+                "lnrs_published": self.lnrs_published, "baseline_category": self.baseline_category,
+                "high_available_for": list(self.high_available_for)}
 
 
 @dataclass(frozen=True)
