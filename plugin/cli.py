@@ -37,7 +37,8 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--pack", required=True, help="Local Habitat Map pack (.gpkg)")
     s.add_argument("--sites", required=True, help="sites: any vector file GDAL reads (GeoJSON, GPKG, SHP, KML...)")
     s.add_argument("--layer", help="layer name inside --sites (default: the first)")
-    s.add_argument("--ref-field", help="field holding the site reference")
+    s.add_argument("--ref-field", help="field holding the site reference (default: a 'ref' or 'site_ref' field "
+                   "when there is one, else sites are numbered from 1)")
     s.add_argument("--proposed-habitat", help="statutory metric habitat or broad habitat")
     s.add_argument("--search-distance", type=float, default=500.0, help="metres (default 500)")
     s.add_argument("--json", help="write the results here (schema lnrs-screening/1); '-' for stdout")

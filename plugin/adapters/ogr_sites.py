@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,11 +20,16 @@ class FileSites:
     notes: list[str]
 
 
+#: The fields a site's reference is read from when none is named, first found wins (any letter case).
+REF_FIELDS: tuple[str, ...] = ("ref", "site_ref")
+
+
 def read_sites(path: str | Path, layer_name: str | None = None, ref_field: str | None = None,
-               fallback_ref_field: str | None = None) -> FileSites:
+               fallback_ref_field: str | Sequence[str] | None = REF_FIELDS) -> FileSites:
     """Read polygons from ``path`` and reproject them to EPSG:27700.
 
-    Without ``ref_field``, ``fallback_ref_field`` is used when the layer has it (else the feature number).
+    Without ``ref_field``, the first of ``fallback_ref_field`` the layer has (letter case aside) is used; else
+    sites are numbered from 1 in file order, as in every front.
     """
     from osgeo import ogr, osr
 
@@ -40,8 +46,10 @@ def read_sites(path: str | Path, layer_name: str | None = None, ref_field: str |
         raise InputError(f"{path} has no layer {layer_name!r}.")
     defn = layer.GetLayerDefn()
     fields = [defn.GetFieldDefn(i).GetName() for i in range(defn.GetFieldCount())]
-    if not ref_field and fallback_ref_field in fields:
-        ref_field = fallback_ref_field
+    if not ref_field and fallback_ref_field:
+        wanted = [fallback_ref_field] if isinstance(fallback_ref_field, str) else list(fallback_ref_field)
+        by_lower = {f.lower(): f for f in reversed(fields)}  # the first of equal names in any case
+        ref_field = next((by_lower[w.lower()] for w in wanted if w.lower() in by_lower), None)
     if ref_field and ref_field not in fields:
         raise InputError(f"{path} has no field {ref_field!r}; its fields are: {', '.join(fields) or '(none)'}.")
     srs = layer.GetSpatialRef()

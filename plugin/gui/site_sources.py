@@ -30,17 +30,18 @@ class Site:
 
 
 def sites_from_features(layer: QgsVectorLayer, features: list[Any]) -> tuple[list[Site], list[str]]:
-    """Each feature becomes one site (reference from the layer's display expression, else the feature id); the
+    """Each feature becomes one site (reference from the layer's display expression, else its position in
+    ``features`` from 1, as in every front); the
     features that cannot be used come back as "ref: why". Raises :class:`LnrsError` when the layer's CRS cannot be
     transformed to the pack's."""
     transform = transform_to_pack(layer.crs(), QgsProject.instance().transformContext(), layer.name())
     context = QgsExpressionContext(QgsExpressionContextUtils.globalProjectLayerScopes(layer))
     expression = QgsExpression(layer.displayExpression())
     sites, problems = [], []
-    for feat in features:
+    for number, feat in enumerate(features, start=1):
         context.setFeature(feat)
         value = expression.evaluate(context) if layer.displayExpression() else None
-        ref = str(value) if value not in (None, "") and not expression.hasEvalError() else str(feat.id())
+        ref = str(value) if value not in (None, "") and not expression.hasEvalError() else str(number)
         try:
             converted = to_shapely(feat.geometry(), transform)
         except LnrsError as exc:

@@ -137,7 +137,8 @@ class ScreenSitesAlgorithm(LnrsAlgorithm):
         for feat in source.getFeatures(request, QgsProcessingFeatureSource.FlagSkipGeometryValidityChecks):
             if feedback.isCanceled():
                 return {}
-            ref = str(feat[ref_field]) if ref_field and feat[ref_field] not in (None, "") else str(feat.id())
+            # numbered from 1 in input order, as in every front (a feature id may start at 0 or have gaps)
+            ref = str(feat[ref_field]) if ref_field and feat[ref_field] not in (None, "") else str(len(refs) + 1)
             try:
                 converted = to_shapely(feat.geometry(), transform)
                 geoms.append(converted.geometry)

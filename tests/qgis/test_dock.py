@@ -484,6 +484,13 @@ def test_import_sites_from_files(dock, tmp_path, monkeypatch):
     dock.site_panel.import_button.click()
     assert len(dock.site_panel.sites) == 2
 
+    unnamed = tmp_path / "unnamed.geojson"  # no reference field: numbered from 1, as in every front
+    unnamed.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {}, "geometry": {"type": "Polygon", "coordinates": [ring]}}] * 2}),
+        encoding="utf-8")
+    assert dock.site_panel.import_sites_file(str(unnamed))
+    assert [s.ref for s in dock.site_panel.sites] == ["1", "2"]
+
     points = tmp_path / "points.geojson"
     points.write_text(json.dumps({"type": "FeatureCollection", "features": [
         {"type": "Feature", "properties": {}, "geometry": {"type": "Point", "coordinates": [lon, lat]}}]}))

@@ -177,3 +177,25 @@ def test_a_site_outside_the_strategy_area_is_not_screened(lnrs_provider, pack, t
     rows = {f["site_ref"]: f for f in res["OUTPUT"].getFeatures()}
     assert rows["OUT"]["verdict"] == "not_screened" and rows["OUT"]["chk_designated"] == "not_checked"
     assert (res["RED"], res["AMBER"], res["GREEN"], res["NOT_SCREENED"], res["ERRORS"]) == (1, 0, 0, 1, 0)
+
+
+def test_sites_without_a_reference_field_are_numbered_from_1(lnrs_provider, pack, tmp_path):
+    # a GeoJSON file: OGR numbers its features from 0, the sites are numbered from 1 as in every front
+    from qgis.core import QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsProject
+
+    to_wgs84 = QgsCoordinateTransform(QgsCoordinateReferenceSystem("EPSG:27700"),
+                                      QgsCoordinateReferenceSystem("EPSG:4326"), QgsProject.instance())
+    features = []
+    for x in (X, X + 2000):
+        g = QgsGeometry.fromWkt(wkt_box(x, Y, x + 100, Y + 100))
+        g.transform(to_wgs84)
+        features.append({"type": "Feature", "properties": {"area": 1},
+                         "geometry": json.loads(g.asJson(8))})
+    path = tmp_path / "sites.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": features}), encoding="utf-8")
+    layer = QgsVectorLayer(str(path), "sites", "ogr")
+    assert layer.isValid() and sorted(f.id() for f in layer.getFeatures()) == [0, 1]
+    out_json = tmp_path / "out.json"
+    res = run({"INPUT": layer, "PACK": str(pack), "OUTPUT": "memory:", "JSON": str(out_json)})
+    assert [d["site_ref"] for d in json.loads(out_json.read_text(encoding="utf-8"))] == ["1", "2"]
+    assert sorted(f["site_ref"] for f in res["OUTPUT"].getFeatures()) == ["1", "2"]

@@ -78,3 +78,22 @@ def test_a_site_outside_the_map_is_not_screened(pack, tmp_path, capsys):
     text = capsys.readouterr().out
     assert "Verdict: NOT SCREENED" in text
     assert "Screened 1 site(s): 0 red, 0 amber, 0 green, 1 not screened (outside the map)" in text
+
+
+def test_sites_take_a_ref_field_when_there_is_one_else_are_numbered_from_1(pack, tmp_path):
+    lon, lat = -2.43205, 51.33829
+    ring = [[lon, lat], [lon + 0.0007, lat], [lon + 0.0007, lat + 0.00045], [lon, lat + 0.00045], [lon, lat]]
+
+    def screen(properties):
+        sites = tmp_path / "sites.geojson"
+        sites.write_text(json.dumps({"type": "FeatureCollection", "features": [
+            {"type": "Feature", "properties": p, "geometry": {"type": "Polygon", "coordinates": [ring]}}
+            for p in properties]}), encoding="utf-8")
+        out = tmp_path / "out.json"
+        assert main(["screen", "--pack", str(pack), "--sites", str(sites), "--json", str(out), "--quiet"]) == 0
+        return [d["site_ref"] for d in json.loads(out.read_text(encoding="utf-8"))]
+
+    assert screen([{"REF": "24/0001/FUL", "name": "x"}, {"REF": "24/0002/HOU", "name": "y"}]) == \
+        ["24/0001/FUL", "24/0002/HOU"]
+    assert screen([{"name": "x"}, {"name": "y"}, {"name": "z"}]) == ["1", "2", "3"]
+    assert screen([{"ref": "A"}, {"ref": None}]) == ["A", "2"]  # a blank reference falls back to the number
