@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from qgis.core import (
@@ -10,6 +11,7 @@ from qgis.core import (
     QgsFeatureSink,
     QgsField,
     QgsFields,
+    QgsGeometry,
     QgsProcessing,
     QgsProcessingException,
     QgsProcessingFeatureSource,
@@ -64,6 +66,31 @@ def summary_values(result: ScreeningResult | SiteError) -> list[Any]:
             sum(f.relation == "overlap" for f in des), ss.category, ss.multiplier, round(ss.mapped_pct, 3),
             ";".join(r.measure_codes), r.checks.irreplaceable, r.checks.designated, r.checks.opportunity,
             " | ".join(r.reasons), None, r.habitat_map.name, r.habitat_map.version, r.habitat_map.sha256]
+
+
+#: The Shapefile format's limits (dBASE): field names of at most 10 characters, texts of at most 254.
+SHP_NAME_MAX, SHP_TEXT_MAX = 10, 254
+
+
+def shapefile_warning(results: Sequence[ScreeningResult | SiteError]) -> str:
+    """Which fields a Shapefile OUTPUT renames or cuts, in words."""
+    renamed = [f"{name} \u2192 {name[:SHP_NAME_MAX]}" for name, _ in SUMMARY_FIELDS if len(name) > SHP_NAME_MAX]
+    text_fields = [i for i, (_, vtype) in enumerate(SUMMARY_FIELDS) if vtype == QVariant.String]
+    cut = sorted({SUMMARY_FIELDS[i][0] for r in results for i, v in enumerate(summary_values(r))
+                  if i in text_fields and isinstance(v, str) and len(v) > SHP_TEXT_MAX})
+    text = ("Shapefile output: field names are cut to 10 characters: " + ", ".join(renamed) + ".")
+    if cut:
+        text += f" Values longer than {SHP_TEXT_MAX} characters are cut in: {', '.join(cut)}."
+    return text + " Write a GeoPackage (or use the JSON output) to keep every name and value whole."
+
+
+def as_multipolygon(geometry: QgsGeometry) -> QgsGeometry:
+    """The site's polygon(s) as a MultiPolygon; a geometry that is no polygon (an unusable site) is left out."""
+    if geometry.isNull() or geometry.type() != QgsWkbTypes.PolygonGeometry:
+        return QgsGeometry()
+    multi = QgsGeometry(geometry)
+    multi.convertToMultiType()
+    return multi
 
 
 class ScreenSitesAlgorithm(LnrsAlgorithm):
@@ -162,14 +189,20 @@ class ScreenSitesAlgorithm(LnrsAlgorithm):
             results[position] = SiteError(refs[position], message, position)
 
         fields = summary_fields()
-        sink, dest_id = self.parameterAsSink(parameters, self.OUTPUT, context, fields, source.wkbType(),
-                                             source.sourceCrs())
+        # always MultiPolygon (Z/M kept): a GeoPackage layer declared Polygon warns on every repaired multi-part site
+        out_type = QgsWkbTypes.multiType(QgsWkbTypes.zmType(QgsWkbTypes.MultiPolygon,
+                                                            QgsWkbTypes.hasZ(source.wkbType()),
+                                                            QgsWkbTypes.hasM(source.wkbType())))
+        sink, dest_id = self.parameterAsSink(parameters, self.OUTPUT, context, fields, out_type, source.sourceCrs())
         if sink is None:
             raise QgsProcessingException(self.invalidSinkError(parameters, self.OUTPUT))
+        destination = self.parameterAsOutputLayer(parameters, self.OUTPUT, context) or ""
+        if destination.lower().split("|")[0].endswith(".shp"):
+            feedback.pushWarning(shapefile_warning(results))
         counts = verdict_counts(results)
         for feat, result in zip(features, results):
             out = QgsFeature(fields)
-            out.setGeometry(feat.geometry())
+            out.setGeometry(as_multipolygon(feat.geometry()))
             out.setAttributes(summary_values(result))
             sink.addFeature(out, QgsFeatureSink.FastInsert)
             if isinstance(result, SiteError):

@@ -199,3 +199,61 @@ def test_sites_without_a_reference_field_are_numbered_from_1(lnrs_provider, pack
     res = run({"INPUT": layer, "PACK": str(pack), "OUTPUT": "memory:", "JSON": str(out_json)})
     assert [d["site_ref"] for d in json.loads(out_json.read_text(encoding="utf-8"))] == ["1", "2"]
     assert sorted(f["site_ref"] for f in res["OUTPUT"].getFeatures()) == ["1", "2"]
+
+
+class RecordingFeedback:
+    """A QgsProcessingFeedback that keeps the warnings."""
+
+    def __new__(cls):
+        from qgis.core import QgsProcessingFeedback
+
+        class _Feedback(QgsProcessingFeedback):
+            def __init__(self):
+                super().__init__()
+                self.warnings = []
+
+            def pushWarning(self, text):  # noqa: N802
+                self.warnings.append(text)
+                super().pushWarning(text)
+
+        return _Feedback()
+
+
+def test_geopackage_output_is_multipolygon_and_shapefile_output_names_what_it_cuts(lnrs_provider, pack, tmp_path):
+    from qgis.core import QgsWkbTypes
+
+    layer = sites_layer(geoms=[("A/1", wkt_box(X, Y, X + 100, Y + 100)),
+                               ("A/2", f"MULTIPOLYGON((({X + 2000} {Y},{X + 2100} {Y},{X + 2100} {Y + 100},"
+                                       f"{X + 2000} {Y}))," f"(({X + 2200} {Y},{X + 2300} {Y},{X + 2300} {Y + 100},"
+                                       f"{X + 2200} {Y})))")])
+    gpkg = tmp_path / "out.gpkg"
+    run({"INPUT": layer, "PACK": str(pack), "REF_FIELD": "ref", "OUTPUT": str(gpkg)})
+    out = QgsVectorLayer(str(gpkg), "out", "ogr")
+    assert out.wkbType() == QgsWkbTypes.MultiPolygon
+    assert sorted(f.geometry().constGet().numGeometries() for f in out.getFeatures()) == [1, 2]
+
+    import processing
+
+    feedback = RecordingFeedback()
+    shp = tmp_path / "out.shp"
+    processing.run("lnrs:screensites", {"INPUT": layer, "PACK": str(pack), "REF_FIELD": "ref", "OUTPUT": str(shp)},
+                   feedback=feedback)
+    [warning] = [w for w in feedback.warnings if w.startswith("Shapefile")]
+    assert "chk_irreplaceable \u2192 chk_irrepl" in warning and "site_area_m2 \u2192 site_area_" in warning
+    assert "site_ref" not in warning and "cut in" not in warning  # no value longer than 254 characters here
+    names = QgsVectorLayer(str(shp), "shp", "ogr").fields().names()
+    assert "chk_irrepl" in names and "site_area_" in names  # what the warning says is what GDAL did
+
+
+def test_shapefile_warning_names_the_fields_whose_values_are_cut(lnrs_provider, pack):
+    from dataclasses import replace
+
+    from lnrs_toolkit.plugin.core.screening.engine import screen_site
+    from lnrs_toolkit.plugin.core.screening.index_cache import load_index
+    from lnrs_toolkit.plugin.processing.alg_screen_sites import shapefile_warning
+    from shapely.geometry import box
+
+    r = screen_site(load_index(str(pack)), box(X, Y, X + 100, Y + 100))
+    assert "cut in" not in shapefile_warning([r])
+    long = replace(r, reasons=("x" * 200, "y" * 100))  # joined with " | ": 303 characters
+    assert "Values longer than 254 characters are cut in: reasons." in shapefile_warning([r, long])
