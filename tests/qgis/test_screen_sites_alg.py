@@ -212,7 +212,7 @@ class RecordingFeedback:
                 super().__init__()
                 self.warnings = []
 
-            def pushWarning(self, text):  # noqa: N802
+            def pushWarning(self, text):
                 self.warnings.append(text)
                 super().pushWarning(text)
 
