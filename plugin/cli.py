@@ -35,7 +35,8 @@ def _parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
     s = sub.add_parser("screen", help="screen polygon sites")
     s.add_argument("--pack", required=True, help="Local Habitat Map pack (.gpkg)")
-    s.add_argument("--sites", required=True, help="sites: any vector file GDAL reads (GeoJSON, GPKG, SHP, KML...)")
+    s.add_argument("--sites", required=True, help="sites: any vector file GDAL reads (GeoJSON, GPKG, SHP, KML...), "
+                   "or an Open Digital Planning (PlanX) application JSON")
     s.add_argument("--layer", help="layer name inside --sites (default: the first)")
     s.add_argument("--ref-field", help="field holding the site reference (default: a 'ref' or 'site_ref' field "
                    "when there is one, else sites are numbered from 1)")

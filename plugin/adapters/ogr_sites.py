@@ -11,6 +11,7 @@ from shapely.geometry.base import BaseGeometry
 
 from ..core.errors import InputError
 from ..core.pack.schema import PACK_CRS_EPSG
+from ..core.screening.odp_application import ODP_CRS_EPSG, ApplicationSite, read_application_file
 
 
 @dataclass(frozen=True)
@@ -18,6 +19,26 @@ class FileSites:
     refs: list[str]
     geometries: list[BaseGeometry | None]
     notes: list[str]
+
+
+def _application_sites(app: ApplicationSite) -> FileSites:
+    """An Open Digital Planning application's red line (WGS84) as one site in EPSG:27700."""
+    from osgeo import ogr, osr
+
+    source, target = osr.SpatialReference(), osr.SpatialReference()
+    source.ImportFromEPSG(ODP_CRS_EPSG)
+    target.ImportFromEPSG(PACK_CRS_EPSG)
+    for srs in (source, target):
+        srs.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
+    g = ogr.CreateGeometryFromWkb(shapely.to_wkb(app.geometry))
+    g.Transform(osr.CoordinateTransformation(source, target))
+    ref = app.reference or "1"
+    note = f"site {ref}: Open Digital Planning application, boundary from {app.boundary_from}"
+    if app.address:
+        note += f", address {app.address}"
+    if not app.reference:
+        note += "; the application has no reference yet (the site is numbered 1)"
+    return FileSites([ref], [shapely.from_wkb(bytes(g.ExportToIsoWkb()))], [note + "."])
 
 
 #: The fields a site's reference is read from when none is named, first found wins (any letter case).
@@ -35,6 +56,9 @@ def read_sites(path: str | Path, layer_name: str | None = None, ref_field: str |
 
     ogr.UseExceptions()
     osr.UseExceptions()
+    application = read_application_file(path)
+    if application is not None:
+        return _application_sites(application)
     try:
         ds = ogr.Open(str(path))
     except RuntimeError as exc:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from qgis.core import (
+    QgsCoordinateReferenceSystem,
     QgsExpression,
     QgsExpressionContext,
     QgsExpressionContextUtils,
@@ -16,8 +17,9 @@ from qgis.core import (
     QgsWkbTypes,
 )
 
-from ..adapters.qgis_geometry import to_shapely, transform_to_pack
+from ..adapters.qgis_geometry import to_qgs, to_shapely, transform_to_pack
 from ..core.errors import LnrsError
+from ..core.screening.odp_application import ODP_CRS_EPSG, read_application_file
 
 
 @dataclass(frozen=True)
@@ -27,6 +29,7 @@ class Site:
     ref: str
     geometry: Any
     notes: tuple[str, ...] = ()
+    address: str = ""  # when the source gives one (an Open Digital Planning application)
 
 
 def sites_from_features(layer: QgsVectorLayer, features: list[Any]) -> tuple[list[Site], list[str]]:
@@ -49,6 +52,19 @@ def sites_from_features(layer: QgsVectorLayer, features: list[Any]) -> tuple[lis
             continue
         sites.append(Site(ref, converted.geometry, converted.notes))
     return sites, problems
+
+
+def sites_from_application_file(path: str) -> list[Site] | None:
+    """The site of an Open Digital Planning (PlanX) application JSON, its red line moved from WGS84 to
+    EPSG:27700 (reference and address from the application); None when ``path`` is not one. Raises
+    :class:`LnrsError` when it is one without a usable boundary."""
+    app = read_application_file(path)
+    if app is None:
+        return None
+    transform = transform_to_pack(QgsCoordinateReferenceSystem(f"EPSG:{ODP_CRS_EPSG}"),
+                                  QgsProject.instance().transformContext(), Path(path).name)
+    converted = to_shapely(to_qgs(app.geometry), transform)
+    return [Site(app.reference, converted.geometry, converted.notes, app.address)]
 
 
 def open_sites_file(path: str) -> QgsVectorLayer:

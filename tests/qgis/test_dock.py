@@ -498,6 +498,26 @@ def test_import_sites_from_files(dock, tmp_path, monkeypatch):
     assert not dock.site_panel.import_sites_file(str(tmp_path / "missing.geojson"))
 
 
+def test_import_an_open_digital_planning_application(dock, tmp_path):
+    from pathlib import Path
+
+    example = Path(__file__).parents[1] / "data" / "odp_fullHouseholder_submission.json"
+    assert dock.site_panel.import_sites_file(str(example))
+    [site] = dock.site_panel.sites
+    assert site.ref == "ABC-123-XYZ" and site.address == "40, STANSFIELD ROAD, LONDON, SW9 9RZ"
+    assert dock.site_panel.ref_edit.text() == "ABC-123-XYZ"
+    # the red line in EPSG:27700: 126.35 m² (the ellipsoidal area times the grid's areal scale there)
+    assert abs(site.geometry.area - 126.346) < 0.05
+    x, y = site.geometry.centroid.coords[0]
+    assert abs(x - 530790) < 20 and abs(y - 175754) < 20  # beside the address point PlanX gives (530787, 175754)
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"data": {"property": {"boundary": {"site": {
+        "type": "Feature", "properties": None, "geometry": {"type": "Point", "coordinates": [-0.1, 51.4]}}}}}}),
+        encoding="utf-8")
+    assert not dock.site_panel.import_sites_file(str(bad))
+    assert "not a polygon" in dock.last_message
+
+
 def test_add_pack_layers_to_the_project(dock, pack):
     from qgis.core import QgsProject
 
