@@ -43,7 +43,7 @@ from ..__about__ import PLUGIN_ROOT, __version__
 from ..adapters.qgis_geometry import to_qgs
 from ..core.metric.vocabulary import habitat_label
 from ..core.reports.html_report import VERDICT_COLOURS
-from ..core.reports.text_report import CHECK_WORDS, MEASURE_WORDS
+from ..core.reports.text_report import CHECK_WORDS, MEASURE_WORDS, VERDICT_WORDS
 from ..core.screening.overrides import Override, find_override
 from ..core.screening.results import ScreeningResult, SiteError
 from ..log import log_error
@@ -143,7 +143,7 @@ def fill_layout(layout: QgsPrintLayout, result: ScreeningResult | SiteError, ove
         _set(layout, "measures", "")
     else:
         if verdict is not None:
-            verdict.setText(tr("Verdict: {0}").format(result.verdict.upper()))
+            verdict.setText(tr("Verdict: {0}").format(VERDICT_WORDS.get(result.verdict, result.verdict.upper())))
             verdict.setBackgroundEnabled(True)
             verdict.setBackgroundColor(QColor(VERDICT_COLOURS.get(result.verdict, "#616161")))
             verdict.setFontColor(QColor("black" if result.verdict == "amber" else "white"))

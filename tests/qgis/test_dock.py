@@ -168,7 +168,7 @@ def test_drawn_site_is_checked_and_results_shown(dock, pack):
     assert "&lt;script&gt;" in view.detail.toHtml() or HOSTILE not in view.detail.toHtml()
 
 
-def test_a_site_outside_the_map_is_not_screened_and_grey(dock, pack):
+def test_a_site_outside_the_map_is_not_screened_and_grey(dock, pack, tmp_path):
     dock.set_pack_path(str(pack))
     assert dock.site_panel.set_site_geometry(site_geometry(X + 9000, Y, X + 9100, Y + 100),
                                              QgsCoordinateReferenceSystem("EPSG:27700"))
@@ -181,6 +181,11 @@ def test_a_site_outside_the_map_is_not_screened_and_grey(dock, pack):
     assert "outside the strategy area" in view.banner.text()
     sections = view.section_items()
     assert {sections[k].text(1) for k in ("irreplaceable", "designated_sites", "opportunity")} == {"not checked"}
+    out = tmp_path / "far.pdf"
+    assert dock.results_panel.export_pdf(str(out)) == str(out), dock.last_message
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True, check=True).stdout
+        assert "Verdict: NOT SCREENED" in text and "clear" not in text
 
 
 def test_bad_proposed_habitat_is_reported(dock, pack):

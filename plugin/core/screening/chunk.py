@@ -134,7 +134,9 @@ def _assemble(ctx: Context, site: PreparedSite, ref: str, position: int,
     sig, measures = strategic_significance(ctx, site.area_m2, opp, interim, opp_areas) if coverage_state else (
         StrategicSignificance(None, None, None, 0.0, 0.0, ctx.proposed_text,
                               ctx.proposed.broad_habitat if ctx.proposed else None, (),
-                              "The site lies outside the area this Local Habitat Map covers."), [])
+                              "The site lies outside the area this Local Habitat Map covers: not screened, so no "
+                              "strategic significance can be stated from this map.",
+                              bool(index.ref.publication_date)), [])
 
     def state(present: bool, found: bool) -> str:
         if not coverage_state or not present:
