@@ -44,6 +44,8 @@ SUMMARY_FIELDS: tuple[tuple[str, Any], ...] = (
     ("chk_irreplaceable", QVariant.String), ("chk_designated", QVariant.String),
     ("chk_opportunity", QVariant.String), ("reasons", QVariant.String), ("error", QVariant.String),
     ("map_name", QVariant.String), ("map_version", QVariant.String), ("map_sha256", QVariant.String),
+    # named sites (one per designated site or named habitat, however many polygons it is mapped as)
+    ("irr_sites", QVariant.Int), ("des_sites", QVariant.Int),
 )
 
 
@@ -57,7 +59,7 @@ def summary_fields() -> QgsFields:
 def summary_values(result: ScreeningResult | SiteError) -> list[Any]:
     """Attribute values in SUMMARY_FIELDS order."""
     if isinstance(result, SiteError):
-        return [result.site_ref] + [None] * 15 + [result.message, None, None, None]
+        return [result.site_ref] + [None] * 15 + [result.message, None, None, None, None, None]
     r = result
     irr, des = r.irreplaceable, r.designated_sites
     ss = r.strategic_significance
@@ -65,7 +67,8 @@ def summary_values(result: ScreeningResult | SiteError) -> list[Any]:
             sum(f.relation == "overlap" for f in irr), sum(f.in_buffer for f in irr), len(des),
             sum(f.relation == "overlap" for f in des), ss.category, ss.multiplier, round(ss.mapped_pct, 3),
             ";".join(r.measure_codes), r.checks.irreplaceable, r.checks.designated, r.checks.opportunity,
-            " | ".join(r.reasons), None, r.habitat_map.name, r.habitat_map.version, r.habitat_map.sha256]
+            " | ".join(r.reasons), None, r.habitat_map.name, r.habitat_map.version, r.habitat_map.sha256,
+            len(r.irreplaceable_groups), len(r.designated_groups)]
 
 
 #: The Shapefile format's limits (dBASE): field names of at most 10 characters, texts of at most 254.

@@ -88,6 +88,7 @@ def test_screens_sites_and_writes_json_in_input_order(lnrs_provider, pack, tmp_p
     assert rows["A/1"]["verdict"] == "red" and rows["A/1"]["n_irr_loss"] == 1
     assert rows["A/1"]["measure_codes"] == "FW012;WD001"
     assert rows["A/3"]["error"]
+    assert (rows["A/1"]["irr_sites"], rows["A/1"]["des_sites"]) == (1, 1)  # Old Wood; Moor
     assert res["RED"] == 1 and res["GREEN"] == 1 and res["ERRORS"] == 1
 
 
