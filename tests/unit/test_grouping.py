@@ -91,3 +91,10 @@ def test_html_and_text_show_one_row_per_named_site_then_its_parts():
     text = summary_text(r)
     assert "  - SSSI Moor: overlap, overlap 6,000.0 m², distance 0.0 m (4 parts)" in text
     assert "  - Ancient woodland Old Wood: nearby, overlap 0.0 m², distance 207.0 m, buffer 15 m (2 parts)" in text
+
+
+def test_a_name_and_another_site_s_reference_never_merge():
+    layer = memory_layer("designated_sites", [b(200, 0, 210, 10), b(220, 0, 230, 10)], designation=["LWS"] * 2,
+                         name=["Brook", ""], ref=["L1", "Brook"])
+    r = screen_site(index_of(area_layer(), old_wood(), no_trees(), CATALOGUE, layer), SITE)
+    assert [(g.name, g.n_parts) for g in r.designated_groups] == [("Brook", 1), ("Brook", 1)]

@@ -61,7 +61,7 @@ def group_key(f: Finding, position: int) -> tuple[str, str, str]:
         kind, label = "designated", f.designation
     else:
         kind, label = "irreplaceable", habitat_label(f.habitat, f.status)
-    return kind, label, f.name or f.ref or f"#{position}"
+    return kind, label, f"name:{f.name}" if f.name else f"ref:{f.ref}" if f.ref else f"#{position}"
 
 
 def group_findings(findings: Sequence[Finding]) -> tuple[FindingGroup, ...]:
