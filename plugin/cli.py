@@ -33,7 +33,7 @@ from .core.reports.text_report import summary_text
 from .core.screening.engine import screen_sites
 from .core.screening.index_cache import load_index
 from .core.screening.options import MAX_SEARCH_DISTANCE_M, ScreeningOptions, checked_number
-from .core.screening.results import SiteError
+from .core.screening.results import SiteError, counts_sentence, verdict_counts
 from .core.screening.site_provenance import with_provenance
 
 
@@ -57,9 +57,11 @@ def _parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
     s = sub.add_parser("screen", help="screen polygon sites")
     s.add_argument("--pack", required=True, help="Local Habitat Map pack (.gpkg)")
-    s.add_argument("--sites", required=True, help="sites: any vector file GDAL reads (GeoJSON, GPKG, SHP, KML...)")
+    s.add_argument("--sites", required=True, help="sites: any vector file GDAL reads (GeoJSON, GPKG, SHP, KML...), "
+                   "or an Open Digital Planning (PlanX) application JSON")
     s.add_argument("--layer", help="layer name inside --sites (default: the first)")
-    s.add_argument("--ref-field", help="field holding the site reference")
+    s.add_argument("--ref-field", help="field holding the site reference (default: a 'ref' or 'site_ref' field "
+                   "when there is one, else sites are numbered from 1)")
     s.add_argument("--proposed-habitat", help="statutory metric habitat or broad habitat")
     s.add_argument("--search-distance", type=_DISTANCE, default=500.0, help="metres (default 500)")
     s.add_argument("--json", help="write the results here (schema lnrs-screening/1); '-' for stdout")
@@ -116,6 +118,7 @@ def _screen(args: argparse.Namespace) -> int:
         for r in results:
             print(summary_text(r))
             print()
+        print(counts_sentence(verdict_counts(results)))
     return 2 if all(isinstance(r, SiteError) for r in results) and results else 0
 
 

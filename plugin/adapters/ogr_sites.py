@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,7 @@ from shapely.geometry.base import BaseGeometry
 
 from ..core.errors import InputError
 from ..core.pack.integrity import wkb_problem
+from ..core.screening.odp_application import ODP_CRS_EPSG, ApplicationSite, read_application_file
 from ..core.screening.results import SiteTransform
 from .ostn15_grid import BngTransform, finite
 
@@ -68,16 +70,48 @@ def _shapely(g: Any, ref: str) -> BaseGeometry | str:
     return geom
 
 
+def _application_sites(app: ApplicationSite) -> FileSites:
+    """An Open Digital Planning application's red line (WGS84) as one site in EPSG:27700, through OSTN15."""
+    from osgeo import ogr, osr
+
+    source = osr.SpatialReference()
+    source.ImportFromEPSG(ODP_CRS_EPSG)
+    source.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
+    ref = app.reference or "1"
+    note = f"site {ref}: Open Digital Planning application, boundary from {app.boundary_from}"
+    if app.address:
+        note += f", address {app.address}"
+    if not app.reference:
+        note += "; the application has no reference yet (the site is numbered 1)"
+    try:
+        g, how = BngTransform(source).transform(ogr.CreateGeometryFromWkb(shapely.to_wkb(app.geometry)))
+    except RuntimeError as exc:
+        return FileSites([ref], [None], [note + "."], [None],
+                         {0: f"site {ref}: its boundary cannot be converted to British National Grid ({exc})."})
+    converted = _shapely(g, ref) if finite(g) else f"site {ref}: its boundary lies outside what can be converted."
+    if isinstance(converted, str):
+        return FileSites([ref], [None], [note + "."], [None], {0: converted})
+    return FileSites([ref], [converted], [note + "."], [how])
+
+
+#: The fields a site's reference is read from when none is named, first found wins (any letter case).
+REF_FIELDS: tuple[str, ...] = ("ref", "site_ref")
+
+
 def read_sites(path: str | Path, layer_name: str | None = None, ref_field: str | None = None,
-               fallback_ref_field: str | None = None) -> FileSites:
+               fallback_ref_field: str | Sequence[str] | None = REF_FIELDS) -> FileSites:
     """Read polygons from ``path`` and reproject them to EPSG:27700 (through OSTN15 from ETRS89/WGS84).
 
-    Without ``ref_field``, ``fallback_ref_field`` is used when the layer has it (else the feature number).
+    Without ``ref_field``, the first of ``fallback_ref_field`` the layer has (letter case aside) is used; else
+    sites are numbered from 1 in file order, as in every front.
     """
     from osgeo import gdal, ogr, osr
 
     ogr.UseExceptions()
     osr.UseExceptions()
+    application = read_application_file(path)
+    if application is not None:
+        return _application_sites(application)
     try:
         ds = _open(path)
         if ds is None:
@@ -91,14 +125,16 @@ def read_sites(path: str | Path, layer_name: str | None = None, ref_field: str |
 
 
 def _read_layer(ds: Any, path: str | Path, layer_name: str | None, ref_field: str | None,
-                fallback_ref_field: str | None, osr: Any) -> FileSites:
+                fallback_ref_field: str | Sequence[str] | None, osr: Any) -> FileSites:
     layer = ds.GetLayerByName(layer_name) if layer_name else ds.GetLayer(0)
     if layer is None:
         raise InputError(f"{path} has no layer {layer_name!r}.")
     defn = layer.GetLayerDefn()
     fields = [defn.GetFieldDefn(i).GetName() for i in range(defn.GetFieldCount())]
-    if not ref_field and fallback_ref_field in fields:
-        ref_field = fallback_ref_field
+    if not ref_field and fallback_ref_field:
+        wanted = [fallback_ref_field] if isinstance(fallback_ref_field, str) else list(fallback_ref_field)
+        by_lower = {f.lower(): f for f in reversed(fields)}  # the first of equal names in any case
+        ref_field = next((by_lower[w.lower()] for w in wanted if w.lower() in by_lower), None)
     if ref_field and ref_field not in fields:
         raise InputError(f"{path} has no field {ref_field!r}; its fields are: {', '.join(fields) or '(none)'}.")
     srs = layer.GetSpatialRef()

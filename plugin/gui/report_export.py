@@ -44,7 +44,7 @@ from ..core.errors import LnrsError
 from ..core.metric.vocabulary import habitat_label
 from ..core.reports.html_report import VERDICT_COLOURS
 from ..core.reports.output_guard import refuse_overwriting_a_database
-from ..core.reports.text_report import CHECK_WORDS
+from ..core.reports.text_report import CHECK_WORDS, MEASURE_WORDS, VERDICT_WORDS
 from ..core.screening.overrides import Override, find_override
 from ..core.screening.results import ScreeningResult, SiteError
 from ..log import log_error
@@ -169,7 +169,7 @@ def fill_layout(layout: QgsPrintLayout, result: ScreeningResult | SiteError, ove
         _set(layout, "measures", "")
     else:
         if verdict is not None:
-            _set_literal(verdict, tr("Verdict: {0}").format(result.verdict.upper()))
+            _set_literal(verdict, tr("Verdict: {0}").format(VERDICT_WORDS.get(result.verdict, result.verdict.upper())))
             verdict.setBackgroundEnabled(True)
             verdict.setBackgroundColor(QColor(VERDICT_COLOURS.get(result.verdict, "#616161")))
             _set_text_colour(verdict, QColor("black" if result.verdict == "amber" else "white"))
@@ -180,14 +180,15 @@ def fill_layout(layout: QgsPrintLayout, result: ScreeningResult | SiteError, ove
         _set(layout, "checks", "\n".join([
             tr("Irreplaceable habitats: {0}").format(CHECK_WORDS[result.checks.irreplaceable]),
             tr("Designated sites: {0}").format(CHECK_WORDS[result.checks.designated]),
-            tr("Strategic significance: {0}").format(CHECK_WORDS[result.checks.opportunity]),
+            tr("LNRS measures on the site: {0}").format(MEASURE_WORDS[result.checks.opportunity]),
             tr("Search distance: {0} m").format(f"{result.search_distance_m:,.0f}")]))
         ss = result.strategic_significance
         lines = [tr("Strategic significance: {0} ({1}) \u2013 {2}").format(ss.category, f"{ss.multiplier:g}",
                                                                             ss.metric_text)
-                 if ss.category else tr("Strategic significance: not assessed")]
+                 if ss.category else tr("Strategic significance: {0}").format(ss.headline(result.checks.opportunity))]
         if ss.proposed_habitat:
             lines.append(tr("Proposed habitat: {0}").format(ss.proposed_habitat))
+        lines.append(ss.basis)
         for m in result.measures:
             text = m.text if m.in_catalogue else tr("not in the pack's measures catalogue")
             lines.append(f"{m.code} ({m.pct_of_site:.1f}%): {text}")

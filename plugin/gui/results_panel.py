@@ -37,7 +37,13 @@ from ..core.reports.text_report import summary_text
 from ..core.screening.engine import PackIndex
 from ..core.screening.options import ScreeningOptions
 from ..core.screening.overrides import Override, find_override, make_override, overrides_text, result_payload
-from ..core.screening.results import DesignatedFinding, IrreplaceableFinding, ScreeningResult, SiteError
+from ..core.screening.results import (
+    DesignatedFinding,
+    IrreplaceableFinding,
+    ScreeningResult,
+    SiteError,
+    verdict_counts,
+)
 from .dock_context import DockContext
 from .map_highlight import SiteHighlight, feature_geometry, flash, zoom_to
 from .results_view import ResultsView, tip
@@ -123,7 +129,7 @@ class ResultsPanel(QWidget):
         self.summary_table.setRowCount(len(self.results))
         for row, r in enumerate(self.results):
             if isinstance(r, SiteError):
-                cells = [r.site_ref, self.tr("not screened"), "", r.message]
+                cells = [r.site_ref, self.tr("could not be screened"), "", r.message]
             else:
                 cells = [r.site_ref, self.results_view.verdict_word(r.verdict),
                          r.strategic_significance.category or "", ", ".join(r.measure_codes)]
@@ -141,12 +147,11 @@ class ResultsPanel(QWidget):
         else:
             self.results_view.clear()
         if len(self.results) > 1:
-            counts = {v: sum(isinstance(r, ScreeningResult) and r.verdict == v for r in self.results)
-                      for v in ("red", "amber", "green")}
-            errors = sum(isinstance(r, SiteError) for r in self.results)
+            counts = verdict_counts(self.results)
             self.context.show_message(self.tr(
-                "Screened {0} sites: {1} red, {2} amber, {3} green, {4} not screened.").format(
-                len(self.results), counts["red"], counts["amber"], counts["green"], errors))
+                "Screened {0} sites: {1} red, {2} amber, {3} green, {4} not screened (outside the map), "
+                "{5} could not be screened.").format(len(self.results), counts["red"], counts["amber"],
+                                                      counts["green"], counts["not_screened"], counts["error"]))
         self._update_buttons()
 
     def current_result(self) -> ScreeningResult | SiteError | None:

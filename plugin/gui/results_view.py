@@ -23,6 +23,7 @@ from qgis.PyQt.QtWidgets import (
 
 from ..core.metric.vocabulary import habitat_label
 from ..core.reports.html_report import VERDICT_COLOURS
+from ..core.screening.grouping import FindingGroup
 from ..core.screening.overrides import Override, find_override
 from ..core.screening.results import (
     CLEAR,
@@ -33,6 +34,7 @@ from ..core.screening.results import (
     ScreeningResult,
     SiteError,
 )
+from ..core.screening.verdict_rules import NOT_SCREENED
 
 ROLE = Qt.ItemDataRole.UserRole
 #: Section keys stored on the top-level items.
@@ -116,7 +118,8 @@ class ResultsView(QWidget):
         return self.tr("not checked")
 
     def verdict_word(self, verdict: str) -> str:
-        return {"red": self.tr("RED"), "amber": self.tr("AMBER"), "green": self.tr("GREEN")}.get(verdict, verdict)
+        return {"red": self.tr("RED"), "amber": self.tr("AMBER"), "green": self.tr("GREEN"),
+                NOT_SCREENED: self.tr("NOT SCREENED")}.get(verdict, verdict)
 
     def set_result(self, result: ScreeningResult | SiteError, overrides: Sequence[Override] = ()) -> None:
         self.result = result
@@ -125,7 +128,7 @@ class ResultsView(QWidget):
         self.detail.clear()
         if isinstance(result, SiteError):
             self.banner.setStyleSheet("QLabel { background: #616161; color: white; padding: 6px; }")
-            self.banner.setText(self.tr("Site {0}: not screened. {1}").format(_e(result.site_ref),
+            self.banner.setText(self.tr("Site {0}: could not be screened. {1}").format(_e(result.site_ref),
                                                                                _e(result.message)))
             self._fit_banner()
             return
@@ -146,7 +149,8 @@ class ResultsView(QWidget):
                 item = QTreeWidgetItem(notes, [n, ""])
                 item.setToolTip(0, tip(n))
                 item.setData(0, ROLE, ("note", n))
-        self.tree.expandAll()
+        for i in range(self.tree.topLevelItemCount()):  # sections open; a named site's parts on demand
+            self.tree.topLevelItem(i).setExpanded(True)
         self.tree.scrollToTop()
         self._fit_banner()
 
@@ -186,27 +190,48 @@ class ResultsView(QWidget):
 
     def _add_irreplaceable(self, r: ScreeningResult) -> None:
         sec = self._section("irreplaceable", self.tr("Irreplaceable habitats"), self.check_word(r.checks.irreplaceable))
-        for f in r.irreplaceable:
-            label = f"{habitat_label(f.habitat, f.status)}: {f.name or f.ref or self.tr('unnamed')}"
-            item = QTreeWidgetItem(sec, [label, self._relation(f.relation, f.distance_m, f.in_buffer)])
-            item.setData(0, ROLE, ("finding", f))
-            item.setToolTip(0, tip(label))
-            self._mark_override(item, find_override(self.overrides, r.site_ref, f))
+        self._add_groups(sec, r, r.irreplaceable_groups)
 
     def _add_designated(self, r: ScreeningResult) -> None:
         sec = self._section("designated_sites", self.tr("Designated sites"), self.check_word(r.checks.designated))
-        for d in r.designated_sites:
-            label = f"{d.designation}: {d.name or d.ref or self.tr('unnamed')}"
-            item = QTreeWidgetItem(sec, [label, self._relation(d.relation, d.distance_m, False)])
-            item.setData(0, ROLE, ("finding", d))
+        self._add_groups(sec, r, r.designated_groups)
+
+    def _add_groups(self, sec: QTreeWidgetItem, r: ScreeningResult, groups: Sequence[FindingGroup]) -> None:
+        """One row per named site; a site mapped as several polygons opens to its parts."""
+        unnamed = self.tr("unnamed")
+        for g in groups:
+            label = g.title(unnamed)
+            if g.n_parts == 1:
+                self._add_part(sec, r, g.parts[0], label)
+                continue
+            where = self._relation(g.relation, g.distance_m, g.in_buffer)
+            item = QTreeWidgetItem(sec, [self.tr("{0} ({1} parts)").format(label, g.n_parts), where])
+            item.setData(0, ROLE, ("group", g))
             item.setToolTip(0, tip(label))
-            self._mark_override(item, find_override(self.overrides, r.site_ref, d))
+            for n, part in enumerate(g.parts, start=1):
+                self._add_part(item, r, part, self.tr("part {0}").format(n))
+            overridden = [find_override(self.overrides, r.site_ref, p) for p in g.parts]
+            if all(overridden):
+                self._mark_override(item, overridden[0])
+
+    def _add_part(self, parent: QTreeWidgetItem, r: ScreeningResult, f: IrreplaceableFinding | DesignatedFinding,
+                  label: str) -> None:
+        in_buffer = f.in_buffer if isinstance(f, IrreplaceableFinding) else False
+        item = QTreeWidgetItem(parent, [label, self._relation(f.relation, f.distance_m, in_buffer)])
+        item.setData(0, ROLE, ("finding", f))
+        item.setToolTip(0, tip(label))
+        self._mark_override(item, find_override(self.overrides, r.site_ref, f))
 
     def _add_opportunity(self, r: ScreeningResult) -> None:
         ss = r.strategic_significance
-        state = self.check_word(r.checks.opportunity)
-        if ss.category:
+        if ss.category:  # only ever for a proposed habitat
             state = f"{ss.category} ({ss.multiplier:g})"
+        elif r.checks.opportunity == FOUND:
+            state = self.tr("{0} measure(s) mapped").format(len(r.measures))
+        elif r.checks.opportunity == CLEAR:
+            state = self.tr("no measures mapped")
+        else:
+            state = self.tr("not checked")
         sec = self._section("opportunity", self.tr("Strategic significance and measures"), state)
         sec.setToolTip(0, tip(ss.basis))
         for m in r.measures:
@@ -233,14 +258,23 @@ class ResultsView(QWidget):
         return None
 
     def finding_items(self) -> list[QTreeWidgetItem]:
+        """Every per-polygon finding's row (a named site's parts included), in tree order."""
+        out = []
+        todo = [self.tree.topLevelItem(i) for i in range(self.tree.topLevelItemCount())]
+        while todo:
+            item = todo.pop(0)
+            data = item.data(0, ROLE)
+            if data and data[0] == "finding":
+                out.append(item)
+            todo[:0] = [item.child(j) for j in range(item.childCount())]
+        return out
+
+    def group_items(self) -> list[QTreeWidgetItem]:
+        """The rows of named sites mapped as several polygons (each opens to its parts)."""
         out = []
         for i in range(self.tree.topLevelItemCount()):
             sec = self.tree.topLevelItem(i)
-            for j in range(sec.childCount()):
-                child = sec.child(j)
-                data = child.data(0, ROLE)
-                if data and data[0] == "finding":
-                    out.append(child)
+            out += [sec.child(j) for j in range(sec.childCount()) if sec.child(j).data(0, ROLE)[0] == "group"]
         return out
 
     def section_items(self) -> dict[str, QTreeWidgetItem]:
@@ -254,6 +288,8 @@ class ResultsView(QWidget):
         data = item.data(0, ROLE)
         if data and data[0] == "finding":
             self.finding_activated.emit(data[1])
+        elif data and data[0] == "group":  # a named site: show its nearest part
+            self.finding_activated.emit(data[1].parts[0])
 
     def _on_current(self, item: QTreeWidgetItem | None, _previous: QTreeWidgetItem | None = None) -> None:
         self.detail.setHtml(self._detail_html(item.data(0, ROLE) if item is not None else None))
@@ -285,6 +321,15 @@ class ResultsView(QWidget):
             rows = [(self.tr("Measure"), m.code), (self.tr("Theme"), m.theme), (self.tr("Priority"), m.priority),
                     (self.tr("Mapped on"), f"{m.overlap_m2:,.1f} m² ({m.pct_of_site:.1f}%)")]
             return f"<p><b>{_e(m.code)}</b>: {_e(text)}</p>" + self._table(rows)
+        if kind == "group" and isinstance(value, FindingGroup):
+            g = value
+            rows = [(self.tr("Site") if g.kind == "designated" else self.tr("Habitat"), g.title(self.tr("unnamed"))),
+                    (self.tr("Parts"), str(g.n_parts)), (self.tr("Relation"), g.relation),
+                    (self.tr("Total overlap"), f"{g.overlap_m2:,.1f} m²"),
+                    (self.tr("Nearest distance"), f"{g.distance_m:,.1f} m")]
+            if g.in_buffer:
+                rows.append((self.tr("Site area inside the buffers"), f"{g.buffer_intrusion_m2:,.1f} m²"))
+            return self._table(rows)
         if kind == "section" and value == "opportunity":
             ss = r.strategic_significance
             head = (f"<p><b>{_e(ss.category)}</b> ({ss.multiplier:g}) &ndash; &ldquo;{_e(ss.metric_text)}&rdquo;</p>"

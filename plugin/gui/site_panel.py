@@ -6,6 +6,7 @@ The panel holds no rules: the results go out through ``screened`` to the Results
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +38,7 @@ from .background_task import BackgroundTask
 from .dock_context import DockContext, ScreeningInputs, officer_name
 from .map_highlight import SiteHighlight
 from .screening_task import Results, screening_task
-from .site_sources import Site, open_sites_file, sites_from_features
+from .site_sources import Site, open_sites_file, sites_from_application_file, sites_from_features
 from .site_tool import SiteMapTool
 from .task_start import start_task
 
@@ -253,6 +254,15 @@ class SitePanel(QWidget):
                 self.tr("Vector files (*.geojson *.json *.shp *.gpkg *.kml *.kmz *.dxf);;All files (*)"))
             if not path:
                 return False
+        try:  # an Open Digital Planning (PlanX) application: one site, with its reference and address
+            application = sites_from_application_file(path)
+        except LnrsError as exc:
+            self.context.show_error(self.tr("{0}: {1}").format(Path(path).name, str(exc)))
+            return False
+        if application is not None:
+            self.set_sites(application)
+            self.ref_edit.setText(application[0].ref)  # the application's own reference ("" until it has one)
+            return True
         layer = open_sites_file(path)
         if not layer.isValid():
             self.context.show_error(self.tr("{0} cannot be opened as a vector file.").format(Path(path).name))
@@ -310,7 +320,7 @@ class SitePanel(QWidget):
             return False
         sites = list(self.sites)
         if len(sites) == 1 and self.ref_edit.text().strip():
-            sites = [Site(self.ref_edit.text().strip(), sites[0].geometry, sites[0].notes)]
+            sites = [replace(sites[0], ref=self.ref_edit.text().strip())]
         self.checking.emit(sites)
         options, proposed = self.screening_inputs()
         task = screening_task(self.tr("LNRS screening of {0} site(s)").format(len(sites)), source,

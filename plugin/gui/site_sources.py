@@ -9,6 +9,7 @@ from typing import Any
 
 from qgis.core import (
     Qgis,
+    QgsCoordinateReferenceSystem,
     QgsExpression,
     QgsExpressionContext,
     QgsExpressionContextUtils,
@@ -16,8 +17,9 @@ from qgis.core import (
     QgsVectorLayer,
 )
 
-from ..adapters.qgis_geometry import to_shapely, transform_to_pack
+from ..adapters.qgis_geometry import to_qgs, to_shapely, transform_to_pack
 from ..core.errors import LnrsError
+from ..core.screening.odp_application import ODP_CRS_EPSG, read_application_file
 
 
 @dataclass(frozen=True)
@@ -27,20 +29,22 @@ class Site:
     ref: str
     geometry: Any
     notes: tuple[str, ...] = ()
+    address: str = ""  # when the source gives one (an Open Digital Planning application)
 
 
 def sites_from_features(layer: QgsVectorLayer, features: list[Any]) -> tuple[list[Site], list[str]]:
-    """Each feature becomes one site (reference from the layer's display expression, else the feature id); the
+    """Each feature becomes one site (reference from the layer's display expression, else its position in
+    ``features`` from 1, as in every front); the
     features that cannot be used come back as "ref: why". Raises :class:`LnrsError` when the layer's CRS cannot be
     transformed to the pack's."""
     transform = transform_to_pack(layer.crs(), QgsProject.instance().transformContext(), layer.name())
     context = QgsExpressionContext(QgsExpressionContextUtils.globalProjectLayerScopes(layer))
     expression = QgsExpression(layer.displayExpression())
     sites, problems = [], []
-    for feat in features:
+    for number, feat in enumerate(features, start=1):
         context.setFeature(feat)
         value = expression.evaluate(context) if layer.displayExpression() else None
-        ref = str(value) if value not in (None, "") and not expression.hasEvalError() else str(feat.id())
+        ref = str(value) if value not in (None, "") and not expression.hasEvalError() else str(number)
         try:
             converted = to_shapely(feat.geometry(), transform)
         except LnrsError as exc:
@@ -48,6 +52,19 @@ def sites_from_features(layer: QgsVectorLayer, features: list[Any]) -> tuple[lis
             continue
         sites.append(Site(ref, converted.geometry, converted.notes))
     return sites, problems
+
+
+def sites_from_application_file(path: str) -> list[Site] | None:
+    """The site of an Open Digital Planning (PlanX) application JSON, its red line moved from WGS84 to
+    EPSG:27700 (reference and address from the application); None when ``path`` is not one. Raises
+    :class:`LnrsError` when it is one without a usable boundary."""
+    app = read_application_file(path)
+    if app is None:
+        return None
+    transform = transform_to_pack(QgsCoordinateReferenceSystem(f"EPSG:{ODP_CRS_EPSG}"),
+                                  QgsProject.instance().transformContext(), Path(path).name)
+    converted = to_shapely(to_qgs(app.geometry), transform)
+    return [Site(app.reference, converted.geometry, converted.notes, app.address)]
 
 
 def open_sites_file(path: str) -> QgsVectorLayer:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from qgis.core import (
@@ -11,6 +12,7 @@ from qgis.core import (
     QgsFeatureSink,
     QgsField,
     QgsFields,
+    QgsGeometry,
     QgsProcessingException,
     QgsProcessingFeatureSource,
     QgsProcessingParameterFeatureSink,
@@ -31,8 +33,9 @@ from ..core.reports.json_report import write_json_atomic
 from ..core.screening.engine import screen_sites
 from ..core.screening.index_cache import load_index
 from ..core.screening.options import MAX_SEARCH_DISTANCE_M, ScreeningOptions
-from ..core.screening.results import ScreeningResult, SiteError
+from ..core.screening.results import ScreeningResult, SiteError, verdict_counts
 from ..core.screening.site_provenance import with_provenance
+from ..core.screening.verdict_rules import NOT_SCREENED
 from .lnrs_algorithm import LnrsAlgorithm
 
 SUMMARY_FIELDS: tuple[tuple[str, Any], ...] = (
@@ -45,6 +48,8 @@ SUMMARY_FIELDS: tuple[tuple[str, Any], ...] = (
     ("chk_opportunity", QMetaType.Type.QString), ("reasons", QMetaType.Type.QString), ("error", QMetaType.Type.QString),
     ("map_name", QMetaType.Type.QString), ("map_version", QMetaType.Type.QString),
     ("map_sha256", QMetaType.Type.QString),
+    # named sites (one per designated site or named habitat, however many polygons it is mapped as)
+    ("irr_sites", QMetaType.Type.Int), ("des_sites", QMetaType.Type.Int),
 )
 
 
@@ -58,7 +63,7 @@ def summary_fields() -> QgsFields:
 def summary_values(result: ScreeningResult | SiteError) -> list[Any]:
     """Attribute values in SUMMARY_FIELDS order."""
     if isinstance(result, SiteError):
-        return [result.site_ref] + [None] * 15 + [result.message, None, None, None]
+        return [result.site_ref] + [None] * 15 + [result.message, None, None, None, None, None]
     r = result
     irr, des = r.irreplaceable, r.designated_sites
     ss = r.strategic_significance
@@ -66,7 +71,33 @@ def summary_values(result: ScreeningResult | SiteError) -> list[Any]:
             sum(f.relation == "overlap" for f in irr), sum(f.in_buffer for f in irr), len(des),
             sum(f.relation == "overlap" for f in des), ss.category, ss.multiplier, round(ss.mapped_pct, 3),
             ";".join(r.measure_codes), r.checks.irreplaceable, r.checks.designated, r.checks.opportunity,
-            " | ".join(r.reasons), None, r.habitat_map.name, r.habitat_map.version, r.habitat_map.sha256]
+            " | ".join(r.reasons), None, r.habitat_map.name, r.habitat_map.version, r.habitat_map.sha256,
+            len(r.irreplaceable_groups), len(r.designated_groups)]
+
+
+#: The Shapefile format's limits (dBASE): field names of at most 10 characters, texts of at most 254.
+SHP_NAME_MAX, SHP_TEXT_MAX = 10, 254
+
+
+def shapefile_warning(results: Sequence[ScreeningResult | SiteError]) -> str:
+    """Which fields a Shapefile OUTPUT renames or cuts, in words."""
+    renamed = [f"{name} \u2192 {name[:SHP_NAME_MAX]}" for name, _ in SUMMARY_FIELDS if len(name) > SHP_NAME_MAX]
+    text_fields = [i for i, (_, vtype) in enumerate(SUMMARY_FIELDS) if vtype == QMetaType.Type.QString]
+    cut = sorted({SUMMARY_FIELDS[i][0] for r in results for i, v in enumerate(summary_values(r))
+                  if i in text_fields and isinstance(v, str) and len(v) > SHP_TEXT_MAX})
+    text = ("Shapefile output: field names are cut to 10 characters: " + ", ".join(renamed) + ".")
+    if cut:
+        text += f" Values longer than {SHP_TEXT_MAX} characters are cut in: {', '.join(cut)}."
+    return text + " Write a GeoPackage (or use the JSON output) to keep every name and value whole."
+
+
+def as_multipolygon(geometry: QgsGeometry) -> QgsGeometry:
+    """The site's polygon(s) as a MultiPolygon; a geometry that is no polygon (an unusable site) is left out."""
+    if geometry.isNull() or geometry.type() != Qgis.GeometryType.Polygon:
+        return QgsGeometry()
+    multi = QgsGeometry(geometry)
+    multi.convertToMultiType()
+    return multi
 
 
 class ScreenSitesAlgorithm(LnrsAlgorithm):
@@ -85,7 +116,8 @@ class ScreenSitesAlgorithm(LnrsAlgorithm):
             "Screens each polygon site against a Local Habitat Map pack: irreplaceable habitats with Natural "
             "England's standing-advice buffers, designated sites within the search distance, the biodiversity "
             "metric's strategic significance (optionally for a proposed habitat) and the LNRS measures mapped on "
-            "the site. OUTPUT holds one summary row per site; JSON holds the full explainable result "
+            "the site. A site wholly outside the pack's area gets the verdict not_screened (never amber, never "
+            "green). OUTPUT holds one summary row per site; JSON holds the full explainable result "
             "(schema lnrs-screening/1), one object per site in input order. Sites in any CRS are reprojected to "
             "EPSG:27700; invalid sites are repaired and the repair is reported; unusable sites get an error "
             "message instead of a verdict.")
@@ -142,7 +174,8 @@ class ScreenSitesAlgorithm(LnrsAlgorithm):
         for feat in source.getFeatures(request, QgsProcessingFeatureSource.Flag.FlagSkipGeometryValidityChecks):
             if feedback.isCanceled():
                 return {}
-            ref = str(feat[ref_field]) if ref_field and feat[ref_field] not in (None, "") else str(feat.id())
+            # numbered from 1 in input order, as in every front (a feature id may start at 0 or have gaps)
+            ref = str(feat[ref_field]) if ref_field and feat[ref_field] not in (None, "") else str(len(refs) + 1)
             try:
                 converted = to_shapely(feat.geometry(), transform)
                 geoms.append(converted.geometry)
@@ -169,21 +202,28 @@ class ScreenSitesAlgorithm(LnrsAlgorithm):
         feedback.pushInfo(moved_by.citation())
 
         fields = summary_fields()
-        sink, dest_id = self.parameterAsSink(parameters, self.OUTPUT, context, fields, source.wkbType(),
-                                             source.sourceCrs())
+        # always MultiPolygon (Z/M kept): a GeoPackage layer declared Polygon warns on every repaired multi-part site
+        out_type = QgsWkbTypes.multiType(QgsWkbTypes.zmType(Qgis.WkbType.MultiPolygon,
+                                                            QgsWkbTypes.hasZ(source.wkbType()),
+                                                            QgsWkbTypes.hasM(source.wkbType())))
+        sink, dest_id = self.parameterAsSink(parameters, self.OUTPUT, context, fields, out_type, source.sourceCrs())
         if sink is None:
             raise QgsProcessingException(self.invalidSinkError(parameters, self.OUTPUT))
-        counts = {"red": 0, "amber": 0, "green": 0, "error": 0}
+        destination = self.parameterAsOutputLayer(parameters, self.OUTPUT, context) or ""
+        if destination.lower().split("|")[0].endswith(".shp"):
+            feedback.pushWarning(shapefile_warning(results))
+        counts = verdict_counts(results)
         for feat, result in zip(features, results):
             out = QgsFeature(fields)
-            out.setGeometry(feat.geometry())
+            out.setGeometry(as_multipolygon(feat.geometry()))
             out.setAttributes(summary_values(result))
             sink.addFeature(out, QgsFeatureSink.Flag.FastInsert)
             if isinstance(result, SiteError):
-                counts["error"] += 1
-                feedback.reportError(self.tr("Site {0} not screened: {1}").format(result.site_ref, result.message))
+                feedback.reportError(self.tr("Site {0} could not be screened: {1}").format(result.site_ref,
+                                                                                          result.message))
+            elif result.verdict == NOT_SCREENED:
+                feedback.pushWarning(self.tr("Site {0}: {1}").format(result.site_ref, result.reasons[0]))
             else:
-                counts[result.verdict] += 1
                 for note in result.notes:
                     if "repaired" in note or "outside" in note or note.startswith("Warning:"):
                         feedback.pushWarning(self.tr("Site {0}: {1}").format(result.site_ref, note))
@@ -193,7 +233,8 @@ class ScreenSitesAlgorithm(LnrsAlgorithm):
             except OSError as exc:
                 raise QgsProcessingException(self.tr("Could not write {0}: {1}").format(json_path, str(exc))) \
                     from exc
-        feedback.pushInfo(self.tr("Screened {0} site(s): {1} red, {2} amber, {3} green, {4} not screened.").format(
-            len(results), counts["red"], counts["amber"], counts["green"], counts["error"]))
+        feedback.pushInfo(self.tr("Screened {0} site(s): {1} red, {2} amber, {3} green, {4} not screened (outside "
+                                  "the map), {5} could not be screened (errors).").format(
+            len(results), counts["red"], counts["amber"], counts["green"], counts[NOT_SCREENED], counts["error"]))
         return {self.OUTPUT: dest_id, self.JSON: json_path or None, "RED": counts["red"], "AMBER": counts["amber"],
-                "GREEN": counts["green"], "ERRORS": counts["error"]}
+                "GREEN": counts["green"], "NOT_SCREENED": counts[NOT_SCREENED], "ERRORS": counts["error"]}

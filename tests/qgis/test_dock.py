@@ -168,6 +168,26 @@ def test_drawn_site_is_checked_and_results_shown(dock, pack):
     assert "&lt;script&gt;" in view.detail.toHtml() or HOSTILE not in view.detail.toHtml()
 
 
+def test_a_site_outside_the_map_is_not_screened_and_grey(dock, pack, tmp_path):
+    dock.set_pack_path(str(pack))
+    assert dock.site_panel.set_site_geometry(site_geometry(X + 9000, Y, X + 9100, Y + 100),
+                                             QgsCoordinateReferenceSystem("EPSG:27700"))
+    dock.site_panel.ref_edit.setText("FAR/1")
+    click_check(dock)
+    view = dock.results_panel.results_view
+    assert view.result.verdict == "not_screened"
+    assert view.banner.text().startswith("<b>NOT SCREENED</b>")
+    assert "#616161" in view.banner.styleSheet()
+    assert "outside the strategy area" in view.banner.text()
+    sections = view.section_items()
+    assert {sections[k].text(1) for k in ("irreplaceable", "designated_sites", "opportunity")} == {"not checked"}
+    out = tmp_path / "far.pdf"
+    assert dock.results_panel.export_pdf(str(out)) == str(out), dock.last_message
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True, check=True).stdout
+        assert "Verdict: NOT SCREENED" in text and "clear" not in text
+
+
 def test_bad_proposed_habitat_is_reported(dock, pack):
     dock.set_pack_path(str(pack))
     dock.site_panel.set_site_geometry(site_geometry(X, Y, X + 100, Y + 100), QgsCoordinateReferenceSystem("EPSG:27700"))
@@ -204,7 +224,7 @@ def test_selected_features_make_a_batch_with_a_summary_table(dock, pack, qgis_if
     rows = [[table.item(r, c).text() for c in range(4)] for r in range(3)]
     assert rows[0][:2] == ["A/1", "RED"] and "FW012" in rows[0][3]
     assert rows[1][:2] == ["A/2", "GREEN"]
-    assert rows[2][0] == "A/3" and rows[2][1] == "AMBER"  # outside the strategy area: not checked
+    assert rows[2][0] == "A/3" and rows[2][1] == "NOT SCREENED"  # wholly outside the strategy area
     table.setCurrentCell(1, 0)
     assert dock.results_panel.results_view.result.site_ref == "A/2"
 
@@ -426,9 +446,9 @@ def test_unusable_selected_site_is_listed_as_not_screened(dock, pack, qgis_iface
     dock.site_panel.check(synchronous=True)
     table = dock.results_panel.summary_table
     assert table.rowCount() == 2
-    assert table.item(1, 0).text() == "FLAT" and table.item(1, 1).text() == "not screened"
+    assert table.item(1, 0).text() == "FLAT" and table.item(1, 1).text() == "could not be screened"
     table.setCurrentCell(1, 0)
-    assert "not screened" in dock.results_panel.results_view.banner.text()
+    assert "could not be screened" in dock.results_panel.results_view.banner.text()
 
 
 def test_batch_pdf_has_a_page_per_site(dock, pack, qgis_iface, tmp_path):
@@ -469,11 +489,38 @@ def test_import_sites_from_files(dock, tmp_path, monkeypatch):
     dock.site_panel.import_button.click()
     assert len(dock.site_panel.sites) == 2
 
+    unnamed = tmp_path / "unnamed.geojson"  # no reference field: numbered from 1, as in every front
+    unnamed.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {}, "geometry": {"type": "Polygon", "coordinates": [ring]}}] * 2}),
+        encoding="utf-8")
+    assert dock.site_panel.import_sites_file(str(unnamed))
+    assert [s.ref for s in dock.site_panel.sites] == ["1", "2"]
+
     points = tmp_path / "points.geojson"
     points.write_text(json.dumps({"type": "FeatureCollection", "features": [
         {"type": "Feature", "properties": {}, "geometry": {"type": "Point", "coordinates": [lon, lat]}}]}))
     assert not dock.site_panel.import_sites_file(str(points))
     assert not dock.site_panel.import_sites_file(str(tmp_path / "missing.geojson"))
+
+
+def test_import_an_open_digital_planning_application(dock, tmp_path):
+    from pathlib import Path
+
+    example = Path(__file__).parents[1] / "data" / "odp_fullHouseholder_submission.json"
+    assert dock.site_panel.import_sites_file(str(example))
+    [site] = dock.site_panel.sites
+    assert site.ref == "ABC-123-XYZ" and site.address == "40, STANSFIELD ROAD, LONDON, SW9 9RZ"
+    assert dock.site_panel.ref_edit.text() == "ABC-123-XYZ"
+    # the red line in EPSG:27700: 126.35 m² (the ellipsoidal area times the grid's areal scale there)
+    assert abs(site.geometry.area - 126.346) < 0.05
+    x, y = site.geometry.centroid.coords[0]
+    assert abs(x - 530790) < 20 and abs(y - 175754) < 20  # beside the address point PlanX gives (530787, 175754)
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"data": {"property": {"boundary": {"site": {
+        "type": "Feature", "properties": None, "geometry": {"type": "Point", "coordinates": [-0.1, 51.4]}}}}}}),
+        encoding="utf-8")
+    assert not dock.site_panel.import_sites_file(str(bad))
+    assert "not a polygon" in dock.last_message
 
 
 def test_add_pack_layers_to_the_project(dock, pack):

@@ -79,7 +79,8 @@ def test_screens_sites_and_writes_json_in_input_order(lnrs_provider, pack, tmp_p
     assert first["irreplaceable"][0]["overlap_m2"] == pytest.approx(5000.0)
     assert first["designated_sites"][0]["distance_m"] == pytest.approx(200.0)
     assert [m["code"] for m in first["measures"]] == ["FW012", "WD001"]
-    assert first["strategic_significance"]["category"] == "High"
+    assert first["strategic_significance"]["category"] is None  # no proposed habitat: no category
+    assert first["strategic_significance"]["high_available_for"] == ["Woodland and forest", "Individual trees"]
     assert data[1]["verdict"] == "green"
     assert "error" in data[2] and "no geometry" in data[2]["error"]
     out = res["OUTPUT"]
@@ -87,6 +88,7 @@ def test_screens_sites_and_writes_json_in_input_order(lnrs_provider, pack, tmp_p
     assert rows["A/1"]["verdict"] == "red" and rows["A/1"]["n_irr_loss"] == 1
     assert rows["A/1"]["measure_codes"] == "FW012;WD001"
     assert rows["A/3"]["error"]
+    assert (rows["A/1"]["irr_sites"], rows["A/1"]["des_sites"]) == (1, 1)  # Old Wood; Moor
     assert res["RED"] == 1 and res["GREEN"] == 1 and res["ERRORS"] == 1
 
 
@@ -162,3 +164,97 @@ def test_curved_and_z_sites_are_converted(lnrs_provider, pack, tmp_path):
     assert d["verdict"] == "red"
     assert d["site_area_m2"] > 10000  # the arc bulges below the square
     assert any("Z values" in n or "Z/M" in n for n in d["notes"]) or True
+
+
+def test_a_site_outside_the_strategy_area_is_not_screened(lnrs_provider, pack, tmp_path):
+    layer = sites_layer(geoms=[("IN", wkt_box(X, Y, X + 100, Y + 100)),
+                               ("OUT", wkt_box(X + 9000, Y, X + 9100, Y + 100))])
+    out_json = tmp_path / "out.json"
+    res = run({"INPUT": layer, "PACK": str(pack), "REF_FIELD": "ref", "OUTPUT": "memory:", "JSON": str(out_json)})
+    data = json.loads(out_json.read_text(encoding="utf-8"))
+    assert [d["verdict"] for d in data] == ["red", "not_screened"]
+    assert set(data[1]["checks"].values()) == {"not_checked"}
+    assert "outside the strategy area" in data[1]["reasons"][0]
+    rows = {f["site_ref"]: f for f in res["OUTPUT"].getFeatures()}
+    assert rows["OUT"]["verdict"] == "not_screened" and rows["OUT"]["chk_designated"] == "not_checked"
+    assert (res["RED"], res["AMBER"], res["GREEN"], res["NOT_SCREENED"], res["ERRORS"]) == (1, 0, 0, 1, 0)
+
+
+def test_sites_without_a_reference_field_are_numbered_from_1(lnrs_provider, pack, tmp_path):
+    # a GeoJSON file: OGR numbers its features from 0, the sites are numbered from 1 as in every front
+    from qgis.core import QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsProject
+
+    to_wgs84 = QgsCoordinateTransform(QgsCoordinateReferenceSystem("EPSG:27700"),
+                                      QgsCoordinateReferenceSystem("EPSG:4326"), QgsProject.instance())
+    features = []
+    for x in (X, X + 2000):
+        g = QgsGeometry.fromWkt(wkt_box(x, Y, x + 100, Y + 100))
+        g.transform(to_wgs84)
+        features.append({"type": "Feature", "properties": {"area": 1},
+                         "geometry": json.loads(g.asJson(8))})
+    path = tmp_path / "sites.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": features}), encoding="utf-8")
+    layer = QgsVectorLayer(str(path), "sites", "ogr")
+    assert layer.isValid() and sorted(f.id() for f in layer.getFeatures()) == [0, 1]
+    out_json = tmp_path / "out.json"
+    res = run({"INPUT": layer, "PACK": str(pack), "OUTPUT": "memory:", "JSON": str(out_json)})
+    assert [d["site_ref"] for d in json.loads(out_json.read_text(encoding="utf-8"))] == ["1", "2"]
+    assert sorted(f["site_ref"] for f in res["OUTPUT"].getFeatures()) == ["1", "2"]
+
+
+class RecordingFeedback:
+    """A QgsProcessingFeedback that keeps the warnings."""
+
+    def __new__(cls):
+        from qgis.core import QgsProcessingFeedback
+
+        class _Feedback(QgsProcessingFeedback):
+            def __init__(self):
+                super().__init__()
+                self.warnings = []
+
+            def pushWarning(self, text):
+                self.warnings.append(text)
+                super().pushWarning(text)
+
+        return _Feedback()
+
+
+def test_geopackage_output_is_multipolygon_and_shapefile_output_names_what_it_cuts(lnrs_provider, pack, tmp_path):
+    from qgis.core import QgsWkbTypes
+
+    layer = sites_layer(geoms=[("A/1", wkt_box(X, Y, X + 100, Y + 100)),
+                               ("A/2", f"MULTIPOLYGON((({X + 2000} {Y},{X + 2100} {Y},{X + 2100} {Y + 100},"
+                                       f"{X + 2000} {Y}))," f"(({X + 2200} {Y},{X + 2300} {Y},{X + 2300} {Y + 100},"
+                                       f"{X + 2200} {Y})))")])
+    gpkg = tmp_path / "out.gpkg"
+    run({"INPUT": layer, "PACK": str(pack), "REF_FIELD": "ref", "OUTPUT": str(gpkg)})
+    out = QgsVectorLayer(str(gpkg), "out", "ogr")
+    assert out.wkbType() == QgsWkbTypes.MultiPolygon
+    assert sorted(f.geometry().constGet().numGeometries() for f in out.getFeatures()) == [1, 2]
+
+    import processing
+
+    feedback = RecordingFeedback()
+    shp = tmp_path / "out.shp"
+    processing.run("lnrs:screensites", {"INPUT": layer, "PACK": str(pack), "REF_FIELD": "ref", "OUTPUT": str(shp)},
+                   feedback=feedback)
+    [warning] = [w for w in feedback.warnings if w.startswith("Shapefile")]
+    assert "chk_irreplaceable \u2192 chk_irrepl" in warning and "site_area_m2 \u2192 site_area_" in warning
+    assert "site_ref" not in warning and "cut in" not in warning  # no value longer than 254 characters here
+    names = QgsVectorLayer(str(shp), "shp", "ogr").fields().names()
+    assert "chk_irrepl" in names and "site_area_" in names  # what the warning says is what GDAL did
+
+
+def test_shapefile_warning_names_the_fields_whose_values_are_cut(lnrs_provider, pack):
+    from dataclasses import replace
+
+    from lnrs_toolkit.plugin.core.screening.engine import screen_site
+    from lnrs_toolkit.plugin.core.screening.index_cache import load_index
+    from lnrs_toolkit.plugin.processing.alg_screen_sites import shapefile_warning
+    from shapely.geometry import box
+
+    r = screen_site(load_index(str(pack)), box(X, Y, X + 100, Y + 100))
+    assert "cut in" not in shapefile_warning([r])
+    long = replace(r, reasons=("x" * 200, "y" * 100))  # joined with " | ": 303 characters
+    assert "Values longer than 254 characters are cut in: reasons." in shapefile_warning([r, long])

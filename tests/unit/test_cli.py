@@ -62,3 +62,38 @@ def test_info_verifies_the_content_hash(pack, capsys):
     assert main(["info", "--pack", str(pack), "--verify"]) == 0
     out = capsys.readouterr().out
     assert "lnrs_name: CLI test" in out and "content hash matches" in out
+
+
+def test_a_site_outside_the_map_is_not_screened(pack, tmp_path, capsys):
+    # 3 km east of the pack's only features (which reach 1 km from X, plus 500 m search distance)
+    sites = tmp_path / "sites.geojson"
+    write_sites(sites, [("FAR", [[-2.385, 51.338], [-2.384, 51.338], [-2.384, 51.339], [-2.385, 51.339],
+                                 [-2.385, 51.338]])])
+    out = tmp_path / "out.json"
+    assert main(["screen", "--pack", str(pack), "--sites", str(sites), "--ref-field", "ref",
+                 "--json", str(out)]) == 0
+    [d] = json.loads(out.read_text(encoding="utf-8"))
+    assert d["verdict"] == "not_screened" and set(d["checks"].values()) == {"not_checked"}
+    assert "extent" in d["reasons"][0] and d["reasons"][0].removeprefix("Not screened: ") in d["notes"]
+    text = capsys.readouterr().out
+    assert "Verdict: NOT SCREENED" in text
+    assert "Screened 1 site(s): 0 red, 0 amber, 0 green, 1 not screened (outside the map)" in text
+
+
+def test_sites_take_a_ref_field_when_there_is_one_else_are_numbered_from_1(pack, tmp_path):
+    lon, lat = -2.43205, 51.33829
+    ring = [[lon, lat], [lon + 0.0007, lat], [lon + 0.0007, lat + 0.00045], [lon, lat + 0.00045], [lon, lat]]
+
+    def screen(properties):
+        sites = tmp_path / "sites.geojson"
+        sites.write_text(json.dumps({"type": "FeatureCollection", "features": [
+            {"type": "Feature", "properties": p, "geometry": {"type": "Polygon", "coordinates": [ring]}}
+            for p in properties]}), encoding="utf-8")
+        out = tmp_path / "out.json"
+        assert main(["screen", "--pack", str(pack), "--sites", str(sites), "--json", str(out), "--quiet"]) == 0
+        return [d["site_ref"] for d in json.loads(out.read_text(encoding="utf-8"))]
+
+    assert screen([{"REF": "24/0001/FUL", "name": "x"}, {"REF": "24/0002/HOU", "name": "y"}]) == \
+        ["24/0001/FUL", "24/0002/HOU"]
+    assert screen([{"name": "x"}, {"name": "y"}, {"name": "z"}]) == ["1", "2", "3"]
+    assert screen([{"ref": "A"}, {"ref": None}]) == ["A", "2"]  # a blank reference falls back to the number

@@ -104,7 +104,7 @@ def test_gdal_refusing_a_sites_coordinate_is_a_per_site_error(pack, tmp_path, co
     captured = capsys.readouterr()
     assert "Traceback" not in captured.err + captured.out
     result = json.loads(out.read_text())[0]
-    assert "cannot be converted" in result["error"] and result["site_ref"] == "1"
+    assert "cannot be converted" in result["error"] and result["site_ref"] == "S1"  # its ref field (issue 17)
 
 
 def test_a_version_that_is_not_a_number_is_a_sentence(pack, capsys):

@@ -238,7 +238,7 @@ def test_every_version_reads_back_whole_and_screens(v2):
     assert "(version 2)" in first.source
     result = screen_site(PackIndex.build(first), box(410, 210, 460, 260), "S-C")
     assert result.habitat_map.version == "2"
-    assert result.strategic_significance.category == "High" and result.measure_codes == ("FW012",)
+    assert result.strategic_significance.category is None and result.measure_codes == ("FW012",)
 
 
 def test_unknown_versions_and_altered_history_are_refused(v2, tmp_path):
@@ -326,8 +326,7 @@ def test_screened_sites_whose_answers_change_are_exactly_those_expected(v2):
     assert got == EXPECTED_SITE_CHANGES
     by_ref = {s.site_ref: s for s in sites.changes}
     assert by_ref["S-F"].describe() == "Site S-F: verdict amber \u2192 red."
-    assert by_ref["S-C"].describe() == ("Site S-C: strategic significance High \u2192 Low; measures FW012 \u2192 "
-                                        "(none).")
+    assert by_ref["S-C"].describe() == "Site S-C: measures FW012 \u2192 (none)."
 
 
 def test_summary_html_escapes_and_lists_sites(v2):

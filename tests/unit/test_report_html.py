@@ -64,8 +64,48 @@ def test_override_needs_a_reason_and_is_reported(result):
 
 def test_site_error_and_empty_report(tmp_path):
     text = render_html([SiteError("X<1>", "no geometry")])
-    assert "X&lt;1&gt;" in text and "Not screened" in text
+    assert "X&lt;1&gt;" in text and "Could not be screened" in text
     assert "No sites were screened" in render_html([])
     out = write_text_atomic(tmp_path / "r.html", "hello")
     assert out.read_text(encoding="utf-8") == "hello"
     assert [p.name for p in tmp_path.iterdir()] == ["r.html"]
+
+
+def test_not_screened_site_is_grey_in_html_and_text():
+    from lnrs_toolkit.plugin.core.pack.memory import memory_layer, memory_pack
+    from lnrs_toolkit.plugin.core.reports.text_report import summary_text
+
+    area = memory_layer("strategy_area", [box(0, 0, 1000, 1000)], name=["County"])
+    idx = PackIndex.build(memory_pack([area, memory_layer("designated_sites", [])]))
+    [r] = screen_sites(idx, [box(5000, 5000, 5100, 5100)], ["FAR"])
+    assert r.verdict == "not_screened"
+    html = render_html([r])
+    assert 'style="background:#616161">Verdict: NOT SCREENED</div>' in html
+    assert "outside the strategy area" in html and "clear" not in html.lower()
+    text = summary_text(r)
+    assert "Verdict: NOT SCREENED" in text and "clear" not in text
+
+
+def test_strategic_significance_never_reads_clear_and_states_no_category_without_a_proposed_habitat():
+    from lnrs_toolkit.plugin.core.pack.memory import memory_layer, memory_pack
+    from lnrs_toolkit.plugin.core.reports.text_report import summary_text
+
+    area = memory_layer("strategy_area", [box(0, 0, 1000, 1000)], name=["County"])
+    opp = memory_layer("opportunity_areas", [box(0, 0, 50, 100)], measures=["WD001"])
+    cat = memory_layer("measures", None, code=["WD001"], habitat_theme=["Woodland"], priority=["P1"],
+                       measure=["Woodland."], habitats=["Woodland and forest"])
+    idx = PackIndex.build(memory_pack([area, opp, cat, memory_layer("designated_sites", []),
+                                       memory_layer("irreplaceable_habitats", []), memory_layer("ancient_trees", [])],
+                                      {"publication_date": "2025-11-04"}))
+    [mapped, bare] = screen_sites(idx, [box(0, 0, 100, 100), box(500, 500, 600, 600)], ["M", "B"])
+    text = summary_text(mapped)
+    assert "Strategic significance: no category without a proposed habitat" in text
+    assert ("The LNRS maps measures on 50.0% of the site (5,000.0 m²): WD001 on 50.0%. High (1.15) is available "
+            "only for post-development habitat consistent with these measures, which Woodland and forest habitat "
+            "delivers. Baseline strategic significance is Low: the LNRS is published, so Medium cannot be "
+            "applied.") in text
+    assert "LNRS measures on the site (mapped):" in text
+    html = render_html([mapped, bare])
+    assert "<tr><td>LNRS measures on the site</td><td>none mapped</td></tr>" in html
+    assert "Strategic significance</td><td>clear" not in html and "Low (1)" not in html
+    assert html.count("<p><strong>No category without a proposed habitat.</strong></p>") == 2

@@ -52,12 +52,12 @@ def sites_layer(*designations_and_geoms):
                         name=[f"{d} site" for d in designations], ref=[f"R{i}" for i in range(len(designations))])
 
 
-def full_index(*extra):
+def full_index(*extra, metadata=None):
     base = {"irreplaceable_habitats": woods(), "ancient_trees": no_trees(), "designated_sites": sites_layer(),
             "opportunity_areas": memory_layer("opportunity_areas", []), "measures": CATALOGUE}
     for layer in extra:
         base[layer.spec.name] = layer
-    return index_of(*base.values())
+    return index_of(*base.values(), metadata=metadata)
 
 
 # --------------------------------------------------------------------------- irreplaceable
@@ -154,8 +154,13 @@ def test_clear_site_is_green_with_all_checks_clear():
     r = screen_site(full_index(), SITE)
     assert r.verdict == "green"
     assert r.checks.to_dict() == {"irreplaceable": "clear", "designated": "clear", "opportunity": "clear"}
-    assert r.strategic_significance.category == "Low"
-    assert r.strategic_significance.metric_text == "Area/compensation not in local strategy/ no local strategy"
+    ss = r.strategic_significance
+    assert (ss.category, ss.multiplier, ss.metric_text) == (None, None, None)  # no proposed habitat: no category
+    assert ss.basis == ("No proposed habitat was given, so no category is stated. No part of the site lies in an "
+                        "area the LNRS maps for measures, so High is not available here. Baseline strategic "
+                        "significance is Low: the LNRS is published, so Medium cannot be applied.")
+    low = screen_site(full_index(), SITE, proposed_habitat=WOODLAND).strategic_significance
+    assert low.metric_text == "Area/compensation not in local strategy/ no local strategy"
 
 
 # --------------------------------------------------------------------------- opportunity
@@ -174,7 +179,15 @@ def test_measures_areas_union_and_catalogue_flags():
     assert any("XX999" in n for n in r.notes)
     ss = r.strategic_significance
     assert ss.mapped_area_m2 == pytest.approx(10000.0) and ss.mapped_pct == pytest.approx(100.0)
-    assert (ss.category, ss.multiplier, ss.metric_text) == ("High", 1.15, "Formally identified in local strategy")
+    assert (ss.category, ss.multiplier, ss.metric_text) == (None, None, None)
+    assert ss.high_available_for == ("Woodland and forest", "Individual trees", "Lakes", "Wetland",
+                                     "Watercourse footprint")
+    assert ss.basis == ("No proposed habitat was given, so no category is stated. The LNRS maps measures on 100.0% "
+                        "of the site (10,000.0 m²): WD001 on 100.0%, FW012 on 50.0%, XX999 on 1.0%. High (1.15) is "
+                        "available only for post-development habitat consistent with these measures, which Woodland "
+                        "and forest; Individual trees; Lakes; Wetland; Watercourse footprint habitat delivers. "
+                        "Baseline strategic significance is Low: the LNRS is published, so Medium cannot be "
+                        "applied.")
     assert r.checks.opportunity == "found"
 
 
@@ -189,19 +202,36 @@ def test_proposed_habitat_must_deliver_a_mapped_measure():
     assert broad.category == "High" and broad.justifying_codes == ("FW012",)
 
 
-def test_partly_mapped_site_is_high_without_proposed_habitat():
+def test_partly_mapped_site_without_proposed_habitat_states_the_share_not_a_category():
     opp = memory_layer("opportunity_areas", [b(90, 0, 300, 100)], measures=["WD001"])
     r = screen_site(full_index(opp), SITE)
-    assert r.strategic_significance.category == "High"
-    assert r.strategic_significance.mapped_pct == pytest.approx(10.0)
-
-
-def test_medium_only_from_interim_layer():
-    interim = memory_layer("interim_strategy", [b(0, 0, 100, 100)], name=["Interim"])
-    r = screen_site(full_index(interim), SITE)
     ss = r.strategic_significance
+    assert ss.category is None and ss.mapped_pct == pytest.approx(10.0)
+    assert "The LNRS maps measures on 10.0% of the site (1,000.0 m²): WD001 on 10.0%." in ss.basis
+    assert ss.justifying_codes == ("WD001",) and ss.high_available_for == ("Woodland and forest", "Individual trees")
+    assert screen_site(full_index(opp), SITE, proposed_habitat=WOODLAND).strategic_significance.category == "High"
+
+
+def test_medium_only_from_interim_layer_and_never_once_the_lnrs_is_published():
+    interim = memory_layer("interim_strategy", [b(0, 0, 100, 100)], name=["Interim"])
+    grass = "Grassland - Other neutral grassland"
+    draft = {"lnrs_status": "not_published"}  # the metric guide's Table 8: Medium may be used
+    ss = screen_site(full_index(interim, metadata=draft), SITE, proposed_habitat=grass).strategic_significance
     assert (ss.category, ss.multiplier) == ("Medium", 1.10)
     assert ss.metric_text == "Location ecologically desirable but not in local strategy"
+    assert not ss.lnrs_published and ss.baseline_category is None
+    bare = screen_site(full_index(interim, metadata=draft), SITE).strategic_significance
+    assert bare.category is None and "10,000.0 m² lies in an interim strategy area" in bare.basis
+    # a published LNRS (the pack says so, or does not say otherwise): baseline Low, Medium cannot be applied
+    layers = [area_layer(), woods(), no_trees(), sites_layer(), memory_layer("opportunity_areas", []), CATALOGUE,
+              interim]
+    published = index_of(*layers[1:], metadata={"lnrs_status": "published", "lnrs_published_date": "2025-11-04"})
+    ss = screen_site(published, SITE, proposed_habitat=grass).strategic_significance
+    assert (ss.category, ss.multiplier) == ("Low", 1.0)
+    assert ss.lnrs_published and ss.baseline_category == "Low"
+    assert ss.basis.endswith("Baseline strategic significance is Low: the LNRS is published, so Medium cannot be "
+                             "applied.")
+    assert screen_site(published, SITE).to_dict()["strategic_significance"]["baseline_category"] == "Low"
 
 
 def test_unknown_proposed_habitat_is_refused_with_suggestions():
@@ -214,7 +244,8 @@ def test_missing_catalogue_flags_codes_and_cannot_test_alignment():
     r = screen_site(idx, SITE)
     assert {m.code for m in r.measures} == {"WD001", "FW012", "XX999"}
     assert not any(m.in_catalogue for m in r.measures)
-    assert r.strategic_significance.category == "High"
+    assert r.strategic_significance.category is None
+    assert "the pack's catalogue names no habitat that delivers them." in r.strategic_significance.basis
     r2 = screen_site(idx, SITE, proposed_habitat=WOODLAND)
     assert r2.strategic_significance.category is None
     assert "catalogue" in r2.strategic_significance.basis
@@ -237,12 +268,39 @@ def test_missing_tree_layer_makes_irreplaceable_not_checked_unless_found():
     assert screen_site(idx2, SITE).checks.irreplaceable == "found"
 
 
-def test_site_outside_strategy_area_is_not_checked():
+def test_site_outside_strategy_area_is_not_screened():
     far = box(X + 20000, Y, X + 20100, Y + 100)
     r = screen_site(full_index(woods(b(20100, 0, 20200, 100))), far)
     assert set(r.checks.to_dict().values()) == {"not_checked"}
-    assert r.irreplaceable == () and r.verdict == "amber"
-    assert any("outside the strategy area" in n for n in r.notes)
+    assert r.irreplaceable == () and r.verdict == "not_screened"
+    assert r.reasons == ("Not screened: The site lies outside the strategy area this Local Habitat Map covers; use "
+                         "the map of the strategy that covers it.",)
+    assert r.reasons[0].removeprefix("Not screened: ") in r.notes
+    assert r.strategic_significance.category is None
+    d = r.to_dict()
+    assert d["verdict"] == "not_screened" and set(d["checks"].values()) == {"not_checked"}
+
+
+def test_site_outside_the_layers_extent_without_strategy_area_is_not_screened():
+    # no strategy area: the map's extent (its layers' bounds widened by the search distance) decides
+    idx = PackIndex.build(memory_pack([woods(b(0, 0, 100, 100)), no_trees(), sites_layer(), CATALOGUE]))
+    near = screen_site(idx, b(550, 0, 650, 100))  # 450 m east of the wood: inside extent + 500 m
+    far = screen_site(idx, b(700, 0, 800, 100))  # 600 m east: outside
+    assert near.verdict == "amber" and far.verdict == "not_screened"
+    assert "extent" in far.reasons[0]
+
+
+def test_a_partly_covered_batch_counts_each_verdict():
+    from lnrs_toolkit.plugin.core.screening.results import counts_sentence, verdict_counts
+
+    idx = full_index(woods(b(0, 0, 100, 100)))
+    results = screen_sites(idx, [SITE, b(1000, 1000, 1100, 1100), b(20000, 0, 20100, 100), None],
+                           ["on", "clear", "outside", "empty"])
+    assert [getattr(r, "verdict", "error") for r in results] == ["red", "green", "not_screened", "error"]
+    counts = verdict_counts(results)
+    assert counts == {"red": 1, "amber": 0, "green": 1, "not_screened": 1, "error": 1}
+    assert counts_sentence(counts) == ("Screened 4 site(s): 1 red, 0 amber, 1 green, 1 not screened (outside the "
+                                       "map), 1 could not be screened (errors).")
 
 
 def test_site_partly_outside_strategy_area_is_noted():
@@ -301,7 +359,8 @@ def test_one_square_metre_site():
     opp = memory_layer("opportunity_areas", [b(0, 0, 50, 100)], measures=["WD001"])
     r = screen_site(full_index(opp), tiny)
     assert r.site_area_m2 == pytest.approx(1.0)
-    assert r.strategic_significance.category == "High" and r.measures[0].pct_of_site == pytest.approx(100.0)
+    assert r.strategic_significance.mapped_pct == pytest.approx(100.0)
+    assert r.measures[0].pct_of_site == pytest.approx(100.0)
 
 
 def test_county_sized_site():
@@ -346,7 +405,7 @@ def test_batch_keeps_input_order_and_cancels():
     sites = [b(i * 200, 0, i * 200 + 100, 100) for i in range(600)]
     results = screen_sites(idx, sites, [f"S{i}" for i in range(600)])
     assert [r.site_ref for r in results] == [f"S{i}" for i in range(600)]
-    assert results[0].strategic_significance.category == "High"
+    assert results[0].measure_codes == ("WD001", "FW012", "XX999")
     calls = []
     partial = screen_sites(idx, sites, is_cancelled=lambda: len(calls) > 0, progress=calls.append)
     assert len(partial) < len(sites)

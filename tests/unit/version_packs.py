@@ -47,12 +47,13 @@ SCREENED_SITES = {
     "S-E": box(20, 20, 40, 40),       # inside the SSSI of v1 and v2: red both times
     "S-F": box(610, 410, 620, 420),   # inside the SSSI added in v2: amber -> red
 }
+# screened without a proposed habitat: no strategic significance category (only the measures mapped)
 EXPECTED_SITE_CHANGES = {
-    "S-A": (("measures",), ("amber", "amber"), ("High", "High"),
+    "S-A": (("measures",), ("amber", "amber"), ("", ""),
             (("FW012", "WD001", "WD006"), ("GL001", "WD001", "WD006"))),
-    "S-B": (("strategic significance", "measures"), ("amber", "amber"), ("Low", "High"), ((), ("GL001", "XX999"))),
-    "S-C": (("strategic significance", "measures"), ("amber", "amber"), ("High", "Low"), (("FW012",), ())),
-    "S-F": (("verdict",), ("amber", "red"), ("Low", "Low"), ((), ())),
+    "S-B": (("measures",), ("amber", "amber"), ("", ""), ((), ("GL001", "XX999"))),
+    "S-C": (("measures",), ("amber", "amber"), ("", ""), (("FW012",), ())),
+    "S-F": (("verdict",), ("amber", "red"), ("", ""), ((), ())),
 }
 
 

@@ -9,6 +9,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from ..errors import VocabularyError
+from ..metric.significance_rules import PUBLISHED, normalise_status
 from .schema import MEASURES, METADATA_KEYS, TableSpec
 
 #: An array of shapely geometries (or None).
@@ -70,6 +72,15 @@ class PackMetadata:
     def lnrs_status(self) -> str:
         """``published``, ``not_published``, or "" when the pack does not say (key ``lnrs_status``)."""
         return dict(self.extra).get("lnrs_status", "")
+
+    @property
+    def lnrs_published(self) -> bool:
+        """The strategy is published (the metric guide's Table 7 applies): so the pack says, or it does not say
+        (a Local Habitat Map belongs to a published strategy unless the pack records otherwise)."""
+        try:
+            return not self.lnrs_status or normalise_status(self.lnrs_status) == PUBLISHED
+        except VocabularyError:  # the pack reader refuses such a value; Table 7 is the cautious reading
+            return True
 
     @property
     def lnrs_published_date(self) -> str:

@@ -6,12 +6,13 @@ from collections.abc import Sequence
 from html import escape
 
 from ..metric.vocabulary import habitat_label
+from ..screening.grouping import FindingGroup
 from ..screening.overrides import Override, find_override, for_site
-from ..screening.results import ScreeningResult, SiteError
-from .text_report import CHECK_WORDS
+from ..screening.results import DesignatedFinding, IrreplaceableFinding, ScreeningResult, SiteError
+from ..screening.verdict_rules import NOT_SCREENED
+from .text_report import CHECK_WORDS, MEASURE_WORDS, VERDICT_WORDS
 
-VERDICT_COLOURS = {"red": "#c62828", "amber": "#ef8f00", "green": "#2e7d32"}
-VERDICT_WORDS = {"red": "RED", "amber": "AMBER", "green": "GREEN"}
+VERDICT_COLOURS = {"red": "#c62828", "amber": "#ef8f00", "green": "#2e7d32", NOT_SCREENED: "#616161"}
 
 _STYLE = """
 body { font-family: sans-serif; margin: 2em; color: #222; }
@@ -20,7 +21,8 @@ table { border-collapse: collapse; margin: 0.5em 0; }
 th, td { border: 1px solid #bbb; padding: 0.25em 0.5em; text-align: left; vertical-align: top; }
 th { background: #eee; }
 .verdict { color: #fff; padding: 0.5em 1em; font-weight: bold; font-size: 1.2em; }
-.overridden { text-decoration: line-through; color: #777; }
+.overridden td:not(:last-child) { text-decoration: line-through; color: #777; }
+tr.group td { font-weight: bold; } tr.part td { font-size: 0.9em; } tr.part td:nth-child(2) { padding-left: 1.5em; }
 .provenance { font-size: 0.9em; color: #444; }
 code { word-break: break-all; }
 """
@@ -34,9 +36,47 @@ def _num(value: float, digits: int = 1) -> str:
     return f"{value:,.{digits}f}"
 
 
+def _relation(relation: str, in_buffer: bool) -> str:
+    return relation + (", inside buffer" if in_buffer and relation != "buffer" else "")
+
+
+def _finding_cells(f: IrreplaceableFinding | DesignatedFinding, name: str, ov: Override | None, parts: str) -> str:
+    officer = f"<td>{_e('not applicable: ' + ov.why) if ov else ''}</td>"
+    if isinstance(f, IrreplaceableFinding):
+        buf = _num(f.buffer_m) + (" (assumed)" if f.buffer_assumed else "")
+        return (f"<td>{_e(habitat_label(f.habitat, f.status))}</td><td>{_e(name)}</td>"
+                f"<td>{_e(_relation(f.relation, f.in_buffer))}</td><td>{_e(_num(f.overlap_m2))}</td>"
+                f"<td>{_e(_num(f.distance_m))}</td><td>{_e(buf)}</td><td>{_e(parts)}</td>{officer}")
+    return (f"<td>{_e(f.designation)}</td><td>{_e(name)}</td><td>{_e(f.relation)}</td>"
+            f"<td>{_e(_num(f.overlap_m2))}</td><td>{_e(_num(f.distance_m))}</td><td>{_e(parts)}</td>{officer}")
+
+
+def _group_rows(r: ScreeningResult, groups: Sequence[FindingGroup], overrides: Sequence[Override]) -> list[str]:
+    """One row per named site (total overlap, nearest distance, parts); a site of several parts is followed
+    by a row per part. A row marked not applicable is struck through (the reason is not)."""
+    rows = []
+    for g in groups:
+        marks = [find_override(overrides, r.site_ref, p) for p in g.parts]
+        name = g.name or "unnamed"
+        if g.n_parts == 1:
+            cls = ' class="overridden"' if marks[0] else ""
+            rows.append(f"<tr{cls}>{_finding_cells(g.parts[0], name, marks[0], '1')}</tr>")
+            continue
+        cls = ' class="group overridden"' if all(marks) else ' class="group"'
+        buf = "" if g.kind == "designated" else "<td></td>"
+        rows.append(f"<tr{cls}><td>{_e(g.label)}</td><td>{_e(name)}</td><td>{_e(_relation(g.relation, g.in_buffer))}"
+                    f"</td><td>{_e(_num(g.overlap_m2))}</td><td>{_e(_num(g.distance_m))}</td>{buf}"
+                    f"<td>{g.n_parts}</td><td></td></tr>")
+        for n, (part, ov) in enumerate(zip(g.parts, marks), start=1):
+            cls = ' class="part overridden"' if ov else ' class="part"'
+            rows.append(f"<tr{cls}>{_finding_cells(part, f'{name}, part {n}', ov, '')}</tr>")
+    return rows
+
+
 def _site_html(result: ScreeningResult | SiteError, overrides: Sequence[Override]) -> list[str]:
     if isinstance(result, SiteError):
-        return [f"<h2>Site {_e(result.site_ref)}</h2>", f"<p><strong>Not screened.</strong> {_e(result.message)}</p>"]
+        return [f"<h2>Site {_e(result.site_ref)}</h2>",
+                f"<p><strong>Could not be screened.</strong> {_e(result.message)}</p>"]
     r = result
     hm = r.habitat_map
     colour = VERDICT_COLOURS.get(r.verdict, "#555")
@@ -53,33 +93,20 @@ def _site_html(result: ScreeningResult | SiteError, overrides: Sequence[Override
         "<h3>Checks</h3>", "<table><tr><th>Check</th><th>Result</th></tr>",
         f"<tr><td>Irreplaceable habitats</td><td>{_e(CHECK_WORDS[r.checks.irreplaceable])}</td></tr>",
         f"<tr><td>Designated sites</td><td>{_e(CHECK_WORDS[r.checks.designated])}</td></tr>",
-        f"<tr><td>Strategic significance</td><td>{_e(CHECK_WORDS[r.checks.opportunity])}</td></tr>",
+        f"<tr><td>LNRS measures on the site</td><td>{_e(MEASURE_WORDS[r.checks.opportunity])}</td></tr>",
         "</table>",
     ]
     if r.irreplaceable:
         out += ["<h3>Irreplaceable habitats</h3>",
                 "<table><tr><th>Habitat</th><th>Name</th><th>Relation</th><th>Overlap (m²)</th>"
-                "<th>Distance (m)</th><th>Buffer (m)</th><th>Officer</th></tr>"]
-        for f in r.irreplaceable:
-            ov = find_override(overrides, r.site_ref, f)
-            cls = ' class="overridden"' if ov else ""
-            buf = _num(f.buffer_m) + (" (assumed)" if f.buffer_assumed else "")
-            out.append(f"<tr{cls}><td>{_e(habitat_label(f.habitat, f.status))}</td>"
-                       f"<td>{_e(f.name or f.ref or 'unnamed')}</td><td>{_e(f.relation)}"
-                       f"{_e(', inside buffer') if f.in_buffer else ''}</td><td>{_e(_num(f.overlap_m2))}</td>"
-                       f"<td>{_e(_num(f.distance_m))}</td><td>{_e(buf)}</td>"
-                       f"<td>{_e('not applicable: ' + ov.why) if ov else ''}</td></tr>")
+                "<th>Distance (m)</th><th>Buffer (m)</th><th>Parts</th><th>Officer</th></tr>"]
+        out += _group_rows(r, r.irreplaceable_groups, overrides)
         out.append("</table>")
     if r.designated_sites:
         out += ["<h3>Designated sites</h3>",
                 "<table><tr><th>Designation</th><th>Name</th><th>Relation</th><th>Overlap (m²)</th>"
-                "<th>Distance (m)</th><th>Officer</th></tr>"]
-        for d in r.designated_sites:
-            ov = find_override(overrides, r.site_ref, d)
-            cls = ' class="overridden"' if ov else ""
-            out.append(f"<tr{cls}><td>{_e(d.designation)}</td><td>{_e(d.name or d.ref or 'unnamed')}</td>"
-                       f"<td>{_e(d.relation)}</td><td>{_e(_num(d.overlap_m2))}</td><td>{_e(_num(d.distance_m))}</td>"
-                       f"<td>{_e('not applicable: ' + ov.why) if ov else ''}</td></tr>")
+                "<th>Distance (m)</th><th>Parts</th><th>Officer</th></tr>"]
+        out += _group_rows(r, r.designated_groups, overrides)
         out.append("</table>")
     ss = r.strategic_significance
     out.append("<h3>Strategic significance</h3>")
@@ -87,13 +114,13 @@ def _site_html(result: ScreeningResult | SiteError, overrides: Sequence[Override
         out.append(f"<p><strong>{_e(ss.category)}</strong> (multiplier {_e(f'{ss.multiplier:g}')}) "
                    f"&ndash; &ldquo;{_e(ss.metric_text)}&rdquo;</p>")
     else:
-        out.append("<p>Not assessed.</p>")
+        out.append(f"<p><strong>{_e(ss.headline(r.checks.opportunity).capitalize())}.</strong></p>")
     if ss.proposed_habitat:
         out.append(f"<p>Proposed habitat: {_e(ss.proposed_habitat)} (broad habitat {_e(ss.proposed_broad_habitat)})"
                    "</p>")
     out.append(f"<p>{_e(ss.basis)}</p>")
     if r.measures:
-        out += ["<h3>Measures mapped on the site</h3>",
+        out += ["<h3>LNRS measures mapped on the site</h3>",
                 "<table><tr><th>Code</th><th>Theme</th><th>Area (m²)</th><th>% of site</th><th>Measure</th></tr>"]
         for m in r.measures:
             text = m.text if m.in_catalogue else "Not in the pack's measures catalogue."

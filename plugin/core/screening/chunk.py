@@ -34,6 +34,7 @@ from .results import (
 from .site_batch import prepare_sites
 from .site_geometry import PreparedSite
 from .verdict import verdict_and_reasons
+from .verdict_rules import NOT_SCREENED
 
 
 @dataclass
@@ -127,12 +128,15 @@ def _assemble(ctx: Context, site: PreparedSite, ref: str, position: int,
     index, opt = ctx.index, ctx.options
     notes = list(site.notes)
     coverage_state = _coverage(index, site, opt, notes, inside)
+    outside_note = "" if coverage_state else notes[-1]  # _coverage says why the site is outside
     irr = irreplaceable if coverage_state else []
     dsg = designated if coverage_state else []
     sig, measures = strategic_significance(ctx, site.area_m2, opp, interim, opp_areas) if coverage_state else (
         StrategicSignificance(None, None, None, 0.0, 0.0, ctx.proposed_text,
                               ctx.proposed.broad_habitat if ctx.proposed else None, (),
-                              "The site lies outside the area this Local Habitat Map covers."), [])
+                              "The site lies outside the area this Local Habitat Map covers: not screened, so no "
+                              "strategic significance can be stated from this map.",
+                              index.pack.metadata.lnrs_published), [])
 
     def state(present: bool, found: bool) -> str:
         if not coverage_state or not present:
@@ -156,7 +160,10 @@ def _assemble(ctx: Context, site: PreparedSite, ref: str, position: int,
                      "catalogue; ask the LNRS team what they stand for.")
     checks = Checks(irr_state, state(index.designated is not None, bool(dsg)),
                     state(index.opportunity is not None, bool(measures)))
-    verdict, reasons = verdict_and_reasons(opt, irr, dsg, checks, ctx.rules)
+    if coverage_state:
+        verdict, reasons = verdict_and_reasons(opt, irr, dsg, checks, ctx.rules)
+    else:  # wholly outside the map: its own verdict, the reason is the coverage note
+        verdict, reasons = NOT_SCREENED, (f"Not screened: {outside_note}",)
     return ScreeningResult(ref, site.area_m2, index.ref, verdict, reasons, checks, tuple(irr), tuple(dsg), sig,
                            tuple(measures), tuple(dict.fromkeys([*index.load_notes, *notes])),
                            opt.search_distance_m, opt.sliver_tolerance_m2, position)

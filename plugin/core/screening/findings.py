@@ -197,38 +197,65 @@ def strategic_significance(ctx: Context, site_area: float, opp: Pairs | None,
     measures.sort(key=lambda x: (-x.overlap_m2, x.code))
     all_codes = tuple(m.code for m in measures)
     aligned_codes = [m.code for m in measures if m.delivered_by_proposed]
+    published = index.pack.metadata.lnrs_published
+    deliverers = tuple(dict.fromkeys(h for m in measures if m.in_catalogue for h in index.catalogue[m.code].habitats))
 
     interim_area = 0.0
     if interim is not None:
         ip, ipos = interim
         interim_area = union_area(ip, [j for j in ipos.tolist() if ip.overlap[j] > 0])
-    in_interim = interim_area >= threshold
+    in_interim = interim_area >= threshold and not published  # Medium cannot be applied once the LNRS is published
 
     def result(cat: SignificanceCategory | None, codes: tuple[str, ...], basis: str) -> StrategicSignificance:
         return StrategicSignificance(cat.category if cat else None, cat.multiplier if cat else None,
                                      cat.metric_text if cat else None, mapped, mapped_pct,
-                                     ctx.proposed_text, proposed_broad, codes, basis)
+                                     ctx.proposed_text, proposed_broad, codes,
+                                     basis + baseline_sentence(published),
+                                     published, LOW.category if published else None, deliverers)
 
     if index.opportunity is None:
         return result(None, (), "The pack has no opportunity areas, so strategic significance was not assessed."), []
     if ctx.proposed is None:
-        if mapped >= threshold and measures:
-            return result(HIGH, all_codes, f"{mapped:,.1f} m² ({mapped_pct:.1f}%) of the site lies in areas the "
-                                           "LNRS maps for measures."), measures
-    else:
-        if not index.pack.has_catalogue:
-            return result(None, (), "The pack has no measures catalogue, so whether the proposed habitat delivers "
-                                    "the mapped measures cannot be tested."), measures
-        aligned_area = union_area(opp, list(dict.fromkeys(aligned))) if opp is not None else 0.0
-        if aligned_area >= threshold:
-            return result(HIGH, tuple(aligned_codes),
-                          f"{aligned_area:,.1f} m² of the site lies where the LNRS maps measure(s) "
-                          f"{', '.join(aligned_codes)}, which {proposed_broad} habitat delivers."), measures
+        return result(None, all_codes, without_proposed_habitat(measures, mapped, mapped_pct, deliverers,
+                                                                interim_area if in_interim else 0.0)), measures
+    if not index.pack.has_catalogue:
+        return result(None, (), "The pack has no measures catalogue, so whether the proposed habitat delivers "
+                                "the mapped measures cannot be tested."), measures
+    aligned_area = union_area(opp, list(dict.fromkeys(aligned))) if opp is not None else 0.0
+    if aligned_area >= threshold:
+        return result(HIGH, tuple(aligned_codes),
+                      f"{aligned_area:,.1f} m² of the site lies where the LNRS maps measure(s) "
+                      f"{', '.join(aligned_codes)}, which {proposed_broad} habitat delivers."), measures
     if in_interim:
         return result(MEDIUM, (), f"{interim_area:,.1f} m² of the site lies in an interim strategy area supplied "
                                   "by the authority."), measures
-    if ctx.proposed is not None and measures:
+    if measures:
         return result(LOW, (), f"Measures are mapped here ({', '.join(all_codes)}) but none is delivered by "
                                f"{proposed_broad} habitat."), measures
     return result(LOW, (), "No part of the site lies in an area the LNRS maps for measures."), measures
 
+
+def baseline_sentence(published: bool) -> str:
+    """What the metric guide says of the baseline where the LNRS is published (Table 7), else nothing."""
+    if not published:
+        return ""
+    return " Baseline strategic significance is Low: the LNRS is published, so Medium cannot be applied."
+
+
+def without_proposed_habitat(measures: list[MeasureFinding], mapped: float, mapped_pct: float,
+                             deliverers: tuple[str, ...], interim_area: float) -> str:
+    """The officer's statement when no proposed habitat is given: no category, but which measures are mapped
+    on which share of the site, and the habitats for which High is available."""
+    text = "No proposed habitat was given, so no category is stated. "
+    if not measures:
+        text += "No part of the site lies in an area the LNRS maps for measures, so High is not available here."
+        if interim_area > 0:
+            text += (f" {interim_area:,.1f} m² lies in an interim strategy area supplied by the authority, where "
+                     "Medium may apply.")
+        return text
+    shares = ", ".join(f"{m.code} on {m.pct_of_site:.1f}%" for m in measures)
+    text += (f"The LNRS maps measures on {mapped_pct:.1f}% of the site ({mapped:,.1f} m²): {shares}. "
+             "High (1.15) is available only for post-development habitat consistent with these measures")
+    if deliverers:
+        return text + f", which {'; '.join(deliverers)} habitat delivers."
+    return text + "; the pack's catalogue names no habitat that delivers them."

@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import shapely
 from shapely.geometry.base import BaseGeometry
+
+from .finding_types import DesignatedFinding, IrreplaceableFinding, rounded
+from .grouping import FindingGroup, group_findings
+from .verdict_rules import NOT_SCREENED, VERDICT_ORDER
+
+__all__ = ["CLEAR", "FOUND", "NOT_CHECKED", "SCHEMA", "Checks", "DesignatedFinding", "FindingGroup",
+           "HabitatMapRef", "IrreplaceableFinding", "MeasureFinding", "ScreeningResult", "SiteError",
+           "StrategicSignificance", "counts_sentence", "verdict_counts"]
 
 SCHEMA = "lnrs-screening/1"
 FOUND, CLEAR, NOT_CHECKED = "found", "clear", "not_checked"
@@ -44,8 +54,7 @@ def _polygon_rings(polygon: Any) -> list[list[list[float]]]:
     return [_ring_coordinates(r) for r in rings]
 
 
-def _r(value: float | None, digits: int = 4) -> float | None:
-    return None if value is None else round(float(value), digits)
+_r = rounded
 
 
 @dataclass(frozen=True)
@@ -78,47 +87,6 @@ class HabitatMapRef:
 
 
 @dataclass(frozen=True)
-class IrreplaceableFinding:
-    habitat: str  # pack vocabulary, or "ancient_veteran_tree"
-    name: str
-    ref: str
-    status: str
-    overlap_m2: float
-    distance_m: float
-    buffer_m: float
-    buffer_assumed: bool
-    in_buffer: bool
-    relation: str  # overlap | adjoins | buffer | nearby
-    buffer_intrusion_m2: float
-    layer: str
-    fid: int
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"habitat": self.habitat, "name": self.name, "ref": self.ref, "status": self.status,
-                "overlap_m2": _r(self.overlap_m2), "distance_m": _r(self.distance_m, 3),
-                "buffer_m": _r(self.buffer_m, 3), "buffer_assumed": self.buffer_assumed,
-                "in_buffer": self.in_buffer, "relation": self.relation,
-                "buffer_intrusion_m2": _r(self.buffer_intrusion_m2)}
-
-
-@dataclass(frozen=True)
-class DesignatedFinding:
-    designation: str
-    name: str
-    ref: str
-    overlap_m2: float
-    distance_m: float
-    relation: str  # overlap | adjoins | nearby
-    layer: str
-    fid: int
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"designation": self.designation, "name": self.name, "ref": self.ref,
-                "overlap_m2": _r(self.overlap_m2), "distance_m": _r(self.distance_m, 3),
-                "relation": self.relation}
-
-
-@dataclass(frozen=True)
 class StrategicSignificance:
     category: str | None  # High | Medium | Low, None when it cannot be decided
     multiplier: float | None
@@ -127,14 +95,29 @@ class StrategicSignificance:
     mapped_pct: float
     proposed_habitat: str | None
     proposed_broad_habitat: str | None
-    justifying_codes: tuple[str, ...]
-    basis: str
+    justifying_codes: tuple[str, ...]  # with a proposed habitat: the codes it delivers; without: the mapped codes
+    basis: str  # the officer's statement (no category without a proposed habitat)
+    lnrs_published: bool = False  # the pack's LNRS is published (metadata lnrs_status): the guide's Table 7 applies
+    baseline_category: str | None = None  # "Low" where the LNRS is published; else it depends on other documents
+    high_available_for: tuple[str, ...] = ()  # broad habitats that deliver the mapped measures (catalogue)
+
+    def headline(self, measures_state: str) -> str:
+        """The category with the metric's wording for a proposed habitat; never a category without one.
+
+        ``measures_state``: the result's ``checks.opportunity``."""
+        if self.category:
+            return f"{self.category} ({self.multiplier:g}) \u2013 \u201c{self.metric_text}\u201d"
+        if measures_state != NOT_CHECKED and self.proposed_habitat is None:
+            return "no category without a proposed habitat"
+        return "not assessed"
 
     def to_dict(self) -> dict[str, Any]:
         return {"category": self.category, "multiplier": self.multiplier, "metric_text": self.metric_text,
                 "mapped_area_m2": _r(self.mapped_area_m2), "mapped_pct": _r(self.mapped_pct, 3),
                 "proposed_habitat": self.proposed_habitat, "proposed_broad_habitat": self.proposed_broad_habitat,
-                "justifying_codes": list(self.justifying_codes), "basis": self.basis}
+                "justifying_codes": list(self.justifying_codes), "basis": self.basis,
+                "lnrs_published": self.lnrs_published, "baseline_category": self.baseline_category,
+                "high_available_for": list(self.high_available_for)}
 
 
 @dataclass(frozen=True)
@@ -196,7 +179,7 @@ class ScreeningResult:
     site_ref: str
     site_area_m2: float
     habitat_map: HabitatMapRef
-    verdict: str  # red | amber | green
+    verdict: str  # red | amber | green | not_screened (wholly outside the pack's area)
     reasons: tuple[str, ...]
     checks: Checks
     irreplaceable: tuple[IrreplaceableFinding, ...]
@@ -221,6 +204,8 @@ class ScreeningResult:
             "checks": self.checks.to_dict(),
             "irreplaceable": [f.to_dict() for f in self.irreplaceable],
             "designated_sites": [f.to_dict() for f in self.designated_sites],
+            "irreplaceable_groups": [g.to_dict() for g in self.irreplaceable_groups],
+            "designated_groups": [g.to_dict() for g in self.designated_groups],
             "strategic_significance": self.strategic_significance.to_dict(),
             "measures": [m.to_dict() for m in self.measures],
             "notes": list(self.notes),
@@ -232,6 +217,16 @@ class ScreeningResult:
         if self.site_geometry is not None:
             data["site_geometry"] = site_geometry_geojson(self.site_geometry)
         return data
+
+    @cached_property
+    def irreplaceable_groups(self) -> tuple[FindingGroup, ...]:
+        """The irreplaceable findings grouped by named habitat (:mod:`.grouping`)."""
+        return group_findings(self.irreplaceable)
+
+    @cached_property
+    def designated_groups(self) -> tuple[FindingGroup, ...]:
+        """The designated-site findings grouped by named site (:mod:`.grouping`)."""
+        return group_findings(self.designated_sites)
 
     @property
     def measure_codes(self) -> tuple[str, ...]:
@@ -248,3 +243,19 @@ class SiteError:
 
     def to_dict(self) -> dict[str, Any]:
         return {"schema": SCHEMA, "site_ref": self.site_ref, "error": self.message}
+
+
+def verdict_counts(results: Sequence[ScreeningResult | SiteError]) -> dict[str, int]:
+    """How many sites got each verdict (every verdict of ``VERDICT_ORDER``), and ``error`` for sites that could
+    not be screened at all."""
+    counts = dict.fromkeys((*VERDICT_ORDER, "error"), 0)
+    for r in results:
+        counts["error" if isinstance(r, SiteError) else r.verdict] += 1
+    return counts
+
+
+def counts_sentence(counts: dict[str, int]) -> str:
+    """"Screened N site(s): a red, b amber, c green, d not screened (outside the map), e could not be screened"."""
+    return (f"Screened {sum(counts.values())} site(s): {counts['red']} red, {counts['amber']} amber, "
+            f"{counts['green']} green, {counts[NOT_SCREENED]} not screened (outside the map), "
+            f"{counts['error']} could not be screened (errors).")

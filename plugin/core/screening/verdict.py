@@ -2,15 +2,17 @@
 
 The table itself is data (:mod:`.verdict_rules`, ``ScreeningOptions.verdict_rules``): each finding takes the
 most severe rule it matches, the site takes the most severe of its findings (and amber when a check could
-not be made), and each finding that raises the verdict above green gives one reason, most severe first.
+not be made), and each named site (:mod:`.grouping`) whose findings reach that verdict gives one reason.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from ..metric.vocabulary import IRREPLACEABLE_TYPES, TREE_HABITAT, TREE_STATUSES
+from .grouping import group_key
 from .options import ScreeningOptions
 from .results import NOT_CHECKED, Checks, DesignatedFinding, IrreplaceableFinding
 from .verdict_rules import VERDICT_ORDER
@@ -30,26 +32,34 @@ def _named(name: str, ref: str) -> str:
     return f"'{name}'" if name else (f"ref {ref}" if ref else "(unnamed)")
 
 
-def _finding_reason(kind: str, f: Any, relation: str, tol: float) -> str:
+def _finding_reason(kind: str, f: Any, relation: str, tol: float, n: int = 1) -> str:
+    """The reason a finding (or ``n`` parts of one named site, ``f`` carrying their totals) gives."""
     if kind == "irreplaceable":
         what = f"{_label(f)} {_named(f.name, f.ref)}"
         assumed = " (buffer assumed: no stem diameter or crown radius recorded)" if f.buffer_assumed else ""
         if relation == "overlap":
             if f.habitat == TREE_HABITAT:
                 return f"{what} stands within the site: loss of irreplaceable habitat."
-            return f"The site overlaps {what} ({f.overlap_m2:,.1f} m²): loss of irreplaceable habitat."
+            return (f"The site overlaps {what} ({f.overlap_m2:,.1f} m²{_parts(n, 'in')}): loss of irreplaceable "
+                    "habitat.")
         if relation == "buffer":
             return (f"The site enters the {f.buffer_m:g} m buffer of {what}{assumed} "
-                    f"({f.buffer_intrusion_m2:,.1f} m² of the site within it).")
+                    f"({f.buffer_intrusion_m2:,.1f} m² of the site within it{_parts(n, 'of')}).")
         if relation == "adjoins":
-            return f"The site adjoins {what} (overlap below {tol:g} m², not counted as loss)."
-        return f"{what} lies {f.distance_m:,.1f} m from the site."
+            return f"The site adjoins {what} (overlap below {tol:g} m², not counted as loss{_parts(n, 'in')})."
+        return f"{what} lies {f.distance_m:,.1f} m from the site{_parts(n, 'nearest of')}."
     what = f"{f.designation} {_named(f.name, f.ref)}"
     if relation == "overlap":
-        return f"The site overlaps {what} ({f.overlap_m2:,.1f} m²)."
+        return f"The site overlaps {what} ({f.overlap_m2:,.1f} m²{_parts(n, 'in')})."
     if relation == "adjoins":
-        return f"The site adjoins {what} (overlap below {tol:g} m²)."
-    return f"{what} lies {f.distance_m:,.1f} m from the site."
+        return f"The site adjoins {what} (overlap below {tol:g} m²{_parts(n, 'in')})."
+    return f"{what} lies {f.distance_m:,.1f} m from the site{_parts(n, 'nearest of')}."
+
+
+def _parts(n: int, how: str) -> str:
+    if n <= 1:
+        return ""
+    return f" ({how} {n} parts)" if how == "nearest of" else f" {how} {n} parts"
 
 
 def _best_rule(opt: ScreeningOptions, kind: str, designation: str | None, relation: str,
@@ -69,27 +79,48 @@ def _best_rule(opt: ScreeningOptions, kind: str, designation: str | None, relati
 def verdict_and_reasons(opt: ScreeningOptions, irr: Sequence[IrreplaceableFinding],
                         des: Sequence[DesignatedFinding], checks: Checks,
                         cache: RuleCache | None = None) -> tuple[str, tuple[str, ...]]:
-    """The verdict and its reasons. ``cache`` keeps rule matches between sites screened with ``opt``."""
-    ranked: list[tuple[int, str]] = []
+    """The verdict and the reasons that drive it: one per named site (its parts' totals) whose findings
+    reach the verdict's severity, then a missing check when that alone is as severe. Findings less severe
+    than the verdict (a wood 300 m away beside an overlapped SSSI) are not reasons; they stay findings.
+    ``cache`` keeps rule matches between sites screened with ``opt``."""
     green = VERDICT_ORDER.index("green")
     rules: RuleCache = {} if cache is None else cache
-    tol = opt.sliver_tolerance_m2
-    for f in irr:
+    #: (rank, group key (its kind first), worded relation, finding)
+    ranked: list[tuple[int, tuple[str, str, str], str, Any]] = []
+    for i, f in enumerate(irr):
         key: RuleKey = ("irreplaceable", None, f.relation, f.in_buffer)
         best = rules[key] if key in rules else rules.setdefault(key, _best_rule(opt, *key))
         if best is not None and best[0] < green:
-            ranked.append((best[0], _finding_reason("irreplaceable", f, best[1], tol)))
-    for d in des:
+            ranked.append((best[0], group_key(f, i), best[1], f))
+    for i, d in enumerate(des):
         key = ("designated", d.designation, d.relation, False)
         best = rules[key] if key in rules else rules.setdefault(key, _best_rule(opt, *key))
         if best is not None and best[0] < green:
-            ranked.append((best[0], _finding_reason("designated", d, best[1], tol)))
+            ranked.append((best[0], group_key(d, i), best[1], d))
     unchecked = [name for name, state in checks.to_dict().items() if state == NOT_CHECKED]
-    if unchecked:
-        ranked.append((VERDICT_ORDER.index("amber"),
-                       f"Not checked: {', '.join(unchecked)} (see notes); the site cannot be called clear."))
-    if not ranked:
+    amber = VERDICT_ORDER.index("amber")
+    top = min([r[0] for r in ranked] + ([amber] if unchecked else []), default=green)
+    if top == green:
         return "green", ("No irreplaceable habitat or designated site on or near the site.",)
-    ranked.sort(key=lambda r: r[0])
-    return VERDICT_ORDER[ranked[0][0]], tuple(dict.fromkeys(r[1] for r in ranked))
+    #: (group key, worded relation) -> the named site's parts that reach the verdict that way
+    merged: dict[tuple[tuple[str, str, str], str], list[Any]] = {}
+    for rank, gkey, relation, f in ranked:
+        if rank == top:
+            merged.setdefault((gkey, relation), []).append(f)
+    reasons = [_finding_reason(gkey[0], _totals(parts), relation, opt.sliver_tolerance_m2, len(parts))
+               for (gkey, relation), parts in merged.items()]
+    if unchecked and top == amber:
+        reasons.append(f"Not checked: {', '.join(unchecked)} (see notes); the site cannot be called clear.")
+    return VERDICT_ORDER[top], tuple(dict.fromkeys(reasons))
 
+
+def _totals(parts: list[Any]) -> Any:
+    """The nearest part, carrying the parts' total overlap and buffer intrusion and the nearest distance."""
+    first = parts[0]
+    if len(parts) == 1:
+        return first
+    changes: dict[str, float] = {"overlap_m2": sum(p.overlap_m2 for p in parts),
+                                 "distance_m": min(p.distance_m for p in parts)}
+    if isinstance(first, IrreplaceableFinding):
+        changes["buffer_intrusion_m2"] = sum(p.buffer_intrusion_m2 for p in parts)
+    return replace(first, **changes)

@@ -22,7 +22,10 @@ class VerdictRule:
     designations: tuple[str, ...] = ()
 
 
-VERDICT_ORDER: tuple[str, ...] = ("red", "amber", "green")
+NOT_SCREENED = "not_screened"
+#: Verdicts, most severe first. ``not_screened`` is no rule's verdict: a site wholly outside the pack's area
+#: (its strategy area, or its layers' extent when it has none) gets it, never amber and never green.
+VERDICT_ORDER: tuple[str, ...] = ("red", "amber", "green", NOT_SCREENED)
 NATIONAL = ("SSSI", "SAC", "SPA", "Ramsar", "NNR")
 LOCAL = ("LNR", "LWS")
 
