@@ -82,6 +82,7 @@ class LnrsDockWidget(QgsDockWidget):
         self.context.screening_inputs = self.site_panel.screening_inputs  # the Versions tab re-screens with them
         self.pack_chooser.pack_replaced.connect(self.results_panel.clear)
         self.site_panel.checking.connect(self.results_panel.set_checked_sites)
+        self.site_panel.sites_changed.connect(self.results_panel.sites_replaced)
         self.site_panel.busy_changed.connect(self.results_panel.set_busy)
         self.site_panel.screened.connect(self._show_results)
         self.check_shortcut = QShortcut(QKeySequence("Ctrl+Return"), self)

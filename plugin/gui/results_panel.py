@@ -22,6 +22,7 @@ from qgis.PyQt.QtWidgets import (
     QGridLayout,
     QHeaderView,
     QInputDialog,
+    QLabel,
     QPushButton,
     QSplitter,
     QTableWidget,
@@ -57,9 +58,17 @@ class ResultsPanel(QWidget):
         self.checked_sites: list[Site] = []
         self.overrides: list[Override] = []
         self.busy = False
+        self.stale = False
         self.setObjectName("resultsPanel")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        self.stale_label = QLabel(self)
+        self.stale_label.setObjectName("staleLabel")
+        self.stale_label.setWordWrap(True)
+        self.stale_label.setStyleSheet("QLabel { background: #fff3cd; color: #5c4400; border: 1px solid #e0b400; "
+                                       "padding: 4px; }")
+        self.stale_label.setVisible(False)
+        layout.addWidget(self.stale_label)
         self.summary_table = QTableWidget(0, 4, self)
         self.summary_table.setObjectName("summaryTable")
         self.summary_table.setHorizontalHeaderLabels([self.tr("Site"), self.tr("Verdict"), self.tr("Category"),
@@ -116,7 +125,36 @@ class ResultsPanel(QWidget):
         """The sites being checked (the results' ``index`` points into them)."""
         self.checked_sites = list(sites)
 
+    def sites_replaced(self, sites: list[Site]) -> None:
+        """The Site tab has new sites: results of other sites stay on show, marked stale, and cannot be exported."""
+        if not self.results or _same_geometries(sites, self.checked_sites):
+            return
+        self.stale = True
+        self.stale_label.setText(self.tr(
+            "Stale: these results are for the site(s) checked before ({0}), not for the site(s) now given. Check "
+            "the new site(s) to see their results; these results cannot be exported.").format(
+            ", ".join(r.site_ref for r in self.results[:3]) + (", …" if len(self.results) > 3 else "")))
+        self.stale_label.setVisible(True)
+        self.results_view.setEnabled(False)
+        self.summary_table.setEnabled(False)
+        self._update_buttons()
+
+    def _set_fresh(self) -> None:
+        self.stale = False
+        self.stale_label.setVisible(False)
+        self.results_view.setEnabled(True)
+        self.summary_table.setEnabled(True)
+
+    def _refuse_stale(self) -> bool:
+        """True (with a sentence to the officer) when the results on show belong to sites given before."""
+        if self.stale:
+            self.context.show_error(self.tr("These results are stale: they belong to the site(s) checked before, "
+                                            "not to the site(s) now given. Check the new site(s) first; nothing was "
+                                            "exported."))
+        return self.stale
+
     def set_results(self, results: Results) -> None:
+        self._set_fresh()
         self.results = list(results)
         self.overrides = [o for o in self.overrides if _still_found(o, self.results)]
         self.summary_table.setVisible(len(self.results) > 1)
@@ -203,6 +241,7 @@ class ResultsPanel(QWidget):
         flash(canvas, geom)
 
     def clear(self) -> None:
+        self._set_fresh()
         self.results = []
         self.overrides = []
         self.summary_table.setRowCount(0)
@@ -219,7 +258,7 @@ class ResultsPanel(QWidget):
         finding = self.results_view.current_finding()
         result = self.current_result()
         self.override_button.setEnabled(
-            finding is not None and result is not None
+            finding is not None and result is not None and not self.stale
             and find_override(self.overrides, result.site_ref, finding) is None)
         for button in (self.copy_button, self.json_button, self.html_button, self.pdf_button):
             button.setEnabled(bool(self.results) and not self.busy)
@@ -228,6 +267,8 @@ class ResultsPanel(QWidget):
     def override_current_finding(self) -> bool:
         finding = self.results_view.current_finding()
         result = self.current_result()
+        if self._refuse_stale():
+            return False
         if finding is None or not isinstance(result, ScreeningResult):
             self.context.show_error(self.tr("Select a finding in the list first."))
             return False
@@ -258,7 +299,7 @@ class ResultsPanel(QWidget):
         return "\n\n".join(parts)
 
     def copy_summary(self) -> None:
-        if not self.results:
+        if not self.results or self._refuse_stale():
             return
         QApplication.clipboard().setText(self.report_text())
         self.context.show_message(self.tr("The summary is on the clipboard."))
@@ -279,7 +320,7 @@ class ResultsPanel(QWidget):
         return path
 
     def export_json(self, path: str | None = None) -> str:
-        if not self.results:
+        if not self.results or self._refuse_stale():
             return ""
         path = path or self._ask_path(self.tr("Export JSON"), self.tr("JSON files (*.json)"), "json")
         if not path:
@@ -293,7 +334,7 @@ class ResultsPanel(QWidget):
         return self._saved(path)
 
     def export_html(self, path: str | None = None) -> str:
-        if not self.results:
+        if not self.results or self._refuse_stale():
             return ""
         path = path or self._ask_path(self.tr("Export HTML"), self.tr("HTML files (*.html)"), "html")
         if not path:
@@ -308,7 +349,7 @@ class ResultsPanel(QWidget):
 
     def export_pdf(self, path: str | None = None) -> str:
         """A PDF report with a page per screened site (the site shown first)."""
-        if not self.results:
+        if not self.results or self._refuse_stale():
             return ""
         path = path or self._ask_path(self.tr("Export PDF"), self.tr("PDF files (*.pdf)"), "pdf")
         if not path:
@@ -337,6 +378,14 @@ class ResultsPanel(QWidget):
             return []
         findings: list[IrreplaceableFinding | DesignatedFinding] = [*result.irreplaceable, *result.designated_sites]
         return [feature_geometry(index, f.layer, f.fid) for f in findings]
+
+
+def _same_geometries(sites: list[Site], checked: list[Site]) -> bool:
+    """Whether ``sites`` are the very geometries that were checked (re-selecting the same site is not a change)."""
+    if len(sites) != len(checked):
+        return False
+    return all(a.geometry is not None and b.geometry is not None and a.geometry.equals_exact(b.geometry, 0.0)
+               for a, b in zip(sites, checked))
 
 
 def _still_found(override: Override, results: Results) -> bool:

@@ -35,7 +35,7 @@ from ..log import log_error
 from ..settings import PluginSettings
 from .background_task import BackgroundTask
 from .dock_context import DockContext, ScreeningInputs, officer_name
-from .map_highlight import SiteHighlight
+from .map_highlight import SiteHighlight, zoom_to
 from .screening_task import Results, screening_task
 from .site_sources import Site, open_sites_file, sites_from_features
 from .site_tool import SiteMapTool
@@ -51,6 +51,8 @@ class SitePanel(QWidget):
     screened = pyqtSignal(object)
     #: ``busy_changed(busy)``: a check started or ended.
     busy_changed = pyqtSignal(bool)
+    #: ``sites_changed(sites)``: the sites were replaced (drawn, selected, imported); earlier results are stale.
+    sites_changed = pyqtSignal(object)
 
     def __init__(self, context: DockContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -277,9 +279,14 @@ class SitePanel(QWidget):
             self.site_label.setText(self.tr("{0} sites (references from the layer's display name).").format(
                 len(self.sites)))
         self.ref_edit.setEnabled(len(self.sites) <= 1)
-        if self.context.canvas() is not None:
-            self.site_highlight().show([s.geometry for s in self.sites])
+        canvas = self.context.canvas()
+        geometries = [s.geometry for s in self.sites if s.geometry is not None]
+        if canvas is not None:
+            self.site_highlight().show(geometries)
+            if geometries:
+                zoom_to(canvas, geometries)
         self._update_buttons()
+        self.sites_changed.emit(list(self.sites))
 
     def _on_officer_changed(self) -> None:
         name = " ".join(self.officer_edit.text().split())
