@@ -103,7 +103,7 @@ class SitePanel(QWidget):
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.ref_edit = QLineEdit(group)
         self.ref_edit.setObjectName("siteRefEdit")
-        self.ref_edit.setPlaceholderText(self.tr("e.g. 24/01234/FUL (optional)"))
+        self.ref_edit.setPlaceholderText(self.tr("the application reference, e.g. 24/01234/FUL"))
         ref_label = QLabel(self.tr("Re&ference"), group)
         ref_label.setBuddy(self.ref_edit)
         form.addRow(ref_label, self.ref_edit)
@@ -216,7 +216,7 @@ class SitePanel(QWidget):
         if converted.geometry is None:
             self.context.show_error(self.tr("The drawn site has no area; draw at least three corners."))
             return False
-        self.set_sites([Site(self.tr("Drawn site"), converted.geometry, converted.notes)])
+        self.set_sites([Site(self.tr("Drawn site"), converted.geometry, converted.notes, named=False)])
         return True
 
     def use_selected_features(self) -> bool:
@@ -270,7 +270,13 @@ class SitePanel(QWidget):
         return self._use_features(layer, features)
 
     def set_sites(self, sites: list[Site]) -> None:
+        """The new site(s) replace the old: the reference is the new site's own (from its file or layer, else empty
+        and asked for) and the proposed habitat starts empty; nothing of the previous site carries over."""
         self.sites = list(sites)
+        self.habitat_combo.setCurrentIndex(0)
+        self.habitat_combo.setEditText("")
+        own_ref = self.sites[0].ref if len(self.sites) == 1 and self.sites[0].named else ""
+        self.ref_edit.setText(own_ref)
         if len(self.sites) == 1:
             s = self.sites[0]
             area = s.geometry.area / 10000 if s.geometry is not None else 0.0
@@ -287,6 +293,10 @@ class SitePanel(QWidget):
                 zoom_to(canvas, geometries)
         self._update_buttons()
         self.sites_changed.emit(list(self.sites))
+        if len(self.sites) == 1 and not own_ref:
+            self.context.show_message(self.tr("Type the application reference of the new site (it goes on the "
+                                              "results and reports), then Check."))
+            self.ref_edit.setFocus()
 
     def _on_officer_changed(self) -> None:
         name = " ".join(self.officer_edit.text().split())

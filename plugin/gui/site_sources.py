@@ -22,11 +22,13 @@ from ..core.errors import LnrsError
 
 @dataclass(frozen=True)
 class Site:
-    """A site to screen: its reference and its shapely geometry in EPSG:27700."""
+    """A site to screen: its reference and its shapely geometry in EPSG:27700. ``named`` says whether the reference
+    came with the site (a field of its file or layer) rather than a stand-in (the feature id, "Drawn site")."""
 
     ref: str
     geometry: Any
     notes: tuple[str, ...] = ()
+    named: bool = True
 
 
 def sites_from_features(layer: QgsVectorLayer, features: list[Any]) -> tuple[list[Site], list[str]]:
@@ -40,13 +42,14 @@ def sites_from_features(layer: QgsVectorLayer, features: list[Any]) -> tuple[lis
     for feat in features:
         context.setFeature(feat)
         value = expression.evaluate(context) if layer.displayExpression() else None
-        ref = str(value) if value not in (None, "") and not expression.hasEvalError() else str(feat.id())
+        named = value not in (None, "") and not expression.hasEvalError()
+        ref = str(value).strip() if named else str(feat.id())
         try:
             converted = to_shapely(feat.geometry(), transform)
         except LnrsError as exc:
             problems.append(f"{ref}: {exc}")
             continue
-        sites.append(Site(ref, converted.geometry, converted.notes))
+        sites.append(Site(ref, converted.geometry, converted.notes, named and bool(ref)))
     return sites, problems
 
 

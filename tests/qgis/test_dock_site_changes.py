@@ -61,3 +61,37 @@ def test_the_same_site_again_is_not_stale(dock, pack):
     _check_site_a(dock, pack)
     dock.site_panel.set_site_geometry(site_geometry(X, Y, X + 100, Y + 100), BNG)
     assert not dock.results_panel.stale
+
+
+def _one_site_file(tmp_path, name, properties):
+    lon, lat = -2.43205, 51.33829
+    ring = [[lon, lat], [lon + 0.0007, lat], [lon + 0.0007, lat + 0.00045], [lon, lat + 0.00045], [lon, lat]]
+    path = tmp_path / name
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": properties, "geometry": {"type": "Polygon", "coordinates": [ring]}}]}),
+        encoding="utf-8")
+    return str(path)
+
+
+def test_a_new_site_brings_its_own_reference_and_no_proposed_habitat(dock, pack, tmp_path):
+    panel = dock.site_panel
+    _check_site_a(dock, pack)
+    panel.habitat_combo.setEditText("Woodland and forest")
+    assert panel.import_sites_file(_one_site_file(tmp_path, "b.geojson", {"name": "24/00777/HOU"}))
+    assert panel.ref_edit.text() == "24/00777/HOU"
+    assert panel.habitat_combo.currentText() == ""
+    assert panel.screening_inputs()[1] is None
+    # a file without a reference: the field is empty and the officer is asked for one
+    panel.ref_edit.setText("24/00777/HOU")
+    panel.habitat_combo.setEditText("Grassland")
+    assert panel.import_sites_file(_one_site_file(tmp_path, "c.geojson", {}))
+    assert panel.ref_edit.text() == "" and panel.habitat_combo.currentText() == ""
+    assert "application reference" in dock.last_message
+    # a drawn site too
+    panel.ref_edit.setText("old/ref")
+    panel.habitat_combo.setEditText("Grassland")
+    panel.set_site_geometry(site_geometry(X, Y, X + 50, Y + 50), BNG)
+    assert panel.ref_edit.text() == "" and panel.screening_inputs()[1] is None
+    # checked without a typed reference, the result says which site it was, not the previous reference
+    click_check(dock)
+    assert dock.results_panel.results[0].site_ref == "Drawn site"
