@@ -37,10 +37,11 @@ from ..core.reports.json_report import write_json_atomic, write_text_atomic
 from ..core.reports.text_report import summary_text
 from ..core.screening.engine import PackIndex
 from ..core.screening.options import ScreeningOptions
-from ..core.screening.overrides import Override, find_override, make_override, overrides_text, result_payload
+from ..core.screening.overrides import Override, find_override, override_for, overrides_text, result_payload, withdraw
 from ..core.screening.results import DesignatedFinding, IrreplaceableFinding, ScreeningResult, SiteError
 from .dock_context import DockContext
 from .map_highlight import SiteHighlight, feature_geometry, flash, zoom_to
+from .override_project import OverrideKeeper
 from .results_view import ResultsView, tip
 from .screening_task import Results
 from .site_sources import Site
@@ -56,7 +57,7 @@ class ResultsPanel(QWidget):
         self._site_highlight = site_highlight
         self.results: Results = []
         self.checked_sites: list[Site] = []
-        self.overrides: list[Override] = []
+        self.keeper = OverrideKeeper()
         self.busy = False
         self.stale = False
         self.setObjectName("resultsPanel")
@@ -69,6 +70,13 @@ class ResultsPanel(QWidget):
                                        "padding: 4px; }")
         self.stale_label.setVisible(False)
         layout.addWidget(self.stale_label)
+        self.review_label = QLabel(self)
+        self.review_label.setObjectName("reviewLabel")
+        self.review_label.setWordWrap(True)
+        self.review_label.setStyleSheet("QLabel { background: #e8f0fe; color: #0b2a5c; border: 1px solid #7aa2e3; "
+                                        "padding: 4px; }")
+        self.review_label.setVisible(False)
+        layout.addWidget(self.review_label)
         self.summary_table = QTableWidget(0, 4, self)
         self.summary_table.setObjectName("summaryTable")
         self.summary_table.setHorizontalHeaderLabels([self.tr("Site"), self.tr("Verdict"), self.tr("Category"),
@@ -113,7 +121,13 @@ class ResultsPanel(QWidget):
         self.pdf_button.setObjectName("exportPdfButton")
         self.pdf_button.setToolTip(self.tr("Export a PDF report with a map, one page per site"))
         self.pdf_button.clicked.connect(lambda: self.export_pdf())
-        grid.addWidget(self.override_button, 0, 0, 1, 2)
+        self.withdraw_button = QPushButton(self.tr("&Withdraw override…"), self)
+        self.withdraw_button.setObjectName("withdrawOverrideButton")
+        self.withdraw_button.setToolTip(self.tr("The selected finding applies after all: withdraw its override, with a "
+                                                "reason (the override stays in the record)"))
+        self.withdraw_button.clicked.connect(lambda: self.withdraw_current_override())
+        grid.addWidget(self.override_button, 0, 0)
+        grid.addWidget(self.withdraw_button, 0, 1)
         grid.addWidget(self.copy_button, 0, 2, 1, 1)
         grid.addWidget(self.json_button, 1, 0)
         grid.addWidget(self.html_button, 1, 1)
@@ -156,7 +170,8 @@ class ResultsPanel(QWidget):
     def set_results(self, results: Results) -> None:
         self._set_fresh()
         self.results = list(results)
-        self.overrides = [o for o in self.overrides if _still_found(o, self.results)]
+        self.keeper.load(self.results, self._checked_geometry)
+        self._show_review()
         self.summary_table.setVisible(len(self.results) > 1)
         self.summary_table.setRowCount(len(self.results))
         for row, r in enumerate(self.results):
@@ -243,7 +258,8 @@ class ResultsPanel(QWidget):
     def clear(self) -> None:
         self._set_fresh()
         self.results = []
-        self.overrides = []
+        self.keeper.clear()
+        self._show_review()
         self.summary_table.setRowCount(0)
         self.summary_table.setVisible(False)
         self.results_view.clear()
@@ -257,9 +273,11 @@ class ResultsPanel(QWidget):
     def _update_buttons(self, *_args: Any) -> None:
         finding = self.results_view.current_finding()
         result = self.current_result()
-        self.override_button.setEnabled(
-            finding is not None and result is not None and not self.stale
-            and find_override(self.overrides, result.site_ref, finding) is None)
+        overridden = (find_override(self.overrides, result.site_ref, finding)
+                      if finding is not None and result is not None else None)
+        self.override_button.setEnabled(finding is not None and result is not None and not self.stale
+                                        and overridden is None)
+        self.withdraw_button.setEnabled(overridden is not None and not self.stale)
         for button in (self.copy_button, self.json_button, self.html_button, self.pdf_button):
             button.setEnabled(bool(self.results) and not self.busy)
 
@@ -277,17 +295,63 @@ class ResultsPanel(QWidget):
         if not ok:
             return False
         try:
-            override = make_override(result.site_ref, finding, self.context.officer(), why)
+            override = override_for(result, finding, self.context.officer(), why,
+                                    self.keeper.hashes.get(result.index, ""))
         except LnrsError:
             self.context.show_error(self.tr("A reason is required to mark a finding not applicable; nothing was "
                                             "changed."))
             return False
-        self.overrides.append(override)
+        self.keeper.keep(override)
+        self._after_override_change()
+        self.context.show_message(self.tr("{0} marked not applicable; the report keeps the original finding and your "
+                                          "reason. The decision is kept in the project for this site.").format(
+            override.label))
+        return True
+
+    def withdraw_current_override(self) -> bool:
+        """Withdraw the override of the selected finding, with a reason (the log keeps both decisions)."""
+        finding = self.results_view.current_finding()
+        result = self.current_result()
+        override = (find_override(self.overrides, result.site_ref, finding)
+                    if finding is not None and result is not None else None)
+        if self._refuse_stale():
+            return False
+        if override is None:
+            self.context.show_error(self.tr("Select a finding marked not applicable first."))
+            return False
+        why, ok = QInputDialog.getText(self, self.tr("Withdraw override"),
+                                       self.tr("Why does this finding apply after all? (required)"))
+        if not ok:
+            return False
+        try:
+            withdrawn = withdraw(override, self.context.officer(), why)
+        except LnrsError:
+            self.context.show_error(self.tr("A reason is required to withdraw an override; nothing was changed."))
+            return False
+        self.keeper.keep(withdrawn)
+        self._after_override_change()
+        self.context.show_message(self.tr("The override of {0} was withdrawn; the record keeps who marked it, who "
+                                          "withdrew it, when and why.").format(override.label))
+        return True
+
+    @property
+    def overrides(self) -> list[Override]:
+        """The overrides that hold for the results on show."""
+        return self.keeper.active
+
+    def _after_override_change(self) -> None:
+        self._show_review()
         row = max(0, self.summary_table.currentRow())
         self._show_result(row if len(self.results) > 1 else 0)
-        self.context.show_message(self.tr("{0} marked not applicable; the report keeps the original finding and your "
-                                          "reason.").format(override.label))
-        return True
+
+    def _show_review(self) -> None:
+        review = self.keeper.for_review
+        self.review_label.setVisible(bool(review))
+        self.review_label.setText(self.tr(
+            "To review: marked not applicable against another version of the habitat map, so not applied: {0}. "
+            "Mark a finding again if the decision still holds.").format("; ".join(
+                self.tr("{0} ({1}, by {2} on {3}: {4})").format(o.label, o.site_ref, o.who, o.when[:10], o.why)
+                for o in review)) if review else "")
 
     # ------------------------------------------------------------------ reports
     def report_text(self) -> str:
@@ -316,6 +380,10 @@ class ResultsPanel(QWidget):
         return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
 
     def _saved(self, path: str) -> str:
+        error = self.keeper.write_sidecar(path, self.results)
+        if error:
+            self.context.show_error(error)
+            return path
         self.context.show_message(self.tr("Saved {0}").format(path), Qgis.Success)
         return path
 
@@ -325,7 +393,7 @@ class ResultsPanel(QWidget):
         path = path or self._ask_path(self.tr("Export JSON"), self.tr("JSON files (*.json)"), "json")
         if not path:
             return ""
-        payloads = [result_payload(r, self.overrides) for r in self.results]
+        payloads = [result_payload(r, self.overrides, self.keeper.for_review) for r in self.results]
         try:
             write_json_atomic(path, payloads[0] if len(payloads) == 1 else payloads)
         except OSError as exc:
@@ -386,13 +454,3 @@ def _same_geometries(sites: list[Site], checked: list[Site]) -> bool:
         return False
     return all(a.geometry is not None and b.geometry is not None and a.geometry.equals_exact(b.geometry, 0.0)
                for a, b in zip(sites, checked))
-
-
-def _still_found(override: Override, results: Results) -> bool:
-    """Whether a re-check found the overridden finding again (otherwise the override is dropped)."""
-    for r in results:
-        if isinstance(r, ScreeningResult) and r.site_ref == override.site_ref:
-            findings: list[IrreplaceableFinding | DesignatedFinding] = [*r.irreplaceable, *r.designated_sites]
-            if any(override.matches(r.site_ref, f) for f in findings):
-                return True
-    return False

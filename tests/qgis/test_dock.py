@@ -62,6 +62,7 @@ def dock(qgis_app, qgis_iface, recording_iface):
 
     store = QgsSettings("lnrs_toolkit_tests", "dock")
     store.clear()
+    QgsProject.instance().removeEntry("lnrs_toolkit", "overrides")  # officers' overrides kept by an earlier test
     canvas = qgis_iface.mapCanvas()
     canvas.setDestinationCrs(QgsCoordinateReferenceSystem("EPSG:3857"))
     widget = LnrsDockWidget(recording_iface, recording_iface.window, settings_store=store)
