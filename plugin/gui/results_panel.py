@@ -34,14 +34,16 @@ from qgis.PyQt.QtWidgets import (
 from ..core.errors import LnrsError
 from ..core.reports.html_report import VERDICT_COLOURS, render_html
 from ..core.reports.json_report import write_json_atomic, write_text_atomic
+from ..core.reports.report_content import SiteFacts
 from ..core.reports.text_report import summary_text
 from ..core.screening.engine import PackIndex
 from ..core.screening.options import ScreeningOptions
-from ..core.screening.overrides import Override, find_override, override_for, overrides_text, result_payload, withdraw
+from ..core.screening.overrides import Override, find_override, override_for, overrides_text, withdraw
 from ..core.screening.results import DesignatedFinding, IrreplaceableFinding, ScreeningResult, SiteError
 from .dock_context import DockContext
 from .map_highlight import SiteHighlight, feature_geometry, flash, zoom_to
 from .override_project import OverrideKeeper
+from .report_inputs import json_payload, report_facts, site_facts
 from .results_view import ResultsView, tip
 from .screening_task import Results
 from .site_sources import Site
@@ -393,7 +395,10 @@ class ResultsPanel(QWidget):
         path = path or self._ask_path(self.tr("Export JSON"), self.tr("JSON files (*.json)"), "json")
         if not path:
             return ""
-        payloads = [result_payload(r, self.overrides, self.keeper.for_review) for r in self.results]
+        facts = report_facts(self.context)
+        stamp = self._generated_at()
+        payloads = [json_payload(r, self.overrides, self.keeper.for_review, self._checked_geometry(r), facts, stamp)
+                    for r in self.results]
         try:
             write_json_atomic(path, payloads[0] if len(payloads) == 1 else payloads)
         except OSError as exc:
@@ -407,7 +412,18 @@ class ResultsPanel(QWidget):
         path = path or self._ask_path(self.tr("Export HTML"), self.tr("HTML files (*.html)"), "html")
         if not path:
             return ""
-        text = render_html(self.results, self.overrides, self.context.officer(), self._generated_at())
+        from .report_export import site_map_png
+
+        facts = report_facts(self.context)
+        sites = {r.index: self._site_facts(r) for r in self.results}
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            maps = {r.index: site_map_png(self._checked_geometry(r), self._finding_geometries(r), self._map_layers())
+                    for r in self.results if self._checked_geometry(r) is not None}
+        finally:
+            QApplication.restoreOverrideCursor()
+        text = render_html(self.results, self.overrides, facts.officer, facts.generated, facts=facts, sites=sites,
+                           maps=maps)
         try:
             write_text_atomic(path, text)
         except OSError as exc:
@@ -427,18 +443,26 @@ class ResultsPanel(QWidget):
         current = self.current_result()
         ordered = sorted(self.results, key=lambda r: r is not current)
         pages = [ReportSite(r, tuple(o for o in self.overrides if o.site_ref == r.site_ref), self._checked_geometry(r),
-                            tuple(self._finding_geometries(r))) for r in ordered]
-        canvas = self.context.canvas()
-        layers = canvas.layers() if canvas is not None else []
+                            tuple(self._finding_geometries(r)), self._site_facts(r)) for r in ordered]
+        index = self.context.index
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            error = export_pdf(path, pages, self.context.officer(), self._generated_at(), layers)
+            error = export_pdf(path, pages, report_facts(self.context), self._map_layers(),
+                               locator=index.coverage if index is not None else None)
         finally:
             QApplication.restoreOverrideCursor()
         if error:
             self.context.show_error(error)
             return ""
         return self._saved(path)
+
+    def _map_layers(self) -> list[Any]:
+        canvas = self.context.canvas()
+        return list(canvas.layers()) if canvas is not None else []
+
+    def _site_facts(self, result: ScreeningResult | SiteError) -> SiteFacts:
+        site = self.checked_sites[result.index] if 0 <= result.index < len(self.checked_sites) else None
+        return site_facts(result, site, self._checked_geometry(result))
 
     def _finding_geometries(self, result: ScreeningResult | SiteError) -> list[Any]:
         index = self._features_index(result)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import base64
+from collections.abc import Mapping, Sequence
 from html import escape
 
 from ..metric.vocabulary import habitat_label
 from ..screening.overrides import Override, find_override, for_site
 from ..screening.results import ScreeningResult, SiteError
+from .report_content import PROVENANCE_SECTIONS, ReportFacts, SiteFacts, detail_rows, override_words, site_lines
 from .text_report import CHECK_WORDS
 
 VERDICT_COLOURS = {"red": "#c62828", "amber": "#ef8f00", "green": "#2e7d32"}
@@ -21,6 +23,7 @@ th, td { border: 1px solid #bbb; padding: 0.25em 0.5em; text-align: left; vertic
 th { background: #eee; }
 .verdict { color: #fff; padding: 0.5em 1em; font-weight: bold; font-size: 1.2em; }
 .overridden { text-decoration: line-through; color: #777; }
+.site-map { max-width: 100%; border: 1px solid #999; }
 .provenance { font-size: 0.9em; color: #444; }
 code { word-break: break-all; }
 """
@@ -34,14 +37,48 @@ def _num(value: float, digits: int = 1) -> str:
     return f"{value:,.{digits}f}"
 
 
-def _site_html(result: ScreeningResult | SiteError, overrides: Sequence[Override]) -> list[str]:
+def _head_html(result: ScreeningResult | SiteError, facts: ReportFacts | None, site: SiteFacts | None,
+               map_png: bytes | None) -> list[str]:
+    """The site block (reference, address, grid reference, officer and time) and the map, as in the PDF."""
+    if facts is None:
+        return []
+    out = ["<p>" + "<br>".join(_e(line) for line in site_lines(result, facts, site or SiteFacts())) + "</p>"]
+    if map_png:
+        data = base64.b64encode(map_png).decode("ascii")
+        out.append(f'<p><img class="site-map" alt="Map of site {_e(result.site_ref)} and its findings" '
+                   f'src="data:image/png;base64,{data}"></p>')
+    return out
+
+
+def _provenance_html(result: ScreeningResult | SiteError, overrides: Sequence[Override], facts: ReportFacts | None,
+                     site: SiteFacts | None) -> list[str]:
+    if facts is None:
+        return []
+    rows = [(h, t) for h, t in detail_rows(result, overrides, facts, site or SiteFacts())
+            if h in PROVENANCE_SECTIONS or h not in _RESULT_SECTIONS]
+    out = ['<h3>Data and provenance</h3>', '<table class="provenance"><tr><th>Section</th><th>Details</th></tr>']
+    out += [f"<tr><td>{_e(h)}</td><td>{_e(t)}</td></tr>" for h, t in rows]
+    out.append("</table>")
+    return out
+
+
+#: The detail sections the HTML report shows in its own sections (the rest go under data and provenance).
+_RESULT_SECTIONS = frozenset({"Strategic significance", "Measures mapped on the site", "Notes",
+                              "Marked not applicable"})
+
+
+def _site_html(result: ScreeningResult | SiteError, overrides: Sequence[Override], facts: ReportFacts | None = None,
+               site: SiteFacts | None = None, map_png: bytes | None = None) -> list[str]:
     if isinstance(result, SiteError):
-        return [f"<h2>Site {_e(result.site_ref)}</h2>", f"<p><strong>Not screened.</strong> {_e(result.message)}</p>"]
+        return [f"<h2>Site {_e(result.site_ref)}</h2>", *_head_html(result, facts, site, map_png),
+                f"<p><strong>Not screened.</strong> {_e(result.message)}</p>",
+                *_provenance_html(result, overrides, facts, site)]
     r = result
     hm = r.habitat_map
     colour = VERDICT_COLOURS.get(r.verdict, "#555")
     out = [
         f"<h2>Site {_e(r.site_ref)} ({_e(_num(r.site_area_m2 / 10000, 4))} ha)</h2>",
+        *_head_html(r, facts, site, map_png),
         f'<p class="provenance">Local Habitat Map: {_e(hm.name)}, version {_e(hm.version or "unknown")}'
         f"{_e(f' (published {hm.publication_date})' if hm.publication_date else '')}, "
         f"sha256 <code>{_e(hm.sha256 or 'unknown')}</code>"
@@ -62,13 +99,13 @@ def _site_html(result: ScreeningResult | SiteError, overrides: Sequence[Override
                 "<th>Distance (m)</th><th>Buffer (m)</th><th>Officer</th></tr>"]
         for f in r.irreplaceable:
             ov = find_override(overrides, r.site_ref, f)
-            cls = ' class="overridden"' if ov else ""
+            td = '<td class="overridden">' if ov else "<td>"
             buf = _num(f.buffer_m) + (" (assumed)" if f.buffer_assumed else "")
-            out.append(f"<tr{cls}><td>{_e(habitat_label(f.habitat, f.status))}</td>"
-                       f"<td>{_e(f.name or f.ref or 'unnamed')}</td><td>{_e(f.relation)}"
-                       f"{_e(', inside buffer') if f.in_buffer else ''}</td><td>{_e(_num(f.overlap_m2))}</td>"
-                       f"<td>{_e(_num(f.distance_m))}</td><td>{_e(buf)}</td>"
-                       f"<td>{_e('not applicable: ' + ov.why) if ov else ''}</td></tr>")
+            out.append(f"<tr>{td}{_e(habitat_label(f.habitat, f.status))}</td>"
+                       f"{td}{_e(f.name or f.ref or 'unnamed')}</td>{td}{_e(f.relation)}"
+                       f"{_e(', inside buffer') if f.in_buffer else ''}</td>{td}{_e(_num(f.overlap_m2))}</td>"
+                       f"{td}{_e(_num(f.distance_m))}</td>{td}{_e(buf)}</td>"
+                       f"<td>{_e(override_words(ov)) if ov else ''}</td></tr>")
         out.append("</table>")
     if r.designated_sites:
         out += ["<h3>Designated sites</h3>",
@@ -76,10 +113,10 @@ def _site_html(result: ScreeningResult | SiteError, overrides: Sequence[Override
                 "<th>Distance (m)</th><th>Officer</th></tr>"]
         for d in r.designated_sites:
             ov = find_override(overrides, r.site_ref, d)
-            cls = ' class="overridden"' if ov else ""
-            out.append(f"<tr{cls}><td>{_e(d.designation)}</td><td>{_e(d.name or d.ref or 'unnamed')}</td>"
-                       f"<td>{_e(d.relation)}</td><td>{_e(_num(d.overlap_m2))}</td><td>{_e(_num(d.distance_m))}</td>"
-                       f"<td>{_e('not applicable: ' + ov.why) if ov else ''}</td></tr>")
+            td = '<td class="overridden">' if ov else "<td>"
+            out.append(f"<tr>{td}{_e(d.designation)}</td>{td}{_e(d.name or d.ref or 'unnamed')}</td>"
+                       f"{td}{_e(d.relation)}</td>{td}{_e(_num(d.overlap_m2))}</td>{td}{_e(_num(d.distance_m))}</td>"
+                       f"<td>{_e(override_words(ov)) if ov else ''}</td></tr>")
         out.append("</table>")
     ss = r.strategic_significance
     out.append("<h3>Strategic significance</h3>")
@@ -110,18 +147,25 @@ def _site_html(result: ScreeningResult | SiteError, overrides: Sequence[Override
         out += [f"<tr><td>{_e(o.label)}</td><td>{_e(o.who)}</td><td>{_e(o.when)}</td><td>{_e(o.why)}</td></tr>"
                 for o in mine]
         out.append("</table>")
+    out += _provenance_html(r, overrides, facts, site)
     return out
 
 
 def render_html(results: Sequence[ScreeningResult | SiteError], overrides: Sequence[Override] = (),
-                officer: str = "", generated_at: str = "", title: str = "LNRS screening report") -> str:
-    """The whole report as one HTML document."""
+                officer: str = "", generated_at: str = "", title: str = "LNRS screening report",
+                facts: ReportFacts | None = None, sites: Mapping[int, SiteFacts] | None = None,
+                maps: Mapping[int, bytes] | None = None) -> str:
+    """The whole report as one HTML document. With ``facts`` (and each result's ``sites`` and ``maps`` by its
+    index) it carries what the PDF does: authority, site block, map, data and provenance."""
     parts = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">', f"<title>{_e(title)}</title>",
-             f"<style>{_STYLE}</style></head><body>", f"<h1>{_e(title)}</h1>",
-             f"<p>Officer: {_e(officer or 'not recorded')}. Generated: {_e(generated_at or 'not recorded')}.</p>"]
+             f"<style>{_STYLE}</style></head><body>"]
+    if facts is not None and facts.authority:
+        parts.append(f"<p><strong>{_e(facts.authority)}</strong></p>")
+    parts += [f"<h1>{_e(title)}</h1>",
+              f"<p>Officer: {_e(officer or 'not recorded')}. Generated: {_e(generated_at or 'not recorded')}.</p>"]
     if not results:
         parts.append("<p>No sites were screened.</p>")
     for result in results:
-        parts += _site_html(result, overrides)
+        parts += _site_html(result, overrides, facts, (sites or {}).get(result.index), (maps or {}).get(result.index))
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"
