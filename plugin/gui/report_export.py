@@ -22,24 +22,15 @@ from qgis.core import (
     QgsFeature,
     QgsFillSymbol,
     QgsLayoutExporter,
-    QgsLayoutFrame,
     QgsLayoutItemLabel,
     QgsLayoutItemLegend,
-    QgsLayoutItemManualTable,
     QgsLayoutItemMap,
-    QgsLayoutItemPage,
     QgsLayoutItemScaleBar,
-    QgsLayoutPoint,
-    QgsLayoutSize,
-    QgsLayoutTableColumn,
-    QgsLayoutUtils,
     QgsPrintLayout,
     QgsProject,
     QgsReadWriteContext,
     QgsRectangle,
     QgsRenderContext,
-    QgsTableCell,
-    QgsTextFormat,
     QgsUnitTypes,
     QgsVectorLayer,
 )
@@ -62,12 +53,13 @@ from ..core.reports.text_report import CHECK_WORDS
 from ..core.screening.overrides import Override
 from ..core.screening.results import NOT_CHECKED, ScreeningResult, SiteError
 from ..log import log_error
+from .layout_tables import BOTTOM, TOP, fill_table, flow_table, running_labels, table_frame
 from .map_highlight import pack_crs
 
 TEMPLATE = PLUGIN_ROOT / "resources" / "report_template.qpt"
 MM = QgsUnitTypes.LayoutMillimeters
-#: The page's frame (mm, A4 portrait): tables flow between TOP and BOTTOM, at LEFT, WIDTH wide.
-TOP, BOTTOM, LEFT, WIDTH, GAP = 12.0, 284.0, 10.0, 190.0, 5.0
+#: The space between the findings and the details table (mm).
+GAP = 5.0
 #: The map's scales: the smallest that shows the site and its findings.
 NICE_SCALES = (500, 1000, 1250, 2500, 5000, 10000, 12500, 25000, 50000, 100000, 250000, 500000, 1000000)
 GREY = "#616161"
@@ -158,110 +150,6 @@ def _map_frame(site: Any, findings: Sequence[Any]) -> tuple[float, float, float,
     x0, y0, x1, y1 = min(xs0), min(ys0), max(xs1), max(ys1)
     pad = max(x1 - x0, y1 - y0, 150.0) * 0.08
     return x0 - pad, y0 - pad, x1 + pad, y1 + pad
-
-
-# ---------------------------------------------------------------------------------------------------- flowing tables
-def _page_count(layout: QgsPrintLayout) -> int:
-    return int(layout.pageCollection().pageCount())
-
-
-def _ensure_page(layout: QgsPrintLayout, page: int) -> None:
-    while _page_count(layout) <= page:
-        new = QgsLayoutItemPage(layout)
-        new.setPageSize("A4", QgsLayoutItemPage.Portrait)
-        layout.pageCollection().addPage(new)
-
-
-def flow_table(layout: QgsPrintLayout, frame: QgsLayoutFrame, page: int, y: float) -> tuple[int, float]:
-    """Lay ``frame``'s table from ``y`` on ``page`` down, then page after page, until every row is shown; returns
-    the page and the height where the table ends."""
-    table = frame.multiFrame()
-    for extra in list(table.frames())[1:]:
-        table.removeFrame(table.frames().index(extra), True)
-    rows = len(table.tableContents())
-    context = QgsLayoutUtils.createRenderContextForLayout(layout, None)
-    index = 0
-    while True:
-        _ensure_page(layout, page)
-        frame.attemptMove(QgsLayoutPoint(LEFT, y, MM), True, False, page)
-        frame.attemptResize(QgsLayoutSize(WIDTH, BOTTOM - y, MM))
-        table.recalculateFrameSizes()
-        start, end = table.rowRange(context, index)
-        if end >= rows or (end == start and y <= TOP):  # done (or a row taller than a page: never loop)
-            break
-        page, y = page + 1, TOP
-        frame = QgsLayoutFrame(layout, table)
-        layout.addLayoutItem(frame)
-        table.addFrame(frame)
-        index += 1
-    low, high = 4.0, BOTTOM - y  # the last frame as short as its rows
-    while high - low > 0.5:
-        mid = (low + high) / 2
-        frame.attemptResize(QgsLayoutSize(WIDTH, mid, MM))
-        table.recalculateFrameSizes()
-        if table.rowRange(context, index)[1] >= rows:
-            high = mid
-        else:
-            low = mid
-    frame.attemptResize(QgsLayoutSize(WIDTH, high, MM))
-    table.recalculateFrameSizes()
-    return page, y + high
-
-
-def _table_of(layout: QgsPrintLayout, item_id: str) -> QgsLayoutFrame | None:
-    frame = layout.itemById(item_id)
-    ok = isinstance(frame, QgsLayoutFrame) and isinstance(frame.multiFrame(), QgsLayoutItemManualTable)
-    return frame if ok else None
-
-
-def _fill_table(frame: QgsLayoutFrame, headings: Sequence[str], widths: Sequence[float],
-                rows: Sequence[tuple[list[str], bool]], spanned: Sequence[bool] = ()) -> None:
-    """The table's headings, column widths (mm: the text wraps inside them) and rows; an overridden row's finding
-    is struck through, its last cell (the officer's reason) is not."""
-    table = frame.multiFrame()
-    columns = list(table.headers())
-    if len(columns) != len(headings):
-        columns = [QgsLayoutTableColumn() for _ in headings]
-    for column, heading, width in zip(columns, headings, widths):
-        column.setHeading(heading)
-        column.setWidth(width)
-    table.setHeaders(columns)
-    table.setColumnWidths(list(widths))
-    struck = QgsTextFormat(table.contentTextFormat())
-    font = struck.font()
-    font.setStrikeOut(True)
-    struck.setFont(font)
-    struck.setColor(QColor("#666666"))
-    contents = []
-    for i, (texts, overridden) in enumerate(rows):
-        cells = [QgsTableCell(text) for text in texts]
-        if overridden:  # the finding struck through, the officer's reason (last column) not
-            for cell in cells[:-1]:
-                cell.setTextFormat(struck)
-        if i < len(spanned) and spanned[i]:
-            cells[0].setSpan(1, len(headings))
-        contents.append(cells)
-    table.setTableContents(contents)
-
-
-def _running_labels(layout: QgsPrintLayout, site_ref: str) -> None:
-    """The running header (the site reference) and "Page i of n" on every page."""
-    header, footer = _label(layout, "header"), _label(layout, "footer")
-    pages = _page_count(layout)
-    for page in range(pages):
-        for template, text, y in ((header, tr("LNRS screening report \u2013 site {0}").format(site_ref), 4.0),
-                                  (footer, tr("Page {0} of {1}").format(page + 1, pages), BOTTOM + 3)):
-            if template is None:
-                continue
-            item = template
-            if page > 0:
-                item = QgsLayoutItemLabel(layout)
-                item.setTextFormat(template.textFormat())
-                item.setHAlign(template.hAlign())
-                layout.addLayoutItem(item)
-                item.attemptResize(QgsLayoutSize(WIDTH, 5, MM))
-            item.attemptMove(QgsLayoutPoint(LEFT, y, MM), True, False, page)
-            item.setText(text)
 
 
 # ---------------------------------------------------------------------------------------------------- one site
@@ -403,25 +291,25 @@ def fill_layout(layout: QgsPrintLayout, site: ReportSite, facts: ReportFacts, la
     _set(layout, "findings_title", tr("Findings within {0} m of the site").format(distance) if distance
          else tr("Findings"))
     page, y = 0, BOTTOM
-    findings = _table_of(layout, "findings_frame")
+    findings = table_frame(layout, "findings_frame")
     if findings is not None:
         finding_rows_ = _finding_table_rows(result, site.overrides)
-        _fill_table(findings, (tr("Finding"), tr("Relation"), tr("Overlap (m²)"), tr("Distance (m)"),
+        fill_table(findings, (tr("Finding"), tr("Relation"), tr("Overlap (m²)"), tr("Distance (m)"),
                                tr("Officer's decision")), FINDING_WIDTHS, finding_rows_,
                     [not any(texts[1:]) for texts, _o in finding_rows_])
         page, y = flow_table(layout, findings, 0, findings.pagePositionWithUnits().y())
-    details = _table_of(layout, "details_frame")
+    details = table_frame(layout, "details_frame")
     if details is not None:
         rows = detail_rows(result, site.overrides, facts, site.site)
         shown = [([head if i == 0 or rows[i - 1][0] != head else "", text], False)
                  for i, (head, text) in enumerate(rows)]  # a section's heading once, on its first row
-        _fill_table(details, (tr("Section"), tr("Details")), DETAIL_WIDTHS, shown)
+        fill_table(details, (tr("Section"), tr("Details")), DETAIL_WIDTHS, shown)
         if y + GAP + 30 > BOTTOM:
             page, y = page + 1, TOP
         else:
             y += GAP
         flow_table(layout, details, page, y)
-    _running_labels(layout, result.site_ref)
+    running_labels(layout, result.site_ref)
     return keep
 
 

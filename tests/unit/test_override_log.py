@@ -64,7 +64,7 @@ def test_reapplied_for_the_same_site_and_pack_flagged_when_the_pack_changed(resu
     assert again.active == () and again.for_review == (ov,)
     assert result_payload(new_pack, again.active, again.for_review)["overrides_for_review"][0]["why"] == ov.why
     assert "overrides_for_review" not in result_payload(result, [ov])
-    assert reapply(log, SiteError(0, "24/0001/FUL", "outside"), gh).active == ()
+    assert reapply(log, SiteError("24/0001/FUL", "outside"), gh).active == ()
 
 
 def test_withdrawal_keeps_the_audit_and_stops_reapplying(result):
