@@ -15,7 +15,7 @@ from typing import Any
 
 from qgis.core import Qgis, QgsSettings
 from qgis.gui import QgsDockWidget, QgsMessageBar
-from qgis.PyQt.QtCore import QSize, Qt
+from qgis.PyQt.QtCore import QSize, Qt, QTimer
 from qgis.PyQt.QtGui import QKeySequence
 from qgis.PyQt.QtWidgets import QScrollArea, QShortcut, QSizePolicy, QTabWidget, QVBoxLayout, QWidget
 
@@ -76,7 +76,19 @@ class LnrsDockWidget(QgsDockWidget):
         tabs.addTab(self.versions_panel, self.tr("&Versions"))
         self.editing_panel = EditingPanel(self.context, tabs)  # LNRS teams: edit the opportunity areas
         tabs.addTab(self.editing_panel, self.tr("Edit &map"))
+        tabs.currentChanged.connect(self._size_to_current_tab)
+        self._size_to_current_tab(tabs.currentIndex(), tabs)
         return tabs
+
+    def _size_to_current_tab(self, current: int, tabs: QTabWidget | None = None) -> None:
+        """Only the tab on show sets the panel's minimum size (a tall hidden tab would otherwise make every tab as
+        tall as it, and QGIS's window taller than a 768-pixel screen)."""
+        tabs = tabs or self.tabs
+        for i in range(tabs.count()):
+            page = tabs.widget(i)
+            policy = QSizePolicy.Policy.Preferred if i == current else QSizePolicy.Policy.Ignored
+            page.setSizePolicy(policy, policy)
+        tabs.updateGeometry()
 
     def _wire(self) -> None:
         self.context.screening_inputs = self.site_panel.screening_inputs  # the Versions tab re-screens with them
@@ -106,6 +118,10 @@ class LnrsDockWidget(QgsDockWidget):
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
         return QSize(380, 600)
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        QTimer.singleShot(0, self.context.fit_message)  # once the bar has its new width, the message wraps to it
 
     def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
         super().showEvent(event)

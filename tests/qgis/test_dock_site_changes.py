@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
 from pathlib import Path
 
 from qgis.core import QgsCoordinateReferenceSystem, QgsRectangle
@@ -38,6 +39,14 @@ def test_a_new_site_stales_the_results_and_exports_refuse_them(dock, pack, tmp_p
     assert panel.stale and panel.stale_label.isVisible() and not panel.stale_label.isHidden()
     assert "Stale" in panel.stale_label.text() and "A/1" in panel.stale_label.text()
     assert not panel.results_view.isEnabled() and not panel.override_button.isEnabled()
+    shots = os.environ.get("LNRS_SHOTS")  # a folder: keep a picture of the stale results for the docs
+    if shots:
+        dock.tabs.setCurrentWidget(panel)
+        dock.setFloating(True)
+        dock.resize(470, 640)
+        for _ in range(3):
+            QApplication.processEvents()
+        dock.grab().save(str(Path(shots) / "dock_stale_results.png"), "PNG")
     for export in (panel.export_json, panel.export_html, panel.export_pdf):
         out = tmp_path / "out.any"
         assert export(str(out)) == ""
