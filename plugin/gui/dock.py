@@ -109,10 +109,10 @@ class LnrsDockWidget(QgsDockWidget):
     def _set_tab_order(self) -> None:
         site, results, pack = self.site_panel, self.results_panel, self.pack_chooser
         chain = [pack.pack_file, pack.recent_button, site.draw_button, site.selected_button, site.ref_edit,
-                 site.habitat_combo, site.distance_spin, site.officer_edit, site.check_button, site.cancel_button,
-                 self.tabs, results.summary_table, results.results_view.tree, results.results_view.detail,
-                 results.override_button, results.copy_button, results.json_button, results.html_button,
-                 results.pdf_button]
+                 site.address_edit, site.habitat_combo, site.distance_spin, site.officer_edit, site.check_button,
+                 site.cancel_button, self.tabs, results.summary_table, results.results_view.tree,
+                 results.results_view.detail, results.override_button, results.withdraw_button, results.copy_button,
+                 results.json_button, results.html_button, results.pdf_button]
         for first, second in zip(chain, chain[1:]):
             QWidget.setTabOrder(first, second)
 

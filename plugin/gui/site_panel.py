@@ -6,6 +6,7 @@ The panel holds no rules: the results go out through ``screened`` to the Results
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -107,6 +108,12 @@ class SitePanel(QWidget):
         ref_label = QLabel(self.tr("Re&ference"), group)
         ref_label.setBuddy(self.ref_edit)
         form.addRow(ref_label, self.ref_edit)
+        self.address_edit = QLineEdit(group)
+        self.address_edit.setObjectName("siteAddressEdit")
+        self.address_edit.setPlaceholderText(self.tr("the site's address, for the report (optional)"))
+        address_label = QLabel(self.tr("&Address"), group)
+        address_label.setBuddy(self.address_edit)
+        form.addRow(address_label, self.address_edit)
         self.habitat_combo = QComboBox(group)
         self.habitat_combo.setObjectName("proposedHabitatCombo")
         self.habitat_combo.setEditable(True)
@@ -277,6 +284,7 @@ class SitePanel(QWidget):
         self.habitat_combo.setEditText("")
         own_ref = self.sites[0].ref if len(self.sites) == 1 and self.sites[0].named else ""
         self.ref_edit.setText(own_ref)
+        self.address_edit.setText(self.sites[0].address if len(self.sites) == 1 else "")
         if len(self.sites) == 1:
             s = self.sites[0]
             area = s.geometry.area / 10000 if s.geometry is not None else 0.0
@@ -285,6 +293,7 @@ class SitePanel(QWidget):
             self.site_label.setText(self.tr("{0} sites (references from the layer's display name).").format(
                 len(self.sites)))
         self.ref_edit.setEnabled(len(self.sites) <= 1)
+        self.address_edit.setEnabled(len(self.sites) <= 1)
         canvas = self.context.canvas()
         geometries = [s.geometry for s in self.sites if s.geometry is not None]
         if canvas is not None:
@@ -325,8 +334,10 @@ class SitePanel(QWidget):
             context.show_error(self.tr("Give a site first: draw it on the map or use selected features."))
             return False
         sites = list(self.sites)
-        if len(sites) == 1 and self.ref_edit.text().strip():
-            sites = [Site(self.ref_edit.text().strip(), sites[0].geometry, sites[0].notes)]
+        if len(sites) == 1:
+            only = sites[0]
+            sites = [replace(only, ref=self.ref_edit.text().strip() or only.ref,
+                             address=" ".join(self.address_edit.text().split()))]
         self.checking.emit(sites)
         options, proposed = self.screening_inputs()
         task = screening_task(self.tr("LNRS screening of {0} site(s)").format(len(sites)), source,

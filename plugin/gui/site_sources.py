@@ -23,12 +23,14 @@ from ..core.errors import LnrsError
 @dataclass(frozen=True)
 class Site:
     """A site to screen: its reference and its shapely geometry in EPSG:27700. ``named`` says whether the reference
-    came with the site (a field of its file or layer) rather than a stand-in (the feature id, "Drawn site")."""
+    came with the site (a field of its file or layer) rather than a stand-in (the feature id, "Drawn site");
+    ``address`` is the site's address when it came with one or was typed (it goes on the reports)."""
 
     ref: str
     geometry: Any
     notes: tuple[str, ...] = ()
     named: bool = True
+    address: str = ""
 
 
 def sites_from_features(layer: QgsVectorLayer, features: list[Any]) -> tuple[list[Site], list[str]]:

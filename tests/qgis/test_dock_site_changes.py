@@ -86,8 +86,9 @@ def test_a_new_site_brings_its_own_reference_and_no_proposed_habitat(dock, pack,
     panel = dock.site_panel
     _check_site_a(dock, pack)
     panel.habitat_combo.setEditText("Woodland and forest")
+    panel.address_edit.setText("1 Old Street")
     assert panel.import_sites_file(_one_site_file(tmp_path, "b.geojson", {"name": "24/00777/HOU"}))
-    assert panel.ref_edit.text() == "24/00777/HOU"
+    assert panel.ref_edit.text() == "24/00777/HOU" and panel.address_edit.text() == ""
     assert panel.habitat_combo.currentText() == ""
     assert panel.screening_inputs()[1] is None
     # a file without a reference: the field is empty and the officer is asked for one

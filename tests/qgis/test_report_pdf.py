@@ -78,6 +78,7 @@ def reported(dock, big_pack, monkeypatch):
     dock.site_panel.officer_edit.editingFinished.emit()
     dock.site_panel.set_site_geometry(site_geometry(X, Y, X + 100, Y + 100), BNG)
     dock.site_panel.ref_edit.setText("25/01234/FUL")
+    dock.site_panel.address_edit.setText("Land north of  Mill Lane, Bathford BA1 7XX")
     click_check(dock)
     view = dock.results_panel.results_view
     view.tree.setCurrentItem(view.finding_items()[0])
@@ -99,6 +100,7 @@ def test_the_pdf_report_carries_everything_over_several_pages(reported, tmp_path
     assert pages >= 2
     first = _text(out, 1, 1)
     for expected in ("Bath and North East Somerset Council", "Application reference: 25/01234/FUL",
+                     "Address: Land north of Mill Lane, Bathford BA1 7XX",
                      "Grid reference: ST 700", "Officer: Jo Planner", "Verdict: RED", "Scale 1:",
                      "Search distance: 500 m", "Where the site is", f"Page 1 of {pages}"):
         assert expected in first, expected
@@ -125,6 +127,7 @@ def test_the_html_report_matches_and_strikes_only_the_finding(reported, tmp_path
     assert dock.results_panel.export_html(str(out)) == str(out), dock.last_message
     html = out.read_text(encoding="utf-8")
     for expected in ("Bath and North East Somerset Council", "Application reference: 25/01234/FUL",
+                     "Address: Land north of Mill Lane, Bathford BA1 7XX",
                      "Grid reference: ST 700", "data:image/png;base64,", "Jo Planner",
                      "Open Government Licence v3.0", "What this covers", "outside the strategy area"):
         assert expected in html, expected
