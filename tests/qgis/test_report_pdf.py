@@ -146,3 +146,43 @@ def test_the_json_export_has_the_site_geometry_officer_and_time(reported, tmp_pa
     geometry = data["site_geometry"]
     assert geometry["type"] in ("Polygon", "MultiPolygon") and "27700" in json.dumps(geometry)
     assert data["report"]["officer"] == "Jo Planner" and data["report"]["generated_at"][:2] == "20"
+
+
+@NEEDS_POPPLER
+def test_a_site_that_was_not_screened_says_so_in_the_pdf(dock, qgis_iface, tmp_path):
+    from qgis.core import QgsFeature, QgsGeometry, QgsProject, QgsVectorLayer
+
+    pack_dir = tmp_path / "pack"
+    pack_dir.mkdir()
+    small = pack_dir / "p.gpkg"
+    add_rows(small, map_rows("area", [{}], [box(X - 5000, Y - 5000, X + 5000, Y + 5000)], FieldMapping(), "area", [],
+                             "polygon"), {"lnrs_name": "Small LNRS", "version": "1"})
+    assert dock.set_pack_path(str(small))
+    layer = QgsVectorLayer("Polygon?crs=EPSG:27700&field=app:string", "apps", "memory")
+    feats = []
+    for ref, wkt in (("FLAT/1", f"POLYGON(({X} {Y},{X + 10} {Y},{X} {Y}))"),
+                     ("OUT/1", _dock_tests.wkt_box(X + 9000, Y, X + 9100, Y + 100))):
+        feat = QgsFeature(layer.fields())
+        feat.setAttributes([ref])
+        feat.setGeometry(QgsGeometry.fromWkt(wkt))
+        feats.append(feat)
+    layer.dataProvider().addFeatures(feats)
+    layer.setDisplayExpression('"app"')
+    QgsProject.instance().addMapLayer(layer, False)
+    layer.selectAll()
+    qgis_iface.setActiveLayer(layer)
+    assert dock.site_panel.use_selected_features()
+    dock.site_panel.check(synchronous=True)
+    flat, out_site = dock.results_panel.results
+    dock.results_panel.summary_table.setCurrentCell(0, 0)
+    pdf = tmp_path / "not_screened.pdf"
+    assert dock.results_panel.export_pdf(str(pdf)) == str(pdf), dock.last_message
+    first = _text(pdf, 1, 1)
+    assert "site FLAT/1" in first and "Verdict: NOT SCREENED" in first and "Not screened:" in first
+    assert " ".join(flat.message.split()) in first
+    text = _text(pdf)
+    for line in (*out_site.reasons, *out_site.notes):  # a site outside the map: every reason and note is printed
+        assert " ".join(line.split()) in text, line
+    keep = os.environ.get("LNRS_NOT_SCREENED_OUT")
+    if keep:
+        shutil.copy(pdf, keep)

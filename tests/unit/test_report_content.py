@@ -34,12 +34,15 @@ def test_local_time_in_words():
 def test_provenance_rows_carry_attribution_licence_and_per_layer_keys():
     facts = ReportFacts("Jo Planner", "3 June 2026, 14:05 BST", "Somewhere Council", (
         ("responsible_authority", "Somewhere Council"), ("attribution", "(c) Natural England\n(c) Crown copyright"),
-        ("licence", "OGL v3"), ("attribution.sssi", "SSSI: (c) NE 2024"), ("lnrs_name", "Map")))
+        ("licence", "OGL v3"), ("attribution.sssi", "SSSI: (c) NE 2024"), ("lnrs_name", "Map"), ("version", "4"),
+        ("content_sha256", "ab" * 32)))
     rows = detail_rows(SiteError("A/1", "The site has no area."), (), facts, SiteFacts(transform="from EPSG:4326"))
     assert ("Notes", "The site has no area.") in rows
     assert ("Attribution", "(c) Natural England") in rows and ("Attribution", "(c) Crown copyright") in rows
     assert ("Licence", "OGL v3") in rows and ("attribution.sssi", "SSSI: (c) NE 2024") in rows
     assert ("Coordinates", "from EPSG:4326") in rows
+    assert ("Local Habitat Map", f"Map, version 4, sha256 {'ab' * 32}") in rows  # cited even with no result
+    assert "within the search distance," in dict(rows)["What this covers"]
     assert [h for h, _t in rows].count("attribution") == 0  # a known key is shown once, under its heading
     assert rows[-1] == ("Report", "Made by Jo Planner on 3 June 2026, 14:05 BST with LNRS Toolkit.")
     lines = site_lines(SiteError("A/1", "x"), facts, SiteFacts("1 High St", "ST 70050 60050"))

@@ -31,12 +31,11 @@ PER_LAYER_PREFIXES: tuple[str, ...] = ("attribution", "licence", "license", "vin
 
 COVERAGE = (
     "This screening compares the site's red line boundary with the Local Habitat Map named above: irreplaceable "
-    "habitats (with the standing-advice buffers), statutory designated sites within {distance} m, and the areas "
-    "the Local Nature Recovery Strategy maps for its measures, which decide strategic significance. It does not "
-    "cover protected species, priority habitats or local wildlife sites the map does not hold, hedgerows and "
-    "rivers, features further than {distance} m away, or changes on the ground since the map's data were made. It "
-    "does not replace an ecologist's survey, the statutory biodiversity metric, or consultation with Natural "
-    "England.")
+    "habitats (with the standing-advice buffers), statutory designated sites {within}, and the areas the Local "
+    "Nature Recovery Strategy maps for its measures, which decide strategic significance. It does not cover "
+    "protected species, priority habitats or local wildlife sites the map does not hold, hedgerows and rivers, "
+    "features {beyond}, or changes on the ground since the map's data were made. It does not replace an "
+    "ecologist's survey, the statutory biodiversity metric, or consultation with Natural England.")
 
 
 @dataclass(frozen=True)
@@ -160,11 +159,12 @@ def detail_rows(result: Result, overrides: Sequence[Override], facts: ReportFact
         for o in for_site(overrides, result.site_ref):
             rows.append(("Marked not applicable", f"{o.label}: by {o.who} on {o.when}. Reason: {o.why}"))
         citation = habitat_map_citation or result.habitat_map.citation()
-        distance = f"{result.search_distance_m:,.0f}"
+        within = f"within {result.search_distance_m:,.0f} m"
+        beyond = f"further than {result.search_distance_m:,.0f} m away"
     else:
         rows.append(("Notes", result.message))
-        citation = habitat_map_citation
-        distance = "the search distance of"
+        citation = habitat_map_citation or _citation_of(facts)
+        within, beyond = "within the search distance", "beyond the search distance"
     if citation:
         rows.append(("Local Habitat Map", citation))
     for key, heading in PROVENANCE_KEYS:
@@ -176,10 +176,21 @@ def detail_rows(result: Result, overrides: Sequence[Override], facts: ReportFact
         if key not in known and key.lower().startswith(PER_LAYER_PREFIXES) and value.strip():
             rows.append((key, value.strip()))
     rows.append(("Coordinates", site.transform or "The site was screened in British National Grid (EPSG:27700)."))
-    rows.append(("What this covers", COVERAGE.format(distance=distance)))
+    rows.append(("What this covers", COVERAGE.format(within=within, beyond=beyond)))
     rows.append(("Report", f"Made by {facts.officer or 'an officer who did not give a name'} on {facts.generated} "
                            f"with {facts.tool}."))
     return rows
+
+
+def _citation_of(facts: ReportFacts) -> str:
+    """The pack's citation from its metadata (for a site with no result to cite it)."""
+    name = facts.meta("lnrs_name")
+    if not name:
+        return ""
+    text = f"{name}, version {facts.meta('version') or 'unknown'}"
+    if facts.meta("publication_date"):
+        text += f" (published {facts.meta('publication_date')})"
+    return text + f", sha256 {facts.meta('content_sha256') or 'unknown'}"
 
 
 def site_lines(result: Result, facts: ReportFacts, site: SiteFacts) -> list[str]:
