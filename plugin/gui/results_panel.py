@@ -123,7 +123,7 @@ class ResultsPanel(QWidget):
         self.pdf_button.setObjectName("exportPdfButton")
         self.pdf_button.setToolTip(self.tr("Export a PDF report with a map, one page per site"))
         self.pdf_button.clicked.connect(lambda: self.export_pdf())
-        self.withdraw_button = QPushButton(self.tr("&Withdraw override…"), self)
+        self.withdraw_button = QPushButton(self.tr("&Withdraw…"), self)
         self.withdraw_button.setObjectName("withdrawOverrideButton")
         self.withdraw_button.setToolTip(self.tr("The selected finding applies after all: withdraw its override, with a "
                                                 "reason (the override stays in the record)"))
