@@ -162,6 +162,7 @@ class ReportSite:
     site_geometry: Any = None
     finding_geometries: tuple[Any, ...] = ()
     site: SiteFacts = field(default_factory=SiteFacts)
+    for_review: tuple[Override, ...] = ()  # overrides made against other pack content (listed, not applied)
 
 
 def _fill_head(layout: QgsPrintLayout, site: ReportSite, facts: ReportFacts) -> None:
@@ -300,7 +301,7 @@ def fill_layout(layout: QgsPrintLayout, site: ReportSite, facts: ReportFacts, la
         page, y = flow_table(layout, findings, 0, findings.pagePositionWithUnits().y())
     details = table_frame(layout, "details_frame")
     if details is not None:
-        rows = detail_rows(result, site.overrides, facts, site.site)
+        rows = detail_rows(result, site.overrides, facts, site.site, for_review=site.for_review)
         shown = [([head if i == 0 or rows[i - 1][0] != head else "", text], False)
                  for i, (head, text) in enumerate(rows)]  # a section's heading once, on its first row
         fill_table(details, (tr("Section"), tr("Details")), DETAIL_WIDTHS, shown)

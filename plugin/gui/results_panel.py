@@ -423,7 +423,7 @@ class ResultsPanel(QWidget):
         finally:
             QApplication.restoreOverrideCursor()
         text = render_html(self.results, self.overrides, facts.officer, facts.generated, facts=facts, sites=sites,
-                           maps=maps)
+                           maps=maps, for_review=self.keeper.for_review)
         try:
             write_text_atomic(path, text)
         except OSError as exc:
@@ -443,7 +443,8 @@ class ResultsPanel(QWidget):
         current = self.current_result()
         ordered = sorted(self.results, key=lambda r: r is not current)
         pages = [ReportSite(r, tuple(o for o in self.overrides if o.site_ref == r.site_ref), self._checked_geometry(r),
-                            tuple(self._finding_geometries(r)), self._site_facts(r)) for r in ordered]
+                            tuple(self._finding_geometries(r)), self._site_facts(r),
+                            tuple(o for o in self.keeper.for_review if o.site_ref == r.site_ref)) for r in ordered]
         index = self.context.index
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import shutil
+import subprocess
 from pathlib import Path
 
 from lnrs_toolkit.plugin.core.pack.builder import FieldMapping, map_rows
@@ -79,6 +80,14 @@ def test_overrides_are_kept_reapplied_reviewed_and_withdrawn(dock, pack, tmp_pat
     out = tmp_path / "review.json"
     assert panel.export_json(str(out)) == str(out)
     assert json.loads(out.read_text(encoding="utf-8"))["overrides_for_review"][0]["why"] == ov.why
+    html = tmp_path / "review.html"
+    assert panel.export_html(str(html)) == str(html)
+    assert "To review" in html.read_text(encoding="utf-8") and "so not applied" in html.read_text(encoding="utf-8")
+    if shutil.which("pdftotext"):
+        pdf = tmp_path / "review.pdf"
+        assert panel.export_pdf(str(pdf)) == str(pdf), dock.last_message
+        text = subprocess.run(["pdftotext", "-raw", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+        assert "To review" in text and "Wood felled in 1950" in " ".join(text.split())
 
     # back on the first pack: withdraw it (a reason is required), and it is not reapplied again
     assert dock.set_pack_path(str(pack))

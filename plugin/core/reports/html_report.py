@@ -51,10 +51,10 @@ def _head_html(result: ScreeningResult | SiteError, facts: ReportFacts | None, s
 
 
 def _provenance_html(result: ScreeningResult | SiteError, overrides: Sequence[Override], facts: ReportFacts | None,
-                     site: SiteFacts | None) -> list[str]:
+                     site: SiteFacts | None, for_review: Sequence[Override] = ()) -> list[str]:
     if facts is None:
         return []
-    rows = [(h, t) for h, t in detail_rows(result, overrides, facts, site or SiteFacts())
+    rows = [(h, t) for h, t in detail_rows(result, overrides, facts, site or SiteFacts(), for_review=for_review)
             if h in PROVENANCE_SECTIONS or h not in _RESULT_SECTIONS]
     out = ['<h3>Data and provenance</h3>', '<table class="provenance"><tr><th>Section</th><th>Details</th></tr>']
     out += [f"<tr><td>{_e(h)}</td><td>{_e(t)}</td></tr>" for h, t in rows]
@@ -68,7 +68,8 @@ _RESULT_SECTIONS = frozenset({"Strategic significance", "Measures mapped on the 
 
 
 def _site_html(result: ScreeningResult | SiteError, overrides: Sequence[Override], facts: ReportFacts | None = None,
-               site: SiteFacts | None = None, map_png: bytes | None = None) -> list[str]:
+               site: SiteFacts | None = None, map_png: bytes | None = None,
+               for_review: Sequence[Override] = ()) -> list[str]:
     if isinstance(result, SiteError):
         return [f"<h2>Site {_e(result.site_ref)}</h2>", *_head_html(result, facts, site, map_png),
                 f"<p><strong>Not screened.</strong> {_e(result.message)}</p>",
@@ -147,14 +148,14 @@ def _site_html(result: ScreeningResult | SiteError, overrides: Sequence[Override
         out += [f"<tr><td>{_e(o.label)}</td><td>{_e(o.who)}</td><td>{_e(o.when)}</td><td>{_e(o.why)}</td></tr>"
                 for o in mine]
         out.append("</table>")
-    out += _provenance_html(r, overrides, facts, site)
+    out += _provenance_html(r, overrides, facts, site, for_review)
     return out
 
 
 def render_html(results: Sequence[ScreeningResult | SiteError], overrides: Sequence[Override] = (),
                 officer: str = "", generated_at: str = "", title: str = "LNRS screening report",
                 facts: ReportFacts | None = None, sites: Mapping[int, SiteFacts] | None = None,
-                maps: Mapping[int, bytes] | None = None) -> str:
+                maps: Mapping[int, bytes] | None = None, for_review: Sequence[Override] = ()) -> str:
     """The whole report as one HTML document. With ``facts`` (and each result's ``sites`` and ``maps`` by its
     index) it carries what the PDF does: authority, site block, map, data and provenance."""
     parts = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">', f"<title>{_e(title)}</title>",
@@ -166,6 +167,7 @@ def render_html(results: Sequence[ScreeningResult | SiteError], overrides: Seque
     if not results:
         parts.append("<p>No sites were screened.</p>")
     for result in results:
-        parts += _site_html(result, overrides, facts, (sites or {}).get(result.index), (maps or {}).get(result.index))
+        parts += _site_html(result, overrides, facts, (sites or {}).get(result.index), (maps or {}).get(result.index),
+                            for_review)
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"

@@ -143,9 +143,9 @@ def _significance_rows(result: ScreeningResult) -> list[Row]:
 
 
 def detail_rows(result: Result, overrides: Sequence[Override], facts: ReportFacts, site: SiteFacts,
-                habitat_map_citation: str = "") -> list[Row]:
+                habitat_map_citation: str = "", for_review: Sequence[Override] = ()) -> list[Row]:
     """Everything after the findings, section by section: significance, measures, every note, the officer's
-    overrides, then data and provenance."""
+    overrides (and those to review: made against other pack content, not applied), then data and provenance."""
     rows: list[Row] = []
     if isinstance(result, ScreeningResult):
         rows += _significance_rows(result)
@@ -158,6 +158,10 @@ def detail_rows(result: Result, overrides: Sequence[Override], facts: ReportFact
         rows += [("Notes", note) for note in result.notes]
         for o in for_site(overrides, result.site_ref):
             rows.append(("Marked not applicable", f"{o.label}: by {o.who} on {o.when}. Reason: {o.why}"))
+        for o in for_site(for_review, result.site_ref):
+            rows.append(("To review", f"{o.label}: marked not applicable by {o.who} on {o.when} against another "
+                                      f"version of the habitat map (sha256 {o.pack_sha256[:12] or 'unknown'}), so "
+                                      f"not applied. Reason given: {o.why}"))
         citation = habitat_map_citation or result.habitat_map.citation()
         within = f"within {result.search_distance_m:,.0f} m"
         beyond = f"further than {result.search_distance_m:,.0f} m away"
