@@ -20,6 +20,7 @@ from qgis.core import (
     QgsLayoutItemManualTable,
     QgsLayoutItemMap,
     QgsLayoutItemPage,
+    QgsLayoutItemPicture,
     QgsLayoutItemScaleBar,
     QgsLayoutMultiFrame,
     QgsLayoutPoint,
@@ -64,42 +65,95 @@ def label(layout, item_id: str, text: str, x: float, y: float, w: float, h: floa
     return item
 
 
+#: The page's frame: the running header above TOP, the page number below BOTTOM (mm, A4 portrait).
+TOP, BOTTOM = 12.0, 284.0
+
+
+def _table(layout, item_id: str, y: float, h: float, columns) -> None:
+    table = QgsLayoutItemManualTable.create(layout)
+    layout.addMultiFrame(table)
+    frame = QgsLayoutFrame(layout, table)
+    frame.setId(item_id)
+    _place(frame, 10, y, 190, h)
+    table.addFrame(frame)
+    table.setResizeMode(QgsLayoutMultiFrame.UseExistingFrames)  # report_export flows it over the pages
+    table.setIncludeTableHeader(True)
+    table.setHeaderMode(QgsLayoutTable.AllFrames)  # the header repeats on every page
+    table.setWrapBehavior(QgsLayoutTable.WrapText)
+    table.setCellMargin(1.2)
+    heads = []
+    for heading, width in columns:
+        column = QgsLayoutTableColumn(heading)
+        column.setWidth(width)
+        heads.append(column)
+    table.setHeaders(heads)
+    table.setColumnWidths([width for _h, width in columns])  # a manual table's widths (0 would mean "fit")
+    content, header = QFont("Sans Serif", 1), QFont("Sans Serif", 1)
+    content.setPointSizeF(7.5)
+    header.setPointSizeF(7.5)
+    header.setBold(True)
+    table.setContentFont(content)
+    table.setHeaderFont(header)
+
+
 def build(layout: QgsPrintLayout) -> None:
     layout.initializeDefaults()  # one A4 page (landscape), turned to portrait
     layout.pageCollection().page(0).setPageSize("A4", QgsLayoutItemPage.Portrait)
     layout.setName("LNRS screening report")
-    label(layout, "title", "LNRS screening report", 10, 8, 190, 9, 15, True)
-    label(layout, "site", "Site", 10, 18, 190, 6, 10, True)
-    verdict = label(layout, "verdict", "Verdict", 10, 25, 190, 8, 12, True)
+    label(layout, "header", "LNRS screening report", 10, 4, 190, 5, 7)
+    label(layout, "footer", "Page 1", 10, BOTTOM + 3, 190, 5, 7).setHAlign(Qt.AlignmentFlag.AlignRight)
+    label(layout, "authority", "Local planning authority", 10, TOP, 190, 6, 10, True)
+    label(layout, "title", "Local Nature Recovery Strategy screening", 10, TOP + 6, 190, 8, 15, True)
+    label(layout, "site", "Site", 10, TOP + 15, 190, 17, 8.5)
+    verdict = label(layout, "verdict", "Verdict", 10, TOP + 33, 190, 8, 12, True)
     verdict.setBackgroundEnabled(True)
     verdict.setBackgroundColor(QColor("#dddddd"))
-    label(layout, "reasons", "Reasons", 10, 34, 190, 16, 8.5)
+    label(layout, "reasons", "Reasons", 10, TOP + 42, 190, 21, 8.5)
 
+    top = TOP + 64  # the map block
     map_item = QgsLayoutItemMap(layout)
     map_item.setId("map")
     map_item.setFrameEnabled(True)
     layout.addLayoutItem(map_item)
-    _place(map_item, 10, 51, 125, 95)
+    _place(map_item, 10, top, 125, 100)
     map_item.setCrs(QgsCoordinateReferenceSystem("EPSG:27700"))
-    map_item.setExtent(QgsRectangle(370000, 160000, 371250, 160950))
+    map_item.zoomToExtent(QgsRectangle(370000, 160000, 371250, 161000))  # keeps the item's size
+
+    north = QgsLayoutItemPicture(layout)
+    north.setId("north")
+    north.setPicturePath(str(Path(QgsApplication.svgPaths()[0]) / "arrows" / "NorthArrow_02.svg"))
+    north.setLinkedMap(map_item)
+    north.setNorthMode(QgsLayoutItemPicture.GridNorth)
+    north.setBackgroundEnabled(True)
+    north.setBackgroundColor(QColor(255, 255, 255, 200))
+    layout.addLayoutItem(north)
+    _place(north, 124, top + 1.5, 9, 12)
+
+    inset = QgsLayoutItemMap(layout)
+    inset.setId("inset")
+    inset.setFrameEnabled(True)
+    layout.addLayoutItem(inset)
+    _place(inset, 138, top, 62, 45)
+    inset.setCrs(QgsCoordinateReferenceSystem("EPSG:27700"))
+    inset.zoomToExtent(QgsRectangle(350000, 140000, 390000, 180000))
+    label(layout, "inset_title", "Where the site is", 138, top + 45.5, 62, 4.5, 7)
 
     legend = QgsLayoutItemLegend(layout)
     legend.setId("legend")
     legend.setTitle("Legend")
     legend.setLinkedMap(map_item)
-    legend.setLegendFilterByMapEnabled(True)
     legend.setResizeToContents(False)
     legend.setSymbolWidth(6.0)
     legend.setSymbolHeight(3.5)
     legend.setWrapString("~")
-    for style, size, bold in ((QgsLegendStyle.Title, 10, True), (QgsLegendStyle.Group, 8, True),
+    for style, size, bold in ((QgsLegendStyle.Title, 9, True), (QgsLegendStyle.Group, 8, True),
                               (QgsLegendStyle.Subgroup, 7.5, True), (QgsLegendStyle.SymbolLabel, 7, False)):
         font = QFont("Sans Serif", 1)
         font.setPointSizeF(size)
         font.setBold(bold)
         legend.setStyleFont(style, font)
     layout.addLayoutItem(legend)
-    _place(legend, 138, 51, 62, 95)
+    _place(legend, 138, top + 51, 62, 49)
 
     scalebar = QgsLayoutItemScaleBar(layout)
     scalebar.setId("scalebar")
@@ -111,37 +165,16 @@ def build(layout: QgsPrintLayout) -> None:
     scalebar.setUnitsPerSegment(50)
     scalebar.setUnitLabel("m")
     layout.addLayoutItem(scalebar)
-    _place(scalebar, 10, 147, 70, 10)
+    _place(scalebar, 10, top + 101, 70, 10)
+    label(layout, "scale_text", "Scale 1:2,500 at A4", 82, top + 102, 53, 9, 8)
+    checks = label(layout, "checks", "Checks", 138, top + 101, 62, 24, 7.5)
+    checks.setFrameEnabled(True)
 
-    label(layout, "checks", "Checks", 85, 147, 115, 12, 8.5)
-    label(layout, "findings_title", "Findings", 10, 160, 190, 6, 10, True)
-
-    table = QgsLayoutItemManualTable.create(layout)
-    layout.addMultiFrame(table)
-    frame = QgsLayoutFrame(layout, table)
-    frame.setId("findings_frame")
-    _place(frame, 10, 166, 190, 50)
-    table.addFrame(frame)
-    table.setResizeMode(QgsLayoutMultiFrame.RepeatUntilFinished)
-    table.setIncludeTableHeader(True)
-    table.setWrapBehavior(QgsLayoutTable.WrapText)
-    columns = []
-    for heading, width in (("Finding", 62.0), ("Relation", 34.0), ("Overlap (m²)", 20.0), ("Distance (m)", 20.0),
-                           ("Officer", 34.0)):
-        column = QgsLayoutTableColumn(heading)
-        column.setWidth(width)
-        columns.append(column)
-    table.setHeaders(columns)
-    content, header = QFont("Sans Serif", 1), QFont("Sans Serif", 1)
-    content.setPointSizeF(7.5)
-    header.setPointSizeF(7.5)
-    header.setBold(True)
-    table.setContentFont(content)
-    table.setHeaderFont(header)
-
-    label(layout, "measures_title", "Measures mapped on the site", 10, 218, 190, 6, 10, True)
-    label(layout, "measures", "Measures", 10, 224, 190, 44, 8)
-    label(layout, "provenance", "Provenance", 10, 270, 190, 20, 7.5)
+    label(layout, "findings_title", "Findings", 10, top + 127, 190, 6, 10, True)
+    _table(layout, "findings_frame", top + 133, BOTTOM - top - 133, (
+        ("Finding", 60.0), ("Relation", 30.0), ("Overlap (m²)", 19.0), ("Distance (m)", 19.0),
+        ("Officer's decision", 62.0)))
+    _table(layout, "details_frame", TOP, 40, (("Section", 38.0), ("Details", 152.0)))
 
 
 def main() -> int:

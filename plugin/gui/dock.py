@@ -15,7 +15,7 @@ from typing import Any
 
 from qgis.core import Qgis, QgsSettings
 from qgis.gui import QgsDockWidget, QgsMessageBar
-from qgis.PyQt.QtCore import QSize, Qt
+from qgis.PyQt.QtCore import QSize, Qt, QTimer
 from qgis.PyQt.QtGui import QKeySequence, QShortcut
 from qgis.PyQt.QtWidgets import QScrollArea, QSizePolicy, QTabWidget, QVBoxLayout, QWidget
 
@@ -76,12 +76,25 @@ class LnrsDockWidget(QgsDockWidget):
         tabs.addTab(self.versions_panel, self.tr("&Versions"))
         self.editing_panel = EditingPanel(self.context, tabs)  # LNRS teams: edit the opportunity areas
         tabs.addTab(self.editing_panel, self.tr("Edit &map"))
+        tabs.currentChanged.connect(self._size_to_current_tab)
+        self._size_to_current_tab(tabs.currentIndex(), tabs)
         return tabs
+
+    def _size_to_current_tab(self, current: int, tabs: QTabWidget | None = None) -> None:
+        """Only the tab on show sets the panel's minimum size (a tall hidden tab would otherwise make every tab as
+        tall as it, and QGIS's window taller than a 768-pixel screen)."""
+        tabs = tabs or self.tabs
+        for i in range(tabs.count()):
+            page = tabs.widget(i)
+            policy = QSizePolicy.Policy.Preferred if i == current else QSizePolicy.Policy.Ignored
+            page.setSizePolicy(policy, policy)
+        tabs.updateGeometry()
 
     def _wire(self) -> None:
         self.context.screening_inputs = self.site_panel.screening_inputs  # the Versions tab re-screens with them
         self.pack_chooser.pack_replaced.connect(self.results_panel.clear)
         self.site_panel.checking.connect(self.results_panel.set_checked_sites)
+        self.site_panel.sites_changed.connect(self.results_panel.sites_replaced)
         self.site_panel.busy_changed.connect(self.results_panel.set_busy)
         self.site_panel.screened.connect(self._show_results)
         self.check_shortcut = QShortcut(QKeySequence("Ctrl+Return"), self)
@@ -96,15 +109,19 @@ class LnrsDockWidget(QgsDockWidget):
     def _set_tab_order(self) -> None:
         site, results, pack = self.site_panel, self.results_panel, self.pack_chooser
         chain = [pack.pack_file, pack.recent_button, site.draw_button, site.selected_button, site.ref_edit,
-                 site.habitat_combo, site.distance_spin, site.officer_edit, site.check_button, site.cancel_button,
-                 self.tabs, results.summary_table, results.results_view.tree, results.results_view.detail,
-                 results.override_button, results.copy_button, results.json_button, results.html_button,
-                 results.pdf_button]
+                 site.address_edit, site.habitat_combo, site.distance_spin, site.officer_edit, site.check_button,
+                 site.cancel_button, self.tabs, results.summary_table, results.results_view.tree,
+                 results.results_view.detail, results.override_button, results.withdraw_button, results.copy_button,
+                 results.json_button, results.html_button, results.pdf_button]
         for first, second in zip(chain, chain[1:]):
             QWidget.setTabOrder(first, second)
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
         return QSize(380, 600)
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        QTimer.singleShot(0, self.context.fit_message)  # once the bar has its new width, the message wraps to it
 
     def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
         super().showEvent(event)

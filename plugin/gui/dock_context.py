@@ -16,6 +16,7 @@ from typing import Any
 from qgis.core import Qgis, QgsSettings
 from qgis.gui import QgsMessageBar
 from qgis.PyQt.QtCore import QObject, pyqtSignal
+from qgis.PyQt.QtWidgets import QTextBrowser
 
 from ..adapters.pack_source import PackCache
 from ..core.errors import LnrsError
@@ -89,6 +90,26 @@ class DockContext(QObject):
         # the message may quote pack data or paths: shown escaped, as rich text so entities are decoded
         self.message_bar.pushMessage(f"<span>{escape(text)}</span>", level,
                                      0 if level == Qgis.MessageLevel.Critical else duration)
+        self.fit_message()
+
+    def fit_message(self) -> None:
+        """Let the message's text show whole: QGIS gives it two lines, which cuts a sentence in a narrow dock."""
+        item = self.message_bar.currentItem()
+        browser = item.findChild(QTextBrowser) if item is not None else None
+        if browser is None:
+            return
+        base = browser.property("lnrsBaseHeight")
+        if base is None:
+            base = browser.height()
+            browser.setProperty("lnrsBaseHeight", base)
+        width = browser.viewport().width()
+        if width < 60:  # not laid out yet: the bar less the icon and the close button
+            width = self.message_bar.width() - 110
+        document = browser.document().clone(browser)  # measured on a copy: the text keeps wrapping to the browser
+        document.setTextWidth(max(100, width))
+        wanted = int(document.size().height()) + 2 * browser.frameWidth() + 4
+        document.deleteLater()
+        browser.setFixedHeight(max(int(base), min(wanted, 220)))
 
     def show_error(self, text: str) -> None:
         self.show_message(text, Qgis.MessageLevel.Critical)

@@ -320,6 +320,14 @@ class PackChooser(QGroupBox):
         self.pack_info.setText(self.tr("<b>{0}</b><br>version {1} \u00b7 published {2} \u00b7 sha256 {3}\u2026").format(
             escape(name), escape(meta.version or self.tr("unknown")),
             escape(meta.publication_date or self.tr("unknown")), escape(sha[:12] or self.tr("unknown")))
-            + ("" if index is not None else "<br>" + self.tr("loading the whole map in the background\u2026")))
+            + ("" if index is not None else "<br>" + self.tr("loading the whole map in the background\u2026"))
+            + "<br><small>" + _breakable_path(self.context.pack_path) + "</small>")
         self.pack_info.setToolTip(tip(self.context.pack_path)
                                   + tip(self.tr("sha256 {0}").format(sha or self.tr("unknown"))))
+
+
+def _breakable_path(path: str) -> str:
+    """The pack's path as escaped rich text that wraps after each folder (a zero-width space after each separator),
+    so a long path is read whole in a narrow dock rather than cut."""
+    text = escape(str(path or ""))
+    return text.replace("/", "/\u200b").replace("\\", "\\\u200b")

@@ -160,7 +160,8 @@ class ResultsView(QWidget):
         wanted = self.banner.heightForWidth(width)
         if wanted <= 0:
             wanted = self.banner.sizeHint().height()
-        limit = max(60, min(160, self.height() // 3 if self.height() > 0 else 160))
+        # up to half the pane: the banner's sentences show whole, the findings keep the other half
+        limit = max(60, self.height() // 2 if self.height() > 0 else 160)
         self.banner_scroll.setFixedHeight(min(wanted + 2, limit))
 
     def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt override

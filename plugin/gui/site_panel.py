@@ -36,7 +36,7 @@ from ..log import log_error
 from ..settings import PluginSettings
 from .background_task import BackgroundTask
 from .dock_context import DockContext, ScreeningInputs, officer_name
-from .map_highlight import SiteHighlight
+from .map_highlight import SiteHighlight, zoom_to
 from .screening_task import Results, screening_task
 from .site_sources import Site, open_sites_file, sites_from_application_file, sites_from_features
 from .site_tool import SiteMapTool
@@ -52,6 +52,8 @@ class SitePanel(QWidget):
     screened = pyqtSignal(object)
     #: ``busy_changed(busy)``: a check started or ended.
     busy_changed = pyqtSignal(bool)
+    #: ``sites_changed(sites)``: the sites were replaced (drawn, selected, imported); earlier results are stale.
+    sites_changed = pyqtSignal(object)
 
     def __init__(self, context: DockContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -102,10 +104,16 @@ class SitePanel(QWidget):
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.ref_edit = QLineEdit(group)
         self.ref_edit.setObjectName("siteRefEdit")
-        self.ref_edit.setPlaceholderText(self.tr("e.g. 24/01234/FUL (optional)"))
+        self.ref_edit.setPlaceholderText(self.tr("the application reference, e.g. 24/01234/FUL"))
         ref_label = QLabel(self.tr("Re&ference"), group)
         ref_label.setBuddy(self.ref_edit)
         form.addRow(ref_label, self.ref_edit)
+        self.address_edit = QLineEdit(group)
+        self.address_edit.setObjectName("siteAddressEdit")
+        self.address_edit.setPlaceholderText(self.tr("the site's address, for the report (optional)"))
+        address_label = QLabel(self.tr("&Address"), group)
+        address_label.setBuddy(self.address_edit)
+        form.addRow(address_label, self.address_edit)
         self.habitat_combo = QComboBox(group)
         self.habitat_combo.setObjectName("proposedHabitatCombo")
         self.habitat_combo.setEditable(True)
@@ -215,7 +223,7 @@ class SitePanel(QWidget):
         if converted.geometry is None:
             self.context.show_error(self.tr("The drawn site has no area; draw at least three corners."))
             return False
-        self.set_sites([Site(self.tr("Drawn site"), converted.geometry, converted.notes)])
+        self.set_sites([Site(self.tr("Drawn site"), converted.geometry, converted.notes, named=False)])
         return True
 
     def use_selected_features(self) -> bool:
@@ -278,7 +286,14 @@ class SitePanel(QWidget):
         return self._use_features(layer, features)
 
     def set_sites(self, sites: list[Site]) -> None:
+        """The new site(s) replace the old: the reference is the new site's own (from its file or layer, else empty
+        and asked for) and the proposed habitat starts empty; nothing of the previous site carries over."""
         self.sites = list(sites)
+        self.habitat_combo.setCurrentIndex(0)
+        self.habitat_combo.setEditText("")
+        own_ref = self.sites[0].ref if len(self.sites) == 1 and self.sites[0].named else ""
+        self.ref_edit.setText(own_ref)
+        self.address_edit.setText(self.sites[0].address if len(self.sites) == 1 else "")
         if len(self.sites) == 1:
             s = self.sites[0]
             area = s.geometry.area / 10000 if s.geometry is not None else 0.0
@@ -287,9 +302,19 @@ class SitePanel(QWidget):
             self.site_label.setText(self.tr("{0} sites (references from the layer's display name).").format(
                 len(self.sites)))
         self.ref_edit.setEnabled(len(self.sites) <= 1)
-        if self.context.canvas() is not None:
-            self.site_highlight().show([s.geometry for s in self.sites])
+        self.address_edit.setEnabled(len(self.sites) <= 1)
+        canvas = self.context.canvas()
+        geometries = [s.geometry for s in self.sites if s.geometry is not None]
+        if canvas is not None:
+            self.site_highlight().show(geometries)
+            if geometries:
+                zoom_to(canvas, geometries)
         self._update_buttons()
+        self.sites_changed.emit(list(self.sites))
+        if len(self.sites) == 1 and not own_ref:
+            self.context.show_message(self.tr("Type the application reference of the new site (it goes on the "
+                                              "results and reports), then Check."))
+            self.ref_edit.setFocus()
 
     def _on_officer_changed(self) -> None:
         name = " ".join(self.officer_edit.text().split())
@@ -319,8 +344,10 @@ class SitePanel(QWidget):
             context.show_error(self.tr("Give a site first: draw it on the map or use selected features."))
             return False
         sites = list(self.sites)
-        if len(sites) == 1 and self.ref_edit.text().strip():
-            sites = [replace(sites[0], ref=self.ref_edit.text().strip())]
+        if len(sites) == 1:
+            only = sites[0]
+            sites = [replace(only, ref=self.ref_edit.text().strip() or only.ref,
+                             address=" ".join(self.address_edit.text().split()))]
         self.checking.emit(sites)
         options, proposed = self.screening_inputs()
         task = screening_task(self.tr("LNRS screening of {0} site(s)").format(len(sites)), source,

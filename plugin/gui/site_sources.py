@@ -24,11 +24,14 @@ from ..core.screening.odp_application import ODP_CRS_EPSG, read_application_file
 
 @dataclass(frozen=True)
 class Site:
-    """A site to screen: its reference and its shapely geometry in EPSG:27700."""
+    """A site to screen: its reference and its shapely geometry in EPSG:27700. ``named`` says whether the reference
+    came with the site (a field of its file or layer) rather than a stand-in (the feature id, "Drawn site");
+    ``address`` is the site's address when it came with one or was typed (it goes on the reports)."""
 
     ref: str
     geometry: Any
     notes: tuple[str, ...] = ()
+    named: bool = True
     address: str = ""  # when the source gives one (an Open Digital Planning application)
 
 
@@ -44,13 +47,14 @@ def sites_from_features(layer: QgsVectorLayer, features: list[Any]) -> tuple[lis
     for number, feat in enumerate(features, start=1):
         context.setFeature(feat)
         value = expression.evaluate(context) if layer.displayExpression() else None
-        ref = str(value) if value not in (None, "") and not expression.hasEvalError() else str(number)
+        named = value not in (None, "") and not expression.hasEvalError()
+        ref = str(value).strip() if named else str(number)
         try:
             converted = to_shapely(feat.geometry(), transform)
         except LnrsError as exc:
             problems.append(f"{ref}: {exc}")
             continue
-        sites.append(Site(ref, converted.geometry, converted.notes))
+        sites.append(Site(ref, converted.geometry, converted.notes, named and bool(ref)))
     return sites, problems
 
 
@@ -64,7 +68,7 @@ def sites_from_application_file(path: str) -> list[Site] | None:
     transform = transform_to_pack(QgsCoordinateReferenceSystem(f"EPSG:{ODP_CRS_EPSG}"),
                                   QgsProject.instance().transformContext(), Path(path).name)
     converted = to_shapely(to_qgs(app.geometry), transform)
-    return [Site(app.reference, converted.geometry, converted.notes, app.address)]
+    return [Site(app.reference, converted.geometry, converted.notes, named=bool(app.reference), address=app.address)]
 
 
 def open_sites_file(path: str) -> QgsVectorLayer:

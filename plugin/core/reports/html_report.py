@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import base64
+from collections.abc import Mapping, Sequence
 from html import escape
 
 from ..metric.vocabulary import habitat_label
@@ -10,6 +11,7 @@ from ..screening.grouping import FindingGroup
 from ..screening.overrides import Override, find_override, for_site
 from ..screening.results import DesignatedFinding, IrreplaceableFinding, ScreeningResult, SiteError
 from ..screening.verdict_rules import NOT_SCREENED
+from .report_content import PROVENANCE_SECTIONS, ReportFacts, SiteFacts, detail_rows, override_words, site_lines
 from .text_report import CHECK_WORDS, MEASURE_WORDS, VERDICT_WORDS
 
 VERDICT_COLOURS = {"red": "#c62828", "amber": "#ef8f00", "green": "#2e7d32", NOT_SCREENED: "#616161"}
@@ -23,6 +25,7 @@ th { background: #eee; }
 .verdict { color: #fff; padding: 0.5em 1em; font-weight: bold; font-size: 1.2em; }
 .overridden td:not(:last-child) { text-decoration: line-through; color: #777; }
 tr.group td { font-weight: bold; } tr.part td { font-size: 0.9em; } tr.part td:nth-child(2) { padding-left: 1.5em; }
+.site-map { max-width: 100%; border: 1px solid #999; }
 .provenance { font-size: 0.9em; color: #444; }
 code { word-break: break-all; }
 """
@@ -41,7 +44,7 @@ def _relation(relation: str, in_buffer: bool) -> str:
 
 
 def _finding_cells(f: IrreplaceableFinding | DesignatedFinding, name: str, ov: Override | None, parts: str) -> str:
-    officer = f"<td>{_e('not applicable: ' + ov.why) if ov else ''}</td>"
+    officer = f"<td>{_e(override_words(ov)) if ov else ''}</td>"
     if isinstance(f, IrreplaceableFinding):
         buf = _num(f.buffer_m) + (" (assumed)" if f.buffer_assumed else "")
         return (f"<td>{_e(habitat_label(f.habitat, f.status))}</td><td>{_e(name)}</td>"
@@ -73,15 +76,49 @@ def _group_rows(r: ScreeningResult, groups: Sequence[FindingGroup], overrides: S
     return rows
 
 
-def _site_html(result: ScreeningResult | SiteError, overrides: Sequence[Override]) -> list[str]:
+def _head_html(result: ScreeningResult | SiteError, facts: ReportFacts | None, site: SiteFacts | None,
+               map_png: bytes | None) -> list[str]:
+    """The site block (reference, address, grid reference, officer and time) and the map, as in the PDF."""
+    if facts is None:
+        return []
+    out = ["<p>" + "<br>".join(_e(line) for line in site_lines(result, facts, site or SiteFacts())) + "</p>"]
+    if map_png:
+        data = base64.b64encode(map_png).decode("ascii")
+        out.append(f'<p><img class="site-map" alt="Map of site {_e(result.site_ref)} and its findings" '
+                   f'src="data:image/png;base64,{data}"></p>')
+    return out
+
+
+def _provenance_html(result: ScreeningResult | SiteError, overrides: Sequence[Override], facts: ReportFacts | None,
+                     site: SiteFacts | None, for_review: Sequence[Override] = ()) -> list[str]:
+    if facts is None:
+        return []
+    rows = [(h, t) for h, t in detail_rows(result, overrides, facts, site or SiteFacts(), for_review=for_review)
+            if h in PROVENANCE_SECTIONS or h not in _RESULT_SECTIONS]
+    out = ['<h3>Data and provenance</h3>', '<table class="provenance"><tr><th>Section</th><th>Details</th></tr>']
+    out += [f"<tr><td>{_e(h)}</td><td>{_e(t)}</td></tr>" for h, t in rows]
+    out.append("</table>")
+    return out
+
+
+#: The detail sections the HTML report shows in its own sections (the rest go under data and provenance).
+_RESULT_SECTIONS = frozenset({"Strategic significance", "Measures mapped on the site", "Notes",
+                              "Marked not applicable"})
+
+
+def _site_html(result: ScreeningResult | SiteError, overrides: Sequence[Override], facts: ReportFacts | None = None,
+               site: SiteFacts | None = None, map_png: bytes | None = None,
+               for_review: Sequence[Override] = ()) -> list[str]:
     if isinstance(result, SiteError):
-        return [f"<h2>Site {_e(result.site_ref)}</h2>",
-                f"<p><strong>Could not be screened.</strong> {_e(result.message)}</p>"]
+        return [f"<h2>Site {_e(result.site_ref)}</h2>", *_head_html(result, facts, site, map_png),
+                f"<p><strong>Could not be screened.</strong> {_e(result.message)}</p>",
+                *_provenance_html(result, overrides, facts, site)]
     r = result
     hm = r.habitat_map
     colour = VERDICT_COLOURS.get(r.verdict, "#555")
     out = [
         f"<h2>Site {_e(r.site_ref)} ({_e(_num(r.site_area_m2 / 10000, 4))} ha)</h2>",
+        *_head_html(r, facts, site, map_png),
         f'<p class="provenance">Local Habitat Map: {_e(hm.name)}, version {_e(hm.version or "unknown")}'
         f"{_e(f' (published {hm.publication_date})' if hm.publication_date else '')}, "
         f"sha256 <code>{_e(hm.sha256 or 'unknown')}</code>"
@@ -137,18 +174,26 @@ def _site_html(result: ScreeningResult | SiteError, overrides: Sequence[Override
         out += [f"<tr><td>{_e(o.label)}</td><td>{_e(o.who)}</td><td>{_e(o.when)}</td><td>{_e(o.why)}</td></tr>"
                 for o in mine]
         out.append("</table>")
+    out += _provenance_html(r, overrides, facts, site, for_review)
     return out
 
 
 def render_html(results: Sequence[ScreeningResult | SiteError], overrides: Sequence[Override] = (),
-                officer: str = "", generated_at: str = "", title: str = "LNRS screening report") -> str:
-    """The whole report as one HTML document."""
+                officer: str = "", generated_at: str = "", title: str = "LNRS screening report",
+                facts: ReportFacts | None = None, sites: Mapping[int, SiteFacts] | None = None,
+                maps: Mapping[int, bytes] | None = None, for_review: Sequence[Override] = ()) -> str:
+    """The whole report as one HTML document. With ``facts`` (and each result's ``sites`` and ``maps`` by its
+    index) it carries what the PDF does: authority, site block, map, data and provenance."""
     parts = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">', f"<title>{_e(title)}</title>",
-             f"<style>{_STYLE}</style></head><body>", f"<h1>{_e(title)}</h1>",
-             f"<p>Officer: {_e(officer or 'not recorded')}. Generated: {_e(generated_at or 'not recorded')}.</p>"]
+             f"<style>{_STYLE}</style></head><body>"]
+    if facts is not None and facts.authority:
+        parts.append(f"<p><strong>{_e(facts.authority)}</strong></p>")
+    parts += [f"<h1>{_e(title)}</h1>",
+              f"<p>Officer: {_e(officer or 'not recorded')}. Generated: {_e(generated_at or 'not recorded')}.</p>"]
     if not results:
         parts.append("<p>No sites were screened.</p>")
     for result in results:
-        parts += _site_html(result, overrides)
+        parts += _site_html(result, overrides, facts, (sites or {}).get(result.index), (maps or {}).get(result.index),
+                            for_review)
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"
