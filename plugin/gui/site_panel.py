@@ -29,9 +29,11 @@ from qgis.PyQt.QtWidgets import (
 )
 
 from ..adapters.qgis_geometry import to_shapely, transform_to_pack
+from ..adapters.qgis_ostn15 import describe_transform
 from ..core.errors import LnrsError
 from ..core.metric.habitats import default_table
 from ..core.screening.options import ScreeningOptions
+from ..core.screening.site_provenance import with_provenance
 from ..log import log_error
 from ..settings import PluginSettings
 from .background_task import BackgroundTask
@@ -60,6 +62,7 @@ class SitePanel(QWidget):
         self.context = context
         self.sites: list[Site] = []
         self.task: BackgroundTask | None = None
+        self._checking: list[Site] = []  # the sites of the check running (their transforms go on the results)
         self._map_tool: SiteMapTool | None = None
         self._previous_tool: Any = None
         self._highlight: SiteHighlight | None = None
@@ -223,7 +226,8 @@ class SitePanel(QWidget):
         if converted.geometry is None:
             self.context.show_error(self.tr("The drawn site has no area; draw at least three corners."))
             return False
-        self.set_sites([Site(self.tr("Drawn site"), converted.geometry, converted.notes, named=False)])
+        self.set_sites([Site(self.tr("Drawn site"), converted.geometry, converted.notes, named=False,
+                             transform=describe_transform(crs, transform))])
         return True
 
     def use_selected_features(self) -> bool:
@@ -348,6 +352,7 @@ class SitePanel(QWidget):
             only = sites[0]
             sites = [replace(only, ref=self.ref_edit.text().strip() or only.ref,
                              address=" ".join(self.address_edit.text().split()))]
+        self._checking = sites
         self.checking.emit(sites)
         options, proposed = self.screening_inputs()
         task = screening_task(self.tr("LNRS screening of {0} site(s)").format(len(sites)), source,
@@ -372,6 +377,9 @@ class SitePanel(QWidget):
         if error:
             self.context.show_error(self.tr("The check could not run: {0}").format(error))
             return
+        # each result says how its site reached British National Grid (OSTN15 or not) and holds it as screened
+        checked = self._checking
+        results = with_provenance(results, [s.geometry for s in checked], [s.transform for s in checked])
         self.screened.emit(results)
 
     def _update_buttons(self, *_args: Any) -> None:

@@ -18,8 +18,10 @@ from qgis.core import (
 )
 
 from ..adapters.qgis_geometry import to_qgs, to_shapely, transform_to_pack
+from ..adapters.qgis_ostn15 import describe_transform
 from ..core.errors import LnrsError
 from ..core.screening.odp_application import ODP_CRS_EPSG, read_application_file
+from ..core.screening.results import SiteTransform
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,7 @@ class Site:
     notes: tuple[str, ...] = ()
     named: bool = True
     address: str = ""  # when the source gives one (an Open Digital Planning application)
+    transform: SiteTransform | None = None  # what moved it to EPSG:27700 (OSTN15 or not), for the reports
 
 
 def sites_from_features(layer: QgsVectorLayer, features: list[Any]) -> tuple[list[Site], list[str]]:
@@ -54,7 +57,8 @@ def sites_from_features(layer: QgsVectorLayer, features: list[Any]) -> tuple[lis
         except LnrsError as exc:
             problems.append(f"{ref}: {exc}")
             continue
-        sites.append(Site(ref, converted.geometry, converted.notes, named and bool(ref)))
+        sites.append(Site(ref, converted.geometry, converted.notes, named and bool(ref),
+                          transform=describe_transform(layer.crs(), transform)))
     return sites, problems
 
 
@@ -65,10 +69,11 @@ def sites_from_application_file(path: str) -> list[Site] | None:
     app = read_application_file(path)
     if app is None:
         return None
-    transform = transform_to_pack(QgsCoordinateReferenceSystem(f"EPSG:{ODP_CRS_EPSG}"),
-                                  QgsProject.instance().transformContext(), Path(path).name)
+    crs = QgsCoordinateReferenceSystem(f"EPSG:{ODP_CRS_EPSG}")
+    transform = transform_to_pack(crs, QgsProject.instance().transformContext(), Path(path).name)
     converted = to_shapely(to_qgs(app.geometry), transform)
-    return [Site(app.reference, converted.geometry, converted.notes, named=bool(app.reference), address=app.address)]
+    return [Site(app.reference, converted.geometry, converted.notes, named=bool(app.reference), address=app.address,
+                 transform=describe_transform(crs, transform))]
 
 
 def open_sites_file(path: str) -> QgsVectorLayer:

@@ -599,3 +599,18 @@ def test_clicking_a_finding_works_before_the_whole_map_is_loaded(large, dock, pa
     assert dock.context.index is not None and dock.context.windowed is None
     started[0].finished(False)  # the abandoned load ends: nothing changes
     assert dock.context.index is not None
+
+
+def test_a_wgs84_site_drawn_in_the_dock_says_it_went_through_ostn15(dock, pack):
+    """The dock's results carry the transformation and the site as screened, as the other fronts' do."""
+    dock.set_pack_path(str(pack))
+    assert dock.site_panel.set_site_geometry(site_geometry(X, Y, X + 100, Y + 100, "EPSG:4326"),
+                                             QgsCoordinateReferenceSystem("EPSG:4326"))
+    dock.site_panel.ref_edit.setText("wgs84")
+    click_check(dock)
+    result = dock.results_panel.results_view.result
+    assert result.transform is not None and result.transform.source_crs == "EPSG:4326"
+    assert result.transform.grid, result.transform
+    assert not any(n.startswith("Warning: the site was moved") for n in result.notes)
+    payload = result.to_dict()
+    assert payload["transform"]["grid"] is True and payload["site_geometry"]["type"] in ("Polygon", "MultiPolygon")
