@@ -93,34 +93,38 @@ def _hostile_result(pack):
 
 
 def test_pdf_labels_print_user_and_pack_text_literally(qgis_app, pack, tmp_path):
-    """A site reference or measure text holding [% %] is printed as written, never evaluated (real layout)."""
+    """A site reference, officer or measure text holding [% %] is printed as written, never evaluated (real
+    layout: the site block, the running header and the tables)."""
     import os
     import subprocess
 
+    from lnrs_toolkit.plugin.core.reports.report_content import ReportFacts
     from lnrs_toolkit.plugin.gui.report_export import ReportSite, export_pdf, fill_layout, load_layout
     from qgis.core import QgsProject
 
     result, site = _hostile_result(pack)
+    facts = ReportFacts(officer=HOSTILE_TEXT, generated="now", authority=HOSTILE_TEXT)
     layout = load_layout(QgsProject.instance())
-    keep = fill_layout(layout, result, [], HOSTILE_TEXT, "now", site, [])
-    for item_id in ("site", "measures", "provenance"):
+    keep = fill_layout(layout, ReportSite(result, (), site), facts)
+    for item_id in ("site", "authority", "header"):
         shown = layout.itemById(item_id).currentText()
         assert HOSTILE_TEXT in shown, (item_id, shown)
         assert "6173" not in shown and os.path.expanduser("~") not in shown
     del keep
     out = tmp_path / "report.pdf"
-    assert export_pdf(str(out), [ReportSite(result, (), site)], HOSTILE_TEXT, "now", []) == ""
-    text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True, check=True).stdout
+    assert export_pdf(str(out), [ReportSite(result, (), site)], facts) == ""
+    text = subprocess.run(["pdftotext", "-raw", str(out), "-"], capture_output=True, text=True, check=True).stdout
     assert "[% env('HOME') %]" in text and "6173" not in text
 
 
 def test_a_report_never_overwrites_the_pack(qgis_app, pack):
+    from lnrs_toolkit.plugin.core.reports.report_content import ReportFacts
     from lnrs_toolkit.plugin.gui.report_export import ReportSite, export_pdf
     from qgis.core import QgsProject  # noqa: F401 - the layout needs the QGIS application
 
     result, site = _hostile_result(pack)
     before = pack.read_bytes()
-    message = export_pdf(str(pack), [ReportSite(result, (), site)], "officer", "now", [])
+    message = export_pdf(str(pack), [ReportSite(result, (), site)], ReportFacts(officer="officer", generated="now"))
     assert "is a database" in message and pack.read_bytes() == before
 
 
