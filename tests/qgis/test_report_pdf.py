@@ -131,10 +131,12 @@ def test_the_html_report_matches_and_strikes_only_the_finding(reported, tmp_path
                      "Grid reference: ST 700", "data:image/png;base64,", "Jo Planner",
                      "Open Government Licence v3.0", "What this covers", "outside the strategy area"):
         assert expected in html, expected
-    row = next(line for line in html.splitlines() if "felled under licence" in line and "<tr>" in line)
-    assert 'class="overridden"' in row
+    # the finding's row is struck through, all but its last cell, which holds the officer's reason
+    row = next(line for line in html.splitlines() if "felled under licence" in line and "overridden" in line)
+    assert row.startswith('<tr class="overridden">') or row.startswith('<tr class="part overridden">'), row
+    assert ".overridden td:not(:last-child) { text-decoration: line-through" in html
     reason_cell = row[row.rindex("<td"):]
-    assert "overridden" not in reason_cell and "felled under licence" in reason_cell
+    assert "felled under licence" in reason_cell
     data = json.loads((tmp_path / "committee.html.overrides.json").read_text(encoding="utf-8"))
     assert data["overrides"][0]["why"].startswith("The wood was felled")
 
