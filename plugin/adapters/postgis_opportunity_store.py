@@ -119,6 +119,14 @@ class _PgTransaction:
             cols, self.table(OPPORTUNITY_AUDIT.name)), (ids,)).fetchall()
         return {int(r[1]): _record(r) for r in rows}
 
+    def session_changes(self, session: str) -> list[AuditRecord]:
+        if not session or not self.exists(OPPORTUNITY_AUDIT.name):
+            return []
+        cols = self.sql.SQL(", ").join(self.sql.Identifier(c) for c in _AUDIT_COLUMNS)
+        rows = self.run(self.sql.SQL("SELECT {} FROM {} WHERE session = %s ORDER BY fid").format(
+            cols, self.table(OPPORTUNITY_AUDIT.name)), (session,)).fetchall()
+        return [_record(r) for r in rows]
+
     def _next_fid(self) -> int:
         audit_max = self.sql.SQL("(SELECT max(feature_fid) FROM {})").format(self.table(OPPORTUNITY_AUDIT.name)) \
             if self.exists(OPPORTUNITY_AUDIT.name) else self.sql.SQL("NULL::bigint")

@@ -177,11 +177,16 @@ class CheckIn:
             return False
         user = self._user()
         result: list[bool] = []
+        try:  # written into the working copy before sending: a resumed copy does not save twice
+            session = self.working.checkin_session() if self.working is not None else None
+        except LnrsError as exc:
+            self.show_error(str(exc))
+            return False
 
         def work() -> Any:
             pack = self.packs.get(source).pack
             return save_edits(open_store(source), edits, reason=reason, user=user, pack=pack,
-                              resolutions=dict(resolutions))
+                              resolutions=dict(resolutions), session=session)
 
         def done(saved: Any, error: BaseException | None) -> None:
             self.task = None

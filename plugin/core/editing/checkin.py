@@ -14,6 +14,12 @@ then, inside ONE transaction of an :class:`~.opportunity_store.OpportunityStore`
    keeps the hash of the last publication and is set from the old hash when absent);
 5. commits. Any failure rolls everything back.
 
+A check-in is idempotent per ``session``: a working copy records the session before it sends
+(:meth:`~.working_copy.WorkingCopy.checkin_session`) and every audit row carries it. If the process dies after
+the commit and before the working copy is rebased, the resumed copy sends its edits again with the same
+session; :func:`_landed` recognises from the audit rows what already landed (an insert by its geometry hash,
+in order; an update or delete by its fid), so nothing is written twice.
+
 :class:`~.gpkg_store.GpkgOpportunityStore` edits a GeoPackage pack in place with sqlite3 (``BEGIN IMMEDIATE``,
 busy timeout, R-tree triggers kept); the PostGIS store lives in ``plugin/adapters/postgis_opportunity_store.py``.
 """
@@ -56,6 +62,7 @@ class SaveResult:
     edits: tuple[Edit, ...] = ()    # the edits now in the pack (applied, or already there): the new base
     session: str = ""
     report: ValidationReport | None = None  # the validation that let the save through (its warnings)
+    already_saved: int = 0          # edits an earlier, interrupted check-in of the same session had landed
 
 
 class EditRefused(LnrsError):  # noqa: N818 - the name is the API the GUI builds on
@@ -172,6 +179,29 @@ def _changed_values(current: OpportunityFeature, new: OpportunityFeature) -> dic
     return values
 
 
+def _landed(edits: Sequence[Edit], records: Sequence[AuditRecord]) -> tuple[dict[str, int], set[str]]:
+    """What an earlier check-in of the same session already saved: (insert key -> its pack fid, keys landed)."""
+    if not records:
+        return {}, set()
+    touched = {e.fid for e in edits if e.kind != "insert" and e.fid is not None}
+    by_fid = {r.fid for r in records}
+    inserted: dict[str, list[int]] = {}
+    for r in records:
+        if r.action == "insert" and r.fid not in touched:
+            inserted.setdefault(r.new_geom_sha256, []).append(r.fid)
+    fids: dict[str, int] = {}
+    keys: set[str] = set()
+    for e in edits:
+        if e.kind == "insert" and e.new is not None:
+            queue = inserted.get(geometry_sha256(e.new.geometry))
+            if queue:
+                fids[e.key] = queue.pop(0)
+                keys.add(e.key)
+        elif e.fid in by_fid:
+            keys.add(e.key)
+    return fids, keys
+
+
 def validate_edits(edits: Sequence[Edit], pack: PackData, rules: OpportunityRules | None = None) -> ValidationReport:
     """The validation a check-in applies: the new state of every inserted or updated area, with the areas being
     deleted left out of the comparisons between polygons. Fronts call this to show problems before saving."""
@@ -207,7 +237,11 @@ def save_edits(store: OpportunityStore, edits: Sequence[Edit], *, reason: str, u
         plan: list[tuple[Edit, OpportunityFeature | None]] = []
         done: list[Edit] = []
         conflicts: list[tuple[Edit, OpportunityFeature | None]] = []
+        new_fids, landed = _landed(edits, tx.session_changes(session))
         for e in edits:
+            if e.key in landed:
+                done.append(e)  # an earlier, interrupted check-in of this session saved it
+                continue
             if e.kind == "insert":
                 plan.append((e, None))
                 continue
@@ -237,11 +271,11 @@ def save_edits(store: OpportunityStore, edits: Sequence[Edit], *, reason: str, u
                                 for e, cur in conflicts])
         if not plan:
             meta = tx.metadata()
-            return SaveResult(0, (), {}, meta.get("content_sha256", ""), tuple(done), session, report)
+            return SaveResult(0, (), new_fids, meta.get("content_sha256", ""), tuple(done), session, report,
+                              len(landed))
         when = tx.timestamp()
         who = tx.attribute(user)
         pending: list[AuditRecord] = []
-        new_fids: dict[str, int] = {}
 
         def audit(fid: int, action: str, old: OpportunityFeature | None, new: OpportunityFeature | None) -> None:
             pending.append(AuditRecord(
@@ -276,4 +310,5 @@ def save_edits(store: OpportunityStore, edits: Sequence[Edit], *, reason: str, u
         if "published_content_sha256" not in meta:
             tx.set_metadata("published_content_sha256", meta.get("content_sha256", ""))
         tx.set_metadata("content_sha256", digest)
-    return SaveResult(len(plan), records, new_fids, digest, (*done, *(e for e, _ in plan)), session, report)
+    return SaveResult(len(plan), records, new_fids, digest, (*done, *(e for e, _ in plan)), session, report,
+                      len(landed))

@@ -95,6 +95,13 @@ class _GpkgTransaction:
                 out[fid] = _audit_record(row)
         return out
 
+    def session_changes(self, session: str) -> list[AuditRecord]:
+        if not session or not self._has_audit():
+            return []
+        rows = self.conn.execute(f"SELECT {_AUDIT_SELECT} FROM {_q(OPPORTUNITY_AUDIT.name)} WHERE session = ? "
+                                 "ORDER BY fid", (session,))
+        return [_audit_record(r) for r in rows]
+
     def _extend_extent(self, geometry: Any) -> None:
         if geometry is None or geometry.is_empty:
             return

@@ -327,6 +327,25 @@ class WorkingCopy:
         if conn.execute(f"UPDATE {_q(INFO.name)} SET value = ? WHERE key = ?", (value, key)).rowcount == 0:
             conn.execute(f"INSERT INTO {_q(INFO.name)} (key, value) VALUES (?, ?)", (key, value))
 
+    def checkin_session(self) -> str:
+        """The id of the check-in about to be sent, written into the copy BEFORE it is sent (``checkin_session``).
+
+        Pass it to :func:`~.checkin.save_edits` (its audit rows carry it). :meth:`after_save` clears it; while it is
+        set (the process died between the check-in's commit and the rebase, or the check-in failed) the next
+        check-in reuses it, so what already landed is recognised and not saved twice.
+        """
+        conn = self._connect_path(self.path)
+        try:
+            row = conn.execute(f"SELECT value FROM {_q(INFO.name)} WHERE key = 'checkin_session'").fetchone()
+        finally:
+            conn.close()
+        if row is not None and row[0]:
+            return str(row[0])
+        session = uuid.uuid4().hex
+        with self._write() as conn:
+            self._set_info(conn, "checkin_session", session)
+        return session
+
     def after_save(self, result: SaveResult) -> None:
         """Rebase on a check-in: what it saved becomes the base; inserted rows get their pack fids.
 
@@ -351,6 +370,7 @@ class WorkingCopy:
                                   row_fid))
             self._set_info(conn, "last_saved_at", utc_now())
             self._set_info(conn, "last_saved_content_sha256", result.content_sha256)
+            self._set_info(conn, "checkin_session", "")
         self.info = WorkingCopy.open(self.path).info
 
     def take_theirs(self, fid: int, current: OpportunityFeature | None) -> None:
