@@ -6,15 +6,16 @@ import contextlib
 import os
 import shutil
 import sqlite3
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import InputError, PackError
-from .builder import MappedRows, merge
+from .builder import MappedRows
 from .content_hash import content_hash
 from .gpkg import connect_rw, init_geopackage, read_layer, read_metadata_pairs, read_pack, write_metadata, write_table
-from .schema import SCHEMA_VERSION
+from .identity import merge_keeping_ids
+from .schema import OPPORTUNITY, OPPORTUNITY_AUDIT, SCHEMA_VERSION
 
 
 class Cancelled(Exception):  # noqa: N818 - reads better at call sites
@@ -29,6 +30,8 @@ class BuildReport:
     rows_in_table: int
     content_sha256: str
     notes: tuple[str, ...]
+    rows_replaced: int = 0     # rows of the table the added rows replaced
+    fids_kept: int = 0         # added rows that kept the fid of the row they replaced
 
 
 @contextlib.contextmanager
@@ -63,9 +66,20 @@ def atomic_copy(path: Path) -> Iterator[Path]:
                 leftover.unlink()
 
 
+def _audit_high_water(conn: sqlite3.Connection, table: str, tables: set[str]) -> int:
+    """The highest opportunity-area fid the audit trail names: never handed out again."""
+    if table != OPPORTUNITY.name or OPPORTUNITY_AUDIT.name not in tables:
+        return 0
+    row = conn.execute(f'SELECT max(feature_fid) FROM "{OPPORTUNITY_AUDIT.name}"').fetchone()
+    return int(row[0]) if row is not None and row[0] is not None else 0
+
+
 def add_rows(pack_path: str | Path, rows: MappedRows, metadata_updates: Mapping[str, str] | None = None,
-             is_cancelled: Callable[[], bool] = lambda: False) -> BuildReport:
-    """Add ``rows`` to the pack at ``pack_path`` (created if missing), atomically; return what happened."""
+             is_cancelled: Callable[[], bool] = lambda: False, replaces: Sequence[str] = ()) -> BuildReport:
+    """Add ``rows`` to the pack at ``pack_path`` (created if missing), atomically; return what happened.
+
+    Rows of the same source, and of the sources named in ``replaces``, are replaced; fids stay stable
+    (:mod:`.identity`)."""
     path = Path(pack_path)
     if path.exists():
         read_pack(path)  # refuse to touch anything that is not a readable pack
@@ -77,15 +91,16 @@ def add_rows(pack_path: str | Path, rows: MappedRows, metadata_updates: Mapping[
             tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
             pairs = read_metadata_pairs(conn) if "pack_metadata" in tables else {}
             pairs.setdefault("schema_version", str(SCHEMA_VERSION))
-            added = 0
+            added = replaced = kept = 0
             total = 0
             if rows.role != "metadata":
                 existing = read_layer(conn, rows.spec) if rows.spec.name in tables else None
                 if is_cancelled():
                     raise Cancelled
-                cols, geoms = merge(existing, rows)
-                total = write_table(conn, rows.spec, cols, geoms)
-                added = len(rows)
+                keyed = merge_keeping_ids(existing, rows, replaces)
+                total = write_table(conn, rows.spec, keyed.columns, keyed.geoms, keyed.fids,
+                                    _audit_high_water(conn, rows.spec.name, tables))
+                added, replaced, kept = len(rows), keyed.replaced, keyed.kept_fids
             pairs.update(rows.metadata)
             pairs.update({k: v for k, v in (metadata_updates or {}).items() if v})
             pairs["content_sha256"] = ""
@@ -103,4 +118,4 @@ def add_rows(pack_path: str | Path, rows: MappedRows, metadata_updates: Mapping[
             conn.execute("UPDATE pack_metadata SET value = ? WHERE key = 'content_sha256'", (digest,))
         finally:
             conn.close()
-    return BuildReport(str(path), rows.spec.name, added, total, digest, rows.notes)
+    return BuildReport(str(path), rows.spec.name, added, total, digest, rows.notes, replaced, kept)
