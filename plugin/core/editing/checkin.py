@@ -40,6 +40,7 @@ from .opportunity_store import OpportunityStore
 from .validation import validate_features
 from .validation_report import ValidationReport
 from .validation_rules import OpportunityRules
+from .validation_scope import only_what_changed
 
 RESOLUTIONS = ("mine", "theirs")
 
@@ -204,9 +205,11 @@ def _landed(edits: Sequence[Edit], records: Sequence[AuditRecord]) -> tuple[dict
 
 def validate_edits(edits: Sequence[Edit], pack: PackData, rules: OpportunityRules | None = None) -> ValidationReport:
     """The validation a check-in applies: the new state of every inserted or updated area, with the areas being
-    deleted left out of the comparisons between polygons. Fronts call this to show problems before saving."""
-    return validate_features([e.new for e in edits if e.kind != "delete" and e.new is not None], pack, rules,
-                             exclude_fids=[e.fid for e in edits if e.kind == "delete" and e.fid is not None])
+    deleted left out of the comparisons between polygons; an error an updated area already had before the edit
+    is a warning (:mod:`.validation_scope`). Fronts call this to show problems before saving."""
+    report = validate_features([e.new for e in edits if e.kind != "delete" and e.new is not None], pack, rules,
+                               exclude_fids=[e.fid for e in edits if e.kind == "delete" and e.fid is not None])
+    return only_what_changed(report, edits, pack, rules)  # an area's older errors do not block its edit
 
 
 def save_edits(store: OpportunityStore, edits: Sequence[Edit], *, reason: str, user: str, pack: PackData,

@@ -26,6 +26,7 @@ from ..pack.model import GeomArray, PackData
 from ..pack.schema import AREA, DESIGNATED, IRREPLACEABLE, OPPORTUNITY
 from ..screening.index import IntArray, layer_index, polygonal
 from .opportunity_feature import OpportunityFeature, geometry_sha256, opportunity_features
+from .validation_geometry import average_width, beyond_tolerance, covered_area, spikes_of, unique_labels
 from .validation_report import ValidationIssue, ValidationReport
 from .validation_rules import (
     ENGLAND_BOUNDS,
@@ -217,6 +218,14 @@ class _Checker:
                 p = int(pos[k])
                 self.add("sliver", features[p], parts[worst], p, count=len(ts), width=float(width[worst]),
                          area=float(shapely.area(parts[worst])), limit=self.rules.min_width_m)
+            wide = np.array(sorted(set(range(len(geoms))) - set(by_owner)), dtype=np.int64)
+            for k, spikes in zip(wide.tolist(), spikes_of(geoms[wide], self.rules.min_width_m)):
+                if spikes:  # wide on average, with a long thin spike
+                    worst_spike = min(spikes, key=average_width)
+                    p = int(pos[k])
+                    self.add("sliver", features[p], worst_spike, p, count=len(spikes),
+                             width=average_width(worst_spike), area=float(shapely.area(worst_spike)),
+                             limit=self.rules.min_width_m)
 
     def check_strategy_area(self, features: Sequence[OpportunityFeature], pos: IntArray, geoms: GeomArray) -> None:
         if not self.on("outside_strategy_area") or not len(geoms):
@@ -234,8 +243,10 @@ class _Checker:
         outside = shapely.difference(geoms[rest], coverage)
         out_area = shapely.area(outside)
         total = shapely.area(geoms[rest])
+        tolerance_m = self.rules.outside_tolerance_m
         for k, part, a, t in zip(rest.tolist(), outside, out_area.tolist(), total.tolist()):
-            if a >= self.rules.outside_tolerance_m2 and a > 0:
+            if a >= self.rules.outside_tolerance_m2 and a > 0 \
+                    and beyond_tolerance(part, tolerance_m) >= self.rules.outside_tolerance_m2:
                 p = int(pos[k])
                 self.add("outside_strategy_area", features[p], part, p, area=a, share=a / t if t else 1.0)
 
@@ -290,10 +301,9 @@ class _Checker:
                 for q, js in hits.items():
                     p = int(pos[q])
                     js.sort(key=lambda j: -float(overlap[j]))
-                    names = [self.target_label(layer, layer_name, int(ti[j])) for j in js]
+                    names = unique_labels([self.target_label(layer, layer_name, int(ti[j])) for j in js])
                     target = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
-                    area = float(sum(overlap[j] for j in js))
-                    location = shapely.union_all(pieces[js]) if len(js) > 1 else pieces[js[0]]
+                    area, location = covered_area(pieces[js])  # an SSSI and a SAC on one wood: counted once
                     if rule_id == "habitat_conflict":
                         labels = self.group_labels(policy, sel_codes[q])
                         self.add(rule_id, features[p], location, p, codes=_codes_text(sel_codes[q]), group=labels,
@@ -312,7 +322,8 @@ class _Checker:
         return " / ".join(dict.fromkeys(labels)) or "these measures"
 
     @staticmethod
-    def target_label(layer: Any, layer_name: str, k: int) -> str:
+    def target_label(layer: Any, layer_name: str, k: int) -> tuple[str, str]:
+        """(what it is, its title); an untitled feature: (what and its fid, "")."""
         cols, row = layer.columns, int(layer.rows[k])
         title = _text(cols["name"][row]).strip() or _text(cols["ref"][row]).strip()
         if layer_name == IRREPLACEABLE.name:
@@ -321,7 +332,7 @@ class _Checker:
             what = what[:1].lower() + what[1:]
         else:
             what = _text(cols["designation"][row]) or "designated site"
-        return f"{what} ‘{title}’" if title else f"{what} {int(layer.fids[k])}"
+        return (what, title) if title else (f"{what} {int(layer.fids[k])}", "")
 
     # ------------------------------------------------------------------ other opportunity areas
     def check_own_conflicts(self, features: Sequence[OpportunityFeature], codes: Sequence[tuple[str, ...]],

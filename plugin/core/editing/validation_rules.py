@@ -74,8 +74,10 @@ RULES: tuple[Rule, ...] = (
          "reproject it from its real CRS."),
     Rule("outside_strategy_area", ERROR, "Outside the strategy area",
          "{Feature} has {area:,.0f} m² ({share:.0%} of it) outside the strategy area.",
-         "Clip it to the strategy area (Vector > Geoprocessing Tools > Clip) or correct its boundary: a strategy "
-         "maps measures only within its own area."),
+         "Snap it to the strategy boundary (Vector > Geometry Tools > Snap Geometries to Layer, with the pack's "
+         "strategy_area layer and a tolerance of a few metres), clip it to the strategy area (Vector > "
+         "Geoprocessing Tools > Clip) or correct its boundary: a strategy maps measures only within its own "
+         "area."),
     Rule("theme_conflict", ERROR, "Contradictory measures on the same land",
          "{Feature} maps {codes_a} ({group_a}) on the same land as {codes_b} ({group_b}){other}: {reason}.",
          "Map the two measures on separate polygons, or remove one of the codes."),
@@ -202,6 +204,8 @@ class OpportunityRules:
     overlap_tolerance_m2: float = 1.0
     #: the part of a polygon outside the strategy area that is tolerated (digitising along the boundary)
     outside_tolerance_m2: float = 1.0
+    #: strips outside the strategy area narrower than this are the same boundary digitised again (5 cm)
+    outside_tolerance_m: float = 0.05
     min_area_m2: float = 100.0
     min_width_m: float = 2.0
     max_codes: int = 10
@@ -292,7 +296,8 @@ class OpportunityRules:
 
 #: Numeric settings: JSON key -> (type, smallest allowed value).
 _NUMBERS: dict[str, tuple[type, float]] = {
-    "overlap_tolerance_m2": (float, 0.0), "outside_tolerance_m2": (float, 0.0), "min_area_m2": (float, 0.0),
+    "overlap_tolerance_m2": (float, 0.0), "outside_tolerance_m2": (float, 0.0), "outside_tolerance_m": (float, 0.0),
+    "min_area_m2": (float, 0.0),
     "min_width_m": (float, 0.0), "max_codes": (int, 1), "duplicate_share": (float, 0.5),
 }
 
