@@ -180,6 +180,14 @@ class EditingPanel(CheckIn, QWidget):
                 log_error(traceback.format_exc())
                 self.show_error(self.tr("Your working copy cannot be read; the details are in the LNRS Toolkit tab of "
                                         "the message log."))
+        else:  # a working copy from an earlier session: say what it holds before it is resumed
+            source = self.dock_source()
+            path = self.working_path(source) if source is not None else None
+            if path is not None and path.is_file():
+                try:
+                    self.pending = list(WorkingCopy.open(path).edits())
+                except LnrsError:
+                    self.pending = []  # resuming it says why it cannot be read
         self._show_status()
         self._update_buttons()
 

@@ -420,6 +420,14 @@ def test_conflict_dialog_shows_mine_and_theirs(panel, pack, tmp_path, answers):
     assert cells[3][1:] == ["unchanged", "unchanged"]
     assert "Bob Other" in dialog.findChild(QLabel, "conflictLastChange").text()
     assert "Other team's survey" in dialog.findChild(QLabel, "conflictLastChange").text()
+    # every row, your version included, is in view without scrolling (issue 20, defect 9)
+    dialog.show()
+    QCoreApplication.processEvents()
+    viewport = table.viewport().rect()
+    assert table.verticalScrollBar().maximum() == 0
+    for row in range(table.rowCount()):
+        cell = table.visualRect(table.model().index(row, 1))
+        assert viewport.contains(cell), (row, cell, viewport)
     dialog.theirs_button.click()
     assert dialog.choice == "theirs"
     dialog.deleteLater()
@@ -431,8 +439,9 @@ def test_resume_after_a_crash_loses_nothing(recording_iface, dock, panel, pack, 
     panel.start_editing()
     layer = panel.layer
     set_measures(layer, 2, "{FW012}")
+    set_measures(layer, 3, "{GR002}")
     assert layer.commitChanges(False)
-    assert len(panel.pending) == 1
+    assert len(panel.pending) == 2
     # "crash": the dock and the project go away without any clean-up
     QgsProject.instance().removeAllMapLayers()
     dock.close_down()
@@ -441,11 +450,13 @@ def test_resume_after_a_crash_loses_nothing(recording_iface, dock, panel, pack, 
         assert second.set_pack_path(str(pack))
         second.tabs.setCurrentWidget(panel2)
         assert "earlier session" in panel2.status_label.text()
+        # what the copy holds is told before it is resumed (issue 20: it said "Pending changes: 0")
+        assert panel2.pending_label.text() == "Pending changes: 2 (0 new, 2 changed, 0 deleted)"
         assert panel2.discard_button.isEnabled()
         answers.reasons = [REASON]
         assert panel2.start_editing()
         assert answers.resume_asked and "earlier session" in answers.resume_asked[0]
-        assert len(panel2.pending) == 1
+        assert len(panel2.pending) == 2
         assert feature_by_pack_fid(panel2.layer, 2)["measures"] == "{FW012}"
         assert panel2.save_to_map()
         assert pack_rows(pack)[2][0] == "FW012"
@@ -701,3 +712,31 @@ def test_the_real_reason_and_conflict_dialogs(panel, pack, tmp_path):
     assert pack_rows(pack)[1][0] == "GR002"
     assert audit_rows(pack)[-1][-1] == "Typed in the dialog"
     assert recent_reasons(panel.context.settings_store)[0] == "Typed in the dialog"
+
+
+def test_conflict_dialog_fits_long_measures_without_scrolling(qgis_app):
+    """Issue 20, defect 9: with long measure lists the rows wrap; your version must still be in view."""
+    from lnrs_toolkit.plugin.core.editing.checkin import Conflict
+    from lnrs_toolkit.plugin.core.editing.edits import Edit
+    from lnrs_toolkit.plugin.core.editing.opportunity_feature import OpportunityFeature, geometry_sha256
+    from lnrs_toolkit.plugin.gui.conflict_dialog import ConflictDialog
+    from shapely.geometry import box
+
+    def area(codes: str, name: str) -> OpportunityFeature:
+        return OpportunityFeature(1, codes, box(375_000, 165_000, 375_300, 165_300), name, "A1", "1")
+
+    many = ";".join(f"WD{i:03d}" for i in range(1, 25))
+    edit = Edit("update", 1, "1", area("WD001", "Bath meadows"), area(many, "Bath meadows and the long river "
+                                                                            "corridor beside the old mill"))
+    conflict = Conflict(edit, area(many.replace("WD", "GR"), "Bath meadows (north)"), None, "It changed. " * 20)
+    dialog = ConflictDialog(conflict, lambda f: f.measures.replace(";", ", "), geometry_sha256, "1 of 1")
+    try:
+        dialog.show()
+        QCoreApplication.processEvents()
+        table = dialog.table
+        viewport = table.viewport().rect()
+        assert table.verticalScrollBar().maximum() == 0
+        for row in range(table.rowCount()):
+            assert viewport.contains(table.visualRect(table.model().index(row, 1))), row
+    finally:
+        dialog.deleteLater()
