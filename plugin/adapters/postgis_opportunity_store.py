@@ -24,7 +24,7 @@ from typing import Any
 import shapely
 from qgis.PyQt.QtCore import QCoreApplication
 
-from ..core.editing.audit import AuditRecord
+from ..core.editing.audit import AuditRecord, audit_record
 from ..core.editing.edits import EDIT_SOURCE, as_multi, canonical_measures
 from ..core.editing.opportunity_feature import OpportunityFeature
 from ..core.editing.opportunity_store import StoreTransaction
@@ -55,8 +55,7 @@ def _geometry(data: Any) -> Any:
     return None if data is None else shapely.force_2d(shapely.from_wkb(bytes(data)))
 
 
-def _record(row: Sequence[Any]) -> AuditRecord:
-    return AuditRecord(int(row[0]), int(row[1]), *("" if v is None else str(v) for v in row[2:11]))
+_record = audit_record
 
 
 class _PgTransaction:
@@ -80,8 +79,25 @@ class _PgTransaction:
                        (self.schema, name)).fetchone()
         return row is not None
 
+    def audit_columns(self) -> set[str]:
+        rows = self.run("SELECT column_name FROM information_schema.columns WHERE table_schema = %s AND "
+                        "table_name = %s", (self.schema, OPPORTUNITY_AUDIT.name)).fetchall()
+        return {str(r[0]) for r in rows}
+
+    def audit_select(self) -> Any:
+        """The audit columns to select; those an older audit table lacks (names, references) read as NULL."""
+        present = self.audit_columns()
+        return self.sql.SQL(", ").join(
+            self.sql.Identifier(c) if c in present else self.sql.SQL("NULL::text") for c in _AUDIT_COLUMNS)
+
     def ensure_audit_table(self) -> None:
         if self.exists(OPPORTUNITY_AUDIT.name):
+            present = self.audit_columns()  # an older table: add the columns it lacks (the owner can)
+            for c in OPPORTUNITY_AUDIT.columns:
+                if c.name not in present:
+                    self.run(self.sql.SQL("ALTER TABLE {} ADD COLUMN IF NOT EXISTS {} {}").format(
+                        self.table(OPPORTUNITY_AUDIT.name), self.sql.Identifier(c.name),
+                        self.sql.SQL(_SQL_TYPES[c.sql_type])))
             return
         cols = [self.sql.SQL("{} {}").format(self.sql.Identifier(c.name), self.sql.SQL(_SQL_TYPES[c.sql_type]))
                 for c in OPPORTUNITY_AUDIT.columns]
@@ -113,7 +129,7 @@ class _PgTransaction:
         ids = sorted({int(f) for f in fids})
         if not ids or not self.exists(OPPORTUNITY_AUDIT.name):
             return {}
-        cols = self.sql.SQL(", ").join(self.sql.Identifier(c) for c in _AUDIT_COLUMNS)
+        cols = self.audit_select()
         rows = self.run(self.sql.SQL("SELECT DISTINCT ON (feature_fid) {} FROM {} WHERE feature_fid = ANY(%s) "
                                      "ORDER BY feature_fid, fid DESC").format(
             cols, self.table(OPPORTUNITY_AUDIT.name)), (ids,)).fetchall()
@@ -122,7 +138,7 @@ class _PgTransaction:
     def session_changes(self, session: str) -> list[AuditRecord]:
         if not session or not self.exists(OPPORTUNITY_AUDIT.name):
             return []
-        cols = self.sql.SQL(", ").join(self.sql.Identifier(c) for c in _AUDIT_COLUMNS)
+        cols = self.audit_select()
         rows = self.run(self.sql.SQL("SELECT {} FROM {} WHERE session = %s ORDER BY fid").format(
             cols, self.table(OPPORTUNITY_AUDIT.name)), (session,)).fetchall()
         return [_record(r) for r in rows]
@@ -165,16 +181,18 @@ class _PgTransaction:
         self.run(self.sql.SQL("DELETE FROM {} WHERE fid = %s").format(self.table(OPPORTUNITY.name)), (int(fid),))
 
     def add_audit(self, records: Sequence[AuditRecord]) -> tuple[AuditRecord, ...]:
-        self.ensure_audit_table()
+        if not self.exists(OPPORTUNITY_AUDIT.name):
+            self.ensure_audit_table()
         t = self.table(OPPORTUNITY_AUDIT.name)
         next_id = int(self.run(self.sql.SQL("SELECT coalesce(max(fid), 0) + 1 FROM {}").format(t)).fetchone()[0])
-        cols = self.sql.SQL(", ").join(self.sql.Identifier(c) for c in _AUDIT_COLUMNS)
-        marks = self.sql.SQL(", ").join(self.sql.Placeholder() for _ in _AUDIT_COLUMNS)
+        present = self.audit_columns()  # an older table without names and references: write what it holds
+        keep = [i for i, c in enumerate(_AUDIT_COLUMNS) if c in present]
+        cols = self.sql.SQL(", ").join(self.sql.Identifier(_AUDIT_COLUMNS[i]) for i in keep)
+        marks = self.sql.SQL(", ").join(self.sql.Placeholder() for _ in keep)
         out = []
         for i, r in enumerate(records):
-            row = (next_id + i, r.fid, r.action, r.edited_by, r.edited_at, r.old_measures, r.new_measures,
-                   r.old_geom_sha256, r.new_geom_sha256, r.reason, r.session)
-            self.run(self.sql.SQL("INSERT INTO {} ({}) VALUES ({})").format(t, cols, marks), row)
+            row = (next_id + i, *r.values())
+            self.run(self.sql.SQL("INSERT INTO {} ({}) VALUES ({})").format(t, cols, marks), [row[k] for k in keep])
             out.append(_record(row))
         return tuple(out)
 
@@ -269,8 +287,7 @@ class PostgisOpportunityStore:
                 tx = _PgTransaction(conn, self.schema)
                 if not tx.exists(OPPORTUNITY_AUDIT.name):
                     return []
-                cols = tx.sql.SQL(", ").join(tx.sql.Identifier(c) for c in _AUDIT_COLUMNS)
-                query = tx.sql.SQL("SELECT {} FROM {}").format(cols, tx.table(OPPORTUNITY_AUDIT.name))
+                query = tx.sql.SQL("SELECT {} FROM {}").format(tx.audit_select(), tx.table(OPPORTUNITY_AUDIT.name))
                 if fid is None:
                     rows = tx.run(query + tx.sql.SQL(" ORDER BY fid")).fetchall()
                 else:

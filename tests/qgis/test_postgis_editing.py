@@ -426,3 +426,20 @@ def test_a_check_in_killed_between_commit_and_rebase_is_not_saved_twice(connecti
     assert sorted(areas(connection, schema)) == [1, 2, 3, 4]
     assert store.audit_records() == landed
     assert geometry_sha256(areas(connection, schema)[4][2]) == geometry_sha256(new_area)
+
+
+def test_the_audit_records_name_and_reference_changes(connection, server, pg_pack, tmp_path):
+    """Issue 20, defect 9, on PostGIS: names and references are audited, also in an audit table made before."""
+    schema, _gpkg = pg_pack
+    server.run_sql(f"ALTER TABLE {schema}.opportunity_audit DROP COLUMN old_name, DROP COLUMN new_name, "
+                   f"DROP COLUMN old_ref, DROP COLUMN new_ref")  # as an older LNRS Toolkit created it
+    copy, store = session(connection, schema, tmp_path / "w.gpkg")
+    set_row(copy.path, row_fid(copy.path, 1), measures="{GR002}")
+    check_in(connection, schema, copy, store, "Alice", "before the owner updates the table")
+    assert [(r.fid, r.new_measures, r.new_name) for r in store.audit_records()] == [(1, "GR002", "")]
+    store.ensure_audit_table()  # the owner adds the new columns
+    set_row(copy.path, row_fid(copy.path, 2), name="River corridor (east)", ref="A2-2026")
+    check_in(connection, schema, copy, store, "Alice", "renamed")
+    last = store.audit_records()[-1]
+    assert (last.fid, last.old_name, last.new_name, last.old_ref, last.new_ref) == \
+        (2, "River corridor", "River corridor (east)", "A2", "A2-2026")

@@ -122,3 +122,42 @@ def test_a_session_that_never_landed_is_sent_again_in_full(tmp_path):
                         pack=read_pack(pack_path), session=second)
     assert result.applied == 1 and list(result.new_fids.values()) == [5]
     assert [w.rule for w in result.report.warnings] == ["duplicate_geometry"]
+
+
+def test_the_audit_records_name_and_reference_changes(tmp_path):
+    """Issue 20, defect 9: a change of name or reference is in the audit, not only measures and shape."""
+    pack_path = tmp_path / "lhm.gpkg"
+    build_edit_pack(pack_path)
+    copy = check_out(read_pack(pack_path), str(pack_path), tmp_path / "w.gpkg")
+    set_row(copy.path, row_fid(copy.path, 1), name="Bath water meadows", ref="A1-2026")
+    add_row(copy.path, NEW_AREA, "{GR002}", "New meadow", "N1")
+    delete_row(copy.path, row_fid(copy.path, 3))
+    copy.after_save(save_edits(GpkgOpportunityStore(pack_path), copy.edits(), reason="renamed", user="alice",
+                               pack=read_pack(pack_path), session=copy.checkin_session()))
+    records = {r.fid: r for r in GpkgOpportunityStore(pack_path).audit_records()}
+    assert (records[1].action, records[1].old_name, records[1].new_name, records[1].old_ref, records[1].new_ref) == \
+        ("update", "Bath meadows", "Bath water meadows", "A1", "A1-2026")
+    assert records[1].old_measures == records[1].new_measures == "WD001"
+    assert (records[4].old_name, records[4].new_name, records[4].new_ref) == ("", "New meadow", "N1")
+    assert (records[3].old_name, records[3].new_name, records[3].old_ref) == ("Hill wood", "", "A3")
+
+
+def test_an_audit_table_from_an_older_version_is_read_and_extended(tmp_path):
+    pack_path = tmp_path / "lhm.gpkg"
+    build_edit_pack(pack_path)
+    copy = check_out(read_pack(pack_path), str(pack_path), tmp_path / "w.gpkg")
+    set_row(copy.path, row_fid(copy.path, 1), measures="{GR002}")
+    copy.after_save(save_edits(GpkgOpportunityStore(pack_path), copy.edits(), reason="first", user="alice",
+                               pack=read_pack(pack_path)))
+    conn = connect(pack_path)  # as an older LNRS Toolkit wrote it: no name or reference columns
+    try:
+        for column in ("old_name", "new_name", "old_ref", "new_ref"):
+            conn.execute(f"ALTER TABLE opportunity_audit DROP COLUMN {column}")
+    finally:
+        conn.close()
+    store = GpkgOpportunityStore(pack_path)
+    assert [(r.fid, r.new_measures, r.new_name) for r in store.audit_records()] == [(1, "GR002", "")]
+    set_row(copy.path, row_fid(copy.path, 2), name="River corridor (east)")
+    copy.after_save(save_edits(store, copy.edits(), reason="second", user="alice", pack=read_pack(pack_path)))
+    assert [(r.fid, r.old_name, r.new_name) for r in store.audit_records()] == \
+        [(1, "", ""), (2, "River corridor", "River corridor (east)")]

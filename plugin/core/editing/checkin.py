@@ -287,7 +287,11 @@ def save_edits(store: OpportunityStore, edits: Sequence[Edit], *, reason: str, u
                 canonical_measures(new.measures) if new is not None else "",
                 geometry_sha256(old.geometry) if old is not None else "",
                 geometry_sha256(new.geometry) if new is not None else "",
-                why, session))
+                why, session,
+                (old.name or "").strip() if old is not None else "",
+                (new.name or "").strip() if new is not None else "",
+                (old.ref or "").strip() if old is not None else "",
+                (new.ref or "").strip() if new is not None else ""))
 
         for e, cur in plan:
             if e.kind == "insert":
