@@ -33,7 +33,17 @@ from ..core.pack.content_hash import content_hash
 from ..core.pack.model import PackData, PackMetadata, measures_from_layer
 from ..core.pack.schema import METADATA, OPPORTUNITY, OPPORTUNITY_AUDIT, PACK_CRS_EPSG, TABLES
 from .pack_source import PackSource, _check_schema, _scrub
-from .pg_connection import _psycopg2, pg_connect, pg_read_layer, pg_read_metadata, pg_table, pg_tables
+from .pg_connection import (
+    PERMISSION_DENIED,
+    _psycopg2,
+    permission_problem,
+    pg_columns,
+    pg_connect,
+    pg_read_layer,
+    pg_read_metadata,
+    pg_table,
+    pg_tables,
+)
 
 _SQL_TYPES = {"TEXT": "text", "REAL": "double precision", "INTEGER": "bigint"}
 _AUDIT_COLUMNS = ("fid", *OPPORTUNITY_AUDIT.column_names)
@@ -75,14 +85,10 @@ class _PgTransaction:
         return self.cur
 
     def exists(self, name: str) -> bool:
-        row = self.run("SELECT 1 FROM information_schema.tables WHERE table_schema = %s AND table_name = %s",
-                       (self.schema, name)).fetchone()
-        return row is not None
+        return name in pg_tables(self.cur, self.schema)
 
     def audit_columns(self) -> set[str]:
-        rows = self.run("SELECT column_name FROM information_schema.columns WHERE table_schema = %s AND "
-                        "table_name = %s", (self.schema, OPPORTUNITY_AUDIT.name)).fetchall()
-        return {str(r[0]) for r in rows}
+        return pg_columns(self.cur, self.schema, OPPORTUNITY_AUDIT.name)
 
     def audit_select(self) -> Any:
         """The audit columns to select; those an older audit table lacks (names, references) read as NULL."""
@@ -239,10 +245,10 @@ class PostgisOpportunityStore:
             return PackError(tr("Another editor has been saving to the pack {0} for more than {1:g} s; nothing was "
                                 "saved and your edits are still in your working copy. Save again in a moment.").format(
                 self, self.lock_timeout))
-        if code == "42501":  # insufficient_privilege
-            return PackError(tr("The database refused the check-in to {0}: {1}. Ask the pack's administrator to "
-                                "grant your role SELECT, INSERT, UPDATE and DELETE on the schema's tables; nothing "
-                                "was saved.").format(self, message))
+        if code == PERMISSION_DENIED:
+            return PackError(tr("Nothing was saved. {0} (The database said: {1})").format(
+                permission_problem(tr("save opportunity areas and their audit rows to the tables"), str(self)),
+                message))
         if isinstance(exc, psycopg2.OperationalError):
             return PackError(tr("The connection to the database was lost while saving to {0} ({1}); nothing was "
                                 "saved and your edits are still in your working copy.").format(self, message))
@@ -294,6 +300,8 @@ class PostgisOpportunityStore:
                     rows = tx.run(query + tx.sql.SQL(" WHERE feature_fid = %s ORDER BY fid"), (int(fid),)).fetchall()
                 return [_record(r) for r in rows]
             except psycopg2.Error as exc:
+                if getattr(exc, "pgcode", None) == PERMISSION_DENIED:
+                    raise PackError(permission_problem(tr("read the audit table"), str(self))) from None
                 raise PackError(tr("The audit trail of {0} cannot be read: {1}").format(
                     self, _scrub(str(exc)))) from None
             finally:
