@@ -321,8 +321,14 @@ class CheckIn:
         layer.editingStarted.connect(self.schedule_refresh)
         layer.editingStopped.connect(self.schedule_refresh)
         layer.willBeDeleted.connect(self._on_layer_deleted)
+        autosave = getattr(self, "autosave", None)
+        if autosave is not None and self.working is not None:
+            autosave.attach(layer, self.working.path)
 
     def _detach(self) -> None:
+        autosave = getattr(self, "autosave", None)
+        if autosave is not None:
+            autosave.detach()
         layer, self.layer, self.choices_layer = self.layer, None, None
         if layer is None:
             return
@@ -335,6 +341,9 @@ class CheckIn:
                 signal.disconnect(slot)
 
     def _on_layer_deleted(self) -> None:
+        autosave = getattr(self, "autosave", None)
+        if autosave is not None:
+            autosave.detach()  # writes what the buffer still holds, while the layer still exists
         self.layer = None
         self.choices_layer = None
         self.schedule_refresh()

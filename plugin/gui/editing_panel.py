@@ -31,6 +31,7 @@ from qgis.PyQt.QtCore import Qt, QTimer
 from qgis.PyQt.QtWidgets import QGridLayout, QGroupBox, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from ..adapters.pack_source import PackSource
+from ..core.editing.buffer_journal import replay_buffer
 from ..core.editing.checkin import SaveResult
 from ..core.editing.edits import Edit
 from ..core.editing.opportunity_feature import geometry_sha256
@@ -42,6 +43,7 @@ from ..log import log_error
 from .audit_dialog import AuditDialog
 from .conflict_dialog import ask_resolution
 from .dock_context import DockContext
+from .edit_autosave import BufferAutosave
 from .edit_check_in import CheckIn
 from .edit_form import configure_form
 from .edit_issues import IssuesBox
@@ -82,6 +84,7 @@ class EditingPanel(CheckIn, QWidget):
         self._refresh_timer.setSingleShot(True)
         self._refresh_timer.setInterval(250)
         self._refresh_timer.timeout.connect(self.refresh)
+        self.autosave = BufferAutosave(self, on_error=self.show_error)  # the edit buffer, kept in the working copy
         self._build()
         context.pack_changed.connect(self.schedule_refresh)  # the pack is chosen above the tabs
         self.refresh()
@@ -340,6 +343,7 @@ class EditingPanel(CheckIn, QWidget):
     def _resume(self, source: PackSource, path: Path) -> bool:
         try:
             working = WorkingCopy.open(path)
+            replay_buffer(path)  # edits still in the layer's buffer when QGIS stopped come back
         except LnrsError as exc:
             self.show_error(self.tr("The working copy {0} cannot be resumed: {1}").format(path, str(exc)))
             return False

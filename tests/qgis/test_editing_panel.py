@@ -442,6 +442,8 @@ def test_resume_after_a_crash_loses_nothing(recording_iface, dock, panel, pack, 
     set_measures(layer, 3, "{GR002}")
     assert layer.commitChanges(False)
     assert len(panel.pending) == 2
+    set_measures(layer, 1, "{GR002}")  # still in the layer's edit buffer: kept by the autosave
+    panel.autosave.flush()
     # "crash": the dock and the project go away without any clean-up
     QgsProject.instance().removeAllMapLayers()
     dock.close_down()
@@ -456,7 +458,8 @@ def test_resume_after_a_crash_loses_nothing(recording_iface, dock, panel, pack, 
         answers.reasons = [REASON]
         assert panel2.start_editing()
         assert answers.resume_asked and "earlier session" in answers.resume_asked[0]
-        assert len(panel2.pending) == 2
+        assert len(panel2.pending) == 3  # the buffered edit came back (issue 20, defect 8)
+        assert feature_by_pack_fid(panel2.layer, 1)["measures"] == "{GR002}"
         assert feature_by_pack_fid(panel2.layer, 2)["measures"] == "{FW012}"
         assert panel2.save_to_map()
         assert pack_rows(pack)[2][0] == "FW012"
