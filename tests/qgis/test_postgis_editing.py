@@ -156,7 +156,7 @@ def test_same_feature_conflict_is_told_to_the_second_editor_and_resolved(connect
     after_alice = stored_meta(server, schema)["content_sha256"]
 
     set_row(bob.path, row_fid(bob.path, 1), measures="{FW012}")
-    set_row(bob.path, row_fid(bob.path, 2), ref="A2-bob")
+    set_row(bob.path, row_fid(bob.path, 2), name="River corridor (Bob)")  # the same field as Alice: asked
     set_row(bob.path, row_fid(bob.path, 3), name="Hill wood (Bob)")  # no conflict here
     with pytest.raises(EditConflict) as info:
         check_in(editor2, schema, bob, bob_store, "Bob", "Wet woodland")

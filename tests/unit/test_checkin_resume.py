@@ -10,7 +10,8 @@ import sys
 import textwrap
 from pathlib import Path
 
-from lnrs_toolkit.plugin.core.editing.checkin import save_edits
+import pytest
+from lnrs_toolkit.plugin.core.editing.checkin import EditConflict, save_edits
 from lnrs_toolkit.plugin.core.editing.gpkg_store import GpkgOpportunityStore
 from lnrs_toolkit.plugin.core.editing.opportunity_feature import geometry_sha256
 from lnrs_toolkit.plugin.core.editing.working_copy import WorkingCopy, check_out
@@ -161,3 +162,50 @@ def test_an_audit_table_from_an_older_version_is_read_and_extended(tmp_path):
     copy.after_save(save_edits(store, copy.edits(), reason="second", user="alice", pack=read_pack(pack_path)))
     assert [(r.fid, r.old_name, r.new_name) for r in store.audit_records()] == \
         [(1, "", ""), (2, "River corridor", "River corridor (east)")]
+
+
+def _colleague(pack_path, tmp_path, **values):
+    other = check_out(read_pack(pack_path), str(pack_path), tmp_path / f"colleague{len(values)}.gpkg")
+    set_row(other.path, row_fid(other.path, 1), **values)
+    other.after_save(save_edits(GpkgOpportunityStore(pack_path), other.edits(), reason="colleague", user="bob",
+                                pack=read_pack(pack_path)))
+
+
+def test_changes_of_different_fields_are_merged_without_asking(tmp_path):
+    """What teams miss (issue 20): Bob renamed the area, Alice changed its codes: both land, nobody is asked."""
+    pack_path = tmp_path / "lhm.gpkg"
+    build_edit_pack(pack_path)
+    alice = check_out(read_pack(pack_path), str(pack_path), tmp_path / "alice.gpkg")
+    _colleague(pack_path, tmp_path, name="Bath water meadows")
+    set_row(alice.path, row_fid(alice.path, 1), measures="{GR002}")
+    result = save_edits(GpkgOpportunityStore(pack_path), alice.edits(), reason="codes", user="alice",
+                        pack=read_pack(pack_path))
+    assert result.merged == (1,)
+    alice.after_save(result)
+    layer = read_pack(pack_path).layers["opportunity_areas"]
+    i = list(layer.fids).index(1)
+    assert (layer.columns["measures"][i], layer.columns["name"][i]) == ("GR002", "Bath water meadows")
+    # Alice's working copy holds the merge and has nothing left to save (it would not revert Bob's name)
+    assert alice.edits() == []
+    last = GpkgOpportunityStore(pack_path).audit_records()[-1]
+    assert (last.old_measures, last.new_measures, last.old_name, last.new_name) == \
+        ("WD001", "GR002", "Bath water meadows", "Bath water meadows")
+
+
+def test_keep_mine_on_the_same_field_keeps_a_colleagues_change_of_another(tmp_path):
+    pack_path = tmp_path / "lhm.gpkg"
+    build_edit_pack(pack_path)
+    alice = check_out(read_pack(pack_path), str(pack_path), tmp_path / "alice.gpkg")
+    _colleague(pack_path, tmp_path, measures="{FW012}", name="Bob's name")
+    set_row(alice.path, row_fid(alice.path, 1), measures="{GR002}")
+    with pytest.raises(EditConflict) as info:  # the same field (codes): asked, with both values
+        save_edits(GpkgOpportunityStore(pack_path), alice.edits(), reason="codes", user="alice",
+                   pack=read_pack(pack_path))
+    assert "its measures went from WD001 to FW012" in info.value.conflicts[0].message
+    key = info.value.conflicts[0].edit.key
+    result = save_edits(GpkgOpportunityStore(pack_path), alice.edits(), reason="codes", user="alice",
+                        pack=read_pack(pack_path), resolutions={key: "mine"})
+    alice.after_save(result)
+    layer = read_pack(pack_path).layers["opportunity_areas"]
+    i = list(layer.fids).index(1)
+    assert (layer.columns["measures"][i], layer.columns["name"][i]) == ("GR002", "Bob's name")

@@ -26,6 +26,7 @@ busy timeout, R-tree triggers kept); the PostGIS store lives in ``plugin/adapter
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -64,6 +65,7 @@ class SaveResult:
     session: str = ""
     report: ValidationReport | None = None  # the validation that let the save through (its warnings)
     already_saved: int = 0          # edits an earlier, interrupted check-in of the same session had landed
+    merged: tuple[int, ...] = ()    # fids saved as a merge of yours and a colleague's change of other fields
 
 
 class EditRefused(LnrsError):  # noqa: N818 - the name is the API the GUI builds on
@@ -203,6 +205,24 @@ def _landed(edits: Sequence[Edit], records: Sequence[AuditRecord]) -> tuple[dict
     return fids, keys
 
 
+#: The parts of an opportunity area a merge treats separately (FeatureState's fields).
+FIELDS = ("measures", "name", "ref", "geom_sha256")
+
+
+def changed_fields(before: OpportunityFeature, after: OpportunityFeature) -> frozenset[str]:
+    """Which of :data:`FIELDS` differ between two states of an area."""
+    b, a = FeatureState.of(before), FeatureState.of(after)
+    return frozenset(f for f in FIELDS if getattr(b, f) != getattr(a, f))
+
+
+def merge_fields(current: OpportunityFeature, mine: OpportunityFeature, fields: frozenset[str]) -> OpportunityFeature:
+    """``current`` (what the pack holds) with ``fields`` taken from ``mine``: a colleague's other changes stay."""
+    return OpportunityFeature(
+        current.fid, mine.measures if "measures" in fields else current.measures,
+        mine.geometry if "geom_sha256" in fields else current.geometry,
+        mine.name if "name" in fields else current.name, mine.ref if "ref" in fields else current.ref, mine.key)
+
+
 def validate_edits(edits: Sequence[Edit], pack: PackData, rules: OpportunityRules | None = None) -> ValidationReport:
     """The validation a check-in applies: the new state of every inserted or updated area, with the areas being
     deleted left out of the comparisons between polygons; an error an updated area already had before the edit
@@ -241,6 +261,7 @@ def save_edits(store: OpportunityStore, edits: Sequence[Edit], *, reason: str, u
         done: list[Edit] = []
         conflicts: list[tuple[Edit, OpportunityFeature | None]] = []
         new_fids, landed = _landed(edits, tx.session_changes(session))
+        merged: list[Edit] = []
         for e in edits:
             if e.key in landed:
                 done.append(e)  # an earlier, interrupted check-in of this session saved it
@@ -261,12 +282,25 @@ def save_edits(store: OpportunityStore, edits: Sequence[Edit], *, reason: str, u
                 plan.append((e, cur))
                 continue
             choice = choices.get(e.key)
+            if e.kind == "update" and cur is not None and e.new is not None:
+                mine = changed_fields(e.base, e.new)
+                if choice == "mine" or not mine & changed_fields(e.base, cur):
+                    # a colleague changed other fields (merged without asking), or the same ones and this editor
+                    # keeps theirs: only the fields this editor changed are written, the colleague's others stay
+                    both = dataclasses.replace(e, new=merge_fields(cur, e.new, mine))
+                    merged.append(both)
+                    plan.append((both, cur))
+                    continue
             if choice == "theirs":
                 continue
             if choice == "mine":
                 plan.append((e, cur))
                 continue
             conflicts.append((e, cur))
+        if merged:  # the merged states were never validated as a whole: check them before writing
+            check = validate_edits(merged, pack, rules)
+            if not check.ok:
+                raise EditRefused(check)
         if conflicts:
             last = tx.last_changes([e.fid for e, _ in conflicts if e.fid is not None])
             raise EditConflict([Conflict(e, cur, last.get(e.fid) if e.fid is not None else None,
@@ -318,4 +352,4 @@ def save_edits(store: OpportunityStore, edits: Sequence[Edit], *, reason: str, u
             tx.set_metadata("published_content_sha256", meta.get("content_sha256", ""))
         tx.set_metadata("content_sha256", digest)
     return SaveResult(len(plan), records, new_fids, digest, (*done, *(e for e, _ in plan)), session, report,
-                      len(landed))
+                      len(landed), tuple(e.fid for e in merged if e.fid is not None))

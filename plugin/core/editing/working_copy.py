@@ -361,6 +361,9 @@ class WorkingCopy:
                 pack_fid = result.new_fids.get(e.key) if e.kind == "insert" else e.fid
                 if pack_fid is None:
                     continue
+                if pack_fid in result.merged:  # saved merged with a colleague's change: the copy takes the merge
+                    self._take(conn, pack_fid, e.new)
+                    continue
                 self._set_base(conn, pack_fid, e.new)
                 row_fid = int(e.key) if e.key.isdigit() else None
                 if row_fid is not None:
