@@ -31,7 +31,7 @@ from qgis.PyQt.QtCore import Qt, QTimer
 from qgis.PyQt.QtWidgets import QGridLayout, QGroupBox, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from ..adapters.pack_source import PackSource
-from ..core.editing.buffer_journal import replay_buffer
+from ..core.editing.buffer_journal import buffered, replay_buffer
 from ..core.editing.checkin import SaveResult
 from ..core.editing.edits import Edit
 from ..core.editing.opportunity_feature import geometry_sha256
@@ -79,6 +79,7 @@ class EditingPanel(CheckIn, QWidget):
         self.issues: tuple[ValidationIssue, ...] = ()
         self.pending: list[Edit] = []
         self.last_result: SaveResult | None = None
+        self._buffered = 0
         self._committing = False
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setSingleShot(True)
@@ -174,6 +175,7 @@ class EditingPanel(CheckIn, QWidget):
     def refresh(self) -> None:
         """Re-read the working copy's pending changes and update the labels and buttons."""
         self.pending = []
+        self._buffered = 0  # edits of an earlier session's layer buffer, back when the copy is resumed
         if self.working is not None:
             try:
                 self.pending = list(self.working.edits())
@@ -189,6 +191,7 @@ class EditingPanel(CheckIn, QWidget):
             if path is not None and path.is_file():
                 try:
                     self.pending = list(WorkingCopy.open(path).edits())
+                    self._buffered = len(buffered(path))
                 except LnrsError:
                     self.pending = []  # resuming it says why it cannot be read
         self._show_status()
@@ -222,6 +225,9 @@ class EditingPanel(CheckIn, QWidget):
         if self.pending:
             text += self.tr(" ({0} new, {1} changed, {2} deleted)").format(
                 counts["insert"], counts["update"], counts["delete"])
+        if self._buffered:
+            text += self.tr("; {0} more edit(s) left unsaved on the layer come back when you resume").format(
+                self._buffered)
         if self.layer is not None and self.layer.isModified():
             text += self.tr("; more edits on the layer are not saved in the working copy yet")
         self.pending_label.setText(text)

@@ -453,7 +453,8 @@ def test_resume_after_a_crash_loses_nothing(recording_iface, dock, panel, pack, 
         second.tabs.setCurrentWidget(panel2)
         assert "earlier session" in panel2.status_label.text()
         # what the copy holds is told before it is resumed (issue 20: it said "Pending changes: 0")
-        assert panel2.pending_label.text() == "Pending changes: 2 (0 new, 2 changed, 0 deleted)"
+        assert panel2.pending_label.text() == ("Pending changes: 2 (0 new, 2 changed, 0 deleted); 1 more edit(s) "
+                                               "left unsaved on the layer come back when you resume")
         assert panel2.discard_button.isEnabled()
         answers.reasons = [REASON]
         assert panel2.start_editing()
