@@ -94,3 +94,20 @@ def test_an_area_with_an_older_error_can_have_its_codes_changed():
     # and so does every error of a new area
     new = Edit("insert", None, "10", None, OpportunityFeature(None, "WD001", outside, "New", "", "10"))
     assert only(validate_edits([new], pack), "outside_strategy_area").severity == ERROR
+
+
+def test_a_narrow_gap_between_neighbouring_areas_is_a_warning():
+    pack = make_pack([("WD001", sq(0, 0), "Neighbour")])
+    near = box(X0 + 100.3, Y0, X0 + 200, Y0 + 100)  # 30 cm from the neighbour's edge
+    issue = only(validate_features([feat(geometry=near, fid=9)], pack), "gap")
+    assert issue.severity == WARNING
+    assert issue.message.startswith("Opportunity area 9 is 0.30 m from opportunity area 1 ‘Neighbour’ (less than 1 m)")
+    assert issue.location.length == pytest.approx(0.3)
+    # touching, overlapping or far apart: no gap; the distance is a setting
+    for other in (sq(100, 0), sq(50, 0), sq(105, 0)):
+        assert "gap" not in rules_of(validate_features([feat(geometry=other)], pack))
+    assert "gap" not in rules_of(validate_features([feat(geometry=near)], pack, OpportunityRules(max_gap_m=0.2)))
+    # two new areas: one warning for the pair
+    pair = validate_features([feat(geometry=sq(1000, 0)), feat(geometry=box(X0 + 1100.5, Y0, X0 + 1200, Y0 + 100),
+                                                               key="k2")], make_pack())
+    assert rules_of(pair) == ["gap"]

@@ -350,9 +350,9 @@ class _Checker:
 
     def check_others(self, features: Sequence[OpportunityFeature], codes: Sequence[tuple[str, ...]],
                      pos: IntArray, geoms: GeomArray, exclude_fids: Collection[int]) -> None:
-        """Contradictory measures on overlapping polygons, and duplicate polygons."""
+        """Contradictory measures on overlapping polygons, duplicate polygons and narrow gaps between areas."""
         dup_on, theme_on = self.on("duplicate_geometry"), self.on("theme_conflict") and bool(self.rules.group_conflicts)
-        if not (dup_on or theme_on) or not len(geoms):
+        if not (dup_on or theme_on or self.on("gap")) or not len(geoms):
             return
         others: list[_Other] = [_Other(features[int(p)], codes[int(p)], int(p)) for p in pos.tolist()]
         all_geoms = list(geoms)
@@ -369,6 +369,7 @@ class _Checker:
                 all_geoms.append(layer.geoms[k])
         pool = np.empty(len(all_geoms), dtype=object)
         pool[:] = all_geoms
+        self.check_gaps(others, pool, geoms)
         qi, ti = shapely.STRtree(pool).query(geoms, predicate="intersects")
         keep = np.array([q != t and (others[t].position is None or q < t) for q, t in zip(qi.tolist(), ti.tolist())],
                         dtype=bool)
@@ -413,6 +414,23 @@ class _Checker:
                                      other=f" of {other.feature.label()} ({float(shared[j]):,.0f} m² shared)",
                                      reason=c.reason)
                             break
+
+
+    def check_gaps(self, others: Sequence[_Other], pool: GeomArray, geoms: GeomArray) -> None:
+        """A warning for each checked area within ``max_gap_m`` of another it does not touch."""
+        limit = self.rules.max_gap_m
+        if not self.on("gap") or limit <= 0:
+            return
+        qi, ti = shapely.STRtree(pool).query(geoms, predicate="dwithin", distance=limit)
+        for q, t in zip(qi.tolist(), ti.tolist()):
+            if q == t or (others[t].position is not None and t < q):
+                continue  # itself, or a pair of checked areas already seen the other way round
+            gap = float(shapely.distance(pool[q], pool[t]))
+            if gap > 0:
+                mine = others[q]
+                self.add("gap", mine.feature, shapely.shortest_line(pool[q], pool[t]),
+                         int(mine.position if mine.position is not None else -1), gap=gap, limit=limit,
+                         other=others[t].feature.label())
 
 
 def _explain(geom: BaseGeometry, reason: str) -> tuple[BaseGeometry | None, str]:

@@ -101,6 +101,11 @@ RULES: tuple[Rule, ...] = (
     Rule("duplicate_geometry", WARNING, "Duplicate of another polygon",
          "{Feature} has {how} boundary as {other}.",
          "Put their measure codes on one polygon and delete the other."),
+    Rule("gap", WARNING, "Narrow gap to a neighbouring area",
+         "{Feature} is {gap:,.2f} m from {other} (less than {limit:g} m): a gap left by digitising, not land "
+         "between two areas.",
+         "Snap the two boundaries together (the Vertex Tool with snapping on, or Vector > Geometry Tools > Snap "
+         "Geometries to Layer)."),
     Rule("many_codes", WARNING, "Many measure codes",
          "{Feature} has {count} measure codes (more than {limit}).",
          "Check each applies there: a long list is often pasted from another polygon."),
@@ -211,6 +216,8 @@ class OpportunityRules:
     max_codes: int = 10
     #: two polygons each covered this much by the other are duplicates
     duplicate_share: float = 0.99
+    #: two areas closer than this (but not touching) leave a digitising gap (0 = not checked)
+    max_gap_m: float = 1.0
     groups: tuple[MeasureGroup, ...] = DEFAULT_GROUPS
     group_conflicts: tuple[GroupConflict, ...] = DEFAULT_GROUP_CONFLICTS
     habitat_conflicts: tuple[OverlapPolicy, ...] = DEFAULT_HABITAT_CONFLICTS
@@ -297,7 +304,7 @@ class OpportunityRules:
 #: Numeric settings: JSON key -> (type, smallest allowed value).
 _NUMBERS: dict[str, tuple[type, float]] = {
     "overlap_tolerance_m2": (float, 0.0), "outside_tolerance_m2": (float, 0.0), "outside_tolerance_m": (float, 0.0),
-    "min_area_m2": (float, 0.0),
+    "min_area_m2": (float, 0.0), "max_gap_m": (float, 0.0),
     "min_width_m": (float, 0.0), "max_codes": (int, 1), "duplicate_share": (float, 0.5),
 }
 
