@@ -422,10 +422,12 @@ class _Checker:
         if not self.on("gap") or limit <= 0:
             return
         qi, ti = shapely.STRtree(pool).query(geoms, predicate="dwithin", distance=limit)
-        for q, t in zip(qi.tolist(), ti.tolist()):
+        if not len(qi):
+            return
+        gaps = shapely.distance(pool[qi], pool[ti])  # at once: neighbours that touch are most pairs
+        for q, t, gap in zip(qi.tolist(), ti.tolist(), gaps.tolist()):
             if q == t or (others[t].position is not None and t < q):
                 continue  # itself, or a pair of checked areas already seen the other way round
-            gap = float(shapely.distance(pool[q], pool[t]))
             if gap > 0:
                 mine = others[q]
                 self.add("gap", mine.feature, shapely.shortest_line(pool[q], pool[t]),
