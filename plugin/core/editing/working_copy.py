@@ -327,6 +327,16 @@ class WorkingCopy:
         if conn.execute(f"UPDATE {_q(INFO.name)} SET value = ? WHERE key = ?", (value, key)).rowcount == 0:
             conn.execute(f"INSERT INTO {_q(INFO.name)} (key, value) VALUES (?, ?)", (key, value))
 
+    def known_map_sha256(self) -> str:
+        """The content hash of the map as this copy last took it in (refresh, save or check-out)."""
+        conn = self._connect_path(self.path)
+        try:
+            pairs = {str(k): _text(v) for k, v in conn.execute(f"SELECT key, value FROM {_q(INFO.name)}")}
+        finally:
+            conn.close()
+        return (pairs.get("refreshed_content_sha256") or pairs.get("last_saved_content_sha256")
+                or pairs.get("pack_content_sha256", ""))
+
     def checkin_session(self) -> str:
         """The id of the check-in about to be sent, written into the copy BEFORE it is sent (``checkin_session``).
 
