@@ -116,11 +116,16 @@ def style_trees(layer: QgsVectorLayer) -> None:
     layer.setRenderer(_categorized("status", items))
 
 
+#: The label of an opportunity area: its codes as "WD001, WD006", whether stored as ``WD001;WD006`` (the pack)
+#: or ``{WD001,WD006}`` (a working copy, as QGIS's multi-select writes them).
+MEASURES_LABEL = "regexp_replace(regexp_replace(\"measures\", '[{}\"]', ''), ' *[;,|] *', ', ')"
+
+
 def style_opportunity(layer: QgsVectorLayer) -> None:
     symbol = _fill("#ffb300", 0.4, "#e65100", 0.4)
     layer.setRenderer(QgsSingleSymbolRenderer(symbol))
     settings = QgsPalLayerSettings()
-    settings.fieldName = "replace(\"measures\", ';', ' ')"
+    settings.fieldName = MEASURES_LABEL
     settings.isExpression = True
     # Qgis.LabelPlacement, not QgsPalLayerSettings.OverPoint: on QGIS 3.40 that old alias names the
     # LabelPredefinedPointPosition member of the same name, and assigning it raises TypeError

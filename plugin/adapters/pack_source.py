@@ -31,8 +31,9 @@ from ..core.pack.content_hash import content_hash
 from ..core.pack.gpkg import check_schema_version, read_pack
 from ..core.pack.integrity import geometry_problem, validated
 from ..core.pack.model import PackData, PackLayer, PackMetadata, measures_from_layer
-from ..core.pack.schema import METADATA, PACK_CRS_EPSG, TABLES, TableSpec
+from ..core.pack.schema import METADATA, OPPORTUNITY_AUDIT, PACK_CRS_EPSG, TABLES, VERSIONS, TableSpec
 from .layer_rows import plain
+from .postgis_history import HISTORY_TABLE_NAMES, history_tables_ddl
 
 _SCHEMA_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")
 _SQL_TYPES = {"TEXT": "text", "REAL": "double precision", "INTEGER": "bigint"}
@@ -298,12 +299,18 @@ def postgis_version_key(connection_name: str, schema: str) -> tuple[Any, ...]:
 
 
 def publish_pack_to_postgis(pack_path: str | Path, connection_name: str, schema: str, replace_existing: bool = False,
-                            is_cancelled: Callable[[], bool] = lambda: False, batch: int = 200) -> str:
+                            is_cancelled: Callable[[], bool] = lambda: False, batch: int = 200,
+                            discard_history: bool = False) -> str:
     """Copy the GeoPackage pack at ``pack_path`` into ``schema`` through a saved connection.
 
     The tables are written into a scratch schema that replaces ``schema`` in one transaction at
-    the end, so readers never see half a pack. Needs the PostGIS extension in the database.
-    Returns the content hash of the published pack.
+    the end, so readers never see half a pack. Every table is created, the history tables too (the
+    audit trail and the published versions, :mod:`.postgis_history`), so editors never need ``CREATE``.
+    Replacing an existing pack (``replace_existing``) updates its layers and KEEPS its history: the
+    history tables move into the new schema in the same transaction; only ``discard_history=True``
+    drops them (:func:`postgis_history_summary` says what that loses). Privileges granted on the old
+    schema go with it: run ``lnrs:setuppostgisroles`` again after replacing.
+    Needs the PostGIS extension in the database. Returns the content hash of the published pack.
     """
     _check_schema(schema)
     pack = read_pack(pack_path)
@@ -327,13 +334,35 @@ def publish_pack_to_postgis(pack_path: str | Path, connection_name: str, schema:
             if layer is not None:
                 _publish_layer(conn, qs, spec, layer, batch)
         qt = _quote_ident(schema)
-        _execute(conn, f"BEGIN; DROP SCHEMA IF EXISTS {qt} CASCADE; ALTER SCHEMA {qs} RENAME TO {qt}; COMMIT",
-                 tr("replace the schema '{0}'").format(schema))
+        kept = [] if discard_history or schema not in schemas else \
+            sorted(set(HISTORY_TABLE_NAMES) & _existing_tables(conn, schema))
+        moves = "".join(f"ALTER TABLE {qt}.{_quote_ident(t)} SET SCHEMA {qs}; " for t in kept)
+        create = "".join(f"{statement}; " for statement in history_tables_ddl(scratch))
+        _execute(conn, f"BEGIN; {moves}{create}DROP SCHEMA IF EXISTS {qt} CASCADE; ALTER SCHEMA {qs} RENAME TO {qt}; "
+                 "COMMIT", tr("replace the schema '{0}'").format(schema))
     except BaseException:
         with contextlib.suppress(Exception):  # best effort clean-up: the first error matters
             conn.executeSql(f"ROLLBACK; DROP SCHEMA IF EXISTS {qs} CASCADE")
         raise
     return pack.metadata.content_sha256
+
+
+def postgis_history_summary(connection_name: str, schema: str) -> str:
+    """What replacing the pack in ``schema`` with ``discard_history=True`` would lose, in words ("" if nothing)."""
+    conn = postgres_connection(connection_name)
+    tables = _existing_tables(conn, schema) if schema in set(conn.schemas()) else set()
+    counts = []
+    for name, what in ((OPPORTUNITY_AUDIT.name, tr("audit rows")), (VERSIONS.name, tr("published versions"))):
+        if name in tables:
+            rows = _execute(conn, f"SELECT count(*) FROM {_quote_ident(schema)}.{_quote_ident(name)}",
+                            tr("count the {0}").format(what))
+            n = int(rows[0][0]) if rows else 0
+            if n:
+                counts.append(f"{n} {what}")
+    if not counts:
+        return ""
+    return tr("Discarding the history of the pack in schema '{0}' deletes {1} for good.").format(
+        schema, tr(" and ").join(counts))
 
 
 def _publish_metadata(conn: Any, qs: str, pack: PackData) -> None:

@@ -123,9 +123,33 @@ def pg_table(schema: str, name: str) -> Any:
     return sql.SQL("{}.{}").format(sql.Identifier(schema), sql.Identifier(name))
 
 
+#: Every table of a schema from the catalogue, whatever the role may read (information_schema hides the tables a
+#: role has no privilege on, which would turn "you may not read it" into "it does not exist").
+_TABLES_SQL = ("SELECT c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+               "WHERE n.nspname = %s AND c.relkind IN ('r', 'p', 'v', 'm', 'f')")
+
+#: Insufficient privilege: the role may not read or write a table.
+PERMISSION_DENIED = "42501"
+
+
 def pg_tables(cur: Any, schema: str) -> set[str]:
-    cur.execute("SELECT table_name FROM information_schema.tables WHERE table_schema = %s", (schema,))
+    cur.execute(_TABLES_SQL, (schema,))
     return {str(r[0]) for r in cur.fetchall()}
+
+
+def pg_columns(cur: Any, schema: str, table: str) -> set[str]:
+    """The columns of ``schema.table`` from the catalogue (whatever the role may read)."""
+    cur.execute("SELECT a.attname FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid "
+                "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = %s AND c.relname = %s "
+                "AND a.attnum > 0 AND NOT a.attisdropped", (schema, table))
+    return {str(r[0]) for r in cur.fetchall()}
+
+
+def permission_problem(what: str, source: str) -> str:
+    """A permission problem worded as one, with who can fix it and how."""
+    return tr("You cannot {0} of the pack {1}: your database role has no privilege on it. Ask the pack's owner to run "
+              "LNRS Toolkit ▸ Local Habitat Map packs ▸ Set up PostGIS roles for a pack "
+              "(lnrs:setuppostgisroles) for your role.").format(what, source)
 
 
 def pg_read_metadata(cur: Any, schema: str) -> dict[str, str]:
@@ -139,9 +163,7 @@ def pg_read_layer(cur: Any, schema: str, spec: TableSpec, where: Any = None, par
     """One pack table of ``schema`` as a :class:`PackLayer` (2D geometries, ordered by fid); ``where``: a
     psycopg2 ``sql`` condition (with ``params``) selecting some rows."""
     sql = _psycopg2().sql
-    cur.execute("SELECT column_name FROM information_schema.columns WHERE table_schema = %s AND table_name = %s",
-                (schema, spec.name))
-    present = {str(r[0]) for r in cur.fetchall()}
+    present = pg_columns(cur, schema, spec.name)
     required = [c.name for c in spec.columns if not c.optional]  # optional columns: NULL in older packs
     missing = [c for c in ("fid", *(["geom"] if spec.is_spatial else []), *required) if c not in present]
     if missing:

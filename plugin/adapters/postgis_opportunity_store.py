@@ -24,7 +24,7 @@ from typing import Any
 import shapely
 from qgis.PyQt.QtCore import QCoreApplication
 
-from ..core.editing.audit import AuditRecord
+from ..core.editing.audit import AuditRecord, audit_record
 from ..core.editing.edits import EDIT_SOURCE, as_multi, canonical_measures
 from ..core.editing.opportunity_feature import OpportunityFeature
 from ..core.editing.opportunity_store import StoreTransaction
@@ -33,7 +33,17 @@ from ..core.pack.content_hash import content_hash
 from ..core.pack.model import PackData, PackMetadata, measures_from_layer
 from ..core.pack.schema import METADATA, OPPORTUNITY, OPPORTUNITY_AUDIT, PACK_CRS_EPSG, TABLES
 from .pack_source import PackSource, _check_schema, _scrub
-from .pg_connection import _psycopg2, pg_connect, pg_read_layer, pg_read_metadata, pg_table, pg_tables
+from .pg_connection import (
+    PERMISSION_DENIED,
+    _psycopg2,
+    permission_problem,
+    pg_columns,
+    pg_connect,
+    pg_read_layer,
+    pg_read_metadata,
+    pg_table,
+    pg_tables,
+)
 
 _SQL_TYPES = {"TEXT": "text", "REAL": "double precision", "INTEGER": "bigint"}
 _AUDIT_COLUMNS = ("fid", *OPPORTUNITY_AUDIT.column_names)
@@ -55,8 +65,7 @@ def _geometry(data: Any) -> Any:
     return None if data is None else shapely.force_2d(shapely.from_wkb(bytes(data)))
 
 
-def _record(row: Sequence[Any]) -> AuditRecord:
-    return AuditRecord(int(row[0]), int(row[1]), *("" if v is None else str(v) for v in row[2:11]))
+_record = audit_record
 
 
 class _PgTransaction:
@@ -76,12 +85,25 @@ class _PgTransaction:
         return self.cur
 
     def exists(self, name: str) -> bool:
-        row = self.run("SELECT 1 FROM information_schema.tables WHERE table_schema = %s AND table_name = %s",
-                       (self.schema, name)).fetchone()
-        return row is not None
+        return name in pg_tables(self.cur, self.schema)
+
+    def audit_columns(self) -> set[str]:
+        return pg_columns(self.cur, self.schema, OPPORTUNITY_AUDIT.name)
+
+    def audit_select(self) -> Any:
+        """The audit columns to select; those an older audit table lacks (names, references) read as NULL."""
+        present = self.audit_columns()
+        return self.sql.SQL(", ").join(
+            self.sql.Identifier(c) if c in present else self.sql.SQL("NULL::text") for c in _AUDIT_COLUMNS)
 
     def ensure_audit_table(self) -> None:
         if self.exists(OPPORTUNITY_AUDIT.name):
+            present = self.audit_columns()  # an older table: add the columns it lacks (the owner can)
+            for c in OPPORTUNITY_AUDIT.columns:
+                if c.name not in present:
+                    self.run(self.sql.SQL("ALTER TABLE {} ADD COLUMN IF NOT EXISTS {} {}").format(
+                        self.table(OPPORTUNITY_AUDIT.name), self.sql.Identifier(c.name),
+                        self.sql.SQL(_SQL_TYPES[c.sql_type])))
             return
         cols = [self.sql.SQL("{} {}").format(self.sql.Identifier(c.name), self.sql.SQL(_SQL_TYPES[c.sql_type]))
                 for c in OPPORTUNITY_AUDIT.columns]
@@ -113,11 +135,19 @@ class _PgTransaction:
         ids = sorted({int(f) for f in fids})
         if not ids or not self.exists(OPPORTUNITY_AUDIT.name):
             return {}
-        cols = self.sql.SQL(", ").join(self.sql.Identifier(c) for c in _AUDIT_COLUMNS)
+        cols = self.audit_select()
         rows = self.run(self.sql.SQL("SELECT DISTINCT ON (feature_fid) {} FROM {} WHERE feature_fid = ANY(%s) "
                                      "ORDER BY feature_fid, fid DESC").format(
             cols, self.table(OPPORTUNITY_AUDIT.name)), (ids,)).fetchall()
         return {int(r[1]): _record(r) for r in rows}
+
+    def session_changes(self, session: str) -> list[AuditRecord]:
+        if not session or not self.exists(OPPORTUNITY_AUDIT.name):
+            return []
+        cols = self.audit_select()
+        rows = self.run(self.sql.SQL("SELECT {} FROM {} WHERE session = %s ORDER BY fid").format(
+            cols, self.table(OPPORTUNITY_AUDIT.name)), (session,)).fetchall()
+        return [_record(r) for r in rows]
 
     def _next_fid(self) -> int:
         audit_max = self.sql.SQL("(SELECT max(feature_fid) FROM {})").format(self.table(OPPORTUNITY_AUDIT.name)) \
@@ -157,16 +187,18 @@ class _PgTransaction:
         self.run(self.sql.SQL("DELETE FROM {} WHERE fid = %s").format(self.table(OPPORTUNITY.name)), (int(fid),))
 
     def add_audit(self, records: Sequence[AuditRecord]) -> tuple[AuditRecord, ...]:
-        self.ensure_audit_table()
+        if not self.exists(OPPORTUNITY_AUDIT.name):
+            self.ensure_audit_table()
         t = self.table(OPPORTUNITY_AUDIT.name)
         next_id = int(self.run(self.sql.SQL("SELECT coalesce(max(fid), 0) + 1 FROM {}").format(t)).fetchone()[0])
-        cols = self.sql.SQL(", ").join(self.sql.Identifier(c) for c in _AUDIT_COLUMNS)
-        marks = self.sql.SQL(", ").join(self.sql.Placeholder() for _ in _AUDIT_COLUMNS)
+        present = self.audit_columns()  # an older table without names and references: write what it holds
+        keep = [i for i, c in enumerate(_AUDIT_COLUMNS) if c in present]
+        cols = self.sql.SQL(", ").join(self.sql.Identifier(_AUDIT_COLUMNS[i]) for i in keep)
+        marks = self.sql.SQL(", ").join(self.sql.Placeholder() for _ in keep)
         out = []
         for i, r in enumerate(records):
-            row = (next_id + i, r.fid, r.action, r.edited_by, r.edited_at, r.old_measures, r.new_measures,
-                   r.old_geom_sha256, r.new_geom_sha256, r.reason, r.session)
-            self.run(self.sql.SQL("INSERT INTO {} ({}) VALUES ({})").format(t, cols, marks), row)
+            row = (next_id + i, *r.values())
+            self.run(self.sql.SQL("INSERT INTO {} ({}) VALUES ({})").format(t, cols, marks), [row[k] for k in keep])
             out.append(_record(row))
         return tuple(out)
 
@@ -213,10 +245,10 @@ class PostgisOpportunityStore:
             return PackError(tr("Another editor has been saving to the pack {0} for more than {1:g} s; nothing was "
                                 "saved and your edits are still in your working copy. Save again in a moment.").format(
                 self, self.lock_timeout))
-        if code == "42501":  # insufficient_privilege
-            return PackError(tr("The database refused the check-in to {0}: {1}. Ask the pack's administrator to "
-                                "grant your role SELECT, INSERT, UPDATE and DELETE on the schema's tables; nothing "
-                                "was saved.").format(self, message))
+        if code == PERMISSION_DENIED:
+            return PackError(tr("Nothing was saved. {0} (The database said: {1})").format(
+                permission_problem(tr("save opportunity areas and their audit rows to the tables"), str(self)),
+                message))
         if isinstance(exc, psycopg2.OperationalError):
             return PackError(tr("The connection to the database was lost while saving to {0} ({1}); nothing was "
                                 "saved and your edits are still in your working copy.").format(self, message))
@@ -261,14 +293,15 @@ class PostgisOpportunityStore:
                 tx = _PgTransaction(conn, self.schema)
                 if not tx.exists(OPPORTUNITY_AUDIT.name):
                     return []
-                cols = tx.sql.SQL(", ").join(tx.sql.Identifier(c) for c in _AUDIT_COLUMNS)
-                query = tx.sql.SQL("SELECT {} FROM {}").format(cols, tx.table(OPPORTUNITY_AUDIT.name))
+                query = tx.sql.SQL("SELECT {} FROM {}").format(tx.audit_select(), tx.table(OPPORTUNITY_AUDIT.name))
                 if fid is None:
                     rows = tx.run(query + tx.sql.SQL(" ORDER BY fid")).fetchall()
                 else:
                     rows = tx.run(query + tx.sql.SQL(" WHERE feature_fid = %s ORDER BY fid"), (int(fid),)).fetchall()
                 return [_record(r) for r in rows]
             except psycopg2.Error as exc:
+                if getattr(exc, "pgcode", None) == PERMISSION_DENIED:
+                    raise PackError(permission_problem(tr("read the audit table"), str(self))) from None
                 raise PackError(tr("The audit trail of {0} cannot be read: {1}").format(
                     self, _scrub(str(exc)))) from None
             finally:

@@ -20,7 +20,7 @@ from qgis.PyQt.QtCore import QCoreApplication
 from ..core.errors import PackError
 from ..core.pack.gpkg import check_schema_version
 from ..core.pack.model import PackData, PackMetadata, measures_from_layer
-from ..core.pack.schema import METADATA, TABLES, VERSION_HISTORY_TABLES, VERSION_ROWS, VERSION_TABLES, VERSIONS
+from ..core.pack.schema import METADATA, TABLES, VERSION_ROWS, VERSION_TABLES, VERSIONS
 from ..core.versions.publish import (
     Publication,
     PublishedVersion,
@@ -31,12 +31,18 @@ from ..core.versions.publish import (
 )
 from ..core.versions.snapshot import FrozenRow, thaw_pack
 from .pack_source import PackSource, _check_schema, _scrub
-from .pg_connection import _psycopg2, pg_connect, pg_read_layer, pg_read_metadata, pg_table, pg_tables
+from .pg_connection import (
+    PERMISSION_DENIED,
+    _psycopg2,
+    permission_problem,
+    pg_connect,
+    pg_read_layer,
+    pg_read_metadata,
+    pg_table,
+    pg_tables,
+)
+from .postgis_history import HISTORY_TABLE_NAMES, history_tables_ddl
 
-_PG_TYPES = {"TEXT": "text", "REAL": "double precision", "INTEGER": "bigint", "BLOB": "bytea"}
-#: Unique keys of the history tables (besides their fid).
-_UNIQUE = {VERSIONS.name: ("version",), VERSION_TABLES.name: ("version", "table_name"),
-           VERSION_ROWS.name: ("snapshot", "row_fid")}
 LOCK_TIMEOUT = "30s"
 
 
@@ -77,13 +83,12 @@ def _lock(cur: Any, schema: str, content: Sequence[str]) -> None:
 
 
 def _ensure_history(cur: Any, schema: str) -> None:
-    sql = _sql()
-    for spec in VERSION_HISTORY_TABLES:
-        cols = [sql.SQL("{} bigserial PRIMARY KEY").format(sql.Identifier("fid"))]
-        cols += [sql.SQL("{} {}").format(sql.Identifier(c.name), sql.SQL(_PG_TYPES[c.sql_type])) for c in spec.columns]
-        cols.append(sql.SQL("UNIQUE ({})").format(sql.SQL(", ").join(sql.Identifier(c) for c in _UNIQUE[spec.name])))
-        cur.execute(sql.SQL("CREATE TABLE IF NOT EXISTS {} ({})").format(pg_table(schema, spec.name),
-                                                                        sql.SQL(", ").join(cols)))
+    """Create the history tables a pack published by an older version lacks (PostgreSQL checks the CREATE
+    privilege even for CREATE TABLE IF NOT EXISTS, so nothing is run when they all exist)."""
+    if set(HISTORY_TABLE_NAMES) <= pg_tables(cur, schema):
+        return
+    for statement in history_tables_ddl(schema):
+        cur.execute(statement)
 
 
 def _write(cur: Any, schema: str, pub: Publication) -> None:
@@ -123,6 +128,8 @@ def _refusal(exc: Exception, schema: str, what: str) -> PackError:
     if isinstance(exc, psycopg2.errors.LockNotAvailable):
         return PackError(tr("Another user is saving to the pack in schema '{0}'; try again in a moment. Nothing was "
                             "changed.").format(schema))
+    if getattr(exc, "pgcode", None) == PERMISSION_DENIED:
+        return PackError(permission_problem(what, tr("in schema '{0}'").format(schema)))
     return PackError(tr("The database refused to {0} in schema '{1}': {2}").format(what, schema, _scrub(str(exc))))
 
 

@@ -53,7 +53,21 @@ def audit_columns() -> list[tuple[str, Any]]:
         (tr("New measures"), lambda r: str(r.new_measures or "").replace(";", ", ")),
         (tr("Shape"), _geometry_word),
         (tr("Reason"), lambda r: str(r.reason)),
+        (tr("Name and reference"), _name_ref_words),
     ]
+
+
+def _name_ref_words(record: Any) -> str:
+    """What the change did to the area's name and reference: "name ‘A’ → ‘B’", or the name it had."""
+    parts = []
+    for what, old, new in ((tr("name"), getattr(record, "old_name", ""), getattr(record, "new_name", "")),
+                           (tr("reference"), getattr(record, "old_ref", ""), getattr(record, "new_ref", ""))):
+        old, new = str(old or ""), str(new or "")
+        if record.action == "update" and old != new:
+            parts.append(f"{what} ‘{old}’ → ‘{new}’")
+        elif record.action != "update" and (old or new):
+            parts.append(f"{what} ‘{old or new}’")
+    return "; ".join(parts)
 
 
 def newest_first(records: Sequence[Any]) -> list[Any]:

@@ -106,7 +106,8 @@ class ConflictDialog(QDialog):
                     item.setFont(bold)
                 self.table.setItem(row, col, item)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.table.resizeRowsToContents()
+        self.table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.fit_table()
         layout.addWidget(self.table)
         hint = QLabel(tr("Keep mine saves your version over theirs (both changes stay in the audit trail). Take "
                          "theirs drops your change to this area and puts the map's version in your working copy. "
@@ -126,6 +127,20 @@ class ConflictDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.resize(640, self.sizeHint().height())
+
+    def fit_table(self) -> None:
+        """Every row in view without scrolling (your version of each field, always)."""
+        table = self.table
+        table.resizeRowsToContents()
+        height = (table.horizontalHeader().sizeHint().height() + 2 * table.frameWidth()
+                  + sum(table.rowHeight(r) for r in range(table.rowCount())))
+        table.setMinimumHeight(height)
+        table.setMaximumHeight(height)
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        self.fit_table()  # the columns have their real widths now: wrapped rows may be taller
+        self.adjustSize()
 
     def _choose(self, choice: str) -> None:
         self.choice = choice

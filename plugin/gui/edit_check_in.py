@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from qgis.core import Qgis, QgsVectorLayer
-from qgis.PyQt.QtCore import QCoreApplication, QTimer
+from qgis.PyQt.QtCore import QCoreApplication, QObject, QTimer
 
 from ..adapters.pack_source import PackCache, PackSource
 from ..core.editing.checkin import EditConflict, EditRefused, SaveResult, save_edits
@@ -24,6 +25,7 @@ from ..core.errors import LnrsError
 from .dock_context import DockContext
 from .edit_store import edits_report, open_store
 from .edit_task import EngineTask
+from .map_watch import MapWatch
 
 #: How many times a save is retried after conflicts are resolved before giving up.
 MAX_ATTEMPTS = 4
@@ -178,11 +180,16 @@ class CheckIn:
             return False
         user = self._user()
         result: list[bool] = []
+        try:  # written into the working copy before sending: a resumed copy does not save twice
+            session = self.working.checkin_session() if self.working is not None else None
+        except LnrsError as exc:
+            self.show_error(str(exc))
+            return False
 
         def work() -> Any:
             pack = self.packs.get(source).pack
             return save_edits(open_store(source), edits, reason=reason, user=user, pack=pack,
-                              resolutions=dict(resolutions))
+                              resolutions=dict(resolutions), session=session)
 
         def done(saved: Any, error: BaseException | None) -> None:
             self.task = None
@@ -317,8 +324,36 @@ class CheckIn:
         layer.editingStarted.connect(self.schedule_refresh)
         layer.editingStopped.connect(self.schedule_refresh)
         layer.willBeDeleted.connect(self._on_layer_deleted)
+        autosave = getattr(self, "autosave", None)
+        if autosave is not None and self.working is not None:
+            autosave.attach(layer, self.working.path)
+        self._watch_map()
+
+    def _watch_map(self) -> None:
+        """Watch a GeoPackage pack for a colleague's check-in (:mod:`.map_watch`)."""
+        working, source = self.working, self.source
+        if working is None or source is None or source.kind != "gpkg":
+            return
+        watch = getattr(self, "map_watch", None)
+        if watch is None:
+            watch = self.map_watch = MapWatch(
+                self if isinstance(self, QObject) else None,
+                lambda: self.working.known_map_sha256() if self.working is not None else "",
+                lambda: self.task is not None, self._map_changed)
+        watch.watch(Path(source.path))
+
+    def _map_changed(self, _digest: str) -> None:
+        self.show_message(translate("EditingPanel", "Someone saved changes to the Local Habitat Map since your "
+                                                    "working copy last took them in: Update from the map brings them "
+                                                    "in (the areas you changed stay as you have them)."))
 
     def _detach(self) -> None:
+        autosave = getattr(self, "autosave", None)
+        if autosave is not None:
+            autosave.detach()
+        watch = getattr(self, "map_watch", None)
+        if watch is not None:
+            watch.stop()
         layer, self.layer, self.choices_layer = self.layer, None, None
         if layer is None:
             return
@@ -331,6 +366,9 @@ class CheckIn:
                 signal.disconnect(slot)
 
     def _on_layer_deleted(self) -> None:
+        autosave = getattr(self, "autosave", None)
+        if autosave is not None:
+            autosave.detach()  # writes what the buffer still holds, while the layer still exists
         self.layer = None
         self.choices_layer = None
         self.schedule_refresh()

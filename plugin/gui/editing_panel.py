@@ -31,6 +31,7 @@ from qgis.PyQt.QtCore import Qt, QTimer
 from qgis.PyQt.QtWidgets import QGridLayout, QGroupBox, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from ..adapters.pack_source import PackSource
+from ..core.editing.buffer_journal import buffered, replay_buffer
 from ..core.editing.checkin import SaveResult
 from ..core.editing.edits import Edit
 from ..core.editing.opportunity_feature import geometry_sha256
@@ -42,6 +43,7 @@ from ..log import log_error
 from .audit_dialog import AuditDialog
 from .conflict_dialog import ask_resolution
 from .dock_context import DockContext
+from .edit_autosave import BufferAutosave
 from .edit_check_in import CheckIn
 from .edit_form import configure_form
 from .edit_issues import IssuesBox
@@ -77,11 +79,13 @@ class EditingPanel(CheckIn, QWidget):
         self.issues: tuple[ValidationIssue, ...] = ()
         self.pending: list[Edit] = []
         self.last_result: SaveResult | None = None
+        self._buffered = 0
         self._committing = False
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setSingleShot(True)
         self._refresh_timer.setInterval(250)
         self._refresh_timer.timeout.connect(self.refresh)
+        self.autosave = BufferAutosave(self, on_error=self.show_error)  # the edit buffer, kept in the working copy
         self._build()
         context.pack_changed.connect(self.schedule_refresh)  # the pack is chosen above the tabs
         self.refresh()
@@ -171,6 +175,7 @@ class EditingPanel(CheckIn, QWidget):
     def refresh(self) -> None:
         """Re-read the working copy's pending changes and update the labels and buttons."""
         self.pending = []
+        self._buffered = 0  # edits of an earlier session's layer buffer, back when the copy is resumed
         if self.working is not None:
             try:
                 self.pending = list(self.working.edits())
@@ -180,6 +185,15 @@ class EditingPanel(CheckIn, QWidget):
                 log_error(traceback.format_exc())
                 self.show_error(self.tr("Your working copy cannot be read; the details are in the LNRS Toolkit tab of "
                                         "the message log."))
+        else:  # a working copy from an earlier session: say what it holds before it is resumed
+            source = self.dock_source()
+            path = self.working_path(source) if source is not None else None
+            if path is not None and path.is_file():
+                try:
+                    self.pending = list(WorkingCopy.open(path).edits())
+                    self._buffered = len(buffered(path))
+                except LnrsError:
+                    self.pending = []  # resuming it says why it cannot be read
         self._show_status()
         self._update_buttons()
 
@@ -211,6 +225,9 @@ class EditingPanel(CheckIn, QWidget):
         if self.pending:
             text += self.tr(" ({0} new, {1} changed, {2} deleted)").format(
                 counts["insert"], counts["update"], counts["delete"])
+        if self._buffered:
+            text += self.tr("; {0} more edit(s) left unsaved on the layer come back when you resume").format(
+                self._buffered)
         if self.layer is not None and self.layer.isModified():
             text += self.tr("; more edits on the layer are not saved in the working copy yet")
         self.pending_label.setText(text)
@@ -332,6 +349,7 @@ class EditingPanel(CheckIn, QWidget):
     def _resume(self, source: PackSource, path: Path) -> bool:
         try:
             working = WorkingCopy.open(path)
+            replay_buffer(path)  # edits still in the layer's buffer when QGIS stopped come back
         except LnrsError as exc:
             self.show_error(self.tr("The working copy {0} cannot be resumed: {1}").format(path, str(exc)))
             return False

@@ -106,8 +106,13 @@ class AddToHabitatMapAlgorithm(LnrsAlgorithm):
             "published: the parcel check applies the metric's Table 7 (published) or Table 8 (not yet published) "
             "from it.\n\n"
             "Layers are reprojected to EPSG:27700; invalid geometries are repaired and counted in the log. "
-            "Re-adding the same source replaces its rows. The pack is written atomically: a failed or cancelled "
-            "run leaves the previous pack untouched.")
+            "Re-adding the same source replaces its rows. REPLACES names other sources (as the pack's source_layer "
+            "column lists them, e.g. acb_2025.gpkg; several separated by ;) whose rows this layer replaces, such as "
+            "the same layer saved under another file name; without it, rows of another source are added beside "
+            "them. Feature ids stay stable: rows of other sources keep theirs, an incoming row takes the id of the "
+            "row it replaces (matched by REF_FIELD, the source's own id, where it names one row, else by identical "
+            "geometry), and new rows get ids never used before (not even by deleted features).\n\n"
+            "The pack is written atomically: a failed or cancelled run leaves the previous pack untouched.")
 
     # ------------------------------------------------------------------ parameters
     def initAlgorithm(self, config: dict[str, Any] | None = None) -> None:  # noqa: N802
@@ -163,6 +168,9 @@ class AddToHabitatMapAlgorithm(LnrsAlgorithm):
             optional=True)
         separator.setFlags(separator.flags() | Qgis.ProcessingParameterFlag.Advanced)
         self.addParameter(separator)
+        self.addParameter(QgsProcessingParameterString(
+            "REPLACES", self.tr("Replace the rows of these earlier sources (source_layer names, separated by ;)"),
+            optional=True))
         self.addParameter(QgsProcessingParameterString("LNRS_NAME", self.tr("Strategy name (pack metadata)"),
                                                        optional=True))
         self.addParameter(QgsProcessingParameterString("VERSION", self.tr("Map version (pack metadata)"),
@@ -179,6 +187,9 @@ class AddToHabitatMapAlgorithm(LnrsAlgorithm):
         self.addOutput(QgsProcessingOutputString("TABLE", self.tr("Pack table written")))
         self.addOutput(QgsProcessingOutputNumber("ROWS_ADDED", self.tr("Rows added")))
         self.addOutput(QgsProcessingOutputNumber("ROWS_IN_TABLE", self.tr("Rows in the table")))
+        self.addOutput(QgsProcessingOutputNumber("ROWS_REPLACED", self.tr("Rows replaced")))
+        self.addOutput(QgsProcessingOutputNumber("IDS_KEPT", self.tr("Added rows that kept the id of the row they "
+                                                                     "replace")))
         self.addOutput(QgsProcessingOutputNumber("REPAIRED", self.tr("Invalid geometries repaired")))
         self.addOutput(QgsProcessingOutputNumber("DROPPED", self.tr("Features dropped (no usable geometry)")))
         self.addOutput(QgsProcessingOutputString("CONTENT_SHA256", self.tr("Content hash of the pack")))
@@ -289,7 +300,10 @@ class AddToHabitatMapAlgorithm(LnrsAlgorithm):
         for note in mapped.notes:
             feedback.pushWarning(note)
         feedback.setProgress(70)
-        report = add_rows(pack, mapped, self._metadata(parameters, context), is_cancelled=feedback.isCanceled)
+        replaces = [p.strip() for p in self.parameterAsString(parameters, "REPLACES", context).split(";")
+                    if p.strip()]
+        report = add_rows(pack, mapped, self._metadata(parameters, context), is_cancelled=feedback.isCanceled,
+                          replaces=replaces)
         feedback.setProgress(100)
         if role == "metadata":
             feedback.pushInfo(self.tr("Pack metadata updated: {0}.").format(", ".join(sorted(mapped.metadata))
@@ -297,12 +311,17 @@ class AddToHabitatMapAlgorithm(LnrsAlgorithm):
         else:
             feedback.pushInfo(self.tr("{0} rows added to '{1}', which now holds {2} rows.").format(
                 report.rows_added, report.table, report.rows_in_table))
+            if report.rows_replaced:
+                feedback.pushInfo(self.tr("{0} earlier rows replaced; {1} added rows kept the id of the row they "
+                                          "replace.").format(report.rows_replaced, report.fids_kept))
         feedback.pushInfo(self.tr("Pack content hash: {0}").format(report.content_sha256))
         return {
             self.PACK: str(pack),
             "TABLE": report.table,
             "ROWS_ADDED": report.rows_added,
             "ROWS_IN_TABLE": report.rows_in_table,
+            "ROWS_REPLACED": report.rows_replaced,
+            "IDS_KEPT": report.fids_kept,
             "REPAIRED": repaired,
             "DROPPED": dropped,
             "CONTENT_SHA256": report.content_sha256,

@@ -16,10 +16,12 @@ def algorithm_classes() -> list[type]:
     from .alg_parcel_significance import ParcelSignificanceAlgorithm
     from .alg_publish_version import PublishVersionAlgorithm
     from .alg_screen_sites import ScreenSitesAlgorithm
+    from .alg_setup_postgis_roles import SetupPostgisRolesAlgorithm
     from .alg_validate_opportunities import ValidateOpportunitiesAlgorithm
 
     classes: list[type] = [AddToHabitatMapAlgorithm, ScreenSitesAlgorithm, ParcelSignificanceAlgorithm,
-                           ValidateOpportunitiesAlgorithm, PublishVersionAlgorithm, CompareVersionsAlgorithm]
+                           ValidateOpportunitiesAlgorithm, PublishVersionAlgorithm, CompareVersionsAlgorithm,
+                           SetupPostgisRolesAlgorithm]
     return classes
 
 

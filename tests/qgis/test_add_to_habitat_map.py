@@ -362,3 +362,30 @@ def test_qgis_process_headless(tmp_path):
     proc, _ = run_algorithm(ALG, {"PACK": pack, "INPUT": geojson, "ROLE": "woodland"}, tmp_path / "qgis-config")
     assert proc.returncode != 0
     assert "'woodland' is not a known role" in proc.stdout + proc.stderr
+
+
+def test_re_adding_keeps_feature_ids_and_replaces_another_file_when_told(lnrs_provider, tmp_path):
+    """Issue 20, defect 2: the fids of unchanged features survive a re-import; REPLACES swaps a source."""
+    pack = str(tmp_path / "p.gpkg")
+    params = {"PACK": pack, "INPUT": sites_layer(), "ROLE": "designated", "DESIGNATION_FIELD": "desig",
+              "NAME_FIELD": "site_name"}
+    run(params)
+    run({**params, "INPUT": sites_layer(name="other sites")})
+    run({**params, "INPUT": sites_layer(name="other sites")})
+    before = _fids(pack)
+    run(params)  # the first source again: nothing renumbered
+    assert _fids(pack) == before == [(1, "sites", "Alpha SSSI"), (2, "sites", "Beta SAC"),
+                                     (3, "other sites", "Alpha SSSI"), (4, "other sites", "Beta SAC")]
+    out = run({**params, "INPUT": sites_layer(name="sites 2026"), "REPLACES": "sites"})
+    assert (out["ROWS_REPLACED"], out["IDS_KEPT"], out["ROWS_IN_TABLE"]) == (2, 2, 4)
+    assert _fids(pack) == [(1, "sites 2026", "Alpha SSSI"), (2, "sites 2026", "Beta SAC"), *before[2:]]
+
+
+def _fids(pack: str) -> list[tuple[int, str, str]]:
+    import sqlite3
+
+    conn = sqlite3.connect(pack)
+    try:
+        return list(conn.execute("SELECT fid, source_layer, name FROM designated_sites ORDER BY fid"))
+    finally:
+        conn.close()

@@ -420,6 +420,14 @@ def test_conflict_dialog_shows_mine_and_theirs(panel, pack, tmp_path, answers):
     assert cells[3][1:] == ["unchanged", "unchanged"]
     assert "Bob Other" in dialog.findChild(QLabel, "conflictLastChange").text()
     assert "Other team's survey" in dialog.findChild(QLabel, "conflictLastChange").text()
+    # every row, your version included, is in view without scrolling (issue 20, defect 9)
+    dialog.show()
+    QCoreApplication.processEvents()
+    viewport = table.viewport().rect()
+    assert table.verticalScrollBar().maximum() == 0
+    for row in range(table.rowCount()):
+        cell = table.visualRect(table.model().index(row, 1))
+        assert viewport.contains(cell), (row, cell, viewport)
     dialog.theirs_button.click()
     assert dialog.choice == "theirs"
     dialog.deleteLater()
@@ -431,8 +439,11 @@ def test_resume_after_a_crash_loses_nothing(recording_iface, dock, panel, pack, 
     panel.start_editing()
     layer = panel.layer
     set_measures(layer, 2, "{FW012}")
+    set_measures(layer, 3, "{GR002}")
     assert layer.commitChanges(False)
-    assert len(panel.pending) == 1
+    assert len(panel.pending) == 2
+    set_measures(layer, 1, "{GR002}")  # still in the layer's edit buffer: kept by the autosave
+    panel.autosave.flush()
     # "crash": the dock and the project go away without any clean-up
     QgsProject.instance().removeAllMapLayers()
     dock.close_down()
@@ -441,11 +452,15 @@ def test_resume_after_a_crash_loses_nothing(recording_iface, dock, panel, pack, 
         assert second.set_pack_path(str(pack))
         second.tabs.setCurrentWidget(panel2)
         assert "earlier session" in panel2.status_label.text()
+        # what the copy holds is told before it is resumed (issue 20: it said "Pending changes: 0")
+        assert panel2.pending_label.text() == ("Pending changes: 2 (0 new, 2 changed, 0 deleted); 1 more edit(s) "
+                                               "left unsaved on the layer come back when you resume")
         assert panel2.discard_button.isEnabled()
         answers.reasons = [REASON]
         assert panel2.start_editing()
         assert answers.resume_asked and "earlier session" in answers.resume_asked[0]
-        assert len(panel2.pending) == 1
+        assert len(panel2.pending) == 3  # the buffered edit came back (issue 20, defect 8)
+        assert feature_by_pack_fid(panel2.layer, 1)["measures"] == "{GR002}"
         assert feature_by_pack_fid(panel2.layer, 2)["measures"] == "{FW012}"
         assert panel2.save_to_map()
         assert pack_rows(pack)[2][0] == "FW012"
@@ -701,3 +716,58 @@ def test_the_real_reason_and_conflict_dialogs(panel, pack, tmp_path):
     assert pack_rows(pack)[1][0] == "GR002"
     assert audit_rows(pack)[-1][-1] == "Typed in the dialog"
     assert recent_reasons(panel.context.settings_store)[0] == "Typed in the dialog"
+
+
+def test_conflict_dialog_fits_long_measures_without_scrolling(qgis_app):
+    """Issue 20, defect 9: with long measure lists the rows wrap; your version must still be in view."""
+    from lnrs_toolkit.plugin.core.editing.checkin import Conflict
+    from lnrs_toolkit.plugin.core.editing.edits import Edit
+    from lnrs_toolkit.plugin.core.editing.opportunity_feature import OpportunityFeature, geometry_sha256
+    from lnrs_toolkit.plugin.gui.conflict_dialog import ConflictDialog
+    from shapely.geometry import box
+
+    def area(codes: str, name: str) -> OpportunityFeature:
+        return OpportunityFeature(1, codes, box(375_000, 165_000, 375_300, 165_300), name, "A1", "1")
+
+    many = ";".join(f"WD{i:03d}" for i in range(1, 25))
+    edit = Edit("update", 1, "1", area("WD001", "Bath meadows"), area(many, "Bath meadows and the long river "
+                                                                            "corridor beside the old mill"))
+    conflict = Conflict(edit, area(many.replace("WD", "GR"), "Bath meadows (north)"), None, "It changed. " * 20)
+    dialog = ConflictDialog(conflict, lambda f: f.measures.replace(";", ", "), geometry_sha256, "1 of 1")
+    try:
+        dialog.show()
+        QCoreApplication.processEvents()
+        table = dialog.table
+        viewport = table.viewport().rect()
+        assert table.verticalScrollBar().maximum() == 0
+        for row in range(table.rowCount()):
+            assert viewport.contains(table.visualRect(table.model().index(row, 1))), row
+    finally:
+        dialog.deleteLater()
+
+
+def _wait_for(condition, timeout: float = 10.0) -> bool:
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        QCoreApplication.processEvents()
+        if condition():
+            return True
+        time.sleep(0.05)
+    return condition()
+
+
+def test_told_when_a_colleague_saves_to_the_geopackage(panel, pack, tmp_path, answers, monkeypatch):
+    """What teams miss (issue 20): the tab notices the pack file changed under a colleague's check-in."""
+    told: list[str] = []
+    real = panel.show_message
+    monkeypatch.setattr(panel, "show_message", lambda text, *a: (told.append(text), real(text, *a)))
+    panel.start_editing()
+    set_measures(panel.layer, 1, "{GR002}")
+    assert panel.save_to_map()  # our own save: not news
+    assert not _wait_for(lambda: any("Someone saved" in t for t in told), 2.5)
+    change_behind_the_panels_back(pack, tmp_path, 2, "FW012")
+    assert _wait_for(lambda: any("Someone saved" in t for t in told))
+    assert panel.update_from_map()
+    assert feature_by_pack_fid(panel.layer, 2)["measures"] == "{FW012}"

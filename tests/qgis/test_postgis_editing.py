@@ -156,7 +156,7 @@ def test_same_feature_conflict_is_told_to_the_second_editor_and_resolved(connect
     after_alice = stored_meta(server, schema)["content_sha256"]
 
     set_row(bob.path, row_fid(bob.path, 1), measures="{FW012}")
-    set_row(bob.path, row_fid(bob.path, 2), ref="A2-bob")
+    set_row(bob.path, row_fid(bob.path, 2), name="River corridor (Bob)")  # the same field as Alice: asked
     set_row(bob.path, row_fid(bob.path, 3), name="Hill wood (Bob)")  # no conflict here
     with pytest.raises(EditConflict) as info:
         check_in(editor2, schema, bob, bob_store, "Bob", "Wet woodland")
@@ -266,7 +266,7 @@ def test_editor_without_privileges_is_refused_with_a_sentence(connection, editor
     bob, bob_store = session(editor2, schema, tmp_path / "bob.gpkg")
     set_row(bob.path, row_fid(bob.path, 1), measures="{GR002}")
     before = stored_meta(server, schema)
-    with pytest.raises(PackError, match="grant your role") as info:
+    with pytest.raises(PackError, match="Nothing was saved. You cannot save .*lnrs:setuppostgisroles") as info:
         check_in(editor2, schema, bob, bob_store, "Bob", "r")
     assert EDITOR2_PASSWORD not in str(info.value)
     assert stored_meta(server, schema) == before
@@ -361,3 +361,85 @@ def test_a_check_in_killed_before_commit_loses_no_committed_edit(connection, ser
     assert [(e.kind, e.fid) for e in copy.edits()] == unsaved
     result = check_in(connection, schema, copy, store, "Alice", "after the crash")
     assert result.applied == 3 and sorted(areas(connection, schema)) == [1, 2, 4]
+
+
+COMMIT_THEN_DIE_SCRIPT = textwrap.dedent("""
+    import contextlib, json, sys, time
+    sys.path.insert(0, {pkgroot!r})
+    import psycopg2
+    from lnrs_toolkit.plugin.adapters.postgis_opportunity_store import PostgisOpportunityStore
+    from lnrs_toolkit.plugin.core.pack.gpkg import read_pack
+    from lnrs_toolkit.plugin.core.editing.checkin import save_edits
+    from lnrs_toolkit.plugin.core.editing.working_copy import WorkingCopy
+
+    params = json.loads(sys.stdin.readline())
+
+    @contextlib.contextmanager
+    def connect(_name):
+        conn = psycopg2.connect(**params)
+        try:
+            yield conn
+        finally:
+            conn.close()
+
+    copy = WorkingCopy.open({copy!r})
+    result = save_edits(PostgisOpportunityStore("child", {schema!r}, connect=connect), copy.edits(), reason="landed",
+                        user="crash", pack=read_pack({gpkg!r}), session=copy.checkin_session())
+    print("committed", result.applied, flush=True)
+    time.sleep(600)  # killed here: the working copy is never rebased
+    copy.after_save(result)
+""")
+
+
+def test_a_check_in_killed_between_commit_and_rebase_is_not_saved_twice(connection, server, pg_pack, tmp_path):
+    """Issue 20, defect 1: the resumed copy recognises its landed check-in by the session in the audit rows."""
+    schema, gpkg = pg_pack
+    copy, store = session(connection, schema, tmp_path / "w.gpkg")
+    set_row(copy.path, row_fid(copy.path, 2), measures="{WD001}")
+    new_area = box(X0, Y0 + 2000, X0 + 200, Y0 + 2200)
+    add_row(copy.path, new_area, "{GR002}", "New meadow")
+    proc = subprocess.Popen([sys.executable, "-c", COMMIT_THEN_DIE_SCRIPT.format(
+        pkgroot=str(PKGROOT), copy=str(copy.path), schema=schema, gpkg=str(gpkg))],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        proc.stdin.write(json.dumps({"host": server.host, "port": server.port, "dbname": server.dbname,
+                                     "user": server.user, "password": server.password}) + "\n")
+        proc.stdin.flush()
+        line = proc.stdout.readline().strip()
+        assert line == "committed 2", proc.stderr.read()
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+        for stream in (proc.stdin, proc.stdout, proc.stderr):
+            with contextlib.suppress(OSError):
+                stream.close()
+    assert proc.returncode == -signal.SIGKILL
+    landed = store.audit_records()
+    assert [(r.fid, r.action) for r in landed] == [(2, "update"), (4, "insert")]
+    assert sorted(areas(connection, schema)) == [1, 2, 3, 4]
+    # the resumed copy still lists both edits; saving again writes nothing and maps the new row to fid 4
+    assert sorted(e.kind for e in copy.edits()) == ["insert", "update"]
+    assert copy.checkin_session() == landed[0].session
+    result = check_in(connection, schema, copy, store, "Alice", "again", session=copy.checkin_session())
+    assert result.applied == 0 and result.already_saved == 2 and list(result.new_fids.values()) == [4]
+    assert copy.edits() == [] and row_fid(copy.path, 4) is not None
+    assert sorted(areas(connection, schema)) == [1, 2, 3, 4]
+    assert store.audit_records() == landed
+    assert geometry_sha256(areas(connection, schema)[4][2]) == geometry_sha256(new_area)
+
+
+def test_the_audit_records_name_and_reference_changes(connection, server, pg_pack, tmp_path):
+    """Issue 20, defect 9, on PostGIS: names and references are audited, also in an audit table made before."""
+    schema, _gpkg = pg_pack
+    server.run_sql(f"ALTER TABLE {schema}.opportunity_audit DROP COLUMN old_name, DROP COLUMN new_name, "
+                   f"DROP COLUMN old_ref, DROP COLUMN new_ref")  # as an older LNRS Toolkit created it
+    copy, store = session(connection, schema, tmp_path / "w.gpkg")
+    set_row(copy.path, row_fid(copy.path, 1), measures="{GR002}")
+    check_in(connection, schema, copy, store, "Alice", "before the owner updates the table")
+    assert [(r.fid, r.new_measures, r.new_name) for r in store.audit_records()] == [(1, "GR002", "")]
+    store.ensure_audit_table()  # the owner adds the new columns
+    set_row(copy.path, row_fid(copy.path, 2), name="River corridor (east)", ref="A2-2026")
+    check_in(connection, schema, copy, store, "Alice", "renamed")
+    last = store.audit_records()[-1]
+    assert (last.fid, last.old_name, last.new_name, last.old_ref, last.new_ref) == \
+        (2, "River corridor", "River corridor (east)", "A2", "A2-2026")

@@ -70,3 +70,23 @@ def test_open_pack_zooms_the_canvas(project, qgis_canvas):
     shown = qgis_canvas.extent()
     assert shown.contains(group_extent(group).center())
     assert shown.width() < 100_000
+
+
+def test_opportunity_labels_show_codes_without_braces(qgis_app):
+    """Issue 20, defect 9: a working copy's ``{WD001,WD006}`` and the pack's ``WD001;WD006`` label alike."""
+    from lnrs_toolkit.plugin.project_layers import MEASURES_LABEL
+    from qgis.core import QgsExpression, QgsExpressionContext, QgsFeature, QgsField, QgsFields
+    from qgis.PyQt.QtCore import QVariant
+
+    fields = QgsFields()
+    fields.append(QgsField("measures", QVariant.String))
+    expression = QgsExpression(MEASURES_LABEL)
+    assert not expression.hasParserError(), expression.parserErrorString()
+    shown = []
+    for stored in ("{WD001,WD006}", "WD001;WD006", '{"WD001","WD006"}', "WD001", "{}"):
+        feature = QgsFeature(fields)
+        feature.setAttribute("measures", stored)
+        context = QgsExpressionContext()
+        context.setFeature(feature)
+        shown.append(expression.evaluate(context))
+    assert shown == ["WD001, WD006", "WD001, WD006", "WD001, WD006", "WD001", ""]

@@ -76,7 +76,8 @@ def build_broken_pack(path: Path, metadata: dict[str, str] | None = None) -> Pat
         n = len(OPPORTUNITY_ROWS)
         write_table(conn, OPPORTUNITY, {"measures": [r[0] for r in OPPORTUNITY_ROWS],
                                         "name": [r[2] for r in OPPORTUNITY_ROWS], "ref": [None] * n,
-                                        "source_layer": ["broken"] * n}, [r[1] for r in OPPORTUNITY_ROWS])
+                                        "source_layer": ["broken"] * n}, [r[1] for r in OPPORTUNITY_ROWS],
+                    fids=list(range(1, n + 1)))  # the fids the rows stand for (a rewrite keeps the table's sequence)
         conn.execute("COMMIT")
     finally:
         conn.close()

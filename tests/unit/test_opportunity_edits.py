@@ -382,7 +382,7 @@ def test_a_change_made_outside_the_plugin_is_a_conflict_without_audit(pack_path,
     conn = connect(pack_path)
     conn.execute("UPDATE opportunity_areas SET name = 'Renamed in QGIS' WHERE fid = 1")
     conn.close()
-    set_row(b.path, row_fid(b.path, 1), measures="{GR002}")
+    set_row(b.path, row_fid(b.path, 1), measures="{GR002}", name="Renamed by Bob")  # the same field: asked
     with pytest.raises(EditConflict) as info:
         save(pack_path, b, user="bob")
     message = info.value.conflicts[0].message

@@ -6,8 +6,10 @@ The stores write the records in the same transaction as the change (:mod:`.check
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -23,6 +25,24 @@ class AuditRecord:
     new_geom_sha256: str
     reason: str
     session: str
+    old_name: str = ""
+    new_name: str = ""
+    old_ref: str = ""
+    new_ref: str = ""
+
+    def values(self) -> tuple[str | int, ...]:
+        """The columns of ``opportunity_audit`` in the schema's order (its ``fid``, the audit id, left out)."""
+        return (self.fid, self.action, self.edited_by, self.edited_at, self.old_measures, self.new_measures,
+                self.old_geom_sha256, self.new_geom_sha256, self.reason, self.session, self.old_name, self.new_name,
+                self.old_ref, self.new_ref)
+
+
+def audit_record(row: Sequence[Any]) -> AuditRecord:
+    """A record from a row ``(audit id, feature fid, *the other columns in the schema's order)``; a column an older
+    table lacks reads as ``""``."""
+    texts = ["" if v is None else str(v) for v in row[2:]]
+    texts += [""] * (13 - len(texts))
+    return AuditRecord(int(row[0]), int(row[1]), *texts[:13])
 
 
 def utc_now() -> str:

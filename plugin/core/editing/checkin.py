@@ -14,12 +14,19 @@ then, inside ONE transaction of an :class:`~.opportunity_store.OpportunityStore`
    keeps the hash of the last publication and is set from the old hash when absent);
 5. commits. Any failure rolls everything back.
 
+A check-in is idempotent per ``session``: a working copy records the session before it sends
+(:meth:`~.working_copy.WorkingCopy.checkin_session`) and every audit row carries it. If the process dies after
+the commit and before the working copy is rebased, the resumed copy sends its edits again with the same
+session; :func:`_landed` recognises from the audit rows what already landed (an insert by its geometry hash,
+in order; an update or delete by its fid), so nothing is written twice.
+
 :class:`~.gpkg_store.GpkgOpportunityStore` edits a GeoPackage pack in place with sqlite3 (``BEGIN IMMEDIATE``,
 busy timeout, R-tree triggers kept); the PostGIS store lives in ``plugin/adapters/postgis_opportunity_store.py``.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -34,6 +41,7 @@ from .opportunity_store import OpportunityStore
 from .validation import validate_features
 from .validation_report import ValidationReport
 from .validation_rules import OpportunityRules
+from .validation_scope import only_what_changed
 
 RESOLUTIONS = ("mine", "theirs")
 
@@ -56,6 +64,8 @@ class SaveResult:
     edits: tuple[Edit, ...] = ()    # the edits now in the pack (applied, or already there): the new base
     session: str = ""
     report: ValidationReport | None = None  # the validation that let the save through (its warnings)
+    already_saved: int = 0          # edits an earlier, interrupted check-in of the same session had landed
+    merged: tuple[int, ...] = ()    # fids saved as a merge of yours and a colleague's change of other fields
 
 
 class EditRefused(LnrsError):  # noqa: N818 - the name is the API the GUI builds on
@@ -172,11 +182,54 @@ def _changed_values(current: OpportunityFeature, new: OpportunityFeature) -> dic
     return values
 
 
+def _landed(edits: Sequence[Edit], records: Sequence[AuditRecord]) -> tuple[dict[str, int], set[str]]:
+    """What an earlier check-in of the same session already saved: (insert key -> its pack fid, keys landed)."""
+    if not records:
+        return {}, set()
+    touched = {e.fid for e in edits if e.kind != "insert" and e.fid is not None}
+    by_fid = {r.fid for r in records}
+    inserted: dict[str, list[int]] = {}
+    for r in records:
+        if r.action == "insert" and r.fid not in touched:
+            inserted.setdefault(r.new_geom_sha256, []).append(r.fid)
+    fids: dict[str, int] = {}
+    keys: set[str] = set()
+    for e in edits:
+        if e.kind == "insert" and e.new is not None:
+            queue = inserted.get(geometry_sha256(e.new.geometry))
+            if queue:
+                fids[e.key] = queue.pop(0)
+                keys.add(e.key)
+        elif e.fid in by_fid:
+            keys.add(e.key)
+    return fids, keys
+
+
+#: The parts of an opportunity area a merge treats separately (FeatureState's fields).
+FIELDS = ("measures", "name", "ref", "geom_sha256")
+
+
+def changed_fields(before: OpportunityFeature, after: OpportunityFeature) -> frozenset[str]:
+    """Which of :data:`FIELDS` differ between two states of an area."""
+    b, a = FeatureState.of(before), FeatureState.of(after)
+    return frozenset(f for f in FIELDS if getattr(b, f) != getattr(a, f))
+
+
+def merge_fields(current: OpportunityFeature, mine: OpportunityFeature, fields: frozenset[str]) -> OpportunityFeature:
+    """``current`` (what the pack holds) with ``fields`` taken from ``mine``: a colleague's other changes stay."""
+    return OpportunityFeature(
+        current.fid, mine.measures if "measures" in fields else current.measures,
+        mine.geometry if "geom_sha256" in fields else current.geometry,
+        mine.name if "name" in fields else current.name, mine.ref if "ref" in fields else current.ref, mine.key)
+
+
 def validate_edits(edits: Sequence[Edit], pack: PackData, rules: OpportunityRules | None = None) -> ValidationReport:
     """The validation a check-in applies: the new state of every inserted or updated area, with the areas being
-    deleted left out of the comparisons between polygons. Fronts call this to show problems before saving."""
-    return validate_features([e.new for e in edits if e.kind != "delete" and e.new is not None], pack, rules,
-                             exclude_fids=[e.fid for e in edits if e.kind == "delete" and e.fid is not None])
+    deleted left out of the comparisons between polygons; an error an updated area already had before the edit
+    is a warning (:mod:`.validation_scope`). Fronts call this to show problems before saving."""
+    report = validate_features([e.new for e in edits if e.kind != "delete" and e.new is not None], pack, rules,
+                               exclude_fids=[e.fid for e in edits if e.kind == "delete" and e.fid is not None])
+    return only_what_changed(report, edits, pack, rules)  # an area's older errors do not block its edit
 
 
 def save_edits(store: OpportunityStore, edits: Sequence[Edit], *, reason: str, user: str, pack: PackData,
@@ -207,7 +260,12 @@ def save_edits(store: OpportunityStore, edits: Sequence[Edit], *, reason: str, u
         plan: list[tuple[Edit, OpportunityFeature | None]] = []
         done: list[Edit] = []
         conflicts: list[tuple[Edit, OpportunityFeature | None]] = []
+        new_fids, landed = _landed(edits, tx.session_changes(session))
+        merged: list[Edit] = []
         for e in edits:
+            if e.key in landed:
+                done.append(e)  # an earlier, interrupted check-in of this session saved it
+                continue
             if e.kind == "insert":
                 plan.append((e, None))
                 continue
@@ -224,12 +282,25 @@ def save_edits(store: OpportunityStore, edits: Sequence[Edit], *, reason: str, u
                 plan.append((e, cur))
                 continue
             choice = choices.get(e.key)
+            if e.kind == "update" and cur is not None and e.new is not None:
+                mine = changed_fields(e.base, e.new)
+                if choice == "mine" or not mine & changed_fields(e.base, cur):
+                    # a colleague changed other fields (merged without asking), or the same ones and this editor
+                    # keeps theirs: only the fields this editor changed are written, the colleague's others stay
+                    both = dataclasses.replace(e, new=merge_fields(cur, e.new, mine))
+                    merged.append(both)
+                    plan.append((both, cur))
+                    continue
             if choice == "theirs":
                 continue
             if choice == "mine":
                 plan.append((e, cur))
                 continue
             conflicts.append((e, cur))
+        if merged:  # the merged states were never validated as a whole: check them before writing
+            check = validate_edits(merged, pack, rules)
+            if not check.ok:
+                raise EditRefused(check)
         if conflicts:
             last = tx.last_changes([e.fid for e, _ in conflicts if e.fid is not None])
             raise EditConflict([Conflict(e, cur, last.get(e.fid) if e.fid is not None else None,
@@ -237,11 +308,11 @@ def save_edits(store: OpportunityStore, edits: Sequence[Edit], *, reason: str, u
                                 for e, cur in conflicts])
         if not plan:
             meta = tx.metadata()
-            return SaveResult(0, (), {}, meta.get("content_sha256", ""), tuple(done), session, report)
+            return SaveResult(0, (), new_fids, meta.get("content_sha256", ""), tuple(done), session, report,
+                              len(landed))
         when = tx.timestamp()
         who = tx.attribute(user)
         pending: list[AuditRecord] = []
-        new_fids: dict[str, int] = {}
 
         def audit(fid: int, action: str, old: OpportunityFeature | None, new: OpportunityFeature | None) -> None:
             pending.append(AuditRecord(
@@ -250,7 +321,11 @@ def save_edits(store: OpportunityStore, edits: Sequence[Edit], *, reason: str, u
                 canonical_measures(new.measures) if new is not None else "",
                 geometry_sha256(old.geometry) if old is not None else "",
                 geometry_sha256(new.geometry) if new is not None else "",
-                why, session))
+                why, session,
+                (old.name or "").strip() if old is not None else "",
+                (new.name or "").strip() if new is not None else "",
+                (old.ref or "").strip() if old is not None else "",
+                (new.ref or "").strip() if new is not None else ""))
 
         for e, cur in plan:
             if e.kind == "insert":
@@ -276,4 +351,5 @@ def save_edits(store: OpportunityStore, edits: Sequence[Edit], *, reason: str, u
         if "published_content_sha256" not in meta:
             tx.set_metadata("published_content_sha256", meta.get("content_sha256", ""))
         tx.set_metadata("content_sha256", digest)
-    return SaveResult(len(plan), records, new_fids, digest, (*done, *(e for e, _ in plan)), session, report)
+    return SaveResult(len(plan), records, new_fids, digest, (*done, *(e for e, _ in plan)), session, report,
+                      len(landed), tuple(e.fid for e in merged if e.fid is not None))

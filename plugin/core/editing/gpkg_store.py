@@ -8,6 +8,7 @@ extent in ``gpkg_contents`` grows with the edits, and the audit table is created
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import getpass
 import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
@@ -24,7 +25,7 @@ from ..pack.gpkg import decode_blob, encode_blobs, read_layer, read_metadata_pai
 from ..pack.model import PackData, PackMetadata, measures_from_layer
 from ..pack.schema import METADATA, OPPORTUNITY, OPPORTUNITY_AUDIT, TABLES
 from ..pack.write_lock import pack_write_lock
-from .audit import AuditRecord, utc_now
+from .audit import AuditRecord, audit_record, utc_now
 from .edits import EDIT_SOURCE, as_multi, canonical_measures
 from .opportunity_feature import OpportunityFeature
 from .opportunity_store import StoreTransaction
@@ -41,13 +42,15 @@ def _geometry(blob: Any) -> Any:
     return None if wkb is None else shapely.force_2d(shapely.from_wkb(wkb))
 
 
-def _audit_record(row: Sequence[Any]) -> AuditRecord:
-    return AuditRecord(int(row[0]), int(row[1]), str(row[2] or ""), str(row[3] or ""), str(row[4] or ""),
-                       str(row[5] or ""), str(row[6] or ""), str(row[7] or ""), str(row[8] or ""),
-                       str(row[9] or ""), str(row[10] or ""))
+def _audit_columns(conn: sqlite3.Connection) -> set[str]:
+    return {str(r[1]) for r in conn.execute(f"PRAGMA table_info({_q(OPPORTUNITY_AUDIT.name)})")}
 
 
-_AUDIT_SELECT = ", ".join(["fid", *(_q(c) for c in OPPORTUNITY_AUDIT.column_names)])
+def _audit_select(conn: sqlite3.Connection) -> str:
+    """The audit columns to select; those an older audit table lacks (names, references) read as NULL."""
+    present = _audit_columns(conn)
+    return ", ".join(["fid", *(_q(c) if c in present else f"NULL AS {_q(c)}"
+                               for c in OPPORTUNITY_AUDIT.column_names)])
 
 
 @dataclass
@@ -89,12 +92,21 @@ class _GpkgTransaction:
         if not self._has_audit():
             return {}
         out: dict[int, AuditRecord] = {}
+        select = _audit_select(self.conn)
         for fid in sorted({int(f) for f in fids}):
-            row = self.conn.execute(f"SELECT {_AUDIT_SELECT} FROM {_q(OPPORTUNITY_AUDIT.name)} WHERE feature_fid = ? "
+            row = self.conn.execute(f"SELECT {select} FROM {_q(OPPORTUNITY_AUDIT.name)} WHERE feature_fid = ? "
                                     "ORDER BY fid DESC LIMIT 1", (fid,)).fetchone()
             if row is not None:
-                out[fid] = _audit_record(row)
+                out[fid] = audit_record(row)
         return out
+
+    def session_changes(self, session: str) -> list[AuditRecord]:
+        if not session or not self._has_audit():
+            return []
+        select = _audit_select(self.conn)
+        rows = self.conn.execute(f"SELECT {select} FROM {_q(OPPORTUNITY_AUDIT.name)} WHERE session = ? ORDER BY fid",
+                                 (session,))
+        return [audit_record(r) for r in rows]
 
     def _extend_extent(self, geometry: Any) -> None:
         if geometry is None or geometry.is_empty:
@@ -137,17 +149,17 @@ class _GpkgTransaction:
     def add_audit(self, records: Sequence[AuditRecord]) -> tuple[AuditRecord, ...]:
         if not self._has_audit():
             write_table(self.conn, OPPORTUNITY_AUDIT, {c: [] for c in OPPORTUNITY_AUDIT.column_names})
+        present = _audit_columns(self.conn)
+        for column in OPPORTUNITY_AUDIT.columns:  # an audit table from an older version: names and references
+            if column.name not in present:
+                self.conn.execute(f"ALTER TABLE {_q(OPPORTUNITY_AUDIT.name)} ADD COLUMN {_q(column.name)} "
+                                  f"{column.sql_type}")
         names = ", ".join(_q(c) for c in OPPORTUNITY_AUDIT.column_names)
         marks = ", ".join("?" for _ in OPPORTUNITY_AUDIT.columns)
         out = []
         for r in records:
-            cur = self.conn.execute(
-                f"INSERT INTO {_q(OPPORTUNITY_AUDIT.name)} ({names}) VALUES ({marks})",
-                (r.fid, r.action, r.edited_by, r.edited_at, r.old_measures, r.new_measures, r.old_geom_sha256,
-                 r.new_geom_sha256, r.reason, r.session))
-            out.append(AuditRecord(int(cur.lastrowid or 0), r.fid, r.action, r.edited_by, r.edited_at,
-                                   r.old_measures, r.new_measures, r.old_geom_sha256, r.new_geom_sha256, r.reason,
-                                   r.session))
+            cur = self.conn.execute(f"INSERT INTO {_q(OPPORTUNITY_AUDIT.name)} ({names}) VALUES ({marks})", r.values())
+            out.append(dataclasses.replace(r, audit_id=int(cur.lastrowid or 0)))
         return tuple(out)
 
     def metadata(self) -> dict[str, str]:
@@ -237,9 +249,9 @@ class GpkgOpportunityStore:
             if conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
                             (OPPORTUNITY_AUDIT.name,)).fetchone() is None:
                 return []
-            sql = f"SELECT {_AUDIT_SELECT} FROM {_q(OPPORTUNITY_AUDIT.name)}"
+            sql = f"SELECT {_audit_select(conn)} FROM {_q(OPPORTUNITY_AUDIT.name)}"
             rows = (conn.execute(sql + " WHERE feature_fid = ? ORDER BY fid", (fid,)) if fid is not None
                     else conn.execute(sql + " ORDER BY fid"))
-            return [_audit_record(r) for r in rows]
+            return [audit_record(r) for r in rows]
         finally:
             conn.close()

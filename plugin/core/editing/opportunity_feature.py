@@ -6,13 +6,12 @@ exchange; :func:`geometry_sha256` is the hash the audit trail and conflict detec
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import shapely
 
+from ..pack.content_hash import geometry_sha256 as geometry_sha256  # the audit trail's hash, re-exported
 from ..pack.measure_codes import parse_measure_codes
 from ..pack.model import PackData
 from ..pack.schema import OPPORTUNITY
@@ -52,22 +51,6 @@ def feature_codes(value: object) -> tuple[str, ...]:
             text = text[1:-1]
             return tuple(c.strip('"') for c in parse_measure_codes(text) if c.strip('"'))
     return parse_measure_codes(value)
-
-
-def geometry_sha256(geometry: Any) -> str:
-    """sha256 (hex) of the normalised 2D WKB of ``geometry``; ``""`` for None or empty.
-
-    A single polygon is hashed as the multipolygon the pack stores, and ``shapely.normalize``
-    orders rings and vertices, so the same shape read from a GeoPackage, PostGIS or a QGIS layer
-    gives the same hash.
-    """
-    if geometry is None or shapely.is_missing(geometry) or shapely.is_empty(geometry):
-        return ""
-    geom = shapely.force_2d(geometry)
-    if geom.geom_type == "Polygon":
-        geom = shapely.MultiPolygon([geom])
-    wkb = shapely.to_wkb(shapely.normalize(geom), output_dimension=2, byte_order=1, include_srid=False)
-    return hashlib.sha256(bytes(wkb)).hexdigest()
 
 
 def _text(value: Any) -> str:

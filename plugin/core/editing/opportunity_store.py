@@ -29,6 +29,9 @@ class StoreTransaction(Protocol):
     def last_changes(self, fids: Sequence[int]) -> dict[int, AuditRecord]:
         """The latest audit record of each fid that has one."""
 
+    def session_changes(self, session: str) -> list[AuditRecord]:
+        """The audit records of check-in ``session``, oldest first (empty: it never landed)."""
+
     def insert_feature(self, feature: OpportunityFeature, fid: int | None = None) -> int:
         """Insert (measures canonical, geometry multi); returns the new fid (``fid`` if given)."""
 

@@ -27,6 +27,7 @@ from ..pack.model import GeomArray, PackData
 from ..pack.schema import AREA, DESIGNATED, IRREPLACEABLE, OPPORTUNITY
 from ..screening.index import IntArray, layer_index, polygonal
 from .opportunity_feature import OpportunityFeature, geometry_sha256, opportunity_features
+from .validation_geometry import average_width, beyond_tolerance, covered_area, spikes_of, unique_labels
 from .validation_report import ValidationIssue, ValidationReport
 from .validation_rules import (
     ENGLAND_BOUNDS,
@@ -218,6 +219,14 @@ class _Checker:
                 p = int(pos[k])
                 self.add("sliver", features[p], parts[worst], p, count=len(ts), width=float(width[worst]),
                          area=float(shapely.area(parts[worst])), limit=self.rules.min_width_m)
+            wide = np.array(sorted(set(range(len(geoms))) - set(by_owner)), dtype=np.int64)
+            for k, spikes in zip(wide.tolist(), spikes_of(geoms[wide], self.rules.min_width_m)):
+                if spikes:  # wide on average, with a long thin spike
+                    worst_spike = min(spikes, key=average_width)
+                    p = int(pos[k])
+                    self.add("sliver", features[p], worst_spike, p, count=len(spikes),
+                             width=average_width(worst_spike), area=float(shapely.area(worst_spike)),
+                             limit=self.rules.min_width_m)
 
     def check_strategy_area(self, features: Sequence[OpportunityFeature], pos: IntArray, geoms: GeomArray) -> None:
         if not self.on("outside_strategy_area") or not len(geoms):
@@ -235,8 +244,10 @@ class _Checker:
         outside = shapely.difference(geoms[rest], coverage)
         out_area = shapely.area(outside)
         total = shapely.area(geoms[rest])
+        tolerance_m = self.rules.outside_tolerance_m
         for k, part, a, t in zip(rest.tolist(), outside, out_area.tolist(), total.tolist()):
-            if a >= self.rules.outside_tolerance_m2 and a > 0:
+            if a >= self.rules.outside_tolerance_m2 and a > 0 \
+                    and beyond_tolerance(part, tolerance_m) >= self.rules.outside_tolerance_m2:
                 p = int(pos[k])
                 self.add("outside_strategy_area", features[p], part, p, area=a, share=a / t if t else 1.0)
 
@@ -291,10 +302,9 @@ class _Checker:
                 for q, js in hits.items():
                     p = int(pos[q])
                     js.sort(key=lambda j: -float(overlap[j]))
-                    names = [self.target_label(layer, layer_name, int(ti[j])) for j in js]
+                    names = unique_labels([self.target_label(layer, layer_name, int(ti[j])) for j in js])
                     target = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
-                    area = float(sum(overlap[j] for j in js))
-                    location = shapely.union_all(pieces[js]) if len(js) > 1 else pieces[js[0]]
+                    area, location = covered_area(pieces[js])  # an SSSI and a SAC on one wood: counted once
                     if rule_id == "habitat_conflict":
                         labels = self.group_labels(policy, sel_codes[q])
                         self.add(rule_id, features[p], location, p, codes=_codes_text(sel_codes[q]), group=labels,
@@ -313,7 +323,8 @@ class _Checker:
         return " / ".join(dict.fromkeys(labels)) or "these measures"
 
     @staticmethod
-    def target_label(layer: Any, layer_name: str, k: int) -> str:
+    def target_label(layer: Any, layer_name: str, k: int) -> tuple[str, str]:
+        """(what it is, its title); an untitled feature: (what and its fid, "")."""
         cols, row = layer.columns, int(layer.rows[k])
         title = _text(cols["name"][row]).strip() or _text(cols["ref"][row]).strip()
         if layer_name == IRREPLACEABLE.name:
@@ -322,7 +333,7 @@ class _Checker:
             what = what[:1].lower() + what[1:]
         else:
             what = _text(cols["designation"][row]) or "designated site"
-        return f"{what} ‘{title}’" if title else f"{what} {int(layer.fids[k])}"
+        return (what, title) if title else (f"{what} {int(layer.fids[k])}", "")
 
     # ------------------------------------------------------------------ other opportunity areas
     def check_own_conflicts(self, features: Sequence[OpportunityFeature], codes: Sequence[tuple[str, ...]],
@@ -340,9 +351,9 @@ class _Checker:
 
     def check_others(self, features: Sequence[OpportunityFeature], codes: Sequence[tuple[str, ...]],
                      pos: IntArray, geoms: GeomArray, exclude_fids: Collection[int]) -> None:
-        """Contradictory measures on overlapping polygons, and duplicate polygons."""
+        """Contradictory measures on overlapping polygons, duplicate polygons and narrow gaps between areas."""
         dup_on, theme_on = self.on("duplicate_geometry"), self.on("theme_conflict") and bool(self.rules.group_conflicts)
-        if not (dup_on or theme_on) or not len(geoms):
+        if not (dup_on or theme_on or self.on("gap")) or not len(geoms):
             return
         others: list[_Other] = [_Other(features[int(p)], codes[int(p)], int(p)) for p in pos.tolist()]
         all_geoms = list(geoms)
@@ -359,6 +370,7 @@ class _Checker:
                 all_geoms.append(layer.geoms[k])
         pool = np.empty(len(all_geoms), dtype=object)
         pool[:] = all_geoms
+        self.check_gaps(others, pool, geoms)
         qi, ti = shapely.STRtree(pool).query(geoms, predicate="intersects")
         keep = np.array([q != t and (others[t].position is None or q < t) for q, t in zip(qi.tolist(), ti.tolist())],
                         dtype=bool)
@@ -403,6 +415,25 @@ class _Checker:
                                      other=f" of {other.feature.label()} ({float(shared[j]):,.0f} m² shared)",
                                      reason=c.reason)
                             break
+
+
+    def check_gaps(self, others: Sequence[_Other], pool: GeomArray, geoms: GeomArray) -> None:
+        """A warning for each checked area within ``max_gap_m`` of another it does not touch."""
+        limit = self.rules.max_gap_m
+        if not self.on("gap") or limit <= 0:
+            return
+        qi, ti = shapely.STRtree(pool).query(geoms, predicate="dwithin", distance=limit)
+        if not len(qi):
+            return
+        gaps = shapely.distance(pool[qi], pool[ti])  # at once: neighbours that touch are most pairs
+        for q, t, gap in zip(qi.tolist(), ti.tolist(), gaps.tolist()):
+            if q == t or (others[t].position is not None and t < q):
+                continue  # itself, or a pair of checked areas already seen the other way round
+            if gap > 0:
+                mine = others[q]
+                self.add("gap", mine.feature, shapely.shortest_line(pool[q], pool[t]),
+                         int(mine.position if mine.position is not None else -1), gap=gap, limit=limit,
+                         other=others[t].feature.label())
 
 
 def _explain(geom: BaseGeometry, reason: str) -> tuple[BaseGeometry | None, str]:

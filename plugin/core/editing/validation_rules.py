@@ -74,8 +74,10 @@ RULES: tuple[Rule, ...] = (
          "reproject it from its real CRS."),
     Rule("outside_strategy_area", ERROR, "Outside the strategy area",
          "{Feature} has {area:,.0f} m² ({share:.0%} of it) outside the strategy area.",
-         "Clip it to the strategy area (Vector > Geoprocessing Tools > Clip) or correct its boundary: a strategy "
-         "maps measures only within its own area."),
+         "Snap it to the strategy boundary (Vector > Geometry Tools > Snap Geometries to Layer, with the pack's "
+         "strategy_area layer and a tolerance of a few metres), clip it to the strategy area (Vector > "
+         "Geoprocessing Tools > Clip) or correct its boundary: a strategy maps measures only within its own "
+         "area."),
     Rule("theme_conflict", ERROR, "Contradictory measures on the same land",
          "{Feature} maps {codes_a} ({group_a}) on the same land as {codes_b} ({group_b}){other}: {reason}.",
          "Map the two measures on separate polygons, or remove one of the codes."),
@@ -99,6 +101,11 @@ RULES: tuple[Rule, ...] = (
     Rule("duplicate_geometry", WARNING, "Duplicate of another polygon",
          "{Feature} has {how} boundary as {other}.",
          "Put their measure codes on one polygon and delete the other."),
+    Rule("gap", WARNING, "Narrow gap to a neighbouring area",
+         "{Feature} is {gap:,.2f} m from {other} (less than {limit:g} m): a gap left by digitising, not land "
+         "between two areas.",
+         "Snap the two boundaries together (the Vertex Tool with snapping on, or Vector > Geometry Tools > Snap "
+         "Geometries to Layer)."),
     Rule("many_codes", WARNING, "Many measure codes",
          "{Feature} has {count} measure codes (more than {limit}).",
          "Check each applies there: a long list is often pasted from another polygon."),
@@ -202,11 +209,15 @@ class OpportunityRules:
     overlap_tolerance_m2: float = 1.0
     #: the part of a polygon outside the strategy area that is tolerated (digitising along the boundary)
     outside_tolerance_m2: float = 1.0
+    #: strips outside the strategy area narrower than this are the same boundary digitised again (5 cm)
+    outside_tolerance_m: float = 0.05
     min_area_m2: float = 100.0
     min_width_m: float = 2.0
     max_codes: int = 10
     #: two polygons each covered this much by the other are duplicates
     duplicate_share: float = 0.99
+    #: two areas closer than this (but not touching) leave a digitising gap (0 = not checked)
+    max_gap_m: float = 1.0
     groups: tuple[MeasureGroup, ...] = DEFAULT_GROUPS
     group_conflicts: tuple[GroupConflict, ...] = DEFAULT_GROUP_CONFLICTS
     habitat_conflicts: tuple[OverlapPolicy, ...] = DEFAULT_HABITAT_CONFLICTS
@@ -299,7 +310,8 @@ _MAX_RULES_CHARS = 1_000_000
 
 #: Numeric settings: JSON key -> (type, smallest allowed value).
 _NUMBERS: dict[str, tuple[type, float]] = {
-    "overlap_tolerance_m2": (float, 0.0), "outside_tolerance_m2": (float, 0.0), "min_area_m2": (float, 0.0),
+    "overlap_tolerance_m2": (float, 0.0), "outside_tolerance_m2": (float, 0.0), "outside_tolerance_m": (float, 0.0),
+    "min_area_m2": (float, 0.0), "max_gap_m": (float, 0.0),
     "min_width_m": (float, 0.0), "max_codes": (int, 1), "duplicate_share": (float, 0.5),
 }
 

@@ -327,6 +327,35 @@ class WorkingCopy:
         if conn.execute(f"UPDATE {_q(INFO.name)} SET value = ? WHERE key = ?", (value, key)).rowcount == 0:
             conn.execute(f"INSERT INTO {_q(INFO.name)} (key, value) VALUES (?, ?)", (key, value))
 
+    def known_map_sha256(self) -> str:
+        """The content hash of the map as this copy last took it in (refresh, save or check-out)."""
+        conn = self._connect_path(self.path)
+        try:
+            pairs = {str(k): _text(v) for k, v in conn.execute(f"SELECT key, value FROM {_q(INFO.name)}")}
+        finally:
+            conn.close()
+        return (pairs.get("refreshed_content_sha256") or pairs.get("last_saved_content_sha256")
+                or pairs.get("pack_content_sha256", ""))
+
+    def checkin_session(self) -> str:
+        """The id of the check-in about to be sent, written into the copy BEFORE it is sent (``checkin_session``).
+
+        Pass it to :func:`~.checkin.save_edits` (its audit rows carry it). :meth:`after_save` clears it; while it is
+        set (the process died between the check-in's commit and the rebase, or the check-in failed) the next
+        check-in reuses it, so what already landed is recognised and not saved twice.
+        """
+        conn = self._connect_path(self.path)
+        try:
+            row = conn.execute(f"SELECT value FROM {_q(INFO.name)} WHERE key = 'checkin_session'").fetchone()
+        finally:
+            conn.close()
+        if row is not None and row[0]:
+            return str(row[0])
+        session = uuid.uuid4().hex
+        with self._write() as conn:
+            self._set_info(conn, "checkin_session", session)
+        return session
+
     def after_save(self, result: SaveResult) -> None:
         """Rebase on a check-in: what it saved becomes the base; inserted rows get their pack fids.
 
@@ -342,6 +371,9 @@ class WorkingCopy:
                 pack_fid = result.new_fids.get(e.key) if e.kind == "insert" else e.fid
                 if pack_fid is None:
                     continue
+                if pack_fid in result.merged:  # saved merged with a colleague's change: the copy takes the merge
+                    self._take(conn, pack_fid, e.new)
+                    continue
                 self._set_base(conn, pack_fid, e.new)
                 row_fid = int(e.key) if e.key.isdigit() else None
                 if row_fid is not None:
@@ -351,6 +383,7 @@ class WorkingCopy:
                                   row_fid))
             self._set_info(conn, "last_saved_at", utc_now())
             self._set_info(conn, "last_saved_content_sha256", result.content_sha256)
+            self._set_info(conn, "checkin_session", "")
         self.info = WorkingCopy.open(self.path).info
 
     def take_theirs(self, fid: int, current: OpportunityFeature | None) -> None:

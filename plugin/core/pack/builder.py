@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import shapely
 
 from ..errors import InputError, VocabularyError
@@ -322,21 +323,27 @@ def repair_geometries(geoms: GeomArray, polygonal: bool) -> tuple[GeomArray, int
     return out, repaired, dropped
 
 
+def kept_rows(existing: PackLayer, new: MappedRows, replaces: Sequence[str] = ()) -> npt.NDArray[np.bool_]:
+    """Which existing rows stay: not from ``new``'s source nor from a source it ``replaces`` (and, in the
+    measures catalogue, not listing a code ``new`` lists)."""
+    src = existing.columns.get("source_layer", [None] * len(existing))
+    gone = {new.source, *new.replaces, *(s for s in replaces if s)}
+    keep = np.array([src[i] not in gone for i in range(len(existing))], dtype=bool)
+    if new.spec.role == "measures":
+        # a code can only be listed once: the incoming catalogue wins over any other source
+        incoming = set(new.columns["code"])
+        codes = existing.columns["code"]
+        keep &= np.array([str(codes[i]).upper() not in incoming for i in range(len(existing))], dtype=bool)
+    return keep
+
+
 def merge(existing: PackLayer | None, new: MappedRows) -> tuple[dict[str, list[Any]], GeomArray | None]:
     """Existing rows (minus those from the same source or the sources it replaces, or with the same code for
     measures) + new rows."""
     spec = new.spec
     if existing is None:
         return dict(new.columns), new.geoms
-    src = existing.columns.get("source_layer", [None] * len(existing))
-    dropped = {new.source, *new.replaces}
-    keep = np.array([src[i] not in dropped for i in range(len(existing))], dtype=bool)
-    if spec.role == "measures":
-        # a code can only be listed once: the incoming catalogue wins over any other source
-        incoming = set(new.columns["code"])
-        codes = existing.columns["code"]
-        keep &= np.array([str(codes[i]).upper() not in incoming for i in range(len(existing))], dtype=bool)
-    idx = np.flatnonzero(keep)
+    idx = np.flatnonzero(kept_rows(existing, new))
     cols = {c: [existing.columns[c][i] for i in idx] + list(new.columns[c]) for c in spec.column_names}
     geoms = None
     if spec.is_spatial:

@@ -16,6 +16,22 @@ from .schema import METADATA, TABLES, TABLES_ADDED_LATER, UNHASHED_KEYS, TableSp
 HASH_SCHEME = b"lnrs-pack-content/1\n"
 
 
+def geometry_sha256(geometry: Any) -> str:
+    """sha256 (hex) of the normalised 2D WKB of ``geometry``; ``""`` for None or empty.
+
+    A single polygon is hashed as the multipolygon the pack stores, and ``shapely.normalize``
+    orders rings and vertices, so the same shape read from a GeoPackage, PostGIS or a QGIS layer
+    gives the same hash.
+    """
+    if geometry is None or shapely.is_missing(geometry) or shapely.is_empty(geometry):
+        return ""
+    geom = shapely.force_2d(geometry)
+    if geom.geom_type == "Polygon":
+        geom = shapely.MultiPolygon([geom])
+    wkb = shapely.to_wkb(shapely.normalize(geom), output_dimension=2, byte_order=1, include_srid=False)
+    return hashlib.sha256(bytes(wkb)).hexdigest()
+
+
 def _canonical(value: Any, sql_type: str) -> Any:
     if value is None:
         return None

@@ -419,18 +419,38 @@ def _as_multi(geoms: GeomArray) -> GeomArray:
     return out
 
 
+def _fid_sequence(conn: sqlite3.Connection, table: str) -> int:
+    """The highest fid ``table`` ever handed out (its AUTOINCREMENT sequence), 0 if none."""
+    if "sqlite_sequence" not in _tables(conn):
+        return 0
+    row = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = ?", (table,)).fetchone()
+    return int(row[0]) if row is not None and row[0] is not None else 0
+
+
+def _keep_sequence(conn: sqlite3.Connection, table: str, high_water: int) -> None:
+    if high_water <= 0:
+        return
+    if conn.execute("UPDATE sqlite_sequence SET seq = max(seq, ?) WHERE name = ?", (high_water, table)).rowcount == 0:
+        conn.execute("INSERT INTO sqlite_sequence (name, seq) VALUES (?, ?)", (table, high_water))
+
+
 def write_table(conn: sqlite3.Connection, spec: TableSpec, columns: Mapping[str, Sequence[Any]],
-                geoms: Sequence[Any] | GeomArray | None = None) -> int:
+                geoms: Sequence[Any] | GeomArray | None = None, fids: Sequence[int | None] | None = None,
+                high_water: int = 0) -> int:
     """Replace ``spec``'s table with these rows (R-tree and registrations included).
 
+    ``fids`` gives each row its fid (``None``: a new one). New fids are above every fid the table ever held
+    (its AUTOINCREMENT sequence is kept across the rewrite) and above ``high_water``, so a fid is never reused.
     ``conn`` must come from :func:`connect_rw` (it registers the functions R-tree triggers call).
     """
+    high_water = max(high_water, _fid_sequence(conn, spec.name))
     drop_table(conn, spec.name)
     q = _quote
     n = len(next(iter(columns.values()))) if columns else (0 if geoms is None else len(geoms))
     optional = {c.name for c in spec.columns if c.optional}
     columns = {**{c: [None] * n for c in optional if c not in columns}, **columns}  # an optional column may be left out
     col_defs = ", ".join(f"{q(c.name)} {c.sql_type}" for c in spec.columns)
+    fid_list: Sequence[int | None] = fids if fids is not None else [None] * n
     if spec.is_spatial:
         assert spec.geometry_type is not None
         conn.execute(f"CREATE TABLE {q(spec.name)} (fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, "
@@ -450,19 +470,21 @@ def write_table(conn: sqlite3.Connection, spec: TableSpec, columns: Mapping[str,
                      (spec.name, spec.name, spec.title, _now(), *extent, PACK_CRS_EPSG))
         conn.execute("INSERT INTO gpkg_geometry_columns VALUES (?, 'geom', ?, ?, 0, 0)",
                      (spec.name, spec.geometry_type, PACK_CRS_EPSG))
-        placeholders = ", ".join("?" for _ in range(len(spec.columns) + 1))
-        names = ", ".join(["geom", *(q(c) for c in spec.column_names)])
-        rows: Iterable[tuple[Any, ...]] = zip(blobs, *(columns[c] for c in spec.column_names))
+        _keep_sequence(conn, spec.name, high_water)
+        placeholders = ", ".join("?" for _ in range(len(spec.columns) + 2))
+        names = ", ".join(["fid", "geom", *(q(c) for c in spec.column_names)])
+        rows: Iterable[tuple[Any, ...]] = zip(fid_list, blobs, *(columns[c] for c in spec.column_names))
         conn.executemany(f"INSERT INTO {q(spec.name)} ({names}) VALUES ({placeholders})", rows)
         _create_rtree(conn, spec.name)
     else:
         conn.execute(f"CREATE TABLE {q(spec.name)} (fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, {col_defs})")
         conn.execute("INSERT INTO gpkg_contents (table_name, data_type, identifier, description, last_change) "
                      "VALUES (?, 'attributes', ?, ?, ?)", (spec.name, spec.name, spec.title, _now()))
-        placeholders = ", ".join("?" for _ in spec.columns)
-        names = ", ".join(q(c) for c in spec.column_names)
+        _keep_sequence(conn, spec.name, high_water)
+        placeholders = ", ".join("?" for _ in range(len(spec.columns) + 1))
+        names = ", ".join(["fid", *(q(c) for c in spec.column_names)])
         conn.executemany(f"INSERT INTO {q(spec.name)} ({names}) VALUES ({placeholders})",
-                         zip(*(columns[c] for c in spec.column_names)))
+                         zip(fid_list, *(columns[c] for c in spec.column_names)))
     return n
 
 

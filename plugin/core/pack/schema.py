@@ -111,7 +111,11 @@ OPPORTUNITY_AUDIT = TableSpec("opportunity_audit", "audit", "Opportunity area ed
     Column("old_geom_sha256", "TEXT", "sha256 of the normalised 2D WKB before (empty for an insert)"),
     Column("new_geom_sha256", "TEXT", "sha256 of the normalised 2D WKB after (empty for a delete)"),
     Column("reason", "TEXT", "why, as the editor wrote it"),
-    Column("session", "TEXT", "one id per check-in: the rows saved together")))
+    Column("session", "TEXT", "one id per check-in: the rows saved together"),
+    Column("old_name", "TEXT", "name before (empty for an insert)"),
+    Column("new_name", "TEXT", "name after (empty for a delete)"),
+    Column("old_ref", "TEXT", "reference before (empty for an insert)"),
+    Column("new_ref", "TEXT", "reference after (empty for a delete)")))
 
 #: Tables a pack may hold besides ``TABLES``: history, not content (outside the content hash, never replaced
 #: by a pack build).

@@ -13,10 +13,11 @@ from pathlib import Path
 
 from ..errors import InputError, PackError
 from .ancient_woodland import prefer_revised
-from .builder import MappedRows, merge
+from .builder import MappedRows
 from .content_hash import content_hash
 from .gpkg import connect_rw, init_geopackage, read_layer, read_metadata_pairs, read_pack, write_metadata, write_table
-from .schema import IRREPLACEABLE, SCHEMA_VERSION
+from .identity import merge_keeping_ids
+from .schema import IRREPLACEABLE, OPPORTUNITY, OPPORTUNITY_AUDIT, SCHEMA_VERSION
 from .write_lock import pack_write_lock, real_path, scratch_paths
 
 
@@ -32,6 +33,8 @@ class BuildReport:
     rows_in_table: int
     content_sha256: str
     notes: tuple[str, ...]
+    rows_replaced: int = 0     # rows of the table the added rows replaced
+    fids_kept: int = 0         # added rows that kept the fid of the row they replaced
 
 
 @contextlib.contextmanager
@@ -94,21 +97,37 @@ def atomic_copy(path: Path) -> Iterator[Path]:
                     leftover.unlink()
 
 
+#: The column that carries each row's fid through :func:`.ancient_woodland.prefer_revised`.
+_FID = "__fid"
+
+
+def _audit_high_water(conn: sqlite3.Connection, table: str, tables: set[str]) -> int:
+    """The highest opportunity-area fid the audit trail names: never handed out again."""
+    if table != OPPORTUNITY.name or OPPORTUNITY_AUDIT.name not in tables:
+        return 0
+    row = conn.execute(f'SELECT max(feature_fid) FROM "{OPPORTUNITY_AUDIT.name}"').fetchone()
+    return int(row[0]) if row is not None and row[0] is not None else 0
+
+
 def add_rows(pack_path: str | Path, rows: MappedRows, metadata_updates: Mapping[str, str] | None = None,
-             is_cancelled: Callable[[], bool] = lambda: False) -> BuildReport:
-    """Add ``rows`` to the pack at ``pack_path`` (created if missing), atomically; return what happened."""
-    return add_many(pack_path, [rows], metadata_updates, is_cancelled)[0]
+             is_cancelled: Callable[[], bool] = lambda: False, replaces: Sequence[str] = ()) -> BuildReport:
+    """Add ``rows`` to the pack at ``pack_path`` (created if missing), atomically; return what happened.
+
+    Rows of the same source, and of the sources named in ``replaces``, are replaced; fids stay stable
+    (:mod:`.identity`)."""
+    return add_many(pack_path, [rows], metadata_updates, is_cancelled, replaces)[0]
 
 
 def add_many(pack_path: str | Path, batches: Sequence[MappedRows], metadata_updates: Mapping[str, str] | None = None,
-             is_cancelled: Callable[[], bool] = lambda: False) -> list[BuildReport]:
-    """Add every batch to the pack in one atomic write: all of them, or (on any error) none."""
+             is_cancelled: Callable[[], bool] = lambda: False, replaces: Sequence[str] = ()) -> list[BuildReport]:
+    """Add every batch to the pack in one atomic write: all of them, or (on any error) none. ``replaces``: other
+    sources (source_layer names) whose rows the batches replace."""
     path = Path(pack_path)
     if not batches:
         raise InputError("nothing to add to the pack.")
     if path.exists():
         read_pack(path)  # refuse to touch anything that is not a readable pack
-    counts: list[tuple[int, int]] = []
+    counts: list[tuple[int, int, int, int]] = []
     with atomic_copy(path) as tmp:
         conn = connect_rw(tmp)
         try:
@@ -118,21 +137,24 @@ def add_many(pack_path: str | Path, batches: Sequence[MappedRows], metadata_upda
             pairs = read_metadata_pairs(conn) if "pack_metadata" in tables else {}
             pairs.setdefault("schema_version", str(SCHEMA_VERSION))
             for rows in batches:
-                added = total = 0
+                added = total = replaced = kept = 0
                 if rows.role != "metadata":
                     existing = read_layer(conn, rows.spec) if rows.spec.name in tables else None
                     if existing is not None and existing.problems:  # merging would drop or reinterpret its rows
                         raise PackError(f"Nothing was added: {existing.problems[0]}")
                     if is_cancelled():
                         raise Cancelled
-                    cols, geoms = merge(existing, rows)
-                    if rows.spec.name == IRREPLACEABLE.name:
-                        cols, geoms, coverage = prefer_revised(cols, geoms)
+                    keyed = merge_keeping_ids(existing, rows, replaces)
+                    cols, geoms, fids = keyed.columns, keyed.geoms, keyed.fids
+                    if rows.spec.name == IRREPLACEABLE.name:  # legacy polygons cut where the revised inventory covers
+                        cols, geoms, coverage = prefer_revised({**cols, _FID: list(fids)}, geoms)
+                        fids = cols.pop(_FID)
                         pairs.update(coverage)
-                    total = write_table(conn, rows.spec, cols, geoms)
+                    total = write_table(conn, rows.spec, cols, geoms, fids,
+                                        _audit_high_water(conn, rows.spec.name, tables))
                     tables.add(rows.spec.name)
-                    added = len(rows)
-                counts.append((added, total))
+                    added, replaced, kept = len(rows), keyed.replaced, keyed.kept_fids
+                counts.append((added, total, replaced, kept))
                 pairs.update(rows.metadata)
             pairs.update({k: v for k, v in (metadata_updates or {}).items() if v})
             pairs["content_sha256"] = ""
@@ -150,5 +172,5 @@ def add_many(pack_path: str | Path, batches: Sequence[MappedRows], metadata_upda
             conn.execute("UPDATE pack_metadata SET value = ? WHERE key = 'content_sha256'", (digest,))
         finally:
             conn.close()
-    return [BuildReport(str(path), rows.spec.name, added, total, digest, rows.notes)
-            for rows, (added, total) in zip(batches, counts)]
+    return [BuildReport(str(path), rows.spec.name, added, total, digest, rows.notes, replaced, kept)
+            for rows, (added, total, replaced, kept) in zip(batches, counts)]
