@@ -240,7 +240,8 @@ def sites_path(n: int, seed: int = SEED, n_sites: int = N_SITES) -> Path:
 
 
 def write_pack(path: Path, tables: dict[str, Table], n: int, seed: int) -> None:
-    from lnrs_toolkit.plugin.core.pack.gpkg import connect_rw, init_geopackage, write_metadata, write_table
+    from lnrs_toolkit.plugin.core.pack.gpkg import connect_rw
+    from lnrs_toolkit.plugin.core.pack.gpkg_writer import init_geopackage, write_metadata, write_table
     from lnrs_toolkit.plugin.core.pack.schema import TABLES_BY_NAME
 
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
@@ -261,7 +262,8 @@ def write_pack(path: Path, tables: dict[str, Table], n: int, seed: int) -> None:
 
 
 def write_sites(path: Path, geoms: np.ndarray) -> None:
-    from lnrs_toolkit.plugin.core.pack.gpkg import connect_rw, init_geopackage, write_table
+    from lnrs_toolkit.plugin.core.pack.gpkg import connect_rw
+    from lnrs_toolkit.plugin.core.pack.gpkg_writer import init_geopackage, write_table
 
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     tmp.unlink(missing_ok=True)

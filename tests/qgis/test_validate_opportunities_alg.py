@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from lnrs_toolkit.plugin.core.editing.validation import validate_pack
 from lnrs_toolkit.plugin.core.pack.builder import FieldMapping, map_rows
-from lnrs_toolkit.plugin.core.pack.gpkg import connect_rw, read_pack, write_table
+from lnrs_toolkit.plugin.core.pack.gpkg import connect_rw, read_pack
+from lnrs_toolkit.plugin.core.pack.gpkg_writer import write_table
 from lnrs_toolkit.plugin.core.pack.schema import OPPORTUNITY
 from lnrs_toolkit.plugin.core.pack.store import add_rows
 from qgis.core import QgsProcessingException, QgsVectorLayer

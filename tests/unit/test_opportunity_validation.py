@@ -546,7 +546,8 @@ def test_command_line_validate(tmp_path, capsys):
     out = tmp_path / "issues.json"
     assert main(["validate", "--pack", str(demo), "--json", str(out), "--limit", "1"]) == 1  # errors found
     text = capsys.readouterr().out
-    assert text.startswith("21 opportunity area(s) checked: 6 error(s), 0 warning(s).") and "... and 5 more." in text
+    # the one warning: a 6 cm wide sliver of buffer 8 (the thin-part check of issue 20)
+    assert text.startswith("21 opportunity area(s) checked: 6 error(s), 1 warning(s).") and "... and 6 more." in text
     data = json.loads(out.read_text(encoding="utf-8"))
     assert data["checked"] == 21 and data["errors"] == 6 and len(data["issues"]) == 6
     unknown = next(i for i in data["issues"] if i["rule"] == "unknown_code")

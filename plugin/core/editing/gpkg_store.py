@@ -21,7 +21,8 @@ import shapely
 
 from ..errors import PackError
 from ..pack.content_hash import content_hash
-from ..pack.gpkg import decode_blob, encode_blobs, read_layer, read_metadata_pairs, register_functions, write_table
+from ..pack.gpkg import decode_blob, encode_blobs, read_layer, read_metadata_pairs, register_functions
+from ..pack.gpkg_writer import write_table
 from ..pack.model import PackData, PackMetadata, measures_from_layer
 from ..pack.schema import METADATA, OPPORTUNITY, OPPORTUNITY_AUDIT, TABLES
 from ..pack.write_lock import pack_write_lock

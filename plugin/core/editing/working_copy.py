@@ -34,7 +34,8 @@ from typing import Any
 import shapely
 
 from ..errors import InputError, PackError
-from ..pack.gpkg import connect_rw, decode_blob, encode_blobs, init_geopackage, register_functions, write_table
+from ..pack.gpkg import connect_rw, decode_blob, encode_blobs, register_functions
+from ..pack.gpkg_writer import init_geopackage, write_table
 from ..pack.model import PackData
 from ..pack.schema import OPPORTUNITY, Column, TableSpec
 from ..pack.store import atomic_copy

@@ -15,7 +15,8 @@ from ..errors import InputError, PackError
 from .ancient_woodland import prefer_revised
 from .builder import MappedRows
 from .content_hash import content_hash
-from .gpkg import connect_rw, init_geopackage, read_layer, read_metadata_pairs, read_pack, write_metadata, write_table
+from .gpkg import connect_rw, read_layer, read_metadata_pairs, read_pack
+from .gpkg_writer import init_geopackage, write_metadata, write_table
 from .identity import merge_keeping_ids
 from .schema import IRREPLACEABLE, OPPORTUNITY, OPPORTUNITY_AUDIT, SCHEMA_VERSION
 from .write_lock import pack_write_lock, real_path, scratch_paths

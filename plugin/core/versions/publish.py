@@ -26,15 +26,8 @@ from typing import Any
 
 from ..errors import InputError, PackError
 from ..pack.content_hash import content_hash
-from ..pack.gpkg import (
-    check_schema_version,
-    connect_rw,
-    open_readonly,
-    read_layer,
-    read_metadata_pairs,
-    read_pack,
-    write_table,
-)
+from ..pack.gpkg import check_schema_version, connect_rw, open_readonly, read_layer, read_metadata_pairs, read_pack
+from ..pack.gpkg_writer import write_table
 from ..pack.integrity import validated
 from ..pack.model import PackData, PackMetadata, measures_from_layer
 from ..pack.schema import METADATA, TABLES, VERSION_HISTORY_TABLES, VERSION_ROWS, VERSION_TABLES, VERSIONS
