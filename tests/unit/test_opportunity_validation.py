@@ -549,7 +549,7 @@ def test_command_line_validate(tmp_path, capsys):
     # the one warning: a 6 cm wide sliver of buffer 8 (the thin-part check of issue 20)
     assert text.startswith("21 opportunity area(s) checked: 6 error(s), 1 warning(s).") and "... and 6 more." in text
     data = json.loads(out.read_text(encoding="utf-8"))
-    assert data["checked"] == 21 and data["errors"] == 6 and len(data["issues"]) == 6
+    assert data["checked"] == 21 and data["errors"] == 6 and len(data["issues"]) == 7
     unknown = next(i for i in data["issues"] if i["rule"] == "unknown_code")
     assert unknown["fid"] == 20 and "XX999" in unknown["message"]
     assert shapely.from_wkt(unknown["location_wkt"]).area > 0
