@@ -4,357 +4,272 @@
 <context>
     <name>@default</name>
     <message>
-        <location filename="../plugin/adapters/layer_rows.py" line="122"/>
+        <location filename="../plugin/adapters/layer_rows.py" line="123"/>
         <source>The table has a single field &apos;{0}&apos;: it looks like a delimited file separated by {1} that was read with another delimiter. Load it as a delimited text layer with the right delimiter, or save it with commas.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/adapters/layer_rows.py" line="146"/>
+        <location filename="../plugin/adapters/layer_rows.py" line="147"/>
         <source>The layer &apos;{0}&apos; has no coordinate reference system (CRS). Set its CRS in the layer properties (Source tab) or with &apos;Assign projection&apos;, then run again.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/adapters/layer_rows.py" line="181"/>
+        <location filename="../plugin/adapters/layer_rows.py" line="182"/>
         <source>Feature {0} of &apos;{1}&apos; cannot be reprojected from {2} to {3} ({4}); check the layer&apos;s CRS.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/adapters/layer_rows.py" line="226"/>
+        <location filename="../plugin/adapters/layer_rows.py" line="227"/>
         <source>the field name &apos;{0}&apos;</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/adapters/layer_rows.py" line="231"/>
+        <location filename="../plugin/adapters/layer_rows.py" line="232"/>
         <source>row {0}, field &apos;{1}&apos;</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/adapters/layer_rows.py" line="236"/>
+        <location filename="../plugin/adapters/layer_rows.py" line="237"/>
         <source>&apos;{0}&apos; holds characters that could not be decoded ({1}): the file is not in the encoding it was read with. Save it as UTF-8, or set the layer&apos;s encoding, and run again. Fields found: {2}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/adapters/pack_source.py" line="69"/>
+        <location filename="../plugin/adapters/pack_source.py" line="71"/>
         <source>&apos;{0}&apos; is not a PostGIS pack address (postgis:CONNECTION/SCHEMA).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/adapters/pack_source.py" line="109"/>
+        <location filename="../plugin/adapters/pack_source.py" line="111"/>
         <source>&apos;{0}&apos; is not a usable schema name: use letters, digits and &apos;_&apos; (at most 63, not starting with a digit).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/adapters/pack_source.py" line="118"/>
+        <location filename="../plugin/adapters/pack_source.py" line="120"/>
         <source>QGIS&apos;s PostgreSQL provider is not available in this installation.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/adapters/pack_source.py" line="124"/>
+        <location filename="../plugin/adapters/pack_source.py" line="126"/>
         <source>(none)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/adapters/pack_source.py" line="125"/>
+        <location filename="../plugin/adapters/pack_source.py" line="127"/>
         <source>There is no saved PostgreSQL connection called &apos;{0}&apos;. Add it in the Data Source Manager (PostgreSQL), with its credentials in an authentication configuration. Saved connections: {1}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/adapters/pack_source.py" line="140"/>
+        <location filename="../plugin/adapters/pack_source.py" line="142"/>
         <source>list the packs of connection &apos;{0}&apos;</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/adapters/pack_source.py" line="149"/>
+        <location filename="../plugin/adapters/pack_source.py" line="151"/>
         <source>The database refused to {0}: {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/adapters/pack_source.py" line="158"/>
+        <location filename="../plugin/adapters/pack_source.py" line="214"/>
         <source>list the tables of schema &apos;{0}&apos;</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/adapters/pack_source.py" line="171"/>
+        <location filename="../plugin/adapters/pack_source.py" line="173"/>
         <source>The table {0}.{1} cannot be opened as a pack layer{2}; check the connection&apos;s authentication configuration and that the table has &apos;fid&apos; and &apos;geom&apos; columns.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/adapters/pg_connection.py" line="145"/>
+        <location filename="../plugin/adapters/pg_connection.py" line="170"/>
         <source>The table {0}.{1} lacks the column(s) {2}; republish the pack.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/adapters/pack_source.py" line="210"/>
+        <location filename="../plugin/adapters/pack_source.py" line="249"/>
         <source>read the pack metadata in schema &apos;{0}&apos;</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/adapters/postgis_versions.py" line="46"/>
+        <location filename="../plugin/adapters/postgis_versions.py" line="59"/>
         <source>The schema &apos;{0}&apos; of connection &apos;{1}&apos; is not an LNRS Local Habitat Map pack: it has no &apos;pack_metadata&apos; table.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/adapters/pack_source.py" line="256"/>
+        <location filename="../plugin/adapters/pack_source.py" line="297"/>
         <source>read the pack version in schema &apos;{0}&apos;</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/adapters/pack_source.py" line="273"/>
+        <location filename="../plugin/adapters/pack_source.py" line="320"/>
         <source>The schema &apos;{0}&apos; already exists in connection &apos;{1}&apos;; choose another schema or allow replacing it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/adapters/pack_source.py" line="277"/>
+        <location filename="../plugin/adapters/pack_source.py" line="324"/>
         <source>create the schema &apos;{0}&apos;</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/adapters/pack_source.py" line="282"/>
+        <location filename="../plugin/adapters/pack_source.py" line="329"/>
         <source>Publishing was cancelled; the schema &apos;{0}&apos; was left unchanged.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/adapters/pack_source.py" line="290"/>
+        <location filename="../plugin/adapters/pack_source.py" line="341"/>
         <source>replace the schema &apos;{0}&apos;</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/adapters/pack_source.py" line="306"/>
+        <location filename="../plugin/adapters/pack_source.py" line="375"/>
         <source>write the pack metadata</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/adapters/pack_source.py" line="315"/>
+        <location filename="../plugin/adapters/pack_source.py" line="384"/>
         <source>create the table {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/adapters/pack_source.py" line="338"/>
+        <location filename="../plugin/adapters/pack_source.py" line="407"/>
         <source>write the rows of {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/adapters/pack_source.py" line="340"/>
+        <location filename="../plugin/adapters/pack_source.py" line="409"/>
         <source>index {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/adapters/pack_source.py" line="381"/>
+        <location filename="../plugin/adapters/pack_source.py" line="450"/>
         <source>The pack file {0} cannot be opened ({1}).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/report_export.py" line="84"/>
+        <location filename="../plugin/gui/report_export.py" line="252"/>
         <source>Site</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/report_export.py" line="97"/>
+        <location filename="../plugin/gui/report_export.py" line="301"/>
         <source>Findings</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/report_export.py" line="116"/>
-        <source>, inside buffer</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/report_export.py" line="121"/>
-        <source>not applicable: {0}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/report_export.py" line="132"/>
-        <source>Site {0}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/report_export.py" line="132"/>
-        <source> ({0} ha)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/report_export.py" line="137"/>
-        <source>Not screened</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/report_export.py" line="145"/>
+        <location filename="../plugin/gui/report_export.py" line="184"/>
         <source>Verdict: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/report_export.py" line="151"/>
+        <location filename="../plugin/gui/report_export.py" line="220"/>
         <source>u2022 u2026and {0} more (see the findings below)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/report_export.py" line="153"/>
+        <location filename="../plugin/gui/report_export.py" line="196"/>
         <source>Irreplaceable habitats: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/report_export.py" line="153"/>
+        <location filename="../plugin/gui/report_export.py" line="196"/>
         <source>Designated sites: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/report_export.py" line="153"/>
+        <location filename="../plugin/gui/report_export.py" line="196"/>
         <source>Strategic significance: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/report_export.py" line="153"/>
+        <location filename="../plugin/gui/report_export.py" line="196"/>
         <source>Search distance: {0} m</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/report_export.py" line="159"/>
-        <source>Strategic significance: {0} ({1}) u2013 {2}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/report_export.py" line="161"/>
-        <source>Strategic significance: not assessed</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/report_export.py" line="163"/>
-        <source>Proposed habitat: {0}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/report_export.py" line="165"/>
-        <source>not in the pack&apos;s measures catalogue</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/report_export.py" line="168"/>
-        <source>No LNRS measure is mapped on the site.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/report_export.py" line="174"/>
+        <location filename="../plugin/gui/report_export.py" line="307"/>
         <source>Finding</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/report_export.py" line="174"/>
+        <location filename="../plugin/gui/report_export.py" line="307"/>
         <source>Relation</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/report_export.py" line="174"/>
+        <location filename="../plugin/gui/report_export.py" line="307"/>
         <source>Overlap (m²)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/report_export.py" line="174"/>
+        <location filename="../plugin/gui/report_export.py" line="307"/>
         <source>Distance (m)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/report_export.py" line="174"/>
-        <source>Officer</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/report_export.py" line="183"/>
-        <source>No irreplaceable habitat or designated site within the search distance.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/report_export.py" line="186"/>
-        <source>Local Habitat Map: {0}, version {1}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/report_export.py" line="188"/>
-        <source>unknown</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/report_export.py" line="188"/>
-        <source>sha256 {0}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/report_export.py" line="191"/>
-        <source>Officer: {0}. Generated {1} with LNRS Toolkit {2}.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/report_export.py" line="194"/>
-        <source>{0} marked not applicable by {1} on {2}: {3}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/report_export.py" line="296"/>
+        <location filename="../plugin/gui/report_export.py" line="373"/>
         <source>There is nothing to report yet: check a site first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/report_export.py" line="302"/>
+        <location filename="../plugin/gui/report_export.py" line="383"/>
         <source>The report template could not be read: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/report_export.py" line="310"/>
+        <location filename="../plugin/gui/report_export.py" line="390"/>
         <source>The PDF could not be written to {0}: {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/report_export.py" line="310"/>
+        <location filename="../plugin/gui/report_export.py" line="390"/>
         <source>check the folder exists and is writable</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/report_export.py" line="314"/>
+        <location filename="../plugin/gui/report_export.py" line="394"/>
         <source>Could not write {0}: {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/report_export.py" line="317"/>
+        <location filename="../plugin/gui/report_export.py" line="397"/>
         <source>The PDF report could not be made; the details are in the LNRS Toolkit tab of the message log.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/project_layers.py" line="60"/>
+        <location filename="../plugin/project_layers.py" line="61"/>
         <source>Local Habitat Map</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/project_layers.py" line="74"/>
+        <location filename="../plugin/project_layers.py" line="75"/>
         <source>The table &apos;{0}&apos; of the pack {1} cannot be opened in QGIS.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/adapters/parcel_layers.py" line="122"/>
+        <location filename="../plugin/adapters/parcel_layers.py" line="137"/>
         <source>the layer was already read for this run; run the check again to read it again.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/adapters/parcel_layers.py" line="177"/>
+        <location filename="../plugin/adapters/parcel_layers.py" line="193"/>
         <source>the phase must be baseline or proposed, not &apos;{0}&apos;.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/adapters/parcel_layers.py" line="180"/>
+        <location filename="../plugin/adapters/parcel_layers.py" line="273"/>
         <source>{0} does not hold polygons; choose a polygon layer.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/adapters/parcel_layers.py" line="184"/>
+        <location filename="../plugin/adapters/parcel_layers.py" line="200"/>
         <source>{0} has no field &apos;{1}&apos;; choose the field that holds the habitat.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/adapters/parcel_layers.py" line="299"/>
+        <location filename="../plugin/adapters/parcel_layers.py" line="331"/>
         <source>{0} is not the Habitats layer of a Defra metric GeoPackage, so there is no GeoPackage to fill; add the results to the map instead.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/adapters/parcel_layers.py" line="303"/>
+        <location filename="../plugin/adapters/parcel_layers.py" line="335"/>
         <source>{0} had unsaved edits when it was checked, so the GeoPackage on disk differs from the parcels checked; save the layer&apos;s edits and run again.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -369,62 +284,57 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/adapters/pg_connection.py" line="104"/>
+        <location filename="../plugin/adapters/pg_connection.py" line="105"/>
         <source>Cannot connect to the database of connection &apos;{0}&apos;: {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/adapters/postgis_opportunity_store.py" line="211"/>
+        <location filename="../plugin/adapters/postgis_opportunity_store.py" line="245"/>
         <source>Another editor has been saving to the pack {0} for more than {1:g} s; nothing was saved and your edits are still in your working copy. Save again in a moment.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/adapters/postgis_opportunity_store.py" line="215"/>
-        <source>The database refused the check-in to {0}: {1}. Ask the pack&apos;s administrator to grant your role SELECT, INSERT, UPDATE and DELETE on the schema&apos;s tables; nothing was saved.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/adapters/postgis_opportunity_store.py" line="219"/>
+        <location filename="../plugin/adapters/postgis_opportunity_store.py" line="253"/>
         <source>The connection to the database was lost while saving to {0} ({1}); nothing was saved and your edits are still in your working copy.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/adapters/postgis_opportunity_store.py" line="221"/>
+        <location filename="../plugin/adapters/postgis_opportunity_store.py" line="255"/>
         <source>Saving to the pack {0} failed: {1}. Nothing was saved; your edits are still in your working copy.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/adapters/postgis_opportunity_store.py" line="235"/>
+        <location filename="../plugin/adapters/postgis_opportunity_store.py" line="269"/>
         <source>The pack {0} has no &apos;{1}&apos; table to save opportunity areas into; publish a pack with opportunity areas first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/adapters/postgis_opportunity_store.py" line="270"/>
+        <location filename="../plugin/adapters/postgis_opportunity_store.py" line="305"/>
         <source>The audit trail of {0} cannot be read: {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/adapters/postgis_versions.py" line="117"/>
+        <location filename="../plugin/adapters/postgis_versions.py" line="129"/>
         <source>Another user is saving to the pack in schema &apos;{0}&apos;; try again in a moment. Nothing was changed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/adapters/postgis_versions.py" line="119"/>
+        <location filename="../plugin/adapters/postgis_versions.py" line="133"/>
         <source>The database refused to {0} in schema &apos;{1}&apos;: {2}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/adapters/postgis_versions.py" line="150"/>
+        <location filename="../plugin/adapters/postgis_versions.py" line="161"/>
         <source>publish a version</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/adapters/postgis_versions.py" line="173"/>
+        <location filename="../plugin/adapters/postgis_versions.py" line="184"/>
         <source>read the versions</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/adapters/postgis_versions.py" line="205"/>
+        <location filename="../plugin/adapters/postgis_versions.py" line="216"/>
         <source>read version {0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -499,32 +409,32 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/audit_dialog.py" line="69"/>
+        <location filename="../plugin/gui/audit_dialog.py" line="83"/>
         <source>Audit trail: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/audit_dialog.py" line="73"/>
+        <location filename="../plugin/gui/audit_dialog.py" line="87"/>
         <source>&amp;Feature id:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/audit_dialog.py" line="76"/>
+        <location filename="../plugin/gui/audit_dialog.py" line="90"/>
         <source>all features</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/audit_dialog.py" line="78"/>
+        <location filename="../plugin/gui/audit_dialog.py" line="92"/>
         <source>Show only the changes to one opportunity area (its pack feature id)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/audit_dialog.py" line="96"/>
+        <location filename="../plugin/gui/audit_dialog.py" line="110"/>
         <source>Audit trail</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/audit_dialog.py" line="125"/>
+        <location filename="../plugin/gui/audit_dialog.py" line="139"/>
         <source>{0} of {1} changes</source>
         <translation type="unfinished"></translation>
     </message>
@@ -579,17 +489,17 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/conflict_dialog.py" line="111"/>
+        <location filename="../plugin/gui/conflict_dialog.py" line="112"/>
         <source>Keep mine saves your version over theirs (both changes stay in the audit trail). Take theirs drops your change to this area and puts the map&apos;s version in your working copy. Cancel saves nothing; your working copy keeps every change.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/conflict_dialog.py" line="117"/>
+        <location filename="../plugin/gui/conflict_dialog.py" line="118"/>
         <source>Keep &amp;mine</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/conflict_dialog.py" line="119"/>
+        <location filename="../plugin/gui/conflict_dialog.py" line="120"/>
         <source>Take &amp;theirs</source>
         <translation type="unfinished"></translation>
     </message>
@@ -634,16 +544,6 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/report_export.py" line="187"/>
-        <source> (published {0})</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/report_export.py" line="189"/>
-        <source>; unpublished edits since version {0}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <location filename="../plugin/gui/versions_map.py" line="39"/>
         <source>Added</source>
         <translation type="unfinished"></translation>
@@ -678,248 +578,579 @@
         <source>PACK is empty: give a .gpkg pack or postgis:CONNECTION/SCHEMA.</source>
         <translation type="unfinished"></translation>
     </message>
-</context>
-<context>
-    <name>AddToHabitatMapAlgorithm</name>
     <message>
-        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="71"/>
-        <source>Add layer to Local Habitat Map pack</source>
+        <location filename="../plugin/adapters/dataset_bundle.py" line="101"/>
+        <source>&apos;{0}&apos; cannot be opened as a .zip ({1}).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="74"/>
-        <source>Adds one layer or table to a Local Habitat Map pack (a GeoPackage in EPSG:27700), creating the pack if it does not exist.
-
-ROLE says what the layer is: designated (designated sites), irreplaceable (irreplaceable habitats), trees (ancient and veteran trees), opportunity (areas that could become of particular importance, with measure codes), interim, area (the strategy area), measures (the measures catalogue, a table such as a CSV) or metadata (key/value table).
-
-Map the layer&apos;s fields with the *_FIELD parameters, or give a fixed DESIGNATION or HABITAT_TYPE. Measure codes are split on MEASURES_SEPARATOR (default: any of ; , | or whitespace), trimmed and upper-cased.
-
-Layers are reprojected to EPSG:27700; invalid geometries are repaired and counted in the log. Re-adding the same source replaces its rows. The pack is written atomically: a failed or cancelled run leaves the previous pack untouched.</source>
+        <location filename="../plugin/adapters/dataset_bundle.py" line="104"/>
+        <source>&apos;{0}&apos; in &apos;{1}&apos; is a CSV: unzip the download and give the folder, so its WKT geometry column can be read.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="90"/>
-        <source>Local Habitat Map pack (GeoPackage, created if missing)</source>
+        <location filename="../plugin/adapters/dataset_bundle.py" line="111"/>
+        <source>{0} could not be opened as a vector layer: {1}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="90"/>
-        <source>GeoPackage (*.gpkg)</source>
+        <location filename="../plugin/adapters/dataset_bundle.py" line="114"/>
+        <source>&apos;{0}&apos; holds no vector layer (looked for {1}).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="93"/>
-        <source>Input layer or table</source>
+        <location filename="../plugin/adapters/pack_source.py" line="218"/>
+        <source>The pack&apos;s &apos;{0}.{1}&apos; is a {2}, not a table, so its rows cannot be trusted or read in bounded time; republish the pack.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="95"/>
-        <source>Role of the layer in the pack</source>
+        <location filename="../plugin/adapters/pack_source.py" line="224"/>
+        <source>read the geometry columns of schema &apos;{0}&apos;</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="99"/>
-        <source>Designation (fixed value for every feature)</source>
+        <location filename="../plugin/adapters/pack_source.py" line="355"/>
+        <source>audit rows</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="103"/>
-        <source>Irreplaceable habitat type (fixed value for every feature)</source>
+        <location filename="../plugin/adapters/pack_source.py" line="355"/>
+        <source>published versions</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="109"/>
-        <source>Designation field</source>
+        <location filename="../plugin/adapters/pack_source.py" line="357"/>
+        <source>count the {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="110"/>
-        <source>Habitat type field</source>
+        <location filename="../plugin/adapters/pack_source.py" line="364"/>
+        <source>Discarding the history of the pack in schema &apos;{0}&apos; deletes {1} for good.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="111"/>
-        <source>Status field (ancient woodland ASNW/PAWS, tree status)</source>
+        <location filename="../plugin/adapters/pack_source.py" line="364"/>
+        <source> and </source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="112"/>
-        <source>Name field</source>
+        <location filename="../plugin/adapters/pg_connection.py" line="150"/>
+        <source>You cannot {0} of the pack {1}: your database role has no privilege on it. Ask the pack's owner to run LNRS Toolkit ▸ Local Habitat Map packs ▸ Set up PostGIS roles for a pack (lnrs:setuppostgisroles) for your role.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="113"/>
-        <source>Reference field</source>
+        <location filename="../plugin/adapters/postgis_opportunity_store.py" line="249"/>
+        <source>Nothing was saved. {0} (The database said: {1})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="114"/>
-        <source>Measure codes field</source>
+        <location filename="../plugin/adapters/postgis_opportunity_store.py" line="249"/>
+        <source>save opportunity areas and their audit rows to the tables</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="115"/>
-        <source>Catalogue: measure code field</source>
+        <location filename="../plugin/adapters/postgis_opportunity_store.py" line="304"/>
+        <source>read the audit table</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="116"/>
-        <source>Catalogue: habitat theme field</source>
+        <location filename="../plugin/adapters/postgis_roles.py" line="54"/>
+        <source>Name at least one editor or reader role.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="117"/>
-        <source>Catalogue: priority field</source>
+        <location filename="../plugin/adapters/postgis_roles.py" line="69"/>
+        <source>The database has no role {0}; create it first (CREATE ROLE … LOGIN) or check the spelling.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="118"/>
-        <source>Catalogue: measure text field</source>
+        <location filename="../plugin/adapters/postgis_roles.py" line="90"/>
+        <source>The roles of the pack in schema &apos;{0}&apos; could not be set up: {1}. Run this as the pack&apos;s owner (the role that published it).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="119"/>
-        <source>Catalogue: delivering broad habitats field</source>
+        <location filename="../plugin/adapters/postgis_versions.py" line="132"/>
+        <source>in schema &apos;{0}&apos;</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="120"/>
-        <source>Trees: stem diameter field (m)</source>
+        <location filename="../plugin/gui/audit_dialog.py" line="56"/>
+        <source>Name and reference</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="121"/>
-        <source>Trees: crown radius field (m)</source>
+        <location filename="../plugin/gui/audit_dialog.py" line="63"/>
+        <source>name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="126"/>
-        <source>Measure codes separator (empty: any of ; , | or whitespace)</source>
+        <location filename="../plugin/gui/audit_dialog.py" line="63"/>
+        <source>reference</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="131"/>
-        <source>Strategy name (pack metadata)</source>
+        <location filename="../plugin/gui/layout_tables.py" line="146"/>
+        <source>LNRS screening report u2013 site {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="133"/>
-        <source>Map version (pack metadata)</source>
+        <location filename="../plugin/gui/layout_tables.py" line="146"/>
+        <source>Page {0} of {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="135"/>
-        <source>Responsible authority (pack metadata)</source>
+        <location filename="../plugin/gui/report_export.py" line="131"/>
+        <source>Findings (habitats and designated sites)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="138"/>
-        <source>Pack table written</source>
+        <location filename="../plugin/gui/report_export.py" line="179"/>
+        <source>Local planning authority not named in the habitat map</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="139"/>
-        <source>Rows added</source>
+        <location filename="../plugin/gui/report_export.py" line="193"/>
+        <source>Not screened: no check was made.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="140"/>
-        <source>Rows in the table</source>
+        <location filename="../plugin/gui/report_export.py" line="245"/>
+        <source>Scale 1:{0} on A4</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="141"/>
-        <source>Invalid geometries repaired</source>
+        <location filename="../plugin/gui/report_export.py" line="250"/>
+        <source>Strategy area</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="142"/>
-        <source>Features dropped (no usable geometry)</source>
+        <location filename="../plugin/gui/report_export.py" line="282"/>
+        <source>Not screened: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="143"/>
-        <source>Content hash of the pack</source>
+        <location filename="../plugin/gui/report_export.py" line="287"/>
+        <source>Not every layer could be checked (see the checks and the notes); none of the layers checked has a feature within {0} m.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="149"/>
-        <source>ROLE: {0}</source>
+        <location filename="../plugin/gui/report_export.py" line="290"/>
+        <source>No irreplaceable habitat or designated site within {0} m of the site.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="157"/>
-        <source>Cancelled: the pack was left unchanged.</source>
+        <location filename="../plugin/gui/report_export.py" line="301"/>
+        <source>Findings within {0} m of the site</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="161"/>
-        <source>The pack could not be written ({0}); the previous pack, if any, is unchanged.</source>
+        <location filename="../plugin/gui/report_export.py" line="307"/>
+        <source>Officer&apos;s decision</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="179"/>
-        <source>Adding &apos;{0}&apos; to {1} as &apos;{2}&apos; (table {3}).</source>
+        <location filename="../plugin/gui/report_export.py" line="316"/>
+        <source>Section</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="191"/>
-        <source>role &apos;{0}&apos; needs a {1} layer, but &apos;{2}&apos; holds {3} geometries.</source>
+        <location filename="../plugin/gui/report_export.py" line="316"/>
+        <source>Details</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="194"/>
-        <source>role &apos;{0}&apos; needs a {1} layer, but &apos;{2}&apos; is a table without geometry.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="202"/>
-        <source>Reprojected {0} features from {1} to EPSG:27700.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="223"/>
-        <source>Pack metadata updated: {0}.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="223"/>
-        <source>nothing</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="226"/>
-        <source>{0} rows added to &apos;{1}&apos;, which now holds {2} rows.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="228"/>
-        <source>Pack content hash: {0}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="242"/>
-        <source>PACK is empty: give the path of the pack GeoPackage (.gpkg) to create or update.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="246"/>
-        <source>PACK must be a GeoPackage file ending in .gpkg, not &apos;{0}&apos;.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="264"/>
+        <location filename="../plugin/processing/recognised_input.py" line="65"/>
         <source>Repaired {0} invalid geometries in &apos;{1}&apos;.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="266"/>
+        <location filename="../plugin/processing/recognised_input.py" line="67"/>
+        <source>Dropped {0} features of &apos;{1}&apos; with no usable geometry.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/recognised_input.py" line="124"/>
+        <source>&apos;{0}&apos; is {1}, which the pack already holds from &apos;{2}&apos;: its rows replace those of &apos;{2}&apos; (an earlier download of the same dataset).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/recognised_input.py" line="136"/>
+        <source>&apos;{0}&apos; and &apos;{1}&apos; are both {2}: two downloads of the same dataset. Keep one and run again; nothing was written.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/recognised_input.py" line="155"/>
+        <source>{0}: not a recognised dataset (fields: {1})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/recognised_input.py" line="155"/>
+        <source>none</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/recognised_input.py" line="169"/>
+        <source>The layers are in different coordinate reference systems ({0}); each was reprojected to EPSG:27700 from its own.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/recognised_input.py" line="173"/>
+        <source>Skipped {0}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/recognised_input.py" line="175"/>
+        <source>Nothing in &apos;{0}&apos; is a recognised dataset; nothing was written. Add the layers one by one with their ROLE and *_FIELD parameters.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/recognised_input.py" line="185"/>
+        <source>{0} rows added to &apos;{1}&apos;, which now holds {2} rows.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>AddToHabitatMapAlgorithm</name>
+    <message>
+        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="84"/>
+        <source>Add layer to Local Habitat Map pack</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="119"/>
+        <source>Local Habitat Map pack (GeoPackage, created if missing)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="119"/>
+        <source>GeoPackage (*.gpkg)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="122"/>
+        <source>Input layer or table</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="129"/>
+        <source>Designation (fixed value for every feature)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="133"/>
+        <source>Irreplaceable habitat type (fixed value for every feature)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="139"/>
+        <source>Designation field</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="140"/>
+        <source>Habitat type field</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="141"/>
+        <source>Status field (ancient woodland ASNW/PAWS, tree status)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="142"/>
+        <source>Name field</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="143"/>
+        <source>Reference field</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="144"/>
+        <source>Measure codes field</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="145"/>
+        <source>Catalogue: measure code field</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="146"/>
+        <source>Catalogue: habitat theme field</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="147"/>
+        <source>Catalogue: priority field</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="148"/>
+        <source>Catalogue: measure text field</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="149"/>
+        <source>Catalogue: delivering broad habitats field</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="150"/>
+        <source>Trees: stem diameter field (m)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="151"/>
+        <source>Trees: crown radius field (m)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="166"/>
+        <source>Measure codes separator (empty: any of ; , | or whitespace)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="174"/>
+        <source>Strategy name (pack metadata)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="176"/>
+        <source>Map version (pack metadata)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="178"/>
+        <source>Responsible authority (pack metadata)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="187"/>
+        <source>Pack table written</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="188"/>
+        <source>Rows added</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="189"/>
+        <source>Rows in the table</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="193"/>
+        <source>Invalid geometries repaired</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="194"/>
+        <source>Features dropped (no usable geometry)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="195"/>
+        <source>Content hash of the pack</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="205"/>
+        <source>ROLE: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="227"/>
+        <source>Cancelled: the pack was left unchanged.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="231"/>
+        <source>The pack could not be written ({0}); the previous pack, if any, is unchanged.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="264"/>
+        <source>Adding &apos;{0}&apos; to {1} as &apos;{2}&apos; (table {3}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="276"/>
+        <source>role &apos;{0}&apos; needs a {1} layer, but &apos;{2}&apos; holds {3} geometries.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="279"/>
+        <source>role &apos;{0}&apos; needs a {1} layer, but &apos;{2}&apos; is a table without geometry.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="287"/>
+        <source>Reprojected {0} features from {1} to EPSG:27700.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="309"/>
+        <source>Pack metadata updated: {0}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="309"/>
+        <source>nothing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="379"/>
+        <source>{0} rows added to &apos;{1}&apos;, which now holds {2} rows.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="395"/>
+        <source>Pack content hash: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="411"/>
+        <source>PACK is empty: give the path of the pack GeoPackage (.gpkg) to create or update.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="415"/>
+        <source>PACK must be a GeoPackage file ending in .gpkg, not &apos;{0}&apos;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="433"/>
+        <source>Repaired {0} invalid geometries in &apos;{1}&apos;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="435"/>
         <source>All geometries in &apos;{0}&apos; are valid.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="268"/>
+        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="437"/>
         <source>Dropped {0} features of &apos;{1}&apos; with no usable geometry (null, empty, or not a {2} after repair).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="87"/>
+        <source>Adds one layer or table to a Local Habitat Map pack (a GeoPackage in EPSG:27700), creating the pack if it does not exist.
+
+With only PACK and INPUT, national datasets are recognised from their fields (planning.data.gov.uk downloads and Natural England&apos;s open data layers, see docs/recognised_datasets.md), and so are LNRS opportunity maps (codes in one column, one row per measure, one flag column per measure) and measures catalogues; the log says which dataset was recognised and which field went where. INPUT may also be a folder, a .zip or a multi-layer GeoPackage: every recognised layer is added in one atomic write, the rest are listed as skipped. An opportunity map whose measures are in a separate table: give the table as MEASURES_TABLE and the polygons&apos; id field as AREA_ID_FIELD.
+
+ROLE says what the layer is: designated (designated sites), irreplaceable (irreplaceable habitats), trees (ancient and veteran trees), opportunity (areas that could become of particular importance, with measure codes), interim, area (the strategy area), measures (the measures catalogue, a table such as a CSV), metadata (key/value table), priority_habitats (priority habitat polygons) or lpa (local planning authority boundaries).
+
+Map the layer&apos;s fields with the *_FIELD parameters, or give a fixed DESIGNATION or HABITAT_TYPE. Measure codes are split on MEASURES_SEPARATOR (default: any of ; , | or whitespace), trimmed and upper-cased.
+
+LNRS_STATUS (published or not_published) and PUBLISHED_DATE record whether the strategy has been published: the parcel check applies the metric&apos;s Table 7 (published) or Table 8 (not yet published) from it.
+
+Layers are reprojected to EPSG:27700; invalid geometries are repaired and counted in the log. Re-adding the same source replaces its rows. REPLACES names other sources (as the pack&apos;s source_layer column lists them, e.g. acb_2025.gpkg; several separated by ;) whose rows this layer replaces, such as the same layer saved under another file name; without it, rows of another source are added beside them. Feature ids stay stable: rows of other sources keep theirs, an incoming row takes the id of the row it replaces (matched by REF_FIELD, the source&apos;s own id, where it names one row, else by identical geometry), and new rows get ids never used before (not even by deleted features).
+
+The pack is written atomically: a failed or cancelled run leaves the previous pack untouched.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="124"/>
+        <source>Role of the layer in the pack (empty: recognise the dataset)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="152"/>
+        <source>Priority habitats: main habitat field</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="153"/>
+        <source>Priority habitats: additional habitats field</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="154"/>
+        <source>Priority habitats: habitat codes field</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="155"/>
+        <source>Priority habitats: confidence field</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="160"/>
+        <source>Opportunity: separate table of area id -&gt; measure codes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="163"/>
+        <source>Opportunity: area id field joining INPUT to MEASURES_TABLE</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="171"/>
+        <source>Replace the rows of these earlier sources (source_layer names, separated by ;)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="180"/>
+        <source>Strategy status (pack metadata): published or not_published</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="184"/>
+        <source>Strategy publication date, YYYY-MM-DD (pack metadata)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="190"/>
+        <source>Rows replaced</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="191"/>
+        <source>Added rows that kept the id of the row they replace</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="196"/>
+        <source>Layers recognised (one per line)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="197"/>
+        <source>Layers skipped, with the reason (one per line)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="218"/>
+        <source>Incorrect parameter value for {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="239"/>
+        <source>&apos;{0}&apos; holds several layers, which are added by recognition only: leave ROLE empty, or add its layers one by one with their ROLE.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="315"/>
+        <source>{0} earlier rows replaced; {1} added rows kept the id of the row they replace.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="336"/>
+        <source>Reading {0} layer(s) for {1}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="364"/>
+        <source>{0} given without ROLE: set ROLE too, or leave the *_FIELD parameters empty to have the dataset recognised.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_add_to_habitat_map.py" line="369"/>
+        <source>&apos;{0}&apos; could not be read as an opportunity map.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -957,528 +1188,546 @@ PACK is a .gpkg file or postgis:CONNECTION/SCHEMA.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_compare_versions.py" line="74"/>
+        <location filename="../plugin/processing/alg_compare_versions.py" line="75"/>
         <source>Previously screened sites (polygons)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_compare_versions.py" line="77"/>
+        <location filename="../plugin/processing/alg_compare_versions.py" line="78"/>
         <source>Site reference field</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_compare_versions.py" line="79"/>
+        <location filename="../plugin/processing/alg_compare_versions.py" line="80"/>
         <source>Proposed habitat used when the sites were screened</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_compare_versions.py" line="81"/>
+        <location filename="../plugin/processing/alg_compare_versions.py" line="82"/>
         <source>Search distance used when the sites were screened (m)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_compare_versions.py" line="84"/>
+        <location filename="../plugin/processing/alg_compare_versions.py" line="85"/>
         <source>Opportunity area changes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_compare_versions.py" line="92"/>
+        <location filename="../plugin/processing/alg_compare_versions.py" line="93"/>
         <source>Sites whose answers change</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_compare_versions.py" line="89"/>
+        <location filename="../plugin/processing/alg_compare_versions.py" line="90"/>
         <source>Summary</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_compare_versions.py" line="89"/>
+        <location filename="../plugin/processing/alg_compare_versions.py" line="90"/>
         <source>HTML files (*.html);;Text files (*.txt);;JSON files (*.json)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_compare_versions.py" line="92"/>
+        <location filename="../plugin/processing/alg_compare_versions.py" line="93"/>
         <source>Opportunity areas added</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_compare_versions.py" line="92"/>
+        <location filename="../plugin/processing/alg_compare_versions.py" line="93"/>
         <source>Opportunity areas removed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_compare_versions.py" line="92"/>
+        <location filename="../plugin/processing/alg_compare_versions.py" line="93"/>
         <source>Opportunity areas changed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_compare_versions.py" line="110"/>
+        <location filename="../plugin/processing/alg_compare_versions.py" line="111"/>
         <source>SITES must be a polygon layer (e.g. the output of Screen sites against the Local Habitat Map).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_compare_versions.py" line="116"/>
+        <location filename="../plugin/processing/alg_compare_versions.py" line="117"/>
         <source>SITES</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_compare_versions.py" line="128"/>
+        <location filename="../plugin/processing/alg_compare_versions.py" line="130"/>
         <source>Site {0} cannot be re-screened: {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_compare_versions.py" line="149"/>
+        <location filename="../plugin/processing/alg_compare_versions.py" line="154"/>
         <source>Cancelled: nothing was written.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_compare_versions.py" line="179"/>
+        <location filename="../plugin/processing/alg_compare_versions.py" line="184"/>
         <source>Could not write {0}: {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_compare_versions.py" line="182"/>
+        <location filename="../plugin/processing/alg_compare_versions.py" line="187"/>
         <source>{0} u2192 {1}: {2}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>DockContext</name>
+    <message>
+        <location filename="../plugin/gui/dock_context.py" line="129"/>
+        <source>The habitat map could not be reloaded: {0}</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
     <name>EditingPanel</name>
     <message>
-        <location filename="../plugin/gui/editing_panel.py" line="135"/>
+        <location filename="../plugin/gui/editing_panel.py" line="97"/>
         <source>Opportunity areas</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/editing_panel.py" line="144"/>
+        <location filename="../plugin/gui/editing_panel.py" line="106"/>
         <source>&amp;Start editing</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/editing_panel.py" line="147"/>
+        <location filename="../plugin/gui/editing_panel.py" line="109"/>
         <source>Save to the Local &amp;Habitat Mapu2026</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/editing_panel.py" line="149"/>
+        <location filename="../plugin/gui/editing_panel.py" line="111"/>
         <source>Check your changes and, with a reason, save them to the Local Habitat Map (QGIS&apos;s Save Layer Edits on the working layer does the same)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/editing_panel.py" line="152"/>
+        <location filename="../plugin/gui/editing_panel.py" line="114"/>
         <source>Chec&amp;k changes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/editing_panel.py" line="154"/>
+        <location filename="../plugin/gui/editing_panel.py" line="116"/>
         <source>List the problems the Local Habitat Map would refuse, without saving</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/editing_panel.py" line="157"/>
+        <location filename="../plugin/gui/editing_panel.py" line="119"/>
         <source>&amp;Discard my changesu2026</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/editing_panel.py" line="159"/>
+        <location filename="../plugin/gui/editing_panel.py" line="121"/>
         <source>Throw the working copy away; the Local Habitat Map is not changed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/editing_panel.py" line="161"/>
+        <location filename="../plugin/gui/editing_panel.py" line="123"/>
         <source>&amp;Audit trailu2026</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/editing_panel.py" line="163"/>
+        <location filename="../plugin/gui/editing_panel.py" line="125"/>
         <source>Every change saved to the pack&apos;s opportunity areas: who, when, what and why</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/editing_panel.py" line="166"/>
+        <location filename="../plugin/gui/editing_panel.py" line="128"/>
         <source>&amp;Update from the map</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/editing_panel.py" line="168"/>
+        <location filename="../plugin/gui/editing_panel.py" line="130"/>
         <source>Bring in what others saved to the Local Habitat Map since you started, for every area you have not changed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/editing_panel.py" line="184"/>
+        <location filename="../plugin/gui/edit_issues.py" line="36"/>
         <source>Problems</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/editing_panel.py" line="187"/>
+        <location filename="../plugin/gui/edit_issues.py" line="39"/>
         <source>No problems found yet.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/editing_panel.py" line="201"/>
+        <location filename="../plugin/gui/edit_issues.py" line="53"/>
         <source>Problems with the changes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/editing_panel.py" line="237"/>
+        <location filename="../plugin/gui/editing_panel.py" line="183"/>
         <source>Your working copy cannot be read: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/editing_panel.py" line="240"/>
+        <location filename="../plugin/gui/editing_panel.py" line="186"/>
         <source>Your working copy cannot be read; the details are in the LNRS Toolkit tab of the message log.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/editing_panel.py" line="248"/>
+        <location filename="../plugin/gui/editing_panel.py" line="203"/>
         <source>(not in the project)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/editing_panel.py" line="249"/>
+        <location filename="../plugin/gui/editing_panel.py" line="204"/>
         <source>Editing &lt;b&gt;{0}&lt;/b&gt; in the layer &lt;i&gt;{1}&lt;/i&gt;. Nothing reaches the map until it passes the checks.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/editing_panel.py" line="255"/>
+        <location filename="../plugin/gui/editing_panel.py" line="210"/>
         <source>Load a Local Habitat Map pack (a GeoPackage or a PostGIS schema) to edit its opportunity areas.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/editing_panel.py" line="259"/>
+        <location filename="../plugin/gui/editing_panel.py" line="214"/>
         <source>You have a working copy of &lt;b&gt;{0}&lt;/b&gt; from an earlier session. Start editing to resume it; nothing in it is lost.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/editing_panel.py" line="264"/>
+        <location filename="../plugin/gui/editing_panel.py" line="219"/>
         <source>Start editing to check out the opportunity areas of &lt;b&gt;{0}&lt;/b&gt; into a working copy you edit with QGIS&apos;s tools.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/editing_panel.py" line="269"/>
+        <location filename="../plugin/gui/editing_panel.py" line="224"/>
         <source>Pending changes: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/editing_panel.py" line="271"/>
+        <location filename="../plugin/gui/editing_panel.py" line="226"/>
         <source> ({0} new, {1} changed, {2} deleted)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/editing_panel.py" line="274"/>
+        <location filename="../plugin/gui/editing_panel.py" line="232"/>
         <source>; more edits on the layer are not saved in the working copy yet</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/editing_panel.py" line="287"/>
+        <location filename="../plugin/gui/editing_panel.py" line="245"/>
         <source>Check the pack&apos;s opportunity areas out into a working copy and edit it with QGIS&apos;s tools; the form picks measures from the catalogue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/editing_panel.py" line="287"/>
+        <location filename="../plugin/gui/editing_panel.py" line="245"/>
         <source>Load a Local Habitat Map pack first</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/editing_panel.py" line="292"/>
+        <location filename="../plugin/gui/editing_panel.py" line="250"/>
         <source>Put the working layer back in the project, in edit mode</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/editing_panel.py" line="310"/>
+        <location filename="../plugin/gui/editing_panel.py" line="268"/>
         <source>{0}: {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/editing_panel.py" line="313"/>
+        <location filename="../plugin/gui/editing_panel.py" line="271"/>
         <source>{0}: an unexpected error; the details are in the LNRS Toolkit tab of the message log.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/editing_panel.py" line="324"/>
+        <location filename="../plugin/gui/edit_questions.py" line="13"/>
         <source>Resume editing?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/editing_panel.py" line="326"/>
+        <location filename="../plugin/gui/edit_questions.py" line="15"/>
         <source>Resume my working copy</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/editing_panel.py" line="327"/>
+        <location filename="../plugin/gui/edit_questions.py" line="16"/>
         <source>Discard it and start again</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/editing_panel.py" line="346"/>
+        <location filename="../plugin/gui/editing_panel.py" line="294"/>
         <source>Load a Local Habitat Map pack first: a GeoPackage or a PostGIS schema with opportunity areas.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/editing_panel.py" line="351"/>
+        <location filename="../plugin/gui/editing_panel.py" line="299"/>
         <source>There is a working copy of {0} from an earlier session (perhaps QGIS closed while you were editing). Resume it to keep every change in it, or discard it and check the map out again.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/editing_panel.py" line="367"/>
+        <location filename="../plugin/gui/editing_panel.py" line="315"/>
         <source>The habitat map could not be loaded: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/editing_panel.py" line="370"/>
+        <location filename="../plugin/gui/editing_panel.py" line="318"/>
         <source>{0} has no opportunity areas layer to edit; add one with Add layer to Local Habitat Map pack (role opportunity).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/editing_panel.py" line="374"/>
+        <location filename="../plugin/gui/editing_panel.py" line="322"/>
         <source>{0} has no measures catalogue, so measures cannot be picked or checked; add it with Add layer to Local Habitat Map pack (role measures) first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/editing_panel.py" line="384"/>
+        <location filename="../plugin/gui/editing_panel.py" line="332"/>
         <source>The opportunity areas could not be checked out</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/editing_panel.py" line="390"/>
+        <location filename="../plugin/gui/editing_panel.py" line="338"/>
         <source>LNRS: check out the opportunity areas</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/editing_panel.py" line="405"/>
+        <location filename="../plugin/gui/editing_panel.py" line="354"/>
         <source>The working copy {0} cannot be resumed: {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/editing_panel.py" line="411"/>
+        <location filename="../plugin/gui/editing_panel.py" line="360"/>
         <source>Resumed your working copy with {0} change(s) not yet saved to the map.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/editing_panel.py" line="435"/>
+        <location filename="../plugin/gui/editing_panel.py" line="384"/>
         <source>Measures to choose from</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/editing_panel.py" line="436"/>
+        <location filename="../plugin/gui/editing_panel.py" line="384"/>
         <source>Opportunity areas u2014 my edits</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/editing_panel.py" line="438"/>
+        <location filename="../plugin/gui/editing_panel.py" line="388"/>
         <source>The working copy {0} cannot be opened in QGIS.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/editing_panel.py" line="821"/>
+        <location filename="../plugin/gui/editing_panel.py" line="401"/>
         <source>Editing: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/editing_panel.py" line="529"/>
+        <location filename="../plugin/gui/edit_check_in.py" line="74"/>
         <source>no reason given</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/editing_panel.py" line="530"/>
+        <location filename="../plugin/gui/edit_check_in.py" line="75"/>
         <source>Your edits could not be saved into the working copy: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/editing_panel.py" line="542"/>
+        <location filename="../plugin/gui/edit_check_in.py" line="88"/>
         <source>Your edits are saved in the working copy; a save to the map is still running, so save again when it has finished to send them too.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/editing_panel.py" line="556"/>
+        <location filename="../plugin/gui/edit_check_in.py" line="103"/>
         <source>Your {0} change(s) pass every check{1}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/editing_panel.py" line="556"/>
+        <location filename="../plugin/gui/edit_check_in.py" line="103"/>
         <source>, with {0} warning(s)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/editing_panel.py" line="706"/>
+        <location filename="../plugin/gui/edit_check_in.py" line="271"/>
         <source>Start editing first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/editing_panel.py" line="571"/>
+        <location filename="../plugin/gui/edit_check_in.py" line="118"/>
         <source>You have no changes to save: the working copy matches the Local Habitat Map.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/editing_panel.py" line="578"/>
+        <location filename="../plugin/gui/edit_check_in.py" line="125"/>
         <source>Your changes could not be checked: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/editing_panel.py" line="590"/>
+        <location filename="../plugin/gui/edit_check_in.py" line="137"/>
         <source>Nothing was saved to the Local Habitat Map: {0} problem(s) must be fixed first. {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/editing_panel.py" line="590"/>
+        <location filename="../plugin/gui/edit_check_in.py" line="137"/>
         <source> …and {0} more in the Problems list.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/editing_panel.py" line="597"/>
+        <location filename="../plugin/gui/edit_check_in.py" line="146"/>
         <source>A save is already running; wait for it to finish.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/editing_panel.py" line="605"/>
+        <location filename="../plugin/gui/edit_check_in.py" line="155"/>
         <source>Nothing was saved: a reason is needed for the audit trail. Your changes are still in the working copy.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/editing_panel.py" line="612"/>
+        <location filename="../plugin/gui/edit_check_in.py" line="163"/>
         <source>You are saving {0} change(s) to {1}: {2} new, {3} changed, {4} deleted area(s).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/editing_panel.py" line="616"/>
+        <location filename="../plugin/gui/edit_check_in.py" line="168"/>
         <source>{0} warning(s), which do not stop the save:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/editing_panel.py" line="619"/>
+        <location filename="../plugin/gui/edit_check_in.py" line="172"/>
         <source>u2026 and {0} more in the Problems list.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/editing_panel.py" line="640"/>
+        <location filename="../plugin/gui/edit_check_in.py" line="199"/>
         <source>LNRS: save the opportunity areas to the Local Habitat Map</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/editing_panel.py" line="651"/>
+        <location filename="../plugin/gui/edit_check_in.py" line="210"/>
         <source>Nothing was saved: others keep changing the same areas. Try again in a moment; your changes are still in the working copy.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/editing_panel.py" line="658"/>
+        <location filename="../plugin/gui/edit_check_in.py" line="218"/>
         <source>{0} of {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/editing_panel.py" line="660"/>
+        <location filename="../plugin/gui/edit_check_in.py" line="221"/>
         <source>Nothing was saved. Your changes are still in the working copy; save again when you are ready to resolve the conflict.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/editing_panel.py" line="668"/>
+        <location filename="../plugin/gui/edit_check_in.py" line="230"/>
         <source>Nothing was saved to the Local Habitat Map</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/editing_panel.py" line="680"/>
+        <location filename="../plugin/gui/edit_check_in.py" line="242"/>
         <source>The map was saved, but your working copy could not be brought up to date ({0}); discard it and start editing again.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/editing_panel.py" line="694"/>
+        <location filename="../plugin/gui/edit_check_in.py" line="257"/>
         <source> ({0} area(s) taken from the map as others left them)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/editing_panel.py" line="695"/>
+        <location filename="../plugin/gui/edit_check_in.py" line="259"/>
         <source>Saved {0} change(s) to the Local Habitat Map{1}; its content hash is now {2}u2026</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/editing_panel.py" line="717"/>
+        <location filename="../plugin/gui/edit_check_in.py" line="282"/>
         <source>Your working copy already has everything others saved to the map.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/editing_panel.py" line="719"/>
+        <location filename="../plugin/gui/edit_check_in.py" line="285"/>
         <source>{0} area(s) you changed were also changed in the map: they stay as you have them, and saving asks which version to keep.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/editing_panel.py" line="731"/>
+        <location filename="../plugin/gui/edit_check_in.py" line="298"/>
         <source>What others saved to the map could not be brought into your working copy: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/editing_panel.py" line="740"/>
+        <location filename="../plugin/gui/edit_check_in.py" line="308"/>
         <source>Brought in what others saved to the map: {0} area(s) changed, {1} new, {2} deleted.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/editing_panel.py" line="756"/>
+        <location filename="../plugin/gui/edit_issues.py" line="61"/>
         <source>Error</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/editing_panel.py" line="756"/>
+        <location filename="../plugin/gui/edit_issues.py" line="61"/>
         <source>Warning</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/editing_panel.py" line="768"/>
+        <location filename="../plugin/gui/edit_issues.py" line="73"/>
         <source>No problems found.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/editing_panel.py" line="770"/>
+        <location filename="../plugin/gui/edit_issues.py" line="75"/>
         <source>{0} error(s) to fix before saving, {1} warning(s). Click a problem to see it on the map.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/editing_panel.py" line="773"/>
+        <location filename="../plugin/gui/edit_issues.py" line="78"/>
         <source>{0} check(s) could not be applied to this pack (hover for why).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/editing_panel.py" line="798"/>
+        <location filename="../plugin/gui/editing_panel.py" line="430"/>
         <source>Throw away your {0} change(s) not yet saved to the Local Habitat Map? The map itself is not changed. This cannot be undone.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/editing_panel.py" line="798"/>
+        <location filename="../plugin/gui/editing_panel.py" line="430"/>
         <source>Throw away the working copy of {0} from an earlier session? The map itself is not changed. This cannot be undone.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/editing_panel.py" line="802"/>
+        <location filename="../plugin/gui/editing_panel.py" line="434"/>
         <source>Discard my changes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/editing_panel.py" line="808"/>
+        <location filename="../plugin/gui/editing_panel.py" line="440"/>
         <source>Your working copy was discarded; the Local Habitat Map is unchanged.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/editing_panel.py" line="834"/>
+        <location filename="../plugin/gui/editing_panel.py" line="461"/>
         <source>The working copy {0} could not be deleted: {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/editing_panel.py" line="848"/>
+        <location filename="../plugin/gui/editing_panel.py" line="475"/>
         <source>Load a Local Habitat Map pack first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/editing_panel.py" line="853"/>
+        <location filename="../plugin/gui/editing_panel.py" line="480"/>
         <source>The audit trail could not be read: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/edit_check_in.py" line="346"/>
+        <source>Someone saved changes to the Local Habitat Map since your working copy last took them in: Update from the map brings them in (the areas you changed stay as you have them).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/editing_panel.py" line="229"/>
+        <source>; {0} more edit(s) left unsaved on the layer come back when you resume</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
     <name>LnrsAlgorithm</name>
     <message>
-        <location filename="../plugin/processing/lnrs_algorithm.py" line="10"/>
+        <location filename="../plugin/processing/lnrs_algorithm.py" line="16"/>
         <source>Screening</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/lnrs_algorithm.py" line="11"/>
+        <location filename="../plugin/processing/lnrs_algorithm.py" line="17"/>
         <source>Local Habitat Map packs</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1486,530 +1735,40 @@ PACK is a .gpkg file or postgis:CONNECTION/SCHEMA.</source>
 <context>
     <name>LnrsDockWidget</name>
     <message>
-        <location filename="../plugin/gui/dock.py" line="128"/>
+        <location filename="../plugin/gui/dock.py" line="42"/>
         <source>LNRS Toolkit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/dock.py" line="539"/>
-        <source>No Local Habitat Map loaded.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="160"/>
-        <source>Site</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="160"/>
-        <source>Verdict</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="160"/>
-        <source>Category</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="160"/>
-        <source>Measures</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="168"/>
-        <source>Screened sites</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="182"/>
+        <location filename="../plugin/gui/dock.py" line="70"/>
         <source>S&amp;ite</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/dock.py" line="183"/>
+        <location filename="../plugin/gui/dock.py" line="72"/>
         <source>&amp;Results</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/dock.py" line="203"/>
-        <source>Habitat map</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="209"/>
-        <source>Local Habitat Map packs (*.gpkg)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="210"/>
-        <source>Choose a Local Habitat Map pack</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="212"/>
-        <source>The Local Habitat Map pack (.gpkg) to screen against</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="217"/>
-        <source>Recent</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="218"/>
-        <source>Recently used packs</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="248"/>
-        <source>Site to check</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="252"/>
-        <source>&amp;Draw site</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="255"/>
-        <source>Draw the site on the map: click to add corners (snapping applies), Backspace removes the last corner, right-click finishes, Esc cancels.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="259"/>
-        <source>Use &amp;selected features</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="261"/>
-        <source>Screen the selected polygons of the active layer, one site each</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="271"/>
-        <source>No site yet.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="280"/>
-        <source>e.g. 24/01234/FUL (optional)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="281"/>
-        <source>Re&amp;ference</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="300"/>
-        <source>optional, e.g. Woodland and forest</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="301"/>
-        <source>The habitat proposed on the site (statutory metric habitat or broad habitat), for strategic significance</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="303"/>
-        <source>Proposed &amp;habitat</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="311"/>
-        <source> m</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="315"/>
-        <source>How far from the site to look for designated sites and irreplaceable habitats</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="317"/>
-        <source>Search distanc&amp;e</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="324"/>
-        <source>Your name as it appears on reports and on findings you mark not applicable</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="327"/>
-        <source>&amp;Officer</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="333"/>
-        <source>&amp;Check</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="335"/>
-        <source>Screen the site(s) against the habitat map (Ctrl+Return)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="338"/>
-        <source>Cance&amp;l</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="355"/>
-        <source>&amp;Not applicable…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="357"/>
-        <source>Mark the selected finding not applicable, with a reason</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="359"/>
-        <source>Cop&amp;y summary</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="362"/>
-        <source>&amp;JSON…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="364"/>
-        <source>Export the results as JSON</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="366"/>
-        <source>H&amp;TML…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="368"/>
-        <source>Export the results as an HTML report</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="370"/>
-        <source>&amp;PDF…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="372"/>
-        <source>Export a PDF report with a map, one page per site</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="414"/>
-        <source>Habitat map {0} will load when the panel opens.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="439"/>
-        <source>Demo pack (bundled)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="450"/>
-        <source>The habitat map could not be loaded: {0}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="454"/>
-        <source>The habitat map could not be loaded; the details are in the LNRS Toolkit tab of the message log.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="544"/>
-        <source>&lt;b&gt;{0}&lt;/b&gt;&lt;br&gt;version {1} u00b7 published {2} u00b7 sha256 {3}u2026</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="547"/>
-        <source>unknown</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="547"/>
-        <source>sha256 {0}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="567"/>
-        <source>Click the site&apos;s corners on the map; right-click to finish, Backspace to remove the last corner, Esc to cancel.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="581"/>
-        <source>The map</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="584"/>
-        <source>The site cannot be used: {0}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="587"/>
-        <source>The drawn site has no area; draw at least three corners.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="589"/>
-        <source>Drawn site</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="595"/>
-        <source>Make a polygon layer active in the Layers panel and select the site(s) in it.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="599"/>
-        <source>No features are selected in {0}; select one or more site polygons.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="662"/>
-        <source>One site, {0} ha.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="664"/>
-        <source>{0} sites (references from the layer&apos;s display name).</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="686"/>
-        <source>A check is already running; wait for it or cancel it.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="689"/>
-        <source>Choose a Local Habitat Map pack first.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="692"/>
-        <source>Give a site first: draw it on the map or use selected features.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="701"/>
-        <source>LNRS screening of {0} site(s)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="717"/>
-        <source>The check was cancelled; no results were kept.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="720"/>
-        <source>The check could not run: {0}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="731"/>
-        <source>not screened</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="753"/>
-        <source>Screened {0} sites: {1} red, {2} amber, {3} green, {4} not screened.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="781"/>
-        <source>That feature is not in the loaded habitat map any more.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="820"/>
-        <source>Select a finding in the list first.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="822"/>
-        <source>Mark not applicable</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="822"/>
-        <source>Why does this finding not apply? (required)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="829"/>
-        <source>A reason is required to mark a finding not applicable; nothing was changed.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="834"/>
-        <source>{0} marked not applicable; the report keeps the original finding and your reason.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="851"/>
-        <source>The summary is on the clipboard.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="867"/>
-        <source>Export JSON</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="867"/>
-        <source>JSON files (*.json)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="889"/>
-        <source>Could not write {0}: {1}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="920"/>
-        <source>Saved {0}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="882"/>
-        <source>Export HTML</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="882"/>
-        <source>HTML files (*.html)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="898"/>
-        <source>Export PDF</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="898"/>
-        <source>PDF files (*.pdf)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="187"/>
+        <location filename="../plugin/gui/dock.py" line="74"/>
         <source>Parce&amp;ls</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/dock.py" line="191"/>
+        <location filename="../plugin/gui/dock.py" line="76"/>
         <source>&amp;Versions</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/dock.py" line="195"/>
+        <location filename="../plugin/gui/dock.py" line="78"/>
         <source>Edit &amp;map</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="225"/>
-        <source>PostGISu2026</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="226"/>
-        <source>Open a pack held in a PostGIS schema, through one of QGIS&apos;s saved PostgreSQL connections</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="232"/>
-        <source>Add to map</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="233"/>
-        <source>Add the pack&apos;s layers to the project, styled, in a group named after the pack</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="264"/>
-        <source>&amp;Import fileu2026</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="266"/>
-        <source>Use the polygons of a GeoJSON, Shapefile, GeoPackage, KML or DXF file, one site each</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="484"/>
-        <source>The habitat map could not be reloaded: {0}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="495"/>
-        <source>Load a habitat map first.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="502"/>
-        <source>The pack&apos;s layers could not be added: {0}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="525"/>
-        <source>Connection skipped: {0}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="527"/>
-        <source>No Local Habitat Map pack was found in the saved PostgreSQL connections. Add a connection in the Browser panel (PostgreSQL u25b8 New Connection) with an authentication configuration, and publish a pack into one of its schemas.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="531"/>
-        <source>Open a pack from PostGIS</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="531"/>
-        <source>Connection / schema:</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="625"/>
-        <source>Some features cannot be used as sites: {0}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="634"/>
-        <source>Import site boundaries</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="634"/>
-        <source>Vector files (*.geojson *.json *.shp *.gpkg *.kml *.kmz *.dxf);;All files (*)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="645"/>
-        <source>{0} cannot be opened as a vector file.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="648"/>
-        <source>{0} holds no polygons; a site needs its red line boundary as a polygon.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/dock.py" line="653"/>
-        <source>{0} holds no features.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
     <name>LnrsProvider</name>
     <message>
-        <location filename="../plugin/processing/provider.py" line="31"/>
+        <location filename="../plugin/processing/provider.py" line="33"/>
         <source>LNRS Toolkit</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2017,593 +1776,785 @@ PACK is a .gpkg file or postgis:CONNECTION/SCHEMA.</source>
 <context>
     <name>LnrsToolkitPlugin</name>
     <message>
-        <location filename="../plugin/lnrs_plugin.py" line="52"/>
+        <location filename="../plugin/lnrs_plugin.py" line="56"/>
         <source>LNRS Toolkit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/lnrs_plugin.py" line="55"/>
+        <location filename="../plugin/lnrs_plugin.py" line="59"/>
         <source>Show or hide the LNRS Toolkit panel</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/lnrs_plugin.py" line="81"/>
+        <location filename="../plugin/lnrs_plugin.py" line="85"/>
         <source>&amp;LNRS Toolkit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/lnrs_plugin.py" line="32"/>
+        <source>The OSTN15 grid could not be installed; WGS84 sites are moved to British National Grid with a Helmert transformation good to a few metres.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>PackChooser</name>
+    <message>
+        <location filename="../plugin/gui/pack_chooser.py" line="71"/>
+        <source>Habitat map</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/pack_chooser.py" line="85"/>
+        <source>Local Habitat Map packs (*.gpkg)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/pack_chooser.py" line="86"/>
+        <source>Choose a Local Habitat Map pack</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/pack_chooser.py" line="88"/>
+        <source>The Local Habitat Map pack (.gpkg) to screen against</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/pack_chooser.py" line="93"/>
+        <source>Recent</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/pack_chooser.py" line="94"/>
+        <source>Recently used packs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/pack_chooser.py" line="101"/>
+        <source>PostGISu2026</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/pack_chooser.py" line="102"/>
+        <source>Open a pack held in a PostGIS schema, through one of QGIS&apos;s saved PostgreSQL connections</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/pack_chooser.py" line="108"/>
+        <source>Add to map</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/pack_chooser.py" line="109"/>
+        <source>Add the pack&apos;s layers to the project, styled, in a group named after the pack</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/pack_chooser.py" line="314"/>
+        <source>No Local Habitat Map loaded.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/pack_chooser.py" line="138"/>
+        <source>Habitat map {0} will load when the panel opens.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/pack_chooser.py" line="165"/>
+        <source>Demo pack (bundled)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/pack_chooser.py" line="194"/>
+        <source>The habitat map could not be loaded: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/pack_chooser.py" line="198"/>
+        <source>The habitat map could not be loaded; the details are in the LNRS Toolkit tab of the message log.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/pack_chooser.py" line="230"/>
+        <source>Sites can be checked now, from the map&apos;s spatial index; the whole map is loading in the background (see the task manager) for the other tabs.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/pack_chooser.py" line="242"/>
+        <source>The whole habitat map could not be loaded: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/pack_chooser.py" line="247"/>
+        <source>Loading the Local Habitat Map {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/pack_chooser.py" line="278"/>
+        <source>Connection skipped: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/pack_chooser.py" line="280"/>
+        <source>No Local Habitat Map pack was found in the saved PostgreSQL connections. Add a connection in the Browser panel (PostgreSQL u25b8 New Connection) with an authentication configuration, and publish a pack into one of its schemas.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/pack_chooser.py" line="285"/>
+        <source>Open a pack from PostGIS</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/pack_chooser.py" line="285"/>
+        <source>Connection / schema:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/pack_chooser.py" line="296"/>
+        <source>Load a habitat map first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/pack_chooser.py" line="303"/>
+        <source>The pack&apos;s layers could not be added: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/pack_chooser.py" line="320"/>
+        <source>&lt;b&gt;{0}&lt;/b&gt;&lt;br&gt;version {1} u00b7 published {2} u00b7 sha256 {3}u2026</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/pack_chooser.py" line="325"/>
+        <source>unknown</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/pack_chooser.py" line="320"/>
+        <source>loading the whole map in the backgroundu2026</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/pack_chooser.py" line="325"/>
+        <source>sha256 {0}</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
     <name>ParcelSignificanceAlgorithm</name>
     <message>
-        <location filename="../plugin/processing/alg_parcel_significance.py" line="39"/>
+        <location filename="../plugin/processing/alg_parcel_significance.py" line="52"/>
         <source>Strategic significance of habitat parcels</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_parcel_significance.py" line="42"/>
-        <source>Gives each baseline or proposed habitat parcel the statutory biodiversity metric&apos;s strategic significance (category, multiplier and exact wording) from a Local Habitat Map pack, splitting parcels where significance or the local planning authority changes (pieces keep their parent&apos;s attributes and a reference such as P1-a). High needs a mapped measure the parcel&apos;s broad habitat delivers. Parcels on irreplaceable habitat are flagged. ISSUES lists parcel problems a validating officer would raise (invalid geometry, overlaps over 1 mm, gaps in and parts outside the red line, slivers, missing or unknown habitat, missing condition, wrong area), each with a fix hint. When INPUT is the Habitats layer of a Defra digital metric GeoPackage and OUTPUT is a .gpkg (or temporary), OUTPUT is a copy of that GeoPackage with the parcels split and the Strategic Significance field filled; every other field and layer is carried over unchanged.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/processing/alg_parcel_significance.py" line="55"/>
-        <source>Habitat parcels (polygons)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/processing/alg_parcel_significance.py" line="57"/>
+        <location filename="../plugin/processing/alg_parcel_significance.py" line="83"/>
         <source>Local Habitat Map pack (.gpkg)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_parcel_significance.py" line="59"/>
+        <location filename="../plugin/processing/alg_parcel_significance.py" line="85"/>
         <source>Habitat field (default: Baseline/Proposed Habitat Type)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_parcel_significance.py" line="62"/>
+        <location filename="../plugin/processing/alg_parcel_significance.py" line="88"/>
         <source>Phase</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_parcel_significance.py" line="64"/>
+        <location filename="../plugin/processing/alg_parcel_significance.py" line="90"/>
         <source>Red line boundary (default: the GeoPackage&apos;s Red Line Boundary)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_parcel_significance.py" line="67"/>
+        <location filename="../plugin/processing/alg_parcel_significance.py" line="93"/>
         <source>Local planning authority boundaries</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_parcel_significance.py" line="70"/>
+        <location filename="../plugin/processing/alg_parcel_significance.py" line="96"/>
         <source>Parcels with strategic significance</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_parcel_significance.py" line="72"/>
+        <location filename="../plugin/processing/alg_parcel_significance.py" line="98"/>
         <source>Parcel issues</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_parcel_significance.py" line="78"/>
-        <source>INPUT could not be opened as a vector layer.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/processing/alg_parcel_significance.py" line="85"/>
+        <location filename="../plugin/processing/alg_parcel_significance.py" line="124"/>
         <source>INPUT</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_parcel_significance.py" line="85"/>
+        <location filename="../plugin/processing/alg_parcel_significance.py" line="124"/>
         <source>RED_LINE</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_parcel_significance.py" line="91"/>
+        <location filename="../plugin/processing/alg_parcel_significance.py" line="130"/>
         <source>Red line: the GeoPackage&apos;s &apos;{0}&apos; layer.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_parcel_significance.py" line="85"/>
+        <location filename="../plugin/processing/alg_parcel_significance.py" line="176"/>
         <source>LPA_BOUNDARIES</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_parcel_significance.py" line="116"/>
+        <location filename="../plugin/processing/alg_parcel_significance.py" line="155"/>
         <source>Wrote the Defra metric GeoPackage {0}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_parcel_significance.py" line="123"/>
+        <location filename="../plugin/processing/alg_parcel_significance.py" line="163"/>
         <source>{0} parcel(s) -&gt; {1} piece(s); {2} issue(s).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_parcel_significance.py" line="95"/>
+        <location filename="../plugin/processing/alg_parcel_significance.py" line="188"/>
         <source>Cancelled; nothing was written.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_parcel_significance.py" line="55"/>
+        <source>Gives each baseline or proposed habitat parcel, hedgerow, watercourse and individual tree the statutory biodiversity metric&apos;s strategic significance (category, multiplier and exact wording) from a Local Habitat Map pack, splitting features where significance or the local planning authority changes (pieces keep their parent&apos;s attributes and a reference such as P1-a; lines are measured in km). The rules follow the metric user guide (June 2026): Table 7 when the pack&apos;s LNRS is published (baseline always Low; post-intervention High only where a mapped measure is consistent with the proposed habitat; Medium cannot be applied), Table 8 when it is not yet published. A High piece on an area of particular importance gets a footnote 6 warning.
+
+GEOPACKAGE takes a whole Defra metric GeoPackage of either template (Natural England: Habitats, Hedgerows, Rivers, Urban Trees; BNG Metric service: Area Habitats, Hedgerows, Watercourses, Individual Trees, Baseline or Post-Intervention by PHASE) with its own Red Line Boundary; INPUT is then left empty. OUTPUT_GEOPACKAGE is the filled copy in the same template, every module&apos;s Strategic Significance filled.
+
+ISSUES lists Defra&apos;s validation rules with Defra&apos;s codes and tolerances (severity error: Defra&apos;s service refuses the file) and our advice (severity warning), each with layer, reference, message and fix. When INPUT is the Habitats layer of a Defra digital metric GeoPackage and OUTPUT is a .gpkg (or temporary), OUTPUT is a copy of that GeoPackage with the parcels split and the Strategic Significance field filled; every other field and layer is carried over unchanged.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_parcel_significance.py" line="77"/>
+        <source>Habitat parcels (polygons; leave empty with GEOPACKAGE)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_parcel_significance.py" line="80"/>
+        <source>Defra metric GeoPackage, either template (all its layers are read)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_parcel_significance.py" line="100"/>
+        <source>Filled Defra GeoPackage (with GEOPACKAGE)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_parcel_significance.py" line="100"/>
+        <source>GeoPackage (*.gpkg)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_parcel_significance.py" line="109"/>
+        <source>Give INPUT or GEOPACKAGE, not both.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_parcel_significance.py" line="114"/>
+        <source>Give INPUT (a habitat parcel layer) or GEOPACKAGE (a Defra metric GeoPackage).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_parcel_significance.py" line="170"/>
+        <source>RED_LINE is not used with GEOPACKAGE: the GeoPackage&apos;s own Red Line Boundary is checked.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_parcel_significance.py" line="178"/>
+        <source>{0}: {1} feature(s) in {2}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_parcel_significance.py" line="186"/>
+        <source>Wrote the filled GeoPackage {0}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_parcel_significance.py" line="205"/>
+        <source>{0} feature(s) -&gt; {1} piece(s); {2} issue(s), {3} error(s).</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
     <name>ParcelsPanel</name>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="130"/>
+        <location filename="../plugin/gui/parcels_panel.py" line="93"/>
         <source>R&amp;un</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="134"/>
+        <location filename="../plugin/gui/parcels_panel.py" line="97"/>
         <source>Cancel</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="145"/>
+        <location filename="../plugin/gui/parcels_panel.py" line="108"/>
         <source>Choose the parcels and press Run.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="151"/>
+        <location filename="../plugin/gui/parcels_panel.py" line="114"/>
         <source>Issue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="157"/>
+        <location filename="../plugin/gui/parcels_panel.py" line="120"/>
         <source>Parcel</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="151"/>
+        <location filename="../plugin/gui/parcels_panel.py" line="114"/>
         <source>Message</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="151"/>
+        <location filename="../plugin/gui/parcels_panel.py" line="114"/>
         <source>Fix hint</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="153"/>
+        <location filename="../plugin/gui/parcels_panel.py" line="116"/>
         <source>Parcel issues</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="157"/>
+        <location filename="../plugin/gui/parcels_panel.py" line="120"/>
         <source>Significance</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="157"/>
+        <location filename="../plugin/gui/parcels_panel.py" line="120"/>
         <source>Habitat</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="157"/>
+        <location filename="../plugin/gui/parcels_panel.py" line="120"/>
         <source>Area (ha)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="157"/>
+        <location filename="../plugin/gui/parcels_panel.py" line="120"/>
         <source>Multiplier</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="157"/>
+        <location filename="../plugin/gui/parcels_panel.py" line="120"/>
         <source>Metric wording</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="157"/>
+        <location filename="../plugin/gui/parcels_panel.py" line="120"/>
         <source>Measures</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="157"/>
+        <location filename="../plugin/gui/parcels_panel.py" line="120"/>
         <source>Irreplaceable</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="157"/>
+        <location filename="../plugin/gui/parcels_panel.py" line="120"/>
         <source>Split from</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="161"/>
+        <location filename="../plugin/gui/parcels_panel.py" line="124"/>
         <source>Parcels with strategic significance</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="165"/>
+        <location filename="../plugin/gui/parcels_panel.py" line="128"/>
         <source>Issues</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="166"/>
+        <location filename="../plugin/gui/parcels_panel.py" line="129"/>
         <source>Parcels</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="195"/>
+        <location filename="../plugin/gui/parcels_panel.py" line="158"/>
         <source>&amp;Add results to map</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="197"/>
+        <location filename="../plugin/gui/parcels_panel.py" line="160"/>
         <source>Add the parcels with their significance and the issues to the project as temporary layers</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="201"/>
+        <location filename="../plugin/gui/parcels_panel.py" line="164"/>
         <source>&amp;Save filled GeoPackageu2026</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="208"/>
+        <location filename="../plugin/gui/parcels_inputs.py" line="23"/>
         <source>Survey parcels</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="217"/>
+        <location filename="../plugin/gui/parcels_inputs.py" line="32"/>
         <source>Choose a polygon layeru2026</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="219"/>
+        <location filename="../plugin/gui/parcels_inputs.py" line="34"/>
         <source>The habitat parcels: a polygon layer of the project, or the Habitats layer of a Defra metric GeoPackage</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="221"/>
+        <location filename="../plugin/gui/parcels_inputs.py" line="36"/>
         <source>&amp;Open Defra GeoPackageu2026</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="223"/>
+        <location filename="../plugin/gui/parcels_inputs.py" line="38"/>
         <source>Open the GeoPackage of the statutory biodiversity metric&apos;s digital service: its Habitats layer and Red Line Boundary are added to the map</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="226"/>
+        <location filename="../plugin/gui/parcels_inputs.py" line="41"/>
         <source>&amp;Parcels</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="233"/>
+        <location filename="../plugin/gui/parcels_inputs.py" line="48"/>
         <source>Baseline</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="234"/>
+        <location filename="../plugin/gui/parcels_inputs.py" line="49"/>
         <source>Proposed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="235"/>
+        <location filename="../plugin/gui/parcels_inputs.py" line="50"/>
         <source>Which of the metric&apos;s habitats to assess: the baseline (existing) or the proposed habitats</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="237"/>
+        <location filename="../plugin/gui/parcels_inputs.py" line="52"/>
         <source>P&amp;hase</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="244"/>
+        <location filename="../plugin/gui/parcels_inputs.py" line="59"/>
         <source>Habitat &amp;field</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="347"/>
+        <location filename="../plugin/gui/parcels_panel.py" line="233"/>
         <source>None</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="253"/>
+        <location filename="../plugin/gui/parcels_inputs.py" line="68"/>
         <source>The red line boundary, to find gaps and parts outside it (optional; a Defra GeoPackage&apos;s own Red Line Boundary is used when none is chosen)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="256"/>
+        <location filename="../plugin/gui/parcels_inputs.py" line="71"/>
         <source>Red li&amp;ne</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="265"/>
+        <location filename="../plugin/gui/parcels_inputs.py" line="80"/>
         <source>Local planning authority boundaries: parcels are split where the authority changes (optional)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="267"/>
+        <location filename="../plugin/gui/parcels_inputs.py" line="82"/>
         <source>LPA &amp;boundaries</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="315"/>
+        <location filename="../plugin/gui/parcels_panel.py" line="201"/>
         <source>Load a Local Habitat Map pack in the Habitat map group above first: significance comes from its opportunity areas.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="442"/>
+        <location filename="../plugin/gui/parcels_panel.py" line="304"/>
         <source>Choose the parcels layer or open a Defra GeoPackage first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="320"/>
+        <location filename="../plugin/gui/parcels_panel.py" line="206"/>
         <source>Assess the parcels&apos; strategic significance and check them</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="330"/>
+        <location filename="../plugin/gui/parcels_panel.py" line="216"/>
         <source>Only for the Habitats layer of a Defra metric GeoPackage; for other layers use Add results to map or the Processing algorithm.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="333"/>
+        <location filename="../plugin/gui/parcels_panel.py" line="219"/>
         <source>Write a copy of the Defra GeoPackage with the parcels split and the Strategic Significance filled (the input is never changed)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="347"/>
+        <location filename="../plugin/gui/parcels_panel.py" line="233"/>
         <source>GeoPackage&apos;s red line</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="368"/>
+        <location filename="../plugin/gui/parcels_panel.py" line="254"/>
         <source>That layer cannot be read; choose a polygon layer of habitat parcels.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="371"/>
+        <location filename="../plugin/gui/parcels_panel.py" line="257"/>
         <source>{0} holds no polygons; habitat parcels are polygons. Choose a polygon layer or open a Defra GeoPackage.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="382"/>
+        <location filename="../plugin/gui/parcels_panel.py" line="268"/>
         <source>Open a Defra metric GeoPackage</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="698"/>
+        <location filename="../plugin/gui/parcels_panel.py" line="462"/>
         <source>GeoPackage (*.gpkg)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="389"/>
+        <location filename="../plugin/gui/parcels_panel.py" line="275"/>
         <source>{0} has no Habitats layer of the statutory biodiversity metric (polygons with the fields Parcel Ref, Baseline Habitat Type and Proposed Habitat Type); choose the parcels layer from the project instead.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="434"/>
+        <location filename="../plugin/gui/parcels_panel.py" line="295"/>
         <source>The parcels are already being checked; wait for it or cancel it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="438"/>
+        <location filename="../plugin/gui/parcels_panel.py" line="300"/>
         <source>Load a Local Habitat Map pack in the Habitat map group first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="445"/>
+        <location filename="../plugin/gui/parcels_panel.py" line="307"/>
         <source>{0} holds no polygons; habitat parcels are polygons.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="492"/>
+        <location filename="../plugin/gui/parcels_panel.py" line="354"/>
         <source>{0} has no features: there are no parcels to check.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="460"/>
+        <location filename="../plugin/gui/parcels_panel.py" line="322"/>
         <source>LNRS parcel significance of {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="486"/>
+        <location filename="../plugin/gui/parcels_panel.py" line="348"/>
         <source>The parcel check was cancelled; nothing was changed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="489"/>
+        <location filename="../plugin/gui/parcels_panel.py" line="351"/>
         <source>The parcels could not be checked: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="489"/>
+        <location filename="../plugin/gui/parcels_panel.py" line="351"/>
         <source>no answer.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="502"/>
+        <location filename="../plugin/gui/parcels_tables.py" line="66"/>
         <source>No geometry</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="503"/>
+        <location filename="../plugin/gui/parcels_tables.py" line="67"/>
         <source>Invalid geometry</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="504"/>
+        <location filename="../plugin/gui/parcels_tables.py" line="68"/>
         <source>Self-intersection</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="505"/>
+        <location filename="../plugin/gui/parcels_tables.py" line="69"/>
         <source>Overlap</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="506"/>
+        <location filename="../plugin/gui/parcels_tables.py" line="70"/>
         <source>Gap in red line</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="507"/>
+        <location filename="../plugin/gui/parcels_tables.py" line="71"/>
         <source>Outside red line</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="508"/>
+        <location filename="../plugin/gui/parcels_tables.py" line="72"/>
         <source>Sliver</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="509"/>
+        <location filename="../plugin/gui/parcels_tables.py" line="73"/>
         <source>Missing habitat</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="510"/>
+        <location filename="../plugin/gui/parcels_tables.py" line="74"/>
         <source>Unknown habitat</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="511"/>
+        <location filename="../plugin/gui/parcels_tables.py" line="75"/>
         <source>Missing condition</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="512"/>
+        <location filename="../plugin/gui/parcels_tables.py" line="76"/>
         <source>Area mismatch</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="537"/>
+        <location filename="../plugin/gui/parcels_tables.py" line="103"/>
         <source>not assessed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="541"/>
+        <location filename="../plugin/gui/parcels_tables.py" line="108"/>
         <source>Yes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="545"/>
+        <location filename="../plugin/gui/parcels_tables.py" line="112"/>
         <source>{0} m²</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="566"/>
+        <location filename="../plugin/gui/parcels_panel.py" line="371"/>
         <source>Issues ({0})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="567"/>
+        <location filename="../plugin/gui/parcels_panel.py" line="372"/>
         <source>Parcels ({0} pieces)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="569"/>
+        <location filename="../plugin/gui/parcels_panel.py" line="374"/>
         <source>Assessed against the pack {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="577"/>
+        <location filename="../plugin/gui/parcels_tables.py" line="149"/>
         <source>&lt;b&gt;Parcels: {0}&lt;/b&gt; u2192 pieces: {1} (parcels split: {2})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="581"/>
+        <location filename="../plugin/gui/parcels_tables.py" line="153"/>
         <source>&lt;b&gt;on irreplaceable habitat: {0}&lt;/b&gt;</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="582"/>
+        <location filename="../plugin/gui/parcels_tables.py" line="154"/>
         <source>&lt;b&gt;issues: {0}&lt;/b&gt;</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="584"/>
+        <location filename="../plugin/gui/parcels_tables.py" line="156"/>
         <source>none</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="584"/>
+        <location filename="../plugin/gui/parcels_tables.py" line="156"/>
         <source>the GeoPackage&apos;s {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="586"/>
+        <location filename="../plugin/gui/parcels_tables.py" line="159"/>
         <source>{0} u00b7 {1} u00b7 field &apos;{2}&apos; u00b7 red line: {3}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="603"/>
+        <location filename="../plugin/gui/parcels_tables.py" line="166"/>
         <source>&lt;b&gt;{0}&lt;/b&gt; {1}&lt;br&gt;&lt;i&gt;Fix:&lt;/i&gt; {2}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="613"/>
+        <location filename="../plugin/gui/parcels_tables.py" line="172"/>
         <source>&lt;b&gt;{0}&lt;/b&gt;: {1} u00b7 {2} ha</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="617"/>
+        <location filename="../plugin/gui/parcels_tables.py" line="176"/>
         <source>{0} ({1}): {2}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="620"/>
+        <location filename="../plugin/gui/parcels_tables.py" line="179"/>
         <source>Strategic significance not assessed: the pack has no opportunity areas.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="622"/>
+        <location filename="../plugin/gui/parcels_tables.py" line="182"/>
         <source>Measures: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="624"/>
+        <location filename="../plugin/gui/parcels_tables.py" line="184"/>
         <source>Local planning authority: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="626"/>
+        <location filename="../plugin/gui/parcels_tables.py" line="186"/>
         <source>Split from {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="657"/>
+        <location filename="../plugin/gui/parcels_panel.py" line="421"/>
         <source>This issue has no location on the map.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="688"/>
+        <location filename="../plugin/gui/parcels_panel.py" line="452"/>
         <source>Run the parcel check first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="678"/>
+        <location filename="../plugin/gui/parcels_panel.py" line="442"/>
         <source>Parcel significance: {0} ({1})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="680"/>
+        <location filename="../plugin/gui/parcels_panel.py" line="444"/>
         <source>Added &apos;{0}&apos; to the map as temporary layers; save them (Export) to keep them.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="692"/>
+        <location filename="../plugin/gui/parcels_panel.py" line="456"/>
         <source>{0} is not the Habitats layer of a Defra metric GeoPackage, so there is no GeoPackage to fill; use Add results to map instead.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="698"/>
+        <location filename="../plugin/gui/parcels_panel.py" line="462"/>
         <source>Save the filled Defra GeoPackage</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="708"/>
+        <location filename="../plugin/gui/parcels_panel.py" line="472"/>
         <source>The GeoPackage was not saved: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="711"/>
+        <location filename="../plugin/gui/parcels_panel.py" line="475"/>
         <source>The GeoPackage was not saved: {0} ({1}). Choose another folder or file name.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="716"/>
+        <location filename="../plugin/gui/parcels_panel.py" line="480"/>
         <source>Saved the filled GeoPackage {0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2649,89 +2600,297 @@ PACK is a .gpkg file or postgis:CONNECTION/SCHEMA (a saved QGIS PostgreSQL conne
     </message>
 </context>
 <context>
+    <name>ResultsPanel</name>
+    <message>
+        <location filename="../plugin/gui/results_panel.py" line="90"/>
+        <source>Site</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/results_panel.py" line="90"/>
+        <source>Verdict</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/results_panel.py" line="90"/>
+        <source>Category</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/results_panel.py" line="90"/>
+        <source>Measures</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/results_panel.py" line="98"/>
+        <source>Screened sites</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/results_panel.py" line="113"/>
+        <source>&amp;Not applicable…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/results_panel.py" line="115"/>
+        <source>Mark the selected finding not applicable, with a reason</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/results_panel.py" line="117"/>
+        <source>Cop&amp;y summary</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/results_panel.py" line="120"/>
+        <source>&amp;JSON…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/results_panel.py" line="122"/>
+        <source>Export the results as JSON</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/results_panel.py" line="124"/>
+        <source>H&amp;TML…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/results_panel.py" line="126"/>
+        <source>Export the results as an HTML report</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/results_panel.py" line="128"/>
+        <source>&amp;PDF…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/results_panel.py" line="130"/>
+        <source>Export a PDF report with a map, one page per site</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/results_panel.py" line="132"/>
+        <source>&amp;Withdraw…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/results_panel.py" line="134"/>
+        <source>The selected finding applies after all: withdraw its override, with a reason (the override stays in the record)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/results_panel.py" line="155"/>
+        <source>Stale: these results are for the site(s) checked before ({0}), not for the site(s) now given. Check the new site(s) to see their results; these results cannot be exported.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/results_panel.py" line="173"/>
+        <source>These results are stale: they belong to the site(s) checked before, not to the site(s) now given. Check the new site(s) first; nothing was exported.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/results_panel.py" line="187"/>
+        <source>could not be screened</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/results_panel.py" line="206"/>
+        <source>Screened {0} sites: {1} red, {2} amber, {3} green, {4} not screened (outside the map), {5} could not be screened.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/results_panel.py" line="257"/>
+        <source>That feature is not in the loaded habitat map any more.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/results_panel.py" line="298"/>
+        <source>Select a finding in the list first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/results_panel.py" line="300"/>
+        <source>Mark not applicable</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/results_panel.py" line="300"/>
+        <source>Why does this finding not apply? (required)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/results_panel.py" line="308"/>
+        <source>A reason is required to mark a finding not applicable; nothing was changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/results_panel.py" line="313"/>
+        <source>{0} marked not applicable; the report keeps the original finding and your reason. The decision is kept in the project for this site.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/results_panel.py" line="327"/>
+        <source>Select a finding marked not applicable first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/results_panel.py" line="329"/>
+        <source>Withdraw override</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/results_panel.py" line="329"/>
+        <source>Why does this finding apply after all? (required)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/results_panel.py" line="336"/>
+        <source>A reason is required to withdraw an override; nothing was changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/results_panel.py" line="340"/>
+        <source>The override of {0} was withdrawn; the record keeps who marked it, who withdrew it, when and why.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/results_panel.py" line="357"/>
+        <source>To review: marked not applicable against another version of the habitat map, so not applied: {0}. Mark a finding again if the decision still holds.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/results_panel.py" line="357"/>
+        <source>{0} ({1}, by {2} on {3}: {4})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/results_panel.py" line="376"/>
+        <source>The summary is on the clipboard.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/results_panel.py" line="394"/>
+        <source>Saved {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/results_panel.py" line="400"/>
+        <source>Export JSON</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/results_panel.py" line="400"/>
+        <source>JSON files (*.json)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/results_panel.py" line="435"/>
+        <source>Could not write {0}: {1}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/results_panel.py" line="417"/>
+        <source>Export HTML</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/results_panel.py" line="417"/>
+        <source>HTML files (*.html)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/results_panel.py" line="443"/>
+        <source>Export PDF</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/results_panel.py" line="443"/>
+        <source>PDF files (*.pdf)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>ResultsView</name>
     <message>
-        <location filename="../plugin/gui/results_view.py" line="82"/>
+        <location filename="../plugin/gui/results_view.py" line="84"/>
         <source>Finding</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/results_view.py" line="82"/>
+        <location filename="../plugin/gui/results_view.py" line="84"/>
         <source>Where</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/results_view.py" line="88"/>
+        <location filename="../plugin/gui/results_view.py" line="90"/>
         <source>Findings</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/results_view.py" line="95"/>
+        <location filename="../plugin/gui/results_view.py" line="97"/>
         <source>Details of the selected finding</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/results_view.py" line="104"/>
+        <location filename="../plugin/gui/results_view.py" line="106"/>
         <source>No result yet: choose a site and press Check.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/results_view.py" line="113"/>
+        <location filename="../plugin/gui/results_view.py" line="115"/>
         <source>found</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/results_view.py" line="115"/>
+        <location filename="../plugin/gui/results_view.py" line="117"/>
         <source>clear</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/results_view.py" line="116"/>
+        <location filename="../plugin/gui/results_view.py" line="235"/>
         <source>not checked</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/results_view.py" line="119"/>
+        <location filename="../plugin/gui/results_view.py" line="121"/>
         <source>RED</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/results_view.py" line="119"/>
+        <location filename="../plugin/gui/results_view.py" line="121"/>
         <source>AMBER</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/results_view.py" line="119"/>
+        <location filename="../plugin/gui/results_view.py" line="121"/>
         <source>GREEN</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/results_view.py" line="128"/>
-        <source>Site {0}: not screened. {1}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/gui/results_view.py" line="137"/>
+        <location filename="../plugin/gui/results_view.py" line="140"/>
         <source>&lt;b&gt;{0}&lt;/b&gt; &amp;mdash; site {1} ({2} ha)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/results_view.py" line="144"/>
+        <location filename="../plugin/gui/results_view.py" line="147"/>
         <source>Notes ({0})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/results_view.py" line="184"/>
+        <location filename="../plugin/gui/results_view.py" line="189"/>
         <source>not applicable</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/results_view.py" line="305"/>
+        <location filename="../plugin/gui/results_view.py" line="351"/>
         <source>Marked not applicable by {0} on {1}: {2}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/results_view.py" line="188"/>
+        <location filename="../plugin/gui/results_view.py" line="193"/>
         <source>Irreplaceable habitats</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2741,216 +2900,559 @@ PACK is a .gpkg file or postgis:CONNECTION/SCHEMA (a saved QGIS PostgreSQL conne
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/results_view.py" line="210"/>
+        <location filename="../plugin/gui/results_view.py" line="236"/>
         <source>Strategic significance and measures</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/results_view.py" line="284"/>
+        <location filename="../plugin/gui/results_view.py" line="321"/>
         <source>Not in the pack&apos;s measures catalogue.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/results_view.py" line="220"/>
+        <location filename="../plugin/gui/results_view.py" line="246"/>
         <source>on the site</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/results_view.py" line="222"/>
+        <location filename="../plugin/gui/results_view.py" line="248"/>
         <source>adjoins</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/results_view.py" line="222"/>
+        <location filename="../plugin/gui/results_view.py" line="248"/>
         <source>, buffer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/results_view.py" line="224"/>
+        <location filename="../plugin/gui/results_view.py" line="250"/>
         <source>{0} m, in buffer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/results_view.py" line="225"/>
+        <location filename="../plugin/gui/results_view.py" line="251"/>
         <source>{0} m away</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/results_view.py" line="269"/>
+        <location filename="../plugin/gui/results_view.py" line="306"/>
         <source> (assumed)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/results_view.py" line="270"/>
+        <location filename="../plugin/gui/results_view.py" line="327"/>
         <source>Habitat</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/results_view.py" line="278"/>
+        <location filename="../plugin/gui/results_view.py" line="315"/>
         <source>Name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/results_view.py" line="278"/>
+        <location filename="../plugin/gui/results_view.py" line="315"/>
         <source>Reference</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/results_view.py" line="279"/>
+        <location filename="../plugin/gui/results_view.py" line="328"/>
         <source>Relation</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/results_view.py" line="279"/>
+        <location filename="../plugin/gui/results_view.py" line="316"/>
         <source>Overlap</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/results_view.py" line="280"/>
+        <location filename="../plugin/gui/results_view.py" line="317"/>
         <source>Distance</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/results_view.py" line="273"/>
+        <location filename="../plugin/gui/results_view.py" line="310"/>
         <source>Standing-advice buffer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/results_view.py" line="274"/>
+        <location filename="../plugin/gui/results_view.py" line="311"/>
         <source>Site area inside the buffer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/results_view.py" line="278"/>
+        <location filename="../plugin/gui/results_view.py" line="315"/>
         <source>Designation</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/results_view.py" line="285"/>
+        <location filename="../plugin/gui/results_view.py" line="322"/>
         <source>Measure</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/results_view.py" line="285"/>
+        <location filename="../plugin/gui/results_view.py" line="322"/>
         <source>Theme</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/results_view.py" line="285"/>
+        <location filename="../plugin/gui/results_view.py" line="322"/>
         <source>Priority</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/results_view.py" line="286"/>
+        <location filename="../plugin/gui/results_view.py" line="323"/>
         <source>Mapped on</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/results_view.py" line="122"/>
+        <source>NOT SCREENED</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/results_view.py" line="131"/>
+        <source>Site {0}: could not be screened. {1}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/results_view.py" line="327"/>
+        <source>unnamed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/results_view.py" line="209"/>
+        <source>{0} ({1} parts)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/results_view.py" line="213"/>
+        <source>part {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/results_view.py" line="231"/>
+        <source>{0} measure(s) mapped</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/results_view.py" line="233"/>
+        <source>no measures mapped</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/results_view.py" line="327"/>
+        <source>Site</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/results_view.py" line="328"/>
+        <source>Parts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/results_view.py" line="329"/>
+        <source>Total overlap</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/results_view.py" line="330"/>
+        <source>Nearest distance</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/results_view.py" line="332"/>
+        <source>Site area inside the buffers</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
     <name>ScreenSitesAlgorithm</name>
     <message>
-        <location filename="../plugin/processing/alg_screen_sites.py" line="77"/>
+        <location filename="../plugin/processing/alg_screen_sites.py" line="112"/>
         <source>Screen sites against the Local Habitat Map</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_screen_sites.py" line="80"/>
-        <source>Screens each polygon site against a Local Habitat Map pack: irreplaceable habitats with Natural England&apos;s standing-advice buffers, designated sites within the search distance, the biodiversity metric&apos;s strategic significance (optionally for a proposed habitat) and the LNRS measures mapped on the site. OUTPUT holds one summary row per site; JSON holds the full explainable result (schema lnrs-screening/1), one object per site in input order. Sites in any CRS are reprojected to EPSG:27700; invalid sites are repaired and the repair is reported; unusable sites get an error message instead of a verdict.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/processing/alg_screen_sites.py" line="90"/>
+        <location filename="../plugin/processing/alg_screen_sites.py" line="126"/>
         <source>Sites (polygons)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_screen_sites.py" line="92"/>
+        <location filename="../plugin/processing/alg_screen_sites.py" line="128"/>
         <source>Local Habitat Map pack (.gpkg)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_screen_sites.py" line="94"/>
+        <location filename="../plugin/processing/alg_screen_sites.py" line="130"/>
         <source>Site reference field</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_screen_sites.py" line="96"/>
+        <location filename="../plugin/processing/alg_screen_sites.py" line="132"/>
         <source>Proposed habitat (statutory metric habitat or broad habitat)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_screen_sites.py" line="99"/>
+        <location filename="../plugin/processing/alg_screen_sites.py" line="135"/>
         <source>Search distance (m)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_screen_sites.py" line="102"/>
+        <location filename="../plugin/processing/alg_screen_sites.py" line="139"/>
         <source>Screened sites</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_screen_sites.py" line="104"/>
+        <location filename="../plugin/processing/alg_screen_sites.py" line="141"/>
         <source>Screening results (JSON)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_screen_sites.py" line="104"/>
+        <location filename="../plugin/processing/alg_screen_sites.py" line="141"/>
         <source>JSON files (*.json)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_screen_sites.py" line="110"/>
+        <location filename="../plugin/processing/alg_screen_sites.py" line="147"/>
         <source>INPUT could not be opened as a vector layer.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_screen_sites.py" line="113"/>
+        <location filename="../plugin/processing/alg_screen_sites.py" line="150"/>
         <source>points</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_screen_sites.py" line="113"/>
+        <location filename="../plugin/processing/alg_screen_sites.py" line="150"/>
         <source>lines</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_screen_sites.py" line="114"/>
+        <location filename="../plugin/processing/alg_screen_sites.py" line="151"/>
         <source>INPUT holds {0}; screening needs polygons (each application&apos;s red line boundary).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_screen_sites.py" line="123"/>
+        <location filename="../plugin/processing/alg_screen_sites.py" line="162"/>
         <source>INPUT</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_screen_sites.py" line="128"/>
+        <location filename="../plugin/processing/alg_screen_sites.py" line="167"/>
         <source>Habitat map: {0}, version {1}, sha256 {2}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_screen_sites.py" line="179"/>
+        <location filename="../plugin/processing/alg_screen_sites.py" line="229"/>
         <source>Site {0}: {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_screen_sites.py" line="156"/>
+        <location filename="../plugin/processing/alg_screen_sites.py" line="196"/>
         <source>Cancelled: nothing was written.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_screen_sites.py" line="174"/>
-        <source>Site {0} not screened: {1}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../plugin/processing/alg_screen_sites.py" line="184"/>
+        <location filename="../plugin/processing/alg_screen_sites.py" line="234"/>
         <source>Could not write {0}: {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_screen_sites.py" line="186"/>
-        <source>Screened {0} site(s): {1} red, {2} amber, {3} green, {4} not screened.</source>
+        <location filename="../plugin/processing/alg_screen_sites.py" line="115"/>
+        <source>Screens each polygon site against a Local Habitat Map pack: irreplaceable habitats with Natural England&apos;s standing-advice buffers, designated sites within the search distance, the biodiversity metric&apos;s strategic significance (optionally for a proposed habitat) and the LNRS measures mapped on the site. A site wholly outside the pack&apos;s area gets the verdict not_screened (never amber, never green). OUTPUT holds one summary row per site; JSON holds the full explainable result (schema lnrs-screening/1), one object per site in input order. Sites in any CRS are reprojected to EPSG:27700; invalid sites are repaired and the repair is reported; unusable sites get an error message instead of a verdict.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_screen_sites.py" line="222"/>
+        <source>Site {0} could not be screened: {1}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_screen_sites.py" line="236"/>
+        <source>Screened {0} site(s): {1} red, {2} amber, {3} green, {4} not screened (outside the map), {5} could not be screened (errors).</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>SetupPostgisRolesAlgorithm</name>
+    <message>
+        <location filename="../plugin/processing/alg_setup_postgis_roles.py" line="27"/>
+        <source>Set up PostGIS roles for a pack</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_setup_postgis_roles.py" line="30"/>
+        <source>Run by the pack&apos;s owner (the role that published it) after publishing a Local Habitat Map pack to PostGIS, and again after updating its layers. It creates any history table the pack lacks (the audit trail and the published versions), then gives EDITORS the right to read and change every table of the pack&apos;s schema (check-in, audit trail, publishing versions) and READERS the right to read them, now and for tables created later (default privileges).
+
+PACK is postgis:CONNECTION/SCHEMA. EDITORS and READERS are database roles separated by commas; the roles must exist (CREATE ROLE name LOGIN). Everything happens in one transaction.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_setup_postgis_roles.py" line="40"/>
+        <source>Local Habitat Map pack (postgis:CONNECTION/SCHEMA)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_setup_postgis_roles.py" line="42"/>
+        <source>Editor roles (separated by commas)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_setup_postgis_roles.py" line="44"/>
+        <source>Reader roles (separated by commas)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_setup_postgis_roles.py" line="46"/>
+        <source>Tables covered</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_setup_postgis_roles.py" line="51"/>
+        <source>PACK must be a pack in PostGIS (postgis:CONNECTION/SCHEMA); a GeoPackage has no database roles.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_setup_postgis_roles.py" line="60"/>
+        <source>Created the history tables {0}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/processing/alg_setup_postgis_roles.py" line="61"/>
+        <source>Editors {0} and readers {1} now have their privileges on the {2} tables of schema {3}, and on tables created there later.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>SitePanel</name>
+    <message>
+        <location filename="../plugin/gui/site_panel.py" line="78"/>
+        <source>Site to check</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/site_panel.py" line="82"/>
+        <source>&amp;Draw site</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/site_panel.py" line="85"/>
+        <source>Draw the site on the map: click to add corners (snapping applies), Backspace removes the last corner, right-click finishes, Esc cancels.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/site_panel.py" line="89"/>
+        <source>Use &amp;selected features</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/site_panel.py" line="91"/>
+        <source>Screen the selected polygons of the active layer, one site each</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/site_panel.py" line="94"/>
+        <source>&amp;Import fileu2026</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/site_panel.py" line="96"/>
+        <source>Use the polygons of a GeoJSON, Shapefile, GeoPackage, KML or DXF file, one site each</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/site_panel.py" line="101"/>
+        <source>No site yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/site_panel.py" line="110"/>
+        <source>the application reference, e.g. 24/01234/FUL</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/site_panel.py" line="111"/>
+        <source>Re&amp;ference</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/site_panel.py" line="116"/>
+        <source>the site&apos;s address, for the report (optional)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/site_panel.py" line="117"/>
+        <source>&amp;Address</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/site_panel.py" line="136"/>
+        <source>optional, e.g. Woodland and forest</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/site_panel.py" line="137"/>
+        <source>The habitat proposed on the site (statutory metric habitat or broad habitat), for strategic significance</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/site_panel.py" line="139"/>
+        <source>Proposed &amp;habitat</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/site_panel.py" line="147"/>
+        <source> m</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/site_panel.py" line="151"/>
+        <source>How far from the site to look for designated sites and irreplaceable habitats</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/site_panel.py" line="153"/>
+        <source>Search distanc&amp;e</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/site_panel.py" line="160"/>
+        <source>Your name as it appears on reports and on findings you mark not applicable</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/site_panel.py" line="163"/>
+        <source>&amp;Officer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/site_panel.py" line="169"/>
+        <source>&amp;Check</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/site_panel.py" line="171"/>
+        <source>Screen the site(s) against the habitat map (Ctrl+Return)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/site_panel.py" line="174"/>
+        <source>Cance&amp;l</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/site_panel.py" line="207"/>
+        <source>Click the site&apos;s corners on the map; right-click to finish, Backspace to remove the last corner, Esc to cancel.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/site_panel.py" line="221"/>
+        <source>The map</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/site_panel.py" line="224"/>
+        <source>The site cannot be used: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/site_panel.py" line="227"/>
+        <source>The drawn site has no area; draw at least three corners.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/site_panel.py" line="229"/>
+        <source>Drawn site</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/site_panel.py" line="237"/>
+        <source>Make a polygon layer active in the Layers panel and select the site(s) in it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/site_panel.py" line="242"/>
+        <source>No features are selected in {0}; select one or more site polygons.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/site_panel.py" line="255"/>
+        <source>Some features cannot be used as sites: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/site_panel.py" line="264"/>
+        <source>Import site boundaries</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/site_panel.py" line="264"/>
+        <source>Vector files (*.geojson *.json *.shp *.gpkg *.kml *.kmz *.dxf);;All files (*)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/site_panel.py" line="272"/>
+        <source>{0}: {1}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/site_panel.py" line="280"/>
+        <source>{0} cannot be opened as a vector file.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/site_panel.py" line="283"/>
+        <source>{0} holds no polygons; a site needs its red line boundary as a polygon.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/site_panel.py" line="288"/>
+        <source>{0} holds no features.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/site_panel.py" line="304"/>
+        <source>One site, {0} ha.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/site_panel.py" line="306"/>
+        <source>{0} sites (references from the layer&apos;s display name).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/site_panel.py" line="319"/>
+        <source>Type the application reference of the new site (it goes on the results and reports), then Check.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/site_panel.py" line="340"/>
+        <source>A check is already running; wait for it or cancel it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/site_panel.py" line="345"/>
+        <source>Choose a Local Habitat Map pack first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/site_panel.py" line="348"/>
+        <source>Give a site first: draw it on the map or use selected features.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/site_panel.py" line="358"/>
+        <source>LNRS screening of {0} site(s)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/site_panel.py" line="374"/>
+        <source>The check was cancelled; no results were kept.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/site_panel.py" line="378"/>
+        <source>The check could not run: {0}</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2992,32 +3494,32 @@ PACK is a .gpkg file or postgis:CONNECTION/SCHEMA (a saved QGIS PostgreSQL conne
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_validate_opportunities.py" line="94"/>
+        <location filename="../plugin/processing/alg_validate_opportunities.py" line="95"/>
         <source>Reading the pack {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_validate_opportunities.py" line="104"/>
+        <location filename="../plugin/processing/alg_validate_opportunities.py" line="105"/>
         <source>Habitat map: {0}, version {1}, sha256 {2}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_validate_opportunities.py" line="107"/>
+        <location filename="../plugin/processing/alg_validate_opportunities.py" line="108"/>
         <source>The pack has no opportunity areas layer: there was nothing to check.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_validate_opportunities.py" line="122"/>
+        <location filename="../plugin/processing/alg_validate_opportunities.py" line="123"/>
         <source>Could not write the issues to OUTPUT: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_validate_opportunities.py" line="131"/>
+        <location filename="../plugin/processing/alg_validate_opportunities.py" line="132"/>
         <source>... and {0} more issue(s) in OUTPUT.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/processing/alg_validate_opportunities.py" line="135"/>
+        <location filename="../plugin/processing/alg_validate_opportunities.py" line="136"/>
         <source>{0} opportunity area(s) checked: {1} error(s), {2} warning(s).</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3175,7 +3677,7 @@ PACK is a .gpkg file or postgis:CONNECTION/SCHEMA (a saved QGIS PostgreSQL conne
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/versions_panel.py" line="316"/>
+        <location filename="../plugin/gui/versions_panel.py" line="304"/>
         <source>Wait for the running task to finish.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3205,52 +3707,52 @@ PACK is a .gpkg file or postgis:CONNECTION/SCHEMA (a saved QGIS PostgreSQL conne
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/versions_panel.py" line="274"/>
+        <location filename="../plugin/gui/versions_panel.py" line="268"/>
         <source>Nothing was published: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/versions_panel.py" line="274"/>
+        <location filename="../plugin/gui/versions_panel.py" line="268"/>
         <source>cancelled.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/versions_panel.py" line="280"/>
+        <location filename="../plugin/gui/versions_panel.py" line="272"/>
         <source>Published version {0} ({1}, sha256 {2}u2026).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/versions_panel.py" line="294"/>
+        <location filename="../plugin/gui/versions_panel.py" line="286"/>
         <source>{0} holds no polygons; choose the screened sites layer.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/versions_panel.py" line="320"/>
+        <location filename="../plugin/gui/versions_panel.py" line="308"/>
         <source>Publish a version of the loaded pack first: there is nothing to compare yet.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/versions_panel.py" line="330"/>
+        <location filename="../plugin/gui/versions_panel.py" line="318"/>
         <source>LNRS: compare versions of {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/versions_panel.py" line="341"/>
+        <location filename="../plugin/gui/versions_panel.py" line="329"/>
         <source>The comparison was cancelled.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/versions_panel.py" line="344"/>
+        <location filename="../plugin/gui/versions_panel.py" line="332"/>
         <source>The versions could not be compared: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/versions_panel.py" line="344"/>
+        <location filename="../plugin/gui/versions_panel.py" line="332"/>
         <source>no answer.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/versions_panel.py" line="352"/>
+        <location filename="../plugin/gui/versions_panel.py" line="340"/>
         <source>{0} u2192 {1}: {2} The changes were added to the map as temporary layers.</source>
         <translation type="unfinished"></translation>
     </message>
