@@ -17,10 +17,9 @@ from collections.abc import Collection, Hashable
 from typing import Any
 
 from ..core.errors import PackError
-from ..core.pack.integrity import validated
 from ..core.pack.model import PackData, PackLayer, PackMetadata, measures_from_layer
 from ..core.pack.schema import AREA, MEASURES, METADATA, PACK_CRS_EPSG, TABLES, TREES, TableSpec
-from ..core.pack.window import Bounds, PackOutline
+from ..core.pack.window import Bounds, PackOutline, window_pack
 from .pg_connection import (
     _psycopg2,
     connection_parameters,
@@ -168,16 +167,7 @@ class PostgisWindows:
         where = sql.SQL("geom && ST_MakeEnvelope(%s, %s, %s, %s, {})").format(sql.Literal(PACK_CRS_EPSG))
 
         def work(cur: Any) -> PackData:
-            layers: dict[str, PackLayer] = {}
-            for spec in TABLES:
-                if spec.name not in outline.present or spec.name in skip:
-                    continue
-                if spec is MEASURES and outline.catalogue is not None:
-                    layers[spec.name] = outline.catalogue
-                elif spec.is_spatial:
-                    layers[spec.name] = pg_read_layer(cur, self.schema, spec, where, bounds)
-                else:
-                    layers[spec.name] = pg_read_layer(cur, self.schema, spec)
-            return validated(PackData(layers, outline.metadata, outline.path, outline.measures))
+            return window_pack(outline, skip, lambda spec: pg_read_layer(cur, self.schema, spec, where, bounds),
+                               lambda spec: pg_read_layer(cur, self.schema, spec))
 
         return self._run(work)  # type: ignore[no-any-return]

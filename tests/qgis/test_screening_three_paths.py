@@ -4,10 +4,6 @@ generated map must get identical results from all three."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-
 import pytest
 import shapely
 from hypothesis import HealthCheck, given, settings
@@ -18,14 +14,8 @@ from lnrs_toolkit.plugin.core.pack.gpkg import read_pack
 from lnrs_toolkit.plugin.core.screening.engine import PackIndex, screen_sites
 from lnrs_toolkit.plugin.core.screening.options import ScreeningOptions
 from lnrs_toolkit.plugin.core.screening.windowed import WindowedPack
+from lnrs_toolkit.tests.bench_data_module import bd
 from shapely.geometry import box
-
-_PATH = Path(__file__).resolve().parents[2] / "scripts" / "bench_data.py"
-_spec = importlib.util.spec_from_file_location("bench_data", _PATH)
-assert _spec is not None and _spec.loader is not None
-bd = importlib.util.module_from_spec(_spec)
-sys.modules.setdefault("bench_data", bd)
-_spec.loader.exec_module(bd)
 
 N = 1200
 

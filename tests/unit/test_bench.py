@@ -2,20 +2,10 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-
 import shapely
 from lnrs_toolkit.plugin.core.pack.memory import memory_layer, memory_pack
 from lnrs_toolkit.plugin.core.screening.engine import PackIndex, screen_sites
-
-_PATH = Path(__file__).resolve().parents[2] / "scripts" / "bench_data.py"
-_spec = importlib.util.spec_from_file_location("bench_data", _PATH)
-assert _spec is not None and _spec.loader is not None
-bd = importlib.util.module_from_spec(_spec)
-sys.modules.setdefault("bench_data", bd)
-_spec.loader.exec_module(bd)
+from lnrs_toolkit.tests.bench_data_module import bd
 
 
 def _wkb(tables):

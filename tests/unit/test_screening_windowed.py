@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -14,14 +12,8 @@ from lnrs_toolkit.plugin.core.pack.window import read_outline, read_window
 from lnrs_toolkit.plugin.core.screening.engine import PackIndex, screen_sites
 from lnrs_toolkit.plugin.core.screening.options import ScreeningOptions
 from lnrs_toolkit.plugin.core.screening.windowed import WindowedPack, reach_m
+from lnrs_toolkit.tests.bench_data_module import bd
 from shapely.geometry import box
-
-_PATH = Path(__file__).resolve().parents[2] / "scripts" / "bench_data.py"
-_spec = importlib.util.spec_from_file_location("bench_data", _PATH)
-assert _spec is not None and _spec.loader is not None
-bd = importlib.util.module_from_spec(_spec)
-sys.modules.setdefault("bench_data", bd)
-_spec.loader.exec_module(bd)
 
 N = 1500
 

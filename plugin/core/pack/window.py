@@ -13,7 +13,7 @@ from __future__ import annotations
 import sqlite3
 import struct
 import threading
-from collections.abc import Collection, Hashable, Mapping
+from collections.abc import Callable, Collection, Hashable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -148,26 +148,37 @@ def read_window(outline: PackOutline, bounds: Bounds, skip: Collection[str] = ()
     own = conn is None
     if conn is None:
         conn = open_readonly(outline.path)
+    db = conn
+
+    def near(spec: TableSpec) -> PackLayer:
+        rtree = outline.rtrees.get(spec.name)
+        if rtree is None:  # no R-tree: the whole table (correct, only slower)
+            return read_layer(db, spec)
+        where = (f"{{fid}} IN (SELECT id FROM {_quote(rtree)} "
+                 "WHERE maxx >= ? AND minx <= ? AND maxy >= ? AND miny <= ?)")
+        return read_layer(db, spec, where, (x0, x1, y0, y1))
+
     try:
-        layers: dict[str, PackLayer] = {}
-        for spec in TABLES:
-            if spec.name not in outline.present or spec.name in skip:
-                continue
-            if spec is MEASURES and outline.catalogue is not None:
-                layers[spec.name] = outline.catalogue
-                continue
-            rtree = outline.rtrees.get(spec.name)
-            if rtree is None:
-                layers[spec.name] = read_layer(conn, spec)
-                continue
-            where = (f"{{fid}} IN (SELECT id FROM {_quote(rtree)} "
-                     "WHERE maxx >= ? AND minx <= ? AND maxy >= ? AND miny <= ?)")
-            layers[spec.name] = read_layer(conn, spec, where, (x0, x1, y0, y1))
+        return window_pack(outline, skip, near, lambda spec: read_layer(db, spec))
     except sqlite3.DatabaseError as exc:
         raise PackError(f"{Path(outline.path).name} cannot be read ({exc}); the file is damaged.") from exc
     finally:
         if own:
             conn.close()
+
+
+def window_pack(outline: PackOutline, skip: Collection[str], near: Callable[[TableSpec], PackLayer],
+                whole: Callable[[TableSpec], PackLayer]) -> PackData:
+    """A window's pack from its source's readers: ``near`` for spatial tables (the features near the site),
+    ``whole`` for the others; the catalogue from the outline; validated as a whole read is."""
+    layers: dict[str, PackLayer] = {}
+    for spec in TABLES:
+        if spec.name not in outline.present or spec.name in skip:
+            continue
+        if spec is MEASURES and outline.catalogue is not None:
+            layers[spec.name] = outline.catalogue
+        else:
+            layers[spec.name] = near(spec) if spec.is_spatial else whole(spec)
     return validated(PackData(layers, outline.metadata, outline.path, outline.measures))
 
 
