@@ -149,11 +149,12 @@ def lnrs_shapes() -> None:
         (b, {"area_id": "A2", "name": "Illustrative area 2", "measure_code": "FW012", "priority": "2"}),
         (c, {"area_id": "A3", "name": "Illustrative area 3", "measure_code": "GL002", "priority": "3"})], BNG)
     _write("lnrs_flag_columns.geojson", [
+        # one type per column: QGIS 3.44 (GDAL's JSON subtype for mixed types) reads a mixed column as nulls
         (a, {"area_id": "A1", "name": "Illustrative area 1", "WD001": 1, "WD006": "yes", "GL001": "0", "FW012": None,
              "GL002": 0}),
         (b, {"area_id": "A2", "name": "Illustrative area 2", "WD001": 0, "WD006": "no", "GL001": "1", "FW012": "TRUE",
              "GL002": 0}),
-        (c, {"area_id": "A3", "name": "Illustrative area 3", "WD001": 0, "WD006": "", "GL001": "n", "FW012": 0,
+        (c, {"area_id": "A3", "name": "Illustrative area 3", "WD001": 0, "WD006": "", "GL001": "n", "FW012": "0",
              "GL002": 1})],
         BNG)
     _write("lnrs_area_polygons.geojson", [
