@@ -50,7 +50,7 @@ from ..core.reports.report_content import (
     site_lines,
     verdict_words,
 )
-from ..core.reports.text_report import CHECK_WORDS
+from ..core.reports.text_report import CHECK_WORDS, MEASURE_WORDS
 from ..core.screening.overrides import Override
 from ..core.screening.results import NOT_CHECKED, ScreeningResult, SiteError
 from ..log import log_error
@@ -196,7 +196,7 @@ def _fill_head(layout: QgsPrintLayout, site: ReportSite, facts: ReportFacts) -> 
     _set(layout, "checks", "\n".join([
         tr("Irreplaceable habitats: {0}").format(CHECK_WORDS.get(result.checks.irreplaceable, "")),
         tr("Designated sites: {0}").format(CHECK_WORDS.get(result.checks.designated, "")),
-        tr("Strategic significance: {0}").format(CHECK_WORDS.get(result.checks.opportunity, "")),
+        tr("LNRS measures on the site: {0}").format(MEASURE_WORDS.get(result.checks.opportunity, "")),
         tr("Search distance: {0} m").format(f"{result.search_distance_m:,.0f}")]))
 
 
