@@ -94,6 +94,14 @@ def main(argv: list[str] | None = None) -> int:
         print(line, flush=True)
         lines.append(line)
 
+    def graded(line: str, value: float, target: float | None, unit: str, name: str) -> None:
+        """Say ``line``; where ``target`` applies, with it and whether ``value`` is within it (a graded check)."""
+        if target is not None:
+            ok = value <= target
+            line += f" (target <= {target:g} {unit}) {verdict(ok)}"
+            checks.append((name, ok))
+        say(line)
+
     say(f"machine: {platform.platform()}, {os.cpu_count()} cores, Python {platform.python_version()}")
     say(f"sites: {bd.N_SITES} per map (0.1-20 ha; quadrilaterals, irregular, two-part, with holes), seed {args.seed}")
     results: dict[str, Any] = {"seed": args.seed, "sites": bd.N_SITES, "sizes": {}, "targets": TARGETS}
@@ -129,27 +137,15 @@ def main(argv: list[str] | None = None) -> int:
             say(f"engine site errors {label}: {eng['site_errors']}")
             mismatches_total += eng["site_errors"]
         p95_target = TARGETS["p95_ms"].get(label)  # type: ignore[attr-defined]
-        load = f"engine load {label}: {eng['load_s']:.2f} s (read {eng['read_s']:.2f} s + indexes)"
-        if label == "100k":
-            ok = eng["load_s"] <= TARGETS["load_s"]
-            load += f" (target <= {TARGETS['load_s']:g} s) {verdict(ok)}"
-            checks.append(("load 100k", ok))
-        say(load)
+        graded(f"engine load {label}: {eng['load_s']:.2f} s (read {eng['read_s']:.2f} s + indexes)", eng["load_s"],
+               TARGETS["load_s"] if label == "100k" else None, "s", "load 100k")
         say(f"{batch_line('engine', label, eng)}; {1000 * eng['batch_s'] / bd.N_SITES:.2f} ms/site")
         say(f"engine single-site p50 {label}: {eng['single_p50_ms']:.2f} ms")
-        p95 = f"engine single-site p95 {label}: {eng['single_p95_ms']:.2f} ms"
-        if p95_target is not None:
-            ok = eng["single_p95_ms"] <= p95_target
-            p95 += f" (target <= {p95_target:g} ms) {verdict(ok)}"
-            checks.append((f"p95 {label}", ok))
-        say(p95)
+        graded(f"engine single-site p95 {label}: {eng['single_p95_ms']:.2f} ms", eng["single_p95_ms"], p95_target,
+               "ms", f"p95 {label}")
         gb = eng["peak_rss_mb"] / 1024
-        mem = f"engine peak memory {label}: {gb:.2f} GB"
-        if label == "1M":
-            ok = gb <= TARGETS["peak_gb_1M"]
-            mem += f" (target <= {TARGETS['peak_gb_1M']:g} GB) {verdict(ok)}"
-            checks.append(("memory 1M", ok))
-        say(mem)
+        graded(f"engine peak memory {label}: {gb:.2f} GB", gb, TARGETS["peak_gb_1M"] if label == "1M" else None, "GB",
+               "memory 1M")
         for m in methods[1:]:
             r = rec[m]
             say(f"{m} load {label}: {r['load_s']:.2f} s")
@@ -161,26 +157,14 @@ def main(argv: list[str] | None = None) -> int:
             for p in problems:
                 say(f"  {p}")
         win = run_worker("windowed", pack_p, sites_p, label, args.single)
-        graded = label == "1M"
-        line = f"windowed first answer {label}: {win['first_s']:.2f} s (open {win['open_s']:.2f} s + first site)"
-        if graded:
-            ok = win["first_s"] <= TARGETS["windowed_first_s_1M"]
-            line += f" (target <= {TARGETS['windowed_first_s_1M']:g} s) {verdict(ok)}"
-            checks.append(("windowed first answer 1M", ok))
-        say(line)
+        at_1m = label == "1M"
+        graded(f"windowed first answer {label}: {win['first_s']:.2f} s (open {win['open_s']:.2f} s + first site)",
+               win["first_s"], TARGETS["windowed_first_s_1M"] if at_1m else None, "s", "windowed first answer 1M")
         say(f"windowed single-site p50 {label}: {win['single_p50_ms']:.2f} ms")
-        line = f"windowed single-site p95 {label}: {win['single_p95_ms']:.2f} ms"
-        if graded:
-            ok = win["single_p95_ms"] <= TARGETS["windowed_p95_ms"]
-            line += f" (target <= {TARGETS['windowed_p95_ms']:g} ms) {verdict(ok)}"
-            checks.append(("windowed p95 1M", ok))
-        say(line)
-        line = f"windowed peak memory {label}: {win['peak_rss_mb']:.0f} MB"
-        if graded:
-            ok = win["peak_rss_mb"] <= TARGETS["windowed_peak_mb_1M"]
-            line += f" (target <= {TARGETS['windowed_peak_mb_1M']:g} MB) {verdict(ok)}"
-            checks.append(("windowed memory 1M", ok))
-        say(line)
+        graded(f"windowed single-site p95 {label}: {win['single_p95_ms']:.2f} ms", win["single_p95_ms"],
+               TARGETS["windowed_p95_ms"] if at_1m else None, "ms", "windowed p95 1M")
+        graded(f"windowed peak memory {label}: {win['peak_rss_mb']:.0f} MB", win["peak_rss_mb"],
+               TARGETS["windowed_peak_mb_1M"] if at_1m else None, "MB", "windowed memory 1M")
         count, problems = bd.compare(eng["answers"][:win["sites"]], win["answers"])
         mismatches_total += count + win["site_errors"]
         say(f"mismatches engine vs windowed {label} ({win['sites']} sites): {count}")

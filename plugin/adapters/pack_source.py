@@ -16,7 +16,7 @@ import os
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -251,14 +251,19 @@ def read_postgis_metadata(conn: Any, schema: str) -> dict[str, str]:
     return {str(plain(k)): "" if plain(v) is None else str(plain(v)) for k, v in rows}
 
 
+def require_pack_schema(tables: Collection[str], connection_name: str, schema: str) -> None:
+    """Refuse a schema that holds no pack (no ``pack_metadata`` table among ``tables``)."""
+    if METADATA.name not in tables:
+        raise PackError(tr("The schema '{0}' of connection '{1}' is not an LNRS Local Habitat Map pack: it has no "
+                           "'pack_metadata' table.").format(schema, connection_name))
+
+
 def _open_pack_schema(connection_name: str, schema: str) -> tuple[Any, set[str]]:
     """The connection and the tables of ``schema``; refuses a schema that holds no pack."""
     _check_schema(schema)
     conn = postgres_connection(connection_name)
     tables = _existing_tables(conn, schema)
-    if METADATA.name not in tables:
-        raise PackError(tr("The schema '{0}' of connection '{1}' is not an LNRS Local Habitat Map pack: it has "
-                           "no 'pack_metadata' table.").format(schema, connection_name))
+    require_pack_schema(tables, connection_name, schema)
     return conn, tables
 
 

@@ -32,7 +32,7 @@ from ..core.errors import PackError
 from ..core.pack.content_hash import content_hash
 from ..core.pack.model import PackData, PackMetadata, measures_from_layer
 from ..core.pack.schema import METADATA, OPPORTUNITY, OPPORTUNITY_AUDIT, PACK_CRS_EPSG, TABLES
-from .pack_source import PackSource, _check_schema, _scrub
+from .pack_source import PackSource, _check_schema, _scrub, require_pack_schema
 from .pg_connection import (
     PERMISSION_DENIED,
     _psycopg2,
@@ -262,9 +262,8 @@ class PostgisOpportunityStore:
             try:
                 tx = _PgTransaction(conn, self.schema)
                 tx.run("SELECT set_config('lock_timeout', %s, true)", (f"{int(self.lock_timeout * 1000)}ms",))
-                if not tx.exists(METADATA.name):
-                    raise PackError(tr("The schema '{0}' of connection '{1}' is not an LNRS Local Habitat Map pack: "
-                                       "it has no 'pack_metadata' table.").format(self.schema, self.connection_name))
+                require_pack_schema({METADATA.name} if tx.exists(METADATA.name) else set(), self.connection_name,
+                                    self.schema)
                 if not tx.exists(OPPORTUNITY.name):
                     raise PackError(tr("The pack {0} has no '{1}' table to save opportunity areas into; publish a "
                                        "pack with opportunity areas first.").format(self, OPPORTUNITY.name))

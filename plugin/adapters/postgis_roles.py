@@ -20,8 +20,7 @@ from dataclasses import dataclass
 from qgis.PyQt.QtCore import QCoreApplication
 
 from ..core.errors import InputError, PackError
-from ..core.pack.schema import METADATA
-from .pack_source import _check_schema, _scrub
+from .pack_source import _check_schema, _scrub, require_pack_schema
 from .pg_connection import _psycopg2, pg_connect, pg_tables
 from .postgis_history import HISTORY_TABLE_NAMES, history_tables_ddl
 
@@ -58,9 +57,7 @@ def grant_pack_roles(connection_name: str, schema: str, editors: Sequence[str] =
         try:
             with conn.cursor() as cur:
                 tables = pg_tables(cur, schema)
-                if METADATA.name not in tables:
-                    raise PackError(tr("The schema '{0}' of connection '{1}' is not an LNRS Local Habitat Map pack: "
-                                       "it has no 'pack_metadata' table.").format(schema, connection_name))
+                require_pack_schema(tables, connection_name, schema)
                 cur.execute("SELECT rolname FROM pg_catalog.pg_roles WHERE rolname = ANY(%s)",
                             (list({*editors, *readers}),))
                 known = {str(r[0]) for r in cur.fetchall()}

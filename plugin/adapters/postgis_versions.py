@@ -30,7 +30,7 @@ from ..core.versions.publish import (
     version_number,
 )
 from ..core.versions.snapshot import FrozenRow, thaw_pack
-from .pack_source import PackSource, _check_schema, _scrub
+from .pack_source import PackSource, _check_schema, _scrub, require_pack_schema
 from .pg_connection import (
     PERMISSION_DENIED,
     _psycopg2,
@@ -52,12 +52,6 @@ def tr(message: str) -> str:
 
 def _sql() -> Any:
     return _psycopg2().sql
-
-
-def _require_pack(tables: set[str], connection_name: str, schema: str) -> None:
-    if METADATA.name not in tables:
-        raise PackError(tr("The schema '{0}' of connection '{1}' is not an LNRS Local Habitat Map pack: it has no "
-                           "'pack_metadata' table.").format(schema, connection_name))
 
 
 def _read_versions(cur: Any, schema: str, tables: set[str]) -> list[PublishedVersion]:
@@ -142,7 +136,7 @@ def publish_postgis_version(connection_name: str, schema: str, note: str, publis
         try:
             with conn.cursor() as cur:
                 tables = pg_tables(cur, schema)
-                _require_pack(tables, connection_name, schema)
+                require_pack_schema(tables, connection_name, schema)
                 content = [s.name for s in TABLES if s is not METADATA and s.name in tables]
                 _lock(cur, schema, content)
                 pairs = pg_read_metadata(cur, schema)
@@ -178,7 +172,7 @@ def list_postgis_versions(connection_name: str, schema: str) -> list[PublishedVe
         try:
             with conn.cursor() as cur:
                 tables = pg_tables(cur, schema)
-                _require_pack(tables, connection_name, schema)
+                require_pack_schema(tables, connection_name, schema)
                 return _read_versions(cur, schema, tables)
         except psycopg2.Error as exc:
             raise _refusal(exc, schema, tr("read the versions")) from None
@@ -195,7 +189,7 @@ def load_postgis_version(connection_name: str, schema: str, number: int) -> Pack
         try:
             with conn.cursor() as cur:
                 tables = pg_tables(cur, schema)
-                _require_pack(tables, connection_name, schema)
+                require_pack_schema(tables, connection_name, schema)
                 versions = _read_versions(cur, schema, tables)
                 record = next((v for v in versions if v.version == number), None)
                 if record is None:

@@ -20,6 +20,7 @@ from ..core.errors import PackError
 from ..core.pack.model import PackData, PackLayer, PackMetadata, measures_from_layer
 from ..core.pack.schema import AREA, MEASURES, METADATA, PACK_CRS_EPSG, TABLES, TREES, TableSpec
 from ..core.pack.window import Bounds, PackOutline, window_pack
+from .pack_source import require_pack_schema
 from .pg_connection import (
     _psycopg2,
     connection_parameters,
@@ -123,9 +124,7 @@ class PostgisWindows:
 
         def work(cur: Any) -> PackOutline:
             tables = pg_tables(cur, self.schema)
-            if METADATA.name not in tables:
-                raise PackError(f"The schema '{self.schema}' is not an LNRS Local Habitat Map pack: it has no "
-                                "'pack_metadata' table.")
+            require_pack_schema(tables, self.connection_name, self.schema)
             metadata = PackMetadata.from_pairs(pg_read_metadata(cur, self.schema))
             present = tuple(spec.name for spec in TABLES if spec.name in tables and spec is not METADATA)
             indexed: dict[str, bool | None] = {}

@@ -49,8 +49,9 @@ def revised_coverage(columns: Mapping[str, list[Any]], geoms: GeomArray | None) 
 
 
 def prefer_revised(columns: dict[str, list[Any]], geoms: GeomArray | None
-                   ) -> tuple[dict[str, list[Any]], GeomArray | None, dict[str, str]]:
-    """Columns and geometries with legacy polygons cut out of the revised coverage; metadata to record.
+                   ) -> tuple[dict[str, list[Any]], GeomArray | None, dict[str, str], list[int]]:
+    """Columns and geometries with legacy polygons cut out of the revised coverage; metadata to record; the
+    positions of the input rows kept, in order (so a caller can carry other per-row values, such as fids).
 
     Without both inventories the rows come back unchanged (with the coverage recorded when there are revised
     polygons).
@@ -58,7 +59,7 @@ def prefer_revised(columns: dict[str, list[Any]], geoms: GeomArray | None
     inventories = columns.get("inventory", [])
     coverage = revised_coverage(columns, geoms)
     if geoms is None or coverage is None or LEGACY not in inventories:
-        return columns, geoms, _record(coverage)
+        return columns, geoms, _record(coverage), list(range(len(next(iter(columns.values()), []))))
     keep: list[int] = []
     out_geoms = np.asarray(geoms, dtype=object).copy()
     for i, inventory in enumerate(inventories):
@@ -71,7 +72,7 @@ def prefer_revised(columns: dict[str, list[Any]], geoms: GeomArray | None
             out_geoms[i] = rest
             keep.append(i)
     cols = {name: [values[i] for i in keep] for name, values in columns.items()}
-    return cols, out_geoms[np.asarray(keep, dtype=np.int64)], _record(coverage)
+    return cols, out_geoms[np.asarray(keep, dtype=np.int64)], _record(coverage), keep
 
 
 def _polygonal(geom: Any) -> Any | None:

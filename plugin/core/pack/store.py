@@ -98,10 +98,6 @@ def atomic_copy(path: Path) -> Iterator[Path]:
                     leftover.unlink()
 
 
-#: The column that carries each row's fid through :func:`.ancient_woodland.prefer_revised`.
-_FID = "__fid"
-
-
 def _audit_high_water(conn: sqlite3.Connection, table: str, tables: set[str]) -> int:
     """The highest opportunity-area fid the audit trail names: never handed out again."""
     if table != OPPORTUNITY.name or OPPORTUNITY_AUDIT.name not in tables:
@@ -148,8 +144,8 @@ def add_many(pack_path: str | Path, batches: Sequence[MappedRows], metadata_upda
                     keyed = merge_keeping_ids(existing, rows, replaces)
                     cols, geoms, fids = keyed.columns, keyed.geoms, keyed.fids
                     if rows.spec.name == IRREPLACEABLE.name:  # legacy polygons cut where the revised inventory covers
-                        cols, geoms, coverage = prefer_revised({**cols, _FID: list(fids)}, geoms)
-                        fids = cols.pop(_FID)
+                        cols, geoms, coverage, kept_rows = prefer_revised(cols, geoms)
+                        fids = [fids[i] for i in kept_rows]
                         pairs.update(coverage)
                     total = write_table(conn, rows.spec, cols, geoms, fids,
                                         _audit_high_water(conn, rows.spec.name, tables))
