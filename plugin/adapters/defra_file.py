@@ -25,6 +25,7 @@ from ..core.parcels.model import Parcel
 from ..core.parcels.qa import RedLine, is_null
 from ..core.parcels.significance import ParcelResult, assess_parcels
 from ..core.parcels.templates import (
+    IGGI_LAYERS,
     RED_LINE,
     TEMPLATE_TITLES,
     TemplateLayer,
@@ -47,6 +48,7 @@ class DefraFile:
     layer_index: tuple[int, ...]  # each parcel's position in ``layers``
     red_line: RedLine
     ref_fields: tuple[str | None, ...] = ()  # the reference field each layer of ``layers`` has
+    iggis: tuple[Parcel, ...] = ()  # IGGI polygons (checked against the red line only)
 
     @property
     def title(self) -> str:
@@ -139,7 +141,30 @@ def read_defra_file(path: str | Path, phase: str, is_cancelled: Callable[[], boo
             fids.append(int(feat.GetFID()))
             positions.append(pos)
     return DefraFile(p, template, phase, tuple(layers), tuple(parcels), tuple(fids), tuple(positions),
-                     _red_line(ds, names), tuple(ref_fields))
+                     _red_line(ds, names), tuple(ref_fields), _iggis(ds, names))
+
+
+def _iggis(ds: Any, names: Sequence[str]) -> tuple[Parcel, ...]:
+    """The IGGI polygons of the file's IGGI layer, if it has one (refs from its reference field or ``I<fid>``)."""
+    wanted = {n.lower() for n in IGGI_LAYERS}
+    name = next((n for n in names if n.lower() in wanted), None)
+    if name is None:
+        return ()
+    layer = ds.GetLayerByName(name)
+    try:
+        transform = _transform(layer.GetSpatialRef())
+    except InputError:
+        raise InputError(f"the '{name}' layer has no coordinate reference system; set it to EPSG:27700 "
+                         "(British National Grid).") from None
+    defn = layer.GetLayerDefn()
+    fields = [defn.GetFieldDefn(i).GetName() for i in range(defn.GetFieldCount())]
+    ref_field = next((f for f in ("Habitat Ref", "Parcel Ref", "IGGI Ref") if f in fields), None)
+    out = []
+    for feat in layer:
+        ref = _value(feat, fields, ref_field)
+        out.append(Parcel(f"I{feat.GetFID()}" if is_null(ref) else str(ref), _geometry(feat, transform),
+                          module=AREA, layer=name))
+    return tuple(out)
 
 
 def _red_line(ds: Any, names: Sequence[str]) -> RedLine:
@@ -158,7 +183,7 @@ def assess_defra_file(index: PackIndex, dfile: DefraFile, lpas: Sequence[tuple[s
                       is_cancelled: Callable[[], bool] = lambda: False,
                       progress: Callable[[float], None] = lambda _p: None) -> ParcelResult:
     return assess_parcels(index, dfile.parcels, dfile.red_line, lpas, phase=dfile.phase, whole_file=True,
-                          is_cancelled=is_cancelled, progress=progress)
+                          iggis=dfile.iggis, is_cancelled=is_cancelled, progress=progress)
 
 
 def write_defra_file(dfile: DefraFile, result: ParcelResult, dest: str | Path) -> Path:

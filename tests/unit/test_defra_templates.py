@@ -12,7 +12,7 @@ from lnrs_toolkit.plugin.core.errors import InputError
 from lnrs_toolkit.plugin.core.parcels.templates import BNG_SERVICE, NATURAL_ENGLAND, detect_template
 from lnrs_toolkit.plugin.core.screening.index_cache import load_index
 from lnrs_toolkit.tests.unit.defra_files import BNG_LAYERS, make_bng_gpkg
-from lnrs_toolkit.tests.unit.packs import build_split_pack
+from lnrs_toolkit.tests.unit.packs import SPLIT_X, build_split_pack
 from osgeo import ogr
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "data" / "example_rlb_baseline_hedgerows_rivers.gpkg"
@@ -129,3 +129,16 @@ def test_the_input_is_never_written_and_cannot_be_the_output(draft_index, tmp_pa
     with pytest.raises(InputError, match="must be a new file"):
         write_defra_file(dfile, assess_defra_file(draft_index, dfile), src)
     assert src.read_bytes() == before
+
+
+def test_an_iggi_layer_is_read_and_checked_against_the_red_line(draft_index, tmp_path):
+    x, y = SPLIT_X, 431400.0
+    iggis = ("IGGIs", "Polygon", [("Habitat Ref", "String")],
+             [(f"POLYGON(({x - 50} {y + 90},{x} {y + 90},{x} {y + 110},{x - 50} {y + 110},{x - 50} {y + 90}))",
+               ["G1"]),
+              (f"POLYGON(({x} {y + 10},{x + 10} {y + 10},{x + 10} {y + 20},{x} {y + 20},{x} {y + 10}))", ["G2"])])
+    dfile = read_defra_file(make_bng_gpkg(tmp_path / "bng.gpkg", [*BNG_LAYERS, iggis]), "baseline")
+    assert [(p.ref, p.layer) for p in dfile.iggis] == [("G1", "IGGIs"), ("G2", "IGGIs")]
+    assert all(p.layer != "IGGIs" for p in dfile.parcels)  # not assessed for significance
+    (out,) = (i for i in assess_defra_file(draft_index, dfile).issues if i.code == "IGGIS_OUTSIDE_REDLINE")
+    assert out.ref == "G1" and "500.00 m²" in out.message  # 50 m x 10 m beyond the red line

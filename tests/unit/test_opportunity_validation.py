@@ -189,7 +189,8 @@ def test_nan_coordinates_refused_without_crashing():
 
 @pytest.mark.parametrize("geom", [box(-2.36, 51.38, -2.35, 51.39),  # degrees read as metres
                                   box(-262_000, 6_690_000, -261_000, 6_691_000),  # Web Mercator
-                                  box(300_000, 800_000, 301_000, 801_000)])  # Scotland
+                                  box(300_000, 800_000, 301_000, 801_000),  # Scotland
+                                  box(333_000, 350_000, 333_500, 350_500)])  # Wales (Wrexham), near the border
 def test_not_in_england_refused(geom):
     issue = only(validate_features([feat(geometry=geom)], make_pack()), "outside_england")
     assert issue.severity == ERROR and "EPSG:27700" in issue.message and "reproject" in issue.message

@@ -159,6 +159,64 @@ def test_every_issue_has_the_fields_and_a_known_code():
     for i in check_parcels(parcels, RL, default_table()):
         assert i.code in RULES_BY_CODE and i.severity == RULES_BY_CODE[i.code].severity
         assert i.message and i.fix and i.layer == "Habitats"
-    # Defra's codes used: 12 of its 15 geometry rules (not IGGIs or slivers outside the red line; the red line
-    # parcel-validity rule counted once) plus its duplicate-reference, advance-and-delay and no-red-line codes
-    assert sum(r.defra for r in RULES) == 15
+    # Defra's codes used: all 15 geometry rules of src/validation/geopackage/geos/checks.js (NO_REDLINE is one
+    # of them) plus its duplicate-reference and advance-and-delay codes
+    assert sum(r.defra for r in RULES) == 17
+
+
+# --------------------------------------------------------------------------- England's outline
+@pytest.mark.parametrize(("name", "x", "y"), [
+    ("Kelso, Scotland, 5 km from the border", 372800, 633800),
+    ("Monmouth, Wales, 3 km from the border", 350800, 212900),
+    ("Wrexham, Wales", 333000, 350000),
+    ("Edinburgh", 325000, 673000),
+    ("Isle of Man", 238000, 478000),
+    ("at sea, 40 km west of Cornwall", 100000, 60000),
+])
+def test_red_line_in_scotland_wales_or_at_sea_is_outside_england(name, x, y):
+    (issue,) = (i for i in check_parcels([], RedLine((box(x, y, x + 100, y + 100),)), default_table())
+                if i.code == "REDLINE_OUTSIDE_ENGLAND")
+    assert issue.severity == "error" and "all of it" in issue.message, name
+
+
+@pytest.mark.parametrize(("name", "x", "y"), [
+    ("Carlisle", 340000, 556000), ("Berwick-upon-Tweed", 399500, 653000), ("Oswestry", 329000, 329500),
+    ("Hereford", 351000, 240000), ("Chester", 340500, 366300), ("Isles of Scilly", 90000, 10000),
+    ("Farne Islands", 421800, 637800), ("Lundy", 213500, 144800),
+])
+def test_red_line_in_england_near_a_border_or_coast_is_fine(name, x, y):
+    assert ("REDLINE_OUTSIDE_ENGLAND", "") not in codes([], RedLine((box(x, y, x + 100, y + 100),))), name
+
+
+def test_a_red_line_across_the_welsh_border_is_outside_england_by_its_welsh_part():
+    # from Hereford (England) 40 km west into Wales: the part beyond the zone is reported, not the whole
+    (issue,) = (i for i in check_parcels([], RedLine((box(310000, 240000, 351000, 240100),)), default_table())
+                if i.code == "REDLINE_OUTSIDE_ENGLAND")
+    assert "all of it" not in issue.message and issue.geometry.bounds[2] < 351000
+
+
+# --------------------------------------------------------------------------- slivers and IGGIs (Defra's geos/checks.js)
+def test_sliver_outside_the_red_line_at_and_past_half_a_square_metre():
+    # A and B stick out below the red line by a strip 64 m long: HALF wide = 0.5 m² (accepted), more = a sliver
+    at = [area("A", b(0, -HALF, 50, 64)), area("B", b(50, 0, 100, 64))]
+    past = [area("A", b(0, -HALF - JUST, 40, 64)), area("B", b(40, -HALF - JUST, 100, 64))]
+    assert not any(c == "SLIVERS_OUTSIDE_REDLINE" for c, _ in codes(at, RL64))
+    slivers = [i for i in check_parcels(past, RL64, default_table()) if i.code == "SLIVERS_OUTSIDE_REDLINE"]
+    # one sliver across two parcels is one issue here (and one AREA_PARCELS_OUTSIDE_REDLINE per parcel, if over)
+    assert len(slivers) == 1 and slivers[0].ref == "A; B" and slivers[0].severity == "error"
+    assert slivers[0].geometry.area == pytest.approx(100 * (HALF + JUST))
+
+
+def iggi(ref, geom):
+    return Parcel(ref, geom, layer="IGGIs")
+
+
+def test_iggi_outside_the_red_line_at_and_past_half_a_square_metre():
+    at = check_parcels(tiles(), RL64, default_table(), iggis=[iggi("I1", b(10, 64 - 10, 10 + 64, 64 + HALF))])
+    past = check_parcels(tiles(), RL64, default_table(),
+                         iggis=[iggi("I1", b(10, 64 - 10, 10 + 64, 64 + HALF + JUST))])
+    assert not any(i.code == "IGGIS_OUTSIDE_REDLINE" for i in at)
+    (out,) = (i for i in past if i.code == "IGGIS_OUTSIDE_REDLINE")
+    assert (out.ref, out.layer, out.severity) == ("I1", "IGGIs", "error") and "integrated greening" in out.message
+    inside = check_parcels(tiles(), RL64, default_table(), iggis=[iggi("I2", b(10, 10, 20, 20))])
+    assert not any(i.code == "IGGIS_OUTSIDE_REDLINE" for i in inside)

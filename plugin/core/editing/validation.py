@@ -21,6 +21,7 @@ from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 
 from ..errors import PackError
+from ..metric.england import england_zone, in_england
 from ..metric.vocabulary import IRREPLACEABLE_TYPES
 from ..pack.measure_codes import invalid_codes
 from ..pack.model import GeomArray, PackData
@@ -30,7 +31,6 @@ from .opportunity_feature import OpportunityFeature, geometry_sha256, opportunit
 from .validation_geometry import average_width, beyond_tolerance, covered_area, spikes_of, unique_labels
 from .validation_report import ValidationIssue, ValidationReport
 from .validation_rules import (
-    ENGLAND_BOUNDS,
     METADATA_KEY,
     OFF,
     RULES,
@@ -188,10 +188,9 @@ class _Checker:
             if repaired is None:
                 return None
             g = repaired
-        minx, miny, maxx, maxy = g.bounds
-        gx0, gy0, gx1, gy1 = ENGLAND_BOUNDS
-        if minx < gx0 or miny < gy0 or maxx > gx1 or maxy > gy1:
-            c = g.representative_point()
+        if not in_england(g):  # the England zone the parcel QA uses too (core/metric/england.py)
+            beyond = shapely.difference(g, england_zone())
+            c = (beyond if not beyond.is_empty else g).representative_point()
             self.add("outside_england", feature, c, position, x=c.x, y=c.y)
             return None
         return g

@@ -71,7 +71,8 @@ RULES: tuple[Rule, ...] = (
          "{Feature} lies at {x:,.0f}, {y:,.0f}, which is not in England on the British National Grid "
          "(EPSG:27700).",
          "Its coordinates were probably not reprojected (degrees read as metres?): redraw it in EPSG:27700, or "
-         "reproject it from its real CRS."),
+         "reproject it from its real CRS. An LNRS maps England only (the check allows 2 km across the Scottish and "
+         "Welsh borders and 10 km out to sea)."),
     Rule("outside_strategy_area", ERROR, "Outside the strategy area",
          "{Feature} has {area:,.0f} m² ({share:.0%} of it) outside the strategy area.",
          "Snap it to the strategy boundary (Vector > Geometry Tools > Snap Geometries to Layer, with the pack's "
@@ -112,9 +113,6 @@ RULES: tuple[Rule, ...] = (
 )
 RULES_BY_ID: dict[str, Rule] = {r.id: r for r in RULES}
 
-#: England's extent on the British National Grid with a margin (Isles of Scilly to Berwick), in metres:
-#: an LNRS polygon outside it was not reprojected (degrees near 0, 0; Web Mercator in the millions).
-ENGLAND_BOUNDS: tuple[float, float, float, float] = (60_000.0, 0.0, 680_000.0, 680_000.0)
 
 
 @dataclass(frozen=True)

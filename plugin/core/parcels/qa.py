@@ -19,10 +19,11 @@ from typing import Any
 
 import numpy as np
 import shapely
-from shapely.geometry import Point, box
+from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 from shapely.validation import explain_validity
 
+from ..metric.england import BORDER_M, COAST_M, england_zone, in_england
 from ..metric.habitats import HabitatTable
 from ..metric.module_types import AREA, HEDGEROW, LINEAR_TYPES, TREE, WATERCOURSE, linear_type
 from .model import Parcel
@@ -40,6 +41,7 @@ OVERLAP, SLIVER, OUTSIDE, GAP = "PARCEL_OVERLAPS", "AREA_PARCELS_TOO_SMALL", "AR
 LINE_OUTSIDE = {HEDGEROW: "HEDGEROWS_OUTSIDE_REDLINE", WATERCOURSE: "WATERCOURSES_OUTSIDE_REDLINE"}
 TREES_OUTSIDE, DUPLICATE_REF, ADVANCE_AND_DELAY = "TREES_OUTSIDE_REDLINE", "DUPLICATE_HABITAT_REF", \
     "ADVANCE_AND_DELAY_BOTH_SET"
+SLIVERS_OUTSIDE, IGGIS_OUTSIDE = "SLIVERS_OUTSIDE_REDLINE", "IGGIS_OUTSIDE_REDLINE"
 MISSING_HABITAT, UNKNOWN_HABITAT, MISSING_CONDITION, AREA_MISMATCH = "HABITAT_MISSING", "HABITAT_UNKNOWN", \
     "CONDITION_MISSING", "AREA_FIELD_MISMATCH"
 HIGH_ON_APIB = "HIGH_ON_APIB"
@@ -155,11 +157,17 @@ def check_red_line(red_line: RedLine | BaseGeometry | None, opt: QaOptions) -> t
                                 "does not cross itself."))
     if not rl.is_valid:
         rl = _polygonal_or(shapely.make_valid(rl))
-    x0, y0, x1, y1 = opt.england_bounds
-    if not rl.intersects(box(x0, y0, x1, y1)):
-        issues.append(issue(REDLINE_ENGLAND, layer, "", rl.representative_point(),
-                            "The red line lies outside England (the metric applies to England only).",
-                            "Check the red line's coordinates and CRS (EPSG:27700)."))
+    if not in_england(rl):
+        beyond = shapely.difference(rl, england_zone())
+        if beyond.area > opt.england_outside_m2:
+            part = max(_polys(beyond), key=lambda gp: gp.area, default=beyond)
+            share = "" if beyond.area < rl.area * 0.999 else "all of it, "
+            issues.append(issue(REDLINE_ENGLAND, layer, "", _polygonal_or(part),
+                                f"The red line lies outside England ({share}{beyond.area:,.0f} m² beyond England's "
+                                f"outline, which allows {BORDER_M / 1000:g} km across the Scottish and Welsh borders "
+                                f"and {COAST_M / 1000:g} km out to sea); the metric applies to England only.",
+                                "Check the red line's coordinates and CRS (EPSG:27700): a site in Scotland or Wales "
+                                "is not assessed with the statutory metric."))
     if rl.area > opt.max_red_line_m2:
         issues.append(issue(REDLINE_LARGE, layer, "", rl.representative_point(),
                             f"The red line covers {rl.area / 1e6:,.2f} km², more than "
@@ -169,9 +177,11 @@ def check_red_line(red_line: RedLine | BaseGeometry | None, opt: QaOptions) -> t
 
 
 def check_parcels(parcels: Sequence[Parcel], red_line: RedLine | BaseGeometry | None, table: HabitatTable,
-                  options: QaOptions | None = None, whole_file: bool = False) -> list[QaIssue]:
+                  options: QaOptions | None = None, whole_file: bool = False,
+                  iggis: Sequence[Parcel] = ()) -> list[QaIssue]:
     """Defra's rules over every feature; ``whole_file``: the features are a whole Defra GeoPackage, so
-    having no area habitat parcel is an error."""
+    having no area habitat parcel is an error. ``iggis``: the file's IGGI polygons (integrated greening of
+    grey infrastructure), checked against the red line only."""
     opt = options or QaOptions()
     rl, issues = check_red_line(red_line, opt)
     usable: list[tuple[int, BaseGeometry]] = []  # area parcels
@@ -200,6 +210,7 @@ def check_parcels(parcels: Sequence[Parcel], red_line: RedLine | BaseGeometry | 
     issues.extend(_area_checks(parcels, usable, rl, opt))
     if rl is not None:
         issues.extend(_outside(parcels, rl, opt))
+        issues.extend(_iggis_outside(iggis, rl, opt))
     return issues
 
 
@@ -244,6 +255,7 @@ def _area_checks(parcels: Sequence[Parcel], usable: list[tuple[int, BaseGeometry
                          "clip parcels to the red line."))
     if geoms:
         shapely.prepare(rl)
+        out.extend(_slivers(parcels, usable, arr, rl, opt))
         for n in np.flatnonzero(~shapely.covers(rl, arr)).tolist():
             outside = shapely.difference(arr[n], rl)
             if outside.area > opt.outside_m2:
@@ -252,6 +264,48 @@ def _area_checks(parcels: Sequence[Parcel], usable: list[tuple[int, BaseGeometry
                                  f"{outside.area:,.2f} m² of parcel {p.ref} lies outside the red line boundary "
                                  f"(Defra allows {opt.outside_m2:g} m²).",
                                  "Clip the parcel to the red line boundary, or correct the boundary."))
+    return out
+
+
+def _slivers(parcels: Sequence[Parcel], usable: list[tuple[int, BaseGeometry]], arr: Any, rl: BaseGeometry,
+             opt: QaOptions) -> list[QaIssue]:
+    """``SLIVERS_OUTSIDE_REDLINE``: each part of (dissolved parcels - red line) over the tolerance, once, with the
+    parcels it comes from (Defra: ``checkSliversOutside`` in ``src/validation/geopackage/geos/checks.js``)."""
+    escaping = np.flatnonzero(~shapely.covers(rl, arr))
+    if not len(escaping):
+        return []
+    leftover = shapely.difference(shapely.union_all(arr[escaping]), rl)
+    out: list[QaIssue] = []
+    for part in _polys(leftover):
+        if part.area <= opt.sliver_m2:
+            continue
+        refs = [parcels[usable[n][0]].ref for n in escaping.tolist()
+                if shapely.area(shapely.intersection(arr[n], part)) > 0]
+        layer = parcels[usable[int(escaping[0])][0]].layer
+        out.append(issue(SLIVERS_OUTSIDE, layer, "; ".join(refs), part,
+                         f"A sliver of {part.area:,.2f} m² of the parcels ({', '.join(refs)}) lies outside the red "
+                         f"line boundary (Defra allows {opt.sliver_m2:g} m² for each piece).",
+                         "Clip the parcels to the red line boundary (Vector ▸ Geoprocessing Tools ▸ Clip), or "
+                         "correct the boundary."))
+    return out
+
+
+def _iggis_outside(iggis: Sequence[Parcel], rl: BaseGeometry, opt: QaOptions) -> list[QaIssue]:
+    """``IGGIS_OUTSIDE_REDLINE``: an IGGI polygon with more than the tolerance outside the red line."""
+    out: list[QaIssue] = []
+    for p in iggis:
+        g = p.geometry
+        if g is None or g.is_empty:
+            continue
+        g = g if g.is_valid else _polygonal_or(shapely.make_valid(g))
+        if shapely.covers(rl, g):
+            continue
+        beyond = shapely.difference(g, rl)
+        if beyond.area > opt.iggi_outside_m2:
+            out.append(issue(IGGIS_OUTSIDE, p.layer, p.ref, _polygonal_or(beyond),
+                             f"{beyond.area:,.2f} m² of IGGI {p.ref} (integrated greening of grey infrastructure) "
+                             f"lies outside the red line boundary (Defra allows {opt.iggi_outside_m2:g} m²).",
+                             "Clip the IGGI polygon to the red line boundary, or correct the boundary."))
     return out
 
 

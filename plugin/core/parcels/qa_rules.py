@@ -1,7 +1,17 @@
 """The parcel QA's rules as data: Defra's BNG Metric service codes and tolerances, then our own advice.
 
-Defra's upload validation (public repositories DEFRA/bng-metric-backend, ``src/validation`` and
-``docs/geometry-validation.md``) refuses a GeoPackage on fifteen geometry rules with named codes.
+Defra's upload validation (public repository DEFRA/bng-metric-backend: the fifteen geometry rules are
+``src/validation/geopackage/geos/checks.js``, their tolerances ``src/validation/geopackage/geometry-constants.js``,
+the layers ``src/validation/baseline/geopackage.js``; see also ``docs/geometry-validation.md``) refuses a
+GeoPackage on fifteen geometry rules with named codes. Two of them, as Defra's source states them:
+
+- ``SLIVERS_OUTSIDE_REDLINE``: the dissolved (repaired) parcels minus the dissolved red line, split into its
+  parts; every part over 0.5 m² (``PARCEL_OUTSIDE_TOLERANCE_SQ_M``) is one sliver. The same escaping land as
+  ``AREA_PARCELS_OUTSIDE_REDLINE`` cut the other way (one sliver across four parcels: one row here, four there).
+- ``IGGIS_OUTSIDE_REDLINE``: IGGI is *integrated greening of grey infrastructure* (green roofs, green walls ...),
+  polygons in a layer named ``IGGIs`` / ``IGGI`` / ``integrated_greening_grey_infrastructure``; flagged like the
+  parcels, on the area outside the red line (over 0.5 m²).
+
 ``error`` is what Defra's service refuses; ``warning`` is this plugin's extra advice (same code style).
 """
 
@@ -24,7 +34,8 @@ RULES: tuple[QaRule, ...] = (
     QaRule("NO_REDLINE", ERROR, True, "the GeoPackage has no Red Line Boundary polygon"),
     QaRule("REDLINE_INVALID_GEOMETRY", ERROR, True, "the red line is invalid (self-intersecting) or not a polygon"),
     QaRule("REDLINE_UNKNOWN_SRS", ERROR, False, "the red line's coordinate reference system is unknown"),
-    QaRule("REDLINE_OUTSIDE_ENGLAND", ERROR, True, "the red line lies outside England's extent"),
+    QaRule("REDLINE_OUTSIDE_ENGLAND", ERROR, True,
+           "more than 0.5 m² of the red line lies outside England (bundled outline: 2 km border, 10 km coast)"),
     QaRule("REDLINE_AREA_TOO_LARGE", ERROR, True, "the red line covers more than 100 km²"),
     QaRule("NO_HABITAT_AREAS", ERROR, True, "the GeoPackage has no area habitat parcel"),
     QaRule("FEATURE_NO_GEOMETRY", ERROR, False, "a feature has no geometry"),
@@ -32,9 +43,13 @@ RULES: tuple[QaRule, ...] = (
     QaRule("PARCEL_OVERLAPS", ERROR, True, "two parcels overlap by more than 0.5 m²"),
     QaRule("AREA_PARCELS_TOO_SMALL", ERROR, True, "a parcel is smaller than 1 m²"),
     QaRule("AREA_PARCELS_OUTSIDE_REDLINE", ERROR, True, "more than 0.5 m² of a parcel lies outside the red line"),
+    QaRule("SLIVERS_OUTSIDE_REDLINE", ERROR, True,
+           "a piece of the dissolved parcels outside the red line covers more than 0.5 m²"),
     QaRule("AREA_SUM_MISMATCH", ERROR, True, "the parcels' areas differ from the red line's by more than 0.5 m²"),
     QaRule("HEDGEROWS_OUTSIDE_REDLINE", ERROR, True, "a hedgerow runs more than 0.1 m outside the red line"),
     QaRule("WATERCOURSES_OUTSIDE_REDLINE", ERROR, True, "a watercourse runs more than 0.1 m outside the red line"),
+    QaRule("IGGIS_OUTSIDE_REDLINE", ERROR, True,
+           "more than 0.5 m² of an IGGI (integrated greening of grey infrastructure) lies outside the red line"),
     QaRule("TREES_OUTSIDE_REDLINE", ERROR, True, "a tree stands more than 0.1 m outside the red line"),
     QaRule("DUPLICATE_HABITAT_REF", ERROR, True, "two features of a layer share a reference"),
     QaRule("ADVANCE_AND_DELAY_BOTH_SET", ERROR, True, "a feature has both advance and delay years"),
@@ -62,9 +77,10 @@ class QaOptions:
     tree_outside_m: float = 0.1
     min_parcel_m2: float = 1.0
     max_red_line_m2: float = 100e6
-    #: England's extent in British National Grid metres (Isles of Scilly to Northumberland coast):
-    #: a red line entirely outside it is not in England. A bounding box, not the coastline.
-    england_bounds: tuple[float, float, float, float] = (82_000.0, 5_000.0, 656_000.0, 658_000.0)
+    iggi_outside_m2: float = 0.5
+    #: REDLINE_OUTSIDE_ENGLAND: area of the red line beyond the England zone (:mod:`..metric.england`) allowed.
+    england_outside_m2: float = 0.5
+    sliver_m2: float = 0.5
     #: The stored area may differ from the geometry's by this much (m²) or this share, whichever is larger.
     area_abs_m2: float = 1.0
     area_rel: float = 0.01

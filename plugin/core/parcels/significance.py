@@ -232,9 +232,10 @@ def _resolve(table: HabitatTable, p: Parcel) -> _Feature:
 def assess_parcels(index: PackIndex, parcels: Sequence[Parcel], red_line: RedLine | BaseGeometry | None = None,
                    lpas: Sequence[tuple[str, BaseGeometry]] = (), table: HabitatTable | None = None,
                    qa: QaOptions | None = None, *, phase: str, whole_file: bool = False,
-                   is_cancelled: Callable[[], bool] = lambda: False,
+                   iggis: Sequence[Parcel] = (), is_cancelled: Callable[[], bool] = lambda: False,
                    progress: Callable[[float], None] = lambda _p: None) -> ParcelResult:
-    """Split, categorise and check ``parcels`` (any module) against the pack behind ``index`` for ``phase``.
+    """Split, categorise and check ``parcels`` (any module) against the pack behind ``index`` for ``phase``;
+    ``iggis`` (IGGI polygons) are only checked against the red line.
 
     ``progress`` receives 0-100; raises :class:`..pack.store.Cancelled` as soon as ``is_cancelled()``
     turns true (checked before the QA and between features).
@@ -244,7 +245,7 @@ def assess_parcels(index: PackIndex, parcels: Sequence[Parcel], red_line: RedLin
     if is_cancelled():
         raise Cancelled
     rule, rule_notes = strategy_rule(index.pack.metadata, phase)
-    issues = check_parcels(parcels, red_line, table, qa, whole_file=whole_file)
+    issues = check_parcels(parcels, red_line, table, qa, whole_file=whole_file, iggis=iggis)
     progress(QA_SHARE)
     notes: list[str] = list(rule_notes)
     if index.opportunity is None:

@@ -74,6 +74,10 @@ TEMPLATE_LAYERS: dict[str, tuple[TemplateLayer, ...]] = {
         *_bng(TREE, ("Individual Trees", "Trees"), "Tree", None, None, "", "Tree Ref"),
     ),
 }
+#: Layer names of IGGI polygons (integrated greening of grey infrastructure), either template, any case, as
+#: Defra's service reads them (``src/validation/baseline/geopackage.js`` of DEFRA/bng-metric-backend).
+IGGI_LAYERS: tuple[str, ...] = ("IGGIs", "IGGI", "integrated_greening_grey_infrastructure",
+                                "Integrated Greening of Grey Infrastructure")
 TEMPLATE_TITLES = {NATURAL_ENGLAND: "Natural England template", BNG_SERVICE: "BNG Metric service template"}
 
 
