@@ -19,11 +19,11 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from ..core.errors import InputError
-from ..core.metric.module_types import AREA, LINEAR_TYPES
+from ..core.metric.module_types import AREA, LINEAR_TYPES, MODULES
 from ..core.pack.store import Cancelled
 from ..core.parcels.model import Parcel
 from ..core.parcels.qa import RedLine, is_null
-from ..core.parcels.significance import ParcelResult, assess_parcels
+from ..core.parcels.significance import ParcelPiece, ParcelResult, assess_parcels
 from ..core.parcels.templates import (
     IGGI_LAYERS,
     RED_LINE,
@@ -89,11 +89,9 @@ def _value(feat: Any, names: Sequence[str], name: str | None) -> Any:
     return feat.GetField(i) if feat.IsFieldSetAndNotNull(i) else None
 
 
-def read_defra_file(path: str | Path, phase: str, is_cancelled: Callable[[], bool] = lambda: False) -> DefraFile:
-    """Every feature of the phase's layers and the red line; refuses a file that is not a Defra GeoPackage."""
+def _open(p: Path) -> Any:
     from osgeo import ogr
 
-    p = Path(path)
     if not p.is_file():
         raise InputError(f"{p} does not exist.")
     try:
@@ -102,6 +100,20 @@ def read_defra_file(path: str | Path, phase: str, is_cancelled: Callable[[], boo
         ds = None
     if ds is None:
         raise InputError(f"{p} cannot be opened as a GeoPackage.")
+    return ds
+
+
+def peek_defra_file(path: str | Path) -> tuple[str, tuple[str, ...]]:
+    """(template, the file's layer names) without reading features; refuses a file of neither template."""
+    ds = _open(Path(path))
+    names = tuple(ds.GetLayer(i).GetName() for i in range(ds.GetLayerCount()))
+    return detect_template(names), names
+
+
+def read_defra_file(path: str | Path, phase: str, is_cancelled: Callable[[], bool] = lambda: False) -> DefraFile:
+    """Every feature of the phase's layers and the red line; refuses a file that is not a Defra GeoPackage."""
+    p = Path(path)
+    ds = _open(p)
     names = [ds.GetLayer(i).GetName() for i in range(ds.GetLayerCount())]
     template = detect_template(names)
     layers = layers_for(template, phase, names)
@@ -197,6 +209,52 @@ def write_defra_file(dfile: DefraFile, result: ParcelResult, dest: str | Path) -
     edits = [LayerEdit(name, spec.significance_field(dfile.phase), dfile.ref_fields[pos], spec.size_field,
                        spec.size_unit, by_layer.get(pos, {})) for pos, (spec, name) in enumerate(dfile.layers)]
     return write_filled(dfile.path, dest, edits)
+
+
+@dataclass(frozen=True)
+class DefraRun:
+    """A Defra GeoPackage as read and the engine's answer for it (what the dock's Parcels tab shows)."""
+
+    file: DefraFile
+    result: ParcelResult
+
+    @property
+    def parcels(self) -> tuple[Parcel, ...]:
+        return self.file.parcels
+
+    def parent_ref(self, piece: ParcelPiece) -> str:
+        return self.file.parcels[piece.parent].ref
+
+    def was_split(self, piece: ParcelPiece) -> bool:
+        return piece.ref != self.parent_ref(piece)
+
+    @property
+    def split_features(self) -> int:
+        return len({p.parent for p in self.result.pieces if self.was_split(p)})
+
+    def modules(self) -> dict[str, tuple[int, int, float]]:
+        """module -> (features, pieces, total area in ha / length in km / 0 for trees), in the metric's order."""
+        out: dict[str, tuple[int, int, float]] = {}
+        for module in MODULES:
+            pieces = [p for p in self.result.pieces if p.module == module]
+            n = sum(1 for p in self.file.parcels if p.module == module)
+            if not n:
+                continue
+            size = sum(p.area_ha for p in pieces) if module == AREA else sum(p.length_km for p in pieces)
+            out[module] = (n, len(pieces), size)
+        return out
+
+    def write(self, dest: str | Path) -> Path:
+        """The filled copy at ``dest`` in the file's own template (never the input)."""
+        return write_defra_file(self.file, self.result, dest)
+
+
+def run_defra_file(index: PackIndex, path: str | Path, phase: str, lpas: Sequence[tuple[str, BaseGeometry]] = (),
+                   is_cancelled: Callable[[], bool] = lambda: False,
+                   progress: Callable[[float], None] = lambda _p: None) -> DefraRun:
+    """:func:`read_defra_file` then :func:`assess_defra_file`, as the dock runs them."""
+    dfile = read_defra_file(path, phase, is_cancelled)
+    return DefraRun(dfile, assess_defra_file(index, dfile, lpas, is_cancelled, progress))
 
 
 def result_json(dfile: DefraFile, result: ParcelResult) -> dict[str, Any]:

@@ -38,6 +38,8 @@ from shapely.geometry.base import BaseGeometry
 
 from ..core.errors import InputError
 from ..core.metric.module_types import AREA as AREA_MODULE
+from ..core.metric.module_types import LINEAR_TYPES
+from ..core.metric.module_types import TREE as TREE_MODULE
 from ..core.pack.store import Cancelled
 from ..core.parcels.model import Parcel
 from ..core.parcels.qa import QaIssue, RedLine, is_null
@@ -409,7 +411,7 @@ FILE_PIECE_FIELDS: tuple[tuple[str, Any], ...] = (
     ("significance", QMetaType.Type.QString), ("measure_codes", QMetaType.Type.QString),
     ("lpa", QMetaType.Type.QString),
     ("irreplaceable", QMetaType.Type.Bool), ("irreplaceable_note", QMetaType.Type.QString),
-    ("area_m2", QMetaType.Type.Double),
+    ("area_m2", QMetaType.Type.Double), ("module", QMetaType.Type.QString), ("length_km", QMetaType.Type.Double),
 )
 
 
@@ -421,19 +423,22 @@ def file_piece_fields() -> QgsFields:
 
 
 def file_piece_features(parcels: Sequence[Parcel], result: ParcelResult,
-                        fields: QgsFields | None = None) -> list[QgsFeature]:
-    """The area habitat pieces of a whole-file run as polygon features (lines and trees are in the filled copy)."""
+                        fields: QgsFields | None = None, module: str = AREA_MODULE) -> list[QgsFeature]:
+    """The pieces of one module of a whole-file run as features: area habitats (the default: Processing's OUTPUT)
+    as multipolygons, hedgerows and watercourses as multilines, trees as points."""
     fields = fields or file_piece_fields()
     out = []
     for piece in result.pieces:
-        if piece.module != AREA_MODULE:
+        if piece.module != module:
             continue
         f = QgsFeature(fields)
         g = to_qgs(piece.geometry)
-        g.convertToMultiType()
+        if module != TREE_MODULE:
+            g.convertToMultiType()
         f.setGeometry(g)
         f.setAttributes([piece.layer, piece.ref, parcels[piece.parent].ref, piece.habitat_label, piece.category,
                          piece.multiplier, piece.metric_text, ";".join(piece.measure_codes), piece.lpa,
-                         piece.irreplaceable, piece.irreplaceable_text, round(piece.area_m2, 4)])
+                         piece.irreplaceable, piece.irreplaceable_text, round(piece.area_m2, 4), piece.module,
+                         round(piece.length_km, 6) if piece.module in LINEAR_TYPES else None])
         out.append(f)
     return out

@@ -13,7 +13,7 @@ from typing import Any
 
 from qgis.core import Qgis
 from qgis.gui import QgsFileWidget
-from qgis.PyQt.QtCore import Qt, QTimer, pyqtSignal
+from qgis.PyQt.QtCore import QCoreApplication, Qt, QTimer, pyqtSignal
 from qgis.PyQt.QtWidgets import (
     QApplication,
     QGroupBox,
@@ -30,6 +30,7 @@ from ..__about__ import PLUGIN_ROOT
 from ..adapters.pack_source import PackSource, postgis_pack_schemas, saved_postgres_connections
 from ..adapters.postgis_windows import PostgisWindows, estimated_features
 from ..core.errors import LnrsError
+from ..core.pack.model import PackMetadata
 from ..core.screening.engine import PackIndex
 from ..core.screening.windowed import WindowedPack
 from ..log import log_error
@@ -320,10 +321,24 @@ class PackChooser(QGroupBox):
         self.pack_info.setText(self.tr("<b>{0}</b><br>version {1} \u00b7 published {2} \u00b7 sha256 {3}\u2026").format(
             escape(name), escape(meta.version or self.tr("unknown")),
             escape(meta.publication_date or self.tr("unknown")), escape(sha[:12] or self.tr("unknown")))
+            + "<br>" + escape(lnrs_status_text(meta))
             + ("" if index is not None else "<br>" + self.tr("loading the whole map in the background\u2026"))
             + "<br><small>" + _breakable_path(self.context.pack_path) + "</small>")
         self.pack_info.setToolTip(tip(self.context.pack_path)
                                   + tip(self.tr("sha256 {0}").format(sha or self.tr("unknown"))))
+
+
+def lnrs_status_text(meta: PackMetadata) -> str:
+    """Whether the pack's strategy is published, as the metric's strategic significance rules depend on it."""
+    if not meta.lnrs_status:
+        return QCoreApplication.translate("PackChooser", "LNRS status not recorded in the pack (metric Table 7 "
+                                                         "assumed: published)")
+    if meta.lnrs_published:
+        if meta.lnrs_published_date:
+            return QCoreApplication.translate("PackChooser", "LNRS published {0} (metric Table 7)").format(
+                meta.lnrs_published_date)
+        return QCoreApplication.translate("PackChooser", "LNRS published (metric Table 7)")
+    return QCoreApplication.translate("PackChooser", "LNRS not yet published (metric Table 8)")
 
 
 def _breakable_path(path: str) -> str:

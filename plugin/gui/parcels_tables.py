@@ -1,5 +1,5 @@
-"""The Parcels tab's two tables (issues, and parcel pieces with their significance), and the texts that describe
-a run, an issue and a piece; the rows carry the index of their issue or piece (rows may be sorted)."""
+"""The Parcels tab's two tables (issues; features of every module with their significance) and the texts that
+describe a run, an issue and a feature piece; the rows carry the index of their issue or piece (rows may be sorted)."""
 
 from __future__ import annotations
 
@@ -10,10 +10,11 @@ from qgis.PyQt.QtCore import QCoreApplication, Qt
 from qgis.PyQt.QtGui import QColor, QFont
 from qgis.PyQt.QtWidgets import QAbstractItemView, QHeaderView, QSizePolicy, QTableWidget, QTableWidgetItem, QWidget
 
-from ..adapters.defra_gpkg import RED_LINE
-from ..adapters.parcel_layers import ParcelRun
-from ..core.parcels import qa as parcel_qa
+from ..adapters.defra_file import DefraRun
+from ..core.metric.module_types import AREA, HEDGEROW, LINEAR_TYPES, TREE, WATERCOURSE
 from ..core.parcels.qa import QaIssue
+from ..core.parcels.qa_rules import ERROR
+from ..core.parcels.templates import TEMPLATE_TITLES
 from .parcels_map import NOT_ASSESSED_COLOUR, SIGNIFICANCE_COLOURS
 from .results_view import tip
 
@@ -22,7 +23,17 @@ MAX_COLUMN_PX = 220
 #: Item data role holding the issue or piece index of a table row (rows may be sorted).
 INDEX_ROLE = Qt.ItemDataRole.UserRole
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
-translate = QCoreApplication.translate  # context "ParcelsPanel": these texts are the tab's (as before the split)
+SEVERITY_COLOURS = {ERROR: "#c62828", "warning": "#f9a825"}
+translate = QCoreApplication.translate  # context "ParcelsPanel": these texts are the tab's
+
+
+def module_names() -> dict[str, str]:
+    return {AREA: translate("ParcelsPanel", "Area habitat"), HEDGEROW: translate("ParcelsPanel", "Hedgerow"),
+            WATERCOURSE: translate("ParcelsPanel", "Watercourse"), TREE: translate("ParcelsPanel", "Tree")}
+
+
+def severity_names() -> dict[str, str]:
+    return {ERROR: translate("ParcelsPanel", "error"), "warning": translate("ParcelsPanel", "warning")}
 
 
 class SortableItem(QTableWidgetItem):
@@ -61,66 +72,76 @@ def results_table(parent: QWidget, name: str, headers: list[str]) -> QTableWidge
     return table
 
 
-def issue_labels() -> dict[str, str]:
-    return {
-        parcel_qa.NO_GEOMETRY: translate("ParcelsPanel", "No geometry"),
-        parcel_qa.INVALID: translate("ParcelsPanel", "Invalid geometry"),
-        parcel_qa.SELF_INTERSECTION: translate("ParcelsPanel", "Self-intersection"),
-        parcel_qa.OVERLAP: translate("ParcelsPanel", "Overlap"),
-        parcel_qa.GAP: translate("ParcelsPanel", "Gap in red line"),
-        parcel_qa.OUTSIDE: translate("ParcelsPanel", "Outside red line"),
-        parcel_qa.SLIVER: translate("ParcelsPanel", "Sliver"),
-        parcel_qa.MISSING_HABITAT: translate("ParcelsPanel", "Missing habitat"),
-        parcel_qa.UNKNOWN_HABITAT: translate("ParcelsPanel", "Unknown habitat"),
-        parcel_qa.MISSING_CONDITION: translate("ParcelsPanel", "Missing condition"),
-        parcel_qa.AREA_MISMATCH: translate("ParcelsPanel", "Area mismatch"),
-    }
+def issue_headers() -> list[str]:
+    return [translate("ParcelsPanel", "Severity"), translate("ParcelsPanel", "Code"),
+            translate("ParcelsPanel", "Layer"), translate("ParcelsPanel", "Ref"),
+            translate("ParcelsPanel", "Message"), translate("ParcelsPanel", "Fix")]
+
+
+def piece_headers() -> list[str]:
+    return [translate("ParcelsPanel", "Ref"), translate("ParcelsPanel", "Module"),
+            translate("ParcelsPanel", "Significance"), translate("ParcelsPanel", "Habitat"),
+            translate("ParcelsPanel", "Area (ha)"), translate("ParcelsPanel", "Length (km)"),
+            translate("ParcelsPanel", "Multiplier"), translate("ParcelsPanel", "Metric wording"),
+            translate("ParcelsPanel", "Measures"), translate("ParcelsPanel", "Irreplaceable"),
+            translate("ParcelsPanel", "Split from"), translate("ParcelsPanel", "Layer")]
+
+
+def _bold(item: QTableWidgetItem, colour: str) -> None:
+    item.setForeground(QColor(colour))
+    font = QFont(item.font())
+    font.setBold(True)
+    item.setFont(font)
 
 
 def fill_issues(table: QTableWidget, issues: tuple[QaIssue, ...] | list[QaIssue]) -> None:
-    labels = issue_labels()
+    names = severity_names()
     table.setSortingEnabled(False)
     table.setRowCount(len(issues))
     for row, issue in enumerate(issues):
-        cells = [SortableItem(labels.get(issue.kind, issue.kind)), SortableItem(issue.parcel_ref),
-                 SortableItem(issue.message), SortableItem(issue.fix_hint)]
+        cells = [SortableItem(names.get(issue.severity, issue.severity), (issue.severity != ERROR, row)),
+                 SortableItem(issue.code), SortableItem(issue.layer), SortableItem(issue.ref),
+                 SortableItem(issue.message), SortableItem(issue.fix)]
         cells[0].setData(INDEX_ROLE, row)
+        _bold(cells[0], SEVERITY_COLOURS.get(issue.severity, "#000000"))
         for col, item in enumerate(cells):
             table.setItem(row, col, item)
     table.setSortingEnabled(True)
 
 
-def fill_pieces(table: QTableWidget, run: ParcelRun) -> None:
+def _number(value: float | None, digits: int) -> SortableItem:
+    item = SortableItem("" if value is None else f"{value:,.{digits}f}", -1.0 if value is None else value)
+    item.setTextAlignment(int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter))
+    return item
+
+
+def fill_pieces(table: QTableWidget, run: DefraRun) -> None:
     result = run.result
+    modules = module_names()
     table.setSortingEnabled(False)
     table.setRowCount(len(result.pieces))
     for row, piece in enumerate(result.pieces):
         parcel = run.parcels[piece.parent]
         habitat = piece.habitat_label or ("" if parcel.habitat is None else str(parcel.habitat))
-        ha = piece.area_m2 / 10000.0
         category = piece.category or ""
         cells = [
-            SortableItem(piece.ref), SortableItem(category or translate("ParcelsPanel", "not assessed"), category),
+            SortableItem(piece.ref), SortableItem(modules.get(piece.module, piece.module)),
+            SortableItem(category or translate("ParcelsPanel", "not assessed"), category),
             SortableItem(habitat),
-            SortableItem(f"{ha:,.4f}", ha),
-            SortableItem("" if piece.multiplier is None else f"{piece.multiplier:g}", piece.multiplier or 0.0),
+            _number(piece.area_ha if piece.module == AREA else None, 4),
+            _number(piece.length_km if piece.module in LINEAR_TYPES else None, 4),
+            _number(piece.multiplier, 2),
             SortableItem(piece.metric_text or ""), SortableItem(", ".join(piece.measure_codes)),
             SortableItem(translate("ParcelsPanel", "Yes") if piece.irreplaceable else "", int(piece.irreplaceable)),
-            SortableItem(run.parent_ref(piece) if run.was_split(piece) else ""),
+            SortableItem(run.parent_ref(piece) if run.was_split(piece) else ""), SortableItem(piece.layer),
         ]
         cells[0].setData(INDEX_ROLE, row)
-        cells[3].setToolTip(translate("ParcelsPanel", "{0} m²").format(f"{piece.area_m2:,.2f}"))
-        cells[3].setTextAlignment(int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter))
-        cells[4].setTextAlignment(int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter))
         colour = QColor(SIGNIFICANCE_COLOURS.get(category, NOT_ASSESSED_COLOUR))
         colour.setAlpha(110)
-        cells[1].setBackground(colour)
+        cells[2].setBackground(colour)
         if piece.irreplaceable:
-            cells[7].setToolTip(tip(piece.irreplaceable_text))
-            cells[7].setForeground(QColor("#b71c1c"))
-            font = QFont(cells[7].font())
-            font.setBold(True)
-            cells[7].setFont(font)
+            cells[9].setToolTip(tip(piece.irreplaceable_text))
+            _bold(cells[9], "#b71c1c")
         for col, item in enumerate(cells):
             table.setItem(row, col, item)
     table.setSortingEnabled(True)
@@ -142,39 +163,52 @@ def row_index(table: QTableWidget, row: int) -> int | None:
 
 
 # ---------------------------------------------------------------------- texts
-def summary_html(run: ParcelRun) -> str:
+def summary_html(run: DefraRun) -> str:
+    """Template, features per module (with their total area / length), categories, errors and warnings."""
     result = run.result
+    names = module_names()
+    parts = []
+    for module, (n, pieces, size) in run.modules().items():
+        unit = {AREA: " ha", HEDGEROW: " km", WATERCOURSE: " km"}.get(module)
+        measure = f", {size:,.4f}{unit}" if unit else ""
+        parts.append(translate("ParcelsPanel", "{0}: {1} ({2} pieces{3})").format(
+            escape(names.get(module, module)), n, pieces, measure))
     counts = {name: sum(1 for p in result.pieces if p.category == name) for name in SIGNIFICANCE_COLOURS}
+    errors = len(result.errors)
+    warnings = len(result.issues) - errors
+    lines = [translate("ParcelsPanel", "<b>{0}</b> \u00b7 {1}").format(
+        escape(TEMPLATE_TITLES.get(run.file.template, run.file.template)), escape(run.file.path.name)),
+        " \u00b7 ".join(parts),
+        " \u00b7 ".join(f"{escape(name)}: {n}" for name, n in counts.items())
+        + translate("ParcelsPanel", " \u00b7 features split: {0}").format(run.split_features)]
     irreplaceable = sum(1 for p in result.pieces if p.irreplaceable)
-    parts = [translate("ParcelsPanel", "<b>Parcels: {0}</b> \u2192 pieces: {1} (parcels split: {2})").format(
-        len(run.parcels), len(result.pieces), run.split_parcels)]
-    parts.append(" \u00b7 ".join(f"{escape(name)}: {n}" for name, n in counts.items()))
     if irreplaceable:
-        parts.append(translate("ParcelsPanel", "<b>on irreplaceable habitat: {0}</b>").format(irreplaceable))
-    parts.append(translate("ParcelsPanel", "<b>issues: {0}</b>").format(len(result.issues)))
-    red = run.request.red_line
-    red_text = translate("ParcelsPanel", "none") if red is None else (
-        translate("ParcelsPanel", "the GeoPackage's {0}").format(RED_LINE) if run.request.red_line_from_gpkg
-        else red.name)
-    where = translate("ParcelsPanel", "{0} \u00b7 {1} \u00b7 field '{2}' \u00b7 red line: {3}").format(
-        run.request.parcels.name, run.request.phase, run.request.habitat_field, red_text)
-    return " \u00b7 ".join(parts) + "<br><small>" + escape(where) + "</small>"
+        lines[-1] += translate("ParcelsPanel", " \u00b7 <b>on irreplaceable habitat: {0}</b>").format(irreplaceable)
+    verdict = translate("ParcelsPanel", "<b style='color:#c62828'>errors: {0}</b> (Defra's service would refuse "
+                                        "the file)").format(errors) if errors else \
+        translate("ParcelsPanel", "<b>errors: 0</b>")
+    lines.append(verdict + translate("ParcelsPanel", " \u00b7 warnings: {0}").format(warnings))
+    return "<br>".join(lines)
 
 
 def issue_html(issue: QaIssue) -> str:
-    kind = issue_labels().get(issue.kind, issue.kind)
-    return translate("ParcelsPanel", "<b>{0}</b> {1}<br><i>Fix:</i> {2}").format(escape(kind), escape(issue.message),
-                                                          escape(issue.fix_hint))
+    severity = severity_names().get(issue.severity, issue.severity)
+    where = " \u00b7 ".join(escape(x) for x in (issue.layer, issue.ref) if x)
+    return translate("ParcelsPanel", "<b>{0}</b> ({1}) {2}<br>{3}<br><i>Fix:</i> {4}").format(
+        escape(issue.code), escape(severity), where, escape(issue.message), escape(issue.fix))
 
 
-def piece_html(run: ParcelRun, k: int) -> str:
+def piece_html(run: DefraRun, k: int) -> str:
     piece = run.result.pieces[k]
-    lines = [translate("ParcelsPanel", "<b>{0}</b>: {1} \u00b7 {2} ha").format(
-        escape(piece.ref), escape(piece.habitat_label or str(run.parcels[piece.parent].habitat or "")),
-        f"{piece.area_m2 / 10000.0:,.4f}")]
+    module = piece.module
+    size = f"{piece.area_ha:,.4f} ha" if module == AREA else \
+        f"{piece.length_km:,.4f} km" if module in LINEAR_TYPES else module_names().get(TREE, TREE)
+    lines = [translate("ParcelsPanel", "<b>{0}</b> ({1}): {2} \u00b7 {3}").format(
+        escape(piece.ref), escape(piece.layer),
+        escape(piece.habitat_label or str(run.parcels[piece.parent].habitat or "")), escape(size))]
     if piece.category:
-        lines.append(translate("ParcelsPanel", "{0} ({1}): {2}").format(escape(piece.category), f"{piece.multiplier:g}",
-                                                  escape(piece.metric_text or "")))
+        lines.append(translate("ParcelsPanel", "{0} ({1}): {2}").format(
+            escape(piece.category), f"{piece.multiplier:g}", escape(piece.metric_text or "")))
     else:
         lines.append(translate("ParcelsPanel", "Strategic significance not assessed: the pack has no opportunity "
                                                "areas."))

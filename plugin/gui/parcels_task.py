@@ -1,5 +1,6 @@
-"""Parcel significance in the background: a :class:`.background_task.BackgroundTask` around
-:func:`..adapters.parcel_layers.assess_parcel_layers`."""
+"""A Defra GeoPackage checked in the background: a :class:`.background_task.BackgroundTask` around
+:func:`..adapters.defra_file.run_defra_file` (the engine entry point of ``lnrs_cli.py parcels`` and
+``lnrs:parcelsignificance`` with GEOPACKAGE)."""
 
 from __future__ import annotations
 
@@ -7,20 +8,24 @@ from collections.abc import Callable
 
 from qgis.core import QgsCoordinateTransformContext
 
-from ..adapters.parcel_layers import ParcelRequest, ParcelRun, assess_parcel_layers
+from ..adapters.defra_file import DefraRun, run_defra_file
+from ..adapters.parcel_layers import LayerInput, read_lpas
 from ..core.screening.engine import PackIndex
 from .background_task import BackgroundTask
 
 
-def parcels_task(description: str, index: PackIndex, request: ParcelRequest, context: QgsCoordinateTransformContext,
-                 on_done: Callable[[ParcelRun | None, str, bool], None]) -> BackgroundTask:
-    """A task that assesses the parcels of ``request``; ``on_done(run, error, cancelled)`` gets None when it did
-    not finish. The request (and its layers' feature sources) is released when the task finishes."""
+def parcels_task(description: str, index: PackIndex, path: str, phase: str, lpa: LayerInput | None,
+                 context: QgsCoordinateTransformContext,
+                 on_done: Callable[[DefraRun | None, str, bool], None]) -> BackgroundTask:
+    """A task that reads, checks and scores every module of the GeoPackage at ``path`` for ``phase``;
+    ``on_done(run, error, cancelled)`` gets None when it did not finish. The LPA layer's feature source
+    is released when the task finishes."""
     context = QgsCoordinateTransformContext(context)
 
-    def work(is_cancelled: Callable[[], bool], progress: Callable[[float], None]) -> ParcelRun:
-        return assess_parcel_layers(index, request, context, is_cancelled=is_cancelled, progress=progress)
+    def work(is_cancelled: Callable[[], bool], progress: Callable[[float], None]) -> DefraRun:
+        lpas = read_lpas(lpa, context, is_cancelled)
+        return run_defra_file(index, path, phase, lpas, is_cancelled, progress)
 
     return BackgroundTask(description, work, on_done,
-                          "the parcels could not be assessed because of an unexpected error; the details are in the "
-                          "LNRS Toolkit tab of the message log.")
+                          "the GeoPackage could not be checked because of an unexpected error; the details are in "
+                          "the LNRS Toolkit tab of the message log.")

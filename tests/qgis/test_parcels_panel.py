@@ -1,4 +1,5 @@
-"""The dock's Parcels tab driven like an ecologist: open the Defra GeoPackage, run, read, zoom, save."""
+"""The dock's Parcels tab driven like an ecologist: open a Defra GeoPackage of either template, run, read every
+module and both severities, zoom, add to map, save the filled copy in the template it came in."""
 
 from __future__ import annotations
 
@@ -9,19 +10,16 @@ import time
 from pathlib import Path
 
 import pytest
-from lnrs_toolkit.plugin.core.errors import LnrsError
+from lnrs_toolkit.tests.unit.defra_files import BNG_LAYERS, make_bng_gpkg
 from lnrs_toolkit.tests.unit.packs import SPLIT_X, build_split_pack
 from osgeo import ogr
 from qgis.core import (
     QgsCoordinateReferenceSystem,
     QgsCoordinateTransform,
-    QgsFeature,
-    QgsGeometry,
     QgsPointXY,
     QgsProject,
     QgsRectangle,
     QgsSettings,
-    QgsVectorLayer,
 )
 from qgis.PyQt.QtCore import QCoreApplication, Qt
 from qgis.PyQt.QtTest import QTest
@@ -33,6 +31,9 @@ LOW_TEXT = "Area/compensation not in local strategy/ no local strategy"
 HIGH_TEXT = "Formally identified in local strategy"
 SIG = "Baseline Strategic Significance"
 BNG = QgsCoordinateReferenceSystem("EPSG:27700")
+ISSUE_COLS = ["Severity", "Code", "Layer", "Ref", "Message", "Fix"]
+PIECE_COLS = ["Ref", "Module", "Significance", "Habitat", "Area (ha)", "Length (km)", "Multiplier", "Metric wording",
+              "Measures", "Irreplaceable", "Split from", "Layer"]
 
 
 @pytest.fixture()
@@ -76,8 +77,10 @@ def example(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def split_pack(tmp_path_factory):
-    return build_split_pack(tmp_path_factory.mktemp("pack") / "split_pack.gpkg")
+def packs(tmp_path_factory):
+    d = tmp_path_factory.mktemp("pack")
+    return {"draft": build_split_pack(d / "draft.gpkg", "not_published", True),
+            "published": build_split_pack(d / "published.gpkg", "published", True)}
 
 
 def sha(path):
@@ -86,33 +89,21 @@ def sha(path):
 
 def rows(path, layer):
     ds = ogr.Open(str(path))
-    lyr = ds.GetLayerByName(layer)
     out = []
-    for f in lyr:
+    for f in ds.GetLayerByName(layer):
         g = f.GetGeometryRef()
         out.append((f.GetFID(), f.items(), None if g is None else g.ExportToWkt()))
     return out
 
 
+def headers(table):
+    return [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())]
+
+
 def table_rows(table):
-    return [[table.item(r, c).text() for c in range(table.columnCount())] for r in range(table.rowCount())]
-
-
-def wkt_box(x0, y0, x1, y1):
-    return f"POLYGON(({x0} {y0},{x1} {y0},{x1} {y1},{x0} {y1},{x0} {y0}))"
-
-
-def memory_layer(kind, fields, feats, crs="EPSG:27700", name="parcels"):
-    layer = QgsVectorLayer(f"{kind}?crs={crs}&" + "&".join(f"field={f}" for f in fields), name, "memory")
-    out = []
-    for attrs, wkt in feats:
-        f = QgsFeature(layer.fields())
-        f.setAttributes(attrs)
-        f.setGeometry(QgsGeometry.fromWkt(wkt))
-        out.append(f)
-    layer.dataProvider().addFeatures(out)
-    QgsProject.instance().addMapLayer(layer)
-    return layer
+    cols = headers(table)
+    return [dict(zip(cols, (table.item(r, c).text() for c in range(table.columnCount()))))
+            for r in range(table.rowCount())]
 
 
 def canvas_extent_bng(canvas):
@@ -126,275 +117,190 @@ def click_row(table, row, col=0):
     QTest.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, rect.center())
 
 
-def run_example(dock, panel, example, pack=DEMO_PACK):
+def run_file(dock, panel, path, pack, phase=0):
     assert dock.set_pack_path(str(pack))
-    assert panel.open_defra_gpkg(str(example))
+    assert panel.open_defra_gpkg(str(path))
+    panel.phase_combo.setCurrentIndex(phase)
     assert panel.run(synchronous=True)
     assert panel.run_result is not None, dock.last_message
 
 
+def big_bng(path, n=3000):
+    """A BNG service file with ``n`` small baseline parcels (for the background and cancel tests)."""
+    name, kind, fields, _ = BNG_LAYERS[1]
+    feats = [(f"POLYGON(({425000 + i * 3} 430000,{425002 + i * 3} 430000,{425002 + i * 3} 430002,"
+              f"{425000 + i * 3} 430002,{425000 + i * 3} 430000))",
+              [f"A{i}", "Grassland", "Modified grassland", "Poor", None, 0.0004]) for i in range(n)]
+    return make_bng_gpkg(path, [BNG_LAYERS[0], (name, kind, fields, feats)])
+
+
 # --------------------------------------------------------------------------- the tab and its state
-def test_tab_is_in_the_dock_and_run_needs_a_pack(dock, panel, example):
+def test_tab_is_in_the_dock_and_run_needs_a_pack_and_a_file(dock, panel, example, packs):
     assert dock.tabs.tabText(dock.tabs.indexOf(panel)).replace("&", "") == "Parcels"
-    assert dock.index is None
+    assert headers(panel.issues_table) == ISSUE_COLS and headers(panel.pieces_table) == PIECE_COLS
+    assert not panel.run_button.isEnabled() and "Habitat map" in panel.run_button.toolTip()
+    assert "Rule: load a Local Habitat Map pack" in panel.rule_label.text()
     assert panel.open_defra_gpkg(str(example))
-    panel._update_buttons()
-    assert not panel.run_button.isEnabled()
-    assert "Habitat map" in panel.run_button.toolTip()
     assert not panel.run(synchronous=True)
     assert "Load a Local Habitat Map pack" in dock.last_message
     assert not panel.add_map_button.isEnabled() and not panel.save_button.isEnabled()
-    dock.set_pack_path(str(DEMO_PACK))
-    QTest.qWait(900)  # the panel re-reads the dock's pack while it is shown
+    dock.set_pack_path(str(packs["draft"]))
+    QTest.qWait(300)
     assert panel.run_button.isEnabled()
 
 
-def test_panel_builds_with_polygon_layers_already_in_the_project(qgis_app, recording_iface, project, example):
-    from lnrs_toolkit.plugin.gui.dock import LnrsDockWidget
-
-    layer = QgsVectorLayer(f"{example}|layername=Habitats", "Habitats", "ogr")
-    project.addMapLayer(layer)
-    widget = LnrsDockWidget(recording_iface, recording_iface.window,
-                            settings_store=QgsSettings("lnrs_toolkit_tests", "parcels_panel_prebuilt"))
-    try:
-        panel = widget.parcels_panel
-        assert panel.layer_combo.currentLayer() is None  # nothing chosen for the user
-        panel.layer_combo.setLayer(layer)
-        assert panel.field_combo.currentField() == "Baseline Habitat Type"
-    finally:
-        widget.parcels_panel.close_down()
-        widget.close_down()
-        widget.deleteLater()
-        QCoreApplication.processEvents()
-
-
-def test_open_defra_gpkg_adds_its_layers_and_picks_defaults(dock, panel, example, project):
-    assert panel.open_defra_gpkg(str(example))
-    layer = panel.layer_combo.currentLayer()
-    assert layer is not None and layer.name() == "Habitats"
-    assert panel.field_combo.currentField() == "Baseline Habitat Type"
-    assert panel.red_line_combo.currentLayer() is None
-    assert panel.red_line_combo.currentText() == "GeoPackage's red line"
-    names = sorted(lyr.name() for lyr in project.mapLayers().values())
-    assert names == ["Habitats", "Red Line Boundary"]
-    assert project.layerTreeRoot().findGroup("metric") is not None
+def test_the_rule_line_and_the_pack_info_follow_the_lnrs_status(dock, panel, packs):
+    dock.set_pack_path(str(packs["draft"]))
+    assert "Rule: Table 8" in panel.rule_label.text() and "LNRS not yet published" in panel.rule_label.text()
+    assert "LNRS not yet published (metric Table 8)" in dock.pack_chooser.pack_info.text()
+    assert "Medium may be used" in panel.rule_label.toolTip()
+    dock.set_pack_path(str(packs["published"]))
+    assert "Rule: Table 7" in panel.rule_label.text() and "LNRS published" in panel.rule_label.text()
+    assert "baseline strategic significance" in panel.rule_label.toolTip()  # the guide's words, baseline
     panel.phase_combo.setCurrentIndex(1)
-    assert panel.field_combo.currentField() == "Proposed Habitat Type"
-    panel.field_combo.setField("Comment")  # the user's own choice survives a phase change
-    panel.phase_combo.setCurrentIndex(0)
-    assert panel.field_combo.currentField() == "Comment"
-    # opening it again reuses the layer already in the project
+    assert "consistent with that measure" in panel.rule_label.toolTip()
+    assert "LNRS published (metric Table 7)" in dock.pack_chooser.pack_info.text()
+
+
+def test_open_either_template_shows_it_and_adds_its_layers_once(dock, panel, example, tmp_path, project):
     assert panel.open_defra_gpkg(str(example))
-    assert len(project.mapLayers()) == 2
+    assert panel.input_group.template_label.text() == \
+        "Natural England template (Red Line Boundary, Habitats, Hedgerows, Rivers)"
+    assert sorted(lyr.name() for lyr in project.mapLayers().values()) == \
+        ["Habitats", "Hedgerows", "Red Line Boundary", "Rivers"]
+    assert project.layerTreeRoot().findGroup("metric") is not None
+    assert panel.open_defra_gpkg(str(example))  # again: nothing added twice
+    assert len(project.mapLayers()) == 4
+    bng = make_bng_gpkg(tmp_path / "bng.gpkg")
+    assert panel.open_defra_gpkg(str(bng))
+    assert panel.input_group.template_label.text().startswith("BNG Metric service template (Red Line Boundary, "
+                                                              "Area Habitats Baseline, Area Habitats Post-Intervention")
+    assert panel.input_group.path_edit.text() == str(bng)
 
 
-# --------------------------------------------------------------------------- results
-def test_defra_example_fills_the_tables_and_a_click_zooms_to_the_issue(dock, panel, example, qgis_iface):
-    run_example(dock, panel, example)
-    issues = table_rows(panel.issues_table)
-    assert len(issues) == 1
-    kind, ref, message, hint = issues[0]
-    assert (kind, ref) == ("Area mismatch", "P2")
-    assert "records 2,460.00 m²" in message and "$area" in hint
-    pieces = table_rows(panel.pieces_table)
-    assert [p[0] for p in pieces] == ["P1", "P2", "P3"]
-    for p in pieces:
-        assert p[1] == "Low" and p[4] == "1" and p[5] == LOW_TEXT and p[8] == ""
-    p2 = next(p for p in pieces if p[0] == "P2")
-    assert p2[2] == "Grassland - Modified grassland" and p2[3] == "1.3608"
-    assert "Parcels: 3</b> → pieces: 3" in panel.summary.text() and "issues: 1" in panel.summary.text()
-    assert "Red Line Boundary" in panel.summary.text()
-    assert panel.issues_label.text() == "Issues (1)" and panel.pieces_label.text() == "Parcels (3 pieces)"
-    assert panel.add_map_button.isEnabled() and panel.save_button.isEnabled()
-    # the run keeps no provider feature source alive (freeing one after QGIS exits crashes it)
-    request = panel.run_result.request
-    assert request.parcels.keep is None and request.red_line.keep is None
-    with pytest.raises(LnrsError):
-        request.parcels.features()
-
-    canvas = qgis_iface.mapCanvas()
-    canvas.setExtent(QgsRectangle(0, 0, 1000, 1000))  # far away (Web Mercator metres near 0, 0)
-    parcel_p2 = next(p.geometry for p in panel.run_result.parcels if p.ref == "P2")
-    assert not canvas_extent_bng(canvas).contains(QgsPointXY(*parcel_p2.centroid.coords[0]))
-    click_row(panel.issues_table, 0, 2)
-    assert "<b>Area mismatch</b> Parcel P2 records" in panel.detail.text() and "$area" in panel.detail.text()
-    extent = canvas_extent_bng(canvas)
-    x0, y0, x1, y1 = parcel_p2.bounds
-    assert extent.contains(QgsRectangle(x0, y0, x1, y1))
-    assert extent.width() < 2000  # zoomed to the parcel, not the county
-    # the parcels table zooms too
-    canvas.setExtent(QgsRectangle(0, 0, 1000, 1000))
-    click_row(panel.pieces_table, 0)
-    first = panel.run_result.result.pieces[0].geometry
-    assert canvas_extent_bng(canvas).contains(QgsPointXY(*first.representative_point().coords[0]))
-
-
-def test_save_filled_gpkg_writes_a_new_file_with_every_layer(dock, panel, example, tmp_path):
-    run_example(dock, panel, example)
-    before = sha(example)
-    out = tmp_path / "filled.gpkg"
-    assert panel.save_filled_gpkg(str(out)) == str(out)
-    assert str(out) in dock.last_message and dock.last_message.startswith("Saved the filled GeoPackage")
-    assert sha(example) == before
-    src, dst = ogr.Open(str(example)), ogr.Open(str(out))
-    assert [dst.GetLayer(i).GetName() for i in range(dst.GetLayerCount())] == \
-        [src.GetLayer(i).GetName() for i in range(src.GetLayerCount())]
-    for name in ("Red Line Boundary", "Hedgerows", "Rivers", "layer_styles"):
-        assert rows(out, name) == rows(example, name)
-    after = rows(out, "Habitats")
-    assert len(after) == 3 and all(items[SIG] == LOW_TEXT for _, items, _ in after)
-    assert [wkt for *_, wkt in after] == [wkt for *_, wkt in rows(example, "Habitats")]
-    # the input is never the output
-    assert panel.save_filled_gpkg(str(example)) == ""
-    assert dock.last_message.startswith("The GeoPackage was not saved:") and "new file" in dock.last_message
-    assert sha(example) == before
-
-
-def test_split_parcels_show_their_parent_and_measures_and_save_split(dock, panel, example, split_pack, tmp_path):
-    run_example(dock, panel, example, split_pack)
-    pieces = {p[0]: p for p in table_rows(panel.pieces_table)}
-    assert {"P2-a", "P2-b"} <= set(pieces)
-    assert pieces["P2-a"][8] == pieces["P2-b"][8] == "P2"
-    high = [p for p in pieces.values() if p[1] == "High"]
-    assert high and all(p[5] == HIGH_TEXT and p[6] == "GL001" and p[4] == "1.15" for p in high)
-    assert "(parcels split: 1)" in panel.summary.text()
-    click_row(panel.pieces_table, [p[0] for p in table_rows(panel.pieces_table)].index(high[0][0]), 1)
-    assert "GL001" in panel.detail.text() and "Split from P2" in panel.detail.text()
-    out = tmp_path / "split.gpkg"
-    assert panel.save_filled_gpkg(str(out))
-    refs = sorted(str(items["Parcel Ref"]) for _, items, _ in rows(out, "Habitats"))
-    assert refs == ["Null", "Null", "P2-a", "P2-b"]  # unsplit parcels keep their own (empty) reference
-    assert len(pieces) == 4
-
-
-def test_same_answer_as_the_processing_algorithm(dock, panel, example, split_pack, lnrs_provider):
-    import processing
-
-    run_example(dock, panel, example, split_pack)
-    res = processing.run("lnrs:parcelsignificance", {
-        "INPUT": panel.layer_combo.currentLayer(), "PACK": str(split_pack), "PHASE": "baseline",
-        "OUTPUT": "TEMPORARY_OUTPUT", "ISSUES": "TEMPORARY_OUTPUT"})
-    alg = QgsVectorLayer(res["OUTPUT"], "out", "ogr")
-    alg_sig = sorted((f"P{f.id()}" if f["Parcel Ref"] == "Null" else str(f["Parcel Ref"]), f[SIG])
-                     for f in alg.getFeatures())
-    panel_sig = sorted((p[0], p[5]) for p in table_rows(panel.pieces_table))
-    assert alg_sig == panel_sig
-    alg_issues = sorted((f["code"], f["ref"]) for f in res["ISSUES"].getFeatures())
-    assert alg_issues == sorted((i.kind, i.parcel_ref) for i in panel.run_result.result.issues)
-
-
-def test_add_results_to_map_adds_styled_temporary_layers(dock, panel, example, split_pack, project):
-    run_example(dock, panel, example, split_pack)
-    assert panel.add_results_to_map()
-    group = project.layerTreeRoot().children()[0]
-    assert group.name() == "Parcel significance: Habitats (baseline)"
-    layers = [node.layer() for node in group.findLayers()]
-    assert [lyr.name() for lyr in layers] == ["Parcel issues", "Parcels with strategic significance"]
-    issues, pieces = layers
-    assert issues.providerType() == pieces.providerType() == "memory"
-    assert issues.featureCount() == len(panel.run_result.result.issues)
-    assert pieces.featureCount() == panel.pieces_table.rowCount()
-    assert pieces.crs().authid() == "EPSG:27700"
-    renderer = pieces.renderer()
-    assert renderer.type() == "categorizedSymbol" and renderer.classAttribute() == "category"
-    assert {c.value() for c in renderer.categories()} >= {"High", "Low"}
-    values = {f["piece_ref"]: (f["category"], f["significance"], f["Parcel Ref"]) for f in pieces.getFeatures()}
-    assert values["P2-a"][0] in ("High", "Low") and values["P2-a"][2] == "Null"  # parent's attributes kept
-
-
-def test_output_fields_never_overwrite_the_inputs_own(dock, panel, split_pack, project):
-    x = SPLIT_X
-    parcels = memory_layer("Polygon", ["hab:string", "category:string"], [
-        (["Grassland - Modified grassland", "mine"], wkt_box(x - 50, 430000, x + 50, 430100))], name="own fields")
-    dock.set_pack_path(str(split_pack))
-    assert panel.set_parcels_layer(parcels)
-    panel.field_combo.setField("hab")
-    assert panel.run(synchronous=True)
-    assert panel.add_results_to_map()
-    pieces = next(lyr for lyr in project.mapLayers().values() if lyr.name() == "Parcels with strategic significance")
-    names = pieces.fields().names()
-    assert names[:2] == ["hab", "category"] and "lnrs_category" in names and "piece_ref" in names
-    assert sorted((f["piece_ref"], f["category"], f["lnrs_category"]) for f in pieces.getFeatures()) == \
-        [("P1-a", "mine", "High"), ("P1-b", "mine", "Low")]
-    assert pieces.renderer().classAttribute() == "lnrs_category"
-
-
-# --------------------------------------------------------------------------- other layers and bad input
-def test_reprojected_plain_layer_with_red_line_and_lpas(dock, panel, split_pack):
-    x = SPLIT_X
-    to_wgs = QgsCoordinateTransform(BNG, QgsCoordinateReferenceSystem("EPSG:4326"), QgsProject.instance())
-
-    def wgs(wkt):
-        g = QgsGeometry.fromWkt(wkt)
-        g.densifyByCount(20)
-        g.transform(to_wgs)
-        return g.asWkt(12)
-
-    parcels = memory_layer("Polygon", ["hab:string", "cond:string"], [
-        (["Grassland - Modified grassland", "3. Moderate"], wgs(wkt_box(x - 50, 430000, x + 50, 430100))),
-        (["Grassland - Lowland meedows", "3. Moderate"], wgs(wkt_box(x + 60, 430000, x + 80, 430050))),
-    ], crs="EPSG:4326", name="survey")
-    red = memory_layer("Polygon", ["n:string"], [(["site"], wkt_box(x - 50, 430000, x + 150, 430100))], name="red")
-    lpas = memory_layer("Polygon", ["name:string"], [(["West"], wkt_box(x - 1000, 429000, x + 20, 431000)),
-                                                     (["East"], wkt_box(x + 20, 429000, x + 1000, 431000))],
-                        name="lpas")
-    dock.set_pack_path(str(split_pack))
-    assert panel.set_parcels_layer(parcels)
-    assert panel.field_combo.currentField() == ""  # no Baseline Habitat Type field: the user must choose
-    assert not panel.run(synchronous=True)
-    assert "has no field 'Baseline Habitat Type'" in dock.last_message
-    panel.field_combo.setField("hab")
-    panel.red_line_combo.setLayer(red)
-    panel.lpa_combo.setLayer(lpas)
-    assert panel.run(synchronous=True)
-    pieces = {p[0]: p for p in table_rows(panel.pieces_table)}
-    assert [pieces[r][1] for r in ("P1-a", "P1-b", "P1-c")] == ["High", "Low", "Low"]
-    total = sum(p.area_m2 for p in panel.run_result.result.pieces_of(0))
-    assert abs(total - 100 * 100) < 1.0  # reprojected back to British National Grid
-    kinds = sorted((i[0], i[1]) for i in table_rows(panel.issues_table))
-    assert kinds == [("Gap in red line", ""), ("Unknown habitat", "P2")]
-    unknown = next(i for i in table_rows(panel.issues_table) if i[0] == "Unknown habitat")
-    assert "Grassland - Lowland meadows" in unknown[3]
-    assert not panel.save_button.isEnabled() and "Defra" in panel.save_button.toolTip()
-    assert panel.save_filled_gpkg("/tmp/never.gpkg") == ""
-    assert "not the Habitats layer of a Defra metric GeoPackage" in dock.last_message
-
-
-def test_bad_layers_get_a_sentence(dock, panel, tmp_path):
-    dock.set_pack_path(str(DEMO_PACK))
-    points = memory_layer("Point", ["a:string"], [(["x"], "POINT(425000 430000)")], name="trees")
-    assert not panel.set_parcels_layer(points)
-    assert "trees holds no polygons" in dock.last_message
-    empty = memory_layer("Polygon", ["Baseline Habitat Type:string"], [], name="empty parcels")
-    assert panel.set_parcels_layer(empty)
-    assert not panel.run(synchronous=True)
-    assert dock.last_message == "empty parcels has no features: there are no parcels to check."
-    no_crs = memory_layer("Polygon", ["Baseline Habitat Type:string"],
-                          [(["Grassland - Modified grassland"], wkt_box(0, 0, 10, 10))], crs="", name="no crs")
-    no_crs.setCrs(QgsCoordinateReferenceSystem())
-    assert panel.set_parcels_layer(no_crs)
-    assert not panel.run_result
-    panel.run(synchronous=True)
-    assert dock.last_message.startswith("The parcels could not be checked:")
-    assert "coordinate reference system" in dock.last_message
+def test_a_file_of_neither_template_is_refused_in_a_sentence(dock, panel, tmp_path):
     other = tmp_path / "other.gpkg"
     shutil.copyfile(DEMO_PACK, other)
     assert not panel.open_defra_gpkg(str(other))
-    assert "has no Habitats layer of the statutory biodiversity metric" in dock.last_message
-    assert "Traceback" not in dock.last_message
+    assert dock.last_message.startswith("other.gpkg: the GeoPackage is not a Defra metric GeoPackage")
+    assert "Traceback" not in dock.last_message and panel.gpkg_path == ""
+    text = tmp_path / "text.gpkg"
+    text.write_text("not a GeoPackage", encoding="utf-8")
+    assert not panel.open_defra_gpkg(str(text))
+    assert "cannot be opened as a GeoPackage" in dock.last_message
 
 
-def test_unsaved_edits_block_saving_the_geopackage(dock, panel, example, tmp_path):
-    run_example(dock, panel, example)
-    layer = panel.layer_combo.currentLayer()
-    assert layer.startEditing()
-    fid = next(layer.getFeatures()).id()
-    assert layer.changeAttributeValue(fid, layer.fields().indexOf("Comment"), "edited")
-    assert panel.run(synchronous=True)
-    assert panel.save_filled_gpkg(str(tmp_path / "x.gpkg")) == ""
-    assert "unsaved edits" in dock.last_message
-    assert not (tmp_path / "x.gpkg").exists()
-    layer.rollBack()
+# --------------------------------------------------------------------------- results
+def test_natural_england_file_every_module_and_a_click_zooms(dock, panel, example, packs, qgis_iface):
+    run_file(dock, panel, example, packs["draft"])
+    pieces = {p["Ref"]: p for p in table_rows(panel.pieces_table)}
+    assert {p["Module"] for p in pieces.values()} == {"Area habitat", "Hedgerow", "Watercourse"}
+    assert pieces["P2-a"]["Split from"] == "P2" and pieces["P2-a"]["Layer"] == "Habitats"
+    assert pieces["P2-a"]["Area (ha)"] and not pieces["P2-a"]["Length (km)"]
+    assert pieces["R1-a"]["Length (km)"] and not pieces["R1-a"]["Area (ha)"] and pieces["R1-a"]["Layer"] == "Rivers"
+    assert {pieces["H2-a"]["Significance"], pieces["H2-b"]["Significance"]} == {"High", "Low"}
+    high = [p for p in pieces.values() if p["Significance"] == "High"]
+    assert high and all(p["Metric wording"] == HIGH_TEXT and p["Multiplier"] == "1.15" for p in high)
+    (issue,) = table_rows(panel.issues_table)
+    assert (issue["Severity"], issue["Code"], issue["Layer"], issue["Ref"]) == \
+        ("warning", "AREA_FIELD_MISMATCH", "Habitats", "P2")
+    assert "$area" in issue["Fix"]
+    summary = panel.summary.text()
+    assert "Natural England template" in summary and "Hedgerow: 2 (3 pieces" in summary and "errors: 0" in summary
+    assert panel.issues_label.text() == "Issues (0 errors, 1 warnings)"
+    assert panel.add_map_button.isEnabled() and panel.save_button.isEnabled()
+
+    canvas = qgis_iface.mapCanvas()
+    canvas.setExtent(QgsRectangle(0, 0, 1000, 1000))  # far away (Web Mercator metres near 0, 0)
+    click_row(panel.issues_table, 0, 4)
+    assert "<b>AREA_FIELD_MISMATCH</b> (warning)" in panel.detail.text()
+    p2 = next(p.geometry for p in panel.run_result.parcels if p.ref == "P2")
+    x0, y0, x1, y1 = p2.bounds
+    assert canvas_extent_bng(canvas).contains(QgsRectangle(x0, y0, x1, y1))
+    assert canvas_extent_bng(canvas).width() < 2000
+    canvas.setExtent(QgsRectangle(0, 0, 1000, 1000))
+    row = [p["Ref"] for p in table_rows(panel.pieces_table)].index("R1-a")
+    click_row(panel.pieces_table, row)
+    assert "Split from R1" in panel.detail.text() and " km" in panel.detail.text()
+    river = next(p.geometry for p in panel.run_result.result.pieces if p.ref == "R1-a")
+    assert canvas_extent_bng(canvas).contains(QgsPointXY(*river.representative_point().coords[0]))
+
+
+def test_bng_service_file_post_intervention_saved_in_its_own_template(dock, panel, packs, tmp_path):
+    src = make_bng_gpkg(tmp_path / "bng.gpkg")
+    before = sha(src)
+    run_file(dock, panel, src, packs["published"], phase=1)
+    assert "Rule: Table 7" in panel.rule_label.text()
+    pieces = {p["Ref"]: p for p in table_rows(panel.pieces_table)}
+    assert pieces["PI1-a"]["Significance"] == "High" and pieces["PI1-b"]["Significance"] == "Low"
+    assert pieces["PI1-a"]["Area (ha)"] == "1.0000" and pieces["PI1-a"]["Layer"] == "Area Habitats Post-Intervention"
+    assert pieces["PH1-a"]["Module"] == "Hedgerow" and pieces["PH1-a"]["Measures"] == "HW001"
+    assert "BNG Metric service template" in panel.summary.text()
+    out = tmp_path / "filled.gpkg"
+    assert panel.save_filled_gpkg(str(out)) == str(out)
+    assert dock.last_message.startswith("Saved the filled GeoPackage")
+    assert sha(src) == before
+    ds = ogr.Open(str(out))
+    names = [ds.GetLayer(i).GetName() for i in range(ds.GetLayerCount())]
+    ds = None
+    assert "Area Habitats Post-Intervention" in names and "Habitats" not in names
+    filled = sorted((items["Habitat Ref"], items["Proposed Strategic Significance"])
+                    for _, items, _ in rows(out, "Area Habitats Post-Intervention"))
+    assert filled == [("PI1-a", HIGH_TEXT), ("PI1-b", LOW_TEXT)]
+    assert rows(out, "Area Habitats Baseline") == rows(src, "Area Habitats Baseline")  # the other phase untouched
+    # the input is never the output
+    assert panel.save_filled_gpkg(str(src)) == ""
+    assert dock.last_message.startswith("The GeoPackage was not saved:") and "new file" in dock.last_message
+    assert sha(src) == before
+
+
+def test_defra_errors_and_our_warnings_show_both_severities(dock, panel, packs, tmp_path):
+    layers = [(n, k, f, [] if n == "Red Line Boundary" else feats) for n, k, f, feats in BNG_LAYERS]
+    name, kind, fields, ((wkt, values),) = layers[1]
+    layers[1] = (name, kind, fields, [(wkt, [*values[:-1], 3.0])])  # records 3 ha for a 2 ha parcel
+    run_file(dock, panel, make_bng_gpkg(tmp_path / "bng.gpkg", layers), packs["draft"])
+    issues = table_rows(panel.issues_table)
+    (red,) = (i for i in issues if i["Code"] == "NO_REDLINE")
+    assert red["Severity"] == "error" and red["Layer"] == "Red Line Boundary"
+    assert "not checked against the red line" in red["Message"]
+    (area,) = (i for i in issues if i["Code"] == "AREA_FIELD_MISMATCH")
+    assert area["Severity"] == "warning" and area["Ref"] == "A1"  # the stored Area is advice only
+    severity = panel.issues_table.item(0, 0)
+    assert severity.text() == "error" and severity.foreground().color().name() == "#c62828"
+    assert "errors: 1" in panel.summary.text() and "refuse" in panel.summary.text()
+
+
+def test_same_answer_as_the_processing_algorithm(dock, panel, example, packs, lnrs_provider):
+    import processing
+
+    run_file(dock, panel, example, packs["draft"])
+    res = processing.run("lnrs:parcelsignificance", {
+        "GEOPACKAGE": str(example), "PACK": str(packs["draft"]), "PHASE": "baseline",
+        "OUTPUT": "TEMPORARY_OUTPUT", "ISSUES": "TEMPORARY_OUTPUT"})
+    alg = sorted((f["piece_ref"], f["significance"]) for f in res["OUTPUT"].getFeatures())
+    panel_area = sorted((p["Ref"], p["Metric wording"]) for p in table_rows(panel.pieces_table)
+                        if p["Module"] == "Area habitat")
+    assert alg == panel_area
+    alg_issues = sorted((f["code"], f["severity"], f["ref"]) for f in res["ISSUES"].getFeatures())
+    assert alg_issues == sorted((i["Code"], i["Severity"], i["Ref"]) for i in table_rows(panel.issues_table))
+
+
+def test_add_results_to_map_adds_one_layer_per_module(dock, panel, example, packs, project):
+    run_file(dock, panel, example, packs["draft"])
+    assert panel.add_results_to_map()
+    group = project.layerTreeRoot().children()[0]
+    assert group.name() == "Parcel significance: metric (baseline)"
+    layers = [node.layer() for node in group.findLayers()]
+    assert [lyr.name() for lyr in layers] == ["Parcel issues", "Watercourses with strategic significance",
+                                              "Hedgerows with strategic significance",
+                                              "Area habitats with strategic significance"]
+    issues, rivers, hedges, areas = layers
+    assert issues.featureCount() == panel.issues_table.rowCount()
+    assert rivers.featureCount() + hedges.featureCount() + areas.featureCount() == panel.pieces_table.rowCount()
+    assert rivers.geometryType() != areas.geometryType() and areas.crs().authid() == "EPSG:27700"
+    assert areas.renderer().classAttribute() == "category"
+    lengths = {f["piece_ref"]: f["length_km"] for f in rivers.getFeatures()}
+    assert set(lengths) == {"R1-a", "R1-b"} and all(v > 0 for v in lengths.values())
 
 
 # --------------------------------------------------------------------------- the task
@@ -406,19 +312,15 @@ def wait_for(panel, timeout=60.0):
     assert panel.task is None, "the parcel task did not finish"
 
 
-def test_background_run_and_cancel(dock, panel, example, split_pack):
-    run_example(dock, panel, example)  # loads the example (synchronously once)
+def test_background_run_and_cancel(dock, panel, example, packs, tmp_path):
+    run_file(dock, panel, example, packs["draft"])
     panel.run_result = None
     assert panel.run()
     assert panel.cancel_button.isEnabled() and not panel.run_button.isEnabled()
     wait_for(panel)
-    assert panel.run_result is not None and panel.pieces_table.rowCount() == 3
+    assert panel.run_result is not None and panel.pieces_table.rowCount() == 9
     # many parcels, cancelled at once: the message says so and the shown results stay those of the last run
-    feats = [(["Grassland - Modified grassland"], wkt_box(425000 + i * 3, 430000, 425002 + i * 3, 430002))
-             for i in range(3000)]
-    big = memory_layer("Polygon", ["Baseline Habitat Type:string"], feats, name="many")
-    dock.set_pack_path(str(split_pack))
-    assert panel.set_parcels_layer(big)
+    assert panel.open_defra_gpkg(str(big_bng(tmp_path / "big.gpkg")))
     kept = panel.run_result
     assert panel.run()
     panel.cancel()
@@ -427,17 +329,14 @@ def test_background_run_and_cancel(dock, panel, example, split_pack):
     assert panel.run_result is kept
 
 
-def test_closing_the_panel_cancels_its_run(dock, split_pack):
+def test_closing_the_panel_cancels_its_run(dock, packs, tmp_path):
     from lnrs_toolkit.plugin.gui.parcels_panel import ParcelsPanel
     from qgis.core import QgsApplication
     from qgis.PyQt import sip
 
-    dock.set_pack_path(str(split_pack))
-    feats = [(["Grassland - Modified grassland"], wkt_box(425000 + i * 3, 430000, 425002 + i * 3, 430002))
-             for i in range(3000)]
-    big = memory_layer("Polygon", ["Baseline Habitat Type:string"], feats, name="many")
+    dock.set_pack_path(str(packs["draft"]))
     panel = ParcelsPanel(dock.context)
-    assert panel.set_parcels_layer(big)
+    assert panel.open_defra_gpkg(str(big_bng(tmp_path / "big.gpkg")))
     assert panel.run()
     outcome = []
     panel.task.taskTerminated.connect(lambda: outcome.append("terminated"))
@@ -452,11 +351,17 @@ def test_closing_the_panel_cancels_its_run(dock, split_pack):
 
 
 @pytest.mark.skipif(not os.environ.get("LNRS_PARCELS_SCREENSHOT"), reason="set LNRS_PARCELS_SCREENSHOT=path.png")
-def test_screenshot(dock, panel, example, recording_iface):
-    """The screenshot of docs/parcels_panel.png: the demo pack and the Defra example GeoPackage."""
+def test_screenshot(dock, panel, example, packs, recording_iface, tmp_path):
+    """The screenshot of docs/parcels_panel.png: a BNG service file with a split parcel, hedgerow and trees."""
     dock.setFloating(True)
-    dock.resize(460, 780)
-    run_example(dock, panel, example)
-    click_row(panel.issues_table, 0)
+    dock.resize(520, 740)
+    run_file(dock, panel, make_bng_gpkg(tmp_path / "bng.gpkg"), packs["draft"])
+    click_row(panel.pieces_table, 0)
     QTest.qWait(300)
     assert dock.grab().save(os.environ["LNRS_PARCELS_SCREENSHOT"], "PNG")
+
+
+def test_split_x_is_inside_the_example():  # the fixtures above rely on it: the pack's edge crosses the file
+    ds = ogr.Open(str(EXAMPLE))
+    x0, x1, _, _ = ds.GetLayerByName("Red Line Boundary").GetExtent()
+    assert x0 < SPLIT_X < x1

@@ -116,6 +116,13 @@ def layers_for(template: str, phase: str, layer_names: Sequence[str]) -> list[tu
     return out
 
 
+def template_layer_names(template: str, layer_names: Sequence[str]) -> tuple[str, ...]:
+    """The file's layers the template knows (red line, every module of both phases, IGGIs), in the file's order."""
+    known = {RED_LINE.lower(), *(n.lower() for n in IGGI_LAYERS)}
+    known.update(n.lower() for layer in TEMPLATE_LAYERS[template] for n in layer.names)
+    return tuple(n for n in layer_names if n.lower() in known)
+
+
 def size_in_unit(value_m: float, unit: str) -> float:
     """A measure in m² (areas) or m (lengths) in the template's unit."""
     return {"m2": value_m, "m": value_m, "ha": value_m / 10000.0, "km": value_m / 1000.0}.get(unit, value_m)
