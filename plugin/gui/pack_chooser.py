@@ -328,17 +328,24 @@ class PackChooser(QGroupBox):
                                   + tip(self.tr("sha256 {0}").format(sha or self.tr("unknown"))))
 
 
-def lnrs_status_text(meta: PackMetadata) -> str:
-    """Whether the pack's strategy is published, as the metric's strategic significance rules depend on it."""
+def lnrs_status_words(meta: PackMetadata) -> str:
+    """Whether the pack's strategy is published (with its date), as the pack records it."""
     if not meta.lnrs_status:
-        return QCoreApplication.translate("PackChooser", "LNRS status not recorded in the pack (metric Table 7 "
-                                                         "assumed: published)")
+        return QCoreApplication.translate("PackChooser", "LNRS status not recorded in the pack")
     if meta.lnrs_published:
         if meta.lnrs_published_date:
-            return QCoreApplication.translate("PackChooser", "LNRS published {0} (metric Table 7)").format(
-                meta.lnrs_published_date)
-        return QCoreApplication.translate("PackChooser", "LNRS published (metric Table 7)")
-    return QCoreApplication.translate("PackChooser", "LNRS not yet published (metric Table 8)")
+            return QCoreApplication.translate("PackChooser", "LNRS published {0}").format(meta.lnrs_published_date)
+        return QCoreApplication.translate("PackChooser", "LNRS published")
+    return QCoreApplication.translate("PackChooser", "LNRS not yet published")
+
+
+def lnrs_status_text(meta: PackMetadata) -> str:
+    """The status and the metric guide's table it calls for (strategic significance depends on it)."""
+    if not meta.lnrs_status:
+        return QCoreApplication.translate("PackChooser", "{0} (metric Table 7 assumed: published)").format(
+            lnrs_status_words(meta))
+    table = "Table 7" if meta.lnrs_published else "Table 8"
+    return QCoreApplication.translate("PackChooser", "{0} (metric {1})").format(lnrs_status_words(meta), table)
 
 
 def _breakable_path(path: str) -> str:

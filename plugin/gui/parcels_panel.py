@@ -37,7 +37,7 @@ from ..core.parcels.templates import template_layer_names
 from .background_task import BackgroundTask
 from .dock_context import DockContext
 from .map_highlight import flash, zoom_to
-from .pack_chooser import lnrs_status_text
+from .pack_chooser import lnrs_status_words
 from .parcels_inputs import ParcelsInputs, add_gpkg_layers
 from .parcels_map import add_run_to_project
 from .parcels_tables import (
@@ -98,12 +98,6 @@ class ParcelsPanel(QWidget):
         self.open_button.clicked.connect(lambda: self.open_defra_gpkg())
         outer.addWidget(self.input_group)
 
-        self.rule_label = QLabel(self)
-        self.rule_label.setObjectName("parcelsRuleLabel")
-        self.rule_label.setWordWrap(True)
-        self.rule_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        outer.addWidget(self.rule_label)
-
         row = QHBoxLayout()
         self.run_button = QPushButton(self.tr("R&un"), self)
         self.run_button.setObjectName("runParcelsButton")
@@ -117,7 +111,11 @@ class ParcelsPanel(QWidget):
         self.progress.setRange(0, 100)
         self.progress.setVisible(False)
         row.addWidget(self.progress, 1)
-        row.addStretch(0)
+        self.rule_label = QLabel(self)
+        self.rule_label.setObjectName("parcelsRuleLabel")
+        self.rule_label.setWordWrap(True)
+        self.rule_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        row.addWidget(self.rule_label, 1)
         outer.addLayout(row)
 
         self.summary = QLabel(self.tr("Open a Defra metric GeoPackage and press Run."), self)
@@ -211,6 +209,7 @@ class ParcelsPanel(QWidget):
                                                "strategic significance"))
         self.cancel_button.setEnabled(busy)
         self.progress.setVisible(busy)
+        self.rule_label.setVisible(not busy)
         self.open_button.setEnabled(not busy)
         has_run = self.run_result is not None
         self.add_map_button.setEnabled(has_run and not busy)
@@ -229,7 +228,8 @@ class ParcelsPanel(QWidget):
             return
         meta = index.pack.metadata
         rule, _notes = strategy_rule(meta, self.phase())
-        self.rule_label.setText(self.tr("<b>Rule: {0}</b> \u00b7 {1}").format(rule.table, lnrs_status_text(meta)))
+        self.rule_label.setText(self.tr("<b>Rule: metric {0}</b> \u00b7 {1}").format(
+            rule.table, lnrs_status_words(meta)))
         self.rule_label.setToolTip(tip(rule.guide))
 
     # ------------------------------------------------------------------ the GeoPackage

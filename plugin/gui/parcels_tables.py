@@ -68,7 +68,7 @@ def results_table(parent: QWidget, name: str, headers: list[str]) -> QTableWidge
     table.horizontalHeader().setStretchLastSection(True)
     table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # engine order until clicked
     table.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-    table.setMinimumHeight(70)
+    table.setMinimumHeight(table.verticalHeader().defaultSectionSize() * 3 + table.horizontalHeader().height() + 6)
     return table
 
 
@@ -80,9 +80,9 @@ def issue_headers() -> list[str]:
 
 def piece_headers() -> list[str]:
     return [translate("ParcelsPanel", "Ref"), translate("ParcelsPanel", "Module"),
-            translate("ParcelsPanel", "Significance"), translate("ParcelsPanel", "Habitat"),
-            translate("ParcelsPanel", "Area (ha)"), translate("ParcelsPanel", "Length (km)"),
-            translate("ParcelsPanel", "Multiplier"), translate("ParcelsPanel", "Metric wording"),
+            translate("ParcelsPanel", "Significance"), translate("ParcelsPanel", "Area (ha)"),
+            translate("ParcelsPanel", "Length (km)"), translate("ParcelsPanel", "Multiplier"),
+            translate("ParcelsPanel", "Habitat"), translate("ParcelsPanel", "Metric wording"),
             translate("ParcelsPanel", "Measures"), translate("ParcelsPanel", "Irreplaceable"),
             translate("ParcelsPanel", "Split from"), translate("ParcelsPanel", "Layer")]
 
@@ -127,10 +127,9 @@ def fill_pieces(table: QTableWidget, run: DefraRun) -> None:
         cells = [
             SortableItem(piece.ref), SortableItem(modules.get(piece.module, piece.module)),
             SortableItem(category or translate("ParcelsPanel", "not assessed"), category),
-            SortableItem(habitat),
             _number(piece.area_ha if piece.module == AREA else None, 4),
             _number(piece.length_km if piece.module in LINEAR_TYPES else None, 4),
-            _number(piece.multiplier, 2),
+            _number(piece.multiplier, 2), SortableItem(habitat),
             SortableItem(piece.metric_text or ""), SortableItem(", ".join(piece.measure_codes)),
             SortableItem(translate("ParcelsPanel", "Yes") if piece.irreplaceable else "", int(piece.irreplaceable)),
             SortableItem(run.parent_ref(piece) if run.was_split(piece) else ""), SortableItem(piece.layer),
@@ -175,19 +174,18 @@ def summary_html(run: DefraRun) -> str:
             escape(names.get(module, module)), n, pieces, measure))
     counts = {name: sum(1 for p in result.pieces if p.category == name) for name in SIGNIFICANCE_COLOURS}
     errors = len(result.errors)
-    warnings = len(result.issues) - errors
-    lines = [translate("ParcelsPanel", "<b>{0}</b> \u00b7 {1}").format(
-        escape(TEMPLATE_TITLES.get(run.file.template, run.file.template)), escape(run.file.path.name)),
+    verdict = translate("ParcelsPanel", "<b style='color:#c62828'>errors: {0}</b> (Defra's service would refuse "
+                                        "the file)").format(errors) if errors else \
+        translate("ParcelsPanel", "<b>errors: 0</b>")
+    lines = [translate("ParcelsPanel", "<b>{0}</b> \u00b7 {1} \u00b7 {2} \u00b7 warnings: {3}").format(
+        escape(TEMPLATE_TITLES.get(run.file.template, run.file.template)), escape(run.file.path.name), verdict,
+        len(result.issues) - errors),
         " \u00b7 ".join(parts),
         " \u00b7 ".join(f"{escape(name)}: {n}" for name, n in counts.items())
         + translate("ParcelsPanel", " \u00b7 features split: {0}").format(run.split_features)]
     irreplaceable = sum(1 for p in result.pieces if p.irreplaceable)
     if irreplaceable:
         lines[-1] += translate("ParcelsPanel", " \u00b7 <b>on irreplaceable habitat: {0}</b>").format(irreplaceable)
-    verdict = translate("ParcelsPanel", "<b style='color:#c62828'>errors: {0}</b> (Defra's service would refuse "
-                                        "the file)").format(errors) if errors else \
-        translate("ParcelsPanel", "<b>errors: 0</b>")
-    lines.append(verdict + translate("ParcelsPanel", " \u00b7 warnings: {0}").format(warnings))
     return "<br>".join(lines)
 
 

@@ -118,7 +118,7 @@ def test_tabs_follow_the_pack_chosen_above_them(dock, pack, tmp_path):
     assert dock.versions_panel.source == str(pack)
     assert dock.versions_panel._shown_for is not None and dock.versions_panel._shown_for[0] == str(pack)
     assert dock.parcels_panel.run_button.isEnabled() or not dock.parcels_panel.gpkg_path
-    assert "Rule: Table" in dock.parcels_panel.rule_label.text()
+    assert "Rule: metric Table" in dock.parcels_panel.rule_label.text()
     assert dock.refresh_pack()
     assert emitted == [str(pack), str(pack)]
     bad = tmp_path / "bad.gpkg"

@@ -32,7 +32,7 @@ HIGH_TEXT = "Formally identified in local strategy"
 SIG = "Baseline Strategic Significance"
 BNG = QgsCoordinateReferenceSystem("EPSG:27700")
 ISSUE_COLS = ["Severity", "Code", "Layer", "Ref", "Message", "Fix"]
-PIECE_COLS = ["Ref", "Module", "Significance", "Habitat", "Area (ha)", "Length (km)", "Multiplier", "Metric wording",
+PIECE_COLS = ["Ref", "Module", "Significance", "Area (ha)", "Length (km)", "Multiplier", "Habitat", "Metric wording",
               "Measures", "Irreplaceable", "Split from", "Layer"]
 
 
@@ -151,11 +151,11 @@ def test_tab_is_in_the_dock_and_run_needs_a_pack_and_a_file(dock, panel, example
 
 def test_the_rule_line_and_the_pack_info_follow_the_lnrs_status(dock, panel, packs):
     dock.set_pack_path(str(packs["draft"]))
-    assert "Rule: Table 8" in panel.rule_label.text() and "LNRS not yet published" in panel.rule_label.text()
+    assert "Rule: metric Table 8" in panel.rule_label.text() and "LNRS not yet published" in panel.rule_label.text()
     assert "LNRS not yet published (metric Table 8)" in dock.pack_chooser.pack_info.text()
     assert "Medium may be used" in panel.rule_label.toolTip()
     dock.set_pack_path(str(packs["published"]))
-    assert "Rule: Table 7" in panel.rule_label.text() and "LNRS published" in panel.rule_label.text()
+    assert "Rule: metric Table 7" in panel.rule_label.text() and "LNRS published" in panel.rule_label.text()
     assert "baseline strategic significance" in panel.rule_label.toolTip()  # the guide's words, baseline
     panel.phase_combo.setCurrentIndex(1)
     assert "consistent with that measure" in panel.rule_label.toolTip()
@@ -230,7 +230,7 @@ def test_bng_service_file_post_intervention_saved_in_its_own_template(dock, pane
     src = make_bng_gpkg(tmp_path / "bng.gpkg")
     before = sha(src)
     run_file(dock, panel, src, packs["published"], phase=1)
-    assert "Rule: Table 7" in panel.rule_label.text()
+    assert "Rule: metric Table 7" in panel.rule_label.text()
     pieces = {p["Ref"]: p for p in table_rows(panel.pieces_table)}
     assert pieces["PI1-a"]["Significance"] == "High" and pieces["PI1-b"]["Significance"] == "Low"
     assert pieces["PI1-a"]["Area (ha)"] == "1.0000" and pieces["PI1-a"]["Layer"] == "Area Habitats Post-Intervention"
@@ -352,11 +352,11 @@ def test_closing_the_panel_cancels_its_run(dock, packs, tmp_path):
 
 @pytest.mark.skipif(not os.environ.get("LNRS_PARCELS_SCREENSHOT"), reason="set LNRS_PARCELS_SCREENSHOT=path.png")
 def test_screenshot(dock, panel, example, packs, recording_iface, tmp_path):
-    """The screenshot of docs/parcels_panel.png: a BNG service file with a split parcel, hedgerow and trees."""
+    """The screenshot of docs/parcels_panel.png: Defra's example GeoPackage (Natural England template) against a
+    pack whose LNRS is not yet published (Table 8): parcels, hedgerows and a river split at the opportunity area."""
     dock.setFloating(True)
-    dock.resize(520, 740)
-    run_file(dock, panel, make_bng_gpkg(tmp_path / "bng.gpkg"), packs["draft"])
-    click_row(panel.pieces_table, 0)
+    dock.resize(540, 700)
+    run_file(dock, panel, example, packs["draft"])
     QTest.qWait(300)
     assert dock.grab().save(os.environ["LNRS_PARCELS_SCREENSHOT"], "PNG")
 
