@@ -220,3 +220,10 @@ def test_iggi_outside_the_red_line_at_and_past_half_a_square_metre():
     assert (out.ref, out.layer, out.severity) == ("I1", "IGGIs", "error") and "integrated greening" in out.message
     inside = check_parcels(tiles(), RL64, default_table(), iggis=[iggi("I2", b(10, 10, 20, 20))])
     assert not any(i.code == "IGGIS_OUTSIDE_REDLINE" for i in inside)
+
+
+def test_a_sliver_across_many_parcels_names_ten_and_counts_the_rest():
+    strips = [area(f"S{i}", b(i * 4, -1, i * 4 + 4, 64)) for i in range(25)]  # all stick out 1 m below
+    (sliver,) = (i for i in check_parcels(strips, RL64, default_table()) if i.code == "SLIVERS_OUTSIDE_REDLINE")
+    assert sliver.ref == "; ".join(f"S{i}" for i in range(10)) + "; +15 more"
+    assert sliver.geometry.area == pytest.approx(100.0)

@@ -45,6 +45,8 @@ SLIVERS_OUTSIDE, IGGIS_OUTSIDE = "SLIVERS_OUTSIDE_REDLINE", "IGGIS_OUTSIDE_REDLI
 MISSING_HABITAT, UNKNOWN_HABITAT, MISSING_CONDITION, AREA_MISMATCH = "HABITAT_MISSING", "HABITAT_UNKNOWN", \
     "CONDITION_MISSING", "AREA_FIELD_MISMATCH"
 HIGH_ON_APIB = "HIGH_ON_APIB"
+#: At most this many references named by one issue (then "+N more").
+MAX_REFS = 10
 RED_LINE_LAYER = "Red Line Boundary"
 
 
@@ -274,16 +276,20 @@ def _slivers(parcels: Sequence[Parcel], usable: list[tuple[int, BaseGeometry]], 
     escaping = np.flatnonzero(~shapely.covers(rl, arr))
     if not len(escaping):
         return []
-    leftover = shapely.difference(shapely.union_all(arr[escaping]), rl)
+    outside = arr[escaping]
+    leftover = shapely.difference(shapely.union_all(outside), rl)
+    tree = shapely.STRtree(outside)
     out: list[QaIssue] = []
     for part in _polys(leftover):
         if part.area <= opt.sliver_m2:
             continue
-        refs = [parcels[usable[n][0]].ref for n in escaping.tolist()
-                if shapely.area(shapely.intersection(arr[n], part)) > 0]
+        hits = tree.query(part, predicate="intersects")
+        hits = hits[shapely.area(shapely.intersection(outside[hits], part)) > 0]
+        refs = [parcels[usable[int(escaping[k])][0]].ref for k in np.sort(hits).tolist()]
+        shown = "; ".join(refs[:MAX_REFS]) + (f"; +{len(refs) - MAX_REFS} more" if len(refs) > MAX_REFS else "")
         layer = parcels[usable[int(escaping[0])][0]].layer
-        out.append(issue(SLIVERS_OUTSIDE, layer, "; ".join(refs), part,
-                         f"A sliver of {part.area:,.2f} m² of the parcels ({', '.join(refs)}) lies outside the red "
+        out.append(issue(SLIVERS_OUTSIDE, layer, shown, part,
+                         f"A sliver of {part.area:,.2f} m² of the parcels ({shown}) lies outside the red "
                          f"line boundary (Defra allows {opt.sliver_m2:g} m² for each piece).",
                          "Clip the parcels to the red line boundary (Vector ▸ Geoprocessing Tools ▸ Clip), or "
                          "correct the boundary."))
