@@ -177,9 +177,9 @@ def summary_html(run: DefraRun) -> str:
     verdict = translate("ParcelsPanel", "<b style='color:#c62828'>errors: {0}</b> (Defra's service would refuse "
                                         "the file)").format(errors) if errors else \
         translate("ParcelsPanel", "<b>errors: 0</b>")
-    lines = [translate("ParcelsPanel", "<b>{0}</b> \u00b7 {1} \u00b7 {2} \u00b7 warnings: {3}").format(
-        escape(TEMPLATE_TITLES.get(run.file.template, run.file.template)), escape(run.file.path.name), verdict,
-        len(result.issues) - errors),
+    lines = [translate("ParcelsPanel", "<b>{0}</b> \u00b7 {1} ({2}) \u00b7 {3} \u00b7 warnings: {4}").format(
+        escape(TEMPLATE_TITLES.get(run.file.template, run.file.template)), escape(run.file.path.name),
+        escape(run.file.phase), verdict, len(result.issues) - errors),
         " \u00b7 ".join(parts),
         " \u00b7 ".join(f"{escape(name)}: {n}" for name, n in counts.items())
         + translate("ParcelsPanel", " \u00b7 features split: {0}").format(run.split_features)]
