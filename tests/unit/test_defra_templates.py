@@ -142,3 +142,21 @@ def test_an_iggi_layer_is_read_and_checked_against_the_red_line(draft_index, tmp
     assert all(p.layer != "IGGIs" for p in dfile.parcels)  # not assessed for significance
     (out,) = (i for i in assess_defra_file(draft_index, dfile).issues if i.code == "IGGIS_OUTSIDE_REDLINE")
     assert out.ref == "G1" and "500.00 m²" in out.message  # 50 m x 10 m beyond the red line
+
+
+def test_run_defra_file_is_what_the_dock_shows(draft_index, tmp_path):
+    from lnrs_toolkit.plugin.adapters.defra_file import peek_defra_file, run_defra_file
+
+    src = make_bng_gpkg(tmp_path / "bng.gpkg")
+    assert peek_defra_file(src)[0] == BNG_SERVICE and "Red Line Boundary" in peek_defra_file(src)[1]
+    run = run_defra_file(draft_index, src, "baseline")
+    modules = run.modules()
+    assert list(modules) == ["area", "hedgerow", "watercourse", "tree"]
+    assert modules["area"][:2] == (1, 2) and modules["area"][2] == pytest.approx(2.0)  # 1 parcel, 2 pieces, 2 ha
+    assert modules["tree"] == (2, 2, 0.0)
+    split = [p for p in run.result.pieces if run.was_split(p)]
+    assert [p.ref for p in split if p.module == "area"] == ["A1-a", "A1-b"]
+    assert all(run.parent_ref(p) == run.parcels[p.parent].ref for p in split)
+    assert run.split_features == len({p.parent for p in split})
+    out = run.write(tmp_path / "filled.gpkg")
+    assert out.exists() and peek_defra_file(out)[0] == BNG_SERVICE
