@@ -121,7 +121,7 @@ def _with_priority_habitats(tables: dict, far_lpa: bool) -> dict:
     """``tables`` plus priority habitats (the irreplaceable polygons moved 120 m east, three main habitats) and
     an LPA boundary (far beyond the map when ``far_lpa``: it must not widen the extent screening uses)."""
     irr = tables["irreplaceable_habitats"]
-    geoms = shapely.transform(irr.geoms, lambda xy: xy + [120.0, 0.0])
+    geoms = shapely.transform(irr.geoms, lambda xy: xy + np.array([120.0, 0.0]))
     n = len(geoms)
     habitats = ["Deciduous woodland", "Lowland meadows", "Traditional orchard"]
     out = dict(tables)

@@ -12,7 +12,15 @@ from ..screening.overrides import Override, find_override, for_site
 from ..screening.results import DesignatedFinding, IrreplaceableFinding, ScreeningResult, SiteError
 from ..screening.verdict_rules import NOT_SCREENED
 from .priority_rows import RELATION_WORDS, priority_rows
-from .report_content import PROVENANCE_SECTIONS, ReportFacts, SiteFacts, detail_rows, override_words, site_lines
+from .report_content import (
+    PRIORITY_SECTION,
+    PROVENANCE_SECTIONS,
+    ReportFacts,
+    SiteFacts,
+    detail_rows,
+    override_words,
+    site_lines,
+)
 from .text_report import CHECK_WORDS, MEASURE_WORDS, VERDICT_WORDS
 
 VERDICT_COLOURS = {"red": "#c62828", "amber": "#ef8f00", "green": "#2e7d32", NOT_SCREENED: "#616161"}
@@ -126,7 +134,7 @@ def _provenance_html(result: ScreeningResult | SiteError, overrides: Sequence[Ov
 
 #: The detail sections the HTML report shows in its own sections (the rest go under data and provenance).
 _RESULT_SECTIONS = frozenset({"Strategic significance", "Measures mapped on the site", "Notes",
-                              "Marked not applicable"})
+                              "Marked not applicable", PRIORITY_SECTION})
 
 
 def _site_html(result: ScreeningResult | SiteError, overrides: Sequence[Override], facts: ReportFacts | None = None,
