@@ -6,15 +6,22 @@ from __future__ import annotations
 import json
 
 import pytest
-from lnrs_toolkit.plugin.core.pack.memory import memory_layer
+from lnrs_toolkit.plugin.core.pack.integrity import validated
+from lnrs_toolkit.plugin.core.pack.memory import memory_layer, memory_pack
 from lnrs_toolkit.plugin.core.reports.html_report import render_html
 from lnrs_toolkit.plugin.core.reports.text_report import summary_text
-from lnrs_toolkit.plugin.core.screening.engine import screen_site
+from lnrs_toolkit.plugin.core.screening.engine import PackIndex, screen_site
 from lnrs_toolkit.plugin.core.screening.options import ScreeningOptions
 from lnrs_toolkit.plugin.core.screening.priority_findings import NO_PRIORITY_HABITATS
 from lnrs_toolkit.plugin.core.screening.verdict_rules import DEFAULT_VERDICT_RULES, VerdictRule
 
-from .test_screening import SITE, b, full_index
+from .test_screening import CATALOGUE, SITE, area_layer, b, full_index, no_trees, sites_layer
+
+
+def checked_index(*layers):
+    """An index over ``layers`` read as a pack reader reads them: validated (:mod:`...pack.integrity`)."""
+    return PackIndex.build(validated(memory_pack([area_layer(), no_trees(), sites_layer(),
+                                                  memory_layer("opportunity_areas", []), CATALOGUE, *layers])))
 
 
 def phi(*rows):
@@ -111,3 +118,26 @@ def test_json_and_reports_carry_the_priority_habitats():
         in text
     html = render_html([r])
     assert "Priority habitats" in html and "Deciduous woodland" in html and "Traditional orchard" in html
+
+
+def woods_with_inventory(*rows):
+    """Ancient woodland polygons: (geometry, inventory)."""
+    return memory_layer("irreplaceable_habitats", [g for g, _ in rows], habitat_type=["ancient_woodland"] * len(rows),
+                        status=["ASNW"] * len(rows), name=[f"Wood {i}" for i in range(len(rows))],
+                        ref=[None] * len(rows), inventory=[inv for _, inv in rows])
+
+
+def test_each_ancient_woodland_finding_names_its_inventory():
+    r = screen_site(checked_index(woods_with_inventory((b(50, 0, 150, 100), "Revised"), (b(300, 0, 400, 100), None))),
+                    SITE)
+    assert [(f.name, f.inventory) for f in r.irreplaceable] == [("Wood 0", "revised"), ("Wood 1", "")]
+    assert [f["inventory"] for f in r.to_dict()["irreplaceable"]] == ["revised", ""]
+    assert r.irreplaceable[0].inventory_title == "revised Ancient Woodland Inventory"
+    assert "revised Ancient Woodland Inventory, buffer 15 m" in summary_text(r)
+    assert "Ancient woodland (revised Ancient Woodland Inventory)" in render_html([r])
+
+
+def test_an_unknown_inventory_refuses_the_layer_with_a_sentence():
+    r = screen_site(checked_index(woods_with_inventory((b(50, 0, 150, 100), "provisional"))), SITE)
+    assert r.checks.irreplaceable == "not_checked"
+    assert any("have a inventory that is not known ('provisional')" in n for n in r.notes), r.notes
