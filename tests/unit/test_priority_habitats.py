@@ -14,6 +14,7 @@ from lnrs_toolkit.plugin.core.screening.engine import PackIndex, screen_site
 from lnrs_toolkit.plugin.core.screening.options import ScreeningOptions
 from lnrs_toolkit.plugin.core.screening.priority_findings import NO_PRIORITY_HABITATS
 from lnrs_toolkit.plugin.core.screening.verdict_rules import DEFAULT_VERDICT_RULES, VerdictRule
+from shapely.geometry import box
 
 from .test_screening import CATALOGUE, SITE, area_layer, b, full_index, no_trees, sites_layer
 
@@ -141,3 +142,29 @@ def test_an_unknown_inventory_refuses_the_layer_with_a_sentence():
     r = screen_site(checked_index(woods_with_inventory((b(50, 0, 150, 100), "provisional"))), SITE)
     assert r.checks.irreplaceable == "not_checked"
     assert any("have a inventory that is not known ('provisional')" in n for n in r.notes), r.notes
+
+
+def test_the_command_line_reports_priority_habitats(tmp_path, capsys):
+    from lnrs_toolkit.plugin.cli import main
+    from lnrs_toolkit.plugin.core.pack.builder import FieldMapping, map_rows
+    from lnrs_toolkit.plugin.core.pack.store import add_rows
+
+    from .test_cli import X, Y, write_sites
+
+    pack = tmp_path / "pack.gpkg"
+    add_rows(pack, map_rows("priority_habitats", [{"m": "Lowland meadows", "c": "Medium"}],
+                            [box(X - 1000, Y - 1000, X + 1000, Y + 1000)],
+                            FieldMapping(main_habitat_field="m", confidence_field="c"), "phi", ["m", "c"], "polygon"),
+             {"lnrs_name": "CLI PHI", "version": "1"})
+    lon, lat = -2.43205, 51.33829  # inside the meadow
+    ring = [[lon, lat], [lon + 0.0007, lat], [lon + 0.0007, lat + 0.00045], [lon, lat + 0.00045], [lon, lat]]
+    sites = tmp_path / "sites.geojson"
+    write_sites(sites, [("APP-1", ring)])
+    out = tmp_path / "out.json"
+    assert main(["screen", "--pack", str(pack), "--sites", str(sites), "--ref-field", "ref", "--json", str(out)]) == 0
+    [d] = json.loads(out.read_text(encoding="utf-8"))
+    assert d["checks"]["priority_habitats"] == "found"
+    assert d["priority_habitats"][0]["main_habitat"] == "Lowland meadows"
+    assert d["priority_habitats"][0]["pct_of_site"] == pytest.approx(100.0)
+    text = capsys.readouterr().out
+    assert "Priority habitats (found):" in text and "Lowland meadows: overlap" in text and "confidence Medium" in text
