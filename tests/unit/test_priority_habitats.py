@@ -43,7 +43,7 @@ def test_a_site_overlapping_priority_habitat_is_amber_with_its_main_habitat():
     assert r.checks.priority_habitats == "found"
     assert r.verdict == "amber"
     assert r.reasons == ("The site overlaps priority habitat 'Deciduous woodland' (3,000.0 m², 30.0% of the site): "
-                         "the Small Sites Metric cannot be used.",)
+                         "the Small Sites Metric is ruled out (save some hedgerows and arable margins).",)
 
 
 def test_priority_habitat_near_only_is_found_but_leaves_the_site_green():
@@ -81,7 +81,8 @@ def test_parts_of_one_main_habitat_give_one_reason_with_their_total():
                                                                          pytest.approx(3000.0))
     assert (meadow.relation, meadow.distance_m) == ("nearby", pytest.approx(10.0))
     assert r.reasons == ("The site overlaps priority habitat 'Deciduous woodland' (3,000.0 m², 30.0% of the site "
-                         "in 2 parts): the Small Sites Metric cannot be used.",)
+                         "in 2 parts): the Small Sites Metric is ruled out (save some hedgerows and arable "
+                         "margins).",)
 
 
 def test_the_rule_is_data_near_priority_habitat_can_be_made_amber_and_on_site_green():

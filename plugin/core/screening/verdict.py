@@ -52,7 +52,8 @@ def _finding_reason(kind: str, f: Any, relation: str, tol: float, n: int = 1) ->
         what = f"priority habitat {_named(f.main_habitat, '')}"
         if relation == "overlap":
             return (f"The site overlaps {what} ({f.overlap_m2:,.1f} m², {f.pct_of_site:.1f}% of the site"
-                    f"{_parts(n, 'in')}): the Small Sites Metric cannot be used.")
+                    f"{_parts(n, 'in')}): the Small Sites Metric is ruled out (save some hedgerows and arable "
+                    "margins).")
         if relation == "adjoins":
             return f"The site adjoins {what} (overlap below {tol:g} m²{_parts(n, 'in')})."
         return f"{what[0].upper()}{what[1:]} lies {f.distance_m:,.1f} m from the site{_parts(n, 'nearest of')}."
