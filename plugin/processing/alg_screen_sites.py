@@ -121,9 +121,10 @@ class ScreenSitesAlgorithm(LnrsAlgorithm):
         return self.tr(
             "Screens each polygon site against a Local Habitat Map pack: irreplaceable habitats with Natural "
             "England's standing-advice buffers, designated sites within the search distance, the biodiversity "
-            "metric's strategic significance (optionally for a proposed habitat) and the LNRS measures mapped on "
-            "the site. A site wholly outside the pack's area gets the verdict not_screened (never amber, never "
-            "green). OUTPUT holds one summary row per site; JSON holds the full explainable result "
+            "metric's strategic significance (optionally for a proposed habitat), the LNRS measures mapped on "
+            "the site and, when the pack holds the Priority Habitats Inventory, the priority habitats on or near "
+            "it (on the site: amber). A site wholly outside the pack's area gets the verdict not_screened (never "
+            "amber, never green). OUTPUT holds one summary row per site; JSON holds the full explainable result "
             "(schema lnrs-screening/1), one object per site in input order. Sites in any CRS are reprojected to "
             "EPSG:27700; invalid sites are repaired and the repair is reported; unusable sites get an error "
             "message instead of a verdict.")
