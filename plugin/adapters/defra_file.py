@@ -191,7 +191,7 @@ def _red_line(ds: Any, names: Sequence[str]) -> RedLine:
     return RedLine(tuple(_geometry(f, transform) for f in layer), name)
 
 
-def assess_defra_file(index: PackIndex, dfile: DefraFile, lpas: Sequence[tuple[str, BaseGeometry]] = (),
+def assess_defra_file(index: PackIndex, dfile: DefraFile, lpas: Sequence[tuple[str, BaseGeometry]] | None = None,
                       is_cancelled: Callable[[], bool] = lambda: False,
                       progress: Callable[[float], None] = lambda _p: None) -> ParcelResult:
     return assess_parcels(index, dfile.parcels, dfile.red_line, lpas, phase=dfile.phase, whole_file=True,

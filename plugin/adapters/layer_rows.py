@@ -8,7 +8,7 @@ a list of attribute dicts (plain Python values), a numpy array of shapely geomet
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,7 +28,7 @@ from qgis.core import (
     QgsVectorLayer,
     QgsWkbTypes,
 )
-from qgis.PyQt.QtCore import QCoreApplication, QDate, QDateTime, QTime, QUrl, QVariant
+from qgis.PyQt.QtCore import QCoreApplication, QDate, QDateTime, QMetaType, QTime, QUrl, QVariant
 
 from ..core.errors import InputError
 from ..core.pack.schema import PACK_CRS
@@ -63,6 +63,9 @@ class LayerRows:
     source_crs: str = ""
     #: a sentence that may explain a field mismatch (a CSV read with the wrong delimiter)
     hint: str = ""
+    #: fields QGIS reads as JSON (GDAL's JSON subtype: a GeoJSON property of mixed types): their values may have
+    #: been read as nulls, so a field the pack needs among them is refused (:func:`refuse_json_fields`)
+    json_fields: tuple[str, ...] = ()
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -206,7 +209,24 @@ def read_layer_rows(source: Any, *, name: str = "", spatial: bool = True,
         if wkbs:
             geoms[:] = shapely.from_wkb(np.asarray(wkbs, dtype=object))
     return LayerRows(name, rows, geoms, layer_kind, fields, crs.authid() if crs is not None else "",
-                     delimiter_hint(fields))
+                     delimiter_hint(fields), tuple(f.name() for f in source.fields() if _is_json(f)))
+
+
+def _is_json(field: Any) -> bool:
+    """A field QGIS reads as a JSON value (a map): GDAL gives a GeoJSON property of mixed types (numbers and
+    text, true/false and text) the JSON subtype, and QGIS 3.40-3.44 then reads its plain values as nulls."""
+    return bool(field.type() == QMetaType.Type.QVariantMap or field.typeName().lower() == "json")
+
+
+def refuse_json_fields(data: LayerRows, used: Iterable[str]) -> None:
+    """Refuse, naming the file and the field, when a field the pack needs is one QGIS may have read as nulls."""
+    bad = [f for f in data.json_fields if f in set(used)]
+    if bad:
+        raise InputError(tr("'{0}': the field '{1}' holds values of more than one type (for example numbers in some "
+                            "features and text or true/false in others). QGIS reads such a property (GDAL's JSON "
+                            "subtype) as empty, so its values would be lost. Give '{1}' one type in every feature "
+                            "(all text, or all numbers) and run again; nothing was written.").format(
+            data.name, "', '".join(bad)))
 
 
 def _straight_2d(geom: QgsGeometry) -> QgsGeometry:

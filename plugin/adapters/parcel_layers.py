@@ -267,10 +267,11 @@ def assess_parcel_layers(index: PackIndex, request: ParcelRequest, context: QgsC
 
 
 def read_lpas(layer: LayerInput | None, context: QgsCoordinateTransformContext | None,
-              is_cancelled: Callable[[], bool] = lambda: False) -> list[tuple[str, BaseGeometry]]:
-    """(authority name, polygon in EPSG:27700) for every feature of an LPA boundary layer."""
+              is_cancelled: Callable[[], bool] = lambda: False) -> list[tuple[str, BaseGeometry]] | None:
+    """(authority name, polygon in EPSG:27700) for every feature of an LPA boundary layer; None when no layer is
+    given (the engine then splits by the pack's own ``lpa_boundaries``, if it has them, and says so)."""
     if layer is None:
-        return []
+        return None
     if layer.geometry_type != Qgis.GeometryType.Polygon:
         raise InputError(tr("{0} does not hold polygons; choose a polygon layer.").format(layer.name))
     key = next((n for n in LPA_NAME_FIELDS if n in layer.field_names), None)

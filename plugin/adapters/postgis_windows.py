@@ -18,7 +18,7 @@ from typing import Any
 
 from ..core.errors import PackError
 from ..core.pack.model import PackData, PackLayer, PackMetadata, measures_from_layer
-from ..core.pack.schema import AREA, MEASURES, METADATA, PACK_CRS_EPSG, TABLES, TREES, TableSpec
+from ..core.pack.schema import AREA, MEASURES, METADATA, PACK_CRS_EPSG, SCREENED_TABLES, TABLES, TREES, TableSpec
 from ..core.pack.window import Bounds, PackOutline, window_pack
 from .pack_source import require_pack_schema
 from .pg_connection import (
@@ -136,6 +136,8 @@ class PostgisWindows:
             if not indexed.get(AREA.name):  # the extent decides only where there is no strategy area
                 boxes = []
                 for spec in _spatial(present):
+                    if spec not in SCREENED_TABLES:
+                        continue
                     cur.execute(sql.SQL("SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) FROM "
                                         "(SELECT ST_Extent(geom) AS e FROM {}) s").format(
                         pg_table(self.schema, spec.name)))

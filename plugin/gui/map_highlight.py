@@ -28,7 +28,8 @@ def pack_crs() -> QgsCoordinateReferenceSystem:
 
 
 def pack_layer(index: PackIndex, name: str) -> LayerIndex | None:
-    for li in (index.designated, index.irreplaceable, index.trees, index.opportunity, index.interim):
+    for li in (index.designated, index.irreplaceable, index.trees, index.opportunity, index.interim,
+               index.priority_habitats):
         if li is not None and li.name == name:
             return li
     return None

@@ -197,6 +197,7 @@ def _fill_head(layout: QgsPrintLayout, site: ReportSite, facts: ReportFacts) -> 
         tr("Irreplaceable habitats: {0}").format(CHECK_WORDS.get(result.checks.irreplaceable, "")),
         tr("Designated sites: {0}").format(CHECK_WORDS.get(result.checks.designated, "")),
         tr("LNRS measures on the site: {0}").format(MEASURE_WORDS.get(result.checks.opportunity, "")),
+        tr("Priority habitats: {0}").format(CHECK_WORDS.get(result.checks.priority_habitats, "")),
         tr("Search distance: {0} m").format(f"{result.search_distance_m:,.0f}")]))
 
 

@@ -31,6 +31,7 @@ from ..core.screening.results import (
     DesignatedFinding,
     IrreplaceableFinding,
     MeasureFinding,
+    PriorityHabitatFinding,
     ScreeningResult,
     SiteError,
 )
@@ -38,7 +39,7 @@ from ..core.screening.verdict_rules import NOT_SCREENED
 
 ROLE = Qt.ItemDataRole.UserRole
 #: Section keys stored on the top-level items.
-SECTIONS = ("irreplaceable", "designated_sites", "opportunity", "notes")
+SECTIONS = ("irreplaceable", "designated_sites", "priority_habitats", "opportunity", "notes")
 
 
 def _e(value: Any) -> str:
@@ -142,6 +143,7 @@ class ResultsView(QWidget):
             + f"<ul style='margin: 2px 0 0 -20px;'>{reasons}</ul>")
         self._add_irreplaceable(r)
         self._add_designated(r)
+        self._add_priority_habitats(r)
         self._add_opportunity(r)
         if r.notes:
             notes = self._section("notes", self.tr("Notes ({0})").format(len(r.notes)), "")
@@ -197,7 +199,39 @@ class ResultsView(QWidget):
         sec = self._section("designated_sites", self.tr("Designated sites"), self.check_word(r.checks.designated))
         self._add_groups(sec, r, r.designated_groups)
 
-    def _add_groups(self, sec: QTreeWidgetItem, r: ScreeningResult, groups: Sequence[FindingGroup]) -> None:
+    def _add_priority_habitats(self, r: ScreeningResult) -> None:
+        """One row per main habitat; a main habitat mapped as several polygons opens to them. Priority habitats
+        zoom to the map when clicked but are not marked not applicable (they decide no red)."""
+        sec = self._section("priority_habitats", self.tr("Priority habitats"),
+                            self.check_word(r.checks.priority_habitats))
+        if r.checks.priority_habitats != FOUND:
+            sec.setToolTip(0, tip(self.tr("No priority habitat within {0} m of the site.").format(
+                f"{r.search_distance_m:g}") if r.checks.priority_habitats == CLEAR else
+                self.tr("The pack holds no Priority Habitats Inventory.")))
+        unknown = self.tr("main habitat not given")
+        for g in r.priority_habitat_groups:
+            label = g.name or unknown
+            where = self._relation(g.relation, g.distance_m, False)
+            if g.n_parts == 1:
+                self._add_priority_part(sec, g.parts[0], label)
+                continue
+            item = QTreeWidgetItem(sec, [self.tr("{0} ({1} parts)").format(label, g.n_parts), where])
+            item.setData(0, ROLE, ("priority_group", g))
+            item.setToolTip(0, tip(label))
+            for n, part in enumerate(g.parts, start=1):
+                self._add_priority_part(item, part, self.tr("part {0}").format(n))
+
+    def _add_priority_part(self, parent: QTreeWidgetItem, f: PriorityHabitatFinding, label: str) -> None:
+        where = self._relation(f.relation, f.distance_m, False)
+        if f.on_site:
+            where = self.tr("{0}% of the site").format(f"{f.pct_of_site:.1f}")
+        item = QTreeWidgetItem(parent, [label, where])
+        item.setData(0, ROLE, ("priority", f))
+        item.setToolTip(0, tip(label))
+
+    def _add_groups(self, sec: QTreeWidgetItem, r: ScreeningResult,
+                    groups: Sequence[FindingGroup[IrreplaceableFinding]] | Sequence[FindingGroup[DesignatedFinding]]
+                    ) -> None:
         """One row per named site; a site mapped as several polygons opens to its parts."""
         unnamed = self.tr("unnamed")
         for g in groups:
@@ -209,8 +243,8 @@ class ResultsView(QWidget):
             item = QTreeWidgetItem(sec, [self.tr("{0} ({1} parts)").format(label, g.n_parts), where])
             item.setData(0, ROLE, ("group", g))
             item.setToolTip(0, tip(label))
-            for n, part in enumerate(g.parts, start=1):
-                self._add_part(item, r, part, self.tr("part {0}").format(n))
+            for n in range(1, g.n_parts + 1):
+                self._add_part(item, r, g.parts[n - 1], self.tr("part {0}").format(n))
             overridden = [find_override(self.overrides, r.site_ref, p) for p in g.parts]
             if all(overridden):
                 self._mark_override(item, overridden[0])
@@ -287,9 +321,9 @@ class ResultsView(QWidget):
 
     def _on_clicked(self, item: QTreeWidgetItem, _column: int = 0) -> None:
         data = item.data(0, ROLE)
-        if data and data[0] == "finding":
+        if data and data[0] in ("finding", "priority"):
             self.finding_activated.emit(data[1])
-        elif data and data[0] == "group":  # a named site: show its nearest part
+        elif data and data[0] in ("group", "priority_group"):  # a named site: show its nearest part
             self.finding_activated.emit(data[1].parts[0])
 
     def _on_current(self, item: QTreeWidgetItem | None, _previous: QTreeWidgetItem | None = None) -> None:
@@ -305,10 +339,13 @@ class ResultsView(QWidget):
             f = value
             buf = f"{f.buffer_m:g} m" + (self.tr(" (assumed)") if f.buffer_assumed else "")
             rows = [(self.tr("Habitat"), habitat_label(f.habitat, f.status)), (self.tr("Name"), f.name),
-                    (self.tr("Reference"), f.ref), (self.tr("Relation"), f.relation),
-                    (self.tr("Overlap"), f"{f.overlap_m2:,.1f} m²"), (self.tr("Distance"), f"{f.distance_m:,.1f} m"),
-                    (self.tr("Standing-advice buffer"), buf),
-                    (self.tr("Site area inside the buffer"), f"{f.buffer_intrusion_m2:,.1f} m²")]
+                    (self.tr("Reference"), f.ref)]
+            if f.inventory:
+                rows.append((self.tr("Inventory"), f.inventory_title))
+            rows += [(self.tr("Relation"), f.relation),
+                     (self.tr("Overlap"), f"{f.overlap_m2:,.1f} m²"), (self.tr("Distance"), f"{f.distance_m:,.1f} m"),
+                     (self.tr("Standing-advice buffer"), buf),
+                     (self.tr("Site area inside the buffer"), f"{f.buffer_intrusion_m2:,.1f} m²")]
             return self._table(rows) + self._override_html(r.site_ref, f)
         if kind == "finding" and isinstance(value, DesignatedFinding):
             d = value
@@ -316,6 +353,20 @@ class ResultsView(QWidget):
                     (self.tr("Relation"), d.relation), (self.tr("Overlap"), f"{d.overlap_m2:,.1f} m²"),
                     (self.tr("Distance"), f"{d.distance_m:,.1f} m")]
             return self._table(rows) + self._override_html(r.site_ref, d)
+        if kind == "priority" and isinstance(value, PriorityHabitatFinding):
+            h = value
+            rows = [(self.tr("Main habitat"), h.main_habitat), (self.tr("Additional habitats"), h.additional_habitats),
+                    (self.tr("Habitat codes"), h.habitat_codes), (self.tr("Confidence"), h.confidence),
+                    (self.tr("Relation"), h.relation),
+                    (self.tr("Overlap"), f"{h.overlap_m2:,.1f} m² ({h.pct_of_site:.1f}%)"),
+                    (self.tr("Distance"), f"{h.distance_m:,.1f} m")]
+            return self._table([(k, v) for k, v in rows if v])
+        if kind == "priority_group" and isinstance(value, FindingGroup):
+            g = value
+            rows = [(self.tr("Main habitat"), g.name), (self.tr("Parts"), str(g.n_parts)),
+                    (self.tr("Relation"), g.relation), (self.tr("Total overlap"), f"{g.overlap_m2:,.1f} m²"),
+                    (self.tr("Nearest distance"), f"{g.distance_m:,.1f} m")]
+            return self._table(rows)
         if kind == "measure" and isinstance(value, MeasureFinding):
             m = value
             text = m.text if m.in_catalogue else self.tr("Not in the pack's measures catalogue.")

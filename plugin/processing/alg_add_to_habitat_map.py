@@ -20,7 +20,14 @@ from qgis.core import (
 )
 
 from ..adapters.dataset_bundle import BundleLayer, bundle_layers, is_bundle, is_csv_with_geometry
-from ..adapters.layer_rows import LayerRows, delimiter_hint, geometry_kind_of, read_layer_rows, source_key
+from ..adapters.layer_rows import (
+    LayerRows,
+    delimiter_hint,
+    geometry_kind_of,
+    read_layer_rows,
+    refuse_json_fields,
+    source_key,
+)
 from ..core.errors import InputError, LnrsError
 from ..core.metric.habitats import default_table
 from ..core.metric.significance_rules import (
@@ -283,6 +290,7 @@ class AddToHabitatMapAlgorithm(LnrsAlgorithm):
                                transform_context=context.transformContext(),
                                is_cancelled=feedback.isCanceled,
                                progress=lambda p: feedback.setProgress(p * 0.6))
+        refuse_json_fields(data, mapping.fields_used().values())
         if spec.is_spatial and data.source_crs and data.source_crs != "EPSG:27700":
             feedback.pushInfo(self.tr("Reprojected {0} features from {1} to EPSG:27700.").format(
                 len(data), data.source_crs))

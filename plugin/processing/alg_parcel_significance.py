@@ -60,7 +60,8 @@ class ParcelSignificanceAlgorithm(LnrsAlgorithm):
             "rules follow the metric user guide (June 2026): Table 7 when the pack's LNRS is published (baseline "
             "always Low; post-intervention High only where a mapped measure is consistent with the proposed "
             "habitat; Medium cannot be applied), Table 8 when it is not yet published. A High piece on an area of "
-            "particular importance gets a footnote 6 warning.\n\n"
+            "particular importance gets a footnote 6 warning. Without LPA_BOUNDARIES the pack's own local planning "
+            "authority boundaries (its lpa_boundaries table) are used, as the log says.\n\n"
             "GEOPACKAGE takes a whole Defra metric GeoPackage of either template (Natural England: Habitats, "
             "Hedgerows, Rivers, Urban Trees; BNG Metric service: Area Habitats, Hedgerows, Watercourses, "
             "Individual Trees, Baseline or Post-Intervention by PHASE) with its own Red Line Boundary; INPUT is "
@@ -91,7 +92,8 @@ class ParcelSignificanceAlgorithm(LnrsAlgorithm):
             self.RED_LINE, self.tr("Red line boundary (default: the GeoPackage's Red Line Boundary)"),
             [Qgis.ProcessingSourceType.VectorPolygon], optional=True))
         self.addParameter(QgsProcessingParameterFeatureSource(
-            self.LPA_BOUNDARIES, self.tr("Local planning authority boundaries"),
+            self.LPA_BOUNDARIES,
+            self.tr("Local planning authority boundaries (default: the pack's lpa_boundaries table)"),
             [Qgis.ProcessingSourceType.VectorPolygon], optional=True))
         self.addParameter(QgsProcessingParameterFeatureSink(
             self.OUTPUT, self.tr("Parcels with strategic significance"), Qgis.ProcessingSourceType.VectorPolygon))

@@ -33,6 +33,7 @@ from ..core.reports.json_report import write_json_atomic
 from ..core.screening.engine import screen_sites
 from ..core.screening.index_cache import load_index
 from ..core.screening.options import MAX_SEARCH_DISTANCE_M, ScreeningOptions
+from ..core.screening.priority_findings import NO_PRIORITY_HABITATS
 from ..core.screening.results import ScreeningResult, SiteError, verdict_counts
 from ..core.screening.site_provenance import with_provenance
 from ..core.screening.verdict_rules import NOT_SCREENED
@@ -50,6 +51,9 @@ SUMMARY_FIELDS: tuple[tuple[str, Any], ...] = (
     ("map_sha256", QMetaType.Type.QString),
     # named sites (one per designated site or named habitat, however many polygons it is mapped as)
     ("irr_sites", QMetaType.Type.Int), ("des_sites", QMetaType.Type.Int),
+    # the Priority Habitats Inventory: the check, polygons found, polygons on the site, main habitats on the site
+    ("chk_priority", QMetaType.Type.QString), ("n_priority", QMetaType.Type.Int),
+    ("n_prio_on_site", QMetaType.Type.Int), ("priority_on_site", QMetaType.Type.QString),
 )
 
 
@@ -63,7 +67,7 @@ def summary_fields() -> QgsFields:
 def summary_values(result: ScreeningResult | SiteError) -> list[Any]:
     """Attribute values in SUMMARY_FIELDS order."""
     if isinstance(result, SiteError):
-        return [result.site_ref] + [None] * 15 + [result.message, None, None, None, None, None]
+        return [result.site_ref] + [None] * 15 + [result.message] + [None] * 9
     r = result
     irr, des = r.irreplaceable, r.designated_sites
     ss = r.strategic_significance
@@ -72,7 +76,9 @@ def summary_values(result: ScreeningResult | SiteError) -> list[Any]:
             sum(f.relation == "overlap" for f in des), ss.category, ss.multiplier, round(ss.mapped_pct, 3),
             ";".join(r.measure_codes), r.checks.irreplaceable, r.checks.designated, r.checks.opportunity,
             " | ".join(r.reasons), None, r.habitat_map.name, r.habitat_map.version, r.habitat_map.sha256,
-            len(r.irreplaceable_groups), len(r.designated_groups)]
+            len(r.irreplaceable_groups), len(r.designated_groups), r.checks.priority_habitats,
+            len(r.priority_habitats), sum(f.on_site for f in r.priority_habitats),
+            ";".join(dict.fromkeys(f.main_habitat for f in r.priority_habitats if f.on_site and f.main_habitat))]
 
 
 #: The Shapefile format's limits (dBASE): field names of at most 10 characters, texts of at most 254.
@@ -115,9 +121,10 @@ class ScreenSitesAlgorithm(LnrsAlgorithm):
         return self.tr(
             "Screens each polygon site against a Local Habitat Map pack: irreplaceable habitats with Natural "
             "England's standing-advice buffers, designated sites within the search distance, the biodiversity "
-            "metric's strategic significance (optionally for a proposed habitat) and the LNRS measures mapped on "
-            "the site. A site wholly outside the pack's area gets the verdict not_screened (never amber, never "
-            "green). OUTPUT holds one summary row per site; JSON holds the full explainable result "
+            "metric's strategic significance (optionally for a proposed habitat), the LNRS measures mapped on "
+            "the site and, when the pack holds the Priority Habitats Inventory, the priority habitats on or near "
+            "it (on the site: amber). A site wholly outside the pack's area gets the verdict not_screened (never "
+            "amber, never green). OUTPUT holds one summary row per site; JSON holds the full explainable result "
             "(schema lnrs-screening/1), one object per site in input order. Sites in any CRS are reprojected to "
             "EPSG:27700; invalid sites are repaired and the repair is reported; unusable sites get an error "
             "message instead of a verdict.")
@@ -166,6 +173,8 @@ class ScreenSitesAlgorithm(LnrsAlgorithm):
             feedback.pushWarning(note)
         feedback.pushInfo(self.tr("Habitat map: {0}, version {1}, sha256 {2}").format(
             index.ref.name, index.ref.version or "?", index.ref.sha256[:12] or "?"))
+        if index.priority_habitats is None:
+            feedback.pushInfo(NO_PRIORITY_HABITATS)
 
         features, geoms, refs = [], [], []
         conversion_errors: dict[int, str] = {}
@@ -233,8 +242,14 @@ class ScreenSitesAlgorithm(LnrsAlgorithm):
             except OSError as exc:
                 raise QgsProcessingException(self.tr("Could not write {0}: {1}").format(json_path, str(exc))) \
                     from exc
+        on_site = sum(1 for r in results if isinstance(r, ScreeningResult) and any(f.on_site
+                                                                                  for f in r.priority_habitats))
+        if index.priority_habitats is not None:
+            feedback.pushInfo(self.tr("Priority habitat lies on {0} of the {1} site(s).").format(on_site,
+                                                                                              len(results)))
         feedback.pushInfo(self.tr("Screened {0} site(s): {1} red, {2} amber, {3} green, {4} not screened (outside "
                                   "the map), {5} could not be screened (errors).").format(
             len(results), counts["red"], counts["amber"], counts["green"], counts[NOT_SCREENED], counts["error"]))
         return {self.OUTPUT: dest_id, self.JSON: json_path or None, "RED": counts["red"], "AMBER": counts["amber"],
-                "GREEN": counts["green"], "NOT_SCREENED": counts[NOT_SCREENED], "ERRORS": counts["error"]}
+                "GREEN": counts["green"], "NOT_SCREENED": counts[NOT_SCREENED], "ERRORS": counts["error"],
+                "PRIORITY_ON_SITE": on_site}

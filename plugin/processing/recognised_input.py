@@ -13,7 +13,7 @@ from qgis.core import Qgis
 from qgis.PyQt.QtCore import QCoreApplication
 
 from ..adapters.dataset_bundle import BundleLayer
-from ..adapters.layer_rows import LayerRows, read_layer_rows
+from ..adapters.layer_rows import LayerRows, read_layer_rows, refuse_json_fields
 from ..core.errors import InputError
 from ..core.metric.habitats import default_table
 from ..core.pack.builder import FieldMapping, MappedRows, map_rows, repair_geometries
@@ -26,6 +26,7 @@ from ..core.pack.layer_plan import (
     opportunity_plan,
     plan_layer,
 )
+from ..core.pack.opportunity_shapes import CODE_LIKE_NAME
 from ..core.pack.store import BuildReport, Cancelled, add_many
 
 
@@ -79,18 +80,25 @@ def plan_source(source: Any, name: str, context: Any, feedback: Any, opportunity
                 ) -> tuple[LayerPlan | None, LayerRows, int, int]:
     """Read one layer and plan it (recognised, or as an opportunity map when ``opportunity`` is given)."""
     data, geoms, repaired, dropped = _read(source, name, context, feedback)
+    # a field named like a measure code may be a flag column: read as nulls it would flag nothing
+    refuse_json_fields(data, [f for f in data.json_fields if CODE_LIKE_NAME.match(f)])
     rows, geoms = _kept(data, geoms)
+    plan: LayerPlan | None
     if opportunity is not None:
         table = None
         if opportunity.table is not None:
             table_name, table_source = opportunity.table
             table_data = read_layer_rows(table_source, name=table_name, spatial=False,
                                          is_cancelled=feedback.isCanceled)
+            refuse_json_fields(table_data, table_data.fields)  # every column of an area -> measures table counts
             table = (table_name, table_data.rows, table_data.fields)
         plan = opportunity_plan(name, rows, geoms, data.fields, opportunity.base.measures_field,
                                 opportunity.base.measures_separator, table, opportunity.area_field, opportunity.base)
-        return plan, data, repaired, dropped
-    return plan_layer(name, rows, geoms, data.fields, data.geometry_kind), data, repaired, dropped
+    else:
+        plan = plan_layer(name, rows, geoms, data.fields, data.geometry_kind)
+    if plan is not None:
+        refuse_json_fields(data, plan.mapping.fields_used().values())
+    return plan, data, repaired, dropped
 
 
 def map_plan(plan: LayerPlan, geometry_kind: str | None) -> MappedRows:

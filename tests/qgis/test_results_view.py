@@ -78,3 +78,39 @@ def test_strategic_significance_has_no_category_without_a_proposed_habitat(qgis_
     assert view.section_items()["opportunity"].text(1) == "High (1.15)"
     view.set_result(screen_site(idx, b(1000, 1000, 1100, 1100), site_ref="T"))
     assert view.section_items()["opportunity"].text(1) == "no measures mapped"
+
+
+def test_priority_habitats_have_their_own_section_grouped_by_main_habitat(qgis_app):
+    from lnrs_toolkit.plugin.gui.results_view import ResultsView
+
+    phi = memory_layer("priority_habitats", [b(0, 0, 10, 100), b(80, 0, 100, 100), b(-50, 0, -20, 100)],
+                       main_habitat=["Deciduous woodland", "Deciduous woodland", "Lowland meadows"],
+                       additional_habitats=["", "Traditional orchard", ""], habitat_codes=["", "", ""],
+                       confidence=["High", "", ""], name=[None] * 3, ref=[None] * 3)
+    woods = memory_layer("irreplaceable_habitats", [b(200, 0, 300, 100)], habitat_type=["ancient_woodland"],
+                         status=["ASNW"], name=["Far Wood"], ref=["AW9"], inventory=["legacy"])
+    index = PackIndex.build(memory_pack([
+        memory_layer("strategy_area", [b(-5000, -5000, 5000, 5000)], name=["County"]), phi, woods,
+        memory_layer("designated_sites", []), memory_layer("ancient_trees", []),
+        memory_layer("opportunity_areas", [])]))
+    r = screen_site(index, SITE, site_ref="P/1")
+    view = ResultsView()
+    view.set_result(r)
+    sections = view.section_items()
+    sec = sections["priority_habitats"]
+    assert sec.text(1) == "found"
+    assert [sec.child(i).text(0) for i in range(sec.childCount())] == ["Deciduous woodland (2 parts)",
+                                                                       "Lowland meadows"]
+    woodland, meadow = sec.child(0), sec.child(1)
+    assert woodland.text(1) == "on the site" and meadow.text(1) == "20 m away"
+    assert woodland.child(0).text(1) == "20.0% of the site"  # the larger part first: 2,000 m² of 10,000 m²
+    view.tree.setCurrentItem(woodland.child(0))
+    detail = view.detail.toPlainText()
+    assert "Traditional orchard" in detail and "2,000.0 m² (20.0%)" in detail
+    emitted = []
+    view.finding_activated.connect(emitted.append)
+    view._on_clicked(meadow)  # zooms to the polygon, like any finding
+    assert emitted == [r.priority_habitats[2]]
+    assert view.current_finding() is None  # no "not applicable" mark for priority habitats
+    view.tree.setCurrentItem(sections["irreplaceable"].child(0))
+    assert "legacy Ancient Woodland Inventory" in view.detail.toPlainText()

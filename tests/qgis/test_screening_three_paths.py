@@ -4,6 +4,7 @@ generated map must get identical results from all three."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 import shapely
 from hypothesis import HealthCheck, given, settings
@@ -25,13 +26,30 @@ def three_paths(tmp_path_factory, qgis_app, server):
     from lnrs_toolkit.tests.qgis.conftest import drop_pg_connection, save_pg_connection
 
     path = tmp_path_factory.mktemp("three") / "pack.gpkg"
-    bd.write_pack(path, bd.make_map(N, 13), N, 13)
+    bd.write_pack(path, _with_priority_habitats(bd.make_map(N, 13)), N, 13)
     authcfg = save_pg_connection(server, "lnrs-three-paths")
     publish_pack_to_postgis(path, "lnrs-three-paths", "three_paths")
     source = PostgisWindows("lnrs-three-paths", "three_paths")
     yield PackIndex.build(read_pack(path)), WindowedPack(path), WindowedPack(source), source
     source.close()
     drop_pg_connection("lnrs-three-paths", authcfg)
+
+
+def _with_priority_habitats(tables: dict) -> dict:
+    """The generated map plus priority habitats (its irreplaceable polygons moved 150 m north) and an LPA boundary
+    far wider than the map (parcels only: it must widen no screening extent)."""
+    irr = tables["irreplaceable_habitats"]
+    n = len(irr.geoms)
+    out = dict(tables)
+    out["priority_habitats"] = bd.Table(shapely.transform(irr.geoms, lambda xy: xy + np.array([0.0, 150.0])), {
+        "main_habitat": [("Deciduous woodland", "Lowland meadows")[i % 2] for i in range(n)],
+        "additional_habitats": [None] * n, "habitat_codes": [None] * n,
+        "confidence": [("High", None)[i % 2] for i in range(n)], "name": [None] * n, "ref": [None] * n,
+        "source_layer": ["phi"] * n})
+    x0, y0, x1, y1 = bd.extent_for(N)
+    out["lpa_boundaries"] = bd.Table(np.array([box(x0 - 90_000, y0 - 90_000, x1 + 90_000, y1 + 90_000)], dtype=object),
+                                     {"name": ["Wide district"], "ref": ["E07000009"], "source_layer": ["lpa"]})
+    return out
 
 
 def _site(ext, fx, fy, w, h):
@@ -59,6 +77,7 @@ def test_the_generated_sites_agree_on_all_three_paths(three_paths):
     sites = list(bd.make_sites(60, bd.extent_for(N), 21))
     expected = [r.to_dict() for r in screen_sites(whole, sites)]
     assert {r["verdict"] for r in expected} >= {"red", "amber"}
+    assert any(r["priority_habitats"] for r in expected)  # the priority habitats reached every path
     assert [r.to_dict() for r in gpkg.screen_sites(sites)] == expected
     assert [r.to_dict() for r in postgis.screen_sites(sites)] == expected
 

@@ -153,7 +153,8 @@ def test_designated_distance_and_search_distance():
 def test_clear_site_is_green_with_all_checks_clear():
     r = screen_site(full_index(), SITE)
     assert r.verdict == "green"
-    assert r.checks.to_dict() == {"irreplaceable": "clear", "designated": "clear", "opportunity": "clear"}
+    assert r.checks.to_dict() == {"irreplaceable": "clear", "designated": "clear", "opportunity": "clear",
+                                  "priority_habitats": "not_checked"}  # no inventory in this pack: not amber
     ss = r.strategic_significance
     assert (ss.category, ss.multiplier, ss.metric_text) == (None, None, None)  # no proposed habitat: no category
     assert ss.basis == ("No proposed habitat was given, so no category is stated. No part of the site lies in an "
@@ -256,8 +257,9 @@ def test_missing_layers_are_not_checked_and_never_green():
     idx = index_of(CATALOGUE)
     r = screen_site(idx, SITE)
     assert r.checks.to_dict() == {"irreplaceable": "not_checked", "designated": "not_checked",
-                                  "opportunity": "not_checked"}
+                                  "opportunity": "not_checked", "priority_habitats": "not_checked"}
     assert r.verdict == "amber"
+    assert r.reasons[-1].startswith("Not checked: irreplaceable, designated, opportunity (see notes)")
     assert r.strategic_significance.category is None
 
 

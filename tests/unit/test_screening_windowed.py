@@ -115,3 +115,44 @@ def test_no_site_and_a_broken_site_are_errors_as_for_the_whole_pack(bench_pack):
     windowed = WindowedPack(bench_pack).screen_sites(bad)
     assert [r.to_dict() for r in full] == [r.to_dict() for r in windowed]
     assert np.all([not hasattr(r, "verdict") for r in windowed])
+
+
+def _with_priority_habitats(tables: dict, far_lpa: bool) -> dict:
+    """``tables`` plus priority habitats (the irreplaceable polygons moved 120 m east, three main habitats) and
+    an LPA boundary (far beyond the map when ``far_lpa``: it must not widen the extent screening uses)."""
+    irr = tables["irreplaceable_habitats"]
+    geoms = shapely.transform(irr.geoms, lambda xy: xy + np.array([120.0, 0.0]))
+    n = len(geoms)
+    habitats = ["Deciduous woodland", "Lowland meadows", "Traditional orchard"]
+    out = dict(tables)
+    out["priority_habitats"] = bd.Table(geoms, {
+        "main_habitat": [habitats[i % 3] for i in range(n)],
+        "additional_habitats": ["Lowland meadows" if i % 4 == 0 else None for i in range(n)],
+        "habitat_codes": [None] * n, "confidence": [("High", "Medium", None)[i % 3] for i in range(n)],
+        "name": [None] * n, "ref": [None] * n, "source_layer": ["phi"] * n})
+    x0, y0, x1, y1 = bd.extent_for(600)
+    lpa = box(x0 - 50_000, y0 - 50_000, x1 + 50_000, y1 + 50_000) if far_lpa else box(x0, y0, x1, y1)
+    out["lpa_boundaries"] = bd.Table(np.array([lpa], dtype=object),
+                                     {"name": ["Bench district"], "ref": ["E07000001"], "source_layer": ["lpa"]})
+    return out
+
+
+@pytest.mark.parametrize("with_area", [True, False])
+def test_priority_habitats_windowed_answers_equal_the_whole_pack(tmp_path, with_area):
+    path = tmp_path / "pack.gpkg"
+    tables = _with_priority_habitats(bd.make_map(600, 6), far_lpa=not with_area)
+    if not with_area:
+        del tables["strategy_area"]
+    bd.write_pack(path, tables, 600, 6)
+    ext = bd.extent_for(600)
+    sites = list(bd.make_sites(120, ext, 5))
+    sites.append(box(ext[2] + 5000, ext[3] + 5000, ext[2] + 5100, ext[3] + 5100))  # off the map, in the far LPA
+    opt = ScreeningOptions(search_distance_m=200.0)
+    full = screen_sites(PackIndex.build(read_pack(path)), sites, None, opt)
+    windowed = WindowedPack(path).screen_sites(sites, None, opt)
+    _same(full, windowed)
+    states = {r.checks.priority_habitats for r in full}
+    assert states == {"found", "clear", "not_checked"}  # not_checked: the site off the map
+    assert any(f.relation == "overlap" for r in full for f in r.priority_habitats)
+    assert any(f.relation == "nearby" for r in full for f in r.priority_habitats)
+    assert full[-1].verdict == "not_screened"

@@ -35,6 +35,7 @@ from ..metric.vocabulary import (
     normalise_tree_status,
     normalise_woodland_status,
 )
+from .ancient_woodland import LEGACY, REVISED
 from .model import GeomArray, PackData, PackLayer, measures_from_layer
 from .schema import DESIGNATED, IRREPLACEABLE, TREES, TableSpec
 
@@ -192,6 +193,14 @@ def _optional(normalise: Callable[[str | None], str | None]) -> Callable[[Any], 
     return check
 
 
+def _inventory(value: str | None) -> str | None:
+    """The Ancient Woodland Inventory a polygon came from: ``revised`` or ``legacy`` (any case)."""
+    text = (value or "").strip().lower()
+    if text not in (REVISED, LEGACY):
+        raise VocabularyError(f"unknown inventory {value!r}")
+    return text
+
+
 def _tree_status(value: Any) -> Any:
     if value is None or (isinstance(value, str) and not value.strip()):
         return value
@@ -227,6 +236,8 @@ def _checked_layer(layer: PackLayer) -> tuple[PackLayer, str | None]:
                columns)
         _coded(layer, "status", _optional(normalise_woodland_status), "ASNW, PAWS, wood_pasture or empty",
                problems, columns)
+        if "inventory" in layer.columns:
+            _coded(layer, "inventory", _optional(_inventory), "revised, legacy or empty", problems, columns)
     elif spec.name == TREES.name:
         _coded(layer, "status", _tree_status, "ancient, veteran, notable or empty", problems, columns)
     _numbers(layer, problems)

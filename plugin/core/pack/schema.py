@@ -81,6 +81,10 @@ TABLES: tuple[TableSpec, ...] = (DESIGNATED, IRREPLACEABLE, TREES, OPPORTUNITY, 
 #: Tables added after content hash scheme 1: when absent they are left out of the hash, so a pack made before
 #: they existed keeps its hash.
 TABLES_ADDED_LATER: frozenset[str] = frozenset({PRIORITY_HABITATS.name, LPA_BOUNDARIES.name})
+#: The spatial tables screening reads; a pack's extent (when it has no strategy area) is theirs. LPA boundaries
+#: serve parcel splitting only: screening never reads them.
+SCREENED_TABLES: tuple[TableSpec, ...] = (DESIGNATED, IRREPLACEABLE, TREES, OPPORTUNITY, INTERIM, AREA,
+                                          PRIORITY_HABITATS)
 TABLES_BY_ROLE: dict[str, TableSpec] = {t.role: t for t in TABLES}
 TABLES_BY_NAME: dict[str, TableSpec] = {t.name: t for t in TABLES}
 

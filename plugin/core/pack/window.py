@@ -29,7 +29,7 @@ from .gpkg import (
 )
 from .integrity import validated
 from .model import Measure, PackData, PackLayer, PackMetadata, measures_from_layer
-from .schema import MEASURES, METADATA, TABLES, TREES, TableSpec
+from .schema import MEASURES, METADATA, SCREENED_TABLES, TABLES, TREES, TableSpec
 
 Bounds = tuple[float, float, float, float]
 
@@ -44,7 +44,7 @@ class PackOutline:
     rtrees: Mapping[str, str]  # spatial table -> its R-tree table
     #: whether each spatial table has a feature with a non-empty geometry (None: no R-tree to tell)
     indexed: Mapping[str, bool | None]
-    #: bounds of every indexed feature of every spatial table (None when nothing is indexed)
+    #: bounds of every indexed feature of every spatial table screening reads (None when nothing is indexed)
     extent: Bounds | None
     #: the largest stem diameter and crown radius of any tree (m), for the largest buffer a tree can have
     tree_stem_max_m: float | None
@@ -115,7 +115,7 @@ def read_outline(path: str | Path) -> PackOutline:
             rtrees[spec.name] = rtree
             box = _root_bounds(conn, rtree)
             indexed[spec.name] = box is not None
-            if box is not None:
+            if box is not None and spec in SCREENED_TABLES:
                 boxes.append(box)
         stem = crown = None
         if TREES.name in present:

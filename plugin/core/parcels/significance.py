@@ -37,6 +37,7 @@ from ..metric.significance_rules import PUBLISHED, SignificanceRule, significanc
 from ..pack.model import PackMetadata
 from ..pack.store import Cancelled
 from ..screening.engine import LayerIndex, PackIndex
+from .authorities import authorities_to_use
 from .model import Parcel
 from .qa import HIGH_ON_APIB, QaIssue, QaOptions, RedLine, check_parcels, is_null, issue
 
@@ -230,15 +231,16 @@ def _resolve(table: HabitatTable, p: Parcel) -> _Feature:
 
 
 def assess_parcels(index: PackIndex, parcels: Sequence[Parcel], red_line: RedLine | BaseGeometry | None = None,
-                   lpas: Sequence[tuple[str, BaseGeometry]] = (), table: HabitatTable | None = None,
+                   lpas: Sequence[tuple[str, BaseGeometry]] | None = None, table: HabitatTable | None = None,
                    qa: QaOptions | None = None, *, phase: str, whole_file: bool = False,
                    iggis: Sequence[Parcel] = (), is_cancelled: Callable[[], bool] = lambda: False,
                    progress: Callable[[float], None] = lambda _p: None) -> ParcelResult:
     """Split, categorise and check ``parcels`` (any module) against the pack behind ``index`` for ``phase``;
     ``iggis`` (IGGI polygons) are only checked against the red line.
 
-    ``progress`` receives 0-100; raises :class:`..pack.store.Cancelled` as soon as ``is_cancelled()``
-    turns true (checked before the QA and between features).
+    ``lpas``: the authorities to split by; ``None`` (none given) takes the pack's ``lpa_boundaries`` table, with a
+    note (:mod:`.authorities`). ``progress`` receives 0-100; raises :class:`..pack.store.Cancelled` as soon as
+    ``is_cancelled()`` turns true (checked before the QA and between features).
     """
     table = table or default_table()
     qa = qa or QaOptions()
@@ -248,6 +250,9 @@ def assess_parcels(index: PackIndex, parcels: Sequence[Parcel], red_line: RedLin
     issues = check_parcels(parcels, red_line, table, qa, whole_file=whole_file, iggis=iggis)
     progress(QA_SHARE)
     notes: list[str] = list(rule_notes)
+    lpas, lpa_note = authorities_to_use(index.pack, lpas)
+    if lpa_note:
+        notes.append(lpa_note)
     if index.opportunity is None:
         notes.append("The pack has no opportunity areas, so strategic significance was not assessed.")
     elif rule.high and not index.pack.has_catalogue:

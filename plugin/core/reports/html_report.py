@@ -7,11 +7,20 @@ from collections.abc import Mapping, Sequence
 from html import escape
 
 from ..metric.vocabulary import habitat_label
-from ..screening.grouping import FindingGroup
+from ..screening.grouping import Finding, FindingGroup
 from ..screening.overrides import Override, find_override, for_site
 from ..screening.results import DesignatedFinding, IrreplaceableFinding, ScreeningResult, SiteError
 from ..screening.verdict_rules import NOT_SCREENED
-from .report_content import PROVENANCE_SECTIONS, ReportFacts, SiteFacts, detail_rows, override_words, site_lines
+from .priority_rows import RELATION_WORDS, priority_rows
+from .report_content import (
+    PRIORITY_SECTION,
+    PROVENANCE_SECTIONS,
+    ReportFacts,
+    SiteFacts,
+    detail_rows,
+    override_words,
+    site_lines,
+)
 from .text_report import CHECK_WORDS, MEASURE_WORDS, VERDICT_WORDS
 
 VERDICT_COLOURS = {"red": "#c62828", "amber": "#ef8f00", "green": "#2e7d32", NOT_SCREENED: "#616161"}
@@ -43,18 +52,21 @@ def _relation(relation: str, in_buffer: bool) -> str:
     return relation + (", inside buffer" if in_buffer and relation != "buffer" else "")
 
 
-def _finding_cells(f: IrreplaceableFinding | DesignatedFinding, name: str, ov: Override | None, parts: str) -> str:
+def _finding_cells(f: Finding, name: str, ov: Override | None, parts: str) -> str:
     officer = f"<td>{_e(override_words(ov)) if ov else ''}</td>"
     if isinstance(f, IrreplaceableFinding):
         buf = _num(f.buffer_m) + (" (assumed)" if f.buffer_assumed else "")
-        return (f"<td>{_e(habitat_label(f.habitat, f.status))}</td><td>{_e(name)}</td>"
+        label = habitat_label(f.habitat, f.status) + (f" ({f.inventory_title})" if f.inventory else "")
+        return (f"<td>{_e(label)}</td><td>{_e(name)}</td>"
                 f"<td>{_e(_relation(f.relation, f.in_buffer))}</td><td>{_e(_num(f.overlap_m2))}</td>"
                 f"<td>{_e(_num(f.distance_m))}</td><td>{_e(buf)}</td><td>{_e(parts)}</td>{officer}")
+    assert isinstance(f, DesignatedFinding)  # priority habitats have their own table (_priority_html)
     return (f"<td>{_e(f.designation)}</td><td>{_e(name)}</td><td>{_e(f.relation)}</td>"
             f"<td>{_e(_num(f.overlap_m2))}</td><td>{_e(_num(f.distance_m))}</td><td>{_e(parts)}</td>{officer}")
 
 
-def _group_rows(r: ScreeningResult, groups: Sequence[FindingGroup], overrides: Sequence[Override]) -> list[str]:
+def _group_rows(r: ScreeningResult, groups: Sequence[FindingGroup[IrreplaceableFinding]]
+                | Sequence[FindingGroup[DesignatedFinding]], overrides: Sequence[Override]) -> list[str]:
     """One row per named site (total overlap, nearest distance, parts); a site of several parts is followed
     by a row per part. A row marked not applicable is struck through (the reason is not)."""
     rows = []
@@ -70,10 +82,29 @@ def _group_rows(r: ScreeningResult, groups: Sequence[FindingGroup], overrides: S
         rows.append(f"<tr{cls}><td>{_e(g.label)}</td><td>{_e(name)}</td><td>{_e(_relation(g.relation, g.in_buffer))}"
                     f"</td><td>{_e(_num(g.overlap_m2))}</td><td>{_e(_num(g.distance_m))}</td>{buf}"
                     f"<td>{g.n_parts}</td><td></td></tr>")
-        for n, (part, ov) in enumerate(zip(g.parts, marks), start=1):
+        for n in range(1, g.n_parts + 1):
+            part, ov = g.parts[n - 1], marks[n - 1]
             cls = ' class="part overridden"' if ov else ' class="part"'
             rows.append(f"<tr{cls}>{_finding_cells(part, f'{name}, part {n}', ov, '')}</tr>")
     return rows
+
+
+def _priority_html(r: ScreeningResult) -> list[str]:
+    """The priority habitats table: a row per main habitat, then its polygons when it has several."""
+    rows = priority_rows(r)
+    if not rows:
+        return []
+    out = ["<h3>Priority habitats</h3>",
+           "<table><tr><th>Main habitat</th><th>Where</th><th>Overlap (m²)</th><th>% of site</th><th>Distance (m)</th>"
+           "<th>Additional habitats</th><th>Confidence</th><th>Parts</th></tr>"]
+    for row in rows:
+        cls = ' class="part"' if row.part else (' class="group"' if row.parts > 1 else "")
+        out.append(f"<tr{cls}><td>{_e(row.title)}</td><td>{_e(RELATION_WORDS.get(row.relation, row.relation))}</td>"
+                   f"<td>{_e(_num(row.overlap_m2))}</td><td>{_e(_num(row.pct_of_site))}</td>"
+                   f"<td>{_e(_num(row.distance_m))}</td><td>{_e(row.additional)}</td><td>{_e(row.confidence)}</td>"
+                   f"<td>{'' if row.part else row.parts}</td></tr>")
+    out.append("</table>")
+    return out
 
 
 def _head_html(result: ScreeningResult | SiteError, facts: ReportFacts | None, site: SiteFacts | None,
@@ -103,7 +134,7 @@ def _provenance_html(result: ScreeningResult | SiteError, overrides: Sequence[Ov
 
 #: The detail sections the HTML report shows in its own sections (the rest go under data and provenance).
 _RESULT_SECTIONS = frozenset({"Strategic significance", "Measures mapped on the site", "Notes",
-                              "Marked not applicable"})
+                              "Marked not applicable", PRIORITY_SECTION})
 
 
 def _site_html(result: ScreeningResult | SiteError, overrides: Sequence[Override], facts: ReportFacts | None = None,
@@ -131,6 +162,7 @@ def _site_html(result: ScreeningResult | SiteError, overrides: Sequence[Override
         f"<tr><td>Irreplaceable habitats</td><td>{_e(CHECK_WORDS[r.checks.irreplaceable])}</td></tr>",
         f"<tr><td>Designated sites</td><td>{_e(CHECK_WORDS[r.checks.designated])}</td></tr>",
         f"<tr><td>LNRS measures on the site</td><td>{_e(MEASURE_WORDS[r.checks.opportunity])}</td></tr>",
+        f"<tr><td>Priority habitats</td><td>{_e(CHECK_WORDS[r.checks.priority_habitats])}</td></tr>",
         "</table>",
     ]
     if r.irreplaceable:
@@ -145,6 +177,7 @@ def _site_html(result: ScreeningResult | SiteError, overrides: Sequence[Override
                 "<th>Distance (m)</th><th>Parts</th><th>Officer</th></tr>"]
         out += _group_rows(r, r.designated_groups, overrides)
         out.append("</table>")
+    out += _priority_html(r)
     ss = r.strategic_significance
     out.append("<h3>Strategic significance</h3>")
     if ss.category:

@@ -15,7 +15,8 @@ from typing import Any
 
 from ..metric.vocabulary import habitat_label
 from ..screening.overrides import Override, find_override, for_site
-from ..screening.results import DesignatedFinding, IrreplaceableFinding, ScreeningResult, SiteError
+from ..screening.results import NOT_CHECKED, DesignatedFinding, IrreplaceableFinding, ScreeningResult, SiteError
+from .priority_rows import priority_rows
 
 Result = ScreeningResult | SiteError
 #: (section heading, text): one row of a report's details.
@@ -99,7 +100,9 @@ def verdict_words(result: Result) -> str:
 
 def finding_name(finding: IrreplaceableFinding | DesignatedFinding) -> str:
     if isinstance(finding, IrreplaceableFinding):
-        return f"{habitat_label(finding.habitat, finding.status)}: {finding.name or finding.ref or 'unnamed'}"
+        inventory = f" ({finding.inventory_title})" if finding.inventory else ""
+        return (f"{habitat_label(finding.habitat, finding.status)}: {finding.name or finding.ref or 'unnamed'}"
+                f"{inventory}")
     return f"{finding.designation}: {finding.name or finding.ref or 'unnamed'}"
 
 
@@ -125,6 +128,20 @@ def finding_rows(result: Result, overrides: Sequence[Override]) -> list[tuple[li
         rows.append(([finding_name(f), relation, f"{f.overlap_m2:,.1f}", f"{f.distance_m:,.1f}",
                       override_words(ov) if ov else ""], ov is not None))
     return rows
+
+
+#: The details section of the priority habitats (the PDF's details table; the HTML report has its own table).
+PRIORITY_SECTION = "Priority habitats"
+
+
+def priority_detail_rows(result: ScreeningResult) -> list[Row]:
+    """One row per main habitat on or near the site, or why there is none."""
+    rows = [(PRIORITY_SECTION, row.line()) for row in priority_rows(result, with_parts=False)]
+    if rows:
+        return rows
+    if result.checks.priority_habitats == NOT_CHECKED:
+        return [(PRIORITY_SECTION, "Not checked: the pack holds no Priority Habitats Inventory.")]
+    return [(PRIORITY_SECTION, f"No priority habitat within {result.search_distance_m:,.0f} m of the site.")]
 
 
 def _significance_rows(result: ScreeningResult) -> list[Row]:
@@ -155,6 +172,7 @@ def detail_rows(result: Result, overrides: Sequence[Override], facts: ReportFact
             rows.append((head, f"{m.code} ({m.pct_of_site:.1f}% of the site): {text}"))
         if not result.measures:
             rows.append((head, "No LNRS measure is mapped on the site."))
+        rows += priority_detail_rows(result)
         rows += [("Notes", note) for note in result.notes]
         for o in for_site(overrides, result.site_ref):
             rows.append(("Marked not applicable", f"{o.label}: by {o.who} on {o.when}. Reason: {o.why}"))

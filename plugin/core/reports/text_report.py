@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..screening.results import IrreplaceableFinding, ScreeningResult, SiteError
 from ..screening.verdict_rules import NOT_SCREENED
+from .priority_rows import priority_rows
 from .terminal_text import safe_lines, terminal_safe
 
 CHECK_WORDS = {"found": "found", "clear": "clear", "not_checked": "not checked"}
@@ -32,13 +33,17 @@ def summary_text(result: ScreeningResult | SiteError) -> str:
         f = g.parts[0]
         buf = f"buffer {f.buffer_m:g} m{' (assumed)' if f.buffer_assumed else ''}" \
             if isinstance(f, IrreplaceableFinding) else ""
+        if isinstance(f, IrreplaceableFinding) and f.inventory:
+            buf = f"{f.inventory_title}, {buf}"
         lines.append(f"  - {g.label} {g.name or 'unnamed'}: {g.relation}, overlap {g.overlap_m2:,.1f} m², "
                      f"distance {g.distance_m:,.1f} m, {buf}{', inside buffer' if g.in_buffer else ''}"
                      f"{_parts(g.n_parts)}")
     lines.append(f"Designated sites ({CHECK_WORDS[r.checks.designated]}):")
-    for g in r.designated_groups:
-        lines.append(f"  - {g.label} {g.name or 'unnamed'}: {g.relation}, "
-                     f"overlap {g.overlap_m2:,.1f} m², distance {g.distance_m:,.1f} m{_parts(g.n_parts)}")
+    for dg in r.designated_groups:
+        lines.append(f"  - {dg.label} {dg.name or 'unnamed'}: {dg.relation}, "
+                     f"overlap {dg.overlap_m2:,.1f} m², distance {dg.distance_m:,.1f} m{_parts(dg.n_parts)}")
+    lines.append(f"Priority habitats ({CHECK_WORDS[r.checks.priority_habitats]}):")
+    lines += [f"  - {row.line()}" for row in priority_rows(r, with_parts=False)]
     ss = r.strategic_significance
     lines.append(f"Strategic significance: {ss.headline(r.checks.opportunity)}")
     if ss.proposed_habitat:

@@ -14,12 +14,13 @@ import shapely
 
 from ..errors import InputError
 from ..pack.model import GeomArray
-from ..pack.schema import IRREPLACEABLE, TREES
+from ..pack.schema import IRREPLACEABLE, PRIORITY_HABITATS, TREES
 from .candidates import Pairs, group_by_site, habitat_intrusions, inside_coverage, pairs, tree_intrusions
 from .findings import Context, designated_findings, irreplaceable_findings, strategic_significance
 from .index import FloatArray, IntArray, PackIndex
 from .opportunity import OppAreas, opportunity_areas
 from .options import ScreeningOptions
+from .priority_findings import NO_PRIORITY_HABITATS, priority_habitat_findings
 from .results import (
     CLEAR,
     FOUND,
@@ -27,6 +28,7 @@ from .results import (
     Checks,
     DesignatedFinding,
     IrreplaceableFinding,
+    PriorityHabitatFinding,
     ScreeningResult,
     SiteError,
     StrategicSignificance,
@@ -46,6 +48,7 @@ class _ChunkGeometry:
     layers: dict[str, Pairs | None]
     inside: FloatArray | None
     opp_areas: list[OppAreas] | None
+    site_areas: FloatArray
 
 
 def screen_chunk(ctx: Context, geometries: Sequence[Any], refs: Sequence[str],
@@ -78,6 +81,7 @@ def _chunk_geometry(ctx: Context, geometries: Sequence[Any], refs: Sequence[str]
         ("designated", index.designated, opt.search_distance_m, False),
         ("opportunity", index.opportunity, 0.0, True),
         ("interim", index.interim, 0.0, True),
+        ("priority_habitats", index.priority_habitats, opt.search_distance_m, False),
     ):
         if li is None:
             layers[name] = None
@@ -96,7 +100,7 @@ def _chunk_geometry(ctx: Context, geometries: Sequence[Any], refs: Sequence[str]
     inside = inside_coverage(index, sites, site_areas)
     opp = layers["opportunity"]
     opp_areas = opportunity_areas(index, opp, n) if opp is not None else None
-    return _ChunkGeometry(prepared, n, layers, inside, opp_areas)
+    return _ChunkGeometry(prepared, n, layers, inside, opp_areas, site_areas)
 
 
 def _chunk_results(ctx: Context, data: _ChunkGeometry, refs: Sequence[str],
@@ -104,6 +108,7 @@ def _chunk_results(ctx: Context, data: _ChunkGeometry, refs: Sequence[str],
     layers, inside, opp_areas, n = data.layers, data.inside, data.opp_areas, data.n_sites
     irreplaceable = irreplaceable_findings(ctx, layers["irreplaceable"], layers["trees"], n)
     designated = designated_findings(ctx, layers["designated"], n)
+    priority = priority_habitat_findings(ctx, layers["priority_habitats"], data.site_areas, n)
     interim = layers["interim"]
     interim_groups = None if interim is None else group_by_site(interim.site, n)
     results: list[ScreeningResult | SiteError] = []
@@ -117,20 +122,22 @@ def _chunk_results(ctx: Context, data: _ChunkGeometry, refs: Sequence[str],
                                  layers["opportunity"],
                                  None if interim is None or interim_groups is None else (interim, interim_groups[s]),
                                  None if inside is None else float(inside[s]),
-                                 None if opp_areas is None else opp_areas[s]))
+                                 None if opp_areas is None else opp_areas[s], priority[s]))
     return results
 
 
 def _assemble(ctx: Context, site: PreparedSite, ref: str, position: int,
               irreplaceable: list[IrreplaceableFinding], designated: list[DesignatedFinding], opp: Pairs | None,
               interim: tuple[Pairs, IntArray] | None, inside: float | None = None,
-              opp_areas: OppAreas | None = None) -> ScreeningResult:
+              opp_areas: OppAreas | None = None,
+              priority: list[PriorityHabitatFinding] | None = None) -> ScreeningResult:
     index, opt = ctx.index, ctx.options
     notes = list(site.notes)
     coverage_state = _coverage(index, site, opt, notes, inside)
     outside_note = "" if coverage_state else notes[-1]  # _coverage says why the site is outside
     irr = irreplaceable if coverage_state else []
     dsg = designated if coverage_state else []
+    phi = (priority or []) if coverage_state else []
     sig, measures = strategic_significance(ctx, site.area_m2, opp, interim, opp_areas) if coverage_state else (
         StrategicSignificance(None, None, None, 0.0, 0.0, ctx.proposed_text,
                               ctx.proposed.broad_habitat if ctx.proposed else None, (),
@@ -154,19 +161,22 @@ def _assemble(ctx: Context, site: PreparedSite, ref: str, position: int,
         notes.append("The pack has no designated sites layer.")
     if coverage_state and index.opportunity is None:
         notes.append("The pack has no opportunity areas layer.")
+    if coverage_state and index.priority_habitats is None and PRIORITY_HABITATS.name not in index.pack.unchecked:
+        notes.append(NO_PRIORITY_HABITATS)  # a refused table has its own sentence among the load notes
     missing_codes = [m.code for m in measures if not m.in_catalogue]
     if missing_codes:
         notes.append(f"Measure code(s) {', '.join(missing_codes)} are mapped here but missing from the pack's "
                      "catalogue; ask the LNRS team what they stand for.")
     checks = Checks(irr_state, state(index.designated is not None, bool(dsg)),
-                    state(index.opportunity is not None, bool(measures)))
+                    state(index.opportunity is not None, bool(measures)),
+                    state(index.priority_habitats is not None, bool(phi)))
     if coverage_state:
-        verdict, reasons = verdict_and_reasons(opt, irr, dsg, checks, ctx.rules)
+        verdict, reasons = verdict_and_reasons(opt, irr, dsg, checks, ctx.rules, phi)
     else:  # wholly outside the map: its own verdict, the reason is the coverage note
         verdict, reasons = NOT_SCREENED, (f"Not screened: {outside_note}",)
     return ScreeningResult(ref, site.area_m2, index.ref, verdict, reasons, checks, tuple(irr), tuple(dsg), sig,
                            tuple(measures), tuple(dict.fromkeys([*index.load_notes, *notes])),
-                           opt.search_distance_m, opt.sliver_tolerance_m2, position)
+                           opt.search_distance_m, opt.sliver_tolerance_m2, position, priority_habitats=tuple(phi))
 
 
 def _coverage(index: PackIndex, site: PreparedSite, opt: ScreeningOptions, notes: list[str],

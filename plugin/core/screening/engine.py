@@ -14,6 +14,7 @@ Where each step lives, in the order a chunk runs through them:
 - :mod:`.candidates`: the features near each site, their distance and overlap, buffer zone intrusions;
 - :mod:`.opportunity`: union areas of the opportunity pieces, per site and per measure code;
 - :mod:`.findings`: irreplaceable, designated and measure findings, strategic significance;
+- :mod:`.priority_findings`: Priority Habitats Inventory findings;
 - :mod:`.verdict`: the verdict table applied and the reasons worded;
 - :mod:`.batch`: threads, chunks and the paused collector (performance only, no rules).
 """
@@ -30,6 +31,7 @@ from .chunk import screen_chunk
 from .findings import Context
 from .index import LayerIndex, PackIndex
 from .options import ScreeningOptions
+from .priority_findings import COLUMNS as PRIORITY_COLUMNS
 from .results import ScreeningResult, SiteError
 
 __all__ = [
@@ -94,10 +96,12 @@ def _warm(ctx: Context) -> None:
     index, rules = ctx.index, ctx.options.buffers
     index.habitat_buffers(rules)
     index.tree_buffers(rules)
-    for li, columns in ((index.irreplaceable, ("habitat_type", "name", "ref", "status")),
+    for li, columns in ((index.irreplaceable, ("habitat_type", "name", "ref", "status", "inventory")),
                         (index.trees, ("name", "ref", "status")),
-                        (index.designated, ("designation", "name", "ref"))):
+                        (index.designated, ("designation", "name", "ref")),
+                        (index.priority_habitats, PRIORITY_COLUMNS)):
         if li is not None:
             for column in columns:
-                li.texts(column)
+                if column in li.columns:
+                    li.texts(column)
 

@@ -1,5 +1,6 @@
 """The per-polygon finding records of a screening result: one irreplaceable habitat polygon or tree, one
-designated site polygon. (Re-exported by :mod:`.results`; grouped by named site in :mod:`.grouping`.)"""
+designated site polygon, one priority habitat polygon. (Re-exported by :mod:`.results`; grouped by named site
+in :mod:`.grouping`.)"""
 
 from __future__ import annotations
 
@@ -13,6 +14,9 @@ def rounded(value: float | None, digits: int = 4) -> float | None:
 
 
 _r = rounded
+
+#: The inventory an ancient woodland polygon came from, in words (the pack's ``inventory`` column).
+INVENTORY_TITLES = {"revised": "revised Ancient Woodland Inventory", "legacy": "legacy Ancient Woodland Inventory"}
 
 
 @dataclass(frozen=True)
@@ -30,9 +34,17 @@ class IrreplaceableFinding:
     buffer_intrusion_m2: float
     layer: str
     fid: int
+    #: ancient woodland: the inventory the polygon came from, "revised" or "legacy" ("" when not known)
+    inventory: str = ""
+
+    @property
+    def inventory_title(self) -> str:
+        """"revised Ancient Woodland Inventory", "legacy Ancient Woodland Inventory" or "" (not known)."""
+        return INVENTORY_TITLES.get(self.inventory, self.inventory)
 
     def to_dict(self) -> dict[str, Any]:
         return {"habitat": self.habitat, "name": self.name, "ref": self.ref, "status": self.status,
+                "inventory": self.inventory,
                 "overlap_m2": _r(self.overlap_m2), "distance_m": _r(self.distance_m, 3),
                 "buffer_m": _r(self.buffer_m, 3), "buffer_assumed": self.buffer_assumed,
                 "in_buffer": self.in_buffer, "relation": self.relation,
@@ -54,3 +66,29 @@ class DesignatedFinding:
         return {"designation": self.designation, "name": self.name, "ref": self.ref,
                 "overlap_m2": _r(self.overlap_m2), "distance_m": _r(self.distance_m, 3),
                 "relation": self.relation}
+
+
+@dataclass(frozen=True)
+class PriorityHabitatFinding:
+    """One Priority Habitats Inventory polygon on or within the search distance of a site."""
+
+    main_habitat: str  # MainHabs, as published
+    additional_habitats: str  # AddHabs, as published ("" when none)
+    habitat_codes: str  # HabCodes, as published
+    confidence: str  # the inventory's confidence, "" when not given
+    overlap_m2: float
+    pct_of_site: float  # overlap as a share of the site (%)
+    distance_m: float
+    relation: str  # overlap | adjoins | nearby
+    layer: str
+    fid: int
+
+    @property
+    def on_site(self) -> bool:
+        return self.relation == "overlap"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"main_habitat": self.main_habitat, "additional_habitats": self.additional_habitats,
+                "habitat_codes": self.habitat_codes, "confidence": self.confidence,
+                "overlap_m2": _r(self.overlap_m2), "pct_of_site": _r(self.pct_of_site, 3),
+                "distance_m": _r(self.distance_m, 3), "relation": self.relation}

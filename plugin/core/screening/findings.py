@@ -58,9 +58,10 @@ class _Found:
     ref: list[str]
     status: list[str]
     layer: str
+    inventory: list[str]  # ancient woodland: revised | legacy ("" when not known, and for trees)
 
 
-def _kept_in_site_order(p: Pairs, keep: npt.NDArray[np.bool_]) -> IntArray:
+def kept_in_site_order(p: Pairs, keep: npt.NDArray[np.bool_]) -> IntArray:
     """Positions of the kept pairs, site by site, in position order within a site."""
     pos = np.flatnonzero(keep)
     return pos[np.argsort(p.site[pos], kind="stable")]
@@ -70,7 +71,7 @@ def _habitat_found(ctx: Context, li: LayerIndex, p: Pairs) -> _Found:
     """Irreplaceable polygons within the search distance (or their buffer) of each site."""
     opt = ctx.options
     bufs = ctx.index.habitat_buffers(opt.buffers)[p.feat]
-    pos = _kept_in_site_order(p, p.distance <= np.maximum(opt.search_distance_m, bufs))
+    pos = kept_in_site_order(p, p.distance <= np.maximum(opt.search_distance_m, bufs))
     dist, ov, buf, feat = p.distance[pos], p.overlap[pos], bufs[pos], p.feat[pos]
     overlapping = ov >= opt.sliver_tolerance_m2
     in_buffer = overlapping | ((buf > 0) & (dist < buf))
@@ -79,9 +80,10 @@ def _habitat_found(ctx: Context, li: LayerIndex, p: Pairs) -> _Found:
         np.where(in_buffer & (buf > 0), p.intrusion[pos], 0.0)
     k = feat.tolist()
     htype, name, ref, status = (li.texts(c) for c in ("habitat_type", "name", "ref", "status"))
+    inventory = li.texts("inventory") if "inventory" in li.columns else [""] * len(li.geoms)
     return _Found(p.site[pos], dist, ov, buf, np.zeros(len(pos), dtype=bool), in_buffer, relation, intrusion,
                   li.fids[feat], [htype[i] for i in k], [name[i] for i in k], [ref[i] for i in k],
-                  [status[i] for i in k], li.name)
+                  [status[i] for i in k], li.name, [inventory[i] for i in k])
 
 
 def _tree_found(ctx: Context, li: LayerIndex, p: Pairs) -> _Found:
@@ -89,7 +91,7 @@ def _tree_found(ctx: Context, li: LayerIndex, p: Pairs) -> _Found:
     opt = ctx.options
     all_bufs, all_assumed = ctx.index.tree_buffers(opt.buffers)
     bufs = all_bufs[p.feat]
-    pos = _kept_in_site_order(p, p.distance <= np.maximum(opt.search_distance_m, bufs))
+    pos = kept_in_site_order(p, p.distance <= np.maximum(opt.search_distance_m, bufs))
     dist, buf, feat = p.distance[pos], bufs[pos], p.feat[pos]
     inside = dist == 0
     in_buffer = inside | (dist < buf)
@@ -99,16 +101,16 @@ def _tree_found(ctx: Context, li: LayerIndex, p: Pairs) -> _Found:
     name, ref, status = (li.texts(c) for c in ("name", "ref", "status"))
     return _Found(p.site[pos], dist, np.zeros(len(pos)), buf, all_assumed[feat], in_buffer, relation, intrusion,
                   li.fids[feat], [TREE_HABITAT] * len(k), [name[i] for i in k], [ref[i] for i in k],
-                  [status[i] for i in k], li.name)
+                  [status[i] for i in k], li.name, [""] * len(k))
 
 
-def _ranks(values: list[str]) -> IntArray:
+def ranks(values: list[str]) -> IntArray:
     """Each value's rank among the distinct values, in Python's string order."""
     rank = {v: i for i, v in enumerate(sorted(set(values)))}
     return np.array([rank[v] for v in values], dtype=np.int64)
 
 
-def _by_site(items: list[Any], site: IntArray, n_sites: int) -> list[list[Any]]:
+def by_site(items: list[Any], site: IntArray, n_sites: int) -> list[list[Any]]:
     """``items`` (in site order) cut into one list per site."""
     ends = np.cumsum(np.bincount(site, minlength=n_sites)).tolist()
     return [items[lo:hi] for lo, hi in zip([0, *ends[:-1]], ends)]
@@ -134,15 +136,16 @@ def irreplaceable_findings(ctx: Context, hab: Pairs | None, trees: Pairs | None,
 
     site, dist, ov = cat("site"), cat("distance"), cat("overlap")
     habitat, name, ref, status = join("habitat"), join("name"), join("ref"), join("status")
+    inventory = join("inventory")
     layer = [f.layer for f in parts for _ in range(len(f.site))]
-    order = np.lexsort((cat("fid"), _ranks(name), _ranks(habitat), -ov, dist, site))
+    order = np.lexsort((cat("fid"), ranks(name), ranks(habitat), -ov, dist, site))
     found = [IrreplaceableFinding(habitat[i], name[i], ref[i], status[i], o, d, b, a, ib, _RELATIONS[r], it,
-                                  layer[i], fid)
+                                  layer[i], fid, inventory[i])
              for i, o, d, b, a, ib, r, it, fid in zip(
                  order.tolist(), ov[order].tolist(), dist[order].tolist(), cat("buffer")[order].tolist(),
                  cat("assumed")[order].tolist(), cat("in_buffer")[order].tolist(), cat("relation")[order].tolist(),
                  cat("intrusion")[order].tolist(), cat("fid")[order].tolist())]
-    return _by_site(found, site[order], n_sites)
+    return by_site(found, site[order], n_sites)
 
 
 def designated_findings(ctx: Context, p: Pairs | None, n_sites: int) -> list[list[DesignatedFinding]]:
@@ -151,7 +154,7 @@ def designated_findings(ctx: Context, p: Pairs | None, n_sites: int) -> list[lis
     li = ctx.index.designated
     if p is None or li is None or not len(p.site):
         return [[] for _ in range(n_sites)]
-    pos = _kept_in_site_order(p, np.ones(len(p.site), dtype=bool))
+    pos = kept_in_site_order(p, np.ones(len(p.site), dtype=bool))
     dist, ov, feat = p.distance[pos], p.overlap[pos], p.feat[pos]
     relation = np.where(ov >= ctx.options.sliver_tolerance_m2, 0, np.where(dist == 0, 1, 3))
     designation, name, ref = (li.texts(c) for c in ("designation", "name", "ref"))
@@ -159,13 +162,13 @@ def designated_findings(ctx: Context, p: Pairs | None, n_sites: int) -> list[lis
     names = [name[i] for i in k]
     known = {d: i for i, d in enumerate(DESIGNATIONS)}
     rank = np.array([known.get(designation[i], 99) for i in k], dtype=np.int64)
-    order = np.lexsort((li.fids[feat], _ranks(names), -ov, rank, dist, p.site[pos]))
+    order = np.lexsort((li.fids[feat], ranks(names), -ov, rank, dist, p.site[pos]))
     fk = feat[order].tolist()
     layer = li.name
     found = [DesignatedFinding(designation[f], name[f], ref[f], o, d, _RELATIONS[r], layer, fid)
              for f, o, d, r, fid in zip(fk, ov[order].tolist(), dist[order].tolist(), relation[order].tolist(),
                                         li.fids[feat[order]].tolist())]
-    return _by_site(found, p.site[pos][order], n_sites)
+    return by_site(found, p.site[pos][order], n_sites)
 
 
 def _mapped_threshold(site_area: float, tolerance: float) -> float:

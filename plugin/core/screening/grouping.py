@@ -6,39 +6,44 @@ parts, and open the parts when they need them. The per-polygon findings stay in 
 a group only points at them.
 
 Parts are grouped by kind, designation (or habitat type) and name; a polygon without a name is grouped by
-its reference, and one with neither stands alone. Groups come in the order of their nearest part (the
-findings are nearest first already), so the first group is the nearest site.
+its reference, and one with neither stands alone. Priority habitat polygons are grouped by main habitat
+(the inventory names none of them): "Priority habitat: Deciduous woodland", 12 parts. Groups come in the
+order of their nearest part (the findings are nearest first already), so the first group is the nearest site.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from ..metric.vocabulary import habitat_label
-from .finding_types import DesignatedFinding, IrreplaceableFinding
+from .finding_types import DesignatedFinding, IrreplaceableFinding, PriorityHabitatFinding
 
 #: Relations from the closest to the farthest: a group takes its closest part's relation.
 RELATION_ORDER: tuple[str, ...] = ("overlap", "adjoins", "buffer", "nearby")
 
-Finding = IrreplaceableFinding | DesignatedFinding
+Finding = IrreplaceableFinding | DesignatedFinding | PriorityHabitatFinding
+#: The kind of finding a group holds (every part of a group is of one kind).
+F = TypeVar("F", IrreplaceableFinding, DesignatedFinding, PriorityHabitatFinding)
+#: The label of a priority habitat group (its name is the main habitat).
+PRIORITY_LABEL = "Priority habitat"
 
 
 @dataclass(frozen=True)
-class FindingGroup:
+class FindingGroup(Generic[F]):
     """One named site (or named habitat) and the findings that are its parts."""
 
-    kind: str  # irreplaceable | designated
-    label: str  # the designation ("SSSI") or the habitat's label ("Ancient woodland")
-    name: str  # the name, else the reference, else "" (unnamed: a group of one)
+    kind: str  # irreplaceable | designated | priority_habitat
+    label: str  # the designation ("SSSI"), the habitat's label ("Ancient woodland") or "Priority habitat"
+    name: str  # the name, else the reference, else "" (unnamed: a group of one); a priority habitat's main habitat
     relation: str  # the closest relation among the parts (RELATION_ORDER)
     overlap_m2: float  # total overlap of the parts with the site
     distance_m: float  # the nearest part's distance
     in_buffer: bool  # any part's buffer zone reaches the site
     buffer_intrusion_m2: float  # total site area inside the parts' buffer zones (an upper bound if they overlap)
     part_indexes: tuple[int, ...]  # positions of the parts in the result's per-polygon list
-    parts: tuple[Finding, ...]
+    parts: tuple[F, ...]
 
     @property
     def n_parts(self) -> int:
@@ -57,6 +62,8 @@ class FindingGroup:
 
 def group_key(f: Finding, position: int) -> tuple[str, str, str]:
     """What makes two findings parts of one named site (``position`` keeps an unnamed, unreferenced one alone)."""
+    if isinstance(f, PriorityHabitatFinding):
+        return "priority_habitat", PRIORITY_LABEL, f"name:{f.main_habitat}" if f.main_habitat else f"#{position}"
     if isinstance(f, DesignatedFinding):
         kind, label = "designated", f.designation
     else:
@@ -64,7 +71,13 @@ def group_key(f: Finding, position: int) -> tuple[str, str, str]:
     return kind, label, f"name:{f.name}" if f.name else f"ref:{f.ref}" if f.ref else f"#{position}"
 
 
-def group_findings(findings: Sequence[Finding]) -> tuple[FindingGroup, ...]:
+def _group_name(f: Finding) -> str:
+    if isinstance(f, PriorityHabitatFinding):
+        return f.main_habitat
+    return f.name or f.ref
+
+
+def group_findings(findings: Sequence[F]) -> tuple[FindingGroup[F], ...]:
     """The findings (nearest first) grouped by named site, groups in the order of their nearest part."""
     members: dict[tuple[str, str, str], list[int]] = {}
     for i, f in enumerate(findings):
@@ -73,8 +86,9 @@ def group_findings(findings: Sequence[Finding]) -> tuple[FindingGroup, ...]:
     for (kind, label, _), idx in members.items():
         parts = tuple(findings[i] for i in idx)
         irr = [p for p in parts if isinstance(p, IrreplaceableFinding)]
+        first = parts[0]
         groups.append(FindingGroup(
-            kind, label, parts[0].name or parts[0].ref,
+            kind, label, _group_name(first),
             min((p.relation for p in parts), key=RELATION_ORDER.index),
             sum(p.overlap_m2 for p in parts), min(p.distance_m for p in parts),
             any(p.in_buffer for p in irr), sum(p.buffer_intrusion_m2 for p in irr), tuple(idx), parts))

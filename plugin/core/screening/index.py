@@ -17,7 +17,16 @@ from shapely.geometry.base import BaseGeometry
 
 from ..metric.buffers import BufferRules
 from ..pack.model import GeomArray, Measure, PackData
-from ..pack.schema import AREA, DESIGNATED, INTERIM, IRREPLACEABLE, OPPORTUNITY, TREES
+from ..pack.schema import (
+    AREA,
+    DESIGNATED,
+    INTERIM,
+    IRREPLACEABLE,
+    OPPORTUNITY,
+    PRIORITY_HABITATS,
+    SCREENED_TABLES,
+    TREES,
+)
 from .batch import vectorised
 from .results import HabitatMapRef
 
@@ -135,12 +144,14 @@ class PackIndex:
     _zones: dict[tuple[int, float], BaseGeometry] = field(default_factory=dict)
     #: the opportunity features' measure codes as numbers (see :class:`CodeTable`)
     code_table: CodeTable = field(default_factory=lambda: CodeTable.of(()))
+    #: Priority Habitats Inventory polygons (None when the pack holds none)
+    priority_habitats: LayerIndex | None = None
 
     @classmethod
     def build(cls, pack: PackData) -> PackIndex:
         notes: list[str] = list(pack.unchecked.values())  # layers the reader refused: not_checked, with why
         idx = {spec.name: layer_index(pack, spec.name, notes)
-               for spec in (DESIGNATED, IRREPLACEABLE, TREES, OPPORTUNITY, INTERIM, AREA)}
+               for spec in SCREENED_TABLES}
         area = idx[AREA.name]
         coverage = None
         if area is not None and len(area.geoms):
@@ -163,7 +174,7 @@ class PackIndex:
                             meta.publication_date, dict(meta.extra).get("published_content_sha256", ""))
         return cls(pack, ref, idx[DESIGNATED.name], idx[IRREPLACEABLE.name], idx[TREES.name], opp,
                    idx[INTERIM.name], coverage, extent, codes, dict(pack.measures), tuple(notes),
-                   code_table=CodeTable.of(codes))
+                   code_table=CodeTable.of(codes), priority_habitats=idx[PRIORITY_HABITATS.name])
 
     def tree_buffers(self, rules: BufferRules) -> tuple[FloatArray, npt.NDArray[np.bool_]]:
         """Buffer (m) and 'assumed' flag for every indexed tree under ``rules`` (cached)."""

@@ -10,13 +10,13 @@ from typing import Any
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from .finding_types import DesignatedFinding, IrreplaceableFinding, rounded
+from .finding_types import DesignatedFinding, IrreplaceableFinding, PriorityHabitatFinding, rounded
 from .grouping import FindingGroup, group_findings
 from .verdict_rules import NOT_SCREENED, VERDICT_ORDER
 
 __all__ = ["CLEAR", "FOUND", "NOT_CHECKED", "SCHEMA", "Checks", "DesignatedFinding", "FindingGroup",
-           "HabitatMapRef", "IrreplaceableFinding", "MeasureFinding", "ScreeningResult", "SiteError",
-           "StrategicSignificance", "counts_sentence", "verdict_counts"]
+           "HabitatMapRef", "IrreplaceableFinding", "MeasureFinding", "PriorityHabitatFinding", "ScreeningResult",
+           "SiteError", "StrategicSignificance", "counts_sentence", "verdict_counts"]
 
 SCHEMA = "lnrs-screening/1"
 FOUND, CLEAR, NOT_CHECKED = "found", "clear", "not_checked"
@@ -142,9 +142,11 @@ class Checks:
     irreplaceable: str
     designated: str
     opportunity: str
+    priority_habitats: str = NOT_CHECKED
 
     def to_dict(self) -> dict[str, str]:
-        return {"irreplaceable": self.irreplaceable, "designated": self.designated, "opportunity": self.opportunity}
+        return {"irreplaceable": self.irreplaceable, "designated": self.designated, "opportunity": self.opportunity,
+                "priority_habitats": self.priority_habitats}
 
 
 @dataclass(frozen=True)
@@ -192,6 +194,8 @@ class ScreeningResult:
     index: int = 0  # position in the input
     transform: SiteTransform | None = None  # set by the front that moved the site to EPSG:27700
     site_geometry: Any = None  # the site as screened (shapely, EPSG:27700), set with ``transform``
+    #: Priority Habitats Inventory polygons on or near the site, nearest first
+    priority_habitats: tuple[PriorityHabitatFinding, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         data = {
@@ -206,6 +210,8 @@ class ScreeningResult:
             "designated_sites": [f.to_dict() for f in self.designated_sites],
             "irreplaceable_groups": [g.to_dict() for g in self.irreplaceable_groups],
             "designated_groups": [g.to_dict() for g in self.designated_groups],
+            "priority_habitats": [f.to_dict() for f in self.priority_habitats],
+            "priority_habitat_groups": [g.to_dict() for g in self.priority_habitat_groups],
             "strategic_significance": self.strategic_significance.to_dict(),
             "measures": [m.to_dict() for m in self.measures],
             "notes": list(self.notes),
@@ -219,14 +225,19 @@ class ScreeningResult:
         return data
 
     @cached_property
-    def irreplaceable_groups(self) -> tuple[FindingGroup, ...]:
+    def irreplaceable_groups(self) -> tuple[FindingGroup[IrreplaceableFinding], ...]:
         """The irreplaceable findings grouped by named habitat (:mod:`.grouping`)."""
         return group_findings(self.irreplaceable)
 
     @cached_property
-    def designated_groups(self) -> tuple[FindingGroup, ...]:
+    def designated_groups(self) -> tuple[FindingGroup[DesignatedFinding], ...]:
         """The designated-site findings grouped by named site (:mod:`.grouping`)."""
         return group_findings(self.designated_sites)
+
+    @cached_property
+    def priority_habitat_groups(self) -> tuple[FindingGroup[PriorityHabitatFinding], ...]:
+        """The priority habitat findings grouped by main habitat (:mod:`.grouping`)."""
+        return group_findings(self.priority_habitats)
 
     @property
     def measure_codes(self) -> tuple[str, ...]:

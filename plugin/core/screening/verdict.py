@@ -14,8 +14,8 @@ from typing import Any
 from ..metric.vocabulary import IRREPLACEABLE_TYPES, TREE_HABITAT, TREE_STATUSES
 from .grouping import group_key
 from .options import ScreeningOptions
-from .results import NOT_CHECKED, Checks, DesignatedFinding, IrreplaceableFinding
-from .verdict_rules import VERDICT_ORDER
+from .results import NOT_CHECKED, Checks, DesignatedFinding, IrreplaceableFinding, PriorityHabitatFinding
+from .verdict_rules import REQUIRED_FOR_GREEN, VERDICT_ORDER
 
 #: (kind, designation, relation, in_buffer) -> (rank, relation the reason is worded for), or None
 RuleKey = tuple[str, str | None, str, bool]
@@ -48,6 +48,15 @@ def _finding_reason(kind: str, f: Any, relation: str, tol: float, n: int = 1) ->
         if relation == "adjoins":
             return f"The site adjoins {what} (overlap below {tol:g} m², not counted as loss{_parts(n, 'in')})."
         return f"{what} lies {f.distance_m:,.1f} m from the site{_parts(n, 'nearest of')}."
+    if kind == "priority_habitat":
+        what = f"priority habitat {_named(f.main_habitat, '')}"
+        if relation == "overlap":
+            return (f"The site overlaps {what} ({f.overlap_m2:,.1f} m², {f.pct_of_site:.1f}% of the site"
+                    f"{_parts(n, 'in')}): the Small Sites Metric is ruled out (save some hedgerows and arable "
+                    "margins).")
+        if relation == "adjoins":
+            return f"The site adjoins {what} (overlap below {tol:g} m²{_parts(n, 'in')})."
+        return f"{what[0].upper()}{what[1:]} lies {f.distance_m:,.1f} m from the site{_parts(n, 'nearest of')}."
     what = f"{f.designation} {_named(f.name, f.ref)}"
     if relation == "overlap":
         return f"The site overlaps {what} ({f.overlap_m2:,.1f} m²{_parts(n, 'in')})."
@@ -78,11 +87,13 @@ def _best_rule(opt: ScreeningOptions, kind: str, designation: str | None, relati
 
 def verdict_and_reasons(opt: ScreeningOptions, irr: Sequence[IrreplaceableFinding],
                         des: Sequence[DesignatedFinding], checks: Checks,
-                        cache: RuleCache | None = None) -> tuple[str, tuple[str, ...]]:
+                        cache: RuleCache | None = None,
+                        phi: Sequence[PriorityHabitatFinding] = ()) -> tuple[str, tuple[str, ...]]:
     """The verdict and the reasons that drive it: one per named site (its parts' totals) whose findings
     reach the verdict's severity, then a missing check when that alone is as severe. Findings less severe
     than the verdict (a wood 300 m away beside an overlapped SSSI) are not reasons; they stay findings.
-    ``cache`` keeps rule matches between sites screened with ``opt``."""
+    ``cache`` keeps rule matches between sites screened with ``opt``. ``phi``: the priority habitat findings
+    (grouped by main habitat for the reasons)."""
     green = VERDICT_ORDER.index("green")
     rules: RuleCache = {} if cache is None else cache
     #: (rank, group key (its kind first), worded relation, finding)
@@ -97,7 +108,13 @@ def verdict_and_reasons(opt: ScreeningOptions, irr: Sequence[IrreplaceableFindin
         best = rules[key] if key in rules else rules.setdefault(key, _best_rule(opt, *key))
         if best is not None and best[0] < green:
             ranked.append((best[0], group_key(d, i), best[1], d))
-    unchecked = [name for name, state in checks.to_dict().items() if state == NOT_CHECKED]
+    for i, h in enumerate(phi):
+        key = ("priority_habitat", None, h.relation, False)
+        best = rules[key] if key in rules else rules.setdefault(key, _best_rule(opt, *key))
+        if best is not None and best[0] < green:
+            ranked.append((best[0], group_key(h, i), best[1], h))
+    unchecked = [name for name, state in checks.to_dict().items()
+                 if state == NOT_CHECKED and name in REQUIRED_FOR_GREEN]
     amber = VERDICT_ORDER.index("amber")
     top = min([r[0] for r in ranked] + ([amber] if unchecked else []), default=green)
     if top == green:
@@ -123,4 +140,6 @@ def _totals(parts: list[Any]) -> Any:
                                  "distance_m": min(p.distance_m for p in parts)}
     if isinstance(first, IrreplaceableFinding):
         changes["buffer_intrusion_m2"] = sum(p.buffer_intrusion_m2 for p in parts)
+    if isinstance(first, PriorityHabitatFinding):
+        changes["pct_of_site"] = sum(p.pct_of_site for p in parts)
     return replace(first, **changes)

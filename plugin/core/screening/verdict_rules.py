@@ -11,8 +11,8 @@ from ..metric.vocabulary import DESIGNATIONS
 class VerdictRule:
     """If a finding of ``kind`` with ``relation`` (and designation, when given) exists: ``verdict``.
 
-    kind: ``irreplaceable`` or ``designated``; relation: ``overlap`` (real overlap above the sliver
-    tolerance), ``buffer`` (inside the habitat's buffer zone), ``nearby`` (within search distance),
+    kind: ``irreplaceable``, ``designated`` or ``priority_habitat``; relation: ``overlap`` (real overlap above
+    the sliver tolerance), ``buffer`` (inside the habitat's buffer zone), ``nearby`` (within search distance),
     ``adjoins`` (touching, overlap below the sliver tolerance).
     """
 
@@ -38,4 +38,12 @@ DEFAULT_VERDICT_RULES: tuple[VerdictRule, ...] = (
     VerdictRule("irreplaceable", "nearby", "amber"),
     VerdictRule("designated", "adjoins", "amber", tuple(DESIGNATIONS)),
     VerdictRule("designated", "nearby", "amber", tuple(DESIGNATIONS)),
+    # priority habitat on the site rules out the Small Sites Metric and raises distinctiveness: amber; near the
+    # site it is a finding, not a reason (add a rule to make it one)
+    VerdictRule("priority_habitat", "overlap", "amber"),
 )
+
+#: The checks that must have been made for a site to be green: one of them not checked makes it amber. The
+#: Priority Habitats Inventory is not among them: a pack without it says so (``not_checked`` and a note) but
+#: does not hold every site at amber.
+REQUIRED_FOR_GREEN: tuple[str, ...] = ("irreplaceable", "designated", "opportunity")

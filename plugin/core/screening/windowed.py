@@ -26,7 +26,7 @@ import shapely
 from ..errors import InputError
 from ..pack.integrity import validated
 from ..pack.model import PackData
-from ..pack.schema import AREA, TREES
+from ..pack.schema import AREA, LPA_BOUNDARIES, TREES
 from ..pack.window import GpkgWindows, PackOutline, WindowSource
 from .engine import PackIndex, screen_sites
 from .options import ScreeningOptions
@@ -85,7 +85,8 @@ class WindowedPack:
         else:
             x0, y0, x1, y1 = (float(v) for v in shapely.bounds(geometry))
         reach = reach_m(self.outline, opt)
-        window = self.source.window(self.outline, (x0 - reach, y0 - reach, x1 + reach, y1 + reach), (AREA.name,))
+        window = self.source.window(self.outline, (x0 - reach, y0 - reach, x1 + reach, y1 + reach),
+                                    (AREA.name, LPA_BOUNDARIES.name))  # LPA boundaries: parcels only
         index = PackIndex.build(window)
         notes = tuple(dict.fromkeys([*self._area_notes, *index.load_notes]))
         return replace(index, coverage=self._coverage, extent=self.outline.extent, load_notes=notes)
