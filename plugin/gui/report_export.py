@@ -45,6 +45,7 @@ from ..core.reports.output_guard import refuse_overwriting_a_database
 from ..core.reports.report_content import (
     ReportFacts,
     SiteFacts,
+    TableRow,
     detail_rows,
     finding_rows,
     site_lines,
@@ -72,9 +73,10 @@ GAP = 5.0
 #: The map's scales: the smallest that shows the site and its findings.
 NICE_SCALES = (500, 1000, 1250, 2500, 5000, 10000, 12500, 25000, 50000, 100000, 250000, 500000, 1000000)
 GREY = "#616161"
-#: Column widths (mm) of the findings and the details tables (the cell margins come on top: they fill 190 mm).
-FINDING_WIDTHS = (58.0, 27.0, 17.0, 17.0, 59.0)
-DETAIL_WIDTHS = (36.0, 150.0)
+#: Column widths (mm) of the findings and the details tables (about 3 mm of cell margins per column come on top:
+#: both fill 190 mm).
+FINDING_WIDTHS = (53.0, 24.0, 16.0, 16.0, 10.0, 53.0)
+DETAIL_WIDTHS = (35.0, 149.0)
 
 
 def tr(text: str) -> str:
@@ -275,11 +277,10 @@ def _fill_maps(layout: QgsPrintLayout, site: ReportSite, layers: Sequence[Any], 
     return keep
 
 
-def _finding_table_rows(result: ScreeningResult | SiteError, overrides: Sequence[Override]) -> list[tuple[list[str],
-                                                                                                        bool]]:
+def _finding_table_rows(result: ScreeningResult | SiteError, overrides: Sequence[Override]) -> list[TableRow]:
     if isinstance(result, SiteError) or result.verdict == "not_screened":
         why = result.message if isinstance(result, SiteError) else " ".join(result.reasons)
-        return [([tr("Not screened: {0}").format(why), "", "", "", ""], False)]
+        return [TableRow((tr("Not screened: {0}").format(why),), style="note")]
     rows = finding_rows(result, overrides)
     if rows:
         return rows
@@ -288,7 +289,7 @@ def _finding_table_rows(result: ScreeningResult | SiteError, overrides: Sequence
                   "a feature within {0} m.")
     else:
         text = tr("No irreplaceable habitat or designated site within {0} m of the site.")
-    return [([text.format(f"{result.search_distance_m:,.0f}"), "", "", "", ""], False)]
+    return [TableRow((text.format(f"{result.search_distance_m:,.0f}"),), style="note")]
 
 
 def fill_layout(layout: QgsPrintLayout, site: ReportSite, facts: ReportFacts, layers: Sequence[Any] = (),
@@ -303,15 +304,13 @@ def fill_layout(layout: QgsPrintLayout, site: ReportSite, facts: ReportFacts, la
     page, y = 0, BOTTOM
     findings = table_frame(layout, "findings_frame")
     if findings is not None:
-        finding_rows_ = _finding_table_rows(result, site.overrides)
-        fill_table(findings, (tr("Finding"), tr("Relation"), tr("Overlap (m²)"), tr("Distance (m)"),
-                               tr("Officer's decision")), FINDING_WIDTHS, finding_rows_,
-                    [not any(texts[1:]) for texts, _o in finding_rows_])
+        fill_table(findings, (tr("Finding"), tr("Relation"), tr("Overlap (m²)"), tr("Distance (m)"), tr("Parts"),
+                              tr("Officer's decision")), FINDING_WIDTHS, _finding_table_rows(result, site.overrides))
         page, y = flow_table(layout, findings, 0, findings.pagePositionWithUnits().y())
     details = table_frame(layout, "details_frame")
     if details is not None:
         rows = detail_rows(result, site.overrides, facts, site.site, for_review=site.for_review)
-        shown = [([head if i == 0 or rows[i - 1][0] != head else "", text], False)
+        shown = [TableRow((head if i == 0 or rows[i - 1][0] != head else "", text))
                  for i, (head, text) in enumerate(rows)]  # a section's heading once, on its first row
         fill_table(details, (tr("Section"), tr("Details")), DETAIL_WIDTHS, shown)
         if y + GAP + 30 > BOTTOM:
