@@ -147,6 +147,26 @@ def test_the_html_report_matches_and_strikes_only_the_finding(reported, tmp_path
     assert data["overrides"][0]["why"].startswith("The wood was felled")
 
 
+@NEEDS_POPPLER
+def test_the_html_map_states_the_scale_the_pdf_map_is_drawn_at(reported, tmp_path):
+    import re
+
+    from lnrs_toolkit.plugin.gui.report_export import MAP_MM, load_layout
+    from qgis.core import QgsLayoutItemMap, QgsProject
+
+    layout = load_layout(QgsProject.instance())
+    item = layout.itemById("map")
+    assert isinstance(item, QgsLayoutItemMap) and (item.rect().width(), item.rect().height()) == MAP_MM
+    pdf, html = tmp_path / "r.pdf", tmp_path / "r.html"
+    assert reported.results_panel.export_pdf(str(pdf)) == str(pdf)
+    assert reported.results_panel.export_html(str(html)) == str(html)
+    pdf_scale = re.search(r"Scale 1:([\d,]+) on A4", _text(pdf, 1, 1))
+    html_scale = re.search(r"Scale 1:([\d,]+) on A4", html.read_text(encoding="utf-8"))
+    assert pdf_scale and html_scale and pdf_scale.group(1) == html_scale.group(1) == "10,000"
+    text = html.read_text(encoding="utf-8")
+    assert "north is up" in text and "the map is 1,250 m across" in text and 'class="scalebar"' in text
+
+
 def test_the_json_export_has_the_site_geometry_officer_and_time(reported, tmp_path):
     out = tmp_path / "r.json"
     assert reported.results_panel.export_json(str(out)) == str(out)
