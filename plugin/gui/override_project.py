@@ -7,8 +7,8 @@ reference and geometry hash), for instance in a new project, the sidecars of the
 are remembered in the plugin settings, newest first, :data:`MAX_RECENT_SIDECARS` of them) are read, and the first
 one that holds entries for the site gives them: they are copied into the project's log and reapplied like the
 project's own (applied for the same pack content, flagged for review when the pack changed). A sidecar that is
-gone or cannot be read is skipped. The officer can also name a sidecar (an exported report's, from a colleague)
-with :meth:`OverrideKeeper.remember_sidecar`: it then comes first.
+gone or cannot be read is skipped. :meth:`OverrideKeeper.remember_sidecar` puts any sidecar first (the dock calls it
+for each one it writes; no button opens one yet).
 """
 
 from __future__ import annotations
@@ -99,7 +99,7 @@ class OverrideKeeper:
         return [str(p) for p in paths if str(p)]
 
     def remember_sidecar(self, path: str | Path) -> None:
-        """Put a sidecar first among those read back (one just written, or one the officer names)."""
+        """Put a sidecar first among those read back."""
         text = str(Path(path).resolve())
         recent = [text, *(p for p in self.recent_sidecars() if p != text)][:MAX_RECENT_SIDECARS]
         self.settings().setValue(RECENT_SIDECARS_KEY, recent)
