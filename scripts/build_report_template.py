@@ -172,8 +172,8 @@ def build(layout: QgsPrintLayout) -> None:
 
     label(layout, "findings_title", "Findings", 10, top + 127, 190, 6, 10, True)
     _table(layout, "findings_frame", top + 133, BOTTOM - top - 133, (
-        ("Finding", 60.0), ("Relation", 30.0), ("Overlap (m²)", 19.0), ("Distance (m)", 19.0),
-        ("Officer's decision", 62.0)))
+        ("Finding", 57.0), ("Relation", 27.0), ("Overlap (m²)", 18.0), ("Distance (m)", 17.0), ("Parts", 12.0),
+        ("Officer's decision", 59.0)))
     _table(layout, "details_frame", TOP, 40, (("Section", 38.0), ("Details", 152.0)))
 
 

@@ -68,6 +68,13 @@ def probe():
             if hook is not None:
                 report["probe_site"] = hook()
         report["main_window_title"] = main.windowTitle()
+        screen = QApplication.primaryScreen().availableGeometry()
+        report["screen_size"] = [screen.width(), screen.height()]
+        report["main_window_size"] = [main.frameGeometry().width(), main.frameGeometry().height()]
+        report["main_window_minimum"] = [main.minimumSizeHint().width(), main.minimumSizeHint().height()]
+        if dock is not None:
+            report["dock_size"] = [dock.width(), dock.height()]
+            report["dock_minimum"] = [dock.minimumSizeHint().width(), dock.minimumSizeHint().height()]
         report["geos"] = geos_report()
     except Exception:  # noqa: BLE001
         report["errors"].append(traceback.format_exc())

@@ -39,10 +39,11 @@ ARGS=(--profiles-path "$PROFILES" --profile "$PROFILE" --nologo --noversioncheck
 
 if [ "${HEADLESS:-}" = "1" ]; then
   export QT_QPA_PLATFORM=xcb
+  export QT_ENABLE_HIGHDPI_SCALING=0  # screenshots in the screen's own pixels (1366 x 768), not scaled by Xvfb's DPI
   export LNRS_PROBE_OUT="$ROOT/build/desktop_probe.json"
   export LNRS_SCREENSHOT="$ROOT/build/screenshot.png"
   rm -f "$LNRS_PROBE_OUT" "$LNRS_SCREENSHOT"
-  timeout "${QGIS_TIMEOUT:-240}" xvfb-run -a -s "-screen 0 1366x768x24" qgis "${ARGS[@]}" >"$ROOT/build/qgis-desktop.log" 2>&1 || true
+  timeout "${QGIS_TIMEOUT:-240}" xvfb-run -a -s "-screen 0 1366x768x24 -dpi 96" qgis "${ARGS[@]}" >"$ROOT/build/qgis-desktop.log" 2>&1 || true
   if [ ! -f "$LNRS_PROBE_OUT" ]; then
     echo "run: QGIS did not report back; see build/qgis-desktop.log" >&2
     tail -20 "$ROOT/build/qgis-desktop.log" >&2

@@ -17,7 +17,7 @@ from qgis.core import Qgis, QgsSettings
 from qgis.gui import QgsDockWidget, QgsMessageBar
 from qgis.PyQt.QtCore import QSize, Qt, QTimer
 from qgis.PyQt.QtGui import QKeySequence, QShortcut
-from qgis.PyQt.QtWidgets import QScrollArea, QSizePolicy, QTabWidget, QVBoxLayout, QWidget
+from qgis.PyQt.QtWidgets import QSizePolicy, QTabWidget, QVBoxLayout, QWidget
 
 from ..__about__ import DOCK_OBJECT_NAME
 from ..core.screening.engine import PackIndex
@@ -28,6 +28,7 @@ from .pack_chooser import PackChooser
 from .parcels_panel import ParcelsPanel
 from .results_panel import ResultsPanel
 from .screening_task import Results
+from .scrolling_tabs import ScrollingTabs
 from .site_panel import SitePanel
 from .versions_panel import VersionsPanel
 
@@ -58,31 +59,27 @@ class LnrsDockWidget(QgsDockWidget):
         self._set_tab_order()
 
     # ------------------------------------------------------------------ layout
-    def _build_tabs(self, parent: QWidget) -> QTabWidget:
-        tabs = QTabWidget(parent)
+    def _build_tabs(self, parent: QWidget) -> ScrollingTabs:
+        """The tabs, each page in a scroll area: whatever a tab holds, the dock fits a 1366 x 768 screen."""
+        tabs = ScrollingTabs(parent)
         tabs.setObjectName("dockTabs")
         self.site_panel = SitePanel(self.context)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        scroll.setWidget(self.site_panel)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        tabs.addTab(scroll, self.tr("S&ite"))
+        tabs.add_page(self.site_panel, self.tr("S&ite"))
         self.results_panel = ResultsPanel(self.context, self.site_panel.site_highlight, tabs)
-        tabs.addTab(self.results_panel, self.tr("&Results"))
+        tabs.add_page(self.results_panel, self.tr("&Results"))
         self.parcels_panel = ParcelsPanel(self.context, tabs)  # the ecologists' tab: survey parcels
-        tabs.addTab(self.parcels_panel, self.tr("Parce&ls"))
+        tabs.add_page(self.parcels_panel, self.tr("Parce&ls"))
         self.versions_panel = VersionsPanel(self.context, tabs)  # LNRS teams: publish and compare versions
-        tabs.addTab(self.versions_panel, self.tr("&Versions"))
+        tabs.add_page(self.versions_panel, self.tr("&Versions"))
         self.editing_panel = EditingPanel(self.context, tabs)  # LNRS teams: edit the opportunity areas
-        tabs.addTab(self.editing_panel, self.tr("Edit &map"))
+        tabs.add_page(self.editing_panel, self.tr("Edit &map"))
         tabs.currentChanged.connect(self._size_to_current_tab)
         self._size_to_current_tab(tabs.currentIndex(), tabs)
         return tabs
 
     def _size_to_current_tab(self, current: int, tabs: QTabWidget | None = None) -> None:
-        """Only the tab on show sets the panel's minimum size (a tall hidden tab would otherwise make every tab as
-        tall as it, and QGIS's window taller than a 768-pixel screen)."""
+        """Only the tab on show sets the panel's size hint (a hidden tab's large page would otherwise make the dock
+        ask for its size while another tab is on show)."""
         tabs = tabs or self.tabs
         for i in range(tabs.count()):
             page = tabs.widget(i)

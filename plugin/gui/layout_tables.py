@@ -22,6 +22,8 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtGui import QColor
 
+from ..core.reports.report_content import TableRow
+
 MM = Qgis.LayoutUnit.Millimeters
 #: The page's frame (mm, A4 portrait): tables flow between TOP and BOTTOM, at LEFT, WIDTH wide.
 TOP, BOTTOM, LEFT, WIDTH = 12.0, 284.0, 10.0, 190.0
@@ -108,10 +110,25 @@ def table_frame(layout: QgsPrintLayout, item_id: str) -> QgsLayoutFrame | None:
     return frame if ok else None
 
 
+def _with_font(base: QgsTextFormat, bold: bool = False, struck: bool = False, smaller: bool = False
+               ) -> QgsTextFormat:
+    text_format = QgsTextFormat(base)
+    font = text_format.font()
+    font.setBold(bold)
+    font.setStrikeOut(struck)
+    text_format.setFont(font)
+    if smaller:
+        text_format.setSize(base.size() * 0.9)
+    if struck:
+        text_format.setColor(QColor("#666666"))
+    return text_format
+
+
 def fill_table(frame: QgsLayoutFrame, headings: Sequence[str], widths: Sequence[float],
-                rows: Sequence[tuple[list[str], bool]], spanned: Sequence[bool] = ()) -> None:
-    """The table's headings, column widths (mm: the text wraps inside them) and rows; an overridden row's finding
-    is struck through, its last cell (the officer's reason) is not."""
+               rows: Sequence[TableRow]) -> None:
+    """The table's headings, column widths (mm: the text wraps inside them) and rows: a named site of several parts
+    in bold, its parts smaller below it, a note across the whole table; a struck row's cells are struck through but
+    its last (the officer's reason)."""
     table = frame.multiFrame()
     columns = list(table.headers())
     if len(columns) != len(headings):
@@ -121,18 +138,17 @@ def fill_table(frame: QgsLayoutFrame, headings: Sequence[str], widths: Sequence[
         column.setWidth(width)
     table.setHeaders(columns)
     table.setColumnWidths(list(widths))
-    struck = QgsTextFormat(table.contentTextFormat())
-    font = struck.font()
-    font.setStrikeOut(True)
-    struck.setFont(font)
-    struck.setColor(QColor("#666666"))
+    base = table.contentTextFormat()
     contents = []
-    for i, (texts, overridden) in enumerate(rows):
+    for row in rows:
+        texts = list(row.cells) + [""] * (len(headings) - len(row.cells))
         cells = [QgsTableCell(text) for text in texts]
-        if overridden:  # the finding struck through, the officer's reason (last column) not
-            for cell in cells[:-1]:
-                cell.setTextFormat(struck)
-        if i < len(spanned) and spanned[i]:
+        group, part = row.style == "group", row.style == "part"
+        for i, cell in enumerate(cells):
+            struck = row.struck and i < len(cells) - 1  # the officer's reason is never struck through
+            if struck or group or part:
+                cell.setTextFormat(_with_font(base, bold=group and i < len(cells) - 1, struck=struck, smaller=part))
+        if row.style == "note":
             cells[0].setSpan(1, len(headings))
         contents.append(cells)
     table.setTableContents(contents)

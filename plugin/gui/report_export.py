@@ -40,11 +40,12 @@ from qgis.PyQt.QtXml import QDomDocument
 from ..__about__ import PLUGIN_ROOT
 from ..adapters.qgis_geometry import to_qgs
 from ..core.errors import LnrsError
-from ..core.reports.html_report import VERDICT_COLOURS
+from ..core.reports.html_report import VERDICT_COLOURS, MapImage
 from ..core.reports.output_guard import refuse_overwriting_a_database
 from ..core.reports.report_content import (
     ReportFacts,
     SiteFacts,
+    TableRow,
     detail_rows,
     finding_rows,
     site_lines,
@@ -72,9 +73,14 @@ GAP = 5.0
 #: The map's scales: the smallest that shows the site and its findings.
 NICE_SCALES = (500, 1000, 1250, 2500, 5000, 10000, 12500, 25000, 50000, 100000, 250000, 500000, 1000000)
 GREY = "#616161"
-#: Column widths (mm) of the findings and the details tables (the cell margins come on top: they fill 190 mm).
-FINDING_WIDTHS = (58.0, 27.0, 17.0, 17.0, 59.0)
-DETAIL_WIDTHS = (36.0, 150.0)
+#: The size (mm) of the template's map item ("map"): the HTML report's map shows the same ground at the same scale.
+MAP_MM = (125.0, 100.0)
+#: The HTML report's map image, pixels across.
+MAP_PIXELS_WIDE = 900
+#: Column widths (mm) of the findings and the details tables (about 3 mm of cell margins per column come on top:
+#: both fill 190 mm).
+FINDING_WIDTHS = (53.0, 24.0, 16.0, 16.0, 10.0, 53.0)
+DETAIL_WIDTHS = (35.0, 149.0)
 
 
 def tr(text: str) -> str:
@@ -132,18 +138,20 @@ def findings_layer(geometries: Sequence[Any]) -> QgsVectorLayer:
         "color": "255,140,0,30", "outline_color": "230,110,0,255", "outline_width": "0.6", "outline_style": "dash"})
 
 
-def site_map_png(site_geometry: Any, finding_geometries: Sequence[Any], layers: Sequence[Any]) -> bytes:
-    """The report's map as a PNG (the HTML report embeds it): the site and its findings over ``layers``."""
+def site_map_png(site_geometry: Any, finding_geometries: Sequence[Any], layers: Sequence[Any]) -> MapImage:
+    """The report's map as an image (the HTML report embeds it): the site and its findings over ``layers``, over the
+    ground the PDF's map shows, at the scale the PDF states (its map item is :data:`MAP_MM` on A4)."""
     from .report_inputs import map_png
 
     found = [g for g in finding_geometries if g is not None]
     drawn = [site_layer(site_geometry), *([findings_layer(found)] if found else []), *layers]
     x0, y0, x1, y1 = _map_frame(site_geometry, found)
-    ratio = 900 / 700
-    w, h = x1 - x0, y1 - y0
-    w, h = max(w, h * ratio), max(h, w / ratio)
+    scale = nice_scale(x1 - x0, y1 - y0, *MAP_MM)
+    w, h = scale * MAP_MM[0] / 1000.0, scale * MAP_MM[1] / 1000.0
     cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
-    return map_png(drawn, (cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2), (900, 700))
+    pixels = (MAP_PIXELS_WIDE, round(MAP_PIXELS_WIDE * MAP_MM[1] / MAP_MM[0]))
+    png = map_png(drawn, (cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2), pixels)
+    return MapImage(png, scale, w, MAP_MM[0])
 
 
 def nice_scale(width_m: float, height_m: float, map_w_mm: float, map_h_mm: float) -> int:
@@ -276,11 +284,10 @@ def _fill_maps(layout: QgsPrintLayout, site: ReportSite, layers: Sequence[Any], 
     return keep
 
 
-def _finding_table_rows(result: ScreeningResult | SiteError, overrides: Sequence[Override]) -> list[tuple[list[str],
-                                                                                                        bool]]:
+def _finding_table_rows(result: ScreeningResult | SiteError, overrides: Sequence[Override]) -> list[TableRow]:
     if isinstance(result, SiteError) or result.verdict == "not_screened":
         why = result.message if isinstance(result, SiteError) else " ".join(result.reasons)
-        return [([tr("Not screened: {0}").format(why), "", "", "", ""], False)]
+        return [TableRow((tr("Not screened: {0}").format(why),), style="note")]
     rows = finding_rows(result, overrides)
     if rows:
         return rows
@@ -289,7 +296,7 @@ def _finding_table_rows(result: ScreeningResult | SiteError, overrides: Sequence
                   "a feature within {0} m.")
     else:
         text = tr("No irreplaceable habitat or designated site within {0} m of the site.")
-    return [([text.format(f"{result.search_distance_m:,.0f}"), "", "", "", ""], False)]
+    return [TableRow((text.format(f"{result.search_distance_m:,.0f}"),), style="note")]
 
 
 def fill_layout(layout: QgsPrintLayout, site: ReportSite, facts: ReportFacts, layers: Sequence[Any] = (),
@@ -304,15 +311,13 @@ def fill_layout(layout: QgsPrintLayout, site: ReportSite, facts: ReportFacts, la
     page, y = 0, BOTTOM
     findings = table_frame(layout, "findings_frame")
     if findings is not None:
-        finding_rows_ = _finding_table_rows(result, site.overrides)
-        fill_table(findings, (tr("Finding"), tr("Relation"), tr("Overlap (m²)"), tr("Distance (m)"),
-                               tr("Officer's decision")), FINDING_WIDTHS, finding_rows_,
-                    [not any(texts[1:]) for texts, _o in finding_rows_])
+        fill_table(findings, (tr("Finding"), tr("Relation"), tr("Overlap (m²)"), tr("Distance (m)"), tr("Parts"),
+                              tr("Officer's decision")), FINDING_WIDTHS, _finding_table_rows(result, site.overrides))
         page, y = flow_table(layout, findings, 0, findings.pagePositionWithUnits().y())
     details = table_frame(layout, "details_frame")
     if details is not None:
         rows = detail_rows(result, site.overrides, facts, site.site, for_review=site.for_review)
-        shown = [([head if i == 0 or rows[i - 1][0] != head else "", text], False)
+        shown = [TableRow((head if i == 0 or rows[i - 1][0] != head else "", text))
                  for i, (head, text) in enumerate(rows)]  # a section's heading once, on its first row
         fill_table(details, (tr("Section"), tr("Details")), DETAIL_WIDTHS, shown)
         if y + GAP + 30 > BOTTOM:

@@ -65,7 +65,7 @@ class ResultsPanel(QWidget):
         self._site_highlight = site_highlight
         self.results: Results = []
         self.checked_sites: list[Site] = []
-        self.keeper = OverrideKeeper()
+        self.keeper = OverrideKeeper(settings_store=context.settings_store)
         self.busy = False
         self.stale = False
         self.setObjectName("resultsPanel")
@@ -179,6 +179,10 @@ class ResultsPanel(QWidget):
         self._set_fresh()
         self.results = list(results)
         self.keeper.load(self.results, self._checked_geometry)
+        if self.keeper.from_sidecar:
+            self.context.show_message(self.tr(
+                "{0} override(s) of this site were not in the project; read back from {1} and kept in the project."
+            ).format(len(self.keeper.from_sidecar), ", ".join(self.keeper.sidecar_sources)))
         self._show_review()
         self.summary_table.setVisible(len(self.results) > 1)
         self.summary_table.setRowCount(len(self.results))

@@ -28,3 +28,9 @@ def test_desktop_finds_dock_and_saves_screenshot():
     assert report["dock_title"] == "LNRS Toolkit"
     shot = ROOT / "build" / "screenshot.png"
     assert shot.is_file() and shot.stat().st_size > 10_000
+    # maximised on the 1366 x 768 screen, QGIS's window with the dock fits the screen (no tab forces it taller)
+    assert report["screen_size"] == [1366, 768], report["screen_size"]
+    width, height = report["main_window_size"]
+    assert width <= 1366 and height <= 768, report["main_window_size"]
+    assert report["main_window_minimum"][0] <= 1366 and report["main_window_minimum"][1] <= 768
+    assert report["dock_minimum"][1] <= 768 - 200, report["dock_minimum"]

@@ -106,3 +106,56 @@ def test_overrides_are_kept_reapplied_reviewed_and_withdrawn(dock, pack, tmp_pat
     [entry] = json.loads(QgsProject.instance().readEntry("lnrs_toolkit", "overrides", "")[0])["overrides"]
     assert entry["status"] == "withdrawn" and entry["why"] == ov.why
     assert entry["withdrawn"]["why"] == "NE confirmed the wood is ancient" and entry["withdrawn"]["when"][:2] == "20"
+
+
+def _new_project():
+    QgsProject.instance().removeEntry("lnrs_toolkit", "overrides")  # as a fresh project: no overrides kept
+
+
+def test_overrides_are_read_back_from_the_sidecar_of_an_exported_report(dock, pack, tmp_path, monkeypatch):
+    panel = dock.results_panel
+    dock.set_pack_path(str(pack))
+    _check(dock, "24/0009/FUL")
+    _mark_first_finding(dock, monkeypatch, "Hedge, not woodland: checked on site 2026-03-02")
+    [ov] = panel.overrides
+    report = tmp_path / "committee.json"
+    assert panel.export_json(str(report)) == str(report)
+    assert (tmp_path / "committee.json.overrides.json").is_file()
+
+    _new_project()  # the same site in another project: the override comes back from the sidecar
+    _check(dock, "24/0009/FUL")
+    assert [o.why for o in panel.overrides] == [ov.why] and panel.review_label.isHidden()
+    assert "read back from" in dock.last_message and "committee.json.overrides.json" in dock.last_message
+    stored = json.loads(QgsProject.instance().readEntry("lnrs_toolkit", "overrides", "")[0])["overrides"]
+    assert [o["why"] for o in stored] == [ov.why]  # and the project keeps it from now on
+
+    _new_project()
+    _check(dock, "24/0009/FUL", X + 1)  # the same reference with another boundary is another site: nothing read
+    assert panel.overrides == [] and QgsProject.instance().readEntry("lnrs_toolkit", "overrides", "")[0] == ""
+
+    # against another version of the pack, read back but flagged for review, not applied
+    changed = tmp_path / "changed.gpkg"
+    shutil.copy(pack, changed)
+    add_rows(changed, map_rows("designated", [{"n": "Heath"}], [box(X + 2000, Y, X + 2100, Y + 100)],
+                               FieldMapping(designation="SSSI", name_field="n"), "designated", ["n"], "polygon"),
+             {"lnrs_name": "Dock Test LNRS", "version": "4", "publication_date": "2026-01-31"})
+    assert dock.set_pack_path(str(changed))
+    _new_project()
+    _check(dock, "24/0009/FUL")
+    assert panel.overrides == [] and "Hedge, not woodland" in panel.review_label.text()
+
+    # a decision in the project wins over the sidecar: withdrawn there, it is not read back
+    assert dock.set_pack_path(str(pack))
+    _check(dock, "24/0009/FUL")
+    view = panel.results_view
+    view.tree.setCurrentItem(view.finding_items()[0])
+    _answer(monkeypatch, "Ecologist's survey found ancient woodland indicators")
+    assert panel.withdraw_current_override()
+    _check(dock, "24/0009/FUL")
+    assert panel.overrides == []
+
+    # a sidecar that is gone is skipped without a word
+    (tmp_path / "committee.json.overrides.json").unlink()
+    _new_project()
+    _check(dock, "24/0009/FUL")
+    assert panel.overrides == []

@@ -33,7 +33,7 @@ NEEDS_POPPLER = pytest.mark.skipif(not (shutil.which("pdftotext") and shutil.whi
 
 @pytest.fixture(scope="module")
 def big_pack(tmp_path_factory):
-    """A strategy area with 30 designated-site parts and 8 ancient woods around the site, half its area mapped for
+    """A strategy area with one SSSI of 30 parts and 8 ancient woods around the site, half its area mapped for
     a measure and a fifth of the site outside the strategy area (a note)."""
     path = tmp_path_factory.mktemp("bigpack") / "big_pack.gpkg"
     meta = {"lnrs_name": "West of England LNRS", "version": "2", "publication_date": "2025-11-30",
@@ -44,7 +44,7 @@ def big_pack(tmp_path_factory):
         add_rows(path, map_rows(role, rows, geoms, mapping, role, fields, kind), meta)
 
     add("area", [{}], [box(X - 5000, Y - 5000, X + 80, Y + 5000)], FieldMapping(), [])
-    sssi = [({"n": f"Avon Gorge part {i + 1}"}, box(X + 150 + 40 * (i % 10), Y - 200 + 60 * (i // 10),
+    sssi = [({"n": "Avon Gorge"}, box(X + 150 + 40 * (i % 10), Y - 200 + 60 * (i // 10),
                                                     X + 180 + 40 * (i % 10), Y - 170 + 60 * (i // 10)))
             for i in range(30)]
     add("designated", [r for r, _ in sssi], [g for _, g in sssi], FieldMapping(designation="SSSI", name_field="n"),
@@ -96,6 +96,9 @@ def test_the_pdf_report_carries_everything_over_several_pages(reported, tmp_path
     assert len(result.designated_sites) + len(result.irreplaceable) >= 30
     out = tmp_path / "committee.pdf"
     assert dock.results_panel.export_pdf(str(out)) == str(out), dock.last_message
+    keep = os.environ.get("LNRS_REPORT_OUT")  # the README's report pages are made from it
+    if keep:
+        shutil.copy(out, keep)
     pages = _pages(out)
     assert pages >= 2
     first = _text(out, 1, 1)
@@ -105,7 +108,7 @@ def test_the_pdf_report_carries_everything_over_several_pages(reported, tmp_path
                      "Search distance: 500 m", "Where the site is", f"Page 1 of {pages}"):
         assert expected in first, expected
     text = _text(out)
-    for expected in ("Avon Gorge part 30", "West of England LNRS, version 2 (published 2025-11-30)",
+    for expected in ("West of England LNRS, version 2 (published 2025-11-30)",
                      dock.index.pack.metadata.content_sha256, ATTRIBUTION, "Open Government Licence v3.0",
                      "Natural England open data", "WD001 (50.0% of the site): Buffer and link ancient woods.",
                      "outside the strategy area", "does not replace an ecologist's survey",
@@ -116,9 +119,12 @@ def test_the_pdf_report_carries_everything_over_several_pages(reported, tmp_path
     last = _text(out, pages, pages)
     assert "LNRS screening report – site 25/01234/FUL" in last  # the running header
     assert "Finding Relation" in _text(out, 2, 2)  # the table's header repeats on the next page
-    keep = os.environ.get("LNRS_REPORT_OUT")
-    if keep:
-        shutil.copy(out, keep)
+    # one row for the SSSI of 30 parts, with its nearest distance and parts count, its parts listed below it
+    sssi = min(result.designated_groups, key=lambda g: g.distance_m)
+    assert sssi.n_parts == 30
+    assert text.count("SSSI: Avon Gorge") == 1
+    assert f"SSSI: Avon Gorge nearby 0.0 {sssi.distance_m:,.1f} 30" in text
+    assert "– part 1 nearby" in text and "– part 30 nearby" in text and "– part 31" not in text
 
 
 def test_the_html_report_matches_and_strikes_only_the_finding(reported, tmp_path):
@@ -139,6 +145,26 @@ def test_the_html_report_matches_and_strikes_only_the_finding(reported, tmp_path
     assert "felled under licence" in reason_cell
     data = json.loads((tmp_path / "committee.html.overrides.json").read_text(encoding="utf-8"))
     assert data["overrides"][0]["why"].startswith("The wood was felled")
+
+
+@NEEDS_POPPLER
+def test_the_html_map_states_the_scale_the_pdf_map_is_drawn_at(reported, tmp_path):
+    import re
+
+    from lnrs_toolkit.plugin.gui.report_export import MAP_MM, load_layout
+    from qgis.core import QgsLayoutItemMap, QgsProject
+
+    layout = load_layout(QgsProject.instance())
+    item = layout.itemById("map")
+    assert isinstance(item, QgsLayoutItemMap) and (item.rect().width(), item.rect().height()) == MAP_MM
+    pdf, html = tmp_path / "r.pdf", tmp_path / "r.html"
+    assert reported.results_panel.export_pdf(str(pdf)) == str(pdf)
+    assert reported.results_panel.export_html(str(html)) == str(html)
+    pdf_scale = re.search(r"Scale 1:([\d,]+) on A4", _text(pdf, 1, 1))
+    html_scale = re.search(r"Scale 1:([\d,]+) on A4", html.read_text(encoding="utf-8"))
+    assert pdf_scale and html_scale and pdf_scale.group(1) == html_scale.group(1) == "10,000"
+    text = html.read_text(encoding="utf-8")
+    assert "north is up" in text and "the map is 1,250 m across" in text and 'class="scalebar"' in text
 
 
 def test_the_json_export_has_the_site_geometry_officer_and_time(reported, tmp_path):

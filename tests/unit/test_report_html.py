@@ -8,8 +8,9 @@ from datetime import datetime, timezone
 import pytest
 from lnrs_toolkit.plugin.core.errors import InputError
 from lnrs_toolkit.plugin.core.pack.gpkg import read_pack
-from lnrs_toolkit.plugin.core.reports.html_report import render_html
+from lnrs_toolkit.plugin.core.reports.html_report import MapImage, map_caption, render_html, scale_bar_m
 from lnrs_toolkit.plugin.core.reports.json_report import write_text_atomic
+from lnrs_toolkit.plugin.core.reports.report_content import ReportFacts
 from lnrs_toolkit.plugin.core.screening.engine import PackIndex, screen_sites
 from lnrs_toolkit.plugin.core.screening.overrides import make_override, overrides_text, result_payload
 from lnrs_toolkit.plugin.core.screening.results import SiteError
@@ -109,3 +110,20 @@ def test_strategic_significance_never_reads_clear_and_states_no_category_without
     assert "<tr><td>LNRS measures on the site</td><td>none mapped</td></tr>" in html
     assert "Strategic significance</td><td>clear" not in html and "Low (1)" not in html
     assert html.count("<p><strong>No category without a proposed habitat.</strong></p>") == 2
+
+
+def test_scale_bars_are_round_and_about_a_fifth_of_the_map():
+    assert scale_bar_m(1250.0) == 250.0
+    assert scale_bar_m(62.5) == 10.0
+    assert scale_bar_m(12500.0) == 2500.0
+    assert scale_bar_m(4000.0) == 500.0
+
+
+def test_the_html_map_states_its_scale_north_and_a_scale_bar(result):
+    image = MapImage(b"\x89PNG fake", 10000, 1250.0, 125.0)
+    assert map_caption(image) == ("Scale 1:10,000 on A4 (the PDF report's map, 125 mm wide); north is up; the map is "
+                                  "1,250 m across from west to east.")
+    html = render_html([result], facts=ReportFacts("Jo", "today"), maps={result.index: image})
+    assert "Scale 1:10,000 on A4" in html and "north is up" in html and "&#8593; N" in html
+    assert '<span class="scalebar" style="width:20.00%"></span> 250 m' in html  # 250 m of the 1,250 m across
+    assert "Scale 1:" not in render_html([result], facts=ReportFacts("Jo", "today"))  # no map, no scale

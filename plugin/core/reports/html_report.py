@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import base64
+import math
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from html import escape
 
 from ..metric.vocabulary import habitat_label
@@ -34,7 +36,10 @@ th { background: #eee; }
 .verdict { color: #fff; padding: 0.5em 1em; font-weight: bold; font-size: 1.2em; }
 .overridden td:not(:last-child) { text-decoration: line-through; color: #777; }
 tr.group td { font-weight: bold; } tr.part td { font-size: 0.9em; } tr.part td:nth-child(2) { padding-left: 1.5em; }
-.site-map { max-width: 100%; border: 1px solid #999; }
+.map-figure { display: inline-block; max-width: 100%; margin: 0.5em 0; }
+.site-map { display: block; width: 100%; border: 1px solid #999; }
+.map-figure figcaption { font-size: 0.9em; }
+.scalebar { display: inline-block; height: 0.5em; border: 1px solid #222; border-top: none; vertical-align: middle; }
 .provenance { font-size: 0.9em; color: #444; }
 code { word-break: break-all; }
 """
@@ -105,18 +110,51 @@ def _priority_html(r: ScreeningResult) -> list[str]:
                    f"<td>{'' if row.part else row.parts}</td></tr>")
     out.append("</table>")
     return out
+@dataclass(frozen=True)
+class MapImage:
+    """The report's map as an image: the PNG, the scale it is drawn at (the PDF map's, on A4) and how many metres
+    of ground it shows across; north is up (the map is drawn in British National Grid)."""
+
+    png: bytes
+    scale: int  # 1:scale, as stated on the PDF map
+    width_m: float  # the ground the image shows, west to east
+    paper_width_mm: float = 0.0  # the PDF map's width on A4
+
+
+def scale_bar_m(width_m: float) -> float:
+    """A round length for a scale bar about a fifth of the map's width (1, 2, 2.5 or 5 times a power of ten)."""
+    target = max(width_m / 5.0, 1e-6)
+    power = 10.0 ** math.floor(math.log10(target))
+    return max((f * power for f in (1.0, 2.0, 2.5, 5.0, 10.0) if f * power <= target), default=power)
+
+
+def map_caption(image: MapImage) -> str:
+    """"Scale 1:10,000 on A4 (the PDF report's map, 125 mm wide); north is up; the map is 1,250 m across." """
+    paper = f" (the PDF report's map, {image.paper_width_mm:,.0f} mm wide)" if image.paper_width_mm else ""
+    return (f"Scale 1:{image.scale:,} on A4{paper}; north is up; the map is {image.width_m:,.0f} m across "
+            "from west to east.")
+
+
+def _map_html(site_ref: str, image: MapImage) -> str:
+    data = base64.b64encode(image.png).decode("ascii")
+    bar = scale_bar_m(image.width_m)
+    share = 100.0 * bar / image.width_m if image.width_m > 0 else 0.0
+    return (f'<figure class="map-figure"><img class="site-map" alt="Map of site {_e(site_ref)} and its findings" '
+            f'src="data:image/png;base64,{data}"><figcaption>'
+            f'<span class="north" title="north">&#8593; N</span> &nbsp; '
+            f'<span class="scalebar" style="width:{share:.2f}%"></span> {_e(f"{bar:,g} m")} &nbsp; '
+            f"{_e(map_caption(image))}</figcaption></figure>")
 
 
 def _head_html(result: ScreeningResult | SiteError, facts: ReportFacts | None, site: SiteFacts | None,
-               map_png: bytes | None) -> list[str]:
-    """The site block (reference, address, grid reference, officer and time) and the map, as in the PDF."""
+               map_image: MapImage | None) -> list[str]:
+    """The site block (reference, address, grid reference, officer and time) and the map with its scale, north and
+    a scale bar, as in the PDF."""
     if facts is None:
         return []
     out = ["<p>" + "<br>".join(_e(line) for line in site_lines(result, facts, site or SiteFacts())) + "</p>"]
-    if map_png:
-        data = base64.b64encode(map_png).decode("ascii")
-        out.append(f'<p><img class="site-map" alt="Map of site {_e(result.site_ref)} and its findings" '
-                   f'src="data:image/png;base64,{data}"></p>')
+    if map_image is not None and map_image.png:
+        out.append(_map_html(result.site_ref, map_image))
     return out
 
 
@@ -138,10 +176,10 @@ _RESULT_SECTIONS = frozenset({"Strategic significance", "Measures mapped on the 
 
 
 def _site_html(result: ScreeningResult | SiteError, overrides: Sequence[Override], facts: ReportFacts | None = None,
-               site: SiteFacts | None = None, map_png: bytes | None = None,
+               site: SiteFacts | None = None, map_image: MapImage | None = None,
                for_review: Sequence[Override] = ()) -> list[str]:
     if isinstance(result, SiteError):
-        return [f"<h2>Site {_e(result.site_ref)}</h2>", *_head_html(result, facts, site, map_png),
+        return [f"<h2>Site {_e(result.site_ref)}</h2>", *_head_html(result, facts, site, map_image),
                 f"<p><strong>Could not be screened.</strong> {_e(result.message)}</p>",
                 *_provenance_html(result, overrides, facts, site)]
     r = result
@@ -149,7 +187,7 @@ def _site_html(result: ScreeningResult | SiteError, overrides: Sequence[Override
     colour = VERDICT_COLOURS.get(r.verdict, "#555")
     out = [
         f"<h2>Site {_e(r.site_ref)} ({_e(_num(r.site_area_m2 / 10000, 4))} ha)</h2>",
-        *_head_html(r, facts, site, map_png),
+        *_head_html(r, facts, site, map_image),
         f'<p class="provenance">Local Habitat Map: {_e(hm.name)}, version {_e(hm.version or "unknown")}'
         f"{_e(f' (published {hm.publication_date})' if hm.publication_date else '')}, "
         f"sha256 <code>{_e(hm.sha256 or 'unknown')}</code>"
@@ -214,9 +252,9 @@ def _site_html(result: ScreeningResult | SiteError, overrides: Sequence[Override
 def render_html(results: Sequence[ScreeningResult | SiteError], overrides: Sequence[Override] = (),
                 officer: str = "", generated_at: str = "", title: str = "LNRS screening report",
                 facts: ReportFacts | None = None, sites: Mapping[int, SiteFacts] | None = None,
-                maps: Mapping[int, bytes] | None = None, for_review: Sequence[Override] = ()) -> str:
+                maps: Mapping[int, MapImage] | None = None, for_review: Sequence[Override] = ()) -> str:
     """The whole report as one HTML document. With ``facts`` (and each result's ``sites`` and ``maps`` by its
-    index) it carries what the PDF does: authority, site block, map, data and provenance."""
+    index) it carries what the PDF does: authority, site block, map (with its scale), data and provenance."""
     parts = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">', f"<title>{_e(title)}</title>",
              f"<style>{_STYLE}</style></head><body>"]
     if facts is not None and facts.authority:

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from ..metric.vocabulary import habitat_label
+from ..screening.grouping import FindingGroup
 from ..screening.overrides import Override, find_override, for_site
-from ..screening.results import NOT_CHECKED, DesignatedFinding, IrreplaceableFinding, ScreeningResult, SiteError
+from ..screening.results import NOT_CHECKED, IrreplaceableFinding, ScreeningResult, SiteError
 from .priority_rows import priority_rows
 
 Result = ScreeningResult | SiteError
@@ -98,14 +98,6 @@ def verdict_words(result: Result) -> str:
     return result.verdict.upper()
 
 
-def finding_name(finding: IrreplaceableFinding | DesignatedFinding) -> str:
-    if isinstance(finding, IrreplaceableFinding):
-        inventory = f" ({finding.inventory_title})" if finding.inventory else ""
-        return (f"{habitat_label(finding.habitat, finding.status)}: {finding.name or finding.ref or 'unnamed'}"
-                f"{inventory}")
-    return f"{finding.designation}: {finding.name or finding.ref or 'unnamed'}"
-
-
 #: The detail sections that are data and provenance rather than the result.
 PROVENANCE_SECTIONS = frozenset({"Local Habitat Map", *(h for _k, h in PROVENANCE_KEYS), "Coordinates",
                                  "What this covers", "Report"})
@@ -115,19 +107,68 @@ def override_words(override: Override) -> str:
     return f"Not applicable ({override.who}, {override.when[:10]}): {override.why}"
 
 
-def finding_rows(result: Result, overrides: Sequence[Override]) -> list[tuple[list[str], bool]]:
-    """The findings table: (cells, overridden) per finding; cells are finding, relation, overlap, distance and the
-    officer's decision."""
+#: A table row's style: a finding (or a named site of one part), a named site of several parts (its totals, in bold),
+#: one of its parts (listed below it), or a sentence across the whole table.
+ROW_STYLES = ("finding", "group", "part", "note")
+
+
+@dataclass(frozen=True)
+class TableRow:
+    """One row of a report's table: its cells and how it is drawn. A finding marked not applicable is ``struck``:
+    every cell but the last (the officer's reason) is struck through."""
+
+    cells: tuple[str, ...]
+    struck: bool = False
+    style: str = "finding"  # one of ROW_STYLES
+
+
+def _decision_words(marks: Sequence[Override | None]) -> str:
+    """The officer's decision on a named site of several parts (each part's own reason is on its row)."""
+    marked = sum(1 for m in marks if m is not None)
+    if not marked:
+        return ""
+    if marked == len(marks):
+        return f"All {len(marks)} parts marked not applicable (reasons below)."
+    return f"{marked} of {len(marks)} parts marked not applicable (reasons below)."
+
+
+def _inventory_words(parts: Sequence[object]) -> str:
+    """" (revised Ancient Woodland Inventory)": the inventories a named wood's parts came from, if the pack says."""
+    titles = sorted({p.inventory_title for p in parts if isinstance(p, IrreplaceableFinding) and p.inventory})
+    return f" ({'; '.join(titles)})" if titles else ""
+
+
+def group_rows(site_ref: str, groups: Sequence[FindingGroup[Any]], overrides: Sequence[Override]) -> list[TableRow]:
+    """One row per named site (designated site or named habitat, whatever kind of group): the total overlap, the
+    nearest distance and the number of parts; a site of several parts is followed by a row per part. A row marked
+    not applicable is struck through (a named site when every part is)."""
+    rows: list[TableRow] = []
+    for g in groups:
+        marks = [find_override(overrides, site_ref, p) for p in g.parts]
+        relation = g.relation + (", inside buffer" if g.in_buffer and g.relation != "buffer" else "")
+        title = g.title() + _inventory_words(g.parts)
+        if g.n_parts == 1:
+            mark = marks[0]
+            rows.append(TableRow((title, relation, f"{g.overlap_m2:,.1f}", f"{g.distance_m:,.1f}", "1",
+                                  override_words(mark) if mark else ""), mark is not None))
+            continue
+        rows.append(TableRow((title, relation, f"{g.overlap_m2:,.1f}", f"{g.distance_m:,.1f}", str(g.n_parts),
+                              _decision_words(marks)), all(marks), "group"))
+        for n, (part, mark) in enumerate(zip(g.parts, marks), start=1):
+            inside = isinstance(part, IrreplaceableFinding) and part.in_buffer and part.relation != "buffer"
+            ref = f" ({part.ref})" if part.ref and part.ref != g.name else ""
+            rows.append(TableRow((f"\u2013 part {n}{ref}", part.relation + (", inside buffer" if inside else ""),
+                                  f"{part.overlap_m2:,.1f}", f"{part.distance_m:,.1f}", "",
+                                  override_words(mark) if mark else ""), mark is not None, "part"))
+    return rows
+
+
+def finding_rows(result: Result, overrides: Sequence[Override]) -> list[TableRow]:
+    """The findings table, grouped by named site: the irreplaceable habitats, then the designated sites."""
     if isinstance(result, SiteError):
         return []
-    rows: list[tuple[list[str], bool]] = []
-    findings: list[IrreplaceableFinding | DesignatedFinding] = [*result.irreplaceable, *result.designated_sites]
-    for f in findings:
-        ov = find_override(overrides, result.site_ref, f)
-        relation = f.relation + (", inside buffer" if isinstance(f, IrreplaceableFinding) and f.in_buffer else "")
-        rows.append(([finding_name(f), relation, f"{f.overlap_m2:,.1f}", f"{f.distance_m:,.1f}",
-                      override_words(ov) if ov else ""], ov is not None))
-    return rows
+    return [*group_rows(result.site_ref, result.irreplaceable_groups, overrides),
+            *group_rows(result.site_ref, result.designated_groups, overrides)]
 
 
 #: The details section of the priority habitats (the PDF's details table; the HTML report has its own table).

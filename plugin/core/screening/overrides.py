@@ -207,6 +207,11 @@ def loads_log(text: str) -> list[Override]:
     return [Override.from_dict(item) for item in data["overrides"]]
 
 
+def for_site_geometry(log: Iterable[Override], site_ref: str, geometry_hash: str) -> list[Override]:
+    """Every entry of the log (withdrawn ones too) made for this site: its reference and its geometry."""
+    return [o for o in log if o.site_ref == site_ref and o.geometry_hash == geometry_hash]
+
+
 def for_site(overrides: Iterable[Override], site_ref: str) -> list[Override]:
     return [o for o in overrides if o.site_ref == site_ref]
 
