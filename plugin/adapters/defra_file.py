@@ -249,7 +249,8 @@ class DefraRun:
         return write_defra_file(self.file, self.result, dest)
 
 
-def run_defra_file(index: PackIndex, path: str | Path, phase: str, lpas: Sequence[tuple[str, BaseGeometry]] | None = None,
+def run_defra_file(index: PackIndex, path: str | Path, phase: str,
+                   lpas: Sequence[tuple[str, BaseGeometry]] | None = None,
                    is_cancelled: Callable[[], bool] = lambda: False,
                    progress: Callable[[float], None] = lambda _p: None) -> DefraRun:
     """:func:`read_defra_file` then :func:`assess_defra_file`, as the dock runs them."""
