@@ -38,7 +38,10 @@ def history_tables_ddl(schema: str) -> list[str]:
     cols = ", ".join(f"{quote_ident(c.name)} {PG_TYPES[c.sql_type]}" for c in OPPORTUNITY_AUDIT.columns)
     out = [f"CREATE TABLE IF NOT EXISTS {audit} (fid bigint PRIMARY KEY, {cols})",
            f"CREATE INDEX IF NOT EXISTS {quote_ident(OPPORTUNITY_AUDIT.name + '_feature_fid_idx')} ON {audit} "
-           "(feature_fid)"]
+           "(feature_fid)",
+           # an audit table kept from an older version gains the columns added since (old and new geometries)
+           f"ALTER TABLE {audit} " + ", ".join(f"ADD COLUMN IF NOT EXISTS {quote_ident(c.name)} {PG_TYPES[c.sql_type]}"
+                                               for c in OPPORTUNITY_AUDIT.columns)]
     for spec in VERSION_HISTORY_TABLES:
         cols = ", ".join(f"{quote_ident(c.name)} {PG_TYPES[c.sql_type]}" for c in spec.columns)
         unique = ", ".join(quote_ident(c) for c in UNIQUE[spec.name])

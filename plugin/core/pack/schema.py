@@ -128,7 +128,9 @@ OPPORTUNITY_AUDIT = TableSpec("opportunity_audit", "audit", "Opportunity area ed
     Column("old_name", "TEXT", "name before (empty for an insert)"),
     Column("new_name", "TEXT", "name after (empty for a delete)"),
     Column("old_ref", "TEXT", "reference before (empty for an insert)"),
-    Column("new_ref", "TEXT", "reference after (empty for a delete)")))
+    Column("new_ref", "TEXT", "reference after (empty for a delete)"),
+    Column("old_geom_wkb", "BLOB", "geometry before, 2D WKB (NULL: an insert, or a row older than this column)"),
+    Column("new_geom_wkb", "BLOB", "geometry after, 2D WKB (NULL: a delete, or a row older than this column)")))
 
 #: Tables a pack may hold besides ``TABLES``: history, not content (outside the content hash, never replaced
 #: by a pack build).
