@@ -25,7 +25,7 @@ import shapely
 from ..errors import InputError
 from ..pack.model import PackData
 from ..pack.schema import OPPORTUNITY
-from .audit import AuditRecord
+from .audit import AuditRecord, geometry_wkb
 from .checkin import SaveResult, save_edits
 from .edits import Edit, FeatureState
 from .opportunity_feature import OpportunityFeature, geometry_sha256, opportunity_features
@@ -67,9 +67,9 @@ def _known_geometries(records: Sequence[AuditRecord], current: OpportunityFeatur
         for digest, wkb in ((r.old_geom_sha256, r.old_geom_wkb), (r.new_geom_sha256, r.new_geom_wkb)):
             if digest and wkb is not None:
                 out.setdefault(digest, wkb)
-    if current is not None and current.geometry is not None:
-        wkb = shapely.to_wkb(current.geometry, output_dimension=2, byte_order=1)
-        out.setdefault(geometry_sha256(current.geometry), bytes(wkb))
+    now = geometry_wkb(current.geometry) if current is not None else None
+    if current is not None and now is not None:
+        out.setdefault(geometry_sha256(current.geometry), now)
     return out
 
 
