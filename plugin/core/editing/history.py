@@ -159,10 +159,11 @@ def restore_reason(target: AreaState, note: str = "") -> str:
 
 
 def restore_area(store: OpportunityStore, pack: PackData, target: AreaState, *, user: str, note: str = "",
-                 rules: OpportunityRules | None = None) -> SaveResult:
+                 rules: OpportunityRules | None = None, seen: PackData | None = None) -> SaveResult:
     """Check in the area as it was in ``target``: validated against ``pack`` (the pack as it is now), conflict-checked
-    against the area as ``pack`` holds it, audited with :func:`restore_reason`. Raises as
-    :func:`.checkin.save_edits` does; nothing is saved then."""
-    edit, resolutions = restore_edit(current_feature(pack, target.fid), target)
+    against the area as the user was shown it (in ``seen``, default ``pack``: a save by someone else since is a
+    conflict), audited with :func:`restore_reason`. Raises as :func:`.checkin.save_edits` does; nothing is saved
+    then."""
+    edit, resolutions = restore_edit(current_feature(seen if seen is not None else pack, target.fid), target)
     return save_edits(store, [edit], reason=restore_reason(target, note), user=user, pack=pack, rules=rules,
                       resolutions=resolutions)
