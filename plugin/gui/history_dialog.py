@@ -45,6 +45,8 @@ from .edit_task import run_engine
 from .results_view import tip
 
 MAX_FID = 2**31 - 1
+MAX_COLUMN_WIDTH = 260
+NAME_COLUMN_WIDTH = 140
 
 
 def tr(text: str) -> str:
@@ -62,7 +64,11 @@ class _Row:
 def _state_cells(row: _Row) -> list[str]:
     state, version = row.state, row.version
     title = state.source if state is not None else tr("version {0}").format(version.version if version else "")
-    when = (state.when if state is not None else (version.publication_date if version else "")).replace("T", " ")
+    title = title[:1].upper() + title[1:]
+    when = (state.when if state is not None else (version.publication_date if version else ""))
+    when = when.replace("T", " ").rstrip("Z")
+    if state is not None and state.source.startswith("before ") and when:
+        when = tr("until {0}").format(when)  # the area as it was until its first recorded change
     who = state.who if state is not None else (version.published_by if version else "")
     if state is None:
         return [title, when, who, tr("(select to read)"), "", "", "", version.note if version else ""]
@@ -127,6 +133,7 @@ class HistoryDialog(QDialog):
         self.fid_box = QSpinBox(self)
         self.fid_box.setObjectName("historyFid")
         self.fid_box.setRange(1, MAX_FID)
+        self.fid_box.setMaximumWidth(130)
         label.setBuddy(self.fid_box)
         self.load_button = QPushButton(tr("Show &history"), self)
         self.load_button.setObjectName("historyLoad")
@@ -174,7 +181,7 @@ class HistoryDialog(QDialog):
             self.load(fid)
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
-        return QSize(940, 420)
+        return QSize(1100, 420)
 
     # ------------------------------------------------------------------ reading
     def load(self, fid: int) -> bool:
@@ -204,6 +211,9 @@ class HistoryDialog(QDialog):
         for r, row in enumerate(self.rows):
             self._fill_row(r, row)
         self.table.resizeColumnsToContents()
+        for c in range(len(COLUMNS) - 1):  # long names and notes stay readable in their tooltips
+            cap = NAME_COLUMN_WIDTH if c == COLUMNS.index("Name") else MAX_COLUMN_WIDTH
+            self.table.setColumnWidth(c, min(self.table.columnWidth(c), cap))
         self._update_buttons()
 
     def _fill_row(self, r: int, row: _Row) -> None:

@@ -74,8 +74,9 @@ def test_an_area_is_shown_as_it_was_and_restored_from_the_audit(panel, pack, ans
     try:
         table = dialog.table
         assert table.rowCount() == 2
-        assert [table.item(r, 0).text() for r in range(2)] == ["audit row 1", "before audit row 1"]
+        assert [table.item(r, 0).text() for r in range(2)] == ["Audit row 1", "Before audit row 1"]
         assert table.item(0, 3).text() == "GR002" and table.item(1, 3).text() == "WD001"
+        assert table.item(1, 1).text().startswith("until 20") and not table.item(0, 1).text().endswith("Z")
         assert table.item(1, 4).text() == "Bath meadows" and table.item(1, 6).text() == "90,000"
         assert "Now: opportunity area 1 ‘Bath meadows’, measures GR002" in dialog.now_label.text()
         assert not dialog.restore_button.isEnabled()
@@ -94,7 +95,7 @@ def test_an_area_is_shown_as_it_was_and_restored_from_the_audit(panel, pack, ans
         assert last_audit(pack) == (1, "update", "Ada Editor", "WD001",
                                     "restored from before audit row 1: the survey was wrong")
         assert "Restored: opportunity area 1" in dialog.status_label.text()
-        assert table.rowCount() == 3 and table.item(0, 0).text() == "audit row 2"  # read again
+        assert table.rowCount() == 3 and table.item(0, 0).text() == "Audit row 2"  # read again
     finally:
         dialog.close()
         audit.close()
@@ -107,7 +108,7 @@ def test_a_version_state_is_read_when_selected_and_a_refusal_is_told(panel, pack
     audit, dialog = open_history_from_audit(panel)
     try:
         table = dialog.table
-        assert table.item(2, 0).text() == f"version {version}" and table.item(2, 3).text() == "(select to read)"
+        assert table.item(2, 0).text() == f"Version {version}" and table.item(2, 3).text() == "(select to read)"
         table.selectRow(2)
         assert table.item(2, 3).text() == "WD001" and table.item(2, 2).text() == "Ann"
         answers.reasons = [None]  # cancelled: nothing saved
@@ -159,7 +160,7 @@ def test_screenshot(recording_iface, tmp_path, qgis_app):
         from lnrs_toolkit.plugin.gui.history_dialog import HistoryDialog
 
         dialog = panel.findChildren(HistoryDialog)[-1]
-        dialog.resize(980, 330)
+        dialog.resize(1250, 330)
         dialog.table.selectRow(2)
         dialog.show_on_map()
         QTest.qWait(300)
