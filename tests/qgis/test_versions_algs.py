@@ -207,7 +207,7 @@ def test_postgis_failure_leaves_the_schema_as_it_was(connection, server, tmp_pat
     with pytest.raises(OSError, match="connection lost"):
         publish_postgis_version(connection, "lhm_atomic", "First", "Ann")
     # the version tables exist from publication on (issue 20); the failed publication left no row in them
-    left = server.run_sql(" + ".join(f"(SELECT count(*) FROM lhm_atomic.{t})" for t in (
+    left = server.run_sql("SELECT " + " + ".join(f"(SELECT count(*) FROM lhm_atomic.{t})" for t in (
         "pack_versions", "pack_version_tables", "pack_version_row_store", "pack_version_snapshots")))
     assert left == "0"
     assert server.run_sql("SELECT string_agg(key || '=' || value, ',' ORDER BY key) FROM lhm_atomic.pack_metadata") \
