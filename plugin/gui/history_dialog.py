@@ -81,7 +81,12 @@ def _state_cells(row: _Row) -> list[str]:
     return [title, when, who, measures_text(f), f.name, f.ref, area, state.reason]
 
 
-COLUMNS = ("State", "When (UTC)", "Who", "Measures", "Name", "Reference", "Area (m²)", "Reason or note")
+def column_headings() -> list[str]:
+    return [tr("State"), tr("When (UTC)"), tr("Who"), tr("Measures"), tr("Name"), tr("Reference"), tr("Area (m²)"),
+            tr("Reason or note")]
+
+
+N_COLUMNS, NAME_COLUMN = 8, 4
 
 
 def state_layer(state: AreaState, title: str) -> QgsVectorLayer:
@@ -147,14 +152,14 @@ class HistoryDialog(QDialog):
         self.now_label.setObjectName("historyNow")
         self.now_label.setWordWrap(True)
         layout.addWidget(self.now_label)
-        self.table = QTableWidget(0, len(COLUMNS), self)
+        self.table = QTableWidget(0, N_COLUMNS, self)
         self.table.setObjectName("historyTable")
-        self.table.setHorizontalHeaderLabels([tr(c) for c in COLUMNS])
+        self.table.setHorizontalHeaderLabels(column_headings())
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(len(COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().setSectionResizeMode(N_COLUMNS - 1, QHeaderView.ResizeMode.Stretch)
         self.table.setAccessibleName(tr("States of the area"))
         self.table.itemSelectionChanged.connect(self._selected)
         layout.addWidget(self.table, 1)
@@ -211,8 +216,8 @@ class HistoryDialog(QDialog):
         for r, row in enumerate(self.rows):
             self._fill_row(r, row)
         self.table.resizeColumnsToContents()
-        for c in range(len(COLUMNS) - 1):  # long names and notes stay readable in their tooltips
-            cap = NAME_COLUMN_WIDTH if c == COLUMNS.index("Name") else MAX_COLUMN_WIDTH
+        for c in range(N_COLUMNS - 1):  # long names and notes stay readable in their tooltips
+            cap = NAME_COLUMN_WIDTH if c == NAME_COLUMN else MAX_COLUMN_WIDTH
             self.table.setColumnWidth(c, min(self.table.columnWidth(c), cap))
         self._update_buttons()
 
