@@ -8,12 +8,21 @@ no audit row or version is lost unless the caller asks for it (defect 4).
 
 from __future__ import annotations
 
-from ..core.pack.schema import OPPORTUNITY_AUDIT, VERSION_HISTORY_TABLES, VERSION_ROWS, VERSION_TABLES, VERSIONS
+from ..core.pack.schema import (
+    OPPORTUNITY_AUDIT,
+    VERSION_HISTORY_TABLES,
+    VERSION_ROW_STORE,
+    VERSION_ROWS,
+    VERSION_SNAPSHOTS,
+    VERSION_TABLES,
+    VERSIONS,
+)
 
 PG_TYPES = {"TEXT": "text", "REAL": "double precision", "INTEGER": "bigint", "BLOB": "bytea"}
 #: Unique keys of the version tables (besides their fid).
 UNIQUE = {VERSIONS.name: ("version",), VERSION_TABLES.name: ("version", "table_name"),
-          VERSION_ROWS.name: ("snapshot", "row_fid")}
+          VERSION_ROWS.name: ("snapshot", "row_fid"), VERSION_ROW_STORE.name: ("table_name", "row_key"),
+          VERSION_SNAPSHOTS.name: ("snapshot",)}
 #: Every history table, by name.
 HISTORY_TABLE_NAMES: tuple[str, ...] = (OPPORTUNITY_AUDIT.name, *(t.name for t in VERSION_HISTORY_TABLES))
 
@@ -29,7 +38,10 @@ def history_tables_ddl(schema: str) -> list[str]:
     cols = ", ".join(f"{quote_ident(c.name)} {PG_TYPES[c.sql_type]}" for c in OPPORTUNITY_AUDIT.columns)
     out = [f"CREATE TABLE IF NOT EXISTS {audit} (fid bigint PRIMARY KEY, {cols})",
            f"CREATE INDEX IF NOT EXISTS {quote_ident(OPPORTUNITY_AUDIT.name + '_feature_fid_idx')} ON {audit} "
-           "(feature_fid)"]
+           "(feature_fid)",
+           # an audit table kept from an older version gains the columns added since (old and new geometries)
+           f"ALTER TABLE {audit} " + ", ".join(f"ADD COLUMN IF NOT EXISTS {quote_ident(c.name)} {PG_TYPES[c.sql_type]}"
+                                               for c in OPPORTUNITY_AUDIT.columns)]
     for spec in VERSION_HISTORY_TABLES:
         cols = ", ".join(f"{quote_ident(c.name)} {PG_TYPES[c.sql_type]}" for c in spec.columns)
         unique = ", ".join(quote_ident(c) for c in UNIQUE[spec.name])

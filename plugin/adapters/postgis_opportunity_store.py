@@ -45,7 +45,7 @@ from .pg_connection import (
     pg_tables,
 )
 
-_SQL_TYPES = {"TEXT": "text", "REAL": "double precision", "INTEGER": "bigint"}
+_SQL_TYPES = {"TEXT": "text", "REAL": "double precision", "INTEGER": "bigint", "BLOB": "bytea"}
 _AUDIT_COLUMNS = ("fid", *OPPORTUNITY_AUDIT.column_names)
 _EDITABLE = ("measures", "name", "ref", "geom")
 
@@ -94,7 +94,20 @@ class _PgTransaction:
         """The audit columns to select; those an older audit table lacks (names, references) read as NULL."""
         present = self.audit_columns()
         return self.sql.SQL(", ").join(
-            self.sql.Identifier(c) if c in present else self.sql.SQL("NULL::text") for c in _AUDIT_COLUMNS)
+            self.sql.Identifier(c) if c in present else self.sql.SQL("NULL") for c in _AUDIT_COLUMNS)
+
+    def _add_missing_audit_columns(self) -> None:
+        """An audit table from an older version gains the columns it lacks (names, references, geometries) when
+        this role may alter it (the owner); another role writes what the table holds, as before."""
+        if set(OPPORTUNITY_AUDIT.column_names) <= self.audit_columns():
+            return
+        self.run("SAVEPOINT lnrs_audit_columns")
+        try:
+            self.ensure_audit_table()
+        except _psycopg2().Error:
+            self.run("ROLLBACK TO SAVEPOINT lnrs_audit_columns")
+        else:
+            self.run("RELEASE SAVEPOINT lnrs_audit_columns")
 
     def ensure_audit_table(self) -> None:
         if self.exists(OPPORTUNITY_AUDIT.name):
@@ -189,6 +202,8 @@ class _PgTransaction:
     def add_audit(self, records: Sequence[AuditRecord]) -> tuple[AuditRecord, ...]:
         if not self.exists(OPPORTUNITY_AUDIT.name):
             self.ensure_audit_table()
+        else:
+            self._add_missing_audit_columns()
         t = self.table(OPPORTUNITY_AUDIT.name)
         next_id = int(self.run(self.sql.SQL("SELECT coalesce(max(fid), 0) + 1 FROM {}").format(t)).fetchone()[0])
         present = self.audit_columns()  # an older table without names and references: write what it holds

@@ -4,7 +4,8 @@ Publishing runs in one psycopg2 transaction (:func:`.pg_connection.pg_connect`: 
 QGIS's authentication manager only): ``pack_metadata`` is locked SHARE ROW EXCLUSIVE first, as a
 check-in (:mod:`.postgis_opportunity_store`) locks it, so publishers and check-ins queue in one order
 and never deadlock; then the content tables SHARE against any other writer. The current content is
-read and hashed, the frozen tables go into the schema's history tables and the metadata is updated.
+read and hashed, the frozen tables go into the schema's history tables (rows an earlier version froze are
+shared, not stored again: :mod:`..core.versions.row_store`) and the metadata is updated.
 A check-in that starts meanwhile waits for the commit and then lands as an unpublished edit. All SQL
 is parameterised and every identifier is a ``psycopg2.sql.Identifier``.
 """
@@ -20,7 +21,15 @@ from qgis.PyQt.QtCore import QCoreApplication
 from ..core.errors import PackError
 from ..core.pack.gpkg import check_schema_version
 from ..core.pack.model import PackData, PackMetadata, measures_from_layer
-from ..core.pack.schema import METADATA, TABLES, VERSION_ROWS, VERSION_TABLES, VERSIONS
+from ..core.pack.schema import (
+    METADATA,
+    TABLES,
+    VERSION_ROW_STORE,
+    VERSION_ROWS,
+    VERSION_SNAPSHOTS,
+    VERSION_TABLES,
+    VERSIONS,
+)
 from ..core.versions.publish import (
     Publication,
     PublishedVersion,
@@ -29,7 +38,8 @@ from ..core.versions.publish import (
     unknown_version,
     version_number,
 )
-from ..core.versions.snapshot import FrozenRow, thaw_pack
+from ..core.versions.row_store import check_members, decode_members, encode_members, row_key
+from ..core.versions.snapshot import FrozenRow, FrozenTable, thaw_pack
 from .pack_source import PackSource, _check_schema, _scrub, require_pack_schema
 from .pg_connection import (
     PERMISSION_DENIED,
@@ -94,15 +104,11 @@ def _write(cur: Any, schema: str, pub: Publication) -> None:
     cur.execute(sql.SQL("INSERT INTO {} ({}) VALUES (%s, %s, %s, %s, %s, %s)").format(
         pg_table(schema, VERSIONS.name), sql.SQL(", ").join(sql.Identifier(c) for c in VERSIONS.column_names)),
         (v.version, v.publication_date, v.published_at, v.content_sha256, v.published_by, v.note))
-    rows_sql = sql.SQL("INSERT INTO {} ({}) VALUES %s").format(
-        pg_table(schema, VERSION_ROWS.name), sql.SQL(", ").join(sql.Identifier(c) for c in VERSION_ROWS.column_names))
     for table in pub.tables:
         cur.execute(sql.SQL("SELECT 1 FROM {} WHERE {} = %s LIMIT 1").format(
             pg_table(schema, VERSION_TABLES.name), sql.Identifier("snapshot")), (table.snapshot,))
-        if cur.fetchone() is None and table.rows:
-            execute_values(cur, rows_sql.as_string(cur), [
-                (table.snapshot, table.name, r.fid, None if r.wkb is None else psycopg2.Binary(r.wkb), r.attributes)
-                for r in table.rows], page_size=500)
+        if cur.fetchone() is None:  # a table an earlier version froze as it is now is shared, not stored again
+            _store_table(cur, schema, table, execute_values)
         cur.execute(sql.SQL("INSERT INTO {} ({}) VALUES (%s, %s, %s, %s)").format(
             pg_table(schema, VERSION_TABLES.name),
             sql.SQL(", ").join(sql.Identifier(c) for c in VERSION_TABLES.column_names)),
@@ -115,6 +121,56 @@ def _write(cur: Any, schema: str, pub: Publication) -> None:
             cur.execute(sql.SQL("INSERT INTO {} ({}, {}, {}) SELECT coalesce(max({}), 0) + 1, %s, %s FROM {}").format(
                 meta, sql.Identifier("fid"), sql.Identifier("key"), sql.Identifier("value"), sql.Identifier("fid"),
                 meta), (key, value))
+
+
+def _store_table(cur: Any, schema: str, table: FrozenTable, execute_values: Any) -> None:
+    """Store the rows of ``table`` the row store lacks, and its membership list (:mod:`..core.versions.row_store`)."""
+    psycopg2 = _psycopg2()
+    sql = psycopg2.sql
+    snaps, store = pg_table(schema, VERSION_SNAPSHOTS.name), pg_table(schema, VERSION_ROW_STORE.name)
+    cur.execute(sql.SQL("SELECT 1 FROM {} WHERE {} = %s").format(snaps, sql.Identifier("snapshot")), (table.snapshot,))
+    if cur.fetchone() is not None:
+        return
+    cur.execute(sql.SQL("SELECT {}, {} FROM {} WHERE {} = %s").format(
+        sql.Identifier("row_key"), sql.Identifier("fid"), store, sql.Identifier("table_name")), (table.name,))
+    known = {bytes(k): int(f) for k, f in cur.fetchall()}
+    keys = [row_key(table.name, r) for r in table.rows]
+    missing = {k: r for k, r in zip(keys, table.rows) if k not in known}
+    if missing:
+        insert = sql.SQL("INSERT INTO {} ({}, {}, {}, {}, {}) VALUES %s RETURNING {}, {}").format(
+            store, *(sql.Identifier(c) for c in ("table_name", "row_key", "row_fid", "geom_wkb", "attributes")),
+            sql.Identifier("row_key"), sql.Identifier("fid"))
+        returned = execute_values(cur, insert.as_string(cur), [
+            (table.name, psycopg2.Binary(k), r.fid, None if r.wkb is None else psycopg2.Binary(r.wkb), r.attributes)
+            for k, r in missing.items()], page_size=500, fetch=True)
+        known.update({bytes(k): int(f) for k, f in returned})
+    cur.execute(sql.SQL("INSERT INTO {} ({}, {}, {}, {}) VALUES (%s, %s, %s, %s)").format(
+        snaps, *(sql.Identifier(c) for c in VERSION_SNAPSHOTS.column_names)),
+        (table.snapshot, table.name, len(table.rows), psycopg2.Binary(encode_members(known[k] for k in keys))))
+
+
+def _read_snapshot(cur: Any, schema: str, tables: set[str], name: str, snapshot: str) -> list[FrozenRow]:
+    """The frozen rows of one snapshot: from the row store, or from an older pack's ``pack_version_rows``."""
+    sql = _sql()
+    member = None
+    if VERSION_SNAPSHOTS.name in tables:
+        cur.execute(sql.SQL("SELECT {}, {} FROM {} WHERE {} = %s").format(
+            sql.Identifier("row_ids"), sql.Identifier("row_count"), pg_table(schema, VERSION_SNAPSHOTS.name),
+            sql.Identifier("snapshot")), (snapshot,))
+        member = cur.fetchone()
+    if member is not None:
+        wanted = decode_members(None if member[0] is None else bytes(member[0]), snapshot)
+        cur.execute(sql.SQL("SELECT {}, {}, {}, {} FROM {} WHERE {} = ANY(%s)").format(
+            *(sql.Identifier(c) for c in ("fid", "row_fid", "geom_wkb", "attributes")),
+            pg_table(schema, VERSION_ROW_STORE.name), sql.Identifier("fid")), (wanted,))
+        found = {int(f): FrozenRow(int(r), None if w is None else bytes(w), str(a)) for f, r, w, a in cur.fetchall()}
+        return check_members(snapshot, wanted, found, int(member[1] or 0))
+    if VERSION_ROWS.name not in tables:
+        return []
+    cur.execute(sql.SQL("SELECT {}, {}, {} FROM {} WHERE {} = %s ORDER BY {}").format(
+        sql.Identifier("row_fid"), sql.Identifier("geom_wkb"), sql.Identifier("attributes"),
+        pg_table(schema, VERSION_ROWS.name), sql.Identifier("snapshot"), sql.Identifier("row_fid")), (snapshot,))
+    return [FrozenRow(int(f), None if w is None else bytes(w), str(a)) for f, w, a in cur.fetchall()]
 
 
 def _refusal(exc: Exception, schema: str, what: str) -> PackError:
@@ -200,12 +256,7 @@ def load_postgis_version(connection_name: str, schema: str, number: int) -> Pack
                 frozen: dict[str, list[FrozenRow]] = {}
                 for name, snapshot in cur.fetchall():
                     with conn.cursor() as rows:
-                        rows.execute(sql.SQL("SELECT {}, {}, {} FROM {} WHERE {} = %s ORDER BY {}").format(
-                            sql.Identifier("row_fid"), sql.Identifier("geom_wkb"), sql.Identifier("attributes"),
-                            pg_table(schema, VERSION_ROWS.name), sql.Identifier("snapshot"),
-                            sql.Identifier("row_fid")), (snapshot,))
-                        frozen[str(name)] = [FrozenRow(int(f), None if w is None else bytes(w), str(a))
-                                             for f, w, a in rows.fetchall()]
+                        frozen[str(name)] = _read_snapshot(rows, schema, tables, str(name), str(snapshot))
         except psycopg2.Error as exc:
             raise _refusal(exc, schema, tr("read version {0}").format(number)) from None
         finally:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from qgis.PyQt.QtCore import QCoreApplication, QSize, Qt
@@ -77,7 +77,8 @@ def newest_first(records: Sequence[Any]) -> list[Any]:
 class AuditDialog(QDialog):
     """A read-only table of audit records; the filter box keeps the rows of one feature id."""
 
-    def __init__(self, title: str, records: Sequence[Any], parent: QWidget | None = None) -> None:
+    def __init__(self, title: str, records: Sequence[Any], parent: QWidget | None = None,
+                 history: Callable[[int | None], Any] | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("auditTrailDialog")
         self.setWindowTitle(tr("Audit trail: {0}").format(title))
@@ -110,6 +111,14 @@ class AuditDialog(QDialog):
         self.table.setAccessibleName(tr("Audit trail"))
         layout.addWidget(self.table, 1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        self.history_button = None
+        if history is not None:  # the selected area's states, shown on the map and restored (history_dialog)
+            self.history_button = buttons.addButton(tr("&History of this area\u2026"),
+                                                    QDialogButtonBox.ButtonRole.ActionRole)
+            self.history_button.setObjectName("auditHistoryButton")
+            self.history_button.setToolTip(tr("Every state of the selected area (or the feature id typed above): "
+                                              "show one on the map or restore it"))
+            self.history_button.clicked.connect(lambda: history(self.chosen_fid()))
         buttons.rejected.connect(self.reject)
         buttons.accepted.connect(self.accept)
         layout.addWidget(buttons)
@@ -124,6 +133,17 @@ class AuditDialog(QDialog):
         if not text:
             return list(self.records)
         return [r for r in self.records if r.fid is not None and str(r.fid) == text]
+
+    def chosen_fid(self) -> int | None:
+        """The feature of the selected row, else the feature id typed in the filter."""
+        rows = self.table.selectionModel().selectedRows()
+        if rows:
+            audit_id = self.table.item(rows[0].row(), 0).data(ROLE)
+            record = next((r for r in self.records if r.audit_id == audit_id), None)
+            if record is not None:
+                return int(record.fid)
+        text = self.filter_edit.text().strip()
+        return int(text) if text.isdigit() else None
 
     def apply_filter(self, *_args: object) -> None:
         shown = self.shown_records()

@@ -51,6 +51,7 @@ from .edit_questions import ask_confirm, ask_resume
 from .edit_store import default_working_dir, measures_text, open_store, source_title, working_copy_name
 from .edit_task import EngineTask, run_engine
 from .editing_layers import add_working_layers, remove_working_layers, show_on_canvas, working_layers
+from .history_dialog import open_history
 from .map_highlight import flash, zoom_to
 from .reason_dialog import ask_reason
 from .results_view import tip
@@ -479,7 +480,8 @@ class EditingPanel(CheckIn, QWidget):
         except LnrsError as exc:
             self.show_error(self.tr("The audit trail could not be read: {0}").format(str(exc)))
             return None
-        dialog = AuditDialog(self._source_title(source), records, self)
+        dialog = AuditDialog(self._source_title(source), records, self,
+                             history=lambda fid: open_history(self, source, fid))
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()
         return dialog

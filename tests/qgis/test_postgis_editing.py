@@ -428,18 +428,56 @@ def test_a_check_in_killed_between_commit_and_rebase_is_not_saved_twice(connecti
     assert geometry_sha256(areas(connection, schema)[4][2]) == geometry_sha256(new_area)
 
 
-def test_the_audit_records_name_and_reference_changes(connection, server, pg_pack, tmp_path):
-    """Issue 20, defect 9, on PostGIS: names and references are audited, also in an audit table made before."""
+def test_the_audit_records_name_and_reference_changes(connection, editor2, server, pg_pack, tmp_path):
+    """Issue 20, defect 9, on PostGIS: names, references and geometries are audited, also in an audit table made
+    before: an editor who may not alter it writes what it holds, the owner's next check-in adds the columns."""
     schema, _gpkg = pg_pack
     server.run_sql(f"ALTER TABLE {schema}.opportunity_audit DROP COLUMN old_name, DROP COLUMN new_name, "
-                   f"DROP COLUMN old_ref, DROP COLUMN new_ref")  # as an older LNRS Toolkit created it
-    copy, store = session(connection, schema, tmp_path / "w.gpkg")
+                   f"DROP COLUMN old_ref, DROP COLUMN new_ref, DROP COLUMN old_geom_wkb, DROP COLUMN new_geom_wkb")
+    copy, store = session(editor2, schema, tmp_path / "w2.gpkg")
     set_row(copy.path, row_fid(copy.path, 1), measures="{GR002}")
-    check_in(connection, schema, copy, store, "Alice", "before the owner updates the table")
-    assert [(r.fid, r.new_measures, r.new_name) for r in store.audit_records()] == [(1, "GR002", "")]
-    store.ensure_audit_table()  # the owner adds the new columns
+    check_in(editor2, schema, copy, store, "Bob", "before the owner updates the table")
+    assert [(r.fid, r.new_measures, r.new_name, r.new_geom_wkb) for r in store.audit_records()] == \
+        [(1, "GR002", "", None)]
+    copy, store = session(connection, schema, tmp_path / "w.gpkg")
     set_row(copy.path, row_fid(copy.path, 2), name="River corridor (east)", ref="A2-2026")
-    check_in(connection, schema, copy, store, "Alice", "renamed")
+    check_in(connection, schema, copy, store, "Alice", "renamed")  # the owner's check-in adds the columns
     last = store.audit_records()[-1]
     assert (last.fid, last.old_name, last.new_name, last.old_ref, last.new_ref) == \
         (2, "River corridor", "River corridor (east)", "A2", "A2-2026")
+    assert shapely.from_wkb(last.old_geom_wkb).equals(AREA_GEOMS[1]) and last.new_geom_wkb == last.old_geom_wkb
+
+
+def test_an_area_is_restored_from_its_audit_and_from_a_version(connection, server, pg_pack, tmp_path):
+    """Issue 20, history you can restore, on PostGIS: the audit keeps the shapes; a restore is an audited check-in."""
+    from lnrs_toolkit.plugin.adapters.postgis_versions import load_postgis_version, publish_postgis_version
+    from lnrs_toolkit.plugin.core.editing.history import (
+        area_states,
+        current_feature,
+        restore_area,
+        state_at_version,
+    )
+
+    schema, _gpkg = pg_pack
+    version = publish_postgis_version(connection, schema, "first", "Ann").version
+    copy, store = session(connection, schema, tmp_path / "w.gpkg")
+    wider = box(X0, Y0, X0 + 450, Y0 + 300)
+    set_row(copy.path, row_fid(copy.path, 1), geom=shapely.multipolygons([wider]), measures="{GR002}")
+    first = check_in(connection, schema, copy, store, "Alice", "widened").audit[0]
+    record = store.audit_records(1)[-1]
+    assert shapely.from_wkb(record.old_geom_wkb).equals(AREA_GEOMS[0])
+    assert shapely.from_wkb(record.new_geom_wkb).equals(wider)
+    before = area_states(store.audit_records(), 1)[-1]
+    assert before.source == f"before audit row {first.audit_id}"
+    saved = restore_area(store, load_postgis_pack(connection, schema), before, user="Carol", note="too wide")
+    assert saved.audit[0].reason == f"restored from before audit row {first.audit_id}: too wide"
+    now = current_feature(load_postgis_pack(connection, schema), 1)
+    assert now.geometry.equals(AREA_GEOMS[0]) and now.measures == "WD001"
+    assert_hash_is_current(connection, schema)
+    delete_row(copy.path, row_fid(copy.path, 3))
+    check_in(connection, schema, copy, store, "Alice", "removed")
+    target = state_at_version(load_postgis_version(connection, schema, version), 3, version)
+    saved = restore_area(store, load_postgis_pack(connection, schema), target, user="Carol")
+    assert (saved.audit[0].action, saved.audit[0].fid, saved.audit[0].reason) == \
+        ("insert", 3, f"restored from version {version}")
+    assert current_feature(load_postgis_pack(connection, schema), 3).geometry.equals(AREA_GEOMS[2])

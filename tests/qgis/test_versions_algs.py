@@ -22,8 +22,10 @@ from lnrs_toolkit.plugin.core.versions.publish import has_unpublished_edits, loa
 from lnrs_toolkit.tests.unit.version_packs import (
     EXPECTED_CHANGES,
     EXPECTED_SITE_CHANGES,
+    N_AREAS,
     SCREENED_SITES,
     V2_EDITS_SQL,
+    big_pack,
     build_v1_pack,
     edit_gpkg_for_v2,
 )
@@ -205,8 +207,8 @@ def test_postgis_failure_leaves_the_schema_as_it_was(connection, server, tmp_pat
     with pytest.raises(OSError, match="connection lost"):
         publish_postgis_version(connection, "lhm_atomic", "First", "Ann")
     # the version tables exist from publication on (issue 20); the failed publication left no row in them
-    left = server.run_sql("SELECT (SELECT count(*) FROM lhm_atomic.pack_versions) + (SELECT count(*) FROM "
-                          "lhm_atomic.pack_version_tables) + (SELECT count(*) FROM lhm_atomic.pack_version_rows)")
+    left = server.run_sql("SELECT " + " + ".join(f"(SELECT count(*) FROM lhm_atomic.{t})" for t in (
+        "pack_versions", "pack_version_tables", "pack_version_row_store", "pack_version_snapshots")))
     assert left == "0"
     assert server.run_sql("SELECT string_agg(key || '=' || value, ',' ORDER BY key) FROM lhm_atomic.pack_metadata") \
         == metadata
@@ -244,7 +246,7 @@ def test_postgis_refusals(connection, server, tmp_path):
     with pytest.raises(PackError, match="no version of this pack has been published"):
         load_postgis_version(connection, "lhm_refuse", 1)
     publish_postgis_version(connection, "lhm_refuse", "First", "Ann")
-    server.run_sql("UPDATE lhm_refuse.pack_version_rows SET attributes = replace(attributes, 'GL001', 'GL009')")
+    server.run_sql("UPDATE lhm_refuse.pack_version_row_store SET attributes = replace(attributes, 'GL001', 'GL009')")
     with pytest.raises(PackError, match="history has been altered"):
         load_postgis_version(connection, "lhm_refuse", 2)
 
@@ -297,3 +299,53 @@ def test_publish_and_compare_headless_with_qgis_process(tmp_path):
     proc, _out = helper.run_algorithm("lnrs:publishversion", {"PACK": str(tmp_path / "none.gpkg"), "NOTE": "x"},
                                       config)
     assert proc.returncode != 0 and "does not exist" in proc.stdout + proc.stderr
+
+
+def _schema_bytes(server, schema):
+    return int(server.run_sql(
+        "SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+        f"WHERE n.nspname = '{schema}' AND c.relkind = 'r'"))
+
+
+@pytest.mark.postgis
+def test_postgis_version_after_a_one_polygon_edit_grows_the_schema_by_under_one_percent(connection, server, tmp_path):
+    gpkg = tmp_path / "big.gpkg"
+    big_pack(gpkg)
+    publish_pack_to_postgis(gpkg, connection, "lhm_grow")
+    first = publish_postgis_version(connection, "lhm_grow", "First", "Ann")
+    server.run_sql("UPDATE lhm_grow.opportunity_areas SET geom = ST_Multi(ST_Buffer(ST_SetSRID(ST_Point(5, 5), 27700), "
+                   "20, 10)) WHERE fid = 100")
+    for table in server.run_sql("SELECT tablename FROM pg_tables WHERE schemaname = 'lhm_grow'").split():
+        server.run_sql(f"VACUUM FULL lhm_grow.{table}")  # the edit's dead rows gone: what follows is the version
+    before = _schema_bytes(server, "lhm_grow")
+    second = publish_postgis_version(connection, "lhm_grow", "Moved one area", "Ann")
+    after = _schema_bytes(server, "lhm_grow")  # tables, indexes and TOAST, not vacuumed
+    print(f"schema {before} B -> {after} B after v2: +{after - before} B ({100 * (after - before) / before:.3f} %)")
+    assert (after - before) / before < 0.01
+    assert server.run_sql("SELECT count(*) FROM lhm_grow.pack_version_row_store WHERE table_name = "
+                          "'opportunity_areas'") == str(N_AREAS + 2 + 1)
+    old, new = (load_postgis_version(connection, "lhm_grow", r.version) for r in (first, second))
+    assert content_hash(old) == first.content_sha256 and content_hash(new) == second.content_sha256
+    assert len(old.layers["opportunity_areas"]) == len(new.layers["opportunity_areas"]) == N_AREAS + 2
+    from lnrs_toolkit.plugin.core.versions.compare import compare_packs
+
+    assert [(c.fid, c.kind) for c in compare_packs(old, new, "v1", "v2").changes] == [(100, "changed")]
+
+
+@pytest.mark.postgis
+def test_postgis_pack_with_full_copies_from_before_reads_back_and_publishes_on(connection, server, tmp_path):
+    gpkg = tmp_path / "lhm.gpkg"
+    build_v1_pack(gpkg)
+    publish_pack_to_postgis(gpkg, connection, "lhm_legacy")
+    first = publish_postgis_version(connection, "lhm_legacy", "First", "Ann")
+    # rewrite the history as a pack published before shared rows held it: one full copy per snapshot
+    server.run_sql("INSERT INTO lhm_legacy.pack_version_rows (snapshot, table_name, row_fid, geom_wkb, attributes) "
+                   "SELECT s.snapshot, r.table_name, r.row_fid, r.geom_wkb, r.attributes FROM "
+                   "lhm_legacy.pack_version_snapshots s JOIN lhm_legacy.pack_version_row_store r "
+                   "ON r.table_name = s.table_name; "
+                   "DELETE FROM lhm_legacy.pack_version_snapshots; DELETE FROM lhm_legacy.pack_version_row_store")
+    assert content_hash(load_postgis_version(connection, "lhm_legacy", first.version)) == first.content_sha256
+    server.run_sql(V2_EDITS_SQL.format(s="lhm_legacy"))
+    second = publish_postgis_version(connection, "lhm_legacy", "Second", "Ann")
+    assert content_hash(load_postgis_version(connection, "lhm_legacy", first.version)) == first.content_sha256
+    assert content_hash(load_postgis_version(connection, "lhm_legacy", second.version)) == second.content_sha256

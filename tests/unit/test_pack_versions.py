@@ -122,12 +122,12 @@ def test_a_failure_while_writing_leaves_the_pack_as_it_was(v1, monkeypatch):
     publish_version(v1, "First publication", "Ann", now=WHEN)
     edit_gpkg_for_v2(v1)
     digest = sha(v1)
-    rows_before = _table_count(v1, "pack_version_rows")
+    rows_before = _table_count(v1, "pack_version_row_store")
     real = pack_versions._write_publication
 
     def write_then_fail(conn, publication):
         real(conn, publication)  # every row and the new metadata are written ...
-        assert conn.execute("SELECT count(*) FROM pack_version_rows").fetchone()[0] > rows_before
+        assert conn.execute("SELECT count(*) FROM pack_version_row_store").fetchone()[0] > rows_before
         raise OSError("disk full")  # ... then the commit never happens
 
     monkeypatch.setattr(pack_versions, "_write_publication", write_then_fail)
@@ -203,7 +203,8 @@ def test_missing_or_foreign_files_are_refused(tmp_path):
 
 def test_history_tables_stay_out_of_the_content_and_its_hash(v2):
     pack = read_pack(v2)
-    assert not {"pack_versions", "pack_version_tables", "pack_version_rows"} & set(pack.layers)
+    assert not {"pack_versions", "pack_version_tables", "pack_version_rows", "pack_version_row_store",
+                "pack_version_snapshots"} & set(pack.layers)
     assert content_hash(pack) == pack.metadata.content_sha256
 
 
@@ -212,13 +213,14 @@ def test_unchanged_tables_are_stored_once(v2):
     try:
         snapshots = dict(conn.execute("SELECT table_name, count(DISTINCT snapshot) FROM pack_version_tables "
                                       "GROUP BY table_name"))
-        stored = dict(conn.execute("SELECT table_name, count(*) FROM pack_version_rows GROUP BY table_name"))
+        stored = dict(conn.execute("SELECT table_name, count(*) FROM pack_version_row_store GROUP BY table_name"))
     finally:
         conn.close()
     assert snapshots == {"designated_sites": 2, "ancient_trees": 1, "opportunity_areas": 2, "measures": 1,
                          "pack_metadata": 2}
     assert stored["ancient_trees"] == 2 and stored["measures"] == 4
-    assert stored["opportunity_areas"] == 3 + 3
+    assert stored["opportunity_areas"] == 3 + 3  # v2 stores its two changed areas and the new one, not fid 1..3 again
+    assert stored["designated_sites"] == 3 + 1  # the three unchanged sites are shared by both versions
 
 
 # --------------------------------------------------------------------------- read back
@@ -251,7 +253,7 @@ def test_unknown_versions_and_altered_history_are_refused(v2, tmp_path):
         load_version(fresh, 1)
     conn = sqlite3.connect(v2)
     with conn:
-        conn.execute("UPDATE pack_version_rows SET attributes = replace(attributes, 'GL001', 'GL002') "
+        conn.execute("UPDATE pack_version_row_store SET attributes = replace(attributes, 'GL001', 'GL002') "
                      "WHERE table_name = 'opportunity_areas'")
     conn.close()
     with pytest.raises(PackError, match="history has been altered"):

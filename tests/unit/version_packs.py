@@ -19,13 +19,18 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import numpy as np
+from lnrs_toolkit.plugin.core.pack.builder import FieldMapping, map_rows
 from lnrs_toolkit.plugin.core.pack.content_hash import content_hash
 from lnrs_toolkit.plugin.core.pack.gpkg import connect_rw, encode_blobs, read_pack
-from shapely.geometry import MultiPolygon, box
+from lnrs_toolkit.plugin.core.pack.store import add_rows
+from shapely.geometry import MultiPolygon, Point, box
 
 from .packs import add_sites, build_small_pack
 
 V2_OPPORTUNITY_FIDS = [1, 2, 4]
+#: Opportunity areas of :func:`big_pack` (besides the small pack's two).
+N_AREAS = 3000
 
 #: Expected comparison v1 -> v2 (fid -> kind, codes added, codes removed, geometry changed, area difference).
 EXPECTED_CHANGES = {
@@ -106,3 +111,24 @@ INSERT INTO {s}.opportunity_areas (fid, geom, measures, name, ref, source_layer)
 INSERT INTO {s}.designated_sites (fid, geom, designation, name, ref, source_layer)
   VALUES (4, ST_Multi(ST_MakeEnvelope(600, 400, 700, 500, 27700)), 'SSSI', 'Delta Down', 'S4', 'more_sites');
 """
+
+
+def big_pack(path: Path, n: int = N_AREAS) -> None:
+    """The small pack plus ``n`` opportunity areas (40-vertex circles, 40 m across, on a 100 m grid)."""
+    build_small_pack(path)
+    rows = [{"codes": "WD001;GL001" if i % 3 else "FW012", "label": f"Area {i}"} for i in range(n)]
+    geoms = np.array([Point(1000 + 100 * (i % 60), 1000 + 100 * (i // 60)).buffer(20, quad_segs=10)
+                      for i in range(n)], dtype=object)
+    mapped = map_rows("opportunity", rows, geoms, FieldMapping(measures_field="codes", name_field="label"),
+                      "grid", ["codes", "label"], "polygon")
+    add_rows(path, mapped)
+
+
+def move_one_polygon(path: Path, fid: int) -> None:
+    conn = connect_rw(path)
+    try:
+        moved = MultiPolygon([Point(5, 5).buffer(20, quad_segs=10)])
+        conn.execute("UPDATE opportunity_areas SET geom = ? WHERE fid = ?", (encode_blobs([moved])[0], fid))
+        refresh_hash(conn, path)
+    finally:
+        conn.close()

@@ -1,7 +1,8 @@
 """The audit trail of a pack's opportunity areas: one :class:`AuditRecord` per changed feature, and its wording.
 
 The stores write the records in the same transaction as the change (:mod:`.checkin`); the table is
-``opportunity_audit`` (:data:`..pack.schema.OPPORTUNITY_AUDIT`).
+``opportunity_audit`` (:data:`..pack.schema.OPPORTUNITY_AUDIT`). Each record keeps the area's codes, name,
+reference and geometry (2D WKB) before and after, so any state can be shown and restored (:mod:`.history`).
 """
 
 from __future__ import annotations
@@ -10,6 +11,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
+
+import shapely
+
+from .edits import as_multi
 
 
 @dataclass(frozen=True)
@@ -29,20 +34,37 @@ class AuditRecord:
     new_name: str = ""
     old_ref: str = ""
     new_ref: str = ""
+    old_geom_wkb: bytes | None = None  # the geometry itself (2D WKB), kept so a state can be shown and restored
+    new_geom_wkb: bytes | None = None
 
-    def values(self) -> tuple[str | int, ...]:
+    def values(self) -> tuple[str | int | bytes | None, ...]:
         """The columns of ``opportunity_audit`` in the schema's order (its ``fid``, the audit id, left out)."""
         return (self.fid, self.action, self.edited_by, self.edited_at, self.old_measures, self.new_measures,
                 self.old_geom_sha256, self.new_geom_sha256, self.reason, self.session, self.old_name, self.new_name,
-                self.old_ref, self.new_ref)
+                self.old_ref, self.new_ref, self.old_geom_wkb, self.new_geom_wkb)
+
+
+_TEXTS = 13  # text columns after the feature fid, in the schema's order; the two WKB columns follow
 
 
 def audit_record(row: Sequence[Any]) -> AuditRecord:
     """A record from a row ``(audit id, feature fid, *the other columns in the schema's order)``; a column an older
-    table lacks reads as ``""``."""
-    texts = ["" if v is None else str(v) for v in row[2:]]
-    texts += [""] * (13 - len(texts))
-    return AuditRecord(int(row[0]), int(row[1]), *texts[:13])
+    table lacks reads as ``""`` (a geometry as ``None``)."""
+    texts = ["" if v is None else str(v) for v in row[2:2 + _TEXTS]]
+    texts += [""] * (_TEXTS - len(texts))
+    wkbs = [None if v is None else bytes(v) for v in row[2 + _TEXTS:4 + _TEXTS]]
+    wkbs += [None] * (2 - len(wkbs))
+    (action, edited_by, edited_at, old_measures, new_measures, old_sha, new_sha, reason, session, old_name, new_name,
+     old_ref, new_ref) = texts
+    return AuditRecord(int(row[0]), int(row[1]), action, edited_by, edited_at, old_measures, new_measures, old_sha,
+                       new_sha, reason, session, old_name, new_name, old_ref, new_ref, wkbs[0], wkbs[1])
+
+
+def geometry_wkb(geometry: Any) -> bytes | None:
+    """The geometry as the audit keeps it: 2D WKB (little-endian) of its stored, multi-part form."""
+    if geometry is None or geometry.is_empty:
+        return None
+    return bytes(shapely.to_wkb(as_multi(geometry), output_dimension=2, byte_order=1))
 
 
 def utc_now() -> str:

@@ -34,7 +34,7 @@ from typing import Any
 
 from ..errors import InputError, LnrsError
 from ..pack.model import PackData
-from .audit import AuditRecord, describe_audit
+from .audit import AuditRecord, describe_audit, geometry_wkb
 from .edits import KINDS, Edit, FeatureState, as_multi, canonical_measures
 from .opportunity_feature import OpportunityFeature, geometry_sha256
 from .opportunity_store import OpportunityStore
@@ -325,7 +325,9 @@ def save_edits(store: OpportunityStore, edits: Sequence[Edit], *, reason: str, u
                 (old.name or "").strip() if old is not None else "",
                 (new.name or "").strip() if new is not None else "",
                 (old.ref or "").strip() if old is not None else "",
-                (new.ref or "").strip() if new is not None else ""))
+                (new.ref or "").strip() if new is not None else "",
+                geometry_wkb(old.geometry) if old is not None else None,
+                geometry_wkb(new.geometry) if new is not None else None))
 
         for e, cur in plan:
             if e.kind == "insert":

@@ -99,10 +99,23 @@ VERSION_TABLES = TableSpec("pack_version_tables", "version_tables", "Tables of e
     Column("version", "INTEGER"), Column("table_name", "TEXT"),
     Column("snapshot", "TEXT", "id of the frozen rows (sha256); versions sharing a table share its rows"),
     Column("row_count", "INTEGER")))
+#: The frozen rows of packs published before versions shared rows (one full copy per changed table); still read.
 VERSION_ROWS = TableSpec("pack_version_rows", "version_rows", "Frozen rows of published versions", None, (
     Column("snapshot", "TEXT"), Column("table_name", "TEXT"), Column("row_fid", "INTEGER"),
     Column("geom_wkb", "BLOB", "2D WKB, or NULL"), Column("attributes", "TEXT", "JSON object of the row's columns")))
-VERSION_HISTORY_TABLES: tuple[TableSpec, ...] = (VERSIONS, VERSION_TABLES, VERSION_ROWS)
+#: Every distinct frozen row of every version, stored once: versions share the rows they did not change.
+VERSION_ROW_STORE = TableSpec("pack_version_row_store", "version_row_store", "Frozen rows shared by versions", None, (
+    Column("table_name", "TEXT"),
+    Column("row_key", "BLOB", "sha256 of the frozen row (table, fid, attributes, WKB): one stored row per content"),
+    Column("row_fid", "INTEGER"),
+    Column("geom_wkb", "BLOB", "2D WKB, or NULL"), Column("attributes", "TEXT", "JSON object of the row's columns")))
+#: Which stored rows make up each frozen table (a snapshot): a compact list of row-store fids.
+VERSION_SNAPSHOTS = TableSpec("pack_version_snapshots", "version_snapshots", "Rows of each frozen table", None, (
+    Column("snapshot", "TEXT", "id of the frozen table (sha256 of its rows)"), Column("table_name", "TEXT"),
+    Column("row_count", "INTEGER"),
+    Column("row_ids", "BLOB", "the row-store fids, ascending, as zlib-compressed little-endian int64 gaps")))
+VERSION_HISTORY_TABLES: tuple[TableSpec, ...] = (VERSIONS, VERSION_TABLES, VERSION_ROWS, VERSION_ROW_STORE,
+                                                 VERSION_SNAPSHOTS)
 
 #: Every check-in of opportunity edits, one row per changed feature; the table's ``fid`` is the audit id.
 OPPORTUNITY_AUDIT = TableSpec("opportunity_audit", "audit", "Opportunity area edits (audit trail)", None, (
@@ -119,7 +132,9 @@ OPPORTUNITY_AUDIT = TableSpec("opportunity_audit", "audit", "Opportunity area ed
     Column("old_name", "TEXT", "name before (empty for an insert)"),
     Column("new_name", "TEXT", "name after (empty for a delete)"),
     Column("old_ref", "TEXT", "reference before (empty for an insert)"),
-    Column("new_ref", "TEXT", "reference after (empty for a delete)")))
+    Column("new_ref", "TEXT", "reference after (empty for a delete)"),
+    Column("old_geom_wkb", "BLOB", "geometry before, 2D WKB (NULL: an insert, or a row older than this column)"),
+    Column("new_geom_wkb", "BLOB", "geometry after, 2D WKB (NULL: a delete, or a row older than this column)")))
 
 #: Tables a pack may hold besides ``TABLES``: history, not content (outside the content hash, never replaced
 #: by a pack build).

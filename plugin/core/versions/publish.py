@@ -9,7 +9,8 @@ are shared by the GeoPackage store here and the PostGIS store (``adapters.postgi
   ``published_content_sha256`` (equal at publication; an edit afterwards changes only the first, and
   reports then say "unpublished edits since version N");
 - the frozen content goes into the history tables (``pack_schema.VERSION_HISTORY_TABLES``) in the
-  same transaction, so any version can be read back as a whole :class:`PackData` and screened.
+  same transaction, so any version can be read back as a whole :class:`PackData` and screened; rows
+  unchanged since an earlier version are shared, not stored again (:mod:`.row_store`).
 """
 
 from __future__ import annotations
@@ -30,8 +31,9 @@ from ..pack.gpkg import check_schema_version, connect_rw, open_readonly, read_la
 from ..pack.gpkg_writer import write_table
 from ..pack.integrity import validated
 from ..pack.model import PackData, PackMetadata, measures_from_layer
-from ..pack.schema import METADATA, TABLES, VERSION_HISTORY_TABLES, VERSION_ROWS, VERSION_TABLES, VERSIONS
+from ..pack.schema import METADATA, TABLES, VERSION_HISTORY_TABLES, VERSION_TABLES, VERSIONS
 from ..pack.write_lock import pack_write_lock
+from .row_store import create_indexes, read_snapshot, store_table
 from .snapshot import FrozenRow, FrozenTable, freeze_pack, thaw_pack
 
 #: Metadata key holding the content hash at the last publication.
@@ -192,8 +194,7 @@ def _ensure_history(conn: sqlite3.Connection) -> None:
     conn.execute(f'CREATE UNIQUE INDEX IF NOT EXISTS "{VERSIONS.name}_version" ON "{VERSIONS.name}" ("version")')
     conn.execute(f'CREATE INDEX IF NOT EXISTS "{VERSION_TABLES.name}_version" ON "{VERSION_TABLES.name}" '
                  '("version")')
-    conn.execute(f'CREATE INDEX IF NOT EXISTS "{VERSION_ROWS.name}_snapshot" ON "{VERSION_ROWS.name}" '
-                 '("snapshot")')
+    create_indexes(conn)
 
 
 def _write_publication(conn: sqlite3.Connection, pub: Publication) -> None:
@@ -204,10 +205,8 @@ def _write_publication(conn: sqlite3.Connection, pub: Publication) -> None:
     for table in pub.tables:
         stored = conn.execute(f'SELECT 1 FROM "{VERSION_TABLES.name}" WHERE "snapshot" = ? LIMIT 1',
                               (table.snapshot,)).fetchone()
-        if stored is None:
-            conn.executemany(f'INSERT INTO "{VERSION_ROWS.name}" ("snapshot", "table_name", "row_fid", "geom_wkb", '
-                             '"attributes") VALUES (?, ?, ?, ?, ?)',
-                             [(table.snapshot, table.name, r.fid, r.wkb, r.attributes) for r in table.rows])
+        if stored is None:  # a table an earlier version froze as it is now is shared, not stored again
+            store_table(conn, table)
         conn.execute(f'INSERT INTO "{VERSION_TABLES.name}" ("version", "table_name", "snapshot", "row_count") '
                      "VALUES (?, ?, ?, ?)", (v.version, table.name, table.snapshot, len(table.rows)))
     for key, value in pub.metadata.items():
@@ -276,9 +275,7 @@ def load_version(path: str | Path, number: int) -> PackData:
         tables: dict[str, list[FrozenRow]] = {}
         for name, snapshot in conn.execute(f'SELECT "table_name", "snapshot" FROM "{VERSION_TABLES.name}" '
                                            'WHERE "version" = ?', (number,)).fetchall():
-            rows = conn.execute(f'SELECT "row_fid", "geom_wkb", "attributes" FROM "{VERSION_ROWS.name}" '
-                                'WHERE "snapshot" = ? ORDER BY "row_fid"', (snapshot,)).fetchall()
-            tables[str(name)] = [FrozenRow(int(f), None if w is None else bytes(w), str(a)) for f, w, a in rows]
+            tables[str(name)] = read_snapshot(conn, str(name), str(snapshot))
     except sqlite3.DatabaseError as exc:
         raise PackError(f"version {number} of {Path(path).name} cannot be read ({exc}).") from exc
     finally:
