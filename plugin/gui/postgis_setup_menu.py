@@ -16,7 +16,7 @@ import traceback
 from typing import Any
 
 from qgis.PyQt.QtCore import QCoreApplication, QObject
-from qgis.PyQt.QtWidgets import QMenu, QSizePolicy, QToolButton, QWidget
+from qgis.PyQt.QtWidgets import QGridLayout, QMenu, QSizePolicy, QToolButton
 
 from ..adapters.pack_source import PackSource
 from ..core.errors import LnrsError
@@ -38,13 +38,14 @@ def open_algorithm_dialog(algorithm: str, parameters: dict[str, Any]) -> Any:
 class PostgisSetupMenu(QObject):
     """The *PostGIS* tool button (``button``) and its three actions."""
 
-    def __init__(self, panel: Any, parent: QWidget) -> None:
-        super().__init__(parent)
+    def __init__(self, panel: Any, grid: QGridLayout, row: int, column: int) -> None:
+        """The button goes into the tab's ``grid`` at ``row``, ``column``."""
+        super().__init__(panel)
         self.panel = panel
         self.open_dialog = open_algorithm_dialog
-        self.button = QToolButton(parent)
+        self.button = QToolButton()
         self.button.setObjectName("postgisSetupButton")
-        self.button.setText(translate("EditingPanel", "&PostGIS\u2026"))
+        self.button.setText(translate("EditingPanel", "&PostGIS set-up\u2026"))
         self.button.setToolTip(translate("EditingPanel", "Share a pack through PostgreSQL: publish it, update its "
                                                          "layers keeping its history, give editors and readers "
                                                          "their privileges"))
@@ -59,6 +60,7 @@ class PostgisSetupMenu(QObject):
         self.roles_action = menu.addAction(translate("EditingPanel", "Set up PostGIS roles for this pack\u2026"))
         self.roles_action.triggered.connect(lambda: self.set_up_roles())
         self.button.setMenu(menu)
+        grid.addWidget(self.button, row, column)
 
     def _source(self) -> PackSource | None:
         source: PackSource | None = self.panel.dock_source()

@@ -13,7 +13,7 @@ from typing import Any
 
 from qgis.core import Qgis
 from qgis.PyQt.QtCore import QCoreApplication, QObject
-from qgis.PyQt.QtWidgets import QPushButton, QWidget
+from qgis.PyQt.QtWidgets import QGridLayout, QPushButton
 
 translate = QCoreApplication.translate  # context "EditingPanel": the tab's texts
 
@@ -21,15 +21,17 @@ translate = QCoreApplication.translate  # context "EditingPanel": the tab's text
 class WorkingCopySave(QObject):
     """The Edit map tab's *Save to my working copy* button (``button``) and its action (:meth:`save`)."""
 
-    def __init__(self, panel: Any, parent: QWidget) -> None:
-        super().__init__(parent)
+    def __init__(self, panel: Any, grid: QGridLayout, row: int, column: int) -> None:
+        """The button goes into the tab's ``grid`` at ``row``, ``column``."""
+        super().__init__(panel)
         self.panel = panel
-        self.button = QPushButton(translate("EditingPanel", "Save to my &working copy"), parent)
+        self.button = QPushButton(translate("EditingPanel", "Save to my &working copy"))
         self.button.setObjectName("saveToWorkingCopyButton")
         self.button.setToolTip(translate("EditingPanel", "Keep your edits in your working copy without sending them "
                                                          "to the Local Habitat Map: they are listed as pending, stay "
                                                          "when QGIS closes, and are saved to the map when you choose"))
         self.button.clicked.connect(lambda: self.save())
+        grid.addWidget(self.button, row, column)
 
     def update_state(self, busy: bool) -> None:
         layer = self.panel.layer
