@@ -6,7 +6,7 @@
   the pack's new content hash. PostgreSQL delivers it only if the transaction commits, to every connection that
   listens on the channel, and never a rolled-back check-in.
 - :class:`CheckinListener` holds one separate autocommit connection that ``LISTEN``\\ s on the channel. It blocks
-  nothing: its socket (:meth:`~CheckinListener.fileno`) is watched by the caller (the dock's ``QSocketNotifier``,
+  nothing: its descriptor (:meth:`~CheckinListener.fileno`) is watched by the caller (the dock's ``QSocketNotifier``,
   :mod:`..gui.map_listen`) and :meth:`~CheckinListener.read` only takes what has arrived.
 
 The payload is data from the database: it is parsed defensively (:func:`parse_notice`), never evaluated.

@@ -2,7 +2,7 @@
 (:mod:`..adapters.postgis_notify`).
 
 :class:`MapListen` connects a :class:`~..adapters.postgis_notify.CheckinListener` off the main thread (a task: the
-server may be slow to answer), then watches its socket with a ``QSocketNotifier``: Qt's event loop wakes it when a
+server may be slow to answer), then watches its descriptor with a ``QSocketNotifier``: Qt's event loop wakes it when a
 notice arrives, with no polling loop and no wait on the main thread. Check-ins of this dock's own sessions are not
 news (``own(session)``); every other one goes to ``notify(notice)``. A lost connection is tried again every
 :data:`RETRY_MS`.
