@@ -19,7 +19,6 @@ from qgis.PyQt.QtCore import QCoreApplication, QObject
 from qgis.PyQt.QtWidgets import QGridLayout, QMenu, QSizePolicy, QToolButton
 
 from ..adapters.pack_source import PackSource
-from ..core.errors import LnrsError
 from ..log import log_error
 
 translate = QCoreApplication.translate  # context "EditingPanel": the tab's texts
@@ -75,7 +74,7 @@ class PostgisSetupMenu(QObject):
     def _open(self, algorithm: str, parameters: dict[str, Any]) -> bool:
         try:
             self.open_dialog(algorithm, parameters)
-        except (ImportError, LnrsError, RuntimeError, KeyError) as exc:
+        except Exception as exc:  # noqa: BLE001 - Processing missing or the algorithm unknown: a sentence, not a trace
             log_error(traceback.format_exc())
             self.panel.show_error(translate("EditingPanel", "The Processing dialog {0} could not be opened ({1}); is "
                                                             "the Processing plugin enabled?").format(algorithm, exc))
