@@ -106,3 +106,51 @@ def test_a_colleagues_check_in_is_told_within_seconds(recording_iface, connectio
         close_dock(dock)
         QgsProject.instance().removeAllMapLayers()
     assert _wait_for(lambda: _listening(server) == 0, 5.0)  # closing the dock closed the listening connection
+
+
+def test_the_listener_connects_in_a_task_and_hears_only_others(connection, server, qgis_app):
+    """The dock's path outside tests: the listening connection is made in a QgsTask (the main thread never waits for
+    the server), then notices arrive through the QSocketNotifier; this dock's own sessions are skipped."""
+    from lnrs_toolkit.plugin.gui.map_listen import MapListen
+
+    schema = f"listen_{uuid.uuid4().hex[:10]}"
+    heard = []
+    listen = MapListen(None, {"mine"}.__contains__, heard.append)
+    try:
+        listen.listen(connection, schema)
+        assert listen.task is not None and not listen.listening()  # connecting in the background
+        assert _wait_for(listen.listening, 10.0)
+        channel = checkin_channel(schema)
+        for session in ("mine", "theirs"):
+            payload = notice_payload(schema, session, "lnrs_bob (Bob)", [4, 5], "a" * 64).replace("'", "''")
+            server.run_sql(f"SELECT pg_notify('{channel}', '{payload}')")
+        server.run_sql(f"SELECT pg_notify('{channel}', 'not ours')")
+        assert _wait_for(lambda: len(heard) == 1, 2.0)
+        assert not _wait_for(lambda: len(heard) > 1, 0.5)
+        assert (heard[0].session, heard[0].fids, heard[0].edited_by) == ("theirs", (4, 5), "lnrs_bob (Bob)")
+    finally:
+        listen.stop()
+        listen.deleteLater()
+    assert _wait_for(lambda: _listening(server) == 0, 5.0)
+
+
+def test_a_lost_listening_connection_is_made_again(connection, server, qgis_app):
+    from lnrs_toolkit.plugin.gui.map_listen import MapListen
+
+    schema = f"listen_{uuid.uuid4().hex[:10]}"
+    heard = []
+    listen = MapListen(None, lambda _s: False, heard.append, lambda: True)
+    listen.retry.setInterval(200)
+    try:
+        listen.listen(connection, schema)
+        assert listen.listening()
+        pid = listen.listener.conn.get_backend_pid()
+        server.run_sql(f"SELECT pg_terminate_backend({pid})")  # the server drops the connection
+        assert _wait_for(lambda: not listen.listening(), 5.0)
+        assert _wait_for(lambda: listen.listening() and listen.listener.conn.get_backend_pid() != pid, 5.0)
+        payload = notice_payload(schema, "s1", "bob", [1], "b" * 64)
+        server.run_sql(f"SELECT pg_notify('{checkin_channel(schema)}', '{payload}')")
+        assert _wait_for(lambda: len(heard) == 1, 2.0)
+    finally:
+        listen.stop()
+        listen.deleteLater()
