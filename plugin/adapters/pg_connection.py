@@ -94,16 +94,22 @@ def _expand_authcfg(uri: QgsDataSourceUri) -> QgsDataSourceUri | None:
     return out
 
 
-@contextlib.contextmanager
-def pg_connect(connection_name: str) -> Iterator[Any]:
-    """A psycopg2 connection (autocommit off) for the saved connection; closed on exit."""
+def pg_open(connection_name: str, **extra: Any) -> Any:
+    """A new psycopg2 connection (autocommit off) for the saved connection; the caller closes it. ``extra``: more
+    libpq parameters (e.g. keepalives)."""
     psycopg2 = _psycopg2()
-    params = connection_parameters(connection_name)
+    params = {**connection_parameters(connection_name), **extra}
     try:
-        conn = psycopg2.connect(**params)
+        return psycopg2.connect(**params)
     except psycopg2.Error as exc:
         raise PackError(tr("Cannot connect to the database of connection '{0}': {1}").format(
             connection_name, _scrub(str(exc)).replace(str(params.get("password", "\0")), "***"))) from None
+
+
+@contextlib.contextmanager
+def pg_connect(connection_name: str) -> Iterator[Any]:
+    """A psycopg2 connection (autocommit off) for the saved connection; closed on exit."""
+    conn = pg_open(connection_name)
     try:
         yield conn
     finally:

@@ -10,7 +10,8 @@ authentication manager, through :func:`.pg_connection.pg_connect`). Each transac
 - reads the edited rows with ``SELECT ... FOR UPDATE``;
 - creates ``opportunity_audit`` on first use, gives inserted features fids above every fid the table or its
   audit trail ever held (a deleted feature's fid is never reused), writes the rows and the audit and the
-  new content hash, and commits, or rolls everything back.
+  new content hash, queues a notice to the docks listening (:mod:`.postgis_notify`), and commits, or rolls
+  everything back.
 
 Every value is a query parameter; every identifier goes through ``psycopg2.sql.Identifier``.
 """
@@ -44,6 +45,7 @@ from .pg_connection import (
     pg_table,
     pg_tables,
 )
+from .postgis_notify import announce_checkin
 
 _SQL_TYPES = {"TEXT": "text", "REAL": "double precision", "INTEGER": "bigint", "BLOB": "bytea"}
 _AUDIT_COLUMNS = ("fid", *OPPORTUNITY_AUDIT.column_names)
@@ -75,6 +77,8 @@ class _PgTransaction:
         self.cur = conn.cursor()
         self.sql = _psycopg2().sql
         self._deleted_max = 0  # fids deleted in this transaction are never handed out again either
+        self.written: list[AuditRecord] = []  # this check-in's audit rows and new hash: its notice to listeners
+        self.new_sha256 = ""
 
     # ------------------------------------------------------------ helpers
     def table(self, name: str) -> Any:
@@ -215,12 +219,15 @@ class _PgTransaction:
             row = (next_id + i, *r.values())
             self.run(self.sql.SQL("INSERT INTO {} ({}) VALUES ({})").format(t, cols, marks), [row[k] for k in keep])
             out.append(_record(row))
+        self.written.extend(out)
         return tuple(out)
 
     def metadata(self) -> dict[str, str]:
         return pg_read_metadata(self.cur, self.schema)
 
     def set_metadata(self, key: str, value: str) -> None:
+        if key == "content_sha256":
+            self.new_sha256 = value
         t = self.table(METADATA.name)
         if self.run(self.sql.SQL("UPDATE {} SET value = %s WHERE key = %s").format(t), (value, key)).rowcount == 0:
             self.run(self.sql.SQL("INSERT INTO {} (fid, key, value) SELECT coalesce(max(fid), 0) + 1, %s, %s "
@@ -284,6 +291,9 @@ class PostgisOpportunityStore:
                                        "pack with opportunity areas first.").format(self, OPPORTUNITY.name))
                 tx.run(tx.sql.SQL("LOCK TABLE {} IN SHARE ROW EXCLUSIVE MODE").format(tx.table(METADATA.name)))
                 yield tx
+                if tx.written:  # told to every dock listening once (and only if) the check-in commits
+                    announce_checkin(tx.cur, self.schema, tx.written[0].session, tx.written[0].edited_by,
+                                     [r.fid for r in tx.written], tx.new_sha256)
                 conn.commit()
             except psycopg2.Error as exc:
                 with contextlib.suppress(Exception):

@@ -1,8 +1,9 @@
 """One conflicting feature at check-in: your version against what is in the map now, and who changed it.
 
-The choice is the engine's resolution word: ``"mine"`` (keep my version; it overwrites theirs and
-is audited) or ``"theirs"`` (take the map's version; my change to that feature is dropped), or
-``None`` to cancel the whole save (nothing is written; the working copy keeps every change).
+The choice is the engine's resolution word: ``"mine"`` (keep my version: the fields I changed overwrite theirs, a
+field only they changed keeps their value, audited; the dialog's last column shows that result) or ``"theirs"``
+(take the map's version; my change to that feature is dropped), or ``None`` to cancel the whole save (nothing is
+written; the working copy keeps every change).
 """
 
 from __future__ import annotations
@@ -25,20 +26,31 @@ from qgis.PyQt.QtWidgets import (
     QWidget,
 )
 
+from ..core.editing.checkin import changed_fields, merge_fields
 from .results_view import tip
 
 MINE = "mine"
 THEIRS = "theirs"
+MIN_WIDTH = 780
 
 
 def tr(text: str) -> str:
     return str(QCoreApplication.translate("ConflictDialog", text))
 
 
-def comparison_rows(conflict: Any, codes: Callable[[Any], str],
-                    geometry_hash: Callable[[Any], str]) -> list[tuple[str, str, str, str]]:
-    """Rows (what, when you started, yours, in the map now) comparing the three states of the feature."""
+def kept_mine(conflict: Any) -> Any:
+    """The area as *Keep mine* saves it (None: deleted): the fields this editor changed over what the map holds now,
+    the colleague's change of any other field kept (the check-in's own field-level merge)."""
     base, mine, theirs = conflict.edit.base, conflict.edit.new, conflict.current
+    if mine is None or theirs is None or base is None:
+        return mine  # my delete deletes it; my update of an area they deleted restores it as I have it
+    return merge_fields(theirs, mine, changed_fields(base, mine))
+
+
+def comparison_rows(conflict: Any, codes: Callable[[Any], str],
+                    geometry_hash: Callable[[Any], str]) -> list[tuple[str, str, str, str, str]]:
+    """Rows (what, when you started, yours, in the map now, if you keep yours) comparing the states of the feature."""
+    base, mine, theirs, kept = conflict.edit.base, conflict.edit.new, conflict.current, kept_mine(conflict)
     gone = tr("(deleted)")
 
     def text(feature: Any, value: Callable[[Any], str]) -> str:
@@ -53,19 +65,18 @@ def comparison_rows(conflict: Any, codes: Callable[[Any], str],
             return tr("new")
         return tr("changed") if geometry_hash(feature.geometry) != base_hash else tr("unchanged")
 
-    return [
-        (tr("Measures"), text(base, codes), text(mine, codes), text(theirs, codes)),
-        (tr("Name"), text(base, lambda f: f.name), text(mine, lambda f: f.name), text(theirs, lambda f: f.name)),
-        (tr("Reference"), text(base, lambda f: f.ref), text(mine, lambda f: f.ref), text(theirs, lambda f: f.ref)),
-        (tr("Shape"), text(base, lambda _f: ""), shape(mine), shape(theirs)),
-    ]
+    def field(name: str, value: Callable[[Any], str]) -> tuple[str, str, str, str, str]:
+        return name, text(base, value), text(mine, value), text(theirs, value), text(kept, value)
+
+    return [field(tr("Measures"), codes), field(tr("Name"), lambda f: f.name), field(tr("Reference"), lambda f: f.ref),
+            (tr("Shape"), text(base, lambda _f: ""), shape(mine), shape(theirs), shape(kept))]
 
 
 def last_change_text(conflict: Any) -> str:
     record = conflict.last_change
     if record is None:
         return tr("The audit trail does not say who changed it (it was changed outside the LNRS Toolkit).")
-    when = str(record.edited_at).replace("T", " ").replace("+00:00", " UTC")
+    when = str(record.edited_at).replace("T", " ").replace("+00:00", " UTC").replace("Z", " UTC")
     return tr("Changed by {0} on {1}. Their reason: \u201c{2}\u201d").format(record.edited_by, when, record.reason)
 
 
@@ -88,30 +99,37 @@ class ConflictDialog(QDialog):
         who.setObjectName("conflictLastChange")
         who.setTextFormat(Qt.TextFormat.PlainText)
         who.setWordWrap(True)
+        record = conflict.last_change
+        who.setVisible(record is None or str(record.edited_by) not in str(conflict.message))  # not said twice
         layout.addWidget(who)
         rows = comparison_rows(conflict, codes, geometry_hash)
-        self.table = QTableWidget(len(rows), 3, self)
+        self.table = QTableWidget(len(rows), 4, self)
         self.table.setObjectName("conflictTable")
-        self.table.setHorizontalHeaderLabels([tr("When you started"), tr("Your version"), tr("In the map now")])
+        self.table.setHorizontalHeaderLabels([tr("When you started"), tr("Your version"), tr("In the map now"),
+                                              tr("If you keep yours")])
         self.table.setVerticalHeaderLabels([r[0] for r in rows])
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # a table to read: no current cell drawn
         bold = QFont()
         bold.setBold(True)
-        for row, (_what, base, mine, theirs) in enumerate(rows):
-            for col, value in enumerate((base, mine, theirs)):
+        for row, (_what, base, mine, theirs, kept) in enumerate(rows):
+            for col, value in enumerate((base, mine, theirs, kept)):
                 item = QTableWidgetItem(value)
                 item.setToolTip(tip(value))
-                if col > 0 and value != base:
-                    item.setFont(bold)
+                if col > 0 and value != base and value != tr("unchanged"):
+                    item.setFont(bold)  # what differs from the start
                 self.table.setItem(row, col, item)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.setWordWrap(True)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideNone)  # long values wrap: every word in view
         self.table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.fit_table()
         layout.addWidget(self.table)
-        hint = QLabel(tr("Keep mine saves your version over theirs (both changes stay in the audit trail). Take "
-                         "theirs drops your change to this area and puts the map's version in your working copy. "
-                         "Cancel saves nothing; your working copy keeps every change."), self)
+        hint = QLabel(tr("Keep mine saves the fields you changed over theirs; what they changed in any other field "
+                         "stays (the last column shows the result; both changes stay in the audit trail). Take theirs "
+                         "drops your change to this area and puts the map's version in your working copy. Cancel "
+                         "saves nothing; your working copy keeps every change."), self)
         hint.setWordWrap(True)
         layout.addWidget(hint)
         buttons = QDialogButtonBox(self)
@@ -126,7 +144,8 @@ class ConflictDialog(QDialog):
         self.theirs_button.clicked.connect(lambda: self._choose(THEIRS))
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        self.resize(640, self.sizeHint().height())
+        self.setMinimumWidth(MIN_WIDTH)  # four columns of about 150 px: measure codes and names wrap, never cut
+        self.resize(MIN_WIDTH, self.sizeHint().height())
 
     def fit_table(self) -> None:
         """Every row in view without scrolling (your version of each field, always)."""
@@ -139,8 +158,19 @@ class ConflictDialog(QDialog):
 
     def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
         super().showEvent(event)
-        self.fit_table()  # the columns have their real widths now: wrapped rows may be taller
-        self.adjustSize()
+        self.fit()
+
+    def fit(self) -> None:
+        """The columns have their real widths once laid out: wrapped rows may be taller, and the dialog grows to show
+        every line of the message, the table and the hint (Qt does not grow a window for wrapped labels itself)."""
+        layout = self.layout()
+        layout.activate()
+        self.fit_table()
+        layout.activate()
+        height = layout.totalHeightForWidth(self.width())
+        if height > 0:
+            self.setMinimumHeight(height)
+            self.resize(self.width(), height)
 
     def _choose(self, choice: str) -> None:
         self.choice = choice

@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from qgis.core import Qgis, QgsVectorLayer
-from qgis.PyQt.QtCore import QCoreApplication, QObject, QTimer
+from qgis.PyQt.QtCore import QCoreApplication, QTimer
 
 from ..adapters.pack_source import PackCache, PackSource
 from ..core.editing.checkin import EditConflict, EditRefused, SaveResult, save_edits
@@ -25,7 +24,7 @@ from ..core.errors import LnrsError
 from .dock_context import DockContext
 from .edit_store import edits_report, open_store
 from .edit_task import EngineTask
-from .map_watch import MapWatch
+from .map_notice import MapNotice
 
 #: How many times a save is retried after conflicts are resolved before giving up.
 MAX_ATTEMPTS = 4
@@ -185,6 +184,9 @@ class CheckIn:
         except LnrsError as exc:
             self.show_error(str(exc))
             return False
+        notice = getattr(self, "map_notice", None)
+        if session and notice is not None:
+            notice.own(session)  # this editor's own check-in is not news
 
         def work() -> Any:
             pack = self.packs.get(source).pack
@@ -330,30 +332,19 @@ class CheckIn:
         self._watch_map()
 
     def _watch_map(self) -> None:
-        """Watch a GeoPackage pack for a colleague's check-in (:mod:`.map_watch`)."""
-        working, source = self.working, self.source
-        if working is None or source is None or source.kind != "gpkg":
-            return
-        watch = getattr(self, "map_watch", None)
-        if watch is None:
-            watch = self.map_watch = MapWatch(
-                self if isinstance(self, QObject) else None,
-                lambda: self.working.known_map_sha256() if self.working is not None else "",
-                lambda: self.task is not None, self._map_changed)
-        watch.watch(Path(source.path))
-
-    def _map_changed(self, _digest: str) -> None:
-        self.show_message(translate("EditingPanel", "Someone saved changes to the Local Habitat Map since your "
-                                                    "working copy last took them in: Update from the map brings them "
-                                                    "in (the areas you changed stay as you have them)."))
+        """Watch the pack for a colleague's check-in: the file, or LISTEN/NOTIFY in PostGIS (:mod:`.map_notice`)."""
+        notice = getattr(self, "map_notice", None)
+        if notice is None:
+            notice = self.map_notice = MapNotice(self)
+        notice.start()
 
     def _detach(self) -> None:
         autosave = getattr(self, "autosave", None)
         if autosave is not None:
             autosave.detach()
-        watch = getattr(self, "map_watch", None)
-        if watch is not None:
-            watch.stop()
+        notice = getattr(self, "map_notice", None)
+        if notice is not None:
+            notice.stop()
         layer, self.layer, self.choices_layer = self.layer, None, None
         if layer is None:
             return

@@ -5,16 +5,15 @@ Editing is check-out / check-in (see docs/editing.md):
 - *Start editing* checks the pack's opportunity areas out into a working copy, a scratch GeoPackage in
   the QGIS profile (``lnrs_toolkit/working``), added to the project as a styled layer in edit mode whose
   form picks measures from the pack's catalogue. A working copy left by a crash is offered for resuming.
-- *Save to the Local Habitat Map* (or QGIS's own Save Layer Edits on the working layer) runs the edit
-  engine: validation errors refuse the save and are listed here (click to zoom); warnings are shown
-  but do not block; a reason is required; a feature someone else changed since check-out is a
-  conflict resolved per feature (keep mine / take theirs). The pack gets the changes and their audit
-  rows in one transaction; the working copy is rebased.
+- *Save to the Local Habitat Map* (or QGIS's Save Layer Edits on the working layer) runs the edit engine: validation
+  errors refuse the save and are listed here (click to zoom); warnings do not block; a reason is required; a feature
+  someone else changed since check-out is a conflict resolved per feature (keep mine / take theirs). The pack gets
+  the changes and their audit rows in one transaction; the working copy is rebased. *Save to my working copy*
+  (:mod:`.working_copy_save`) keeps edits without sending them; the *PostGIS* menu is :mod:`.postgis_setup_menu`.
 
-The panel holds no rules: validation, diffing, conflicts and the audit come from the engine
-(``core.editing.working_copy``, ``core.editing.edits``, ``core.editing.validation``). The check-in flow is
-:class:`.edit_check_in.CheckIn`; the working copy's project layers are :mod:`.editing_layers`; the Problems
-list is :class:`.edit_issues.IssuesBox`. Dialogs are callable attributes (``reason_provider``,
+The panel holds no rules: validation, diffing, conflicts and the audit come from the engine (``core.editing``). The
+check-in flow is :class:`.edit_check_in.CheckIn`; the working copy's project layers are :mod:`.editing_layers`; the
+Problems list is :class:`.edit_issues.IssuesBox`. Dialogs are callable attributes (``reason_provider``,
 ``conflict_resolver``, ``resume_chooser``, ``confirm``) so tests drive everything synchronously.
 """
 
@@ -53,8 +52,10 @@ from .edit_task import EngineTask, run_engine
 from .editing_layers import add_working_layers, remove_working_layers, show_on_canvas, working_layers
 from .history_dialog import open_history
 from .map_highlight import flash, zoom_to
+from .postgis_setup_menu import PostgisSetupMenu
 from .reason_dialog import ask_reason
 from .results_view import tip
+from .working_copy_save import WorkingCopySave
 
 
 class EditingPanel(CheckIn, QWidget):
@@ -137,6 +138,7 @@ class EditingPanel(CheckIn, QWidget):
         grid.addWidget(self.discard_button, 1, 1)
         grid.addWidget(self.audit_button, 2, 0)
         grid.addWidget(self.update_button, 2, 1)
+        self.local_save, self.postgis_menu = WorkingCopySave(self, grid, 3, 0), PostgisSetupMenu(self, grid, 3, 1)
         box.addLayout(grid)
         self.pending_label = QLabel(group)
         self.pending_label.setObjectName("pendingChangesLabel")
@@ -256,6 +258,8 @@ class EditingPanel(CheckIn, QWidget):
                                                                  and self.working_path(source).is_file())))
         self.audit_button.setEnabled(not busy and (self.source or source) is not None)
         self.update_button.setEnabled(not busy and editing)
+        self.local_save.update_state(busy)
+        self.postgis_menu.update_state(busy)
 
     # ------------------------------------------------------------------ messages
     def show_message(self, text: str, level: Qgis.MessageLevel = Qgis.MessageLevel.Info) -> None:

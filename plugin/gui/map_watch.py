@@ -1,7 +1,7 @@
 """Told when a colleague saves (issue 20, what teams miss), for a GeoPackage pack: the file is watched while a
 working copy of it is open; when its content hash moves away from the one the working copy last knew (a check-in by
 someone else, not this editor's own, which the working copy takes in at once), the editor is told and offered
-*Update from the map*. (A PostGIS pack would need LISTEN/NOTIFY: not done yet.)
+*Update from the map* (:mod:`.map_notice`; a PostGIS pack is listened to instead: :mod:`.map_listen`).
 """
 
 from __future__ import annotations

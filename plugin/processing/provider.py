@@ -14,6 +14,7 @@ def algorithm_classes() -> list[type]:
     from .alg_add_to_habitat_map import AddToHabitatMapAlgorithm
     from .alg_compare_versions import CompareVersionsAlgorithm
     from .alg_parcel_significance import ParcelSignificanceAlgorithm
+    from .alg_publish_pack_to_postgis import PublishPackToPostgisAlgorithm
     from .alg_publish_version import PublishVersionAlgorithm
     from .alg_screen_sites import ScreenSitesAlgorithm
     from .alg_setup_postgis_roles import SetupPostgisRolesAlgorithm
@@ -21,7 +22,7 @@ def algorithm_classes() -> list[type]:
 
     classes: list[type] = [AddToHabitatMapAlgorithm, ScreenSitesAlgorithm, ParcelSignificanceAlgorithm,
                            ValidateOpportunitiesAlgorithm, PublishVersionAlgorithm, CompareVersionsAlgorithm,
-                           SetupPostgisRolesAlgorithm]
+                           SetupPostgisRolesAlgorithm, PublishPackToPostgisAlgorithm]
     return classes
 
 

@@ -758,16 +758,17 @@ def _wait_for(condition, timeout: float = 10.0) -> bool:
     return condition()
 
 
-def test_told_when_a_colleague_saves_to_the_geopackage(panel, pack, tmp_path, answers, monkeypatch):
-    """What teams miss (issue 20): the tab notices the pack file changed under a colleague's check-in."""
-    told: list[str] = []
-    real = panel.show_message
-    monkeypatch.setattr(panel, "show_message", lambda text, *a: (told.append(text), real(text, *a)))
+def test_told_when_a_colleague_saves_to_the_geopackage(panel, pack, tmp_path, answers):
+    """What teams miss (issue 20): the tab notices the pack file changed under a colleague's check-in, and the
+    notice's button updates the working copy."""
     panel.start_editing()
     set_measures(panel.layer, 1, "{GR002}")
     assert panel.save_to_map()  # our own save: not news
-    assert not _wait_for(lambda: any("Someone saved" in t for t in told), 2.5)
+    assert not _wait_for(lambda: "Someone saved" in panel.context.last_message, 2.5)
     change_behind_the_panels_back(pack, tmp_path, 2, "FW012")
-    assert _wait_for(lambda: any("Someone saved" in t for t in told))
-    assert panel.update_from_map()
+    assert _wait_for(lambda: "Someone saved" in panel.context.last_message)
+    button = panel.map_notice.button
+    assert button is not None and button.text() == "Update from the map"
+    button.click()
     assert feature_by_pack_fid(panel.layer, 2)["measures"] == "{FW012}"
+    assert "Brought in what others saved" in panel.context.last_message
