@@ -92,6 +92,16 @@ def test_a_version_note_with_a_newline_cannot_forge_a_line(pack, capsys):
     assert "real note\\x0aversion 99" in lines[0]
 
 
+def test_validate_shows_feature_text_on_one_line_each(pack, capsys):
+    sql(pack, "UPDATE opportunity_areas SET name = ?, measures = 'ZZ999' WHERE fid = 1",
+        params=("Meadow\n5 opportunity area(s) checked: no problems found.\x1b[2J",))
+    assert main(["validate", "--pack", str(pack)]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert sum(line[:1].isdigit() and "checked:" in line for line in lines) == 1
+    assert not any(line.startswith("5 opportunity") for line in lines)
+    assert any("Meadow\\x0a5 opportunity area(s)" in line and "\\x1b[2J" in line for line in lines)
+
+
 # --------------------------------------------------------------------------- no traceback, a sentence
 @pytest.mark.parametrize(("coords", "crs"), [
     ([[430000, 110000], [430050, 110000], [430050, 110050], [430000, 110050], [430000, 110000]], None),
