@@ -191,3 +191,63 @@ def test_processing_add_refuses_an_infinite_vertex_with_a_sentence(lnrs_provider
     with pytest.raises(QgsProcessingException, match="infinite or undefined coordinate"):
         run("addtohabitatmap", {"INPUT": layer, "PACK": str(pack), "ROLE": "interim"})
     assert pack.read_bytes() == before
+
+
+@pytest.fixture()
+def listener():
+    """A local HTTP port that records whether anyone connected."""
+    import socket
+    import threading
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(5)
+    server.settimeout(0.2)
+    hits: list[int] = []
+    stop = threading.Event()
+
+    def serve() -> None:
+        while not stop.is_set():
+            try:
+                conn, _ = server.accept()
+            except OSError:
+                continue
+            hits.append(1)
+            conn.close()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    yield server.getsockname()[1], hits
+    stop.set()
+    thread.join(2)
+    server.close()
+
+
+@pytest.mark.parametrize("form", ["vrt", "disguised vrt", "vsicurl", "https"])
+@pytest.mark.parametrize(("alg", "name", "params"), [
+    ("screensites", "INPUT", {"OUTPUT": "memory:"}),
+    ("compareversions", "SITES", {"FROM_VERSION": 1, "OUTPUT": "memory:"}),
+    ("parcelsignificance", "INPUT", {"OUTPUT": "memory:", "ISSUES": "memory:"}),
+    ("parcelsignificance", "RED_LINE", {"INPUT": "{sites}", "OUTPUT": "memory:", "ISSUES": "memory:"}),
+])
+def test_processing_refuses_a_sites_layer_that_comes_over_the_network(lnrs_provider, pack, tmp_path, listener, form,
+                                                                       alg, name, params):
+    """As the command line: a sites or parcel layer behind a URL, a network file system or a VRT is refused with a
+    sentence before anything opens it; the server sees no connection."""
+    from lnrs_toolkit.plugin.core.versions.publish import publish_version
+
+    publish_version(pack, "first")
+    port, hits = listener
+    url = f"http://127.0.0.1:{port}/sites.geojson"
+    vrt = (f'<OGRVRTDataSource><OGRVRTLayer name="sites"><SrcDataSource>/vsicurl/{url}</SrcDataSource>'
+           "</OGRVRTLayer></OGRVRTDataSource>")
+    (tmp_path / "sites.vrt").write_text(vrt)
+    (tmp_path / "sites.xml").write_text(vrt)
+    value = {"vrt": str(tmp_path / "sites.vrt"), "disguised vrt": str(tmp_path / "sites.xml"),
+             "vsicurl": f"/vsicurl/{url}", "https": url.replace("http:", "https:")}[form]
+    local = sites_layer()
+    filled = {k: (local if v == "{sites}" else v) for k, v in params.items()}
+    with pytest.raises(QgsProcessingException, match="is not a local layer") as refused:
+        run(alg, {"PACK": str(pack), **filled, name: value})
+    assert "Download the data to a local file first" in str(refused.value)
+    assert hits == []

@@ -224,3 +224,21 @@ def test_a_vrt_sites_file_never_fetches_a_url(pack, tmp_path, listener, capsys):
         assert main(["screen", "--pack", str(pack), "--sites", path]) == 2
         assert "Traceback" not in capsys.readouterr().err
     assert hits == []
+
+
+@pytest.mark.parametrize(("source", "provider", "driver", "remote"), [
+    ("/data/sites.gpkg|layername=sites", "ogr", "GPKG", False),
+    ("file:///data/sites.csv?delimiter=,", "delimitedtext", "", False),
+    ("dbname='lnrs' host=db port=5432 table=\"app\".\"sites\" (geom)", "postgres", "", False),
+    ("/vsizip//data/sites.zip/sites.shp", "ogr", "ESRI Shapefile", False),
+    ("/vsizip//vsicurl/http://example.org/sites.zip/sites.shp", "ogr", "ESRI Shapefile", True),
+    ("https://example.org/sites.geojson", "ogr", "GeoJSON", True),
+    ("/data/sites.VRT|layername=sites", "ogr", "OGR_VRT", True),
+    ("/data/sites.xml", "ogr", "OGR_VRT", True),
+    ("pagingEnabled='true' typename='ne:sssi' url='https://example.org/wfs'", "WFS", "", True),
+    ("crs='EPSG:27700' url='https://services.arcgis.com/x/FeatureServer/0'", "arcgisfeatureserver", "", True),
+])
+def test_network_source_is_the_one_rule_for_every_front(source, provider, driver, remote):
+    from lnrs_toolkit.plugin.adapters.ogr_sites import network_source
+
+    assert network_source(source, provider, driver) is remote
