@@ -97,6 +97,18 @@ def test_validate_refuses_opportunity_areas_it_cannot_read(pack, capsys):
     assert "EPSG:4326" in capsys.readouterr().err
 
 
+def test_wkb_from_elsewhere_is_walked_before_geos_decodes_it():
+    """The PostGIS readers' WKB (``ST_AsBinary``) goes through the walker the GeoPackage reader uses: 200,000 levels
+    (which crash GEOS) and damaged WKB are counted as undecodable, the rest decoded."""
+    from lnrs_toolkit.plugin.core.pack.integrity import decoded_wkbs
+
+    good = shapely.to_wkb(shapely.box(0, 0, 10, 10))
+    damaged = b"\x01\x03\x00\x00\x00\xff\xff\xff\x7f"
+    geoms, bad = decoded_wkbs([good, None, nested_collection_wkb(200_000), damaged])
+    assert bad == 2
+    assert geoms[0].equals(shapely.box(0, 0, 10, 10)) and list(geoms[1:]) == [None, None, None]
+
+
 def test_checking_out_opportunity_areas_the_checks_refused_gives_the_true_reason(pack, tmp_path):
     from lnrs_toolkit.plugin.core.editing.working_copy import check_out
 
