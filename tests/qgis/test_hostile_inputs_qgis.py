@@ -289,6 +289,7 @@ def test_a_postgis_read_that_does_not_end_is_stopped_with_a_sentence(connection,
     version) stops at the time limit with a sentence naming the table, never a hang."""
     import psycopg2
     from lnrs_toolkit.plugin.adapters.pack_source import PackCache, load_postgis_pack, publish_pack_to_postgis
+    from lnrs_toolkit.plugin.adapters.postgis_versions import list_postgis_versions
     from lnrs_toolkit.plugin.adapters.postgis_windows import PostgisWindows
     from lnrs_toolkit.plugin.core.errors import PackError
 
@@ -298,13 +299,16 @@ def test_a_postgis_read_that_does_not_end_is_stopped_with_a_sentence(connection,
     holder = psycopg2.connect(host=server.host, port=server.port, user=server.user, password=server.password,
                               dbname=server.dbname)
     try:
-        holder.cursor().execute("LOCK TABLE slow_pack.designated_sites IN ACCESS EXCLUSIVE MODE")  # held: no commit
-        for read in (lambda: load_postgis_pack(connection, "slow_pack"),
-                     lambda: PostgisWindows(connection, "slow_pack").read_all(None, DESIGNATED)):
+        holder.cursor().execute("LOCK TABLE slow_pack.designated_sites, slow_pack.pack_versions IN ACCESS EXCLUSIVE "
+                                "MODE")  # held: no commit
+        table = "table 'slow_pack.designated_sites'"
+        for read, named in ((lambda: load_postgis_pack(connection, "slow_pack"), table),
+                            (lambda: PostgisWindows(connection, "slow_pack").read_all(None, DESIGNATED), table),
+                            (lambda: list_postgis_versions(connection, "slow_pack"), "tables in schema 'slow_pack'")):
             done, error, thread = _in_time(read, 30)
             assert done, "the read did not end"
             assert isinstance(error, PackError), error
-            assert "'slow_pack.designated_sites' took longer than 2 s" in str(error)
+            assert f"Reading the pack's {named} took longer than 2 s" in str(error)
             assert "locked by another program" in str(error)
     finally:
         holder.close()
