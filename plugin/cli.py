@@ -28,7 +28,7 @@ from .core.pack.content_hash import content_hash
 from .core.pack.gpkg import read_pack
 from .core.reports.json_report import write_json_atomic
 from .core.reports.output_guard import check_output
-from .core.reports.terminal_text import terminal_safe
+from .core.reports.terminal_text import safe_lines, terminal_safe
 from .core.reports.text_report import summary_text
 from .core.screening.engine import screen_sites
 from .core.screening.index_cache import load_index
@@ -162,7 +162,7 @@ def _validate(args: argparse.Namespace) -> int:
     else:
         if args.json:
             write_json_atomic(args.json, payload)
-        print(terminal_safe(report.summary(args.limit), one_line=False))
+        print(safe_lines(report.summary_lines(args.limit)))
     return 0 if report.ok else 1
 
 

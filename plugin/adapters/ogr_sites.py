@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,11 +37,33 @@ class FileSites:
     errors: dict[int, str] = field(default_factory=dict)
 
 
+#: QGIS data providers whose features come over the network (a web feature service, an ArcGIS feature server, ...).
+NETWORK_PROVIDERS = frozenset({"wfs", "oapif", "arcgisfeatureserver", "arcgismapserver", "vectortile", "wms"})
+#: GDAL drivers that fetch what they read from elsewhere (VRT names other sources, possibly /vsicurl/ URLs).
+NETWORK_DRIVERS = frozenset({"OGR_VRT", "VRT", "WFS", "OAPIF", "OGCAPI", "ESRIC", "Elasticsearch", "CSW", "NGW",
+                             "Carto", "AmigoCloud", "PLScenes", "EEDA", "GeoRSS-HTTP", "HTTP"})
+_NETWORK_PATH = re.compile(r"/vsi(curl|s3|gs|az|adls|oss|swift|webhdfs|hdfs)|\b(https?|ftps?)://", re.IGNORECASE)
+
+
+def network_source(source: str, provider: str = "ogr", driver: str = "") -> bool:
+    """True when a layer's data come (or may come) over the network: a network provider, a URL or network file
+    system anywhere in its source, a VRT (which may name such a URL), or a driver that fetches."""
+    path = str(source).split("|", 1)[0].strip()
+    return (provider.lower() in NETWORK_PROVIDERS or bool(_NETWORK_PATH.search(str(source)))
+            or path.lower().endswith((".vrt", ".ovf")) or driver in NETWORK_DRIVERS)
+
+
+def remote_refusal(what: str, source: str) -> str:
+    """The sentence refusing ``what`` read from ``source`` over the network (every front words it the same)."""
+    return (f"{what} ({source}) is not a local layer: sites and parcels are read only from local files or "
+            "databases (GeoPackage, shapefile, GeoJSON, KML, PostGIS, ...), never from a web service, a URL or a "
+            "VRT, so screening never depends on what a server sends. Download the data to a local file first.")
+
+
 def _refuse_remote(path: str | Path) -> None:
     text = str(path)
-    if text.startswith("/vsi") or "://" in text or text.lower().endswith((".vrt", ".ovf")):
-        raise InputError(f"{text} is not a local vector file; the command line reads sites only from local files "
-                         "(GeoJSON, GeoPackage, shapefile, KML, ...), never from the network or through a VRT.")
+    if text.startswith("/vsi") or "://" in text or network_source(text):
+        raise InputError(remote_refusal("The sites file", text))
 
 
 def _open(path: str | Path) -> Any:

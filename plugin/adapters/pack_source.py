@@ -23,17 +23,20 @@ from typing import Any
 
 import numpy as np
 import shapely
-from qgis.core import Qgis, QgsDataSourceUri, QgsFeatureRequest, QgsProviderRegistry, QgsVectorLayer
+from qgis.core import QgsProviderRegistry
 from qgis.PyQt.QtCore import QCoreApplication
 
 from ..core.errors import InputError, PackError
 from ..core.pack.content_hash import content_hash
 from ..core.pack.gpkg import check_schema_version, read_pack
-from ..core.pack.integrity import geometry_problem, validated
+from ..core.pack.integrity import validated
 from ..core.pack.model import PackData, PackLayer, PackMetadata, measures_from_layer
 from ..core.pack.schema import METADATA, OPPORTUNITY_AUDIT, PACK_CRS_EPSG, TABLES, VERSIONS, TableSpec
 from .layer_rows import plain
 from .postgis_history import HISTORY_TABLE_NAMES, history_tables_ddl
+from .postgis_reads import execute as _execute
+from .postgis_reads import read, read_postgis_layer, table_name, tables_in_schema
+from .postgis_reads import scrub as _scrub  # noqa: F401 - the name other adapters import from here
 
 _SCHEMA_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")
 _SQL_TYPES = {"TEXT": "text", "REAL": "double precision", "INTEGER": "bigint"}
@@ -139,81 +142,26 @@ def saved_postgres_connections() -> list[str]:
 def postgis_pack_schemas(connection_name: str) -> list[str]:
     """Schemas of the connection's database that hold a pack (a ``pack_metadata`` table)."""
     conn = postgres_connection(connection_name)
-    rows = _execute(conn, "SELECT table_schema FROM information_schema.tables WHERE table_name = 'pack_metadata' "
-                    "ORDER BY 1", tr("list the packs of connection '{0}'").format(connection_name))
+    rows = read(conn, "SELECT table_schema FROM information_schema.tables WHERE table_name = 'pack_metadata' "
+                "ORDER BY 1", tr("list the packs of connection '{0}'").format(connection_name),
+                table_name("information_schema", "tables"))
     return [str(plain(r[0])) for r in rows]
 
 
-def _execute(conn: Any, sql: str, what: str) -> list[list[Any]]:
-    try:
-        return list(conn.executeSql(sql))
-    except Exception as exc:  # QgsProviderConnectionException carries the server's message
-        raise PackError(tr("The database refused to {0}: {1}").format(what, _scrub(str(exc)))) from exc
-
-
-def _scrub(message: str) -> str:
-    """Drop anything that looks like a password from a server/provider message."""
-    return re.sub(r"(password\s*=\s*)('[^']*'|\S+)", r"\1***", message, flags=re.IGNORECASE).strip()
-
-
 def _existing_tables(conn: Any, schema: str) -> set[str]:
-    rows = _execute(conn, "SELECT table_name FROM information_schema.tables WHERE table_schema = "
-                    f"{_literal(schema)}", tr("list the tables of schema '{0}'").format(schema))
+    rows = read(conn, "SELECT table_name FROM information_schema.tables WHERE table_schema = "
+                f"{_literal(schema)}", tr("list the tables of schema '{0}'").format(schema),
+                table_name("information_schema", "tables"))
     return {str(r[0]) for r in rows}
-
-
-def _layer_for(conn: Any, schema: str, spec: TableSpec) -> QgsVectorLayer:
-    uri = QgsDataSourceUri(conn.uri())
-    uri.setDataSource(schema, spec.name, "geom" if spec.is_spatial else "", "", "fid")
-    if spec.is_spatial:
-        uri.setSrid(str(PACK_CRS_EPSG))
-    layer = QgsVectorLayer(uri.uri(False), spec.name, "postgres")
-    if not layer.isValid():
-        error = layer.dataProvider().error().summary() if layer.dataProvider() else ""
-        raise PackError(tr("The table {0}.{1} cannot be opened as a pack layer{2}; check the connection's "
-                           "authentication configuration and that the table has 'fid' and 'geom' columns.").format(
-            schema, spec.name, f" ({_scrub(error)})" if error else ""))
-    return layer
-
-
-def _read_postgis_layer(conn: Any, schema: str, spec: TableSpec) -> PackLayer:
-    layer = _layer_for(conn, schema, spec)
-    names = [f.name() for f in layer.fields()]
-    missing = [c.name for c in spec.columns if c.name not in names and not c.optional]
-    if missing:
-        raise PackError(tr("The table {0}.{1} lacks the column(s) {2}; republish the pack.").format(
-            schema, spec.name, ", ".join(missing)))
-    request = QgsFeatureRequest()
-    request.addOrderBy("fid")
-    if not spec.is_spatial:
-        request.setFlags(Qgis.FeatureRequestFlag.NoGeometry)
-    index = {c: names.index(c) for c in spec.column_names if c in names}
-    fid_index = names.index("fid") if "fid" in names else None
-    fids: list[int] = []
-    columns: dict[str, list[Any]] = {c: [] for c in spec.column_names}
-    wkbs: list[bytes | None] = []
-    for feature in layer.getFeatures(request):
-        attrs = feature.attributes()
-        fids.append(int(attrs[fid_index]) if fid_index is not None else int(feature.id()))
-        for c in spec.column_names:
-            columns[c].append(plain(attrs[index[c]]) if c in index else None)
-        if spec.is_spatial:
-            geom = feature.geometry()
-            wkbs.append(None if geom is None or geom.isNull() or geom.isEmpty() else bytes(geom.asWkb()))
-    geoms = None
-    if spec.is_spatial:
-        geoms = np.empty(len(wkbs), dtype=object)
-        if wkbs:
-            geoms[:] = shapely.force_2d(shapely.from_wkb(np.asarray(wkbs, dtype=object)))
-    return PackLayer(spec, np.asarray(fids, dtype=np.int64), geoms, columns)
 
 
 def _refuse_views(conn: Any, schema: str) -> None:
     """A canonical table that is a view (or foreign table) could say anything, or never end: refused."""
     names = ", ".join(_literal(spec.name) for spec in TABLES)
-    rows = _execute(conn, "SELECT table_name, table_type FROM information_schema.tables WHERE table_schema = "
-                    f"{_literal(schema)} AND table_name IN ({names}) AND table_type <> 'BASE TABLE'",
-                    tr("list the tables of schema '{0}'").format(schema))
+    rows = read(conn, "SELECT table_name, table_type FROM information_schema.tables WHERE table_schema = "
+                f"{_literal(schema)} AND table_name IN ({names}) AND table_type <> 'BASE TABLE'",
+                tr("list the tables of schema '{0}'").format(schema),
+                table_name("information_schema", "tables"))
     if rows:
         raise PackError(tr("The pack's '{0}.{1}' is a {2}, not a table, so its rows cannot be trusted or read in "
                            "bounded time; republish the pack.").format(schema, plain(rows[0][0]),
@@ -221,9 +169,10 @@ def _refuse_views(conn: Any, schema: str) -> None:
 
 
 def _declared_srids(conn: Any, schema: str) -> dict[str, int]:
-    rows = _execute(conn, "SELECT f_table_name, srid FROM geometry_columns WHERE f_table_schema = "
-                    f"{_literal(schema)} AND f_geometry_column = 'geom'",
-                    tr("read the geometry columns of schema '{0}'").format(schema))
+    rows = read(conn, "SELECT f_table_name, srid FROM geometry_columns WHERE f_table_schema = "
+                f"{_literal(schema)} AND f_geometry_column = 'geom'",
+                tr("read the geometry columns of schema '{0}'").format(schema),
+                table_name("public", "geometry_columns"))
     return {str(plain(name)): int(plain(srid) or 0) for name, srid in rows}
 
 
@@ -237,17 +186,13 @@ def _checked_postgis_layer(conn: Any, schema: str, spec: TableSpec, srids: dict[
                   "Reproject the table to EPSG:27700 and republish the pack.")
         return PackLayer(spec, np.empty(0, dtype=np.int64), np.empty(0, dtype=object),
                          {c: [] for c in spec.column_names}, (reason,))
-    layer = _read_postgis_layer(conn, schema, spec)
-    if spec.is_spatial and layer.geoms is not None:
-        problem = geometry_problem(spec, layer.geoms, 0, len(layer))
-        if problem is not None:
-            return replace(layer, problems=(problem,))
-    return layer
+    return read_postgis_layer(conn, schema, spec)
 
 
 def read_postgis_metadata(conn: Any, schema: str) -> dict[str, str]:
-    rows = _execute(conn, f"SELECT key, value FROM {_quote_ident(schema)}.{_quote_ident(METADATA.name)}",
-                    tr("read the pack metadata in schema '{0}'").format(schema))
+    rows = read(conn, f"SELECT key, value FROM {_quote_ident(schema)}.{_quote_ident(METADATA.name)}",
+                tr("read the pack metadata in schema '{0}'").format(schema),
+                table_name(schema, METADATA.name))
     return {str(plain(k)): "" if plain(v) is None else str(plain(v)) for k, v in rows}
 
 
@@ -294,12 +239,14 @@ def load_postgis_pack(connection_name: str, schema: str) -> PackData:
 def postgis_version_key(connection_name: str, schema: str) -> tuple[Any, ...]:
     """A cheap fingerprint of the pack in ``schema``: stored hash plus row counts and highest fids."""
     conn, tables = _open_pack_schema(connection_name, schema)
+    _refuse_views(conn, schema)  # before counting rows: a view could say anything, or never end
     parts = [f"SELECT (SELECT value FROM {_quote_ident(schema)}.pack_metadata WHERE key = 'content_sha256')"]
     for spec in TABLES:
         if spec is not METADATA and spec.name in tables:
             t = f"{_quote_ident(schema)}.{_quote_ident(spec.name)}"
             parts.append(f"(SELECT count(*) || ':' || coalesce(max(fid), 0) FROM {t})")
-    row = _execute(conn, ", ".join(parts), tr("read the pack version in schema '{0}'").format(schema))
+    row = read(conn, ", ".join(parts), tr("read the pack version in schema '{0}'").format(schema),
+               tables_in_schema(schema))
     return tuple(str(plain(v)) for v in (row[0] if row else []))
 
 
@@ -359,8 +306,8 @@ def postgis_history_summary(connection_name: str, schema: str) -> str:
     counts = []
     for name, what in ((OPPORTUNITY_AUDIT.name, tr("audit rows")), (VERSIONS.name, tr("published versions"))):
         if name in tables:
-            rows = _execute(conn, f"SELECT count(*) FROM {_quote_ident(schema)}.{_quote_ident(name)}",
-                            tr("count the {0}").format(what))
+            rows = read(conn, f"SELECT count(*) FROM {_quote_ident(schema)}.{_quote_ident(name)}",
+                        tr("count the {0}").format(what), table_name(schema, name))
             n = int(rows[0][0]) if rows else 0
             if n:
                 counts.append(f"{n} {what}")

@@ -21,9 +21,11 @@ from qgis.core import QgsApplication, QgsAuthMethodConfig, QgsDataSourceUri
 from qgis.PyQt.QtCore import QCoreApplication
 
 from ..core.errors import PackError
+from ..core.pack.integrity import decoded_wkbs, geometry_problem
 from ..core.pack.model import PackLayer
 from ..core.pack.schema import METADATA, TableSpec
 from .pack_source import _scrub, postgres_connection
+from .postgis_reads import table_name, timed_out, timeout_ms, timeout_sentence
 
 
 def tr(message: str) -> str:
@@ -62,7 +64,9 @@ def _connection_parameters(connection_name: str) -> dict[str, Any]:
                                "QGIS's authentication database (master password) and try again.").format(
                 connection_name))
         uri = expanded
-    params: dict[str, Any] = {"connect_timeout": 10, "application_name": "LNRS Toolkit"}
+    # every statement bounded in time (a read of a locked table or an endless view stops with a sentence)
+    params: dict[str, Any] = {"connect_timeout": 10, "application_name": "LNRS Toolkit",
+                              "options": f"-c statement_timeout={timeout_ms()}"}
     if uri.service():
         params["service"] = uri.service()
     for key, value in (("host", uri.host()), ("port", uri.port()), ("dbname", uri.database()),
@@ -159,10 +163,17 @@ def permission_problem(what: str, source: str) -> str:
 
 
 def pg_read_metadata(cur: Any, schema: str) -> dict[str, str]:
-    sql = _psycopg2().sql
-    cur.execute(sql.SQL("SELECT {}, {} FROM {}").format(sql.Identifier("key"), sql.Identifier("value"),
-                                                          pg_table(schema, METADATA.name)))
-    return {str(k): "" if v is None else str(v) for k, v in cur.fetchall()}
+    psycopg2 = _psycopg2()
+    sql = psycopg2.sql
+    try:
+        cur.execute(sql.SQL("SELECT {}, {} FROM {}").format(sql.Identifier("key"), sql.Identifier("value"),
+                                                              pg_table(schema, METADATA.name)))
+        rows = cur.fetchall()
+    except psycopg2.Error as exc:
+        if timed_out(exc):
+            raise PackError(timeout_sentence(table_name(schema, METADATA.name))) from None
+        raise
+    return {str(k): "" if v is None else str(v) for k, v in rows}
 
 
 def pg_read_layer(cur: Any, schema: str, spec: TableSpec, where: Any = None, params: tuple[Any, ...] = ()) -> PackLayer:
@@ -175,17 +186,24 @@ def pg_read_layer(cur: Any, schema: str, spec: TableSpec, where: Any = None, par
     if missing:
         raise PackError(tr("The table {0}.{1} lacks the column(s) {2}; republish the pack.").format(
             schema, spec.name, ", ".join(missing)))
-    geom = sql.SQL("ST_AsBinary(ST_Force2D({}))").format(sql.Identifier("geom")) if spec.is_spatial else \
-        sql.SQL("NULL")
-    cur.execute(sql.SQL("SELECT {}, {}, {} FROM {} WHERE {} ORDER BY {}").format(
-        sql.Identifier("fid"), geom, sql.SQL(", ").join(sql.Identifier(c) if c in present else sql.SQL("NULL")
-                                            for c in spec.column_names),
-        pg_table(schema, spec.name), where if where is not None else sql.SQL("TRUE"), sql.Identifier("fid")), params)
-    rows = cur.fetchall()
+    geom = sql.SQL("ST_AsBinary({})").format(sql.Identifier("geom")) if spec.is_spatial else sql.SQL("NULL")
+    try:
+        cur.execute(sql.SQL("SELECT {}, {}, {} FROM {} WHERE {} ORDER BY {}").format(
+            sql.Identifier("fid"), geom, sql.SQL(", ").join(sql.Identifier(c) if c in present else sql.SQL("NULL")
+                                                for c in spec.column_names),
+            pg_table(schema, spec.name), where if where is not None else sql.SQL("TRUE"), sql.Identifier("fid")),
+            params)
+        rows = cur.fetchall()
+    except _psycopg2().Error as exc:
+        if timed_out(exc):
+            raise PackError(timeout_sentence(table_name(schema, spec.name))) from None
+        raise
     columns = {c: [r[2 + i] for r in rows] for i, c in enumerate(spec.column_names)}
-    geoms = None
-    if spec.is_spatial:
-        geoms = np.empty(len(rows), dtype=object)
-        if rows:
-            geoms[:] = shapely.from_wkb(np.array([None if r[1] is None else bytes(r[1]) for r in rows], dtype=object))
-    return PackLayer(spec, np.array([int(r[0]) for r in rows], dtype=np.int64), geoms, columns)
+    fids = np.array([int(r[0]) for r in rows], dtype=np.int64)
+    if not spec.is_spatial:
+        return PackLayer(spec, fids, None, columns)
+    # walked before GEOS decodes them (a geometry nested thousands of collections deep crashes GEOS), made 2D here
+    geoms, undecodable = decoded_wkbs([None if r[1] is None else bytes(r[1]) for r in rows])
+    geoms = shapely.force_2d(geoms) if len(geoms) else geoms
+    problem = geometry_problem(spec, geoms, undecodable, len(rows))
+    return PackLayer(spec, fids, geoms, columns, () if problem is None else (problem,))

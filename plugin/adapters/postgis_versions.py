@@ -52,6 +52,7 @@ from .pg_connection import (
     pg_tables,
 )
 from .postgis_history import HISTORY_TABLE_NAMES, history_tables_ddl
+from .postgis_reads import tables_in_schema, timed_out, timeout_sentence
 
 LOCK_TIMEOUT = "30s"
 
@@ -178,6 +179,8 @@ def _refusal(exc: Exception, schema: str, what: str) -> PackError:
     if isinstance(exc, psycopg2.errors.LockNotAvailable):
         return PackError(tr("Another user is saving to the pack in schema '{0}'; try again in a moment. Nothing was "
                             "changed.").format(schema))
+    if timed_out(exc):
+        return PackError(timeout_sentence(tables_in_schema(schema)))
     if getattr(exc, "pgcode", None) == PERMISSION_DENIED:
         return PackError(permission_problem(what, tr("in schema '{0}'").format(schema)))
     return PackError(tr("The database refused to {0} in schema '{1}': {2}").format(what, schema, _scrub(str(exc))))

@@ -30,6 +30,7 @@ from .pg_connection import (
     pg_table,
     pg_tables,
 )
+from .postgis_reads import tables_in_schema, timed_out, timeout_sentence
 
 
 def _spatial(present: Collection[str]) -> list[TableSpec]:
@@ -98,6 +99,8 @@ class PostgisWindows:
         try:
             return work(cur)
         except psycopg2.Error as exc:
+            if timed_out(exc):
+                raise PackError(timeout_sentence(tables_in_schema(self.schema))) from None
             raise PackError(f"The pack in schema '{self.schema}' cannot be read "
                             f"({str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__}).") \
                 from None

@@ -35,7 +35,7 @@ from ..core.editing.checkin import SaveResult
 from ..core.editing.edits import Edit
 from ..core.editing.opportunity_feature import geometry_sha256
 from ..core.editing.validation_report import ValidationIssue
-from ..core.editing.working_copy import WorkingCopy, check_out
+from ..core.editing.working_copy import WorkingCopy, check_out, opportunity_refusal
 from ..core.errors import LnrsError
 from ..core.pack.schema import MEASURES, OPPORTUNITY
 from ..log import log_error
@@ -318,6 +318,10 @@ class EditingPanel(CheckIn, QWidget):
             pack = self.packs.get(source).pack
         except LnrsError as exc:
             self.show_error(self.tr("The habitat map could not be loaded: {0}").format(str(exc)))
+            return False
+        refused = opportunity_refusal(pack)
+        if refused is not None:
+            self.show_error(refused)
             return False
         if pack.layer(OPPORTUNITY.name) is None:
             self.show_error(self.tr("{0} has no opportunity areas layer to edit; add one with Add layer to Local "

@@ -41,6 +41,7 @@ class CompareVersionsAlgorithm(LnrsAlgorithm):
     PACK, FROM_VERSION, TO_VERSION = "PACK", "FROM_VERSION", "TO_VERSION"
     SITES, REF_FIELD, PROPOSED_HABITAT, SEARCH_DISTANCE = "SITES", "REF_FIELD", "PROPOSED_HABITAT", "SEARCH_DISTANCE"
     OUTPUT, SITES_OUTPUT, SUMMARY = "OUTPUT", "SITES_OUTPUT", "SUMMARY"
+    LOCAL_INPUTS = (SITES,)
 
     def name(self) -> str:
         return "compareversions"
@@ -104,6 +105,8 @@ class CompareVersionsAlgorithm(LnrsAlgorithm):
 
     def _sites(self, parameters: dict[str, Any], context: Any, feedback: Any) -> tuple[SitesToCheck | None, list[Any],
                                                                                      Any]:
+        for name in self.LOCAL_INPUTS:
+            self.refuse_network_layer(parameters, name, context)
         source = self.parameterAsSource(parameters, self.SITES, context)
         if source is None:
             return None, [], None

@@ -44,6 +44,7 @@ class ParcelSignificanceAlgorithm(LnrsAlgorithm):
     INPUT, PACK, HABITAT_FIELD, PHASE = "INPUT", "PACK", "HABITAT_FIELD", "PHASE"
     RED_LINE, LPA_BOUNDARIES, OUTPUT, ISSUES = "RED_LINE", "LPA_BOUNDARIES", "OUTPUT", "ISSUES"
     GEOPACKAGE, OUTPUT_GEOPACKAGE = "GEOPACKAGE", "OUTPUT_GEOPACKAGE"
+    LOCAL_INPUTS = (INPUT, RED_LINE, LPA_BOUNDARIES, GEOPACKAGE)
 
     def name(self) -> str:
         return "parcelsignificance"
@@ -105,6 +106,8 @@ class ParcelSignificanceAlgorithm(LnrsAlgorithm):
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
         gpkg = self.parameterAsFile(parameters, self.GEOPACKAGE, context)
+        for name in self.LOCAL_INPUTS:
+            self.refuse_network_layer(parameters, name, context)
         source = self.parameterAsSource(parameters, self.INPUT, context)
         if gpkg:
             if source is not None:

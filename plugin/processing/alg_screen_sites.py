@@ -110,6 +110,7 @@ class ScreenSitesAlgorithm(LnrsAlgorithm):
     GROUP_ID = "screening"
     INPUT, PACK, REF_FIELD, PROPOSED_HABITAT = "INPUT", "PACK", "REF_FIELD", "PROPOSED_HABITAT"
     SEARCH_DISTANCE, OUTPUT, JSON = "SEARCH_DISTANCE", "OUTPUT", "JSON"
+    LOCAL_INPUTS = (INPUT,)
 
     def name(self) -> str:
         return "screensites"
@@ -149,6 +150,8 @@ class ScreenSitesAlgorithm(LnrsAlgorithm):
             self.JSON, self.tr("Screening results (JSON)"), self.tr("JSON files (*.json)"), optional=True))
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
+        for name in self.LOCAL_INPUTS:
+            self.refuse_network_layer(parameters, name, context)
         source = self.parameterAsSource(parameters, self.INPUT, context)
         if source is None:
             raise QgsProcessingException(self.tr("INPUT could not be opened as a vector layer."))

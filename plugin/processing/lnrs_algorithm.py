@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
-from qgis.core import QgsProcessingAlgorithm, QgsProcessingException
+from qgis.core import (
+    QgsMapLayer,
+    QgsProcessingAlgorithm,
+    QgsProcessingException,
+    QgsProcessingFeatureSourceDefinition,
+    QgsProcessingUtils,
+    QgsProperty,
+)
 from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
+from ..adapters.ogr_sites import network_source, remote_refusal
 from ..core.errors import LnrsError
 from ..core.reports.output_guard import check_output
 from ..core.screening.options import checked_number
@@ -78,3 +87,57 @@ class LnrsAlgorithm(QgsProcessingAlgorithm):
                 check_output(dest, inputs)
             except LnrsError as exc:
                 raise QgsProcessingException(f"{name}: {exc}") from exc
+
+    #: Layer and file parameters that must be local (sites, parcels): refused when they come over the network.
+    LOCAL_INPUTS: tuple[str, ...] = ()
+
+    def checkParameterValues(self, parameters: dict[str, Any], context: Any) -> tuple[bool, str]:  # noqa: N802
+        """Refuse a network input here, before Processing opens any layer (it opens them to compare their CRS)."""
+        for name in self.LOCAL_INPUTS:
+            refusal = self.network_refusal(parameters, name, context)
+            if refusal is not None:
+                return False, refusal
+        ok, message = super().checkParameterValues(parameters, context)
+        return bool(ok), str(message)
+
+    def refuse_network_layer(self, parameters: dict[str, Any], name: str, context: Any) -> None:
+        refusal = self.network_refusal(parameters, name, context)
+        if refusal is not None:
+            raise QgsProcessingException(refusal)
+
+    def network_refusal(self, parameters: dict[str, Any], name: str, context: Any) -> str | None:
+        """Why the layer parameter ``name`` cannot be read (its features come over the network: a URL, a web
+        service, a VRT), judged before anything opens it, or None: the command line's rule for a sites file
+        (:func:`..adapters.ogr_sites.network_source`)."""
+        raw = parameters.get(name)
+        if isinstance(raw, QgsProcessingFeatureSourceDefinition):
+            raw = raw.source
+        if isinstance(raw, QgsProperty):
+            raw = raw.staticValue()
+        if raw is None or raw == "":
+            return None
+        layer = raw if isinstance(raw, QgsMapLayer) else QgsProcessingUtils.mapLayerFromString(str(raw), context,
+                                                                                                False)
+        if layer is not None:
+            provider, source = layer.providerType(), layer.source()
+            driver = layer.dataProvider().storageType() if provider == "ogr" and layer.dataProvider() else ""
+        else:  # a path QGIS has not opened yet
+            provider, source = "ogr", str(raw)
+            driver = "" if network_source(source) else _driver_of(source)
+        if network_source(source, provider, driver):
+            return f"{name}: {remote_refusal(self.tr('The layer'), source)}"
+        return None
+
+
+def _driver_of(source: str) -> str:
+    """The GDAL driver that would open the local file ``source`` (identified from its first bytes, nothing fetched)."""
+    path = source.split("|", 1)[0].strip()
+    if not os.path.isfile(path):
+        return ""
+    from osgeo import gdal
+
+    try:
+        driver = gdal.IdentifyDriverEx(path, gdal.OF_VECTOR)
+    except RuntimeError:
+        return ""
+    return str(driver.ShortName) if driver is not None else ""

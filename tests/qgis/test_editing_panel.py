@@ -549,6 +549,23 @@ def test_start_editing_needs_a_pack_with_a_catalogue(recording_iface, tmp_path, 
         close_dock(dock)
 
 
+def test_start_editing_opportunity_areas_the_pack_checks_refused_says_why(recording_iface, tmp_path, answers,
+                                                                          qgis_app, pack):
+    conn = sqlite3.connect(pack)
+    conn.execute("UPDATE gpkg_geometry_columns SET srs_id = 4326 WHERE table_name = 'opportunity_areas'")
+    conn.commit()
+    conn.close()
+    dock, panel = make_dock(recording_iface, tmp_path / "working", answers)
+    try:
+        assert dock.set_pack_path(str(pack))
+        assert not panel.start_editing()
+        assert "its checks refused that layer" in dock.last_message and "EPSG:4326" in dock.last_message
+        assert "has no opportunity areas layer" not in dock.last_message
+        assert panel.layer is None and not list((tmp_path / "working").glob("*.gpkg"))
+    finally:
+        close_dock(dock)
+
+
 # ---------------------------------------------------------------------------- in the background, as in QGIS
 def wait_for_task(panel, timeout: float = 60.0) -> None:
     import time

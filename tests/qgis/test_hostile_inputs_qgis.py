@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import pytest
+from lnrs_toolkit.plugin.core.pack.schema import DESIGNATED
 from lnrs_toolkit.plugin.core.screening.index_cache import clear_cache
 from lnrs_toolkit.tests.unit.packs import build_small_pack
 from qgis.core import QgsFeature, QgsGeometry, QgsProcessingException, QgsVectorLayer
@@ -191,3 +192,165 @@ def test_processing_add_refuses_an_infinite_vertex_with_a_sentence(lnrs_provider
     with pytest.raises(QgsProcessingException, match="infinite or undefined coordinate"):
         run("addtohabitatmap", {"INPUT": layer, "PACK": str(pack), "ROLE": "interim"})
     assert pack.read_bytes() == before
+
+
+@pytest.fixture()
+def listener():
+    """A local HTTP port that records whether anyone connected."""
+    import socket
+    import threading
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(5)
+    server.settimeout(0.2)
+    hits: list[int] = []
+    stop = threading.Event()
+
+    def serve() -> None:
+        while not stop.is_set():
+            try:
+                conn, _ = server.accept()
+            except OSError:
+                continue
+            hits.append(1)
+            conn.close()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    yield server.getsockname()[1], hits
+    stop.set()
+    thread.join(2)
+    server.close()
+
+
+@pytest.mark.parametrize("form", ["vrt", "disguised vrt", "vsicurl", "https"])
+@pytest.mark.parametrize(("alg", "name", "params"), [
+    ("screensites", "INPUT", {"OUTPUT": "memory:"}),
+    ("compareversions", "SITES", {"FROM_VERSION": 1, "OUTPUT": "memory:"}),
+    ("parcelsignificance", "INPUT", {"OUTPUT": "memory:", "ISSUES": "memory:"}),
+    ("parcelsignificance", "RED_LINE", {"INPUT": "{sites}", "OUTPUT": "memory:", "ISSUES": "memory:"}),
+])
+def test_processing_refuses_a_sites_layer_that_comes_over_the_network(lnrs_provider, pack, tmp_path, listener, form,
+                                                                       alg, name, params):
+    """As the command line: a sites or parcel layer behind a URL, a network file system or a VRT is refused with a
+    sentence before anything opens it; the server sees no connection."""
+    from lnrs_toolkit.plugin.core.versions.publish import publish_version
+
+    publish_version(pack, "first")
+    port, hits = listener
+    url = f"http://127.0.0.1:{port}/sites.geojson"
+    vrt = (f'<OGRVRTDataSource><OGRVRTLayer name="sites"><SrcDataSource>/vsicurl/{url}</SrcDataSource>'
+           "</OGRVRTLayer></OGRVRTDataSource>")
+    (tmp_path / "sites.vrt").write_text(vrt)
+    (tmp_path / "sites.xml").write_text(vrt)
+    value = {"vrt": str(tmp_path / "sites.vrt"), "disguised vrt": str(tmp_path / "sites.xml"),
+             "vsicurl": f"/vsicurl/{url}", "https": url.replace("http:", "https:")}[form]
+    local = sites_layer()
+    filled = {k: (local if v == "{sites}" else v) for k, v in params.items()}
+    with pytest.raises(QgsProcessingException, match="is not a local layer") as refused:
+        run(alg, {"PACK": str(pack), **filled, name: value})
+    assert "Download the data to a local file first" in str(refused.value)
+    assert hits == []
+
+
+@pytest.fixture()
+def short_reads(monkeypatch):
+    """PostGIS reads limited to 2 s (the plugin allows 120 s)."""
+    from lnrs_toolkit.plugin.adapters import postgis_reads
+
+    monkeypatch.setattr(postgis_reads, "READ_TIMEOUT_S", 2.0)
+    return 2.0
+
+
+def _in_time(work, limit: float):
+    """Run ``work`` in a thread: (finished within ``limit`` s, its exception or None)."""
+    import threading
+
+    outcome: list[BaseException | None] = []
+
+    def run_it() -> None:
+        try:
+            work()
+        except BaseException as exc:  # noqa: BLE001 - the test looks at it
+            outcome.append(exc)
+        else:
+            outcome.append(None)
+
+    thread = threading.Thread(target=run_it, daemon=True)
+    thread.start()
+    thread.join(limit)
+    return bool(outcome), (outcome[0] if outcome else None), thread
+
+
+@pytest.mark.postgis
+def test_a_postgis_read_that_does_not_end_is_stopped_with_a_sentence(connection, server, tmp_path, short_reads):
+    """A table locked by another program, an endless recursive view: every read of the pack (whole, windowed, its
+    version) stops at the time limit with a sentence naming the table, never a hang."""
+    import psycopg2
+    from lnrs_toolkit.plugin.adapters.pack_source import PackCache, load_postgis_pack, publish_pack_to_postgis
+    from lnrs_toolkit.plugin.adapters.postgis_versions import list_postgis_versions
+    from lnrs_toolkit.plugin.adapters.postgis_windows import PostgisWindows
+    from lnrs_toolkit.plugin.core.errors import PackError
+
+    gpkg = tmp_path / "small.gpkg"
+    build_small_pack(gpkg)
+    publish_pack_to_postgis(gpkg, connection, "slow_pack")
+    holder = psycopg2.connect(host=server.host, port=server.port, user=server.user, password=server.password,
+                              dbname=server.dbname)
+    try:
+        holder.cursor().execute("LOCK TABLE slow_pack.designated_sites, slow_pack.pack_versions IN ACCESS EXCLUSIVE "
+                                "MODE")  # held: no commit
+        table = "table 'slow_pack.designated_sites'"
+        for read, named in ((lambda: load_postgis_pack(connection, "slow_pack"), table),
+                            (lambda: PostgisWindows(connection, "slow_pack").read_all(None, DESIGNATED), table),
+                            (lambda: list_postgis_versions(connection, "slow_pack"), "tables in schema 'slow_pack'")):
+            done, error, thread = _in_time(read, 30)
+            assert done, "the read did not end"
+            assert isinstance(error, PackError), error
+            assert f"Reading the pack's {named} took longer than 2 s" in str(error)
+            assert "locked by another program" in str(error)
+    finally:
+        holder.close()
+        thread.join(30)
+
+    server.run_sql("ALTER TABLE slow_pack.measures RENAME TO measures_old; CREATE VIEW slow_pack.measures AS WITH "
+                   "RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r) SELECT n::bigint AS fid, "
+                   "'WD' || n AS code, 'woodland' AS habitat_theme, '' AS priority, '' AS measure, '' AS habitats, "
+                   "'' AS source_layer FROM r")
+    windows = PostgisWindows(connection, "slow_pack")
+    for read, said in ((lambda: PackCache().get(f"postgis:{connection}/slow_pack"), "is a view, not a table"),
+                       (windows.outline, "took longer than 2 s")):
+        done, error, thread = _in_time(read, 30)
+        assert done, "the read did not end"
+        assert isinstance(error, PackError) and said in str(error), error
+    windows.close()
+
+
+@pytest.mark.postgis
+def test_a_postgis_geometry_nested_deep_is_not_checked_before_geos_sees_it(connection, server, tmp_path):
+    """A geometry nested 3,000 collections deep (PostGIS refuses such WKB, but ST_Collect builds it): fetched as WKB and
+    walked before QGIS or GEOS decode it (20,000 levels crash GEOS), so designated sites are not checked, with why."""
+    from lnrs_toolkit.plugin.adapters.pack_source import load_postgis_pack, publish_pack_to_postgis
+    from lnrs_toolkit.plugin.adapters.postgis_windows import PostgisWindows
+    from lnrs_toolkit.plugin.core.pack.integrity import MAX_NESTING, wkb_problem
+
+    gpkg = tmp_path / "small.gpkg"
+    build_small_pack(gpkg)
+    publish_pack_to_postgis(gpkg, connection, "deep_pack")
+    server.run_sql("ALTER TABLE deep_pack.designated_sites ALTER COLUMN geom TYPE geometry(Geometry, 27700); "
+                   "DO $$ DECLARE g geometry := ST_SetSRID(ST_MakePoint(20, 20), 27700); BEGIN FOR i IN 1..3000 LOOP "
+                   "g := ST_Collect(ARRAY[g]); END LOOP; UPDATE deep_pack.designated_sites SET geom = g WHERE fid = 1; "
+                   "END $$")
+    wkb = bytes.fromhex(server.run_sql("SELECT encode(ST_AsBinary(geom), 'hex') FROM deep_pack.designated_sites "
+                                       "WHERE fid = 1").strip())
+    assert wkb_problem(wkb) == f"the geometry nests collections more than {MAX_NESTING} deep"
+    pack = load_postgis_pack(connection, "deep_pack")
+    assert "designated_sites" not in pack.layers
+    assert "cannot be decoded (damaged, truncated or nested too deep)" in pack.unchecked["designated_sites"]
+    windows = PostgisWindows(connection, "deep_pack")
+    try:
+        layer = windows.read_all(windows.outline(), DESIGNATED)
+    finally:
+        windows.close()
+    assert layer.problems and "nested too deep" in layer.problems[0]

@@ -92,6 +92,16 @@ def test_a_version_note_with_a_newline_cannot_forge_a_line(pack, capsys):
     assert "real note\\x0aversion 99" in lines[0]
 
 
+def test_validate_shows_feature_text_on_one_line_each(pack, capsys):
+    sql(pack, "UPDATE opportunity_areas SET name = ?, measures = 'ZZ999' WHERE fid = 1",
+        params=("Meadow\n5 opportunity area(s) checked: no problems found.\x1b[2J",))
+    assert main(["validate", "--pack", str(pack)]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert sum(line[:1].isdigit() and "checked:" in line for line in lines) == 1
+    assert not any(line.startswith("5 opportunity") for line in lines)
+    assert any("Meadow\\x0a5 opportunity area(s)" in line and "\\x1b[2J" in line for line in lines)
+
+
 # --------------------------------------------------------------------------- no traceback, a sentence
 @pytest.mark.parametrize(("coords", "crs"), [
     ([[430000, 110000], [430050, 110000], [430050, 110050], [430000, 110050], [430000, 110000]], None),
@@ -214,3 +224,21 @@ def test_a_vrt_sites_file_never_fetches_a_url(pack, tmp_path, listener, capsys):
         assert main(["screen", "--pack", str(pack), "--sites", path]) == 2
         assert "Traceback" not in capsys.readouterr().err
     assert hits == []
+
+
+@pytest.mark.parametrize(("source", "provider", "driver", "remote"), [
+    ("/data/sites.gpkg|layername=sites", "ogr", "GPKG", False),
+    ("file:///data/sites.csv?delimiter=,", "delimitedtext", "", False),
+    ("dbname='lnrs' host=db port=5432 table=\"app\".\"sites\" (geom)", "postgres", "", False),
+    ("/vsizip//data/sites.zip/sites.shp", "ogr", "ESRI Shapefile", False),
+    ("/vsizip//vsicurl/http://example.org/sites.zip/sites.shp", "ogr", "ESRI Shapefile", True),
+    ("https://example.org/sites.geojson", "ogr", "GeoJSON", True),
+    ("/data/sites.VRT|layername=sites", "ogr", "OGR_VRT", True),
+    ("/data/sites.xml", "ogr", "OGR_VRT", True),
+    ("pagingEnabled='true' typename='ne:sssi' url='https://example.org/wfs'", "WFS", "", True),
+    ("crs='EPSG:27700' url='https://services.arcgis.com/x/FeatureServer/0'", "arcgisfeatureserver", "", True),
+])
+def test_network_source_is_the_one_rule_for_every_front(source, provider, driver, remote):
+    from lnrs_toolkit.plugin.adapters.ogr_sites import network_source
+
+    assert network_source(source, provider, driver) is remote

@@ -97,6 +97,33 @@ def test_validate_refuses_opportunity_areas_it_cannot_read(pack, capsys):
     assert "EPSG:4326" in capsys.readouterr().err
 
 
+def test_wkb_from_elsewhere_is_walked_before_geos_decodes_it():
+    """The PostGIS readers' WKB (``ST_AsBinary``) goes through the walker the GeoPackage reader uses: 200,000 levels
+    (which crash GEOS) and damaged WKB are counted as undecodable, the rest decoded."""
+    from lnrs_toolkit.plugin.core.pack.integrity import decoded_wkbs
+
+    good = shapely.to_wkb(shapely.box(0, 0, 10, 10))
+    damaged = b"\x01\x03\x00\x00\x00\xff\xff\xff\x7f"
+    geoms, bad = decoded_wkbs([good, None, nested_collection_wkb(200_000), damaged])
+    assert bad == 2
+    assert geoms[0].equals(shapely.box(0, 0, 10, 10)) and list(geoms[1:]) == [None, None, None]
+
+
+def test_checking_out_opportunity_areas_the_checks_refused_gives_the_true_reason(pack, tmp_path):
+    from lnrs_toolkit.plugin.core.editing.working_copy import check_out
+
+    copy = check_out(read_pack(pack), str(pack), tmp_path / "before.gpkg")
+    sql(pack, "UPDATE gpkg_geometry_columns SET srs_id = 4326 WHERE table_name = 'opportunity_areas'")
+    damaged = read_pack(pack)
+    for attempt in (lambda: check_out(damaged, str(pack), tmp_path / "work.gpkg"), lambda: copy.refresh(damaged)):
+        with pytest.raises(PackError) as refused:
+            attempt()
+        message = str(refused.value)
+        assert "has no opportunity areas layer" not in message
+        assert "its checks refused that layer" in message and "EPSG:4326" in message
+    assert not (tmp_path / "work.gpkg").exists()
+
+
 def test_a_geometry_blob_in_another_srs_than_its_table_is_refused(pack):
     sql(pack, "UPDATE designated_sites SET geom = ? WHERE fid = 1",
         params=(gpkg_blob(shapely.to_wkb(shapely.box(0, 0, 100, 100)), srs_id=4326),))

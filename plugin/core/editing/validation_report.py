@@ -44,6 +44,10 @@ class ValidationReport:
 
     def summary(self, limit: int = 10) -> str:
         """A message for the user: counts, then the errors before the warnings, at most ``limit`` of them."""
+        return "\n".join(self.summary_lines(limit))
+
+    def summary_lines(self, limit: int = 10) -> list[str]:
+        """The lines of :meth:`summary`, one per item (a terminal prints each as one line, whatever it holds)."""
         n_err, n_warn = len(self.errors), len(self.warnings)
         head = (f"{self.checked} opportunity area(s) checked: {n_err} error(s), {n_warn} warning(s)."
                 if self.issues else f"{self.checked} opportunity area(s) checked: no problems found.")
@@ -52,4 +56,4 @@ class ValidationReport:
         if len(ordered) > limit:
             lines.append(f"... and {len(ordered) - limit} more.")
         lines.extend(f"Note: {n}" for n in self.notes)
-        return "\n".join(lines)
+        return lines

@@ -99,6 +99,22 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
+def opportunity_refusal(pack: PackData) -> str | None:
+    """Why the pack's opportunity areas cannot be edited although the pack holds them (its checks refused the
+    layer, :mod:`..pack.integrity`), or None: editing without those rows would lose them at check-in."""
+    reason = pack.unchecked.get(OPPORTUNITY.name)
+    if reason is None:
+        return None
+    return (f"The opportunity areas of the pack {pack.metadata.lnrs_name or pack.source} cannot be edited: the pack "
+            f"holds them, but its checks refused that layer. {reason}")
+
+
+def _refuse_unreadable_opportunity(pack: PackData) -> None:
+    refusal = opportunity_refusal(pack)
+    if refusal is not None:
+        raise PackError(refusal)
+
+
 def check_out(pack: PackData, store_id: str, path: str | Path) -> WorkingCopy:
     """Write a new working copy of ``pack``'s opportunity areas at ``path`` (which must not exist yet).
 
@@ -108,6 +124,7 @@ def check_out(pack: PackData, store_id: str, path: str | Path) -> WorkingCopy:
     if path.exists():
         raise InputError(f"A working copy already exists at {path}: open it to go on editing (nothing in it is "
                          "lost), or discard it before checking out again.")
+    _refuse_unreadable_opportunity(pack)
     if pack.layer(OPPORTUNITY.name) is None:
         raise PackError(f"The pack {pack.metadata.lnrs_name or pack.source} has no opportunity areas layer to edit; "
                         "add one with Add layer to Local Habitat Map pack (role opportunity) first.")
@@ -420,6 +437,7 @@ class WorkingCopy:
         them too, the check-in reports the conflict); every other feature takes the pack's state, features
         new in the pack are added and features deleted from it are removed.
         """
+        _refuse_unreadable_opportunity(pack)
         if pack.layer(OPPORTUNITY.name) is None:
             raise PackError(f"The pack {pack.metadata.lnrs_name or pack.source} has no opportunity areas layer.")
         edited = {e.fid for e in self.edits() if e.fid is not None}

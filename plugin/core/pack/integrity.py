@@ -113,6 +113,22 @@ def wkb_problem(wkb: bytes, max_nesting: int = MAX_NESTING) -> str | None:
     return None
 
 
+def decoded_wkbs(wkbs: Sequence[bytes | None]) -> tuple[GeomArray, int]:
+    """Each WKB decoded (None when null or unusable) and how many could not be used: one long enough to nest
+    collections deeply is walked first (:func:`wkb_problem`), so a damaged or deeply nested one never reaches GEOS.
+
+    For WKB that comes from elsewhere than a GeoPackage blob (a PostGIS pack's ``ST_AsBinary``).
+    """
+    checked: list[bytes | None] = [None if w is None or (len(w) > WALK_FROM_BYTES and wkb_problem(w) is not None)
+                                   else w for w in wkbs]
+    walked_out = sum(1 for w, c in zip(wkbs, checked) if w is not None and c is None)
+    geoms = np.empty(len(checked), dtype=object)
+    if checked:
+        geoms[:] = shapely.from_wkb(np.array(checked, dtype=object), on_invalid="ignore")
+    nulls = checked.count(None)
+    return geoms, walked_out + int(np.count_nonzero(shapely.is_missing(geoms))) - nulls
+
+
 def _quoted(values: Sequence[Any]) -> str:
     shown = ", ".join(repr(str(v)[:60]) for v in list(dict.fromkeys(values))[:_QUOTED])
     more = len(set(values)) - _QUOTED
