@@ -88,7 +88,8 @@ PG="$(pg_major)"
 
 # ---------------------------------------------------------------- the rest from the release's archive
 APT_PACKAGES=(python3-psycopg2 python3-venv python3-pip xvfb xauth pyqt5-dev-tools qttools5-dev-tools
-  poppler-utils "postgresql-$PG" "postgresql-$PG-postgis-3" zip debootstrap)
+  poppler-utils "postgresql-$PG" "postgresql-$PG-postgis-3" zip debootstrap
+  fonts-open-sans)  # QGIS's default text style uses Open Sans; without it QGIS tries to download it at start
 [ "$CODENAME" = bookworm ] || APT_PACKAGES+=(python3-shapely)  # shapely 2.1 on Debian 13 (1.8 on 12)
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do installed "$pkg" || missing+=("$pkg"); done
