@@ -34,6 +34,7 @@ from ..core.versions.publish import (
     Publication,
     PublishedVersion,
     check_thawed,
+    checked_for_publication,
     prepare_publication,
     unknown_version,
     version_number,
@@ -202,8 +203,9 @@ def publish_postgis_version(connection_name: str, schema: str, note: str, publis
                 metadata = PackMetadata.from_pairs(pairs)
                 check_schema_version(metadata)
                 layers = {spec.name: pg_read_layer(cur, schema, spec) for spec in TABLES if spec.name in content}
-                pack = PackData(layers, metadata, str(PackSource.postgis(connection_name, schema)),
-                                measures_from_layer(layers.get("measures")))
+                source = str(PackSource.postgis(connection_name, schema))
+                pack = checked_for_publication(PackData(layers, metadata, source,
+                                                        measures_from_layer(layers.get("measures"))))
                 publication = prepare_publication(pack, pairs, _read_versions(cur, schema, tables), note,
                                                   published_by or _session_user(cur), now)
                 _ensure_history(cur, schema)

@@ -251,6 +251,18 @@ def test_postgis_refusals(connection, server, tmp_path):
         load_postgis_version(connection, "lhm_refuse", 2)
 
 
+def test_postgis_publish_refuses_what_the_pack_checks_refuse_as_the_geopackage_does(connection, server, tmp_path):
+    """A value the pack checks refuse (here a designation nobody knows, written by SQL) is never frozen as a
+    version, in PostGIS as in a GeoPackage; nothing is written."""
+    gpkg = tmp_path / "lhm.gpkg"
+    build_v1_pack(gpkg)
+    publish_pack_to_postgis(gpkg, connection, "lhm_unchecked")
+    server.run_sql("UPDATE lhm_unchecked.designated_sites SET designation = 'Park of Special Interest'")
+    with pytest.raises(PackError, match="Nothing was published.*designation"):
+        publish_postgis_version(connection, "lhm_unchecked", "First", "Ann")
+    assert list_postgis_versions(connection, "lhm_unchecked") == []
+
+
 @pytest.mark.postgis
 def test_postgis_publish_queues_behind_a_check_in(connection, server, tmp_path, monkeypatch):
     from lnrs_toolkit.plugin.adapters.postgis_opportunity_store import PostgisOpportunityStore

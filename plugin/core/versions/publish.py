@@ -157,10 +157,17 @@ def _read_current(conn: sqlite3.Connection, source: str) -> tuple[PackData, dict
     check_schema_version(metadata)
     present = _present(conn)
     layers = {spec.name: read_layer(conn, spec) for spec in TABLES if spec is not METADATA and spec.name in present}
-    pack = validated(PackData(layers, metadata, source, measures_from_layer(layers.get("measures"))))
-    if pack.unchecked:  # freezing a version without those rows would publish a different map than the pack's
+    pack = PackData(layers, metadata, source, measures_from_layer(layers.get("measures")))
+    return checked_for_publication(pack), pairs
+
+
+def checked_for_publication(pack: PackData) -> PackData:
+    """``pack`` as the pack checks normalise it (what is frozen, GeoPackage or PostGIS alike); PackError when a layer
+    fails them: freezing a version without those rows would publish a different map than the pack's."""
+    pack = validated(pack)
+    if pack.unchecked:
         raise PackError(f"Nothing was published: {next(iter(pack.unchecked.values()))}")
-    return pack, pairs
+    return pack
 
 
 def version_number(value: Any) -> int:
