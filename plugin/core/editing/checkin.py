@@ -66,6 +66,7 @@ class SaveResult:
     report: ValidationReport | None = None  # the validation that let the save through (its warnings)
     already_saved: int = 0          # edits an earlier, interrupted check-in of the same session had landed
     merged: tuple[int, ...] = ()    # fids saved as a merge of yours and a colleague's change of other fields
+    previous_content_sha256: str = ""  # the pack's content hash just before this check-in wrote (others' saves)
 
 
 class EditRefused(LnrsError):  # noqa: N818 - the name is the API the GUI builds on
@@ -256,6 +257,7 @@ def save_edits(store: OpportunityStore, edits: Sequence[Edit], *, reason: str, u
                          "was saved.")
     session = session or uuid.uuid4().hex
     with store.transaction() as tx:
+        previous = tx.metadata().get("content_sha256", "")
         current = tx.lock_features([e.fid for e in edits if e.kind != "insert" and e.fid is not None])
         plan: list[tuple[Edit, OpportunityFeature | None]] = []
         done: list[Edit] = []
@@ -309,7 +311,7 @@ def save_edits(store: OpportunityStore, edits: Sequence[Edit], *, reason: str, u
         if not plan:
             meta = tx.metadata()
             return SaveResult(0, (), new_fids, meta.get("content_sha256", ""), tuple(done), session, report,
-                              len(landed))
+                              len(landed), previous_content_sha256=previous)
         when = tx.timestamp()
         who = tx.attribute(user)
         pending: list[AuditRecord] = []
@@ -352,4 +354,4 @@ def save_edits(store: OpportunityStore, edits: Sequence[Edit], *, reason: str, u
             tx.set_metadata("published_content_sha256", meta.get("content_sha256", ""))
         tx.set_metadata("content_sha256", digest)
     return SaveResult(len(plan), records, new_fids, digest, (*done, *(e for e, _ in plan)), session, report,
-                      len(landed), tuple(e.fid for e in merged if e.fid is not None))
+                      len(landed), tuple(e.fid for e in merged if e.fid is not None), previous)
