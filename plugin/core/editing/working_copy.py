@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import shapely
 
 from ..errors import InputError, PackError
@@ -93,6 +94,27 @@ def _wkb(geometry: Any) -> bytes | None:
     return bytes(shapely.to_wkb(geometry, output_dimension=2, byte_order=1))
 
 
+def _as_multis(geometries: Sequence[Any]) -> Any:
+    """:func:`.edits.as_multi` of every geometry at once."""
+    geoms = np.empty(len(geometries), dtype=object)
+    geoms[:] = list(geometries)
+    geoms = shapely.force_2d(geoms)
+    single = np.flatnonzero((shapely.get_type_id(geoms) == 3) & ~shapely.is_empty(geoms))
+    if len(single):
+        geoms[single] = shapely.multipolygons(geoms[single].reshape(-1, 1))
+    return geoms
+
+
+def _wkbs(geoms: Any) -> list[bytes | None]:
+    """:func:`_wkb` of every geometry at once."""
+    out: list[bytes | None] = [None] * len(geoms)
+    present = np.flatnonzero(~shapely.is_missing(geoms))
+    present = present[~shapely.is_empty(geoms[present])]
+    for i, wkb in zip(present.tolist(), shapely.to_wkb(geoms[present], output_dimension=2, byte_order=1)):
+        out[i] = bytes(wkb)
+    return out
+
+
 def check_out(pack: PackData, store_id: str, path: str | Path) -> WorkingCopy:
     """Write a new working copy of ``pack``'s opportunity areas at ``path`` (which must not exist yet).
 
@@ -106,10 +128,13 @@ def check_out(pack: PackData, store_id: str, path: str | Path) -> WorkingCopy:
         raise PackError(f"The pack {pack.metadata.lnrs_name or pack.source} has no opportunity areas layer to edit; "
                         "add one with Add layer to Local Habitat Map pack (role opportunity) first.")
     features = opportunity_features(pack)
-    geoms = [as_multi(f.geometry) for f in features]
+    geoms = _as_multis([f.geometry for f in features])
     canonical: dict[str, str] = {}  # measure texts repeat: each is parsed once
-    measures = [canonical.setdefault(f.measures, canonical_measures(f.measures)) if f.measures not in canonical
-                else canonical[f.measures] for f in features]
+    for f in features:
+        if f.measures not in canonical:
+            canonical[f.measures] = canonical_measures(f.measures)
+    measures = [canonical[f.measures] for f in features]
+    in_form = {m: form_measures(m) for m in set(measures)}
     hashes = geometry_sha256s(geoms)
     fids = [f.fid for f in features]
     names = [f.name or None for f in features]
@@ -126,11 +151,11 @@ def check_out(pack: PackData, store_id: str, path: str | Path) -> WorkingCopy:
             init_geopackage(conn)
             conn.execute("BEGIN")
             write_table(conn, WORKING, {
-                "pack_fid": fids, "measures": [form_measures(m) for m in measures], "name": names, "ref": refs,
+                "pack_fid": fids, "measures": [in_form[m] for m in measures], "name": names, "ref": refs,
                 "base_measures": measures, "base_geom_sha256": hashes}, geoms)
             write_table(conn, CHECKED_OUT, {
                 "pack_fid": fids, "base_measures": measures, "base_name": names, "base_ref": refs,
-                "base_geom_sha256": hashes, "base_geom": [_wkb(g) for g in geoms]})
+                "base_geom_sha256": hashes, "base_geom": _wkbs(geoms)})
             write_table(conn, CHOICES, {"code": [m.code for m in catalogue],
                                         "label": [choice_label(m.code, m.text) for m in catalogue],
                                         "theme": [m.theme for m in catalogue]})
