@@ -433,19 +433,18 @@ class WorkingCopy:
         removed: list[int] = []
         kept: list[int] = []
         edited = {e.fid for e in self.edits() if e.fid is not None}
-        features = opportunity_features(pack)
         digest = pack.metadata.content_sha256
         if digest and digest == self.known_map_sha256():
             # nobody saved since this copy took the map in: only the areas changed here are compared (both changed?)
-            states = feature_states([f for f in features if f.fid in edited])
+            states = feature_states(opportunity_features(pack, edited))
             conn = self._connect_path(self.path)
             try:
-                bases = base_states(conn)
+                bases = base_states(conn, {int(f) for f in edited if f is not None})
             finally:
                 conn.close()
             kept = [fid for fid in sorted(edited) if fid in bases and states.get(fid) != bases[fid]]
             return RefreshResult((), (), (), tuple(kept))
-        current = {int(f.fid): f for f in features if f.fid is not None}
+        current = {int(f.fid): f for f in opportunity_features(pack) if f.fid is not None}
         states = feature_states(list(current.values()))  # hashed at once
         with self._write() as conn:
             bases = base_states(conn)

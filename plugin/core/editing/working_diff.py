@@ -79,11 +79,14 @@ def bases(conn: sqlite3.Connection, fids: set[int] | None = None) -> dict[int, B
             for r in found if r[0] is not None}
 
 
-def base_states(conn: sqlite3.Connection) -> dict[int, FeatureState]:
-    """What each base is, without reading its geometry (the hash says it)."""
+def base_states(conn: sqlite3.Connection, fids: set[int] | None = None) -> dict[int, FeatureState]:
+    """What each base (or each of ``fids``) is, without reading its geometry (the hash says it)."""
+    select = f'SELECT pack_fid, base_measures, base_name, base_ref, base_geom_sha256 FROM "{CHECKED_OUT}"'
+    found = list(conn.execute(f"{select} WHERE pack_fid IS NOT NULL")) if fids is None else [
+        r for chunk in change_log.chunks(fids) for r in conn.execute(
+            f"{select} WHERE pack_fid IN ({change_log.marks(chunk)})", chunk)]
     return {int(r[0]): FeatureState(_text(r[1]), _text(r[2]).strip(), _text(r[3]).strip(), _text(r[4]))
-            for r in conn.execute(f"SELECT pack_fid, base_measures, base_name, base_ref, base_geom_sha256 "
-                                  f'FROM "{CHECKED_OUT}" WHERE pack_fid IS NOT NULL')}
+            for r in found}
 
 
 def rows(conn: sqlite3.Connection, pack_fids: set[int] | None = None, row_fids: set[int] | None = None) -> list[Row]:

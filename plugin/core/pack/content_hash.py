@@ -8,7 +8,7 @@ import math
 import threading
 import weakref
 from collections.abc import Collection, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -149,11 +149,11 @@ def hash_of_tables(digests: Mapping[str, bytes], metadata: PackMetadata) -> str:
 # --------------------------------------------------------------------------- a few rows changed
 @dataclass
 class _Digests:
-    """A loaded pack's hash and table digests, and the row digests of the tables edited so far (by fid)."""
+    """A loaded pack's hash, its tables' digests and their rows' digests (by fid)."""
 
     content: str
     tables: dict[str, bytes]
-    rows: dict[str, dict[int, bytes]] = field(default_factory=dict)
+    rows: dict[str, dict[int, bytes]]
 
 
 _DIGESTS: weakref.WeakKeyDictionary[PackData, _Digests] = weakref.WeakKeyDictionary()
@@ -165,8 +165,10 @@ def _digests(pack: PackData) -> _Digests:
         known = _DIGESTS.get(pack)
     if known is not None:
         return known
-    tables = {name: layer_digest(spec, layer) for name, (spec, layer) in _layers(pack).items()}
-    made = _Digests(hash_of_tables(tables, pack.metadata), tables)
+    rows = {name: dict(zip((int(f) for f in layer.fids.tolist()), row_digests(spec, layer)))
+            for name, (spec, layer) in _layers(pack).items()}
+    tables = {name: combine_rows(spec, rows[name].values()) for name, (spec, _) in _layers(pack).items()}
+    made = _Digests(hash_of_tables(tables, pack.metadata), tables, rows)
     with _LOCK:
         return _DIGESTS.setdefault(pack, made)
 
@@ -183,16 +185,9 @@ def content_hash_after(pack: PackData, spec: TableSpec, removed: Collection[int]
     rows ``added`` are in, with ``metadata``: exactly :func:`content_hash` of that pack, hashing only the rows that
     changed. None when ``pack`` has no such table (the caller hashes everything)."""
     known = _digests(pack)
-    entry = _layers(pack).get(spec.name)
-    if entry is None:
-        return None
-    with _LOCK:
-        rows = known.rows.get(spec.name)
+    rows = known.rows.get(spec.name)
     if rows is None:
-        layer = entry[1]
-        rows = dict(zip((int(f) for f in layer.fids.tolist()), row_digests(spec, layer)))
-        with _LOCK:
-            rows = known.rows.setdefault(spec.name, rows)
+        return None
     gone = {int(f) for f in removed} | {int(f) for f in added.fids.tolist()}
     kept = [d for fid, d in rows.items() if fid not in gone]
     tables = {**known.tables, spec.name: combine_rows(spec, [*kept, *row_digests(spec, added)])}
