@@ -37,7 +37,7 @@ from ..core.editing.edits import Edit
 from ..core.editing.opportunity_feature import geometry_sha256
 from ..core.editing.validation_report import ValidationIssue
 from ..core.editing.working_copy import WorkingCopy, check_out
-from ..core.errors import LnrsError
+from ..core.errors import InputError, LnrsError
 from ..core.pack.schema import MEASURES, OPPORTUNITY
 from ..log import log_error
 from .audit_dialog import AuditDialog
@@ -309,33 +309,34 @@ class EditingPanel(CheckIn, QWidget):
         return self._check_out(source, path)
 
     def _check_out(self, source: PackSource, path: Path) -> bool:
-        try:
-            pack = self.packs.get(source).pack
-        except LnrsError as exc:
-            self.show_error(self.tr("The habitat map could not be loaded: {0}").format(str(exc)))
-            return False
-        if pack.layer(OPPORTUNITY.name) is None:
-            self.show_error(self.tr("{0} has no opportunity areas layer to edit; add one with Add layer to Local "
-                                    "Habitat Map pack (role opportunity).").format(self._source_title(source)))
-            return False
-        if pack.layer(MEASURES.name) is None:
-            self.show_error(self.tr("{0} has no measures catalogue, so measures cannot be picked or checked; add it "
-                                    "with Add layer to Local Habitat Map pack (role measures) first.").format(
-                self._source_title(source)))
-            return False
+        """Load the pack and write the working copy in a task; then the layers, and the pack readied for checks."""
+        title = self._source_title(source)
+        refusals = (self.tr("{0} has no opportunity areas layer to edit; add one with Add layer to Local Habitat Map "
+                            "pack (role opportunity).").format(title),
+                    self.tr("{0} has no measures catalogue, so measures cannot be picked or checked; add it with Add "
+                            "layer to Local Habitat Map pack (role measures) first.").format(title))
         path.parent.mkdir(parents=True, exist_ok=True)
         result: list[bool] = []
 
+        def work() -> WorkingCopy:
+            pack = self.packs.get(source).pack
+            for table, refusal in zip((OPPORTUNITY, MEASURES), refusals):
+                if pack.layer(table.name) is None:
+                    raise InputError(refusal)
+            return check_out(pack, str(source), path)
+
         def done(working: Any, error: BaseException | None) -> None:
             self.task = None
-            if error is not None:
+            if isinstance(error, InputError) and str(error) in refusals:
+                self.show_error(str(error))
+            elif error is not None:
                 self._engine_error(self.tr("The opportunity areas could not be checked out"), error)
-                result.append(False)
-            else:
-                result.append(self._open(source, working))
+            result.append(error is None and self._open(source, working))
             self.refresh()
+            if result[0]:
+                self._pull(lambda _pulled: True)  # readies the pack for the first check, in the background
 
-        self._run(self.tr("LNRS: check out the opportunity areas"), lambda: check_out(pack, str(source), path), done)
+        self._run(self.tr("LNRS: check out the opportunity areas"), work, done)
         return bool(result and result[0]) if self.synchronous else True
 
     def _run(self, description: str, work: Callable[[], Any],
@@ -353,16 +354,20 @@ class EditingPanel(CheckIn, QWidget):
         except LnrsError as exc:
             self.show_error(self.tr("The working copy {0} cannot be resumed: {1}").format(path, str(exc)))
             return False
-        ok = self._open(source, working)
-        pulled = self._pull() if ok else None
-        self.refresh()
-        if ok:
+        if not self._open(source, working):
+            return False
+
+        def resumed(pulled: Any) -> bool:
             text = self.tr("Resumed your working copy with {0} change(s) not yet saved to the map.").format(
                 len(self.pending))
             if pulled is not None and (pulled.updated or pulled.added or pulled.removed):
                 text += " " + self._pulled_text(pulled)
             self.show_message(text)
-        return ok
+            return True
+
+        self.refresh()
+        self._pull(resumed)
+        return True
 
     def _open(self, source: PackSource, working: Any) -> bool:
         self.source = source

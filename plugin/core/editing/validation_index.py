@@ -13,7 +13,9 @@ import weakref
 
 import numpy as np
 
+from ..pack.content_hash import remember_content_hash
 from ..pack.model import GeomArray, PackData
+from ..pack.schema import AREA, DESIGNATED, IRREPLACEABLE, OPPORTUNITY
 from ..screening.index import IntArray, LayerIndex, layer_index
 
 _BUILT: weakref.WeakKeyDictionary[PackData, dict[str, LayerIndex | None]] = weakref.WeakKeyDictionary()
@@ -40,3 +42,12 @@ def nearby(layer: LayerIndex, geoms: GeomArray, distance: float) -> IntArray:
     else:
         _, found = layer.tree.query(geoms, predicate="intersects")
     return np.unique(np.asarray(found, dtype=np.int64))
+
+
+def prepare(pack: PackData) -> None:
+    """Build, now, what checking and saving edits of ``pack`` needs: the indexes validation uses and the pack's
+    content hash with its row digests (:func:`~..pack.content_hash.remember_content_hash`). Run it in the background
+    after loading a pack, and a check-in then does only the work of its own edits."""
+    for spec in (OPPORTUNITY, AREA, DESIGNATED, IRREPLACEABLE):
+        cached_index(pack, spec.name)
+    remember_content_hash(pack)
