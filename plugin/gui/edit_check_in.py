@@ -258,7 +258,7 @@ class CheckIn:
                                                       "up to date ({0}); discard it and start editing "
                                                       "again.").format(str(exc)))
             return False
-        if self.layer is not None:
+        if self.layer is not None and (saved.new_fids or saved.merged or theirs):  # the rebase changed rows it shows
             self.layer.reload()
             self.layer.triggerRepaint()
         report = getattr(saved, "report", None)
