@@ -16,8 +16,8 @@ decide a ratio (the same rule for every pipeline; every run is printed). The 1M 
 
 Options: ``--sizes 10k,100k`` (default all three), ``--peers-max 100k`` (largest map the peers run on; default 1M),
 ``--single 500`` (sites screened one by one for latency), ``--repeats 3``, ``--no-parcels`` (skip the parcel
-bench, scripts/bench_parcels.py, which runs last as a separate step in its own processes, then the editing
-bench, scripts/bench_editing.py).
+bench, scripts/bench_parcels.py, which runs as a separate step in its own processes), ``--no-editing`` (skip
+the editing bench, scripts/bench_editing.py, which runs last: 50,000 polygons, GeoPackage and PostGIS).
 """
 
 from __future__ import annotations
