@@ -82,14 +82,17 @@ class CheckIn:
 
     def _on_layer_committed(self) -> None:
         """QGIS saved the working layer: check the changes in and save them to the map."""
-        if self._committing:
+        if self._committing or self.working is None:
             return
-        if self.task is not None:
+        if self.task is not None:  # the map is being read or saved in the background: send these edits after it
             self.schedule_refresh()
-            self.show_message(translate("EditingPanel", "Your edits are saved in the working copy; a save to the map "
-                                                        "is still running, so save again when it has finished to send "
-                                                        "them too."), Qgis.MessageLevel.Warning)
+            if not getattr(self, "_save_waiting", False):
+                self._save_waiting = True
+                self.show_message(translate("EditingPanel", "Your edits are saved in the working copy; they go to the "
+                                                            "map as soon as the map has finished loading or saving."))
+            QTimer.singleShot(250, self._on_layer_committed)
             return
+        self._save_waiting = False
         if self.synchronous:
             self.save_to_map()
         else:
@@ -158,8 +161,8 @@ class CheckIn:
     def save_to_map(self) -> bool:
         """Check, ask for a reason, and save the pending changes to the pack (conflicts asked per feature)."""
         if self.task is not None:
-            self.show_message(translate("EditingPanel", "A save is already running; wait for it to finish."),
-                              Qgis.MessageLevel.Warning)
+            self.show_message(translate("EditingPanel", "The map is being read or saved; save again when it has "
+                                                        "finished."), Qgis.MessageLevel.Warning)
             return False
         return self._validate(self._ask_and_save)
 
