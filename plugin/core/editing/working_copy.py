@@ -48,7 +48,7 @@ from .audit import utc_now
 from .checkin import SaveResult
 from .edits import Edit, as_multi, canonical_measures, feature_states, form_measures
 from .opportunity_feature import OpportunityFeature, geometry_sha256, opportunity_features
-from .working_diff import _text, base_states, diff
+from .working_diff import base_states, diff
 from .working_diff import bases as read_bases
 from .working_diff import rows as read_rows
 
@@ -92,6 +92,10 @@ def _wkb(geometry: Any) -> bytes | None:
     if geometry is None or shapely.is_empty(geometry):
         return None
     return bytes(shapely.to_wkb(geometry, output_dimension=2, byte_order=1))
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value)
 
 
 def _as_multis(geometries: Sequence[Any]) -> Any:
