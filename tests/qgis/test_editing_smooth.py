@@ -134,3 +134,33 @@ def test_editing_a_generated_map_never_blocks_the_main_thread(qgis_app, qgis_ifa
         close_dock(dock)
         QgsProject.instance().removeAllMapLayers()
         QgsProject.instance().layerTreeRoot().removeAllChildren()
+
+
+def test_save_layer_edits_while_the_map_is_busy_goes_to_the_map_afterwards(qgis_app, qgis_iface, recording_iface,
+                                                                          tmp_path):
+    from lnrs_toolkit.tests.unit.edit_packs import build_edit_pack
+
+    pack = tmp_path / "edit_pack.gpkg"
+    build_edit_pack(pack)
+    answers = Recorder()
+    dock, panel = make_dock(recording_iface, tmp_path / "working", answers)
+    try:
+        assert dock.set_pack_path(str(pack))
+        assert panel.start_editing()
+        layer = panel.layer
+        panel.synchronous = False
+        panel.task = object()  # as while the pack is reloaded after a save, in the background
+        feature = next(layer.getFeatures("pack_fid = 2"))
+        assert layer.changeAttributeValue(feature.id(), layer.fields().indexOf("name"), "While busy")
+        assert layer.commitChanges(False)
+        QCoreApplication.processEvents()
+        assert "as soon as the map has finished" in panel.context.last_message
+        assert pack_rows(pack)[2][1] == "River corridor" and not answers.summaries, "not sent while busy"
+        panel.task = None
+        settle(panel, seconds=1.0)
+        assert answers.summaries, "sent once the map was free"
+        assert pack_rows(pack)[2][1] == "While busy"
+    finally:
+        close_dock(dock)
+        QgsProject.instance().removeAllMapLayers()
+        QgsProject.instance().layerTreeRoot().removeAllChildren()
