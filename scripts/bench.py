@@ -16,7 +16,8 @@ decide a ratio (the same rule for every pipeline; every run is printed). The 1M 
 
 Options: ``--sizes 10k,100k`` (default all three), ``--peers-max 100k`` (largest map the peers run on; default 1M),
 ``--single 500`` (sites screened one by one for latency), ``--repeats 3``, ``--no-parcels`` (skip the parcel
-bench, scripts/bench_parcels.py, which runs last as a separate step in its own processes).
+bench, scripts/bench_parcels.py, which runs as a separate step in its own processes), ``--no-editing`` (skip
+the editing bench, scripts/bench_editing.py, which runs last: 50,000 polygons, GeoPackage and PostGIS).
 """
 
 from __future__ import annotations
@@ -83,6 +84,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeats", type=int, default=3, help="batch runs per pipeline on the 10k and 100k maps (best "
                     "of them counts)")
     ap.add_argument("--no-parcels", action="store_true", help="skip the parcel bench (scripts/bench_parcels.py)")
+    ap.add_argument("--no-editing", action="store_true", help="skip the editing bench (scripts/bench_editing.py)")
     args = ap.parse_args(argv)
     labels = [s.strip() for s in args.sizes.split(",") if s.strip()]
     order = list(bd.SIZES)
@@ -209,6 +211,16 @@ def main(argv: list[str] | None = None) -> int:
             engine_s = record["records"]["engine"]["total_s"]
             checks.append(("parcels_engine_s", engine_s <= record["targets"]["engine_s"]))
             checks.append(("parcels_qgis_ratio", record["ratio"] >= record["targets"]["qgis_ratio"]))
+    if not args.no_editing:  # editing a 50,000-polygon map, GeoPackage and PostGIS: scripts/bench_editing.py
+        proc = subprocess.run([sys.executable, str(HERE / "bench_editing.py")], capture_output=True, text=True,
+                              check=False)
+        for line in (x for x in proc.stdout.splitlines() if x.startswith("editing")):
+            say(line)
+            if line.endswith((" PASS", " MISS")):
+                checks.append((line.split(":")[0], line.endswith(" PASS")))
+        if proc.returncode != 0:
+            sys.stderr.write(proc.stderr[-3000:])
+            mismatches_total += 1
     say(f"mismatches total: {mismatches_total}")
     passed = sum(ok for _, ok in checks)
     missed = [name for name, ok in checks if not ok]

@@ -31,7 +31,7 @@ from ..core.editing.opportunity_feature import OpportunityFeature
 from ..core.editing.opportunity_store import StoreTransaction
 from ..core.errors import PackError
 from ..core.pack.content_hash import content_hash
-from ..core.pack.model import PackData, PackMetadata, measures_from_layer
+from ..core.pack.model import PackData, PackLayer, PackMetadata, measures_from_layer
 from ..core.pack.schema import METADATA, OPPORTUNITY, OPPORTUNITY_AUDIT, PACK_CRS_EPSG, TABLES
 from .pack_source import PackSource, _check_schema, _scrub, require_pack_schema
 from .pg_connection import (
@@ -232,6 +232,11 @@ class _PgTransaction:
         if self.run(self.sql.SQL("UPDATE {} SET value = %s WHERE key = %s").format(t), (value, key)).rowcount == 0:
             self.run(self.sql.SQL("INSERT INTO {} (fid, key, value) SELECT coalesce(max(fid), 0) + 1, %s, %s "
                                   "FROM {}").format(t, t), (key, value))
+
+    def read_features(self, fids: Sequence[int]) -> PackLayer:
+        """The opportunity areas with these fids, as the schema holds them now (for the content hash)."""
+        return pg_read_layer(self.cur, self.schema, OPPORTUNITY, self.sql.SQL("{} = ANY(%s)").format(
+            self.sql.Identifier("fid")), (sorted({int(f) for f in fids}),))
 
     def content_sha256(self) -> str:
         present = pg_tables(self.cur, self.schema)

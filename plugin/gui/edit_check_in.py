@@ -19,6 +19,7 @@ from qgis.PyQt.QtCore import QCoreApplication, QTimer
 from ..adapters.pack_source import PackCache, PackSource
 from ..core.editing.checkin import EditConflict, EditRefused, SaveResult, save_edits
 from ..core.editing.edits import Edit
+from ..core.editing.validation_index import prepare
 from ..core.editing.working_copy import WorkingCopy
 from ..core.errors import LnrsError
 from .dock_context import DockContext
@@ -80,53 +81,70 @@ class CheckIn:
 
     def _on_layer_committed(self) -> None:
         """QGIS saved the working layer: check the changes in and save them to the map."""
-        if self._committing:
+        if self._committing or self.working is None:
             return
-        if self.task is not None:
+        if self.task is not None:  # the map is being read or saved in the background: send these edits after it
             self.schedule_refresh()
-            self.show_message(translate("EditingPanel", "Your edits are saved in the working copy; a save to the map "
-                                                        "is still running, so save again when it has finished to send "
-                                                        "them too."), Qgis.MessageLevel.Warning)
+            if not getattr(self, "_save_waiting", False):
+                self._save_waiting = True
+                self.show_message(translate("EditingPanel", "Your edits are saved in the working copy; they go to the "
+                                                            "map as soon as the map has finished loading or saving."))
+            QTimer.singleShot(250, self._on_layer_committed)
             return
+        self._save_waiting = False
         if self.synchronous:
             self.save_to_map()
         else:
             QTimer.singleShot(0, self.save_to_map)
 
     def check_changes(self) -> bool:
-        """Validate the pending changes and list the problems; True when nothing blocks a save."""
-        report = self._validate()
-        if report is None:
-            return False
-        if report.ok:
-            self.show_message(translate("EditingPanel", "Your {0} change(s) pass every check{1}.").format(
-                len(self.pending), translate("EditingPanel", ", with {0} warning(s)").format(len(report.warnings))
-                if report.warnings else ""), Qgis.MessageLevel.Success)
-        return bool(report.ok)
+        """Validate the pending changes and list the problems; True when nothing blocks a save (in the background:
+        True when the check started)."""
+        def checked(report: Any) -> bool:
+            if report.ok:
+                self.show_message(translate("EditingPanel", "Your {0} change(s) pass every check{1}.").format(
+                    len(self.pending), translate("EditingPanel", ", with {0} warning(s)").format(
+                        len(report.warnings)) if report.warnings else ""), Qgis.MessageLevel.Success)
+            return bool(report.ok)
 
-    def _validate(self) -> Any:
-        """Commit the layer, read the pending edits and validate them (issues listed); None on failure."""
+        return self._validate(checked)
+
+    def _validate(self, then: Callable[[Any], bool]) -> bool:
+        """Commit the layer, read the pending edits and validate them in a task (issues listed), then ``then(report)``
+        on the main thread when nothing blocks. Returns ``then``'s answer (in the background: whether it started)."""
         if self.working is None or self.source is None:
             self.show_error(translate("EditingPanel", "Start editing first."))
-            return None
+            return False
         if not self._commit_layer():
-            return None
+            return False
         self.refresh()
         if not self.pending:
             self.set_issues(())
             self.show_message(translate("EditingPanel", "You have no changes to save: the working copy matches the "
                                                         "Local Habitat Map."))
-            return None
-        try:
-            pack = self.packs.get(self.source).pack
-            report = edits_report(self.pending, pack)
-        except LnrsError as exc:
-            self.show_error(translate("EditingPanel", "Your changes could not be checked: {0}").format(str(exc)))
-            return None
-        self.set_issues(report.issues, report.notes)
-        if not report.ok:
-            self._refused(report)
-        return report
+            return False
+        source, pending = self.source, list(self.pending)
+        result: list[bool] = []
+
+        def work() -> Any:  # loading the pack and building its indexes, when they are not ready, take a moment
+            return edits_report(pending, self.packs.get(source).pack)
+
+        def done(report: Any, error: BaseException | None) -> None:
+            self.task = None
+            self._update_buttons()
+            if error is not None:
+                self._engine_error(translate("EditingPanel", "Your changes could not be checked"), error)
+                result.append(False)
+                return
+            self.set_issues(report.issues, report.notes)
+            if not report.ok:
+                self._refused(report)
+                result.append(False)
+                return
+            result.append(then(report))
+
+        self._run(translate("EditingPanel", "LNRS: check the changes"), work, done)
+        return bool(result and result[0]) if self.synchronous else True
 
     def _refused(self, report: Any) -> None:
         """The message bar names the first problems; the Problems list has them all."""
@@ -142,12 +160,12 @@ class CheckIn:
     def save_to_map(self) -> bool:
         """Check, ask for a reason, and save the pending changes to the pack (conflicts asked per feature)."""
         if self.task is not None:
-            self.show_message(translate("EditingPanel", "A save is already running; wait for it to finish."),
-                              Qgis.MessageLevel.Warning)
+            self.show_message(translate("EditingPanel", "The map is being read or saved; save again when it has "
+                                                        "finished."), Qgis.MessageLevel.Warning)
             return False
-        report = self._validate()
-        if report is None or not report.ok:
-            return False
+        return self._validate(self._ask_and_save)
+
+    def _ask_and_save(self, report: Any) -> bool:
         summary = self._summary(report)
         reason = self.reason_provider(summary)
         if reason is None or not reason.strip():
@@ -245,25 +263,29 @@ class CheckIn:
                                                       "up to date ({0}); discard it and start editing "
                                                       "again.").format(str(exc)))
             return False
-        if self.layer is not None:
+        if self.layer is not None and (saved.new_fids or saved.merged or theirs):  # the rebase changed rows it shows
             self.layer.reload()
             self.layer.triggerRepaint()
         report = getattr(saved, "report", None)
         self.set_issues(report.issues if report is not None else (), report.notes if report is not None else ())
-        self.packs.invalidate(self.source)
-        if self.source is not None and self.context.pack_path == str(self.source):
-            self.context.refresh_pack()
-        pulled = self._pull()
         self.refresh()
         kept = len(theirs)
         taken = translate("EditingPanel", " ({0} area(s) taken from the map as others left them)").format(
             kept) if kept else ""
-        text = translate("EditingPanel", "Saved {0} change(s) to the Local Habitat Map{1}; its content hash is now "
-                                         "{2}\u2026").format(
-            saved.applied, taken, saved.content_sha256[:12])
-        if pulled is not None and (pulled.updated or pulled.added or pulled.removed):
-            text += " " + self._pulled_text(pulled)
-        self.show_message(text, Qgis.MessageLevel.Success)
+        self.show_message(translate("EditingPanel", "Saved {0} change(s) to the Local Habitat Map{1}; its content "
+                                                    "hash is now {2}\u2026").format(
+            saved.applied, taken, saved.content_sha256[:12]), Qgis.MessageLevel.Success)
+        source = self.source
+
+        def reloaded(pulled: Any) -> bool:  # the pack was reloaded in the background: the dock screens against it
+            if source is not None and self.context.pack_path == str(source):
+                self.context.refresh_pack()
+            if pulled is not None and (pulled.updated or pulled.added or pulled.removed):
+                self.show_message(self._pulled_text(pulled), Qgis.MessageLevel.Success)
+            return True
+
+        self.packs.invalidate(self.source)
+        self._pull(reloaded)
         return True
 
     # ------------------------------------------------------------------ others' changes
@@ -274,10 +296,12 @@ class CheckIn:
             return False
         if not self._commit_layer():
             return False
-        pulled = self._pull()
+        return self._pull(self._pulled)
+
+    def _pulled(self, pulled: Any) -> bool:
+        """What Update from the map says."""
         if pulled is None:
             return False
-        self.refresh()
         if pulled.updated or pulled.added or pulled.removed:
             self.show_message(self._pulled_text(pulled), Qgis.MessageLevel.Success)
         else:
@@ -290,21 +314,34 @@ class CheckIn:
                               Qgis.MessageLevel.Warning)
         return True
 
-    def _pull(self) -> Any:
-        """``WorkingCopy.refresh`` against the pack as it is now (reloading the layer); None when it failed."""
-        if self.working is None or self.source is None:
-            return None
-        try:
-            pulled = self.working.refresh(self.packs.get(self.source).pack)
-        except LnrsError as exc:
-            self.show_error(translate("EditingPanel", "What others saved to the map could not be brought into your "
-                                                      "working copy: {0}"
-                                    ).format(str(exc)))
-            return None
-        if self.layer is not None:
-            self.layer.reload()
-            self.layer.triggerRepaint()
-        return pulled
+    def _pull(self, then: Callable[[Any], bool]) -> bool:
+        """``WorkingCopy.refresh`` against the pack as it is now, in a task that also (re)loads the pack and readies
+        it for the next check (:func:`~..core.editing.validation_index.prepare`); then the layer is reloaded and
+        ``then(result or None)`` runs on the main thread. Returns ``then``'s answer (in the background: True)."""
+        working, source = self.working, self.source
+        if working is None or source is None:
+            return then(None)
+        result: list[bool] = []
+
+        def work() -> Any:
+            pack = self.packs.get(source).pack
+            prepare(pack)
+            return working.refresh(pack)
+
+        def done(pulled: Any, error: BaseException | None) -> None:
+            self.task = None
+            if error is not None:
+                self._engine_error(translate("EditingPanel", "What others saved to the map could not be brought into "
+                                                             "your working copy"), error)
+                pulled = None
+            elif self.layer is not None and (pulled.updated or pulled.added or pulled.removed):
+                self.layer.reload()
+                self.layer.triggerRepaint()
+            self.refresh()
+            result.append(then(pulled))
+
+        self._run(translate("EditingPanel", "LNRS: bring in what others saved to the map"), work, done)
+        return bool(result and result[0]) if self.synchronous else True
 
     def _pulled_text(self, pulled: Any) -> str:
         return translate("EditingPanel", "Brought in what others saved to the map: {0} area(s) changed, {1} new, {2} "

@@ -36,21 +36,20 @@ from ..core.editing.edits import Edit
 from ..core.editing.opportunity_feature import geometry_sha256
 from ..core.editing.validation_report import ValidationIssue
 from ..core.editing.working_copy import WorkingCopy, check_out, opportunity_refusal
-from ..core.errors import LnrsError
+from ..core.errors import InputError, LnrsError
 from ..core.pack.schema import MEASURES, OPPORTUNITY
 from ..log import log_error
-from .audit_dialog import AuditDialog
 from .conflict_dialog import ask_resolution
 from .dock_context import DockContext
 from .edit_autosave import BufferAutosave
 from .edit_check_in import CheckIn
+from .edit_discard_audit import DiscardAndAudit
 from .edit_form import configure_form
 from .edit_issues import IssuesBox
 from .edit_questions import ask_confirm, ask_resume
-from .edit_store import default_working_dir, measures_text, open_store, source_title, working_copy_name
+from .edit_store import default_working_dir, measures_text, source_title, working_copy_name
 from .edit_task import EngineTask, run_engine
-from .editing_layers import add_working_layers, remove_working_layers, show_on_canvas, working_layers
-from .history_dialog import open_history
+from .editing_layers import add_working_layers, show_on_canvas, working_layers
 from .map_highlight import flash, zoom_to
 from .postgis_setup_menu import PostgisSetupMenu
 from .reason_dialog import ask_reason
@@ -58,7 +57,7 @@ from .results_view import tip
 from .working_copy_save import WorkingCopySave
 
 
-class EditingPanel(CheckIn, QWidget):
+class EditingPanel(CheckIn, DiscardAndAudit, QWidget):
     """The "Edit map" tab of the dock."""
 
     def __init__(self, context: DockContext, parent: QWidget | None = None) -> None:
@@ -314,37 +313,38 @@ class EditingPanel(CheckIn, QWidget):
         return self._check_out(source, path)
 
     def _check_out(self, source: PackSource, path: Path) -> bool:
-        try:
-            pack = self.packs.get(source).pack
-        except LnrsError as exc:
-            self.show_error(self.tr("The habitat map could not be loaded: {0}").format(str(exc)))
-            return False
-        refused = opportunity_refusal(pack)
-        if refused is not None:
-            self.show_error(refused)
-            return False
-        if pack.layer(OPPORTUNITY.name) is None:
-            self.show_error(self.tr("{0} has no opportunity areas layer to edit; add one with Add layer to Local "
-                                    "Habitat Map pack (role opportunity).").format(self._source_title(source)))
-            return False
-        if pack.layer(MEASURES.name) is None:
-            self.show_error(self.tr("{0} has no measures catalogue, so measures cannot be picked or checked; add it "
-                                    "with Add layer to Local Habitat Map pack (role measures) first.").format(
-                self._source_title(source)))
-            return False
+        """Load the pack and write the working copy in a task; then the layers, and the pack readied for checks."""
+        title = self._source_title(source)
+        refusals = (self.tr("{0} has no opportunity areas layer to edit; add one with Add layer to Local Habitat Map "
+                            "pack (role opportunity).").format(title),
+                    self.tr("{0} has no measures catalogue, so measures cannot be picked or checked; add it with Add "
+                            "layer to Local Habitat Map pack (role measures) first.").format(title))
         path.parent.mkdir(parents=True, exist_ok=True)
         result: list[bool] = []
 
+        said: list[str] = []  # the refusals shown as they are
+
+        def work() -> WorkingCopy:
+            pack = self.packs.get(source).pack
+            for refusal in (opportunity_refusal(pack),
+                            *(r for t, r in zip((OPPORTUNITY, MEASURES), refusals) if pack.layer(t.name) is None)):
+                if refusal is not None:
+                    said.append(refusal)
+                    raise InputError(refusal)
+            return check_out(pack, str(source), path)
+
         def done(working: Any, error: BaseException | None) -> None:
             self.task = None
-            if error is not None:
+            if isinstance(error, InputError) and str(error) in said:
+                self.show_error(str(error))
+            elif error is not None:
                 self._engine_error(self.tr("The opportunity areas could not be checked out"), error)
-                result.append(False)
-            else:
-                result.append(self._open(source, working))
+            result.append(error is None and self._open(source, working))
             self.refresh()
+            if result[0]:
+                self._pull(lambda _pulled: True)  # readies the pack for the first check, in the background
 
-        self._run(self.tr("LNRS: check out the opportunity areas"), lambda: check_out(pack, str(source), path), done)
+        self._run(self.tr("LNRS: check out the opportunity areas"), work, done)
         return bool(result and result[0]) if self.synchronous else True
 
     def _run(self, description: str, work: Callable[[], Any],
@@ -362,16 +362,20 @@ class EditingPanel(CheckIn, QWidget):
         except LnrsError as exc:
             self.show_error(self.tr("The working copy {0} cannot be resumed: {1}").format(path, str(exc)))
             return False
-        ok = self._open(source, working)
-        pulled = self._pull() if ok else None
-        self.refresh()
-        if ok:
+        if not self._open(source, working):
+            return False
+
+        def resumed(pulled: Any) -> bool:
             text = self.tr("Resumed your working copy with {0} change(s) not yet saved to the map.").format(
                 len(self.pending))
             if pulled is not None and (pulled.updated or pulled.added or pulled.removed):
                 text += " " + self._pulled_text(pulled)
             self.show_message(text)
-        return ok
+            return True
+
+        self.refresh()
+        self._pull(resumed)
+        return True
 
     def _open(self, source: PackSource, working: Any) -> bool:
         self.source = source
@@ -426,73 +430,6 @@ class EditingPanel(CheckIn, QWidget):
             return
         zoom_to(canvas, [issue.location])
         flash(canvas, issue.location)
-
-    # ------------------------------------------------------------------ discard, audit
-    def discard_changes(self) -> bool:
-        source = self.source or self.dock_source()
-        if source is None:
-            return False
-        path = self.working_path(source)
-        if not path.is_file() and self.working is None:
-            return False
-        count = len(self.pending) if self.working is not None else None
-        text = (self.tr("Throw away your {0} change(s) not yet saved to the Local Habitat Map? The map itself is not "
-                        "changed. This cannot be undone.").format(count) if count is not None
-                else self.tr("Throw away the working copy of {0} from an earlier session? The map itself is not "
-                             "changed. This cannot be undone.").format(self._source_title(source)))
-        if not self.confirm(self.tr("Discard my changes"), text):
-            return False
-        if not self._remove_working_copy(path):
-            return False
-        self.set_issues(())
-        self.refresh()
-        self.show_message(self.tr("Your working copy was discarded; the Local Habitat Map is unchanged."))
-        return True
-
-    def _remove_working_copy(self, path: Path) -> bool:
-        project = QgsProject.instance()
-        layer, choices = working_layers(project, path)
-        if layer is not None and layer.isEditable():
-            layer.rollBack()
-        self._detach()
-        remove_working_layers(project, (layer, choices),
-                              self._group_name(self.source) if self.source is not None else None)
-        close = getattr(self.working, "close", None)
-        if callable(close):
-            close()
-        self.working = None
-        self.source = None
-        self.pending = []
-        try:
-            for suffix in ("", "-wal", "-shm", "-journal"):
-                Path(str(path) + suffix).unlink(missing_ok=True)
-        except OSError as exc:
-            self.show_error(self.tr("The working copy {0} could not be deleted: {1}").format(
-                path, exc.strerror or str(exc)))
-            return False
-        return True
-
-    def audit_records(self) -> list[Any]:
-        source = self.source or self.dock_source()
-        if source is None:
-            return []
-        return list(open_store(source).audit_records())
-
-    def show_audit_trail(self) -> AuditDialog | None:
-        source = self.source or self.dock_source()
-        if source is None:
-            self.show_error(self.tr("Load a Local Habitat Map pack first."))
-            return None
-        try:
-            records = self.audit_records()
-        except LnrsError as exc:
-            self.show_error(self.tr("The audit trail could not be read: {0}").format(str(exc)))
-            return None
-        dialog = AuditDialog(self._source_title(source), records, self,
-                             history=lambda fid: open_history(self, source, fid))
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.show()
-        return dialog
 
     # ------------------------------------------------------------------ teardown
     def close_down(self) -> None:

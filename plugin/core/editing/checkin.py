@@ -33,7 +33,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import InputError, LnrsError
-from ..pack.model import PackData
+from ..pack.content_hash import content_hash_after, remember_content_hash
+from ..pack.model import PackData, PackMetadata
+from ..pack.schema import OPPORTUNITY
 from .audit import AuditRecord, describe_audit, geometry_wkb
 from .edits import KINDS, Edit, FeatureState, as_multi, canonical_measures
 from .opportunity_feature import OpportunityFeature, geometry_sha256
@@ -66,6 +68,7 @@ class SaveResult:
     report: ValidationReport | None = None  # the validation that let the save through (its warnings)
     already_saved: int = 0          # edits an earlier, interrupted check-in of the same session had landed
     merged: tuple[int, ...] = ()    # fids saved as a merge of yours and a colleague's change of other fields
+    previous_content_sha256: str = ""  # the pack's content hash just before this check-in wrote (others' saves)
 
 
 class EditRefused(LnrsError):  # noqa: N818 - the name is the API the GUI builds on
@@ -232,6 +235,27 @@ def validate_edits(edits: Sequence[Edit], pack: PackData, rules: OpportunityRule
     return only_what_changed(report, edits, pack, rules)  # an area's older errors do not block its edit
 
 
+def _new_content_hash(tx: Any, pack: PackData, previous: str, meta: Mapping[str, str],
+                      plan: Sequence[tuple[Edit, OpportunityFeature | None]], new_fids: Mapping[str, int]) -> str:
+    """The pack's content hash after ``plan`` was written in ``tx``.
+
+    When the hash the pack stored before this check-in is the hash of ``pack`` (the loaded pack the edits were
+    validated against), the store held ``pack``: only the rows written are read back and hashed
+    (:func:`~..pack.content_hash.content_hash_after`; a store offers ``read_features(fids)`` for it). Otherwise,
+    or for a store without it, every row is read and hashed (``tx.content_sha256()``).
+    """
+    read_features = getattr(tx, "read_features", None)
+    if previous and callable(read_features) and previous == remember_content_hash(pack):
+        written = {int(e.fid) for e, _ in plan if e.kind == "update" and e.fid is not None}
+        written |= {int(new_fids[e.key]) for e, _ in plan if e.kind == "insert" and e.key in new_fids}
+        removed = {int(e.fid) for e, _ in plan if e.fid is not None}
+        after = content_hash_after(pack, OPPORTUNITY, removed, read_features(sorted(written)),
+                                   PackMetadata.from_pairs(dict(meta)))
+        if after is not None:
+            return after
+    return str(tx.content_sha256())
+
+
 def save_edits(store: OpportunityStore, edits: Sequence[Edit], *, reason: str, user: str, pack: PackData,
                rules: OpportunityRules | None = None, resolutions: Mapping[str, str] | None = None,
                session: str | None = None) -> SaveResult:
@@ -256,6 +280,7 @@ def save_edits(store: OpportunityStore, edits: Sequence[Edit], *, reason: str, u
                          "was saved.")
     session = session or uuid.uuid4().hex
     with store.transaction() as tx:
+        previous = tx.metadata().get("content_sha256", "")
         current = tx.lock_features([e.fid for e in edits if e.kind != "insert" and e.fid is not None])
         plan: list[tuple[Edit, OpportunityFeature | None]] = []
         done: list[Edit] = []
@@ -309,7 +334,7 @@ def save_edits(store: OpportunityStore, edits: Sequence[Edit], *, reason: str, u
         if not plan:
             meta = tx.metadata()
             return SaveResult(0, (), new_fids, meta.get("content_sha256", ""), tuple(done), session, report,
-                              len(landed))
+                              len(landed), previous_content_sha256=previous)
         when = tx.timestamp()
         who = tx.attribute(user)
         pending: list[AuditRecord] = []
@@ -349,9 +374,9 @@ def save_edits(store: OpportunityStore, edits: Sequence[Edit], *, reason: str, u
                 audit(e.fid, "delete", cur, None)
         records = tx.add_audit(pending)
         meta = tx.metadata()
-        digest = tx.content_sha256()
+        digest = _new_content_hash(tx, pack, previous, meta, plan, new_fids)
         if "published_content_sha256" not in meta:
             tx.set_metadata("published_content_sha256", meta.get("content_sha256", ""))
         tx.set_metadata("content_sha256", digest)
     return SaveResult(len(plan), records, new_fids, digest, (*done, *(e for e, _ in plan)), session, report,
-                      len(landed), tuple(e.fid for e in merged if e.fid is not None))
+                      len(landed), tuple(e.fid for e in merged if e.fid is not None), previous)

@@ -7,11 +7,13 @@ A working copy (:mod:`.working_copy`) lists its changes as edits; :mod:`.checkin
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import shapely
 
+from ..pack.content_hash import geometry_sha256s
 from ..pack.measure_codes import join_codes
 from .opportunity_feature import OpportunityFeature, feature_codes, geometry_sha256
 
@@ -66,3 +68,18 @@ class FeatureState:
     def of(cls, feature: OpportunityFeature) -> FeatureState:
         return cls(canonical_measures(feature.measures), (feature.name or "").strip(), (feature.ref or "").strip(),
                    geometry_sha256(feature.geometry))
+
+
+def feature_states(features: Sequence[OpportunityFeature]) -> dict[int, FeatureState]:
+    """:meth:`FeatureState.of` of many features, keyed by fid: geometries hashed at once, each measure text parsed
+    once (a map's 50,000 areas in about a second)."""
+    hashes = geometry_sha256s([f.geometry for f in features])
+    canonical: dict[str, str] = {}
+    out: dict[int, FeatureState] = {}
+    for f, digest in zip(features, hashes):
+        if f.fid is None:
+            continue
+        if f.measures not in canonical:
+            canonical[f.measures] = canonical_measures(f.measures)
+        out[int(f.fid)] = FeatureState(canonical[f.measures], (f.name or "").strip(), (f.ref or "").strip(), digest)
+    return out

@@ -23,7 +23,7 @@ from ..errors import PackError
 from ..pack.content_hash import content_hash
 from ..pack.gpkg import decode_blob, encode_blobs, read_layer, read_metadata_pairs, register_functions
 from ..pack.gpkg_writer import write_table
-from ..pack.model import PackData, PackMetadata, measures_from_layer
+from ..pack.model import PackData, PackLayer, PackMetadata, measures_from_layer
 from ..pack.schema import METADATA, OPPORTUNITY, OPPORTUNITY_AUDIT, TABLES
 from ..pack.write_lock import pack_write_lock
 from .audit import AuditRecord, audit_record, utc_now
@@ -170,6 +170,12 @@ class _GpkgTransaction:
         t = _q(METADATA.name)
         if self.conn.execute(f"UPDATE {t} SET value = ? WHERE key = ?", (value, key)).rowcount == 0:
             self.conn.execute(f"INSERT INTO {t} (key, value) VALUES (?, ?)", (key, value))
+
+    def read_features(self, fids: Sequence[int]) -> PackLayer:
+        """The opportunity areas with these fids, as the pack holds them now (for the content hash)."""
+        ids = sorted({int(f) for f in fids})
+        return read_layer(self.conn, OPPORTUNITY, "{fid} IN (" + ", ".join("?" for _ in ids) + ")", ids) \
+            if len(ids) <= 10_000 else read_layer(self.conn, OPPORTUNITY)
 
     def content_sha256(self) -> str:
         present = {r[0] for r in self.conn.execute("SELECT name FROM sqlite_master WHERE type IN ('table','view')")}

@@ -6,6 +6,7 @@ exchange; :func:`geometry_sha256` is the hash the audit trail and conflict detec
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -57,12 +58,15 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def opportunity_features(pack: PackData) -> list[OpportunityFeature]:
-    """Every opportunity area of ``pack`` (keys are the pack fids as text)."""
+def opportunity_features(pack: PackData, fids: Collection[int] | None = None) -> list[OpportunityFeature]:
+    """Every opportunity area of ``pack``, or those with the pack fids ``fids`` (keys are the pack fids as text)."""
     layer = pack.layer(OPPORTUNITY.name)
     if layer is None:
         return []
     geoms = layer.geoms if layer.geoms is not None else np.full(len(layer), None, dtype=object)
     measures, names, refs = layer.column("measures"), layer.column("name"), layer.column("ref")
-    return [OpportunityFeature(int(fid), _text(measures[i]), geoms[i], _text(names[i]), _text(refs[i]), str(int(fid)))
-            for i, fid in enumerate(layer.fids.tolist())]
+    rows = range(len(layer)) if fids is None else \
+        np.flatnonzero(np.isin(layer.fids, np.fromiter((int(f) for f in fids), dtype=np.int64))).tolist()
+    all_fids = layer.fids.tolist()
+    return [OpportunityFeature(int(all_fids[i]), _text(measures[i]), geoms[i], _text(names[i]), _text(refs[i]),
+                               str(int(all_fids[i]))) for i in rows]

@@ -26,9 +26,10 @@ from ..metric.vocabulary import IRREPLACEABLE_TYPES
 from ..pack.measure_codes import invalid_codes
 from ..pack.model import GeomArray, PackData
 from ..pack.schema import AREA, DESIGNATED, IRREPLACEABLE, OPPORTUNITY
-from ..screening.index import IntArray, layer_index, polygonal
+from ..screening.index import IntArray, polygonal
 from .opportunity_feature import OpportunityFeature, geometry_sha256, opportunity_features
 from .validation_geometry import average_width, beyond_tolerance, covered_area, spikes_of, unique_labels
+from .validation_index import cached_index, nearby
 from .validation_report import ValidationIssue, ValidationReport
 from .validation_rules import (
     METADATA_KEY,
@@ -230,7 +231,7 @@ class _Checker:
     def check_strategy_area(self, features: Sequence[OpportunityFeature], pos: IntArray, geoms: GeomArray) -> None:
         if not self.on("outside_strategy_area") or not len(geoms):
             return
-        area = layer_index(self.pack, AREA.name, [])
+        area = cached_index(self.pack, AREA.name)
         if area is None or not len(area.geoms):
             self.notes.append("The pack has no strategy area, so opportunity areas were not checked against it.")
             return
@@ -266,13 +267,13 @@ class _Checker:
             wanted = [w for w in wanted if w[2]]
             if not wanted:
                 continue
-            layer = layer_index(self.pack, layer_name, [])
+            layer = cached_index(self.pack, layer_name)
             if layer is None:
                 rules = sorted({r for r, _, _ in wanted})
                 self.notes.append(f"The pack has no '{layer_name}' layer, so rule(s) {', '.join(rules)} could not "
                                   "check opportunity areas against it.")
                 continue
-            values = [_text(layer.columns[column][r]) for r in layer.rows.tolist()]
+            values = layer.texts(column)
             qi, ti = layer.tree.query(geoms, predicate="intersects")
             if not len(qi):
                 continue
@@ -357,11 +358,13 @@ class _Checker:
         others: list[_Other] = [_Other(features[int(p)], codes[int(p)], int(p)) for p in pos.tolist()]
         all_geoms = list(geoms)
         skip = {f.fid for f in features if f.fid is not None} | {int(x) for x in exclude_fids}
-        layer = layer_index(self.pack, OPPORTUNITY.name, [])
-        if layer is not None:
+        layer = cached_index(self.pack, OPPORTUNITY.name)
+        if layer is not None:  # only the map's areas within reach of the checked ones (through its index)
             cols = layer.columns
-            for k, (row, fid) in enumerate(zip(layer.rows.tolist(), layer.fids.tolist())):
-                if int(fid) in skip:
+            reach = max(self.rules.max_gap_m, 0.0) if self.on("gap") else 0.0
+            for k in nearby(layer, geoms, reach).tolist():
+                row, fid = int(layer.rows[k]), int(layer.fids[k])
+                if fid in skip:
                     continue
                 f = OpportunityFeature(int(fid), _text(cols["measures"][row]), layer.geoms[k],
                                        _text(cols["name"][row]), _text(cols["ref"][row]), str(int(fid)))

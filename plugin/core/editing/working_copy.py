@@ -13,9 +13,11 @@ nothing) with four tables:
   the form's multi-select.
 - ``working_copy_info``: key/value: pack source, when checked out, the pack's content hash then, last save.
 
-:meth:`WorkingCopy.edits` diffs the features against their base: a row without a (known) pack fid is an
-insert (several rows with the same pack fid, as after *Split Features*: the first is the feature, the
-others are inserts), a changed row an update, a checked-out feature with no row left a delete.
+:meth:`WorkingCopy.edits` diffs the features against their base (:mod:`.working_diff`; only those the change log,
+:mod:`.change_log`, names, so the work grows with the edits, not with the map; :meth:`WorkingCopy.full_edits` diffs
+every feature): a row without a (known) pack fid is an insert (several rows with the same pack fid, as after
+*Split Features*: the first is the feature, the others are inserts), a changed row an update, a checked-out
+feature with no row left a delete.
 After a check-in, :meth:`WorkingCopy.after_save` rebases (the saved state becomes the base; inserted rows
 get their pack fids); :meth:`WorkingCopy.take_theirs` replaces a feature with the pack's current state;
 :meth:`WorkingCopy.refresh` brings in what others saved since, for every feature the copy has not changed.
@@ -31,18 +33,24 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import shapely
 
 from ..errors import InputError, PackError
-from ..pack.gpkg import connect_rw, decode_blob, encode_blobs, register_functions
+from ..pack.content_hash import geometry_sha256s
+from ..pack.gpkg import connect_rw, encode_blobs, register_functions
 from ..pack.gpkg_writer import init_geopackage, write_table
 from ..pack.model import PackData
 from ..pack.schema import OPPORTUNITY, Column, TableSpec
 from ..pack.store import atomic_copy
+from . import change_log
 from .audit import utc_now
 from .checkin import SaveResult
-from .edits import Edit, FeatureState, as_multi, canonical_measures, form_measures
+from .edits import Edit, as_multi, canonical_measures, feature_states, form_measures
 from .opportunity_feature import OpportunityFeature, geometry_sha256, opportunity_features
+from .working_diff import base_states, diff
+from .working_diff import bases as read_bases
+from .working_diff import rows as read_rows
 
 FORMAT = "lnrs-working-copy/1"
 WORKING = TableSpec("opportunity_edits", "working", "Opportunity areas (working copy)", "MULTIPOLYGON", (
@@ -86,15 +94,6 @@ def _wkb(geometry: Any) -> bytes | None:
     return bytes(shapely.to_wkb(geometry, output_dimension=2, byte_order=1))
 
 
-def _from_wkb(data: Any) -> Any:
-    return None if data is None else shapely.from_wkb(bytes(data))
-
-
-def _from_blob(blob: Any) -> Any:
-    wkb = decode_blob(blob)
-    return None if wkb is None else shapely.force_2d(shapely.from_wkb(wkb))
-
-
 def _text(value: Any) -> str:
     return "" if value is None else str(value)
 
@@ -115,6 +114,27 @@ def _refuse_unreadable_opportunity(pack: PackData) -> None:
         raise PackError(refusal)
 
 
+def _as_multis(geometries: Sequence[Any]) -> Any:
+    """:func:`.edits.as_multi` of every geometry at once."""
+    geoms = np.empty(len(geometries), dtype=object)
+    geoms[:] = list(geometries)
+    geoms = shapely.force_2d(geoms)
+    single = np.flatnonzero((shapely.get_type_id(geoms) == 3) & ~shapely.is_empty(geoms))
+    if len(single):
+        geoms[single] = shapely.multipolygons(geoms[single].reshape(-1, 1))
+    return geoms
+
+
+def _wkbs(geoms: Any) -> list[bytes | None]:
+    """:func:`_wkb` of every geometry at once."""
+    out: list[bytes | None] = [None] * len(geoms)
+    present = np.flatnonzero(~shapely.is_missing(geoms))
+    present = present[~shapely.is_empty(geoms[present])]
+    for i, wkb in zip(present.tolist(), shapely.to_wkb(geoms[present], output_dimension=2, byte_order=1)):
+        out[i] = bytes(wkb)
+    return out
+
+
 def check_out(pack: PackData, store_id: str, path: str | Path) -> WorkingCopy:
     """Write a new working copy of ``pack``'s opportunity areas at ``path`` (which must not exist yet).
 
@@ -129,9 +149,14 @@ def check_out(pack: PackData, store_id: str, path: str | Path) -> WorkingCopy:
         raise PackError(f"The pack {pack.metadata.lnrs_name or pack.source} has no opportunity areas layer to edit; "
                         "add one with Add layer to Local Habitat Map pack (role opportunity) first.")
     features = opportunity_features(pack)
-    geoms = [as_multi(f.geometry) for f in features]
-    measures = [canonical_measures(f.measures) for f in features]
-    hashes = [geometry_sha256(g) for g in geoms]
+    geoms = _as_multis([f.geometry for f in features])
+    canonical: dict[str, str] = {}  # measure texts repeat: each is parsed once
+    for f in features:
+        if f.measures not in canonical:
+            canonical[f.measures] = canonical_measures(f.measures)
+    measures = [canonical[f.measures] for f in features]
+    in_form = {m: form_measures(m) for m in set(measures)}
+    hashes = geometry_sha256s(geoms)
     fids = [f.fid for f in features]
     names = [f.name or None for f in features]
     refs = [f.ref or None for f in features]
@@ -147,15 +172,16 @@ def check_out(pack: PackData, store_id: str, path: str | Path) -> WorkingCopy:
             init_geopackage(conn)
             conn.execute("BEGIN")
             write_table(conn, WORKING, {
-                "pack_fid": fids, "measures": [form_measures(m) for m in measures], "name": names, "ref": refs,
+                "pack_fid": fids, "measures": [in_form[m] for m in measures], "name": names, "ref": refs,
                 "base_measures": measures, "base_geom_sha256": hashes}, geoms)
             write_table(conn, CHECKED_OUT, {
                 "pack_fid": fids, "base_measures": measures, "base_name": names, "base_ref": refs,
-                "base_geom_sha256": hashes, "base_geom": [_wkb(g) for g in geoms]})
+                "base_geom_sha256": hashes, "base_geom": _wkbs(geoms)})
             write_table(conn, CHOICES, {"code": [m.code for m in catalogue],
                                         "label": [choice_label(m.code, m.text) for m in catalogue],
                                         "theme": [m.theme for m in catalogue]})
             write_table(conn, INFO, {"key": list(info), "value": list(info.values())})
+            change_log.install(conn, seed=False)  # from now on, every write notes what it touched
             conn.execute("COMMIT")
         finally:
             with contextlib.suppress(sqlite3.Error):
@@ -173,35 +199,6 @@ class RefreshResult:
     added: tuple[int, ...]
     removed: tuple[int, ...]
     kept: tuple[int, ...]
-
-
-@dataclass(frozen=True)
-class _Base:
-    fid: int
-    measures: str
-    name: str
-    ref: str
-    geom_sha256: str
-    geometry: Any
-
-    def feature(self, key: str) -> OpportunityFeature:
-        return OpportunityFeature(self.fid, self.measures, self.geometry, self.name, self.ref, key)
-
-    def state(self) -> FeatureState:
-        return FeatureState(self.measures, self.name.strip(), self.ref.strip(), self.geom_sha256)
-
-
-@dataclass(frozen=True)
-class _Row:
-    fid: int
-    pack_fid: int | None
-    measures: str
-    name: str
-    ref: str
-    geometry: Any
-
-    def feature(self, pack_fid: int | None) -> OpportunityFeature:
-        return OpportunityFeature(pack_fid, self.measures, self.geometry, self.name, self.ref, str(self.fid))
 
 
 class WorkingCopy:
@@ -231,10 +228,24 @@ class WorkingCopy:
         if pairs.get("format") != FORMAT:
             raise InputError(f"The working copy {p.name} was written by another version of LNRS Toolkit "
                              f"({pairs.get('format') or 'unknown format'}); check out the pack again.")
-        return cls(p, WorkingCopyInfo(pairs.get("pack_source", ""), pairs.get("pack_name", ""),
+        copy = cls(p, WorkingCopyInfo(pairs.get("pack_source", ""), pairs.get("pack_name", ""),
                                       pairs.get("checked_out_at", ""), pairs.get("pack_content_sha256", ""),
                                       pairs.get("copy_id", ""), pairs.get("last_saved_at", ""),
                                       pairs.get("last_saved_content_sha256", "")))
+        copy._ensure_log()
+        return copy
+
+    def _ensure_log(self) -> None:
+        """A copy checked out before the change log existed gets one, compacted by one full diff."""
+        conn = self._connect_path(self.path)
+        try:
+            if change_log.installed(conn):
+                return
+        finally:
+            conn.close()
+        with self._write() as conn:
+            change_log.install(conn, seed=True)
+            self._compact(conn)
 
     @property
     def layer_uri(self) -> str:
@@ -268,54 +279,47 @@ class WorkingCopy:
                     conn.execute("ROLLBACK")
             conn.close()
 
-    # ---------------------------------------------------------------- reading
-    def _bases(self, conn: sqlite3.Connection) -> dict[int, _Base]:
-        rows = conn.execute(f"SELECT pack_fid, base_measures, base_name, base_ref, base_geom_sha256, base_geom "
-                            f"FROM {_q(CHECKED_OUT.name)}")
-        return {int(r[0]): _Base(int(r[0]), _text(r[1]), _text(r[2]), _text(r[3]), _text(r[4]), _from_wkb(r[5]))
-                for r in rows if r[0] is not None}
-
-    def _rows(self, conn: sqlite3.Connection) -> list[_Row]:
-        rows = conn.execute(f"SELECT fid, pack_fid, measures, name, ref, geom FROM {_q(WORKING.name)} ORDER BY fid")
-        out = []
-        for fid, pack_fid, measures, name, ref, geom in rows:
-            try:
-                geometry = _from_blob(geom)
-            except (PackError, shapely.errors.GEOSException):
-                geometry = None  # validation names the feature: "has no usable geometry"
-            out.append(_Row(int(fid), None if pack_fid is None else int(pack_fid), _text(measures), _text(name),
-                            _text(ref), geometry))
-        return out
-
     def edits(self) -> list[Edit]:
-        """What changed since check-out (or the last save): inserts, updates and deletes."""
+        """What changed since check-out (or the last save): inserts, updates and deletes.
+
+        Only the features the change log names are read and compared (:mod:`.change_log`); the result is the
+        full diff's (:meth:`full_edits`).
+        """
         conn = self._connect_path(self.path)
         try:
-            bases = self._bases(conn)
-            rows = self._rows(conn)
+            return self._logged_edits(conn)
         except sqlite3.DatabaseError as exc:
             raise InputError(f"The working copy {self.path} cannot be read ({exc}).") from exc
         finally:
             conn.close()
-        primary: dict[int, _Row] = {}
-        out: list[Edit] = []
-        inserts: list[_Row] = []
-        for row in rows:
-            if row.pack_fid is not None and row.pack_fid in bases and row.pack_fid not in primary:
-                primary[row.pack_fid] = row
-            else:
-                inserts.append(row)
-        for pack_fid in sorted(bases):
-            base = bases[pack_fid]
-            found = primary.get(pack_fid)
-            if found is None:
-                out.append(Edit("delete", pack_fid, f"deleted:{pack_fid}", base.feature(f"deleted:{pack_fid}"), None))
-                continue
-            new = found.feature(pack_fid)
-            if FeatureState.of(new) != base.state():
-                out.append(Edit("update", pack_fid, str(found.fid), base.feature(str(found.fid)), new))
-        out.extend(Edit("insert", None, str(row.fid), None, row.feature(None)) for row in inserts)
-        return out
+
+    def _logged_edits(self, conn: sqlite3.Connection) -> list[Edit]:
+        if not change_log.installed(conn):
+            return diff(read_bases(conn), read_rows(conn))
+        pack_fids, row_fids = change_log.logged(conn)
+        return diff(read_bases(conn, pack_fids), read_rows(conn, pack_fids, row_fids))
+
+    def full_edits(self) -> list[Edit]:
+        """:meth:`edits` by comparing every feature with its base (the reference the change log is tested on)."""
+        conn = self._connect_path(self.path)
+        try:
+            bases = read_bases(conn)
+            rows = read_rows(conn)
+        except sqlite3.DatabaseError as exc:
+            raise InputError(f"The working copy {self.path} cannot be read ({exc}).") from exc
+        finally:
+            conn.close()
+        return diff(bases, rows)
+
+    def _compact(self, conn: sqlite3.Connection) -> None:
+        """Shrink the change log to what still differs (in a write transaction)."""
+        edits = self._logged_edits(conn)
+        change_log.keep_only(conn, {e.fid for e in edits if e.fid is not None},
+                             {int(e.key) for e in edits if e.kind != "delete" and e.key.isdigit()})
+        # an insert carrying a pack fid (a split part) keeps that fid logged: the pack fid's primary row is its twin
+        conn.execute(f"INSERT OR IGNORE INTO {_q(change_log.FIDS)} (pack_fid) SELECT pack_fid FROM "
+                     f"{_q(WORKING.name)} WHERE pack_fid IS NOT NULL AND fid IN (SELECT row_fid FROM "
+                     f"{_q(change_log.ROWS)})")
 
     def feature_count(self) -> int:
         conn = self._connect_path(self.path)
@@ -378,7 +382,10 @@ class WorkingCopy:
         """Rebase on a check-in: what it saved becomes the base; inserted rows get their pack fids.
 
         Edits the check-in skipped (conflicts resolved as "theirs") are left alone: call :meth:`take_theirs`.
+        When nobody else saved to the map since this copy last took it in (``result.previous_content_sha256``), the
+        copy now holds the map as it is, and :meth:`refresh` has nothing to compare.
         """
+        known = self.known_map_sha256()
         with self._write() as conn:
             for e in result.edits:
                 if e.kind == "delete":
@@ -402,6 +409,9 @@ class WorkingCopy:
             self._set_info(conn, "last_saved_at", utc_now())
             self._set_info(conn, "last_saved_content_sha256", result.content_sha256)
             self._set_info(conn, "checkin_session", "")
+            current = bool(known) and result.previous_content_sha256 == known
+            self._set_info(conn, "refreshed_content_sha256", result.content_sha256 if current else known or "unknown")
+            self._compact(conn)
         self.info = WorkingCopy.open(self.path).info
 
     def take_theirs(self, fid: int, current: OpportunityFeature | None) -> None:
@@ -440,18 +450,30 @@ class WorkingCopy:
         _refuse_unreadable_opportunity(pack)
         if pack.layer(OPPORTUNITY.name) is None:
             raise PackError(f"The pack {pack.metadata.lnrs_name or pack.source} has no opportunity areas layer.")
-        edited = {e.fid for e in self.edits() if e.fid is not None}
-        current = {int(f.fid): f for f in opportunity_features(pack) if f.fid is not None}
         updated: list[int] = []
         added: list[int] = []
         removed: list[int] = []
         kept: list[int] = []
+        edited = {e.fid for e in self.edits() if e.fid is not None}
+        digest = pack.metadata.content_sha256
+        if digest and digest == self.known_map_sha256():
+            # nobody saved since this copy took the map in: only the areas changed here are compared (both changed?)
+            states = feature_states(opportunity_features(pack, edited))
+            conn = self._connect_path(self.path)
+            try:
+                bases = base_states(conn, {int(f) for f in edited if f is not None})
+            finally:
+                conn.close()
+            kept = [fid for fid in sorted(edited) if fid in bases and states.get(fid) != bases[fid]]
+            return RefreshResult((), (), (), tuple(kept))
+        current = {int(f.fid): f for f in opportunity_features(pack) if f.fid is not None}
+        states = feature_states(list(current.values()))  # hashed at once
         with self._write() as conn:
-            bases = self._bases(conn)
+            bases = base_states(conn)
             for fid in sorted(set(current) | set(bases)):
                 base = bases.get(fid)
                 now = current.get(fid)
-                if base is not None and now is not None and FeatureState.of(now) == base.state():
+                if base is not None and now is not None and states[fid] == base:
                     continue
                 if fid in edited:
                     kept.append(fid)
@@ -462,6 +484,7 @@ class WorkingCopy:
                 (removed if now is None else updated if base is not None else added).append(fid)
             self._set_info(conn, "refreshed_at", utc_now())
             self._set_info(conn, "refreshed_content_sha256", pack.metadata.content_sha256)
+            self._compact(conn)
         return RefreshResult(tuple(updated), tuple(added), tuple(removed), tuple(kept))
 
     def take_theirs_all(self, conflicts: Sequence[Any]) -> None:
