@@ -37,6 +37,8 @@ class LayerIndex:
     columns: dict[str, list[Any]]
     #: area of each indexed geometry
     areas: FloatArray = field(default_factory=lambda: np.empty(0))
+    #: envelope (xmin, ymin, xmax, ymax) of each indexed geometry, one row each
+    bounds: FloatArray = field(default_factory=lambda: np.empty((0, 4)))
     _texts: dict[str, list[str]] = field(default_factory=dict)
 
     def col(self, name: str, k: int) -> Any:
@@ -79,7 +81,8 @@ def layer_index(pack: PackData, name: str, notes: list[str]) -> LayerIndex | Non
         shapely.prepare(good)
         tree.query(good[:1])  # GEOS builds the tree on first use: pay for it at load, not on the first site
     return LayerIndex(name, good, rows, layer.fids[rows], tree, dict(layer.columns),
-                      np.asarray(shapely.area(good), dtype=np.float64))
+                      np.asarray(shapely.area(good), dtype=np.float64),
+                      np.asarray(shapely.bounds(good), dtype=np.float64).reshape(-1, 4))
 
 
 def polygonal(geom: BaseGeometry) -> BaseGeometry | None:
