@@ -72,6 +72,11 @@ class WindowedPack:
             self._coverage = area_index.coverage if area_index is not None else None
             self._area_notes = area_index.load_notes if area_index is not None else ()
 
+    @property
+    def load_notes(self) -> tuple[str, ...]:
+        """Notes on the strategy area as read (repairs); each window's own notes come with its sites' results."""
+        return self._area_notes
+
     def refresh(self) -> None:
         """Read the outline again if the pack changed since it was read."""
         if self.source.version() != self._version:
