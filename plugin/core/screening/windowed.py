@@ -15,6 +15,7 @@ precision (a few centimetres at British National Grid coordinates).
 
 from __future__ import annotations
 
+import math
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import replace
@@ -44,6 +45,46 @@ def reach_m(outline: PackOutline, options: ScreeningOptions) -> float:
         tree, _ = rules.for_tree(outline.tree_stem_max_m, outline.tree_crown_max_m)
         reach = max(reach, tree, rules.assumed_tree_buffer_m)
     return reach + REACH_MARGIN_M
+
+
+#: A batch is screened a tile of sites at a time (one window read, one engine call per tile); tiles are cut to hold
+#: about this many sites each, between the two sides below (m).
+SITES_PER_TILE = 16
+MIN_TILE_M, MAX_TILE_M = 1_000.0, 20_000.0
+
+
+def _bounds(geometry: Any) -> tuple[float, float, float, float] | None:
+    """The envelope of a site, or None when it has none (no geometry, empty, not a geometry)."""
+    try:
+        if geometry is None or shapely.is_missing(geometry) or shapely.is_empty(geometry):
+            return None
+        b = tuple(float(v) for v in shapely.bounds(geometry))
+    except (TypeError, ValueError, shapely.errors.GEOSException):
+        return None
+    if not all(math.isfinite(v) for v in b):
+        return None
+    return (b[0], b[1], b[2], b[3])
+
+
+def tiles(bounds: Sequence[tuple[float, float, float, float] | None]) -> list[list[int]]:
+    """Sites (by position) in tiles of a square grid, each tile's sites in input order; a site without usable
+    bounds is a tile of its own. The side is chosen for :data:`SITES_PER_TILE` sites a tile on average.
+
+    Any grouping gives the same answers (a window holds every feature within reach of each of its sites); the
+    grid only decides how many windows are read.
+    """
+    known = [(i, b) for i, b in enumerate(bounds) if b is not None]
+    out: list[list[int]] = [[i] for i, b in enumerate(bounds) if b is None]
+    if len(known) < 2:
+        return [[i] for i, _ in known] + out
+    cx = [(b[0] + b[2]) / 2 for _, b in known]
+    cy = [(b[1] + b[3]) / 2 for _, b in known]
+    area = max(1.0, (max(cx) - min(cx)) * (max(cy) - min(cy)))
+    side = min(MAX_TILE_M, max(MIN_TILE_M, math.sqrt(area * SITES_PER_TILE / len(known))))
+    cells: dict[tuple[int, int], list[int]] = {}
+    for (i, _), x, y in zip(known, cx, cy):
+        cells.setdefault((math.floor(x / side), math.floor(y / side)), []).append(i)
+    return list(cells.values()) + out
 
 
 class WindowedPack:
@@ -84,11 +125,11 @@ class WindowedPack:
 
     def index_near(self, geometry: Any, options: ScreeningOptions | None = None) -> PackIndex:
         """The engine's index over every feature within reach of ``geometry`` (EPSG:27700)."""
-        opt = options or ScreeningOptions()
-        if geometry is None or shapely.is_missing(geometry) or shapely.is_empty(geometry):
-            x0 = y0 = x1 = y1 = 0.0
-        else:
-            x0, y0, x1, y1 = (float(v) for v in shapely.bounds(geometry))
+        return self._index_over(_bounds(geometry) or (0.0, 0.0, 0.0, 0.0), options or ScreeningOptions())
+
+    def _index_over(self, bounds: tuple[float, float, float, float], opt: ScreeningOptions) -> PackIndex:
+        """The engine's index over every feature within reach of the rectangle ``bounds``."""
+        x0, y0, x1, y1 = bounds
         reach = reach_m(self.outline, opt)
         window = self.source.window(self.outline, (x0 - reach, y0 - reach, x1 + reach, y1 + reach), (AREA.name,))
         index = PackIndex.build(window)
@@ -99,19 +140,30 @@ class WindowedPack:
                      options: ScreeningOptions | None = None, proposed_habitat: str | None = None,
                      is_cancelled: Callable[[], bool] = lambda: False,
                      progress: Callable[[float], None] = lambda _p: None) -> list[ScreeningResult | SiteError]:
-        """As :func:`.engine.screen_sites`, one window per site (for one site or a few)."""
+        """As :func:`.engine.screen_sites`: one window per tile of sites (:func:`tiles`), one site's for a single site.
+
+        Returns the results so far when ``is_cancelled()`` turns true (callers discard them).
+        """
         opt = options or ScreeningOptions()
         refs = list(refs) if refs is not None else [str(i + 1) for i in range(len(geometries))]
         self.refresh()
-        out: list[ScreeningResult | SiteError] = []
-        for i, geometry in enumerate(geometries):
+        bounds = [_bounds(g) for g in geometries]
+        out: list[ScreeningResult | SiteError | None] = [None] * len(geometries)
+        done = 0
+        for tile in tiles(bounds):
             if is_cancelled():
                 break
-            index = self.index_near(geometry, opt)
-            result = screen_sites(index, [geometry], [refs[i]], opt, proposed_habitat)[0]
-            out.append(replace(result, index=i))
-            progress(100.0 * (i + 1) / max(1, len(geometries)))
-        return out
+            known = [b for b in (bounds[i] for i in tile) if b is not None]
+            box = (min(b[0] for b in known), min(b[1] for b in known), max(b[2] for b in known),
+                   max(b[3] for b in known)) if known else (0.0, 0.0, 0.0, 0.0)
+            index = self._index_over(box, opt)
+            results = screen_sites(index, [geometries[i] for i in tile], [refs[i] for i in tile], opt,
+                                   proposed_habitat)
+            for i, result in zip(tile, results):
+                out[i] = replace(result, index=i)
+            done += len(tile)
+            progress(100.0 * done / max(1, len(geometries)))
+        return [r for r in out if r is not None]
 
     def screen_site(self, geometry: Any, site_ref: str = "1", options: ScreeningOptions | None = None,
                     proposed_habitat: str | None = None) -> ScreeningResult:
