@@ -14,7 +14,8 @@ Batch times on the 10k and 100k maps are the best of ``--repeats`` runs (default
 in a fresh process and the pipelines taking turns, so a burst of load from elsewhere on the machine does not
 decide a ratio (the same rule for every pipeline; every run is printed). The 1M map runs each pipeline once.
 
-Options: ``--sizes 10k,100k`` (default all three), ``--peers-max 100k`` (largest map the peers run on; default 1M; ``none``: the engine alone),
+Options: ``--sizes 10k,100k`` (default all three), ``--peers-max 100k`` (largest map the peers run on; default 1M;
+``none``: the engine alone),
 ``--single 500`` (sites screened one by one for latency), ``--repeats 3``, ``--no-parcels`` (skip the parcel
 bench, scripts/bench_parcels.py, which runs last as a separate step in its own processes), ``--no-postgis`` (skip
 the PostGIS step, scripts/bench_postgis.py: PostgreSQL started on loopback by the bench, its cluster kept in
