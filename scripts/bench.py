@@ -112,7 +112,7 @@ def postgis_step(params: dict[str, Any], label: str, pack: Path, sites: Path, si
     say(f"postgis pushdown single-site p50 {label}: {r['single_p50_ms']:.2f} ms")
     say(f"postgis pushdown single-site p95 {label}: {r['single_p95_ms']:.2f} ms")
     whole = r["full_load_s"] + r["full_batch_s"]
-    say(f"postgis batch {label}, {r['sites']:,} sites: pushed down site by site {r['batch_s']:.1f} s; "
+    say(f"postgis batch {label}, {r['sites']:,} sites: pushed down a tile of sites at a time {r['batch_s']:.1f} s; "
         f"whole pack read from PostGIS first {whole:.1f} s (load {r['full_load_s']:.1f} s + batch "
         f"{r['full_batch_s']:.1f} s)")
     count, problems = bd.compare(eng["answers"], r["answers"])

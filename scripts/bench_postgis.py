@@ -1,11 +1,11 @@
 """Benchmark worker: screening against a pack in PostGIS (run by scripts/bench.py in its own process).
 
 The neighbourhood query runs in the database (``adapters/postgis_windows.PostgisWindows``: ``geom && envelope``
-on the GiST indexes) and the one engine does the exact work, site by site (``WindowedPack``). "first_s" is the
-time from connecting to the first screened site; then ``--single`` sites one by one for latency; then the
-whole batch of sites pushed down, site by site ("batch_s"), against reading the whole pack from PostGIS first
-and screening the batch in memory ("full_load_s" + "full_batch_s"). Both batches' answers go back to
-scripts/bench.py, which compares them with the engine's on the GeoPackage.
+on the GiST indexes) and the one engine does the exact work (``WindowedPack``). "first_s" is the time from
+connecting to the first screened site; then ``--single`` sites one by one for latency; then the whole batch of
+sites pushed down, a tile of sites at a time ("batch_s": one neighbourhood query per table and tile), against
+reading the whole pack from PostGIS first and screening the batch in memory ("full_load_s" + "full_batch_s").
+Both batches' answers go back to scripts/bench.py, which compares them with the engine's on the GeoPackage.
 
 The database: scripts/bench.py starts PostgreSQL on loopback (tests/qgis/postgis_server.running_server, the
 server the PostGIS tests use, its cluster kept in build/bench/pg) and :func:`load_pack` copies the GeoPackage
