@@ -10,7 +10,7 @@ route taken is the one with the smaller estimate. A pack whose index is already 
 used as it is, and a small pack (under :data:`MIN_WINDOWED_MB`) is always loaded: the R-tree saves little there.
 
 Both routes give the same answers (the one engine; ``tests/unit/test_screening_windowed.py``), except for the two
-notes docs/rules.md names (repairs counted per window; the map's extent from the R-tree when the pack has no
+notes :mod:`.windowed` names (repairs counted per window; the map's extent from the R-tree when the pack has no
 strategy area).
 """
 

@@ -1,14 +1,15 @@
 """Screening a site without loading the whole pack: the features near it, read through the file's R-tree.
 
-The first answer on a national map should not wait for a million polygons to load. For each site this
-reads every feature within reach of it (:func:`reach_m`: the search distance, or the largest buffer any
-feature can have when that is larger), builds the engine's index over them and screens the site with the
-one engine. Findings, verdicts, measures and significance are those of the whole pack: a feature out of
-reach can change none of them. What the whole pack decides (is the site outside the strategy area or the
-map's extent) is taken from the outline of the whole file, not from the window.
+The first answer on a national map should not wait for a million polygons to load. For each site (for a
+batch, each tile of nearby sites: :func:`tiles`) this reads every feature within reach of it (:func:`reach_m`:
+the search distance, or the largest buffer any feature can have when that is larger), builds the engine's
+index over them and screens the site with the one engine. Findings, verdicts, measures and significance are
+those of the whole pack: a feature out of reach can change none of them. What the whole pack decides (is the
+site outside the strategy area or the map's extent) is taken from the outline of the whole file, not from the
+window.
 
-Differences from a full load, both documented in docs/rules.md: the notes that count invalid polygons
-repaired at load speak of the features read for this site, and the map's extent (used only when a pack
+Differences from a full load: the notes that count invalid polygons repaired at load speak of the features
+read for this site (or tile), and the map's extent (used only when a pack
 has no strategy area) comes from the R-tree, whose boxes SQLite stores rounded outwards to single
 precision (a few centimetres at British National Grid coordinates).
 """
