@@ -116,7 +116,8 @@ def postgis_step(params: dict[str, Any], label: str, pack: Path, sites: Path, si
     say(f"postgis batch {label}, {r['sites']:,} sites: pushed down a tile of sites at a time {r['batch_s']:.1f} s; "
         f"whole pack read from PostGIS first {whole:.1f} s (load {r['full_load_s']:.1f} s + batch "
         f"{r['full_batch_s']:.1f} s)")
-    say(f"postgis peak memory {label}: {r['peak_rss_mb'] / 1024:.2f} GB (the whole read's, once the pushdown is done)")
+    say(f"postgis peak memory {label}: pushdown {r['pushdown_peak_mb']:.0f} MB; with the whole read "
+        f"{r['peak_rss_mb'] / 1024:.2f} GB")
     count, problems = bd.compare(eng["answers"], r["answers"])
     count_full, problems_full = bd.compare(eng["answers"], r["full_answers"])
     say(f"mismatches engine vs postgis {label}: pushdown {count}, whole read {count_full}")

@@ -144,6 +144,7 @@ def main() -> int:
     t0 = time.perf_counter()
     pushed = pack.screen_sites(site_list, refs)
     t_batch = time.perf_counter() - t0
+    pushdown_peak_mb = bd.peak_rss_mb()  # before the whole read below
 
     t0 = time.perf_counter()
     outline = source.outline()
@@ -166,7 +167,7 @@ def main() -> int:
         "method": "postgis", "first_s": t_first, "sites": len(site_list),
         "single_p50_ms": float(np.percentile(lat, 50)) if lat else None,
         "single_p95_ms": float(np.percentile(lat, 95)) if lat else None,
-        "batch_s": t_batch, "full_load_s": t_load, "full_batch_s": t_full,
+        "batch_s": t_batch, "pushdown_peak_mb": pushdown_peak_mb, "full_load_s": t_load, "full_batch_s": t_full,
         "site_errors": errors + full_errors, "answers": pushed_answers, "full_answers": loaded_answers,
     })
     return 0
