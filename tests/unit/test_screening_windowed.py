@@ -72,9 +72,19 @@ def test_a_batch_is_read_a_tile_of_sites_at_a_time_with_the_same_answers(bench_p
 
 
 def test_tiles_keep_input_order_and_put_sites_without_bounds_alone():
-    got = tiles([(0.0, 0.0, 10.0, 10.0), None, (50_000.0, 0.0, 50_010.0, 10.0), (5.0, 5.0, 20.0, 20.0)])
+    got = tiles([(0.0, 0.0, 10.0, 10.0), None, (50_000.0, 0.0, 50_010.0, 10.0), (5.0, 5.0, 20.0, 20.0)], 500.0)
     assert sorted(i for t in got for i in t) == [0, 1, 2, 3]
     assert [0, 3] in got and [2] in got and [1] in got
+
+
+def test_far_apart_sites_get_a_window_each_and_a_cluster_one_window():
+    def square(x, y):
+        return (x, y, x + 100.0, y + 100.0)
+
+    sparse = [square(1000.0 + 4000.0 * k, 1000.0 + 3000.0 * k) for k in range(5)]  # within one 20 km cell
+    assert sorted(tiles(sparse, 500.0)) == [[0], [1], [2], [3], [4]]
+    cluster = [square(2000.0 + 150.0 * (k % 5), 15_000.0 + 150.0 * (k // 5)) for k in range(25)]
+    assert sorted(tiles([*cluster, *sparse], 500.0)) == [list(range(25)), [25], [26], [27], [28], [29]]
 
 
 def test_windowed_answers_with_a_proposed_habitat(bench_pack):
