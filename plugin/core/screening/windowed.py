@@ -53,8 +53,8 @@ def reach_m(outline: PackOutline, options: ScreeningOptions) -> float:
 MAX_TILE_M = 20_000.0
 MIN_TILE_M = 1_000.0
 #: What reading one more window costs, as the area of map (m²) whose features cost as much to read and index
-#: (make bench: about 8 ms a window against 25 µs a feature, at the bench's 51 features a km²).
-WINDOW_COST_M2 = 5e6
+#: (make bench, 2026-12-07: about 8 ms a window against 22 µs a feature, at the bench's 51 features a km²).
+WINDOW_COST_M2 = 7e6
 
 Bounds4 = tuple[float, float, float, float]
 
