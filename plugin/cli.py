@@ -26,13 +26,13 @@ from . import cli_parcels
 from .core.errors import LnrsError
 from .core.pack.content_hash import content_hash
 from .core.pack.gpkg import read_pack
+from .core.pack.window import file_version
 from .core.reports.json_report import write_json_atomic
 from .core.reports.output_guard import check_output
 from .core.reports.terminal_text import safe_lines, terminal_safe
 from .core.reports.text_report import summary_text
-from .core.screening.engine import screen_sites
-from .core.screening.index_cache import load_index
 from .core.screening.options import MAX_SEARCH_DISTANCE_M, ScreeningOptions, checked_number
+from .core.screening.pack_route import WINDOWED, PackScreening
 from .core.screening.results import SiteError, counts_sentence, verdict_counts
 from .core.screening.site_provenance import with_provenance
 
@@ -99,10 +99,11 @@ def _screen(args: argparse.Namespace) -> int:
     from .adapters.ogr_sites import read_sites
 
     check_output(args.json, {"pack": args.pack, "sites file": args.sites})
-    index = load_index(args.pack)
+    file_version(args.pack)  # a missing pack is refused before the sites are read
     sites = read_sites(args.sites, args.layer, args.ref_field)
-    results = screen_sites(index, sites.geometries, sites.refs,
-                           ScreeningOptions(search_distance_m=args.search_distance), args.proposed_habitat)
+    pack = PackScreening(args.pack, len(sites.geometries))  # a small batch on a large pack: through its R-tree
+    results = pack.screen_sites(sites.geometries, sites.refs, ScreeningOptions(search_distance_m=args.search_distance),
+                                args.proposed_habitat)
     for position, message in sites.errors.items():  # GDAL's reason beats "no geometry"
         results[position] = SiteError(sites.refs[position], message, position)
     results = with_provenance(results, sites.geometries, sites.transforms)
@@ -113,7 +114,9 @@ def _screen(args: argparse.Namespace) -> int:
     elif args.json:
         write_json_atomic(args.json, payload)
     if not args.quiet and args.json != "-":
-        for note in [*index.load_notes, *sites.notes]:
+        if pack.route.how == WINDOWED:
+            print(terminal_safe(f"note: {pack.route.sentence()}"))
+        for note in [*pack.route.load_notes, *sites.notes]:
             print(terminal_safe(f"note: {note}"))
         for r in results:
             print(summary_text(r))

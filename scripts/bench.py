@@ -14,15 +14,20 @@ Batch times on the 10k and 100k maps are the best of ``--repeats`` runs (default
 in a fresh process and the pipelines taking turns, so a burst of load from elsewhere on the machine does not
 decide a ratio (the same rule for every pipeline; every run is printed). The 1M map runs each pipeline once.
 
-Options: ``--sizes 10k,100k`` (default all three), ``--peers-max 100k`` (largest map the peers run on; default 1M),
+Options: ``--sizes 10k,100k`` (default all three), ``--peers-max 100k`` (largest map the peers run on; default 1M;
+``none``: the engine alone),
 ``--single 500`` (sites screened one by one for latency), ``--repeats 3``, ``--no-parcels`` (skip the parcel
-bench, scripts/bench_parcels.py, which runs as a separate step in its own processes), ``--no-editing`` (skip
-the editing bench, scripts/bench_editing.py, which runs last: 50,000 polygons, GeoPackage and PostGIS).
+bench, scripts/bench_parcels.py, which runs as a separate step in its own processes), ``--no-postgis`` (skip
+the PostGIS step, scripts/bench_postgis.py: PostgreSQL started on loopback by the bench, its cluster kept in
+build/bench/pg with the maps loaded into it), ``--no-editing`` (skip the editing bench, scripts/bench_editing.py,
+which runs last: 50,000 polygons, GeoPackage and PostGIS).
 """
 
 from __future__ import annotations
 
 import argparse
+import atexit
+import contextlib
 import json
 import os
 import pickle
@@ -38,16 +43,18 @@ sys.path.insert(0, str(HERE))
 
 import bench_data as bd  # noqa: E402
 
-TARGETS = {"qgis_ratio": 5.0, "geopandas_ratio": 2.0, "p95_ms": {"100k": 5.0, "1M": 20.0}, "load_s": 2.0,
+TARGETS = {"qgis_ratio": 10.0, "geopandas_ratio": 5.0,  # issue 19's batch goal (it was 5x and 2x)
+           "p95_ms": {"100k": 5.0, "1M": 20.0}, "load_s": 2.0,
            "peak_gb_1M": 3.0, "windowed_first_s_1M": 1.0, "windowed_p95_ms": 20.0, "windowed_peak_mb_1M": 300.0}
 WORKERS = {"engine": "bench_engine.py", "qgis": "bench_qgis.py", "geopandas": "bench_geopandas.py",
-           "windowed": "bench_windowed.py"}
+           "windowed": "bench_windowed.py", "postgis": "bench_postgis.py"}
 
 
-def run_worker(method: str, pack: Path, sites: Path, label: str, single: int) -> dict[str, Any]:
+def run_worker(method: str, pack: Path, sites: Path, label: str, single: int,
+               extra_env: dict[str, str] | None = None) -> dict[str, Any]:
     out = bd.BENCH_DIR / f"out_{method}_{label}.pkl"
     out.unlink(missing_ok=True)
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONHASHSEED": "0"}
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONHASHSEED": "0", **(extra_env or {})}
     env.setdefault("PROJ_DATA", "/usr/share/proj")
     cmd = [sys.executable, str(HERE / WORKERS[method]), "--pack", str(pack), "--sites", str(sites),
            "--out", str(out), "--single", str(single)]
@@ -71,6 +78,55 @@ def batch_line(method: str, label: str, record: dict[str, Any]) -> str:
     return line
 
 
+PG_KEEP = bd.BENCH_DIR / "pg"  # the bench's PostgreSQL cluster, kept with its loaded maps between runs
+
+
+def start_postgis(stack: contextlib.ExitStack, say: Any) -> dict[str, Any] | None:
+    """PostgreSQL + PostGIS on loopback for the run (the tests' server, its cluster kept in build/bench/pg):
+    libpq parameters, or None (said why) when it cannot run here."""
+    from lnrs_toolkit.tests.qgis.postgis_server import running_server, unavailable
+
+    reason = unavailable()
+    if reason:
+        say(f"postgis not run: {reason}")
+        return None
+    try:
+        server = stack.enter_context(running_server(dbname="lnrs_bench", keep=PG_KEEP))
+    except RuntimeError as exc:
+        say(f"postgis not run: the server did not start ({str(exc).splitlines()[0]})")
+        return None
+    return {"host": server.host, "port": server.port, "user": server.user, "password": server.password,
+            "dbname": server.dbname}
+
+
+def postgis_step(params: dict[str, Any], label: str, pack: Path, sites: Path, single: int, eng: dict[str, Any],
+                 say: Any) -> tuple[dict[str, Any], int]:
+    """The pack in PostGIS: first answer, latency and the batch pushed down against a whole read; mismatches."""
+    from bench_postgis import load_pack
+
+    schema = f"bench_{label.lower()}"
+    load_s, cached = load_pack(params, pack, schema)
+    say(f"postgis load {label}: " + (f"cached in {PG_KEEP.name}/ (schema {schema})" if cached else
+                                     f"{load_s:.1f} s (COPY from the GeoPackage, GiST indexes)"))
+    r = run_worker("postgis", pack, sites, label, single,
+                   {"LNRS_BENCH_PG": json.dumps(params), "LNRS_BENCH_SCHEMA": schema})
+    say(f"postgis pushdown first answer {label}: {r['first_s']:.2f} s (connect + first site)")
+    say(f"postgis pushdown single-site p50 {label}: {r['single_p50_ms']:.2f} ms")
+    say(f"postgis pushdown single-site p95 {label}: {r['single_p95_ms']:.2f} ms")
+    whole = r["full_load_s"] + r["full_batch_s"]
+    say(f"postgis batch {label}, {r['sites']:,} sites: pushed down a tile of sites at a time {r['batch_s']:.1f} s; "
+        f"whole pack read from PostGIS first {whole:.1f} s (load {r['full_load_s']:.1f} s + batch "
+        f"{r['full_batch_s']:.1f} s)")
+    say(f"postgis peak memory {label}: pushdown {r['pushdown_peak_mb']:.0f} MB; with the whole read "
+        f"{r['peak_rss_mb'] / 1024:.2f} GB")
+    count, problems = bd.compare(eng["answers"], r["answers"])
+    count_full, problems_full = bd.compare(eng["answers"], r["full_answers"])
+    say(f"mismatches engine vs postgis {label}: pushdown {count}, whole read {count_full}")
+    for p in [*problems, *problems_full]:
+        say(f"  {p}")
+    return r, count + count_full + r["site_errors"]
+
+
 def verdict(ok: bool) -> str:
     return "PASS" if ok else "MISS"
 
@@ -84,11 +140,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeats", type=int, default=3, help="batch runs per pipeline on the 10k and 100k maps (best "
                     "of them counts)")
     ap.add_argument("--no-parcels", action="store_true", help="skip the parcel bench (scripts/bench_parcels.py)")
+    ap.add_argument("--no-postgis", action="store_true",
+                    help="skip the PostGIS pushdown step (scripts/bench_postgis.py)")
     ap.add_argument("--no-editing", action="store_true", help="skip the editing bench (scripts/bench_editing.py)")
     args = ap.parse_args(argv)
     labels = [s.strip() for s in args.sizes.split(",") if s.strip()]
     order = list(bd.SIZES)
-    peers_max = order.index(args.peers_max)
+    peers_max = -1 if args.peers_max == "none" else order.index(args.peers_max)
     t_start = time.perf_counter()
     lines: list[str] = []
 
@@ -109,6 +167,9 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[str, Any] = {"seed": args.seed, "sites": bd.N_SITES, "sizes": {}, "targets": TARGETS}
     mismatches_total = 0
     checks: list[tuple[str, bool]] = []
+    stack = contextlib.ExitStack()
+    atexit.register(stack.close)  # the server stops even when a step fails
+    postgis = None if args.no_postgis else start_postgis(stack, say)
     for label in labels:
         n = bd.SIZES[label]
         # generated in a child process, so this process stays small for the workers it starts
@@ -173,6 +234,13 @@ def main(argv: list[str] | None = None) -> int:
         for p in problems:
             say(f"  {p}")
         rec_windowed = win
+        pg_rec: dict[str, Any] | None = None
+        if postgis is not None:
+            pg_rec, pg_mismatches = postgis_step(postgis, label, pack_p, sites_p, args.single, eng, say)
+            mismatches_total += pg_mismatches
+        say(f"first answer {label}: GeoPackage lazy {win['first_s']:.2f} s, "
+            + (f"PostGIS pushdown {pg_rec['first_s']:.2f} s, " if pg_rec else "")
+            + f"full load {eng['first_s']:.2f} s")
         if "qgis" in rec and "geopandas" in rec:
             count, _ = bd.compare(rec["qgis"]["answers"], rec["geopandas"]["answers"])
             mismatches_total += count
@@ -184,18 +252,19 @@ def main(argv: list[str] | None = None) -> int:
             f"areas, {codes:,} site-code union areas, {len(eng['answers']):,} mapped areas; verdicts "
             f"{eng['verdicts']}")
         entry: dict[str, Any] = {"n": n, "pack_mb": size_mb}
-        for m, r in {**rec, "windowed": rec_windowed}.items():
-            entry[m] = {k: v for k, v in r.items() if k != "answers"}
+        for m, r in {**rec, "windowed": rec_windowed, **({"postgis": pg_rec} if pg_rec else {})}.items():
+            entry[m] = {k: v for k, v in r.items() if k not in ("answers", "full_answers")}
         for m in methods[1:]:
             ratio = rec[m]["batch_s"] / eng["batch_s"]
             entry[f"ratio_{m}"] = ratio
             target = TARGETS[f"{m}_ratio"]
-            graded = label == "100k"
-            tail = f" (target >= {target:g}x) {verdict(ratio >= target)}" if graded else ""
+            at_100k = label == "100k"
+            tail = f" (target >= {target:g}x) {verdict(ratio >= target)}" if at_100k else ""
             say(f"ratio {m}/engine {label}: {ratio:.1f}x{tail}")
-            if graded:
+            if at_100k:
                 checks.append((f"{m} ratio 100k", ratio >= target))
         results["sizes"][label] = entry
+    stack.close()  # the PostgreSQL server stops (its cluster stays in build/bench/pg)
     if not args.no_parcels:  # a separate step: the parcel bench in its own processes (scripts/bench_parcels.py)
         proc = subprocess.run([sys.executable, str(HERE / "bench_parcels.py"), "--seed", str(args.seed)],
                               capture_output=True, text=True, check=False)

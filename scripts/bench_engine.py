@@ -25,6 +25,11 @@ def main() -> int:
     t_read = time.perf_counter() - t0
     index = PackIndex.build(pack)
     t_load = time.perf_counter() - t0
+    screen_sites(index, site_list[:1], refs[:1])  # the officer's first answer after a full load
+    t_first = time.perf_counter() - t0
+    for cache in (index._tree_buffers, index._habitat_buffers, index._zones,  # the batch starts cold, as before
+                  *(li._texts for li in (index.irreplaceable, index.trees, index.designated) if li is not None)):
+        cache.clear()
 
     t0 = time.perf_counter()
     results = screen_sites(index, site_list, refs)
@@ -38,7 +43,7 @@ def main() -> int:
     errors = [r for r in results if not hasattr(r, "irreplaceable")]
     bd.dump(args.out, {
         "method": "engine", "versions": {"shapely": shapely.__version__, "geos": shapely.geos_version_string},
-        "read_s": t_read, "load_s": t_load, "batch_s": t_batch,
+        "read_s": t_read, "load_s": t_load, "first_s": t_first, "batch_s": t_batch,
         "single_p50_ms": float(np.percentile(lat, 50)) if lat else None,
         "single_p95_ms": float(np.percentile(lat, 95)) if lat else None,
         "single_max_ms": float(max(lat)) if lat else None,

@@ -280,7 +280,7 @@ def publish_pack_to_postgis(pack_path: str | Path, connection_name: str, schema:
             if is_cancelled():
                 raise PackError(tr("Publishing was cancelled; the schema '{0}' was left unchanged.").format(schema))
             if spec is METADATA:
-                _publish_metadata(conn, qs, pack)
+                _execute(conn, metadata_sql(qs, pack), tr("write the pack metadata"))
                 continue
             layer = pack.layers.get(spec.name)
             if layer is not None:
@@ -317,24 +317,29 @@ def postgis_history_summary(connection_name: str, schema: str) -> str:
         schema, tr(" and ").join(counts))
 
 
-def _publish_metadata(conn: Any, qs: str, pack: PackData) -> None:
+def metadata_sql(qs: str, pack: PackData) -> str:
+    """The pack's metadata table in the (quoted) schema ``qs``, created and filled, as published to PostGIS."""
     t = f"{qs}.{_quote_ident(METADATA.name)}"
     pairs = pack.metadata.as_pairs()
     values = ", ".join(f"({i + 1}, {_literal(k)}, {_literal(v)})" for i, (k, v) in enumerate(pairs.items()))
     sql = f"CREATE TABLE {t} (fid bigint PRIMARY KEY, key text, value text)"
     if values:
         sql += f"; INSERT INTO {t} (fid, key, value) VALUES {values}"
-    _execute(conn, sql, tr("write the pack metadata"))
+    return sql
 
 
-def _publish_layer(conn: Any, qs: str, spec: TableSpec, layer: PackLayer, batch: int) -> None:
-    t = f"{qs}.{_quote_ident(spec.name)}"
+def create_table_sql(qs: str, spec: TableSpec) -> str:
+    """``CREATE TABLE`` for pack table ``spec`` in the (quoted) schema ``qs``, as published to PostGIS."""
     cols = [f"{_quote_ident(c.name)} {_SQL_TYPES[c.sql_type]}" for c in spec.columns]
     if spec.is_spatial:
         gtype = _PG_GEOMETRY[spec.geometry_type or ""]
         cols.insert(0, f"geom geometry({gtype}, {PACK_CRS_EPSG})")
-    _execute(conn, f"CREATE TABLE {t} (fid bigint PRIMARY KEY, {', '.join(cols)})",
-             tr("create the table {0}").format(spec.name))
+    return f"CREATE TABLE {qs}.{_quote_ident(spec.name)} (fid bigint PRIMARY KEY, {', '.join(cols)})"
+
+
+def _publish_layer(conn: Any, qs: str, spec: TableSpec, layer: PackLayer, batch: int) -> None:
+    t = f"{qs}.{_quote_ident(spec.name)}"
+    _execute(conn, create_table_sql(qs, spec), tr("create the table {0}").format(spec.name))
     names = ["fid", *(["geom"] if spec.is_spatial else []), *spec.column_names]
     head = f"INSERT INTO {t} ({', '.join(_quote_ident(n) for n in names)}) VALUES "
     wkb_hex: list[str | None] = [None] * len(layer)

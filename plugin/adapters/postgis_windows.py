@@ -65,9 +65,11 @@ def estimated_features(connection_name: str, schema: str) -> int:
 class PostgisWindows:
     """A pack schema read window by window over one psycopg2 connection per thread (read-only, autocommit)."""
 
-    def __init__(self, connection_name: str, schema: str) -> None:
+    def __init__(self, connection_name: str, schema: str, params: dict[str, Any] | None = None) -> None:
+        """``params``: libpq keyword parameters to use instead of those of the saved QGIS connection
+        ``connection_name`` (which then only names the source; scripts/bench_postgis.py)."""
         self.connection_name, self.schema = connection_name, schema
-        self._params = connection_parameters(connection_name)
+        self._params = dict(params) if params is not None else connection_parameters(connection_name)
         self._local = threading.local()
         self._lock = threading.Lock()
         self._connections: list[Any] = []

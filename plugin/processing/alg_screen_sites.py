@@ -30,9 +30,8 @@ from ..adapters.qgis_geometry import to_shapely, transform_to_pack
 from ..adapters.qgis_ostn15 import describe_transform
 from ..core.errors import LnrsError
 from ..core.reports.json_report import write_json_atomic
-from ..core.screening.engine import screen_sites
-from ..core.screening.index_cache import load_index
 from ..core.screening.options import MAX_SEARCH_DISTANCE_M, ScreeningOptions
+from ..core.screening.pack_route import WINDOWED, PackScreening
 from ..core.screening.priority_findings import NO_PRIORITY_HABITATS
 from ..core.screening.results import ScreeningResult, SiteError, verdict_counts
 from ..core.screening.site_provenance import with_provenance
@@ -168,16 +167,21 @@ class ScreenSitesAlgorithm(LnrsAlgorithm):
         distance = self.number(parameters, self.SEARCH_DISTANCE, context, 0.0, MAX_SEARCH_DISTANCE_M)
         json_path = self.parameterAsFileOutput(parameters, self.JSON, context)
         try:
-            index = load_index(pack_path)
+            # a small batch on a large pack is read near each site through its R-tree, not loaded whole
+            count = source.featureCount()  # -1 when the source cannot tell: loaded whole
+            pack = PackScreening(pack_path, count if count >= 0 else 2**31)
             transform = transform_to_pack(source.sourceCrs(), context.transformContext(), self.tr("INPUT"))
         except LnrsError as exc:
             raise QgsProcessingException(str(exc)) from exc
-        for note in index.load_notes:
+        route = pack.route
+        for note in route.load_notes:
             feedback.pushWarning(note)
+        if route.how == WINDOWED:
+            feedback.pushInfo(self.tr("{0} site(s) on a {1:,.0f} MB pack: read near each site through the pack's "
+                                      "spatial index, without loading it whole.").format(route.n_sites,
+                                                                                         route.pack_mb))
         feedback.pushInfo(self.tr("Habitat map: {0}, version {1}, sha256 {2}").format(
-            index.ref.name, index.ref.version or "?", index.ref.sha256[:12] or "?"))
-        if index.priority_habitats is None:
-            feedback.pushInfo(NO_PRIORITY_HABITATS)
+            route.ref.name, route.ref.version or "?", route.ref.sha256[:12] or "?"))
 
         features, geoms, refs = [], [], []
         conversion_errors: dict[int, str] = {}
@@ -200,8 +204,8 @@ class ScreenSitesAlgorithm(LnrsAlgorithm):
             refs.append(ref)
 
         try:
-            results = screen_sites(index, geoms, refs, ScreeningOptions(search_distance_m=distance), proposed,
-                                   is_cancelled=feedback.isCanceled, progress=feedback.setProgress)
+            results = pack.screen_sites(geoms, refs, ScreeningOptions(search_distance_m=distance), proposed,
+                                        is_cancelled=feedback.isCanceled, progress=feedback.setProgress)
         except LnrsError as exc:
             raise QgsProcessingException(str(exc)) from exc
         if feedback.isCanceled():
@@ -247,7 +251,9 @@ class ScreenSitesAlgorithm(LnrsAlgorithm):
                     from exc
         on_site = sum(1 for r in results if isinstance(r, ScreeningResult) and any(f.on_site
                                                                                   for f in r.priority_habitats))
-        if index.priority_habitats is not None:
+        if any(isinstance(r, ScreeningResult) and NO_PRIORITY_HABITATS in r.notes for r in results):
+            feedback.pushInfo(NO_PRIORITY_HABITATS)
+        else:
             feedback.pushInfo(self.tr("Priority habitat lies on {0} of the {1} site(s).").format(on_site,
                                                                                               len(results)))
         feedback.pushInfo(self.tr("Screened {0} site(s): {1} red, {2} amber, {3} green, {4} not screened (outside "

@@ -5,6 +5,7 @@ loopback port with password authentication (scram-sha-256), creates a database w
 ``postgis`` extension, yields its address and stops and removes everything afterwards.
 As root, the server runs as the ``postgres`` system user (PostgreSQL refuses to run as root).
 
+``running_server(keep=folder)`` keeps the cluster in ``folder`` for the next run instead (``make bench``).
 ``unavailable()`` says why a server cannot be started here (missing binaries or extension),
 so tests skip with that reason instead of silently passing.
 """
@@ -101,15 +102,24 @@ def _run(cmd: list[str], log: Path, timeout: float = 120) -> None:
 
 @contextlib.contextmanager
 def running_server(user: str = "lnrs", password: str = "lnrs-test-password",  # a throwaway server
-                   dbname: str = "lnrs") -> Iterator[PostgisServer]:
+                   dbname: str = "lnrs", keep: Path | None = None) -> Iterator[PostgisServer]:
+    """A server on loopback for the ``with`` block.
+
+    ``keep``: a folder for the cluster that outlives the block (``make bench`` keeps its loaded maps there):
+    made on first use, started again on the next; only the server is stopped at the end.
+    """
     reason = unavailable()
     if reason:
         raise RuntimeError(reason)
-    root = Path(tempfile.mkdtemp(prefix="lnrs-pg-"))
+    root = keep if keep is not None else Path(tempfile.mkdtemp(prefix="lnrs-pg-"))
     data, sock, log = root / "data", root / "sock", root / "server.log"
+    made = not (data / "PG_VERSION").is_file()
     pwfile = root / "pwfile"
-    sock.mkdir()
-    pwfile.write_text(password + "\n", encoding="utf-8")
+    root.mkdir(parents=True, exist_ok=True)
+    sock.mkdir(exist_ok=True)
+    if made:
+        shutil.rmtree(data, ignore_errors=True)  # a cluster whose initdb did not finish
+        pwfile.write_text(password + "\n", encoding="utf-8")
     if os.geteuid() == 0:
         pg = pwd.getpwnam("postgres")
         for p in (root, sock, pwfile):
@@ -118,8 +128,9 @@ def running_server(user: str = "lnrs", password: str = "lnrs-test-password",  # 
     port = _free_port()
     started = False
     try:
-        _run([str(PG_BIN / "initdb"), "-D", str(data), "-U", user, "--pwfile", str(pwfile), "-A", "scram-sha-256",
-              "-E", "UTF8", "--locale", "C.UTF-8", "--no-sync"], log)
+        if made:
+            _run([str(PG_BIN / "initdb"), "-D", str(data), "-U", user, "--pwfile", str(pwfile), "-A",
+                  "scram-sha-256", "-E", "UTF8", "--locale", "C.UTF-8", "--no-sync"], log)
         opts = f"-p {port} -k {sock} -h 127.0.0.1 -c fsync=off -c full_page_writes=off"
         _run([str(PG_BIN / "pg_ctl"), "-D", str(data), "-l", str(log), "-o", opts, "-w", "-t", "60", "start"], log)
         started = True
@@ -133,11 +144,14 @@ def running_server(user: str = "lnrs", password: str = "lnrs-test-password",  # 
                 if time.monotonic() > deadline:
                     raise
                 time.sleep(0.3)
-        server.run_sql(f"CREATE DATABASE {dbname}", dbname="postgres")
-        server.run_sql("CREATE EXTENSION postgis")
+        if not server.run_sql(f"SELECT 1 FROM pg_database WHERE datname = '{dbname}'", dbname="postgres"):
+            server.run_sql(f"CREATE DATABASE {dbname}", dbname="postgres")
+            server.run_sql("CREATE EXTENSION postgis")
         yield server
     finally:
         if started:
             with contextlib.suppress(Exception):
-                _run([str(PG_BIN / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"], log, timeout=60)
-        shutil.rmtree(root, ignore_errors=True)
+                _run([str(PG_BIN / "pg_ctl"), "-D", str(data), "-m", "fast" if keep else "immediate", "-w", "stop"],
+                     log, timeout=60)
+        if keep is None:
+            shutil.rmtree(root, ignore_errors=True)

@@ -258,3 +258,42 @@ def test_shapefile_warning_names_the_fields_whose_values_are_cut(lnrs_provider, 
     assert "cut in" not in shapefile_warning([r])
     long = replace(r, reasons=("x" * 200, "y" * 100))  # joined with " | ": 303 characters
     assert "Values longer than 254 characters are cut in: reasons." in shapefile_warning([r, long])
+
+
+def test_a_few_sites_on_a_large_pack_are_read_through_its_rtree_with_the_same_answers(lnrs_provider, tmp_path,
+                                                                                        monkeypatch):
+    import processing
+    from lnrs_toolkit.plugin.core.screening import index_cache, pack_route
+    from lnrs_toolkit.tests.bench_data_module import bd
+    from qgis.core import QgsProcessingFeedback
+
+    class Said(QgsProcessingFeedback):
+        def __init__(self):
+            super().__init__()
+            self.lines = []
+
+        def pushInfo(self, info):
+            self.lines.append(info)
+            super().pushInfo(info)
+
+    n = 10_000  # about 7 MB, above pack_route.MIN_WINDOWED_MB
+    big = tmp_path / "big.gpkg"
+    bd.write_pack(big, bd.make_map(n, 3), n, 3)
+    layer = sites_layer(geoms=[(f"S{i}", g.wkt) for i, g in enumerate(bd.make_sites(4, bd.extent_for(n), 4))])
+
+    def screen(name):
+        index_cache.clear_cache()
+        said = Said()
+        out = tmp_path / f"{name}.json"
+        processing.run("lnrs:screensites", {"INPUT": layer, "PACK": str(big), "REF_FIELD": "ref",
+                                            "OUTPUT": "memory:", "JSON": str(out)}, feedback=said)
+        return json.loads(out.read_text(encoding="utf-8")), said.lines
+
+    windowed, said = screen("windowed")
+    assert any("read near each site through the pack's spatial index" in line for line in said)
+    assert index_cache.cached_index(big) is None  # the pack was not loaded whole
+    monkeypatch.setattr(pack_route, "MIN_WINDOWED_MB", float("inf"))
+    loaded, said = screen("loaded")
+    assert not any("spatial index" in line for line in said)
+    assert len(windowed) == 4 and windowed == loaded
+    index_cache.clear_cache()

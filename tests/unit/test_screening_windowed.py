@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -11,7 +12,8 @@ from lnrs_toolkit.plugin.core.pack.gpkg import connect_rw, encode_blobs, read_pa
 from lnrs_toolkit.plugin.core.pack.window import read_outline, read_window
 from lnrs_toolkit.plugin.core.screening.engine import PackIndex, screen_sites
 from lnrs_toolkit.plugin.core.screening.options import ScreeningOptions
-from lnrs_toolkit.plugin.core.screening.windowed import WindowedPack, reach_m
+from lnrs_toolkit.plugin.core.screening.results import SiteError
+from lnrs_toolkit.plugin.core.screening.windowed import WindowedPack, reach_m, tiles
 from lnrs_toolkit.tests.bench_data_module import bd
 from shapely.geometry import box
 
@@ -51,6 +53,38 @@ def test_windowed_answers_equal_the_whole_pack(bench_pack, distance):
     _same(full, windowed)
     verdicts = {getattr(r, "verdict", None) for r in full}
     assert verdicts >= ({"red", "amber", "green"} if distance < 500 else {"red", "amber"})  # every verdict met
+
+
+def test_a_batch_is_read_a_tile_of_sites_at_a_time_with_the_same_answers(bench_pack, monkeypatch):
+    sites = [*_sites(150, 11), None]
+    refs = [str(i + 1) for i in range(len(sites))]
+    full = screen_sites(PackIndex.build(read_pack(bench_pack)), sites, refs)
+    pack = WindowedPack(bench_pack)
+    windows = []
+    read = pack.source.window
+    monkeypatch.setattr(pack.source, "window", lambda *a: windows.append(a[1]) or read(*a))
+    tiled = pack.screen_sites(sites, refs)
+    _same(full, tiled)
+    assert isinstance(tiled[-1], SiteError)  # no geometry: a tile of its own, the same error
+    assert 2 < len(windows) < len(sites) // 4  # a window per tile, not per site
+    single = [pack.screen_sites([site], [ref])[0] for site, ref in zip(sites[:20], refs)]
+    _same(full[:20], [replace(r, index=i) for i, r in enumerate(single)])
+
+
+def test_tiles_keep_input_order_and_put_sites_without_bounds_alone():
+    got = tiles([(0.0, 0.0, 10.0, 10.0), None, (50_000.0, 0.0, 50_010.0, 10.0), (5.0, 5.0, 20.0, 20.0)], 500.0)
+    assert sorted(i for t in got for i in t) == [0, 1, 2, 3]
+    assert [0, 3] in got and [2] in got and [1] in got
+
+
+def test_far_apart_sites_get_a_window_each_and_a_cluster_one_window():
+    def square(x, y):
+        return (x, y, x + 100.0, y + 100.0)
+
+    sparse = [square(1000.0 + 4000.0 * k, 1000.0 + 3000.0 * k) for k in range(5)]  # within one 20 km cell
+    assert sorted(tiles(sparse, 500.0)) == [[0], [1], [2], [3], [4]]
+    cluster = [square(2000.0 + 150.0 * (k % 5), 15_000.0 + 150.0 * (k // 5)) for k in range(25)]
+    assert sorted(tiles([*cluster, *sparse], 500.0)) == [list(range(25)), [25], [26], [27], [28], [29]]
 
 
 def test_windowed_answers_with_a_proposed_habitat(bench_pack):

@@ -55,6 +55,9 @@ def pairs(layer: LayerIndex, sites: GeomArray, site_areas: FloatArray, distance:
         si, fi = layer.tree.query(shapely.box(b[:, 0] - distance, b[:, 1] - distance, b[:, 2] + distance,
                                               b[:, 3] + distance))
         si, fi = si.astype(np.int64), fi.astype(np.int64)
+        if len(layer.bounds) == len(layer.geoms):  # envelopes farther apart than the distance: no need to measure
+            near = _envelope_gap(b[si], layer.bounds[fi]) <= distance + ENVELOPE_MARGIN_M
+            si, fi = si[near], fi[near]
         dist = np.asarray(vectorised(shapely.distance, sites[si], layer.geoms[fi]), dtype=np.float64)
         near = dist <= distance
         si, fi, dist = si[near], fi[near], dist[near]
@@ -87,15 +90,33 @@ def pairs(layer: LayerIndex, sites: GeomArray, site_areas: FloatArray, distance:
     return Pairs(si, fi, dist, overlap, pieces)
 
 
+#: Pairs whose envelopes are farther apart than the search distance plus this are not measured (m): the
+#: envelopes' distance is a lower bound of the geometries', and the margin absorbs its rounding.
+ENVELOPE_MARGIN_M = 1e-6
+
+
+def _envelope_gap(a: FloatArray, b: FloatArray) -> FloatArray:
+    """Distance between envelopes ``a[i]`` and ``b[i]`` (rows xmin, ymin, xmax, ymax; 0 where they meet)."""
+    dx = np.maximum(0.0, np.maximum(b[:, 0] - a[:, 2], a[:, 0] - b[:, 2]))
+    dy = np.maximum(0.0, np.maximum(b[:, 1] - a[:, 3], a[:, 1] - b[:, 3]))
+    return np.asarray(np.hypot(dx, dy), dtype=np.float64)
+
+
 def _links(site: IntArray, overlap: FloatArray, pieces: GeomArray) -> tuple[IntArray, IntArray]:
-    """Which pieces of the same site have envelopes that meet (the only ones a union may have to merge)."""
+    """Which pieces of the same site meet (the only ones a union may have to merge): envelopes that meet, kept
+    where the pieces themselves intersect (pieces that do not are simply added)."""
     idx = np.flatnonzero(overlap > 0)
     if len(idx) < 2:
         return _no_ints(), _no_ints()
     sub = pieces[idx]
     a, b = shapely.STRtree(sub).query(sub)  # envelopes that meet
     keep = (a < b) & (site[idx[a]] == site[idx[b]])
-    return idx[a[keep]].astype(np.int64), idx[b[keep]].astype(np.int64)
+    a, b = a[keep], b[keep]
+    if len(a):
+        with shared_prepared:  # a piece may be a (prepared) pack feature
+            meet = np.asarray(shapely.intersects(sub[a], sub[b]), dtype=bool)
+        a, b = a[meet], b[meet]
+    return idx[a].astype(np.int64), idx[b].astype(np.int64)
 
 
 def group_by_site(site_idx: IntArray, n_sites: int) -> list[IntArray]:

@@ -6,6 +6,7 @@ features' measure codes (:class:`CodeTable`) and caches the buffers and buffer z
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -46,6 +47,8 @@ class LayerIndex:
     columns: dict[str, list[Any]]
     #: area of each indexed geometry
     areas: FloatArray = field(default_factory=lambda: np.empty(0))
+    #: envelope (xmin, ymin, xmax, ymax) of each indexed geometry, one row each
+    bounds: FloatArray = field(default_factory=lambda: np.empty((0, 4)))
     _texts: dict[str, list[str]] = field(default_factory=dict)
 
     def col(self, name: str, k: int) -> Any:
@@ -88,7 +91,8 @@ def layer_index(pack: PackData, name: str, notes: list[str]) -> LayerIndex | Non
         shapely.prepare(good)
         tree.query(good[:1])  # GEOS builds the tree on first use: pay for it at load, not on the first site
     return LayerIndex(name, good, rows, layer.fids[rows], tree, dict(layer.columns),
-                      np.asarray(shapely.area(good), dtype=np.float64))
+                      np.asarray(shapely.area(good), dtype=np.float64),
+                      np.asarray(shapely.bounds(good), dtype=np.float64).reshape(-1, 4))
 
 
 def polygonal(geom: BaseGeometry) -> BaseGeometry | None:
@@ -185,10 +189,15 @@ class PackIndex:
         n = 0 if trees is None else len(trees.geoms)
         buf = np.zeros(n, dtype=np.float64)
         assumed = np.zeros(n, dtype=bool)
-        if trees is not None:
-            for k in range(n):
-                buf[k], assumed[k] = rules.for_tree(_float(trees.col("stem_diameter_m", k)),
-                                                    _float(trees.col("crown_radius_m", k)))
+        if trees is not None and n:  # BufferRules.for_tree, for every tree at once
+            rows = trees.rows.tolist()
+            stem, crown = (np.array([_float(v) for v in (trees.columns[c][r] for r in rows)], dtype=np.float64)
+                           for c in ("stem_diameter_m", "crown_radius_m"))  # None: nan, never > 0
+            by_stem, by_crown = stem > 0, crown > 0
+            buf[:] = np.maximum(np.where(by_stem, rules.stem_multiplier * stem, -np.inf),
+                                np.where(by_crown, crown + rules.canopy_margin_m, -np.inf))
+            assumed[:] = ~(by_stem | by_crown)
+            buf[assumed] = rules.assumed_tree_buffer_m
         self._tree_buffers[rules] = (buf, assumed)
         return buf, assumed
 
@@ -227,11 +236,12 @@ def _split_codes(value: Any) -> tuple[str, ...]:
     return tuple(dict.fromkeys(c.strip().upper() for c in str(value).split(";") if c.strip()))
 
 
-def _float(value: Any) -> float | None:
+def _float(value: Any) -> float:
+    """``value`` as a number; nan when it is none (or not a number)."""
     try:
-        return None if value is None else float(value)
+        return math.nan if value is None else float(value)
     except (TypeError, ValueError):
-        return None
+        return math.nan
 
 
 def _text(value: Any) -> str:

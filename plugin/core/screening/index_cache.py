@@ -15,6 +15,13 @@ _cache: OrderedDict[tuple[str, int, int], PackIndex] = OrderedDict()
 _lock = threading.Lock()
 
 
+def cached_index(path: str | Path) -> PackIndex | None:
+    """The :class:`PackIndex` of the pack at ``path`` if it is built for the file as it is now, else None."""
+    key = file_version(path)
+    with _lock:
+        return _cache.get(key)
+
+
 def load_index(path: str | Path) -> PackIndex:
     """The :class:`PackIndex` of the pack at ``path``; rebuilt only when the file changed."""
     key = file_version(path)
