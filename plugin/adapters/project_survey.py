@@ -171,7 +171,7 @@ def read_survey(request: SurveyRequest, context: QgsCoordinateTransformContext |
     return DefraFile(None, NATURAL_ENGLAND, phase, tuple(layers), tuple(parcels), tuple(fids), tuple(positions),
                      red_line if red_line is not None else RedLine((), required=False),
                      tuple(NE_LAYERS[s.module].ref_fields[0] for s in request.layers), (),
-                     tr("layers in this project: {0}").format(request.names))
+                     request.names)
 
 
 def _text(value: object) -> str | None:
