@@ -513,7 +513,7 @@ def test_the_layers_saved_as_a_geopackage_open_with_every_module(dock, panel, ex
     dfile = read_defra_file(out, "baseline")
     assert {p.module for p in dfile.parcels} == {"area", "hedgerow", "watercourse", "tree"}
     assert len(dfile.red_line.geoms) == 1
-    filled = dict((items["Parcel Ref"], items[SIG]) for _, items, _ in rows(out, "Hedgerows"))
+    filled = {items["Parcel Ref"]: items[SIG] for _, items, _ in rows(out, "Hedgerows")}
     assert {filled["H2-a"], filled["H2-b"]} == {HIGH_TEXT, LOW_TEXT}
     assert rows(out, "Urban Trees")[0][1][SIG] == "Within area formally identified in local strategy"
     # the saved file checked as a GeoPackage gives what the layers gave, and the layers are unchanged
