@@ -117,8 +117,9 @@ def write_template_gpkg(dest: str | Path, phase: str, parcels: Sequence[Parcel],
                 feat.SetGeometry(_ogr_geometry(parcel.geometry, module))
             values: dict[str | None, str | None] = {
                 spec.ref_fields[0]: parcel.ref, spec.field(spec.type_field, phase): parcel.habitat,
-                spec.field(spec.broad_field, phase): parcel.broad_habitat, spec.condition_field(phase): parcel.condition,
-                ADVANCE: parcel.advance_years, DELAY: parcel.delay_years}
+                spec.field(spec.broad_field, phase): parcel.broad_habitat,
+                spec.condition_field(phase): parcel.condition, ADVANCE: parcel.advance_years,
+                DELAY: parcel.delay_years}
             for key, value in values.items():
                 if key is not None and value is not None:
                     feat.SetField(key, str(value))
