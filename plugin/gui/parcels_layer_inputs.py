@@ -27,6 +27,7 @@ class SurveyLayerInputs(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("parcelsLayerInputs")
+        self.phase = "baseline"  # whose "... Habitat Type" field is taken by default
         form = QFormLayout(self)
         form.setContentsMargins(0, 0, 0, 0)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -81,10 +82,12 @@ class SurveyLayerInputs(QWidget):
     def _area_changed(self, *_args: object) -> None:
         layer = self.area_combo.currentLayer()
         self.habitat_field_combo.setLayer(layer)
-        self.select_default_field("baseline")
+        self.select_default_field(self.phase)
 
     def select_default_field(self, phase: str) -> None:
-        """Select the phase's ``... Habitat Type`` when the area layer has it (else leave the choice empty)."""
+        """Select the phase's ``... Habitat Type`` when the area layer has it (else leave the choice empty), unless
+        another field was chosen."""
+        self.phase = phase
         layer = self.area_combo.currentLayer()
         default = default_habitat_field(phase)
         current = self.habitat_field_combo.currentField()

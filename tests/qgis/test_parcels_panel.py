@@ -491,6 +491,16 @@ def test_a_layer_with_an_unknown_crs_is_refused_in_a_sentence(dock, panel, examp
     choose_layers(panel, layers, habitat_field="")
     assert not panel.run(synchronous=True)
     assert "Survey parcels has no field 'Baseline Habitat Type'" in dock.last_message
+    # a layer with the phase's habitat field has it chosen by itself, for either phase
+    inputs = panel.input_group.layer_inputs
+    inputs.area_combo.setLayer(memory_copy(example, "Habitats", "Digitised", "MultiPolygon"))
+    assert inputs.habitat_field_combo.currentField() == "Baseline Habitat Type"
+    panel.phase_combo.setCurrentIndex(1)
+    assert inputs.habitat_field_combo.currentField() == "Proposed Habitat Type"
+    layers["trees"].setCrs(QgsCoordinateReferenceSystem())
+    inputs.tree_combo.setLayer(layers["trees"])
+    assert not panel.run(synchronous=True) and "Trees has an unknown coordinate reference system" in \
+        dock.last_message
 
 
 def test_the_layers_saved_as_a_geopackage_open_with_every_module(dock, panel, example, packs, project, tmp_path):
@@ -524,3 +534,20 @@ def test_the_layers_saved_as_a_geopackage_open_with_every_module(dock, panel, ex
     again = comparable(panel.pieces_table)
     assert {ref: row["Significance"] for ref, row in again.items()} == \
         {ref: row["Significance"] for ref, row in shown.items()}
+
+
+def test_layers_without_a_red_line_are_checked_and_the_run_says_so(dock, panel, example, packs, project, tmp_path):
+    dock.set_pack_path(str(packs["draft"]))
+    layers = survey_layers(with_tree(example))
+    del layers["red"], layers["rivers"]
+    choose_layers(panel, layers)
+    messages = []
+    dock.context.show_message = lambda text, *_a: messages.append(text)
+    assert panel.run(synchronous=True) and panel.run_result is not None
+    assert any("No red line layer was chosen" in m for m in messages)
+    assert not any(i["Code"].endswith("OUTSIDE_REDLINE") or i["Code"] == "NO_REDLINE"
+                   for i in table_rows(panel.issues_table))
+    assert {r["Module"] for r in table_rows(panel.pieces_table)} == {"Area habitat", "Hedgerow", "Tree"}
+    out = tmp_path / "no_red_line.gpkg"
+    assert panel.save_filled_gpkg(str(out)) == str(out)
+    assert rows(out, "Red Line Boundary") == [] and rows(out, "Rivers") == []  # every layer of the template
