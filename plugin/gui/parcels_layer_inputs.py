@@ -4,6 +4,8 @@ optional hedgerow, watercourse, tree and red line layers. The choices are checke
 
 from __future__ import annotations
 
+from typing import Any
+
 from qgis.core import QgsMapLayerProxyModel, QgsVectorLayer
 from qgis.gui import QgsFieldComboBox, QgsMapLayerComboBox
 from qgis.PyQt.QtCore import QCoreApplication
@@ -63,7 +65,7 @@ class SurveyLayerInputs(QWidget):
         self.area_combo.layerChanged.connect(self._area_changed)
         self._area_changed()
 
-    def _combo(self, form: QFormLayout, name: str, text: str, filters: QgsMapLayerProxyModel.Filter, tooltip: str,
+    def _combo(self, form: QFormLayout, name: str, text: str, filters: Any, tooltip: str,
                optional: bool = True) -> QgsMapLayerComboBox:
         combo = QgsMapLayerComboBox(self)
         combo.setObjectName(name)
