@@ -97,6 +97,7 @@ class ParcelsInputs(QgsCollapsibleGroupBox):
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             combo.setMinimumContentsLength(10)
         self.source_combo.currentIndexChanged.connect(self._show_source)
+        self.collapsedStateChanged.connect(self._show_source)  # expanding shows every child again
         self.phase_combo.currentIndexChanged.connect(
             lambda *_a: self.layer_inputs.select_default_field(str(self.phase_combo.currentData())))
         self._show_source()

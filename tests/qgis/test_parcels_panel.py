@@ -458,7 +458,12 @@ def test_project_layers_give_the_same_answer_as_the_geopackage(dock, panel, exam
     panel.run_result = None
     choose_layers(panel, layers)
     assert panel.run_button.isEnabled() and "Layers in this project" in panel.input_group.source_combo.currentText()
+    for collapsed in (True, False):  # expanding the group keeps the other source's rows hidden
+        panel.input_group.setCollapsed(collapsed)
     assert not panel.input_group.gpkg_box.isVisibleTo(panel) and panel.input_group.layer_inputs.isVisibleTo(panel)
+    panel.input_group.source_combo.setCurrentIndex(0)
+    assert panel.input_group.gpkg_box.isVisibleTo(panel) and not panel.input_group.layer_inputs.isVisibleTo(panel)
+    panel.input_group.source_combo.setCurrentIndex(1)
     assert panel.run(synchronous=True)
     assert panel.run_result is not None, dock.last_message
     from_layers = comparable(panel.pieces_table)
