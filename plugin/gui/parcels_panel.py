@@ -248,8 +248,8 @@ class ParcelsPanel(QWidget):
 
     # ------------------------------------------------------------------ the GeoPackage
     def open_defra_gpkg(self, path: str = "") -> bool:
-        """Open a Defra metric GeoPackage of either template (recognised from its layer names) and add its layers
-        to the map; refuses, in a sentence, a file of neither template."""
+        """Open a Defra metric GeoPackage of either template (recognised from its layer names), add its layers
+        to the map and make it the tab's source; refuses, in a sentence, a file of neither template."""
         if not path:
             path, _ = QFileDialog.getOpenFileName(self, self.tr("Open a Defra metric GeoPackage"), "",
                                                   self.tr("GeoPackage (*.gpkg)"))
@@ -265,6 +265,7 @@ class ParcelsPanel(QWidget):
         self.input_group.path_edit.setText(str(path))
         self.input_group.path_edit.setToolTip(tip(str(path)))
         self.input_group.show_template(template, layers)
+        self.input_group.source_combo.setCurrentIndex(0)  # the file opened is what Run checks
         add_gpkg_layers(str(path), layers)
         self._update_buttons()
         return True

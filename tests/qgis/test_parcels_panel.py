@@ -536,6 +536,7 @@ def test_the_layers_saved_as_a_geopackage_open_with_every_module(dock, panel, ex
             for name, lyr in layers.items()} == before
     assert not any(lyr.isModified() for lyr in layers.values())
     run_file(dock, panel, out, packs["draft"])
+    assert panel.input_group.source() == "geopackage" and panel.run_result.file.path == out
     again = comparable(panel.pieces_table)
     assert {ref: row["Significance"] for ref, row in again.items()} == \
         {ref: row["Significance"] for ref, row in shown.items()}
