@@ -59,6 +59,8 @@ def _ogr_geometry(geom: BaseGeometry, module: str) -> Any:
         return ogr.ForceToMultiPolygon(g)
     if module != TREE:
         return ogr.ForceToMultiLineString(g)
+    if ogr.GT_Flatten(g.GetGeometryType()) == ogr.wkbMultiPoint and g.GetGeometryCount() == 1:
+        return g.GetGeometryRef(0).Clone()  # the template's trees are points
     return g
 
 
