@@ -557,3 +557,9 @@ def test_layers_without_a_red_line_are_checked_and_the_run_says_so(dock, panel, 
     out = tmp_path / "no_red_line.gpkg"
     assert panel.save_filled_gpkg(str(out)) == str(out)
     assert rows(out, "Red Line Boundary") == [] and rows(out, "Rivers") == []  # every layer of the template
+    assert panel.add_results_to_map()  # the same map layers as for a GeoPackage
+    group = project.layerTreeRoot().children()[0]
+    assert group.name() == "Parcel significance: Survey parcels (baseline)"
+    assert [node.layer().name() for node in group.findLayers()] == [
+        "Parcel issues", "Trees with strategic significance", "Hedgerows with strategic significance",
+        "Area habitats with strategic significance"]
