@@ -88,13 +88,14 @@ def _find(names: Sequence[str], candidates: Sequence[str], phase: str) -> str | 
     return None
 
 
-def _check_layer(layer: LayerInput, module: str) -> None:
+def _check_layer(layer: LayerInput, module: str, role: str = "") -> None:
+    """A layer of the module's geometry (``role`` names what it is for, by default the module) and a known CRS."""
     words = {Qgis.GeometryType.Polygon: tr("polygons"), Qgis.GeometryType.Line: tr("lines"),
              Qgis.GeometryType.Point: tr("points")}
     wanted = MODULE_GEOMETRY[module]
     if layer.geometry_type != wanted:
         raise InputError(tr("{0} does not hold {1}; choose a layer of {1} as the {2} layer.").format(
-            layer.name, words[wanted], module_words()[module]))
+            layer.name, words[wanted], role or module_words()[module]))
     if layer.crs is None or not layer.crs.isValid():
         raise InputError(tr("{0} has an unknown coordinate reference system, so where its features lie cannot be "
                             "known; set it in Layer Properties \u25b8 Source (e.g. EPSG:27700, British National "
@@ -128,7 +129,7 @@ def survey_request(phase: str, area: LayerInput, habitat_field: str = "", hedger
                                                                                         phase.capitalize())))
         layers.append(SurveyLayer(module, layer, type_field))
     if red_line is not None:
-        _check_layer(red_line, AREA)
+        _check_layer(red_line, AREA, tr("red line"))
     return SurveyRequest(phase, tuple(layers), red_line)
 
 

@@ -492,6 +492,13 @@ def test_a_layer_with_an_unknown_crs_is_refused_in_a_sentence(dock, panel, examp
                                         "system")
     assert "Traceback" not in dock.last_message and panel.run_result is None
     # a field that is not there, and a red line that is not a polygon layer, are refused too
+    from lnrs_toolkit.plugin.adapters.parcel_layers import LayerInput
+    from lnrs_toolkit.plugin.adapters.project_survey import survey_request
+    from lnrs_toolkit.plugin.core.errors import InputError
+
+    with pytest.raises(InputError, match="^Hedges does not hold polygons; choose a layer of polygons as the red line"):
+        survey_request("baseline", LayerInput.from_layer(layers["area"]), "habitat",
+                       red_line=LayerInput.from_layer(layers["hedgerows"]))
     layers["hedgerows"].setCrs(QgsCoordinateReferenceSystem("EPSG:27700"))
     choose_layers(panel, layers, habitat_field="")
     assert not panel.run(synchronous=True)
