@@ -10,8 +10,9 @@ command line's ``--json``.
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -35,11 +36,15 @@ from ..core.parcels.templates import (
 )
 from ..core.screening.engine import PackIndex
 from .defra_gpkg import ADVANCE, DELAY, LayerEdit, PieceOut, write_filled
+from .defra_new_gpkg import write_template_gpkg
 
 
 @dataclass(frozen=True)
 class DefraFile:
-    path: Path
+    """A metric survey as the engine reads it: a Defra GeoPackage (``path``) or layers of the QGIS project
+    (``path`` None, ``source`` naming them; see :mod:`.project_survey`), then written in ``template``."""
+
+    path: Path | None  # None: the features came from project layers (no file to copy)
     template: str
     phase: str
     layers: tuple[tuple[TemplateLayer, str], ...]  # (template layer, name in the file)
@@ -49,10 +54,23 @@ class DefraFile:
     red_line: RedLine
     ref_fields: tuple[str | None, ...] = ()  # the reference field each layer of ``layers`` has
     iggis: tuple[Parcel, ...] = ()  # IGGI polygons (checked against the red line only)
+    source: str = ""  # what the features were read from when not a file (the project layers' names)
 
     @property
     def title(self) -> str:
         return TEMPLATE_TITLES[self.template]
+
+    @property
+    def name(self) -> str:
+        """The file's name, or the project layers the features came from."""
+        return self.source if self.path is None else self.path.name
+
+    @property
+    def stem(self) -> str:
+        """A short name for what was read: the file's stem, or the area habitat layer's name."""
+        if self.path is not None:
+            return self.path.stem
+        return next((p.layer for p in self.parcels if p.module == AREA), "") or "survey"
 
 
 def _transform(srs: Any) -> Any:
@@ -199,7 +217,15 @@ def assess_defra_file(index: PackIndex, dfile: DefraFile, lpas: Sequence[tuple[s
 
 
 def write_defra_file(dfile: DefraFile, result: ParcelResult, dest: str | Path) -> Path:
-    """The filled copy of ``dfile`` at ``dest``, in its own template."""
+    """The filled copy of ``dfile`` at ``dest``, in its own template; for project layers (no file), a new
+    GeoPackage in the Natural England template (:func:`.defra_new_gpkg.write_template_gpkg`) filled the same way."""
+    if dfile.path is None:
+        dest_p = Path(dest).resolve()
+        dest_p.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(prefix="lnrs_survey_", dir=str(dest_p.parent)) as tmp:
+            survey = write_template_gpkg(Path(tmp) / "survey.gpkg", dfile.phase, dfile.parcels, dfile.fids,
+                                         dfile.red_line.geoms)
+            return write_defra_file(replace(dfile, path=survey), result, dest_p)
     by_layer: dict[int, dict[int, list[PieceOut]]] = {}
     for piece in result.pieces:
         pos, fid = dfile.layer_index[piece.parent], dfile.fids[piece.parent]

@@ -212,8 +212,9 @@ def parcel_request(parcels: LayerInput, phase: str, habitat_field: str = "", red
 
 
 # --------------------------------------------------------------------------- reading
-def _read(layer: LayerInput, context: QgsCoordinateTransformContext | None,
-          is_cancelled: Callable[[], bool]) -> list[tuple[QgsFeature, BaseGeometry | None]]:
+def read_features(layer: LayerInput, context: QgsCoordinateTransformContext | None,
+                  is_cancelled: Callable[[], bool]) -> list[tuple[QgsFeature, BaseGeometry | None]]:
+    """Every feature of ``layer`` with its geometry in EPSG:27700 (refuses a layer without a CRS)."""
     transform = transform_to_pack(layer.crs, context, layer.name)
     out = []
     for n, feat in enumerate(layer.features()):
@@ -223,8 +224,9 @@ def _read(layer: LayerInput, context: QgsCoordinateTransformContext | None,
     return out
 
 
-def _value(feat: QgsFeature, names: list[str], name: str) -> Any:
-    if name not in names:
+def field_value(feat: QgsFeature, names: list[str], name: str | None) -> Any:
+    """The field's value, None when the layer has no such field or it is null."""
+    if name is None or name not in names:
         return None
     v = feat[name]
     return None if v is None or (hasattr(v, "isNull") and v.isNull()) else v
@@ -232,17 +234,18 @@ def _value(feat: QgsFeature, names: list[str], name: str) -> Any:
 
 def parcel_of(feat: QgsFeature, geom: BaseGeometry | None, names: list[str], request: ParcelRequest) -> Parcel:
     """The engine's view of one parcel feature (reference ``P<fid>`` when it has no ``Parcel Ref``)."""
-    ref = _value(feat, names, PARCEL_REF)
+    ref = field_value(feat, names, PARCEL_REF)
     ref = f"P{feat.id()}" if is_null(ref) else str(ref)
-    area = _value(feat, names, AREA)
+    area = field_value(feat, names, AREA)
     try:
         area_f = float(area) if area is not None and not is_null(area) else None
     except (TypeError, ValueError):
         area_f = None
-    return Parcel(ref, geom, _value(feat, names, request.habitat_field), _value(feat, names, request.broad_field),
-                  _value(feat, names, request.condition_field), area_f,
+    return Parcel(ref, geom, field_value(feat, names, request.habitat_field),
+                  field_value(feat, names, request.broad_field),
+                  field_value(feat, names, request.condition_field), area_f,
                   check_condition=request.condition_field in names, layer=request.parcels.name,
-                  advance_years=_value(feat, names, ADVANCE), delay_years=_value(feat, names, DELAY))
+                  advance_years=field_value(feat, names, ADVANCE), delay_years=field_value(feat, names, DELAY))
 
 
 def assess_parcel_layers(index: PackIndex, request: ParcelRequest, context: QgsCoordinateTransformContext | None,
@@ -253,7 +256,7 @@ def assess_parcel_layers(index: PackIndex, request: ParcelRequest, context: QgsC
     Raises :class:`..core.errors.LnrsError` with a sentence for the user, and
     :class:`..core.pack.store.Cancelled` when ``is_cancelled()`` turns true.
     """
-    feats = _read(request.parcels, context, is_cancelled)
+    feats = read_features(request.parcels, context, is_cancelled)
     red_line = RedLine((), RED_LINE) if request.red_line_missing else None
     if request.red_line is not None:
         red_line = read_red_line(request.red_line, context, is_cancelled, request.red_line_from_gpkg)
@@ -275,7 +278,7 @@ def read_lpas(layer: LayerInput | None, context: QgsCoordinateTransformContext |
     if layer.geometry_type != Qgis.GeometryType.Polygon:
         raise InputError(tr("{0} does not hold polygons; choose a polygon layer.").format(layer.name))
     key = next((n for n in LPA_NAME_FIELDS if n in layer.field_names), None)
-    return [(str(f[key]) if key else f"LPA {f.id()}", g) for f, g in _read(layer, context, is_cancelled)
+    return [(str(f[key]) if key else f"LPA {f.id()}", g) for f, g in read_features(layer, context, is_cancelled)
             if g is not None]
 
 
@@ -284,7 +287,7 @@ def read_red_line(layer: LayerInput, context: QgsCoordinateTransformContext | No
     """The red line as the QA checks it: a layer without a usable CRS is reported, never dropped."""
     if layer.crs is None or not layer.crs.isValid():
         return RedLine(tuple(None for _ in layer.features()), layer.name, srs_known=False, required=required)
-    return RedLine(tuple(g for _, g in _read(layer, context, is_cancelled)), layer.name, required=required)
+    return RedLine(tuple(g for _, g in read_features(layer, context, is_cancelled)), layer.name, required=required)
 
 
 # --------------------------------------------------------------------------- outputs

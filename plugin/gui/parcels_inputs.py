@@ -1,5 +1,6 @@
-"""The Parcels tab's inputs: the Defra metric GeoPackage (either template), its detected template, the phase,
-and optional local planning authority boundaries; and the GeoPackage's layers added to the project."""
+"""The Parcels tab's inputs: where the survey is (a Defra metric GeoPackage of either template, with its detected
+template, or layers in this project: :class:`.parcels_layer_inputs.SurveyLayerInputs`), the phase, and optional
+local planning authority boundaries; and the GeoPackage's layers added to the project."""
 
 from __future__ import annotations
 
@@ -12,18 +13,41 @@ from qgis.PyQt.QtWidgets import QComboBox, QFormLayout, QHBoxLayout, QLabel, QLi
 
 from ..adapters.parcel_layers import PHASES, ogr_gpkg
 from ..core.parcels.templates import TEMPLATE_TITLES
+from .parcels_layer_inputs import SurveyLayerInputs
 
 translate = QCoreApplication.translate  # context "ParcelsPanel": these texts are the tab's
+#: The source combo's data: a Defra GeoPackage, or survey layers of the QGIS project.
+GEOPACKAGE, PROJECT_LAYERS = "geopackage", "layers"
 
 
 class ParcelsInputs(QgsCollapsibleGroupBox):
-    """The "Defra metric GeoPackage" group: which file, its template, the phase and the optional LPA layer."""
+    """The "Survey" group: a GeoPackage (which file, its template) or project layers; the phase and the
+    optional LPA layer."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(translate("ParcelsPanel", "Defra metric GeoPackage"), parent)
+        super().__init__(translate("ParcelsPanel", "Survey"), parent)
         self.setObjectName("parcelsInputGroup")
-        form = QFormLayout(self)
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        outer = QFormLayout(self)
+        outer.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.source_combo = QComboBox(self)
+        self.source_combo.setObjectName("parcelsSourceCombo")
+        self.source_combo.addItem(translate("ParcelsPanel", "Defra GeoPackage"), GEOPACKAGE)
+        self.source_combo.addItem(translate("ParcelsPanel", "Layers in this project"), PROJECT_LAYERS)
+        self.source_combo.setToolTip(translate("ParcelsPanel", "Check a Defra metric GeoPackage, or survey layers of "
+                                                               "this project (digitised in QGIS or loaded from a "
+                                                               "shapefile; saved as a new GeoPackage in the Natural "
+                                                               "England template)"))
+        source_label = QLabel(translate("ParcelsPanel", "S&ource"), self)
+        source_label.setBuddy(self.source_combo)
+        outer.addRow(source_label, self.source_combo)
+        self.gpkg_box = QWidget(self)
+        gpkg_form = QFormLayout(self.gpkg_box)
+        gpkg_form.setContentsMargins(0, 0, 0, 0)
+        gpkg_form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        outer.addRow(self.gpkg_box)
+        self.layer_inputs = SurveyLayerInputs(self)
+        outer.addRow(self.layer_inputs)
+        form = outer  # the phase and LPA rows serve both sources
 
         row = QHBoxLayout()
         self.path_edit = QLineEdit(self)
@@ -39,13 +63,13 @@ class ParcelsInputs(QgsCollapsibleGroupBox):
         row.addWidget(self.open_button)
         file_label = QLabel(translate("ParcelsPanel", "&File"), self)
         file_label.setBuddy(self.open_button)
-        form.addRow(file_label, row)
+        gpkg_form.addRow(file_label, row)
 
         self.template_label = QLabel(self)
         self.template_label.setObjectName("parcelsTemplateLabel")
         self.template_label.setWordWrap(True)
         self.template_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        form.addRow(translate("ParcelsPanel", "Template"), self.template_label)
+        gpkg_form.addRow(translate("ParcelsPanel", "Template"), self.template_label)
         self.show_template("", ())
 
         self.phase_combo = QComboBox(self)
@@ -69,9 +93,22 @@ class ParcelsInputs(QgsCollapsibleGroupBox):
         lpa_label = QLabel(translate("ParcelsPanel", "LPA &boundaries"), self)
         lpa_label.setBuddy(self.lpa_combo)
         form.addRow(lpa_label, self.lpa_combo)
-        for combo in (self.phase_combo, self.lpa_combo):
+        for combo in (self.source_combo, self.phase_combo, self.lpa_combo):
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             combo.setMinimumContentsLength(10)
+        self.source_combo.currentIndexChanged.connect(self._show_source)
+        self.collapsedStateChanged.connect(self._show_source)  # expanding shows every child again
+        self.phase_combo.currentIndexChanged.connect(
+            lambda *_a: self.layer_inputs.select_default_field(str(self.phase_combo.currentData())))
+        self._show_source()
+
+    def source(self) -> str:
+        return str(self.source_combo.currentData() or GEOPACKAGE)
+
+    def _show_source(self, *_args: object) -> None:
+        layers = self.source() == PROJECT_LAYERS
+        self.gpkg_box.setVisible(not layers)
+        self.layer_inputs.setVisible(layers)
 
     def show_template(self, template: str, layers: tuple[str, ...]) -> None:
         if not template:

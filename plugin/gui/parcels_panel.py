@@ -1,10 +1,13 @@
-"""The dock's Parcels tab: a Defra metric GeoPackage (either template) checked and scored, every module.
+"""The dock's Parcels tab: a survey checked and scored, every module, from a Defra metric GeoPackage (either
+template) or from layers in this project.
 
-Same engine as ``lnrs_cli.py parcels`` and ``lnrs:parcelsignificance`` with GEOPACKAGE: the file is read,
-checked with Defra's rules and scored by :func:`..adapters.defra_file.run_defra_file` (in a task from
-:func:`.parcels_task.parcels_task`), which rule applies comes from :func:`..core.parcels.significance.strategy_rule`,
-and the filled copy is written by :meth:`..adapters.defra_file.DefraRun.write` in the file's own template. The
-panel holds no rules: it renders the run.
+Same engine as ``lnrs_cli.py parcels`` and ``lnrs:parcelsignificance``: a file is read, checked with Defra's
+rules and scored by :func:`..adapters.defra_file.run_defra_file`, project layers are read into the same model
+by :func:`..adapters.project_survey.run_survey` (in a task from :func:`.parcels_task.parcels_task`); both
+answer a :class:`..adapters.defra_file.DefraRun`, rendered the same way. Which rule applies comes from
+:func:`..core.parcels.significance.strategy_rule`; the filled copy is written by
+:meth:`..adapters.defra_file.DefraRun.write` in the file's own template (project layers: a new GeoPackage in
+the Natural England template). The panel holds no rules: it renders the run.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from qgis.PyQt.QtWidgets import (
 
 from ..adapters.defra_file import DefraRun, peek_defra_file
 from ..adapters.parcel_layers import PHASES, LayerInput
+from ..adapters.project_survey import SurveyRequest
 from ..core.errors import LnrsError
 from ..core.parcels.qa import QaIssue
 from ..core.parcels.significance import ParcelPiece, strategy_rule
@@ -38,7 +42,7 @@ from .background_task import BackgroundTask
 from .dock_context import DockContext
 from .map_highlight import flash, zoom_to
 from .pack_chooser import lnrs_status_words
-from .parcels_inputs import ParcelsInputs, add_gpkg_layers
+from .parcels_inputs import PROJECT_LAYERS, ParcelsInputs, add_gpkg_layers
 from .parcels_map import add_run_to_project
 from .parcels_tables import (
     fill_issues,
@@ -96,6 +100,8 @@ class ParcelsPanel(QWidget):
         self.lpa_combo = self.input_group.lpa_combo
         self.open_button = self.input_group.open_button
         self.open_button.clicked.connect(lambda: self.open_defra_gpkg())
+        self.input_group.source_combo.currentIndexChanged.connect(self._update_buttons)
+        self.input_group.layer_inputs.area_combo.layerChanged.connect(self._update_buttons)
         outer.addWidget(self.input_group)
 
         row = QHBoxLayout()
@@ -118,7 +124,8 @@ class ParcelsPanel(QWidget):
         row.addWidget(self.rule_label, 1)
         outer.addLayout(row)
 
-        self.summary = QLabel(self.tr("Open a Defra metric GeoPackage and press Run."), self)
+        self.summary = QLabel(self.tr("Open a Defra metric GeoPackage, or choose layers in this project, and press "
+                                      "Run."), self)
         self.summary.setObjectName("parcelsSummary")
         self.summary.setWordWrap(True)
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -174,7 +181,8 @@ class ParcelsPanel(QWidget):
         self.save_button.setObjectName("saveFilledGpkgButton")
         self.save_button.setToolTip(self.tr("Write a copy of the GeoPackage, in its own template, with features split "
                                             "and every module's Strategic Significance filled (the input is never "
-                                            "changed)"))
+                                            "changed); for layers in this project, a new GeoPackage in the Natural "
+                                            "England template"))
         self.save_button.clicked.connect(lambda: self.save_filled_gpkg())
         buttons.addWidget(self.save_button)
         outer.addLayout(buttons)
@@ -195,17 +203,23 @@ class ParcelsPanel(QWidget):
         self._show_rule()
         self._update_buttons()
 
+    def from_layers(self) -> bool:
+        """Whether the survey is layers in this project (else a Defra GeoPackage)."""
+        return self.input_group.source() == PROJECT_LAYERS
+
     def _update_buttons(self, *_args: Any) -> None:
         busy = self.task is not None
         has_pack = self.context.index is not None
-        self.run_button.setEnabled(not busy and has_pack and bool(self.gpkg_path))
+        has_input = self.input_group.layer_inputs.has_area_layer() if self.from_layers() else bool(self.gpkg_path)
+        self.run_button.setEnabled(not busy and has_pack and has_input)
         if not has_pack:
             self.run_button.setToolTip(self.tr("Load a Local Habitat Map pack in the Habitat map group above first: "
                                                "significance comes from its opportunity areas."))
-        elif not self.gpkg_path:
-            self.run_button.setToolTip(self.tr("Open a Defra metric GeoPackage first."))
+        elif not has_input:
+            self.run_button.setToolTip(self.tr("Choose the layer of area habitat parcels first.") if self.from_layers()
+                                       else self.tr("Open a Defra metric GeoPackage first."))
         else:
-            self.run_button.setToolTip(self.tr("Check the GeoPackage with Defra's rules and score every feature's "
+            self.run_button.setToolTip(self.tr("Check the survey with Defra's rules and score every feature's "
                                                "strategic significance"))
         self.cancel_button.setEnabled(busy)
         self.progress.setVisible(busy)
@@ -234,8 +248,8 @@ class ParcelsPanel(QWidget):
 
     # ------------------------------------------------------------------ the GeoPackage
     def open_defra_gpkg(self, path: str = "") -> bool:
-        """Open a Defra metric GeoPackage of either template (recognised from its layer names) and add its layers
-        to the map; refuses, in a sentence, a file of neither template."""
+        """Open a Defra metric GeoPackage of either template (recognised from its layer names), add its layers
+        to the map and make it the tab's source; refuses, in a sentence, a file of neither template."""
         if not path:
             path, _ = QFileDialog.getOpenFileName(self, self.tr("Open a Defra metric GeoPackage"), "",
                                                   self.tr("GeoPackage (*.gpkg)"))
@@ -251,28 +265,42 @@ class ParcelsPanel(QWidget):
         self.input_group.path_edit.setText(str(path))
         self.input_group.path_edit.setToolTip(tip(str(path)))
         self.input_group.show_template(template, layers)
+        self.input_group.source_combo.setCurrentIndex(0)  # the file opened is what Run checks
         add_gpkg_layers(str(path), layers)
         self._update_buttons()
         return True
 
     # ------------------------------------------------------------------ running
+    def _source(self) -> str | SurveyRequest | None:
+        """The open GeoPackage's path, or the chosen project layers checked (None, said, when there is none)."""
+        if not self.from_layers():
+            if not self.gpkg_path:
+                self._error(self.tr("Open a Defra metric GeoPackage first."))
+                return None
+            return self.gpkg_path
+        try:
+            return self.input_group.layer_inputs.request(self.phase())
+        except LnrsError as exc:
+            self._error(self.tr("The layers were not checked: {0}").format(sentence(str(exc))))
+            return None
+
     def run(self, synchronous: bool = False) -> bool:
-        """Check and score the open GeoPackage; ``synchronous`` runs the task in this thread (tests, probes)."""
+        """Check and score the GeoPackage or the project layers; ``synchronous`` runs the task in this thread."""
         if self.task is not None:
-            self._message(self.tr("The GeoPackage is already being checked; wait for it or cancel it."),
+            self._message(self.tr("The survey is already being checked; wait for it or cancel it."),
                           Qgis.MessageLevel.Warning)
             return False
         index = self.context.index
         if index is None:
             self._error(self.tr("Load a Local Habitat Map pack in the Habitat map group first."))
             return False
-        if not self.gpkg_path:
-            self._error(self.tr("Open a Defra metric GeoPackage first."))
+        source = self._source()
+        if source is None:
             return False
         lpa = self.lpa_combo.currentLayer()
         self.run_pack = self._pack_label()
-        task = parcels_task(self.tr("LNRS parcel check of {0}").format(Path(self.gpkg_path).name), index,
-                            self.gpkg_path, self.phase(),
+        name = source.names if isinstance(source, SurveyRequest) else Path(source).name
+        task = parcels_task(self.tr("LNRS parcel check of {0}").format(name), index, source, self.phase(),
                             LayerInput.from_layer(lpa) if isinstance(lpa, QgsVectorLayer) else None,
                             QgsProject.instance().transformContext(), self._on_done)
         self.context.clear_messages()
@@ -302,7 +330,7 @@ class ParcelsPanel(QWidget):
             self._message(self.tr("The parcel check was cancelled; nothing was changed."), Qgis.MessageLevel.Warning)
             return
         if error or run is None:
-            self._error(self.tr("The GeoPackage could not be checked: {0}").format(
+            self._error(self.tr("The survey could not be checked: {0}").format(
                 error or self.tr("no answer.")))
             return
         self.set_run(run)
@@ -393,23 +421,25 @@ class ParcelsPanel(QWidget):
         if run is None:
             self._error(self.tr("Run the parcel check first."))
             return False
-        name = self.tr("Parcel significance: {0} ({1})").format(run.file.path.stem, run.file.phase)
+        name = self.tr("Parcel significance: {0} ({1})").format(run.file.stem, run.file.phase)
         add_run_to_project(run, name)
         self._message(self.tr("Added '{0}' to the map as temporary layers; save them (Export) to keep them.").format(
             name), Qgis.MessageLevel.Success)
         return True
 
     def save_filled_gpkg(self, path: str = "") -> str:
-        """Write a new GeoPackage in the input's template with every module's significance filled; its path."""
+        """Write a new GeoPackage in the input's template (project layers: the Natural England template) with every
+        module's significance filled; its path."""
         run = self.run_result
         if run is None:
             self._error(self.tr("Run the parcel check first."))
             return ""
-        src = run.file.path
         if not path:
-            suggestion = src.with_name(f"{src.stem}_{run.file.phase}_significance.gpkg")
-            path, _ = QFileDialog.getSaveFileName(self, self.tr("Save the filled Defra GeoPackage"), str(suggestion),
-                                                  self.tr("GeoPackage (*.gpkg)"))
+            folder = run.file.path.parent if run.file.path is not None else Path(QgsProject.instance().homePath())
+            suggestion = folder / f"{run.file.stem}_{run.file.phase}_significance.gpkg"
+            title = self.tr("Save the filled Defra GeoPackage") if run.file.path is not None else \
+                self.tr("Save the layers as a filled Defra GeoPackage (Natural England template)")
+            path, _ = QFileDialog.getSaveFileName(self, title, str(suggestion), self.tr("GeoPackage (*.gpkg)"))
             if not path:
                 return ""
             if not path.lower().endswith(".gpkg"):
@@ -426,7 +456,11 @@ class ParcelsPanel(QWidget):
             return ""
         finally:
             QApplication.restoreOverrideCursor()
-        self._message(self.tr("Saved the filled GeoPackage {0}").format(str(written)), Qgis.MessageLevel.Success)
+        if run.file.path is None:
+            self._message(self.tr("Saved the filled GeoPackage {0} in the Natural England template (the project "
+                                  "layers are unchanged)").format(str(written)), Qgis.MessageLevel.Success)
+        else:
+            self._message(self.tr("Saved the filled GeoPackage {0}").format(str(written)), Qgis.MessageLevel.Success)
         return str(written)
 
     # ------------------------------------------------------------------ teardown

@@ -178,7 +178,7 @@ def summary_html(run: DefraRun) -> str:
                                         "the file)").format(errors) if errors else \
         translate("ParcelsPanel", "<b>errors: 0</b>")
     lines = [translate("ParcelsPanel", "<b>{0}</b> \u00b7 {1} ({2}) \u00b7 {3} \u00b7 warnings: {4}").format(
-        escape(TEMPLATE_TITLES.get(run.file.template, run.file.template)), escape(run.file.path.name),
+        escape(source_title(run)), escape(run.file.name),
         escape(run.file.phase), verdict, len(result.issues) - errors),
         " \u00b7 ".join(parts),
         " \u00b7 ".join(f"{escape(name)}: {n}" for name, n in counts.items())
@@ -187,6 +187,14 @@ def summary_html(run: DefraRun) -> str:
     if irreplaceable:
         lines[-1] += translate("ParcelsPanel", " \u00b7 <b>on irreplaceable habitat: {0}</b>").format(irreplaceable)
     return "<br>".join(lines)
+
+
+def source_title(run: DefraRun) -> str:
+    """The GeoPackage's template, or where project layers are saved."""
+    if run.file.path is None:
+        return translate("ParcelsPanel", "Layers in this project (saved in the {0})").format(
+            TEMPLATE_TITLES.get(run.file.template, run.file.template))
+    return TEMPLATE_TITLES.get(run.file.template, run.file.template)
 
 
 def issue_html(issue: QaIssue) -> str:

@@ -365,3 +365,208 @@ def test_split_x_is_inside_the_example():  # the fixtures above rely on it: the 
     ds = ogr.Open(str(EXAMPLE))
     x0, x1, _, _ = ds.GetLayerByName("Red Line Boundary").GetExtent()
     assert x0 < SPLIT_X < x1
+
+
+# --------------------------------------------------------------------------- layers in this project
+TREE_XY = (425860.0, 431440.0)  # inside the red line, on the High side of SPLIT_X
+
+
+def with_tree(path):
+    """``path`` (a copy of the example) with an Urban Trees layer holding one tree; returns ``path``."""
+    from osgeo import osr
+
+    ds = ogr.Open(str(path), 1)
+    srs = osr.SpatialReference()
+    srs.ImportFromEPSG(27700)
+    layer = ds.CreateLayer("Urban Trees", srs, ogr.wkbPoint)
+    for name in ("Tree Ref", "Baseline Tree Type"):
+        layer.CreateField(ogr.FieldDefn(name, ogr.OFTString))
+    feat = ogr.Feature(layer.GetLayerDefn())
+    feat.SetField("Tree Ref", "T1")
+    feat.SetField("Baseline Tree Type", "Medium")
+    feat.SetGeometry(ogr.CreateGeometryFromWkt("POINT ({} {})".format(*TREE_XY)))
+    layer.CreateFeature(feat)
+    ds = None
+    return path
+
+
+def memory_copy(path, layer_name, title, geometry, crs="EPSG:27700", renames=None, project=None):
+    """A memory layer in ``crs`` holding the features of a GeoPackage layer (fields renamed by ``renames``)."""
+    from qgis.core import QgsCoordinateTransform, QgsFeature, QgsField, QgsVectorLayer
+    from qgis.PyQt.QtCore import QMetaType
+
+    src = QgsVectorLayer(f"{path}|layername={layer_name}", layer_name, "ogr")
+    assert src.isValid()
+    renames = renames or {}
+    uri = f"{geometry}?crs={crs}" if crs else geometry
+    out = QgsVectorLayer(uri, title, "memory")
+    names = [renames.get(f.name(), f.name()) for f in src.fields() if f.name() != "fid"]
+    out.dataProvider().addAttributes([QgsField(n, QMetaType.Type.QString if n != "Area" else QMetaType.Type.Double)
+                                      for n in names])
+    out.updateFields()
+    transform = QgsCoordinateTransform(src.crs(), out.crs(), QgsProject.instance()) if crs else None
+    feats = []
+    for f in src.getFeatures():
+        g = f.geometry()
+        if transform is not None:
+            g.transform(transform)
+        new = QgsFeature(out.fields())
+        new.setGeometry(g)
+        new.setAttributes([f[n] for n in src.fields().names() if n != "fid"])
+        feats.append(new)
+    assert out.dataProvider().addFeatures(feats)[0]
+    (project or QgsProject.instance()).addMapLayer(out)
+    return out
+
+
+def survey_layers(path, crs_area="EPSG:3857"):
+    """The example's modules as project memory layers: the parcels in Web Mercator with the habitat in a field
+    named 'habitat', hedgerows, rivers (type in 'type'), the tree and the red line in British National Grid."""
+    return {
+        "area": memory_copy(path, "Habitats", "Survey parcels", "MultiPolygon", crs_area,
+                            {"Baseline Habitat Type": "habitat"}),
+        "hedgerows": memory_copy(path, "Hedgerows", "Hedges", "MultiLineString"),
+        "rivers": memory_copy(path, "Rivers", "Streams", "MultiLineString", renames={"Baseline River Type": "type"}),
+        "trees": memory_copy(path, "Urban Trees", "Trees", "Point"),
+        "red": memory_copy(path, "Red Line Boundary", "Site boundary", "MultiPolygon"),
+    }
+
+
+def choose_layers(panel, layers, habitat_field="habitat"):
+    inputs = panel.input_group.layer_inputs
+    panel.input_group.source_combo.setCurrentIndex(1)
+    inputs.area_combo.setLayer(layers["area"])
+    inputs.habitat_field_combo.setField(habitat_field)
+    for combo, key in ((inputs.hedgerow_combo, "hedgerows"), (inputs.watercourse_combo, "rivers"),
+                       (inputs.tree_combo, "trees"), (inputs.red_line_combo, "red")):
+        combo.setLayer(layers.get(key))
+
+
+def comparable(table):
+    """Rows keyed by ref without the Layer column (the layer route names the project layers)."""
+    return {r["Ref"]: {k: v for k, v in r.items() if k != "Layer"} for r in table_rows(table)}
+
+
+def test_project_layers_give_the_same_answer_as_the_geopackage(dock, panel, example, packs, project):
+    survey = with_tree(example)
+    run_file(dock, panel, survey, packs["draft"])
+    from_file = comparable(panel.pieces_table)
+    file_issues = sorted((i["Severity"], i["Code"], i["Ref"]) for i in table_rows(panel.issues_table))
+    assert {p["Module"] for p in from_file.values()} == {"Area habitat", "Hedgerow", "Watercourse", "Tree"}
+
+    layers = survey_layers(survey)
+    panel.run_result = None
+    choose_layers(panel, layers)
+    assert panel.run_button.isEnabled() and "Layers in this project" in panel.input_group.source_combo.currentText()
+    for collapsed in (True, False):  # expanding the group keeps the other source's rows hidden
+        panel.input_group.setCollapsed(collapsed)
+    assert not panel.input_group.gpkg_box.isVisibleTo(panel) and panel.input_group.layer_inputs.isVisibleTo(panel)
+    panel.input_group.source_combo.setCurrentIndex(0)
+    assert panel.input_group.gpkg_box.isVisibleTo(panel) and not panel.input_group.layer_inputs.isVisibleTo(panel)
+    panel.input_group.source_combo.setCurrentIndex(1)
+    assert panel.run(synchronous=True)
+    assert panel.run_result is not None, dock.last_message
+    from_layers = comparable(panel.pieces_table)
+    assert from_layers == from_file  # categories, multipliers, wording, areas (ha) and lengths (km), splits
+    assert {from_layers["H2-a"]["Significance"], from_layers["H2-b"]["Significance"]} == {"High", "Low"}
+    assert from_layers["T1"]["Module"] == "Tree" and from_layers["T1"]["Significance"] == "High"
+    layer_of = {r["Ref"]: r["Layer"] for r in table_rows(panel.pieces_table)}
+    assert (layer_of["P2-a"], layer_of["H2-a"], layer_of["R1-a"], layer_of["T1"]) == \
+        ("Survey parcels", "Hedges", "Streams", "Trees")
+    assert sorted((i["Severity"], i["Code"], i["Ref"]) for i in table_rows(panel.issues_table)) == file_issues
+    summary = panel.summary.text()
+    assert "Layers in this project (saved in the Natural England template)" in summary
+    assert "Survey parcels, Hedges, Streams, Trees" in summary and "Tree: 1" in summary
+    assert "Rule: metric Table 8" in panel.rule_label.text()
+
+
+def test_a_layer_with_an_unknown_crs_is_refused_in_a_sentence(dock, panel, example, packs, project):
+    from qgis.core import QgsCoordinateReferenceSystem
+
+    dock.set_pack_path(str(packs["draft"]))
+    layers = survey_layers(with_tree(example))
+    layers["hedgerows"].setCrs(QgsCoordinateReferenceSystem())
+    choose_layers(panel, layers)
+    assert not panel.run(synchronous=True)
+    assert dock.last_message.startswith("The layers were not checked: Hedges has an unknown coordinate reference "
+                                        "system")
+    assert "Traceback" not in dock.last_message and panel.run_result is None
+    # a field that is not there, and a red line that is not a polygon layer, are refused too
+    from lnrs_toolkit.plugin.adapters.parcel_layers import LayerInput
+    from lnrs_toolkit.plugin.adapters.project_survey import survey_request
+    from lnrs_toolkit.plugin.core.errors import InputError
+
+    with pytest.raises(InputError, match="^Hedges does not hold polygons; choose a layer of polygons as the red line"):
+        survey_request("baseline", LayerInput.from_layer(layers["area"]), "habitat",
+                       red_line=LayerInput.from_layer(layers["hedgerows"]))
+    layers["hedgerows"].setCrs(QgsCoordinateReferenceSystem("EPSG:27700"))
+    choose_layers(panel, layers, habitat_field="")
+    assert not panel.run(synchronous=True)
+    assert "Survey parcels has no field 'Baseline Habitat Type'" in dock.last_message
+    # a layer with the phase's habitat field has it chosen by itself, for either phase
+    inputs = panel.input_group.layer_inputs
+    inputs.area_combo.setLayer(memory_copy(example, "Habitats", "Digitised", "MultiPolygon"))
+    assert inputs.habitat_field_combo.currentField() == "Baseline Habitat Type"
+    panel.phase_combo.setCurrentIndex(1)
+    assert inputs.habitat_field_combo.currentField() == "Proposed Habitat Type"
+    layers["trees"].setCrs(QgsCoordinateReferenceSystem())
+    inputs.tree_combo.setLayer(layers["trees"])
+    assert not panel.run(synchronous=True) and "Trees has an unknown coordinate reference system" in \
+        dock.last_message
+
+
+def test_the_layers_saved_as_a_geopackage_open_with_every_module(dock, panel, example, packs, project, tmp_path):
+    from lnrs_toolkit.plugin.adapters.defra_file import peek_defra_file, read_defra_file
+
+    survey = with_tree(example)
+    dock.set_pack_path(str(packs["draft"]))
+    layers = survey_layers(survey)
+    before = {name: [(f.id(), f.attributes(), f.geometry().asWkt()) for f in lyr.getFeatures()]
+              for name, lyr in layers.items()}
+    choose_layers(panel, layers)
+    assert panel.run(synchronous=True) and panel.run_result is not None
+    shown = comparable(panel.pieces_table)
+    out = tmp_path / "saved.gpkg"
+    assert panel.save_filled_gpkg(str(out)) == str(out)
+    assert "in the Natural England template" in dock.last_message
+    template, names = peek_defra_file(out)
+    assert template == "natural_england"
+    assert {"Red Line Boundary", "Habitats", "Hedgerows", "Rivers", "Urban Trees"} <= set(names)
+    dfile = read_defra_file(out, "baseline")
+    assert {p.module for p in dfile.parcels} == {"area", "hedgerow", "watercourse", "tree"}
+    assert len(dfile.red_line.geoms) == 1
+    filled = {items["Parcel Ref"]: items[SIG] for _, items, _ in rows(out, "Hedgerows")}
+    assert {filled["H2-a"], filled["H2-b"]} == {HIGH_TEXT, LOW_TEXT}
+    assert rows(out, "Urban Trees")[0][1][SIG] == "Within area formally identified in local strategy"
+    # the saved file checked as a GeoPackage gives what the layers gave, and the layers are unchanged
+    assert {name: [(f.id(), f.attributes(), f.geometry().asWkt()) for f in lyr.getFeatures()]
+            for name, lyr in layers.items()} == before
+    assert not any(lyr.isModified() for lyr in layers.values())
+    run_file(dock, panel, out, packs["draft"])
+    assert panel.input_group.source() == "geopackage" and panel.run_result.file.path == out
+    again = comparable(panel.pieces_table)
+    assert {ref: row["Significance"] for ref, row in again.items()} == \
+        {ref: row["Significance"] for ref, row in shown.items()}
+
+
+def test_layers_without_a_red_line_are_checked_and_the_run_says_so(dock, panel, example, packs, project, tmp_path):
+    dock.set_pack_path(str(packs["draft"]))
+    layers = survey_layers(with_tree(example))
+    del layers["red"], layers["rivers"]
+    choose_layers(panel, layers)
+    messages = []
+    dock.context.show_message = lambda text, *_a: messages.append(text)
+    assert panel.run(synchronous=True) and panel.run_result is not None
+    assert any("No red line layer was chosen" in m for m in messages)
+    assert not any(i["Code"].endswith("OUTSIDE_REDLINE") or i["Code"] == "NO_REDLINE"
+                   for i in table_rows(panel.issues_table))
+    assert {r["Module"] for r in table_rows(panel.pieces_table)} == {"Area habitat", "Hedgerow", "Tree"}
+    out = tmp_path / "no_red_line.gpkg"
+    assert panel.save_filled_gpkg(str(out)) == str(out)
+    assert rows(out, "Red Line Boundary") == [] and rows(out, "Rivers") == []  # every layer of the template
+    assert panel.add_results_to_map()  # the same map layers as for a GeoPackage
+    group = project.layerTreeRoot().children()[0]
+    assert group.name() == "Parcel significance: Survey parcels (baseline)"
+    assert [node.layer().name() for node in group.findLayers()] == [
+        "Parcel issues", "Trees with strategic significance", "Hedgerows with strategic significance",
+        "Area habitats with strategic significance"]
