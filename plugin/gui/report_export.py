@@ -48,6 +48,7 @@ from ..core.reports.report_content import (
     TableRow,
     detail_rows,
     finding_rows,
+    marked_reasons,
     site_lines,
     verdict_words,
 )
@@ -200,7 +201,7 @@ def _fill_head(layout: QgsPrintLayout, site: ReportSite, facts: ReportFacts) -> 
         _set(layout, "reasons", result.message)
         _set(layout, "checks", tr("Not screened: no check was made."))
         return
-    _set(layout, "reasons", "\n".join(_reasons_that_fit(result.reasons)))
+    _set(layout, "reasons", "\n".join(_reasons_that_fit(marked_reasons(result, site.overrides))))
     _set(layout, "checks", "\n".join([
         tr("Irreplaceable habitats: {0}").format(CHECK_WORDS.get(result.checks.irreplaceable, "")),
         tr("Designated sites: {0}").format(CHECK_WORDS.get(result.checks.designated, "")),

@@ -23,6 +23,7 @@ from qgis.PyQt.QtWidgets import (
 
 from ..core.metric.vocabulary import habitat_label
 from ..core.reports.html_report import VERDICT_COLOURS
+from ..core.reports.report_content import marked_reasons
 from ..core.screening.grouping import FindingGroup
 from ..core.screening.overrides import Override, find_override
 from ..core.screening.results import (
@@ -137,7 +138,7 @@ class ResultsView(QWidget):
         colour = VERDICT_COLOURS.get(r.verdict, "#616161")
         text_colour = "black" if r.verdict == "amber" else "white"
         self.banner.setStyleSheet(f"QLabel {{ background: {colour}; color: {text_colour}; padding: 6px; }}")
-        reasons = "".join(f"<li>{_e(reason)}</li>" for reason in r.reasons)
+        reasons = "".join(f"<li>{_e(reason)}</li>" for reason in marked_reasons(r, self.overrides))
         self.banner.setText(self.tr("<b>{0}</b> &mdash; site {1} ({2} ha)").format(
             self.verdict_word(r.verdict), _e(r.site_ref), f"{r.site_area_m2 / 10000:,.2f}")
             + f"<ul style='margin: 2px 0 0 -20px;'>{reasons}</ul>")

@@ -127,3 +127,20 @@ def test_the_html_map_states_its_scale_north_and_a_scale_bar(result):
     assert "Scale 1:10,000 on A4" in html and "north is up" in html and "&#8593; N" in html
     assert '<span class="scalebar" style="width:20.00%"></span> 250 m' in html  # 250 m of the 1,250 m across
     assert "Scale 1:" not in render_html([result], facts=ReportFacts("Jo", "today"))  # no map, no scale
+
+
+def test_reasons_say_when_the_officer_marked_findings_not_applicable(result):
+    """The verdict stays the screening's; the reasons (dock, PDF, HTML) then say findings were marked, and a
+    withdrawn mark no longer counts."""
+    from lnrs_toolkit.plugin.core.reports.report_content import marked_reasons
+    from lnrs_toolkit.plugin.core.screening.overrides import make_override, withdraw
+
+    assert marked_reasons(result, []) == list(result.reasons)
+    mark = make_override(result.site_ref, result.designated_sites[0], "Jo", "Notified in error.")
+    reasons = marked_reasons(result, [mark])
+    assert reasons[:-1] == list(result.reasons)
+    assert reasons[-1].startswith("The officer marked 1 finding(s) not applicable")
+    assert "made before those marks" in reasons[-1]
+    text = render_html([result], [mark], officer="Jo", generated_at="2026-01-01T00:00:00+00:00")
+    assert "The officer marked 1 finding(s) not applicable" in text and "Verdict: RED" in text
+    assert marked_reasons(result, [withdraw(mark, "Jo", "It applies.")]) == list(result.reasons)

@@ -20,6 +20,7 @@ from .report_content import (
     ReportFacts,
     SiteFacts,
     detail_rows,
+    marked_reasons,
     override_words,
     site_lines,
 )
@@ -195,7 +196,7 @@ def _site_html(result: ScreeningResult | SiteError, overrides: Sequence[Override
         f"Search distance {_e(_num(r.search_distance_m, 0))} m.</p>",
         f'<div class="verdict" style="background:{colour}">Verdict: {_e(VERDICT_WORDS.get(r.verdict, r.verdict))}'
         "</div>",
-        "<ul>", *[f"<li>{_e(reason)}</li>" for reason in r.reasons], "</ul>",
+        "<ul>", *[f"<li>{_e(reason)}</li>" for reason in marked_reasons(r, overrides)], "</ul>",
         "<h3>Checks</h3>", "<table><tr><th>Check</th><th>Result</th></tr>",
         f"<tr><td>Irreplaceable habitats</td><td>{_e(CHECK_WORDS[r.checks.irreplaceable])}</td></tr>",
         f"<tr><td>Designated sites</td><td>{_e(CHECK_WORDS[r.checks.designated])}</td></tr>",

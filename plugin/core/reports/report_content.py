@@ -15,7 +15,7 @@ from typing import Any
 
 from ..screening.grouping import FindingGroup
 from ..screening.overrides import Override, find_override, for_site
-from ..screening.results import NOT_CHECKED, IrreplaceableFinding, ScreeningResult, SiteError
+from ..screening.results import NOT_CHECKED, DesignatedFinding, IrreplaceableFinding, ScreeningResult, SiteError
 from .priority_rows import priority_rows
 
 Result = ScreeningResult | SiteError
@@ -101,6 +101,18 @@ def verdict_words(result: Result) -> str:
 #: The detail sections that are data and provenance rather than the result.
 PROVENANCE_SECTIONS = frozenset({"Local Habitat Map", *(h for _k, h in PROVENANCE_KEYS), "Coordinates",
                                  "What this covers", "Report"})
+
+
+def marked_reasons(result: ScreeningResult, overrides: Sequence[Override]) -> list[str]:
+    """The verdict's reasons, and when the officer marked findings of this site not applicable a last line saying
+    so: the verdict is the screening's, made before those marks (every front that shows the reasons uses this)."""
+    active = [o for o in overrides if not o.withdrawn]
+    findings: list[IrreplaceableFinding | DesignatedFinding] = [*result.irreplaceable, *result.designated_sites]
+    marked = sum(1 for f in findings if find_override(active, result.site_ref, f) is not None)
+    if not marked:
+        return list(result.reasons)
+    return [*result.reasons, f"The officer marked {marked} finding(s) not applicable (struck through in the findings, "
+                             "with the reasons); the verdict above is the screening's, made before those marks."]
 
 
 def override_words(override: Override) -> str:
