@@ -128,9 +128,16 @@ class DockContext(QObject):
         document = browser.document().clone(browser)  # measured on a copy: the text keeps wrapping to the browser
         document.setTextWidth(max(100, width))
         chrome = 2 * browser.frameWidth() + 4
-        wanted = int(document.size().height()) + chrome
+        height, margin = document.size().height(), document.documentMargin()
+        wanted = int(height) + chrome
+        block, lines = document.begin(), 0
+        while block.isValid():
+            lines += block.layout().lineCount()
+            block = block.next()
+        line = (height - 2 * margin) / max(1, lines)
+        frame = browser.height() - browser.viewport().height()  # QGIS's style: not twice frameWidth()
+        cap = int(margin + MESSAGE_LINES * line) + (frame if 0 < frame < chrome else 2 * browser.frameWidth())
         document.deleteLater()
-        cap = MESSAGE_LINES * browser.fontMetrics().lineSpacing() + chrome
         browser.setFixedHeight(max(int(base), min(wanted, cap)))
         if whole is not None:
             whole.setVisible(wanted > cap)

@@ -329,10 +329,11 @@ class PackChooser(QGroupBox):
         meta = index.pack.metadata if index is not None else windowed.outline.metadata  # type: ignore[union-attr]
         name = index.ref.name if index is not None else (meta.lnrs_name or "(unnamed pack)")
         sha = meta.content_sha256
-        self.pack_info.setText(self.tr("<b>{0}</b><br>version {1} \u00b7 published {2} \u00b7 sha256 {3}\u2026").format(
+        # a line each for the name and the version (a 440 px dock at 1366 x 768 holds them); the hash by the status
+        self.pack_info.setText(self.tr("<b>{0}</b><br>version {1} \u00b7 published {2}<br>sha256 {3}\u2026 \u00b7 ").format(
             escape(name), escape(meta.version or self.tr("unknown")),
             escape(meta.publication_date or self.tr("unknown")), escape(sha[:12] or self.tr("unknown")))
-            + "<br>" + escape(lnrs_status_text(meta))
+            + escape(lnrs_status_text(meta))
             + ("" if index is not None else "<br>" + self.tr("loading the whole map in the background\u2026")))
         self.pack_path_label.set_full_text(self.context.pack_path)
         self.pack_path_label.setVisible(True)
