@@ -123,24 +123,26 @@ class DockContext(QObject):
             browser.setProperty("lnrsBaseHeight", base)
         whole = item.findChild(QToolButton, "messageShowAllButton")
         width = browser.viewport().width()
-        if width < 60:  # not laid out yet: the bar less the icon, the close and Show all buttons
-            width = self.message_bar.width() - 110 - (whole.sizeHint().width() if whole is not None else 0)
+        if whole is not None and whole.isVisible():  # measured without Show all: it shows only for a long message
+            width += whole.width() + 6
+        if width < 60:  # not laid out yet: the bar less the icon and the close button
+            width = self.message_bar.width() - 110
         document = browser.document().clone(browser)  # measured on a copy: the text keeps wrapping to the browser
         document.setTextWidth(max(100, width))
-        chrome = 2 * browser.frameWidth() + 4
         height, margin = document.size().height(), document.documentMargin()
-        wanted = int(height) + chrome
         block, lines = document.begin(), 0
         while block.isValid():
             lines += block.layout().lineCount()
             block = block.next()
-        line = (height - 2 * margin) / max(1, lines)
-        frame = browser.height() - browser.viewport().height()  # QGIS's style: not twice frameWidth()
-        cap = int(margin + MESSAGE_LINES * line) + (frame if 0 < frame < chrome else 2 * browser.frameWidth())
         document.deleteLater()
-        browser.setFixedHeight(max(int(base), min(wanted, cap)))
+        chrome = 2 * browser.frameWidth() + 4
+        wanted = int(height) + chrome
+        frame = browser.height() - browser.viewport().height()  # QGIS's style: not twice frameWidth()
+        line = (height - 2 * margin) / max(1, lines)
+        cap = int(margin + MESSAGE_LINES * line) + (frame if 0 < frame < chrome else 2 * browser.frameWidth())
+        browser.setFixedHeight(max(int(base), wanted if lines <= MESSAGE_LINES else cap))
         if whole is not None:
-            whole.setVisible(wanted > cap)
+            whole.setVisible(lines > MESSAGE_LINES)  # then the text, narrower, is longer still: capped, it scrolls
 
     def show_error(self, text: str) -> None:
         self.show_message(text, Qgis.MessageLevel.Critical)

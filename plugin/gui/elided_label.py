@@ -1,18 +1,19 @@
-"""A one-line label that elides its text in the middle to the width it gets (a long path keeps its start and its
-file name), with the whole text in its tooltip."""
+"""A one-line label for a path that elides it in the middle to the width it gets (a long path keeps its start and
+its file name), with the whole path in its tooltip."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from qgis.PyQt.QtCore import QSize, Qt
+from qgis.PyQt.QtGui import QFontMetrics
 from qgis.PyQt.QtWidgets import QLabel, QSizePolicy, QWidget
 
 from .results_view import tip
 
 
 class MiddleElidedLabel(QLabel):
-    """Plain text on one line, ``…`` in the middle when it is wider than the label; :meth:`full_text` is the whole."""
+    """A path on one line, ``…`` in its folders when it is wider than the label; :meth:`full_text` is the whole."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -36,6 +37,17 @@ class MiddleElidedLabel(QLabel):
         self._elide()
 
     def _elide(self) -> None:
-        width = self.contentsRect().width()
-        self.setText(self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideMiddle, width)
-                     if width > 0 else self._full)
+        self.setText(elide_path(self._full, self.fontMetrics(), self.contentsRect().width()))
+
+
+def elide_path(path: str, metrics: QFontMetrics, width: int) -> str:
+    """``path`` as it fits ``width``: whole, else its folders elided in the middle and its file name whole (the file
+    name too when even it is wider)."""
+    if width <= 0 or metrics.horizontalAdvance(path) <= width:
+        return path
+    cut = max(path.rfind("/"), path.rfind("\\"))
+    folders, name = (path[:cut], path[cut:]) if cut > 0 else ("", path)
+    room = width - metrics.horizontalAdvance(name)
+    if not folders or room < metrics.horizontalAdvance("\u2026") * 4:
+        return metrics.elidedText(path, Qt.TextElideMode.ElideMiddle, width)
+    return metrics.elidedText(folders, Qt.TextElideMode.ElideMiddle, room) + name
