@@ -330,7 +330,8 @@ class PackChooser(QGroupBox):
         name = index.ref.name if index is not None else (meta.lnrs_name or "(unnamed pack)")
         sha = meta.content_sha256
         # a line each for the name and the version (a 440 px dock at 1366 x 768 holds them); the hash by the status
-        self.pack_info.setText(self.tr("<b>{0}</b><br>version {1} \u00b7 published {2}<br>sha256 {3}\u2026 \u00b7 ").format(
+        self.pack_info.setText(self.tr(
+            "<b>{0}</b><br>version {1} \u00b7 published {2}<br>sha256 {3}\u2026 \u00b7 ").format(
             escape(name), escape(meta.version or self.tr("unknown")),
             escape(meta.publication_date or self.tr("unknown")), escape(sha[:12] or self.tr("unknown")))
             + escape(lnrs_status_text(meta))
