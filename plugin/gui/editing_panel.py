@@ -142,6 +142,10 @@ class EditingPanel(CheckIn, DiscardAndAudit, QWidget):
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
         box.addLayout(grid)
+        order = [self.start_button, self.validate_button, self.save_button, self.local_save.button,
+                 self.discard_button, self.update_button, self.audit_button, self.postgis_menu.button]
+        for first, second in zip(order, order[1:]):  # Tab goes row by row, as the buttons read
+            QWidget.setTabOrder(first, second)
         self.pending_label = QLabel(group)
         self.pending_label.setObjectName("pendingChangesLabel")
         self.pending_label.setWordWrap(True)

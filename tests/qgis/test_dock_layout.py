@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from qgis.core import QgsCoordinateReferenceSystem
 from qgis.gui import QgsMessageViewer
-from qgis.PyQt.QtCore import QCoreApplication
+from qgis.PyQt.QtCore import QCoreApplication, Qt
 from qgis.PyQt.QtWidgets import QAbstractButton, QApplication, QLabel, QPushButton, QTextBrowser, QToolButton
 
 _spec = importlib.util.spec_from_file_location("dock_fixtures", Path(__file__).with_name("test_dock.py"))
@@ -156,3 +156,21 @@ def test_every_tab_fits_the_dock_width_at_1366_by_768(dock, pack, width):
         assert not _cut_labels(page), (name, _cut_labels(page))
         assert scroll.height() >= DOCK_HEIGHT // 3, (name, scroll.height())  # was under a fifth
     assert not _cut_labels(dock.pack_chooser)
+
+
+def test_the_edit_map_buttons_read_and_tab_row_by_row(dock, pack):
+    """Two columns, the everyday actions first; Tab goes through them in the order they read."""
+    assert dock.set_pack_path(str(pack))
+    panel = dock.editing_panel
+    order = [panel.start_button, panel.validate_button, panel.save_button, panel.local_save.button,
+             panel.discard_button, panel.update_button, panel.audit_button, panel.postgis_menu.button]
+    grid = panel.start_button.parentWidget().layout().itemAt(1).layout()
+    cells = [grid.getItemPosition(grid.indexOf(button))[:2] for button in order]
+    assert cells == [(0, 0), (0, 1), (1, 0), (1, 1), (2, 0), (2, 1), (3, 0), (3, 1)]
+    for first, second in zip(order, order[1:]):
+        widget = first.nextInFocusChain()
+        while widget.focusPolicy() == Qt.FocusPolicy.NoFocus:
+            widget = widget.nextInFocusChain()
+        assert widget is second, (first.objectName(), widget.objectName())
+    for button in order:  # the full wording is in the tooltip
+        assert button.toolTip() or button is panel.start_button
