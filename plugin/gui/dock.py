@@ -46,7 +46,7 @@ class LnrsDockWidget(QgsDockWidget):
         outer = QVBoxLayout(body)
         outer.setContentsMargins(4, 4, 4, 4)
         self.message_bar = QgsMessageBar(body)
-        self.message_bar.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)
+        self.message_bar.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)  # never widens the dock
         outer.addWidget(self.message_bar)
         self.context = DockContext(iface, settings_store, self.message_bar, parent=self)
         self.pack_chooser = PackChooser(self.context, body)

@@ -14,9 +14,9 @@ from html import escape
 from typing import Any
 
 from qgis.core import Qgis, QgsSettings
-from qgis.gui import QgsMessageBar
+from qgis.gui import QgsMessageBar, QgsMessageBarItem, QgsMessageViewer
 from qgis.PyQt.QtCore import QObject, pyqtSignal
-from qgis.PyQt.QtWidgets import QTextBrowser
+from qgis.PyQt.QtWidgets import QTextBrowser, QToolButton
 
 from ..adapters.pack_source import PackCache
 from ..core.errors import LnrsError
@@ -27,6 +27,8 @@ from ..settings import PluginSettings
 
 #: Packs (GeoPackage or PostGIS) and their indexes, built once per pack version.
 PACKS = PackCache()
+#: The most lines a message takes in the dock's message bar; a longer one scrolls there (and *Show all* opens it).
+MESSAGE_LINES = 4
 #: Search distance when no Site tab gives one.
 DEFAULT_SEARCH_DISTANCE_M = 500.0
 
@@ -84,16 +86,33 @@ class DockContext(QObject):
 
     # ------------------------------------------------------------------ messages
     def show_message(self, text: str, level: Qgis.MessageLevel = Qgis.MessageLevel.Info, duration: int = 8) -> None:
-        """Show a sentence in the dock's message bar (errors stay until closed)."""
+        """Show a sentence in the dock's message bar (errors stay until closed). A message longer than
+        :data:`MESSAGE_LINES` lines scrolls in the bar, and its *Show all* button opens it whole."""
         self.last_message = text
         self.message_bar.clearWidgets()
+        whole = QToolButton(self.message_bar)  # owned by Qt (the item takes it), not by Python
+        whole.setObjectName("messageShowAllButton")
+        whole.setText(self.tr("Show all"))
+        whole.setToolTip(self.tr("Read the whole message in a window"))
+        whole.setAutoRaise(True)
+        whole.clicked.connect(lambda _checked=False: self.show_whole_message(text))
         # the message may quote pack data or paths: shown escaped, as rich text so entities are decoded
-        self.message_bar.pushMessage(f"<span>{escape(text)}</span>", level,
-                                     0 if level == Qgis.MessageLevel.Critical else duration)
+        item = QgsMessageBarItem("", f"<span>{escape(text)}</span>", whole, level,
+                                 0 if level == Qgis.MessageLevel.Critical else duration, self.message_bar)
+        self.message_bar.pushItem(item)  # the bar owns the item (its parent): Python does not delete it
         self.fit_message()
 
+    def show_whole_message(self, text: str) -> QgsMessageViewer:
+        """The message in a window of its own (not modal), to read and copy whole."""
+        viewer = QgsMessageViewer(self.message_bar.window())
+        viewer.setTitle(self.tr("LNRS Toolkit"))
+        viewer.setMessageAsPlainText(text)
+        viewer.showMessage(False)
+        return viewer
+
     def fit_message(self) -> None:
-        """Let the message's text show whole: QGIS gives it two lines, which cuts a sentence in a narrow dock."""
+        """Let the message show whole up to :data:`MESSAGE_LINES` lines (QGIS gives it two, which cuts a sentence in
+        a narrow dock); a longer one scrolls, capped so it never takes the dock, with *Show all* shown."""
         item = self.message_bar.currentItem()
         browser = item.findChild(QTextBrowser) if item is not None else None
         if browser is None:
@@ -102,14 +121,28 @@ class DockContext(QObject):
         if base is None:
             base = browser.height()
             browser.setProperty("lnrsBaseHeight", base)
+        whole = item.findChild(QToolButton, "messageShowAllButton")
         width = browser.viewport().width()
+        if whole is not None and whole.isVisible():  # measured without Show all: it shows only for a long message
+            width += whole.width() + 6
         if width < 60:  # not laid out yet: the bar less the icon and the close button
             width = self.message_bar.width() - 110
         document = browser.document().clone(browser)  # measured on a copy: the text keeps wrapping to the browser
         document.setTextWidth(max(100, width))
-        wanted = int(document.size().height()) + 2 * browser.frameWidth() + 4
+        height, margin = document.size().height(), document.documentMargin()
+        block, lines = document.begin(), 0
+        while block.isValid():
+            lines += block.layout().lineCount()
+            block = block.next()
         document.deleteLater()
-        browser.setFixedHeight(max(int(base), min(wanted, 220)))
+        chrome = 2 * browser.frameWidth() + 4
+        wanted = int(height) + chrome
+        frame = browser.height() - browser.viewport().height()  # QGIS's style: not twice frameWidth()
+        line = (height - 2 * margin) / max(1, lines)
+        cap = int(margin + MESSAGE_LINES * line) + (frame if 0 < frame < chrome else 2 * browser.frameWidth())
+        browser.setFixedHeight(max(int(base), wanted if lines <= MESSAGE_LINES else cap))
+        if whole is not None:
+            whole.setVisible(lines > MESSAGE_LINES)  # then the text, narrower, is longer still: capped, it scrolls
 
     def show_error(self, text: str) -> None:
         self.show_message(text, Qgis.MessageLevel.Critical)

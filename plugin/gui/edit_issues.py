@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from qgis.core import QgsApplication
-from qgis.PyQt.QtCore import QCoreApplication, Qt, pyqtSignal
+from qgis.PyQt.QtCore import QCoreApplication, Qt, QTimer, pyqtSignal
 from qgis.PyQt.QtGui import QBrush, QColor
 from qgis.PyQt.QtWidgets import (
     QAbstractItemView,
@@ -15,6 +15,7 @@ from qgis.PyQt.QtWidgets import (
     QListView,
     QListWidget,
     QListWidgetItem,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -53,6 +54,7 @@ class IssuesBox(QGroupBox):
         self.issues_list.setAccessibleName(translate("EditingPanel", "Problems with the changes"))
         self.issues_list.itemClicked.connect(lambda item: self.issue_chosen.emit(item.data(ROLE)))
         self.issues_list.itemActivated.connect(lambda item: self.issue_chosen.emit(item.data(ROLE)))
+        self.issues_list.setMinimumHeight(4 * self.issues_list.fontMetrics().lineSpacing())  # usable when squeezed
         layout.addWidget(self.issues_list, 1)
 
     def show_issues(self, issues: Sequence[Any], notes: Sequence[str] = ()) -> None:
@@ -79,3 +81,13 @@ class IssuesBox(QGroupBox):
                                                     "why).").format(len(notes))
         self.issues_label.setText(text)
         self.issues_label.setToolTip("".join(tip(note) for note in notes))
+        if issues:
+            QTimer.singleShot(0, self.bring_into_view)
+
+    def bring_into_view(self) -> None:
+        """Scroll the tab (a scroll area in a short dock) so that the list of problems shows."""
+        parent = self.parentWidget()
+        while parent is not None and not isinstance(parent, QScrollArea):
+            parent = parent.parentWidget()
+        if parent is not None:
+            parent.ensureWidgetVisible(self.issues_list, 0, 0)

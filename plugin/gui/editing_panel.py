@@ -103,42 +103,49 @@ class EditingPanel(CheckIn, DiscardAndAudit, QWidget):
         self.status_label.setWordWrap(True)
         self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         box.addWidget(self.status_label)
-        grid = QGridLayout()
+        grid = QGridLayout()  # two equal columns of short labels: they fit a 440 px dock (issue 17)
         self.start_button = QPushButton(self.tr("&Start editing"), group)
         self.start_button.setObjectName("startEditingButton")
         self.start_button.clicked.connect(lambda: self.start_editing())
-        self.save_button = QPushButton(self.tr("Save to the Local &Habitat Map\u2026"), group)
-        self.save_button.setObjectName("saveToMapButton")
-        self.save_button.setToolTip(self.tr("Check your changes and, with a reason, save them to the Local Habitat "
-                                            "Map (QGIS's Save Layer Edits on the working layer does the same)"))
-        self.save_button.clicked.connect(lambda: self.save_to_map())
         self.validate_button = QPushButton(self.tr("Chec&k changes"), group)
         self.validate_button.setObjectName("checkChangesButton")
-        self.validate_button.setToolTip(self.tr("List the problems the Local Habitat Map would refuse, without "
-                                                "saving"))
+        self.validate_button.setToolTip(self.tr("Check changes: list the problems the Local Habitat Map would refuse, "
+                                                "without saving"))
         self.validate_button.clicked.connect(lambda: self.check_changes())
-        self.discard_button = QPushButton(self.tr("&Discard my changes\u2026"), group)
+        self.save_button = QPushButton(self.tr("Save to t&he map\u2026"), group)
+        self.save_button.setObjectName("saveToMapButton")
+        self.save_button.setToolTip(self.tr("Save to the Local Habitat Map: check your changes and, with a reason, "
+                                            "save them to the pack (QGIS's Save Layer Edits on the working layer does "
+                                            "the same)"))
+        self.save_button.clicked.connect(lambda: self.save_to_map())
+        self.discard_button = QPushButton(self.tr("&Discard changes\u2026"), group)
         self.discard_button.setObjectName("discardChangesButton")
-        self.discard_button.setToolTip(self.tr("Throw the working copy away; the Local Habitat Map is not changed"))
+        self.discard_button.setToolTip(self.tr("Discard my changes: throw the working copy away; the Local Habitat Map "
+                                               "is not changed"))
         self.discard_button.clicked.connect(lambda: self.discard_changes())
-        self.audit_button = QPushButton(self.tr("&Audit trail\u2026"), group)
-        self.audit_button.setObjectName("auditTrailButton")
-        self.audit_button.setToolTip(self.tr("Every change saved to the pack's opportunity areas: who, when, what and "
-                                             "why"))
-        self.audit_button.clicked.connect(lambda: self.show_audit_trail())
         self.update_button = QPushButton(self.tr("&Update from the map"), group)
         self.update_button.setObjectName("updateFromMapButton")
         self.update_button.setToolTip(self.tr("Bring in what others saved to the Local Habitat Map since you started, "
                                               "for every area you have not changed"))
         self.update_button.clicked.connect(lambda: self.update_from_map())
-        grid.addWidget(self.start_button, 0, 0)
-        grid.addWidget(self.save_button, 0, 1)
-        grid.addWidget(self.validate_button, 1, 0)
-        grid.addWidget(self.discard_button, 1, 1)
-        grid.addWidget(self.audit_button, 2, 0)
-        grid.addWidget(self.update_button, 2, 1)
-        self.local_save, self.postgis_menu = WorkingCopySave(self, grid, 3, 0), PostgisSetupMenu(self, grid, 3, 1)
+        self.audit_button = QPushButton(self.tr("&Audit trail\u2026"), group)
+        self.audit_button.setObjectName("auditTrailButton")
+        self.audit_button.setToolTip(self.tr("Every change saved to the pack's opportunity areas: who, when, what and "
+                                             "why"))
+        self.audit_button.clicked.connect(lambda: self.show_audit_trail())
+        for row, pair in enumerate(((self.start_button, self.validate_button), (self.save_button, None),
+                                    (self.discard_button, self.update_button), (self.audit_button, None))):
+            for column, button in enumerate(pair):
+                if button is not None:
+                    grid.addWidget(button, row, column)
+        self.local_save, self.postgis_menu = WorkingCopySave(self, grid, 1, 1), PostgisSetupMenu(self, grid, 3, 1)
+        grid.setColumnStretch(0, 1)
+        grid.setColumnStretch(1, 1)
         box.addLayout(grid)
+        order = [self.start_button, self.validate_button, self.save_button, self.local_save.button,
+                 self.discard_button, self.update_button, self.audit_button, self.postgis_menu.button]
+        for first, second in zip(order, order[1:]):  # Tab goes row by row, as the buttons read
+            QWidget.setTabOrder(first, second)
         self.pending_label = QLabel(group)
         self.pending_label.setObjectName("pendingChangesLabel")
         self.pending_label.setWordWrap(True)

@@ -36,6 +36,7 @@ from ..core.screening.windowed import WindowedPack
 from ..log import log_error
 from .background_task import BackgroundTask
 from .dock_context import DockContext
+from .elided_label import MiddleElidedLabel
 from .results_view import tip
 from .task_start import start_task
 
@@ -110,13 +111,22 @@ class PackChooser(QGroupBox):
         self.add_layers_button.setToolTip(self.tr("Add the pack's layers to the project, styled, in a group named "
                                                   "after the pack"))
         self.add_layers_button.clicked.connect(self.add_pack_layers)
-        row.addWidget(self.add_layers_button)
         layout.addLayout(row)
         self.pack_info = QLabel(self.tr("No Local Habitat Map loaded."), self)
         self.pack_info.setObjectName("packStatusLabel")
         self.pack_info.setWordWrap(True)
         self.pack_info.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.pack_info)
+        self.pack_path_label = MiddleElidedLabel(self)  # one line, the middle elided; the whole path in its tooltip
+        self.pack_path_label.setObjectName("packPathLabel")
+        font = self.pack_path_label.font()
+        font.setPointSizeF(font.pointSizeF() * 0.85)
+        self.pack_path_label.setFont(font)
+        self.pack_path_label.setVisible(False)
+        loaded = QHBoxLayout()  # the loaded pack's path and Add to map: the first row fits a 440 px dock
+        loaded.addWidget(self.pack_path_label, 1)
+        loaded.addWidget(self.add_layers_button)
+        layout.addLayout(loaded)
         self.status_label = self.pack_info  # kept for callers of the first dock
         self._fill_recent_menu()
         self._update_buttons()
@@ -314,16 +324,20 @@ class PackChooser(QGroupBox):
         if index is None and windowed is None:
             self.pack_info.setText(self.tr("No Local Habitat Map loaded."))
             self.pack_info.setToolTip("")
+            self.pack_path_label.setVisible(False)
             return
         meta = index.pack.metadata if index is not None else windowed.outline.metadata  # type: ignore[union-attr]
         name = index.ref.name if index is not None else (meta.lnrs_name or "(unnamed pack)")
         sha = meta.content_sha256
-        self.pack_info.setText(self.tr("<b>{0}</b><br>version {1} \u00b7 published {2} \u00b7 sha256 {3}\u2026").format(
+        # a line each for the name and the version (a 440 px dock at 1366 x 768 holds them); the hash by the status
+        self.pack_info.setText(self.tr(
+            "<b>{0}</b><br>version {1} \u00b7 published {2}<br>sha256 {3}\u2026 \u00b7 ").format(
             escape(name), escape(meta.version or self.tr("unknown")),
             escape(meta.publication_date or self.tr("unknown")), escape(sha[:12] or self.tr("unknown")))
-            + "<br>" + escape(lnrs_status_text(meta))
-            + ("" if index is not None else "<br>" + self.tr("loading the whole map in the background\u2026"))
-            + "<br><small>" + _breakable_path(self.context.pack_path) + "</small>")
+            + escape(lnrs_status_text(meta))
+            + ("" if index is not None else "<br>" + self.tr("loading the whole map in the background\u2026")))
+        self.pack_path_label.set_full_text(self.context.pack_path)
+        self.pack_path_label.setVisible(True)
         self.pack_info.setToolTip(tip(self.context.pack_path)
                                   + tip(self.tr("sha256 {0}").format(sha or self.tr("unknown"))))
 
@@ -346,10 +360,3 @@ def lnrs_status_text(meta: PackMetadata) -> str:
             lnrs_status_words(meta))
     table = "Table 7" if meta.lnrs_published else "Table 8"
     return QCoreApplication.translate("PackChooser", "{0} (metric {1})").format(lnrs_status_words(meta), table)
-
-
-def _breakable_path(path: str) -> str:
-    """The pack's path as escaped rich text that wraps after each folder (a zero-width space after each separator),
-    so a long path is read whole in a narrow dock rather than cut."""
-    text = escape(str(path or ""))
-    return text.replace("/", "/\u200b").replace("\\", "\\\u200b")

@@ -85,7 +85,7 @@ class ResultsView(QWidget):
         self.tree.setColumnCount(2)
         self.tree.setHeaderLabels([self.tr("Finding"), self.tr("Where")])
         self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.tree.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self.tree.header().setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)  # see _fit_columns
         self.tree.header().setStretchLastSection(False)
         self.tree.setWordWrap(True)
         self.tree.setUniformRowHeights(False)
@@ -99,6 +99,9 @@ class ResultsView(QWidget):
         self.detail.setAccessibleName(self.tr("Details of the selected finding"))
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 1)
+        lines = self.fontMetrics().lineSpacing()  # in a short dock the findings keep a few rows, the detail gives way
+        self.tree.setMinimumHeight(7 * lines)
+        self.detail.setMinimumHeight(3 * lines)
         layout.addWidget(splitter, 1)
         self.clear()
 
@@ -156,6 +159,7 @@ class ResultsView(QWidget):
             self.tree.topLevelItem(i).setExpanded(True)
         self.tree.scrollToTop()
         self._fit_banner()
+        self._fit_columns()
 
     def _fit_banner(self) -> None:
         """Show the whole banner when it is short, and scroll it beyond a third of the view."""
@@ -167,9 +171,16 @@ class ResultsView(QWidget):
         limit = max(60, self.height() // 2 if self.height() > 0 else 160)
         self.banner_scroll.setFixedHeight(min(wanted + 2, limit))
 
+    def _fit_columns(self) -> None:
+        """*Where* as wide as its words, at most two fifths of the tree: the findings keep the room in a narrow
+        dock (a long *Where* wraps)."""
+        wanted = self.tree.sizeHintForColumn(1) + 2 * self.tree.indentation() // 3
+        self.tree.setColumnWidth(1, max(60, min(wanted, 2 * self.tree.viewport().width() // 5)))
+
     def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)
         self._fit_banner()
+        self._fit_columns()
 
     # -- sections ----------------------------------------------------------
     def _section(self, key: str, title: str, state: str) -> QTreeWidgetItem:

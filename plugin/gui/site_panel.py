@@ -86,9 +86,10 @@ class SitePanel(QWidget):
                                             "Backspace removes the last corner, right-click finishes, Esc cancels."))
         self.draw_button.toggled.connect(self._on_draw_toggled)
         row.addWidget(self.draw_button)
-        self.selected_button = QPushButton(self.tr("Use &selected features"), group)
+        self.selected_button = QPushButton(self.tr("Use &selected"), group)
         self.selected_button.setObjectName("useSelectedButton")
-        self.selected_button.setToolTip(self.tr("Screen the selected polygons of the active layer, one site each"))
+        self.selected_button.setToolTip(self.tr("Use selected features: screen the selected polygons of the active "
+                                                "layer, one site each"))
         self.selected_button.clicked.connect(self.use_selected_features)
         row.addWidget(self.selected_button)
         self.import_button = QPushButton(self.tr("&Import file\u2026"), group)

@@ -25,11 +25,12 @@ class WorkingCopySave(QObject):
         """The button goes into the tab's ``grid`` at ``row``, ``column``."""
         super().__init__(panel)
         self.panel = panel
-        self.button = QPushButton(translate("EditingPanel", "Save to my &working copy"))
+        self.button = QPushButton(translate("EditingPanel", "Save &working copy"))
         self.button.setObjectName("saveToWorkingCopyButton")
-        self.button.setToolTip(translate("EditingPanel", "Keep your edits in your working copy without sending them "
-                                                         "to the Local Habitat Map: they are listed as pending, stay "
-                                                         "when QGIS closes, and are saved to the map when you choose"))
+        self.button.setToolTip(translate("EditingPanel", "Save to my working copy: keep your edits without sending "
+                                                         "them to the Local Habitat Map; they are listed as pending, "
+                                                         "stay when QGIS closes, and are saved to the map when you "
+                                                         "choose"))
         self.button.clicked.connect(lambda: self.save())
         grid.addWidget(self.button, row, column)
 
