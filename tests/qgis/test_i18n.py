@@ -28,7 +28,7 @@ def test_matching_qm_is_found_and_installed(qgis_app, tmp_path, monkeypatch):
     ts = tmp_path / "lnrs_toolkit_en_GB.ts"
     ts.write_text(TS.read_text(encoding="utf-8").replace(
         "<source>LNRS Toolkit</source>\n        <translation type=\"unfinished\"></translation>",
-        "<source>LNRS Toolkit</source>\n        <translation>LNRS Toolkit (en-GB)</translation>", 1),
+        "<source>LNRS Toolkit</source>\n        <translation>LNRS Toolkit (en-GB)</translation>"),  # every context
         encoding="utf-8")
     subprocess.run([lrelease, "-silent", str(ts), "-qm", str(tmp_path / "lnrs_toolkit_en_GB.qm")], check=True)
     assert i18n.qm_path_for("en_GB", tmp_path) == tmp_path / "lnrs_toolkit_en_GB.qm"
