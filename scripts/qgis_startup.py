@@ -105,4 +105,7 @@ if os.environ.get("LNRS_STARTUP_OPEN_DEMO") == "1":
     QTimer.singleShot(500, open_demo)
 if os.environ.get("LNRS_PROBE_OUT"):
     iface.mainWindow().showMaximized()
+    # Xvfb runs no window manager, which is what maximises a window: fill the screen by hand as well, so the
+    # probe and its screenshots see QGIS as a user at 1366 x 768 does (a fresh profile starts smaller)
+    iface.mainWindow().setGeometry(QApplication.primaryScreen().availableGeometry())
     QTimer.singleShot(int(os.environ.get("LNRS_PROBE_DELAY_MS", "4000")), probe)
