@@ -15,7 +15,7 @@ from typing import Any
 
 from qgis.core import Qgis, QgsSettings
 from qgis.gui import QgsMessageBar, QgsMessageBarItem, QgsMessageViewer
-from qgis.PyQt.QtCore import QObject, pyqtSignal
+from qgis.PyQt.QtCore import QEvent, QObject, QTimer, pyqtSignal
 from qgis.PyQt.QtWidgets import QTextBrowser, QToolButton
 
 from ..adapters.pack_source import PackCache
@@ -100,7 +100,17 @@ class DockContext(QObject):
         item = QgsMessageBarItem("", f"<span>{escape(text)}</span>", whole, level,
                                  0 if level == Qgis.MessageLevel.Critical else duration, self.message_bar)
         self.message_bar.pushItem(item)  # the bar owns the item (its parent): Python does not delete it
+        browser = item.findChild(QTextBrowser)
+        if browser is not None:  # re-fitted whenever its width changes (the dock docked, floated or resized)
+            browser.installEventFilter(self)
         self.fit_message()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.Resize and isinstance(watched, QTextBrowser):
+            old, new = event.oldSize(), event.size()
+            if old.width() != new.width():
+                QTimer.singleShot(0, self.fit_message)
+        return False
 
     def show_whole_message(self, text: str) -> QgsMessageViewer:
         """The message in a window of its own (not modal), to read and copy whole."""

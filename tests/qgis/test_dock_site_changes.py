@@ -44,8 +44,10 @@ def test_a_new_site_stales_the_results_and_exports_refuse_them(dock, pack, tmp_p
         dock.tabs.setCurrentWidget(panel)
         dock.setFloating(True)
         dock.resize(470, 640)
-        for _ in range(3):
-            QApplication.processEvents()
+        dock.show()  # laid out as on screen (a widget never shown is laid out only when grabbed)
+        from qgis.PyQt.QtTest import QTest
+
+        QTest.qWait(200)  # the message re-wraps to the new width, then the layout settles
         dock.grab().save(str(Path(shots) / "dock_stale_results.png"), "PNG")
     for export in (panel.export_json, panel.export_html, panel.export_pdf):
         out = tmp_path / "out.any"
