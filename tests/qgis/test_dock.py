@@ -527,6 +527,38 @@ def test_import_an_open_digital_planning_application(dock, tmp_path):
     assert "not a polygon" in dock.last_message
 
 
+def test_a_london_application_against_the_demo_map_is_not_screened(dock):
+    """The Open Digital Planning example (London) checked against the demo map (Bath): NOT SCREENED in grey, every
+    check not checked, the reason said; with LNRS_SHOTS set, docs/dock_not_screened.png is taken."""
+    import os
+    from pathlib import Path
+
+    from lnrs_toolkit.plugin.gui.pack_chooser import DEMO_PACK
+
+    assert dock.set_pack_path(str(DEMO_PACK))
+    assert dock.site_panel.import_sites_file(str(Path(__file__).parents[1] / "data" /
+                                                 "odp_fullHouseholder_submission.json"))
+    click_check(dock)
+    [result] = dock.results_panel.results
+    assert result.verdict == "not_screened" and result.site_ref == "ABC-123-XYZ"
+    assert "NOT SCREENED" in dock.results_panel.results_view.banner.text()
+    assert "outside the strategy area" in " ".join(result.reasons)
+    shots = os.environ.get("LNRS_SHOTS")
+    if shots:
+        from qgis.PyQt.QtTest import QTest
+
+        dock.tabs.setCurrentWidget(dock.results_panel)
+        dock.context.clear_messages()
+        font = dock.font()
+        font.setPointSizeF(10.0)  # QGIS desktop's default size (the offscreen test platform's is larger)
+        dock.setFont(font)
+        dock.setFloating(True)
+        dock.resize(470, 640)
+        dock.show()
+        QTest.qWait(200)
+        assert dock.grab().save(str(Path(shots) / "dock_not_screened.png"), "PNG")
+
+
 def test_add_pack_layers_to_the_project(dock, pack):
     from qgis.core import QgsProject
 
