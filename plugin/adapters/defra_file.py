@@ -141,13 +141,7 @@ def read_defra_file(path: str | Path, phase: str, is_cancelled: Callable[[], boo
     ref_fields: list[str | None] = []
     for pos, (spec, name) in enumerate(layers):
         layer = ds.GetLayerByName(name)
-        try:
-            transform = _transform(layer.GetSpatialRef())
-        except InputError:
-            raise InputError(f"the '{name}' layer of {p.name} has no coordinate reference system; set it to "
-                             "EPSG:27700 (British National Grid).") from None
-        defn = layer.GetLayerDefn()
-        fields = [defn.GetFieldDefn(i).GetName() for i in range(defn.GetFieldCount())]
+        transform, fields = _layer_frame(layer, f"the '{name}' layer of {p.name}")
         ref_field = next((f for f in spec.ref_fields if f in fields), None)
         ref_fields.append(ref_field)
         type_field = spec.field(spec.type_field, phase)
@@ -174,6 +168,18 @@ def read_defra_file(path: str | Path, phase: str, is_cancelled: Callable[[], boo
                      _red_line(ds, names), tuple(ref_fields), _iggis(ds, names))
 
 
+def _layer_frame(layer: Any, what: str) -> tuple[Any, list[str]]:
+    """A layer's transformation to EPSG:27700 and its field names; a layer without a coordinate reference system
+    is refused (``what`` names it)."""
+    try:
+        transform = _transform(layer.GetSpatialRef())
+    except InputError:
+        raise InputError(f"{what} has no coordinate reference system; set it to EPSG:27700 (British National "
+                         "Grid).") from None
+    defn = layer.GetLayerDefn()
+    return transform, [defn.GetFieldDefn(i).GetName() for i in range(defn.GetFieldCount())]
+
+
 def _iggis(ds: Any, names: Sequence[str]) -> tuple[Parcel, ...]:
     """The IGGI polygons of the file's IGGI layer, if it has one (refs from its reference field or ``I<fid>``)."""
     wanted = {n.lower() for n in IGGI_LAYERS}
@@ -181,13 +187,7 @@ def _iggis(ds: Any, names: Sequence[str]) -> tuple[Parcel, ...]:
     if name is None:
         return ()
     layer = ds.GetLayerByName(name)
-    try:
-        transform = _transform(layer.GetSpatialRef())
-    except InputError:
-        raise InputError(f"the '{name}' layer has no coordinate reference system; set it to EPSG:27700 "
-                         "(British National Grid).") from None
-    defn = layer.GetLayerDefn()
-    fields = [defn.GetFieldDefn(i).GetName() for i in range(defn.GetFieldCount())]
+    transform, fields = _layer_frame(layer, f"the '{name}' layer")
     ref_field = next((f for f in ("Habitat Ref", "Parcel Ref", "IGGI Ref") if f in fields), None)
     out = []
     for feat in layer:

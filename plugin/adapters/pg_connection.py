@@ -25,7 +25,7 @@ from ..core.pack.integrity import decoded_wkbs, geometry_problem
 from ..core.pack.model import PackLayer
 from ..core.pack.schema import METADATA, TableSpec
 from .pack_source import _scrub, postgres_connection
-from .postgis_reads import table_name, timed_out, timeout_ms, timeout_sentence
+from .postgis_reads import require_columns, table_name, timed_out, timeout_ms, timeout_sentence
 
 
 def tr(message: str) -> str:
@@ -181,11 +181,7 @@ def pg_read_layer(cur: Any, schema: str, spec: TableSpec, where: Any = None, par
     psycopg2 ``sql`` condition (with ``params``) selecting some rows."""
     sql = _psycopg2().sql
     present = pg_columns(cur, schema, spec.name)
-    required = [c.name for c in spec.columns if not c.optional]  # optional columns: NULL in older packs
-    missing = [c for c in ("fid", *(["geom"] if spec.is_spatial else []), *required) if c not in present]
-    if missing:
-        raise PackError(tr("The table {0}.{1} lacks the column(s) {2}; republish the pack.").format(
-            schema, spec.name, ", ".join(missing)))
+    require_columns(schema, spec, present)
     geom = sql.SQL("ST_AsBinary({})").format(sql.Identifier("geom")) if spec.is_spatial else sql.SQL("NULL")
     try:
         cur.execute(sql.SQL("SELECT {}, {}, {} FROM {} WHERE {} ORDER BY {}").format(

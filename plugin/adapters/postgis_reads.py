@@ -101,15 +101,20 @@ def table_columns(conn: Any, schema: str, table: str) -> set[str]:
     return {str(plain(r[0])) for r in rows}
 
 
-def read_postgis_layer(conn: Any, schema: str, spec: TableSpec) -> PackLayer:
-    """One pack table of ``schema`` (ordered by fid; geometries 2D), read within the time limit; geometries that
-    cannot be decoded (damaged, nested too deep) leave the layer with its reason in ``problems``."""
-    present = table_columns(conn, schema, spec.name)
-    required = [c.name for c in spec.columns if not c.optional]  # optional columns: NULL in older packs
+def require_columns(schema: str, spec: TableSpec, present: set[str]) -> None:
+    """Refuse a pack table that lacks a column the plugin needs (optional columns are NULL in older packs)."""
+    required = [c.name for c in spec.columns if not c.optional]
     missing = [c for c in ("fid", *(["geom"] if spec.is_spatial else []), *required) if c not in present]
     if missing:
         raise PackError(tr("The table {0}.{1} lacks the column(s) {2}; republish the pack.").format(
             schema, spec.name, ", ".join(missing)))
+
+
+def read_postgis_layer(conn: Any, schema: str, spec: TableSpec) -> PackLayer:
+    """One pack table of ``schema`` (ordered by fid; geometries 2D), read within the time limit; geometries that
+    cannot be decoded (damaged, nested too deep) leave the layer with its reason in ``problems``."""
+    present = table_columns(conn, schema, spec.name)
+    require_columns(schema, spec, present)
     geom = "encode(ST_AsBinary(geom), 'hex')" if spec.is_spatial else "NULL"
     cols = ", ".join(quote_ident(c) if c in present else "NULL" for c in spec.column_names)
     rows = read(conn, f"SELECT fid, {geom}, {cols} FROM {quote_ident(schema)}.{quote_ident(spec.name)} ORDER BY fid",
