@@ -246,7 +246,9 @@ def test_postgis_refusals(connection, server, tmp_path):
     with pytest.raises(PackError, match="no version of this pack has been published"):
         load_postgis_version(connection, "lhm_refuse", 1)
     publish_postgis_version(connection, "lhm_refuse", "First", "Ann")
-    server.run_sql("UPDATE lhm_refuse.pack_version_row_store SET attributes = replace(attributes, 'GL001', 'GL009')")
+    server.run_sql("UPDATE lhm_refuse.pack_version_row_store SET geom_wkb = (SELECT geom_wkb FROM "
+                   "lhm_refuse.pack_version_row_store WHERE table_name = 'opportunity_areas' ORDER BY fid LIMIT 1) "
+                   "WHERE table_name = 'opportunity_areas'")  # valid rows, other content (fids kept)
     with pytest.raises(PackError, match="history has been altered"):
         load_postgis_version(connection, "lhm_refuse", 2)
 
