@@ -255,7 +255,8 @@ def test_unknown_versions_and_altered_history_are_refused(v2, tmp_path):
     with conn:
         # every stored opportunity row given the content of the first one (fids kept): valid rows, other content
         conn.execute("UPDATE pack_version_row_store SET geom_wkb = (SELECT geom_wkb FROM pack_version_row_store "
-                     "WHERE table_name = 'opportunity_areas' ORDER BY fid LIMIT 1) WHERE table_name = 'opportunity_areas'")
+                     "WHERE table_name = 'opportunity_areas' ORDER BY fid LIMIT 1) "
+                     "WHERE table_name = 'opportunity_areas'")
     conn.close()
     with pytest.raises(PackError, match="history has been altered"):
         load_version(v2, 3)

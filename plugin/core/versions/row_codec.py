@@ -38,20 +38,20 @@ _ZDICT = (b'{"additional_habitats":null,"code":"","confidence":null,"crown_radiu
           b"\x01\x06\x00\x00\x00\x01\x00\x00\x00\x01\x03\x00\x00\x00\x01\x00\x00\x00")
 
 
-class _Unsupported(Exception):
+class _UnsupportedError(Exception):
     """A WKB the splitter does not handle (not little-endian 2D, damaged, too deep): kept as it is."""
 
 
 def _split(wkb: bytes, pos: int, shape: bytearray, coords: bytearray, depth: int) -> int:
     if depth > _MAX_DEPTH or pos + 5 > len(wkb) or wkb[pos] != 1:
-        raise _Unsupported
+        raise _UnsupportedError
     kind = _U32.unpack_from(wkb, pos + 1)[0]
     shape += wkb[pos:pos + 5]
     pos += 5
     if kind == 1:
         return _take(wkb, pos, 16, coords)
     if kind not in (2, 3, 4, 5, 6, 7) or pos + 4 > len(wkb):
-        raise _Unsupported
+        raise _UnsupportedError
     count = _U32.unpack_from(wkb, pos)[0]
     shape += wkb[pos:pos + 4]
     pos += 4
@@ -60,7 +60,7 @@ def _split(wkb: bytes, pos: int, shape: bytearray, coords: bytearray, depth: int
     if kind == 3:
         for _ in range(count):
             if pos + 4 > len(wkb):
-                raise _Unsupported
+                raise _UnsupportedError
             n = _U32.unpack_from(wkb, pos)[0]
             shape += wkb[pos:pos + 4]
             pos = _take(wkb, pos + 4, 16 * n, coords)
@@ -72,7 +72,7 @@ def _split(wkb: bytes, pos: int, shape: bytearray, coords: bytearray, depth: int
 
 def _take(wkb: bytes, pos: int, size: int, coords: bytearray) -> int:
     if pos + size > len(wkb):
-        raise _Unsupported
+        raise _UnsupportedError
     coords += wkb[pos:pos + size]
     return pos + size
 
@@ -150,8 +150,8 @@ def _geometry_part(wkb: bytes | None) -> bytes:
     shape, coords = bytearray(), bytearray()
     try:
         if _split(wkb, 0, shape, coords, 0) != len(wkb):
-            raise _Unsupported
-    except (_Unsupported, struct.error):
+            raise _UnsupportedError
+    except (_UnsupportedError, struct.error):
         return bytes([_RAW]) + wkb
     planes = np.frombuffer(bytes(coords), dtype=np.uint8).reshape(-1, 8).T.tobytes()
     return bytes([_SPLIT]) + _varint(len(shape)) + bytes(shape) + planes
