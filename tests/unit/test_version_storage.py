@@ -8,9 +8,7 @@ read back and publish on.
 
 from __future__ import annotations
 
-import contextlib
 import sqlite3
-from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -18,13 +16,20 @@ import pytest
 from lnrs_toolkit.plugin.core.errors import PackError
 from lnrs_toolkit.plugin.core.pack.content_hash import content_hash
 from lnrs_toolkit.plugin.core.pack.gpkg import connect_rw, read_pack
-from lnrs_toolkit.plugin.core.versions import row_store
 from lnrs_toolkit.plugin.core.versions.compare import compare_packs
 from lnrs_toolkit.plugin.core.versions.publish import list_versions, load_version, publish_version
 from lnrs_toolkit.plugin.core.versions.row_codec import stored_row
 from lnrs_toolkit.plugin.core.versions.row_store import decode_members, encode_members
 
-from .version_packs import N_AREAS, big_pack, build_v1_pack, edit_gpkg_for_v2, move_one_polygon, refresh_hash
+from .version_packs import (
+    N_AREAS,
+    big_pack,
+    build_v1_pack,
+    edit_gpkg_for_v2,
+    move_one_polygon,
+    refresh_hash,
+    rows_as_before,
+)
 
 WHEN = datetime(2026, 3, 1, 12, tzinfo=timezone.utc)
 
@@ -91,15 +96,6 @@ def test_versions_share_rows_and_a_third_version_reads_back_every_one(tmp_path):
     finally:
         conn.close()
     assert n == 3 + 3  # v1's three rows, v2's two changed and one new; v3's fid 1 is v1's row again
-
-
-@contextlib.contextmanager
-def rows_as_before(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Publish as the row store did before row format 2: WKB and JSON as they are, whole sha256 keys, key index."""
-    with monkeypatch.context() as m:
-        m.setattr(row_store, "pack_row", lambda row: None)
-        m.setattr(row_store, "KEY_BYTES", 32)
-        yield
 
 
 def _to_legacy(pack: Path) -> None:
