@@ -39,7 +39,8 @@ from ..core.versions.publish import (
     unknown_version,
     version_number,
 )
-from ..core.versions.row_store import check_members, decode_members, encode_members, row_key
+from ..core.versions.row_codec import stored_row
+from ..core.versions.row_store import check_members, decode_members, encode_members, known_key, row_key, store_values
 from ..core.versions.snapshot import FrozenRow, FrozenTable, thaw_pack
 from .pack_source import PackSource, _check_schema, _scrub, require_pack_schema
 from .pg_connection import (
@@ -106,11 +107,14 @@ def _write(cur: Any, schema: str, pub: Publication) -> None:
     cur.execute(sql.SQL("INSERT INTO {} ({}) VALUES (%s, %s, %s, %s, %s, %s)").format(
         pg_table(schema, VERSIONS.name), sql.SQL(", ").join(sql.Identifier(c) for c in VERSIONS.column_names)),
         (v.version, v.publication_date, v.published_at, v.content_sha256, v.published_by, v.note))
+    fresh = []  # a table an earlier version froze as it is now is shared, not stored again
     for table in pub.tables:
         cur.execute(sql.SQL("SELECT 1 FROM {} WHERE {} = %s LIMIT 1").format(
             pg_table(schema, VERSION_TABLES.name), sql.Identifier("snapshot")), (table.snapshot,))
-        if cur.fetchone() is None:  # a table an earlier version froze as it is now is shared, not stored again
-            _store_table(cur, schema, table, execute_values)
+        if cur.fetchone() is None:
+            fresh.append(table)
+    _store_tables(cur, schema, fresh, execute_values)
+    for table in pub.tables:
         cur.execute(sql.SQL("INSERT INTO {} ({}) VALUES (%s, %s, %s, %s)").format(
             pg_table(schema, VERSION_TABLES.name),
             sql.SQL(", ").join(sql.Identifier(c) for c in VERSION_TABLES.column_names)),
@@ -125,30 +129,45 @@ def _write(cur: Any, schema: str, pub: Publication) -> None:
                 meta), (key, value))
 
 
-def _store_table(cur: Any, schema: str, table: FrozenTable, execute_values: Any) -> None:
-    """Store the rows of ``table`` the row store lacks, and its membership list (:mod:`..core.versions.row_store`)."""
+def _store_tables(cur: Any, schema: str, tables: Sequence[FrozenTable], execute_values: Any) -> None:
+    """Store the rows of ``tables`` the row store lacks, and their membership lists (:mod:`..core.versions.row_store`:
+    rows packed as row format 2, keys read in one scan)."""
     psycopg2 = _psycopg2()
     sql = psycopg2.sql
     snaps, store = pg_table(schema, VERSION_SNAPSHOTS.name), pg_table(schema, VERSION_ROW_STORE.name)
-    cur.execute(sql.SQL("SELECT 1 FROM {} WHERE {} = %s").format(snaps, sql.Identifier("snapshot")), (table.snapshot,))
-    if cur.fetchone() is not None:
+    todo = []
+    for table in tables:
+        cur.execute(sql.SQL("SELECT 1 FROM {} WHERE {} = %s").format(snaps, sql.Identifier("snapshot")),
+                    (table.snapshot,))
+        if cur.fetchone() is None:
+            todo.append(table)
+    if not todo:
         return
-    cur.execute(sql.SQL("SELECT {}, {} FROM {} WHERE {} = %s").format(
-        sql.Identifier("row_key"), sql.Identifier("fid"), store, sql.Identifier("table_name")), (table.name,))
-    known = {bytes(k): int(f) for k, f in cur.fetchall()}
-    keys = [row_key(table.name, r) for r in table.rows]
-    missing = {k: r for k, r in zip(keys, table.rows) if k not in known}
-    if missing:
-        insert = sql.SQL("INSERT INTO {} ({}, {}, {}, {}, {}) VALUES %s RETURNING {}, {}").format(
-            store, *(sql.Identifier(c) for c in ("table_name", "row_key", "row_fid", "geom_wkb", "attributes")),
-            sql.Identifier("row_key"), sql.Identifier("fid"))
-        returned = execute_values(cur, insert.as_string(cur), [
-            (table.name, psycopg2.Binary(k), r.fid, None if r.wkb is None else psycopg2.Binary(r.wkb), r.attributes)
-            for k, r in missing.items()], page_size=500, fetch=True)
-        known.update({bytes(k): int(f) for k, f in returned})
-    cur.execute(sql.SQL("INSERT INTO {} ({}, {}, {}, {}) VALUES (%s, %s, %s, %s)").format(
-        snaps, *(sql.Identifier(c) for c in VERSION_SNAPSHOTS.column_names)),
-        (table.snapshot, table.name, len(table.rows), psycopg2.Binary(encode_members(known[k] for k in keys))))
+    known: dict[str, dict[bytes, int]] = {t.name: {} for t in todo}
+    cur.execute(sql.SQL("SELECT {}, {}, {} FROM {} WHERE {} = ANY(%s)").format(
+        sql.Identifier("table_name"), sql.Identifier("row_key"), sql.Identifier("fid"), store,
+        sql.Identifier("table_name")), (sorted(known),))
+    for name, key, fid in cur.fetchall():
+        if key is not None:
+            known[str(name)][known_key(bytes(key))] = int(fid)
+    insert = sql.SQL("INSERT INTO {} ({}, {}, {}, {}, {}) VALUES %s RETURNING {}, {}").format(
+        store, *(sql.Identifier(c) for c in ("table_name", "row_key", "row_fid", "geom_wkb", "attributes")),
+        sql.Identifier("row_key"), sql.Identifier("fid"))
+    for table in todo:
+        keys = known[table.name]
+        row_keys = [row_key(table.name, r) for r in table.rows]
+        missing = {k: r for k, r in zip(row_keys, table.rows) if k not in keys}
+        values = []
+        for k, r in missing.items():
+            data, attributes = store_values(r)
+            values.append((table.name, psycopg2.Binary(k), r.fid, None if data is None else psycopg2.Binary(data),
+                           attributes))
+        if values:
+            returned = execute_values(cur, insert.as_string(cur), values, page_size=500, fetch=True)
+            keys.update({bytes(k): int(f) for k, f in returned})
+        cur.execute(sql.SQL("INSERT INTO {} ({}, {}, {}, {}) VALUES (%s, %s, %s, %s)").format(
+            snaps, *(sql.Identifier(c) for c in VERSION_SNAPSHOTS.column_names)),
+            (table.snapshot, table.name, len(table.rows), psycopg2.Binary(encode_members(keys[k] for k in row_keys))))
 
 
 def _read_snapshot(cur: Any, schema: str, tables: set[str], name: str, snapshot: str) -> list[FrozenRow]:
@@ -165,14 +184,14 @@ def _read_snapshot(cur: Any, schema: str, tables: set[str], name: str, snapshot:
         cur.execute(sql.SQL("SELECT {}, {}, {}, {} FROM {} WHERE {} = ANY(%s)").format(
             *(sql.Identifier(c) for c in ("fid", "row_fid", "geom_wkb", "attributes")),
             pg_table(schema, VERSION_ROW_STORE.name), sql.Identifier("fid")), (wanted,))
-        found = {int(f): FrozenRow(int(r), None if w is None else bytes(w), str(a)) for f, r, w, a in cur.fetchall()}
+        found = {int(f): stored_row(int(r), None if w is None else bytes(w), a, name) for f, r, w, a in cur.fetchall()}
         return check_members(snapshot, wanted, found, int(member[1] or 0))
     if VERSION_ROWS.name not in tables:
         return []
     cur.execute(sql.SQL("SELECT {}, {}, {} FROM {} WHERE {} = %s ORDER BY {}").format(
         sql.Identifier("row_fid"), sql.Identifier("geom_wkb"), sql.Identifier("attributes"),
         pg_table(schema, VERSION_ROWS.name), sql.Identifier("snapshot"), sql.Identifier("row_fid")), (snapshot,))
-    return [FrozenRow(int(f), None if w is None else bytes(w), str(a)) for f, w, a in cur.fetchall()]
+    return [stored_row(int(f), None if w is None else bytes(w), a, name) for f, w, a in cur.fetchall()]
 
 
 def _refusal(exc: Exception, schema: str, what: str) -> PackError:

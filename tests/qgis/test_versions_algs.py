@@ -28,6 +28,7 @@ from lnrs_toolkit.tests.unit.version_packs import (
     big_pack,
     build_v1_pack,
     edit_gpkg_for_v2,
+    rows_as_before,
 )
 from qgis.core import QgsFeature, QgsGeometry, QgsProcessingException, QgsVectorLayer
 
@@ -246,7 +247,9 @@ def test_postgis_refusals(connection, server, tmp_path):
     with pytest.raises(PackError, match="no version of this pack has been published"):
         load_postgis_version(connection, "lhm_refuse", 1)
     publish_postgis_version(connection, "lhm_refuse", "First", "Ann")
-    server.run_sql("UPDATE lhm_refuse.pack_version_row_store SET attributes = replace(attributes, 'GL001', 'GL009')")
+    server.run_sql("UPDATE lhm_refuse.pack_version_row_store SET geom_wkb = (SELECT geom_wkb FROM "
+                   "lhm_refuse.pack_version_row_store WHERE table_name = 'opportunity_areas' ORDER BY fid LIMIT 1) "
+                   "WHERE table_name = 'opportunity_areas'")  # valid rows, other content (fids kept)
     with pytest.raises(PackError, match="history has been altered"):
         load_postgis_version(connection, "lhm_refuse", 2)
 
@@ -324,7 +327,13 @@ def test_postgis_version_after_a_one_polygon_edit_grows_the_schema_by_under_one_
     gpkg = tmp_path / "big.gpkg"
     big_pack(gpkg)
     publish_pack_to_postgis(gpkg, connection, "lhm_grow")
+    empty = _schema_bytes(server, "lhm_grow")  # the pack's tables, and the history tables made with them, empty
     first = publish_postgis_version(connection, "lhm_grow", "First", "Ann")
+    grown = _schema_bytes(server, "lhm_grow") - empty
+    print(f"schema {empty} B -> {empty + grown} B after v1: +{grown} B ({grown / empty:.3f} x)")
+    assert grown <= 1.1 * empty  # the first version's rows are packed: about the size of the data, not twice it
+    assert server.run_sql("SELECT count(*) FROM lhm_grow.pack_version_row_store WHERE attributes IS NOT NULL "
+                          "OR get_byte(geom_wkb, 0) <> 2 OR length(row_key) <> 16") == "0"
     server.run_sql("UPDATE lhm_grow.opportunity_areas SET geom = ST_Multi(ST_Buffer(ST_SetSRID(ST_Point(5, 5), 27700), "
                    "20, 10)) WHERE fid = 100")
     for table in server.run_sql("SELECT tablename FROM pg_tables WHERE schemaname = 'lhm_grow'").split():
@@ -345,11 +354,15 @@ def test_postgis_version_after_a_one_polygon_edit_grows_the_schema_by_under_one_
 
 
 @pytest.mark.postgis
-def test_postgis_pack_with_full_copies_from_before_reads_back_and_publishes_on(connection, server, tmp_path):
+def test_postgis_pack_with_full_copies_from_before_reads_back_and_publishes_on(connection, server, tmp_path,
+                                                                              monkeypatch):
     gpkg = tmp_path / "lhm.gpkg"
     build_v1_pack(gpkg)
     publish_pack_to_postgis(gpkg, connection, "lhm_legacy")
-    first = publish_postgis_version(connection, "lhm_legacy", "First", "Ann")
+    with rows_as_before(monkeypatch):  # rows as WKB and JSON (row format 1), as the row store first held them
+        first = publish_postgis_version(connection, "lhm_legacy", "First", "Ann")
+    assert server.run_sql("SELECT count(*) FROM lhm_legacy.pack_version_row_store WHERE attributes IS NULL") == "0"
+    assert content_hash(load_postgis_version(connection, "lhm_legacy", first.version)) == first.content_sha256
     # rewrite the history as a pack published before shared rows held it: one full copy per snapshot
     server.run_sql("INSERT INTO lhm_legacy.pack_version_rows (snapshot, table_name, row_fid, geom_wkb, attributes) "
                    "SELECT s.snapshot, r.table_name, r.row_fid, r.geom_wkb, r.attributes FROM "

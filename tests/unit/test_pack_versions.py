@@ -253,7 +253,9 @@ def test_unknown_versions_and_altered_history_are_refused(v2, tmp_path):
         load_version(fresh, 1)
     conn = sqlite3.connect(v2)
     with conn:
-        conn.execute("UPDATE pack_version_row_store SET attributes = replace(attributes, 'GL001', 'GL002') "
+        # every stored opportunity row given the content of the first one (fids kept): valid rows, other content
+        conn.execute("UPDATE pack_version_row_store SET geom_wkb = (SELECT geom_wkb FROM pack_version_row_store "
+                     "WHERE table_name = 'opportunity_areas' ORDER BY fid LIMIT 1) "
                      "WHERE table_name = 'opportunity_areas'")
     conn.close()
     with pytest.raises(PackError, match="history has been altered"):

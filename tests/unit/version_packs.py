@@ -16,7 +16,9 @@ and one SSSI added to the designated sites at box(600, 400, 700, 500).
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -24,6 +26,7 @@ from lnrs_toolkit.plugin.core.pack.builder import FieldMapping, map_rows
 from lnrs_toolkit.plugin.core.pack.content_hash import content_hash
 from lnrs_toolkit.plugin.core.pack.gpkg import connect_rw, encode_blobs, read_pack
 from lnrs_toolkit.plugin.core.pack.store import add_rows
+from lnrs_toolkit.plugin.core.versions import row_store
 from shapely.geometry import MultiPolygon, Point, box
 
 from .packs import add_sites, build_small_pack
@@ -132,3 +135,12 @@ def move_one_polygon(path: Path, fid: int) -> None:
         refresh_hash(conn, path)
     finally:
         conn.close()
+
+
+@contextlib.contextmanager
+def rows_as_before(monkeypatch) -> Iterator[None]:
+    """Publish as the row store did before row format 2: WKB and JSON as they are, under whole sha256 keys."""
+    with monkeypatch.context() as m:
+        m.setattr(row_store, "pack_row", lambda row: None)
+        m.setattr(row_store, "KEY_BYTES", 32)
+        yield

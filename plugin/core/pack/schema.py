@@ -106,9 +106,12 @@ VERSION_ROWS = TableSpec("pack_version_rows", "version_rows", "Frozen rows of pu
 #: Every distinct frozen row of every version, stored once: versions share the rows they did not change.
 VERSION_ROW_STORE = TableSpec("pack_version_row_store", "version_row_store", "Frozen rows shared by versions", None, (
     Column("table_name", "TEXT"),
-    Column("row_key", "BLOB", "sha256 of the frozen row (table, fid, attributes, WKB): one stored row per content"),
+    Column("row_key", "BLOB", "first 16 bytes of the sha256 of the frozen row (table, fid, attributes, WKB): one "
+           "stored row per content (rows written before row format 2: the whole 32 bytes)"),
     Column("row_fid", "INTEGER"),
-    Column("geom_wkb", "BLOB", "2D WKB, or NULL"), Column("attributes", "TEXT", "JSON object of the row's columns")))
+    Column("geom_wkb", "BLOB", "row format 2 (attributes NULL): the packed row, first byte 0x02 "
+           "(versions.row_codec); format 1: 2D WKB, or NULL"),
+    Column("attributes", "TEXT", "row format 1: JSON object of the row's columns; NULL: the row is packed")))
 #: Which stored rows make up each frozen table (a snapshot): a compact list of row-store fids.
 VERSION_SNAPSHOTS = TableSpec("pack_version_snapshots", "version_snapshots", "Rows of each frozen table", None, (
     Column("snapshot", "TEXT", "id of the frozen table (sha256 of its rows)"), Column("table_name", "TEXT"),

@@ -33,7 +33,7 @@ from ..pack.integrity import validated
 from ..pack.model import PackData, PackMetadata, measures_from_layer
 from ..pack.schema import METADATA, TABLES, VERSION_HISTORY_TABLES, VERSION_TABLES, VERSIONS
 from ..pack.write_lock import pack_write_lock
-from .row_store import create_indexes, read_snapshot, store_table
+from .row_store import create_indexes, read_snapshot, store_tables
 from .snapshot import FrozenRow, FrozenTable, freeze_pack, thaw_pack
 
 #: Metadata key holding the content hash at the last publication.
@@ -209,11 +209,10 @@ def _write_publication(conn: sqlite3.Connection, pub: Publication) -> None:
     conn.execute(f'INSERT INTO "{VERSIONS.name}" ("version", "publication_date", "published_at", "content_sha256", '
                  '"published_by", "note") VALUES (?, ?, ?, ?, ?, ?)',
                  (v.version, v.publication_date, v.published_at, v.content_sha256, v.published_by, v.note))
+    # a table an earlier version froze as it is now is shared, not stored again
+    store_tables(conn, [t for t in pub.tables if conn.execute(
+        f'SELECT 1 FROM "{VERSION_TABLES.name}" WHERE "snapshot" = ? LIMIT 1', (t.snapshot,)).fetchone() is None])
     for table in pub.tables:
-        stored = conn.execute(f'SELECT 1 FROM "{VERSION_TABLES.name}" WHERE "snapshot" = ? LIMIT 1',
-                              (table.snapshot,)).fetchone()
-        if stored is None:  # a table an earlier version froze as it is now is shared, not stored again
-            store_table(conn, table)
         conn.execute(f'INSERT INTO "{VERSION_TABLES.name}" ("version", "table_name", "snapshot", "row_count") '
                      "VALUES (?, ?, ?, ?)", (v.version, table.name, table.snapshot, len(table.rows)))
     for key, value in pub.metadata.items():
