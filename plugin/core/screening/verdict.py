@@ -98,7 +98,9 @@ def verdict_and_reasons(opt: ScreeningOptions, irr: Sequence[IrreplaceableFindin
     rules: RuleCache = {} if cache is None else cache
     #: (rank, position in its list, worded relation, finding), in the order irreplaceable, designated, priority
     ranked: list[tuple[int, int, str, Any]] = []
-    for kind, findings in (("irreplaceable", irr), ("designated", des), ("priority_habitat", phi)):
+    lists: tuple[tuple[str, Sequence[Any]], ...] = (("irreplaceable", irr), ("designated", des),
+                                                    ("priority_habitat", phi))
+    for kind, findings in lists:
         for i, f in enumerate(findings):
             key: RuleKey = (kind, f.designation if kind == "designated" else None, f.relation,
                             f.in_buffer if kind == "irreplaceable" else False)
