@@ -96,34 +96,29 @@ def verdict_and_reasons(opt: ScreeningOptions, irr: Sequence[IrreplaceableFindin
     (grouped by main habitat for the reasons)."""
     green = VERDICT_ORDER.index("green")
     rules: RuleCache = {} if cache is None else cache
-    #: (rank, group key (its kind first), worded relation, finding)
-    ranked: list[tuple[int, tuple[str, str, str], str, Any]] = []
-    for i, f in enumerate(irr):
-        key: RuleKey = ("irreplaceable", None, f.relation, f.in_buffer)
-        best = rules[key] if key in rules else rules.setdefault(key, _best_rule(opt, *key))
-        if best is not None and best[0] < green:
-            ranked.append((best[0], group_key(f, i), best[1], f))
-    for i, d in enumerate(des):
-        key = ("designated", d.designation, d.relation, False)
-        best = rules[key] if key in rules else rules.setdefault(key, _best_rule(opt, *key))
-        if best is not None and best[0] < green:
-            ranked.append((best[0], group_key(d, i), best[1], d))
-    for i, h in enumerate(phi):
-        key = ("priority_habitat", None, h.relation, False)
-        best = rules[key] if key in rules else rules.setdefault(key, _best_rule(opt, *key))
-        if best is not None and best[0] < green:
-            ranked.append((best[0], group_key(h, i), best[1], h))
+    #: (rank, position in its list, worded relation, finding), in the order irreplaceable, designated, priority
+    ranked: list[tuple[int, int, str, Any]] = []
+    lists: tuple[tuple[str, Sequence[Any]], ...] = (("irreplaceable", irr), ("designated", des),
+                                                    ("priority_habitat", phi))
+    for kind, findings in lists:
+        for i, f in enumerate(findings):
+            key: RuleKey = (kind, f.designation if kind == "designated" else None, f.relation,
+                            f.in_buffer if kind == "irreplaceable" else False)
+            best = rules[key] if key in rules else rules.setdefault(key, _best_rule(opt, *key))
+            if best is not None and best[0] < green:
+                ranked.append((best[0], i, best[1], f))
     unchecked = [name for name, state in checks.to_dict().items()
                  if state == NOT_CHECKED and name in REQUIRED_FOR_GREEN]
     amber = VERDICT_ORDER.index("amber")
     top = min([r[0] for r in ranked] + ([amber] if unchecked else []), default=green)
     if top == green:
         return "green", ("No irreplaceable habitat or designated site on or near the site.",)
-    #: (group key, worded relation) -> the named site's parts that reach the verdict that way
+    #: (group key, worded relation) -> the named site's parts that reach the verdict that way (group keys are
+    #: worked out only for findings at the verdict's severity: the others give no reason)
     merged: dict[tuple[tuple[str, str, str], str], list[Any]] = {}
-    for rank, gkey, relation, f in ranked:
+    for rank, i, relation, f in ranked:
         if rank == top:
-            merged.setdefault((gkey, relation), []).append(f)
+            merged.setdefault((group_key(f, i), relation), []).append(f)
     reasons = [_finding_reason(gkey[0], _totals(parts), relation, opt.sliver_tolerance_m2, len(parts))
                for (gkey, relation), parts in merged.items()]
     if unchecked and top == amber:
