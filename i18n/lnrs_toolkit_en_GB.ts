@@ -74,7 +74,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/adapters/postgis_reads.py" line="111"/>
+        <location filename="../plugin/adapters/postgis_reads.py" line="109"/>
         <source>The table {0}.{1} lacks the column(s) {2}; republish the pack.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -304,27 +304,27 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/adapters/postgis_versions.py" line="181"/>
+        <location filename="../plugin/adapters/postgis_versions.py" line="200"/>
         <source>Another user is saving to the pack in schema &apos;{0}&apos;; try again in a moment. Nothing was changed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/adapters/postgis_versions.py" line="187"/>
+        <location filename="../plugin/adapters/postgis_versions.py" line="206"/>
         <source>The database refused to {0} in schema &apos;{1}&apos;: {2}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/adapters/postgis_versions.py" line="216"/>
+        <location filename="../plugin/adapters/postgis_versions.py" line="235"/>
         <source>publish a version</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/adapters/postgis_versions.py" line="239"/>
+        <location filename="../plugin/adapters/postgis_versions.py" line="258"/>
         <source>read the versions</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/adapters/postgis_versions.py" line="266"/>
+        <location filename="../plugin/adapters/postgis_versions.py" line="285"/>
         <source>read version {0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -649,7 +649,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/adapters/postgis_versions.py" line="186"/>
+        <location filename="../plugin/adapters/postgis_versions.py" line="205"/>
         <source>in schema &apos;{0}&apos;</source>
         <translation type="unfinished"></translation>
     </message>
@@ -829,7 +829,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/adapters/postgis_reads.py" line="115"/>
+        <location filename="../plugin/adapters/postgis_reads.py" line="120"/>
         <source>read the table {0}.{1}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1582,7 +1582,7 @@ PACK is a .gpkg file or postgis:CONNECTION/SCHEMA.</source>
 <context>
     <name>DockContext</name>
     <message>
-        <location filename="../plugin/gui/dock_context.py" line="162"/>
+        <location filename="../plugin/gui/dock_context.py" line="172"/>
         <source>The habitat map could not be reloaded: {0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1597,7 +1597,7 @@ PACK is a .gpkg file or postgis:CONNECTION/SCHEMA.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/dock_context.py" line="108"/>
+        <location filename="../plugin/gui/dock_context.py" line="118"/>
         <source>LNRS Toolkit</source>
         <translation type="unfinished"></translation>
     </message>
