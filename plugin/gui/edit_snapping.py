@@ -1,5 +1,5 @@
-"""Snapping while the opportunity areas are edited (issue 20): the Edit map tab's *Snap to the strategy boundary and
-neighbours* option.
+"""Snapping while the opportunity areas are edited (issue 20): the Edit map tab's *Snap to the boundary and
+neighbours* option (the strategy boundary; the label is short enough for a 440 px dock).
 
 While the working layer is in edit mode and the option is on (the default, remembered in the plugin settings as
 ``snap_while_editing``), the project's snapping is set to snap to the vertices and edges of the working layer (the
@@ -49,7 +49,7 @@ class EditSnapping(QObject):
     def __init__(self, context: DockContext, parent: QWidget) -> None:
         super().__init__(parent)
         self.context = context
-        self.checkbox = QCheckBox(translate("EditingPanel", "Snap to the strategy &boundary and neighbours"), parent)
+        self.checkbox = QCheckBox(translate("EditingPanel", "Snap to the &boundary and neighbours"), parent)
         self.checkbox.setObjectName("snapWhileEditingCheckBox")
         self.checkbox.setToolTip(translate(
             "EditingPanel", "While you edit the opportunity areas, QGIS snaps to the strategy boundary and to the "

@@ -46,7 +46,7 @@ def shape_of(layer, fid: int):
 def test_snapping_is_set_while_editing_and_the_users_own_comes_back_exactly(dock, panel):
     project = QgsProject.instance()
     assert panel.snapping.checkbox.isChecked() and panel.snapping.checkbox.text().replace("&", "") == \
-        "Snap to the strategy boundary and neighbours"
+        "Snap to the boundary and neighbours"
     assert panel.start_editing()
     assert project.snappingConfig().mode() == Qgis.SnappingMode.AdvancedConfiguration
     panel.layer.rollBack()  # QGIS's Toggle Editing: the working layers stay in the project
