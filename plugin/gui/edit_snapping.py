@@ -36,8 +36,9 @@ SNAP_TARGET = "lnrs_toolkit/snap_target"
 translate = QCoreApplication.translate  # context "EditingPanel": these texts are the tab's
 
 
-def target_settings() -> QgsSnappingConfig.IndividualLayerSettings:
-    """Vertex and segment snapping within :data:`TOLERANCE_PX` pixels."""
+def target_settings() -> Any:
+    """Vertex and segment snapping within :data:`TOLERANCE_PX` pixels (``QgsSnappingConfig.IndividualLayerSettings``;
+    not the annotation, which the Qt6 check would read as an unscoped enum member)."""
     kinds = Qgis.SnappingTypes(Qgis.SnappingType.Vertex | Qgis.SnappingType.Segment)
     return QgsSnappingConfig.IndividualLayerSettings(True, kinds, TOLERANCE_PX, QgsTolerance.UnitType.Pixels, 0.0,
                                                      0.0)
