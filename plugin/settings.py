@@ -28,6 +28,8 @@ class PluginSettings:
     officer_name: str = ""
     add_layers_to_project: bool = True
     debug_mode: bool = False
+    #: While editing opportunity areas, snap to the strategy boundary and the neighbouring areas (Edit map tab).
+    snap_while_editing: bool = True
 
     @classmethod
     def load(cls, qsettings: QgsSettings | None = None) -> PluginSettings:

@@ -13,8 +13,9 @@ Editing is check-out / check-in (see docs/editing.md):
 
 The panel holds no rules: validation, diffing, conflicts and the audit come from the engine (``core.editing``). The
 check-in flow is :class:`.edit_check_in.CheckIn`; the working copy's project layers are :mod:`.editing_layers`; the
-Problems list is :class:`.edit_issues.IssuesBox`. Dialogs are callable attributes (``reason_provider``,
-``conflict_resolver``, ``resume_chooser``, ``confirm``) so tests drive everything synchronously.
+Problems list is :class:`.edit_issues.IssuesBox`, with *Snap to the boundary* (:mod:`.edit_snap_action`) under it;
+the project's snapping while the areas are edited is :mod:`.edit_snapping`. Dialogs are callable attributes
+(``reason_provider``, ``conflict_resolver``, ``resume_chooser``, ``confirm``) so tests drive everything synchronously.
 """
 
 from __future__ import annotations
@@ -47,6 +48,8 @@ from .edit_discard_audit import DiscardAndAudit
 from .edit_form import configure_form
 from .edit_issues import IssuesBox
 from .edit_questions import ask_confirm, ask_resume
+from .edit_snap_action import SnapAction
+from .edit_snapping import EditSnapping
 from .edit_store import default_working_dir, measures_text, source_title, working_copy_name
 from .edit_task import EngineTask, run_engine
 from .editing_layers import add_working_layers, show_on_canvas, working_layers
@@ -150,6 +153,8 @@ class EditingPanel(CheckIn, DiscardAndAudit, QWidget):
         self.pending_label.setObjectName("pendingChangesLabel")
         self.pending_label.setWordWrap(True)
         box.addWidget(self.pending_label)
+        self.snapping = EditSnapping(self.context, group)  # the project's snapping while the areas are edited
+        box.addWidget(self.snapping.checkbox)
         layout.addWidget(group)
 
         self.issues_box = IssuesBox(self)
@@ -157,6 +162,7 @@ class EditingPanel(CheckIn, DiscardAndAudit, QWidget):
         self.issues_list = self.issues_box.issues_list
         self.issues_box.issue_chosen.connect(self.show_issue)
         layout.addWidget(self.issues_box, 1)
+        self.snap_action = SnapAction(self)  # Snap to the boundary, under the Problems list
 
     # ------------------------------------------------------------------ state
     def dock_source(self) -> PackSource | None:
@@ -266,6 +272,7 @@ class EditingPanel(CheckIn, DiscardAndAudit, QWidget):
         self.update_button.setEnabled(not busy and editing)
         self.local_save.update_state(busy)
         self.postgis_menu.update_state(busy)
+        self.snap_action.update_state()
 
     # ------------------------------------------------------------------ messages
     def show_message(self, text: str, level: Qgis.MessageLevel = Qgis.MessageLevel.Info) -> None:
@@ -411,6 +418,7 @@ class EditingPanel(CheckIn, DiscardAndAudit, QWidget):
         self._attach(layer, choices)
         if not layer.isEditable():
             layer.startEditing()
+        self.snapping.attach(layer, self.source, self._group_name(self.source))
         iface = self.context.iface
         if iface is not None:
             iface.setActiveLayer(layer)
@@ -445,4 +453,5 @@ class EditingPanel(CheckIn, DiscardAndAudit, QWidget):
             self.task.on_done = lambda *_a: None
             self.task = None
         self._detach()
+        self.snapping.close_down()
 

@@ -44,6 +44,9 @@ from .validation_rules import (
 # --------------------------------------------------------------------------- the engine
 _LOCATION = re.compile(r"\[\s*(-?[\d.eE+-]+|nan|inf)\s+(-?[\d.eE+-]+|nan|inf)\s*\]", re.IGNORECASE)
 _RULE_ORDER = {r.id: i for i, r in enumerate(RULES)}
+#: Closer than this (a micrometre), two areas touch: a vertex snapped onto a neighbour's edge lies on it only to
+#: the rounding of its coordinates.
+TOUCHING_M = 1e-6
 #: Pack layers an overlap policy can name: table -> (column holding the value, how a feature is named).
 _TARGET_LAYERS: dict[str, str] = {IRREPLACEABLE.name: "habitat_type", DESIGNATED.name: "designation"}
 
@@ -431,7 +434,7 @@ class _Checker:
         for q, t, gap in zip(qi.tolist(), ti.tolist(), gaps.tolist()):
             if q == t or (others[t].position is not None and t < q):
                 continue  # itself, or a pair of checked areas already seen the other way round
-            if gap > 0:
+            if gap > TOUCHING_M:
                 mine = others[q]
                 self.add("gap", mine.feature, shapely.shortest_line(pool[q], pool[t]),
                          int(mine.position if mine.position is not None else -1), gap=gap, limit=limit,
