@@ -1605,37 +1605,37 @@ PACK is a .gpkg file or postgis:CONNECTION/SCHEMA.</source>
 <context>
     <name>EditingPanel</name>
     <message>
-        <location filename="../plugin/gui/editing_panel.py" line="98"/>
+        <location filename="../plugin/gui/editing_panel.py" line="101"/>
         <source>Opportunity areas</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/editing_panel.py" line="107"/>
+        <location filename="../plugin/gui/editing_panel.py" line="110"/>
         <source>&amp;Start editing</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/editing_panel.py" line="110"/>
+        <location filename="../plugin/gui/editing_panel.py" line="113"/>
         <source>Chec&amp;k changes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/editing_panel.py" line="131"/>
+        <location filename="../plugin/gui/editing_panel.py" line="134"/>
         <source>&amp;Audit trailu2026</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/editing_panel.py" line="133"/>
+        <location filename="../plugin/gui/editing_panel.py" line="136"/>
         <source>Every change saved to the pack&apos;s opportunity areas: who, when, what and why</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/editing_panel.py" line="126"/>
+        <location filename="../plugin/gui/editing_panel.py" line="129"/>
         <source>&amp;Update from the map</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/editing_panel.py" line="128"/>
+        <location filename="../plugin/gui/editing_panel.py" line="131"/>
         <source>Bring in what others saved to the Local Habitat Map since you started, for every area you have not changed</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1655,77 +1655,77 @@ PACK is a .gpkg file or postgis:CONNECTION/SCHEMA.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/editing_panel.py" line="192"/>
+        <location filename="../plugin/gui/editing_panel.py" line="198"/>
         <source>Your working copy cannot be read: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/editing_panel.py" line="195"/>
+        <location filename="../plugin/gui/editing_panel.py" line="201"/>
         <source>Your working copy cannot be read; the details are in the LNRS Toolkit tab of the message log.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/editing_panel.py" line="212"/>
+        <location filename="../plugin/gui/editing_panel.py" line="218"/>
         <source>(not in the project)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/editing_panel.py" line="213"/>
+        <location filename="../plugin/gui/editing_panel.py" line="219"/>
         <source>Editing &lt;b&gt;{0}&lt;/b&gt; in the layer &lt;i&gt;{1}&lt;/i&gt;. Nothing reaches the map until it passes the checks.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/editing_panel.py" line="219"/>
+        <location filename="../plugin/gui/editing_panel.py" line="225"/>
         <source>Load a Local Habitat Map pack (a GeoPackage or a PostGIS schema) to edit its opportunity areas.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/editing_panel.py" line="223"/>
+        <location filename="../plugin/gui/editing_panel.py" line="229"/>
         <source>You have a working copy of &lt;b&gt;{0}&lt;/b&gt; from an earlier session. Start editing to resume it; nothing in it is lost.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/editing_panel.py" line="228"/>
+        <location filename="../plugin/gui/editing_panel.py" line="234"/>
         <source>Start editing to check out the opportunity areas of &lt;b&gt;{0}&lt;/b&gt; into a working copy you edit with QGIS&apos;s tools.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/editing_panel.py" line="233"/>
+        <location filename="../plugin/gui/editing_panel.py" line="239"/>
         <source>Pending changes: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/editing_panel.py" line="235"/>
+        <location filename="../plugin/gui/editing_panel.py" line="241"/>
         <source> ({0} new, {1} changed, {2} deleted)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/editing_panel.py" line="241"/>
+        <location filename="../plugin/gui/editing_panel.py" line="247"/>
         <source>; more edits on the layer are not saved in the working copy yet</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/editing_panel.py" line="254"/>
+        <location filename="../plugin/gui/editing_panel.py" line="260"/>
         <source>Check the pack&apos;s opportunity areas out into a working copy and edit it with QGIS&apos;s tools; the form picks measures from the catalogue</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/editing_panel.py" line="254"/>
+        <location filename="../plugin/gui/editing_panel.py" line="260"/>
         <source>Load a Local Habitat Map pack first</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/editing_panel.py" line="259"/>
+        <location filename="../plugin/gui/editing_panel.py" line="265"/>
         <source>Put the working layer back in the project, in edit mode</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/editing_panel.py" line="279"/>
+        <location filename="../plugin/gui/editing_panel.py" line="286"/>
         <source>{0}: {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/editing_panel.py" line="282"/>
+        <location filename="../plugin/gui/editing_panel.py" line="289"/>
         <source>{0}: an unexpected error; the details are in the LNRS Toolkit tab of the message log.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1745,62 +1745,62 @@ PACK is a .gpkg file or postgis:CONNECTION/SCHEMA.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/editing_panel.py" line="305"/>
+        <location filename="../plugin/gui/editing_panel.py" line="312"/>
         <source>Load a Local Habitat Map pack first: a GeoPackage or a PostGIS schema with opportunity areas.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/editing_panel.py" line="310"/>
+        <location filename="../plugin/gui/editing_panel.py" line="317"/>
         <source>There is a working copy of {0} from an earlier session (perhaps QGIS closed while you were editing). Resume it to keep every change in it, or discard it and check the map out again.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/editing_panel.py" line="325"/>
+        <location filename="../plugin/gui/editing_panel.py" line="332"/>
         <source>{0} has no opportunity areas layer to edit; add one with Add layer to Local Habitat Map pack (role opportunity).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/editing_panel.py" line="325"/>
+        <location filename="../plugin/gui/editing_panel.py" line="332"/>
         <source>{0} has no measures catalogue, so measures cannot be picked or checked; add it with Add layer to Local Habitat Map pack (role measures) first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/editing_panel.py" line="348"/>
+        <location filename="../plugin/gui/editing_panel.py" line="355"/>
         <source>The opportunity areas could not be checked out</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/editing_panel.py" line="354"/>
+        <location filename="../plugin/gui/editing_panel.py" line="361"/>
         <source>LNRS: check out the opportunity areas</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/editing_panel.py" line="370"/>
+        <location filename="../plugin/gui/editing_panel.py" line="377"/>
         <source>The working copy {0} cannot be resumed: {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/editing_panel.py" line="376"/>
+        <location filename="../plugin/gui/editing_panel.py" line="383"/>
         <source>Resumed your working copy with {0} change(s) not yet saved to the map.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/editing_panel.py" line="404"/>
+        <location filename="../plugin/gui/editing_panel.py" line="411"/>
         <source>Measures to choose from</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/editing_panel.py" line="404"/>
+        <location filename="../plugin/gui/editing_panel.py" line="411"/>
         <source>Opportunity areas u2014 my edits</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/editing_panel.py" line="408"/>
+        <location filename="../plugin/gui/editing_panel.py" line="415"/>
         <source>The working copy {0} cannot be opened in QGIS.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/editing_panel.py" line="421"/>
+        <location filename="../plugin/gui/editing_panel.py" line="429"/>
         <source>Editing: {0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1985,7 +1985,7 @@ PACK is a .gpkg file or postgis:CONNECTION/SCHEMA.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/editing_panel.py" line="238"/>
+        <location filename="../plugin/gui/editing_panel.py" line="244"/>
         <source>; {0} more edit(s) left unsaved on the layer come back when you resume</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2020,27 +2020,27 @@ PACK is a .gpkg file or postgis:CONNECTION/SCHEMA.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/editing_panel.py" line="112"/>
+        <location filename="../plugin/gui/editing_panel.py" line="115"/>
         <source>Check changes: list the problems the Local Habitat Map would refuse, without saving</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/editing_panel.py" line="115"/>
+        <location filename="../plugin/gui/editing_panel.py" line="118"/>
         <source>Save to t&amp;he mapu2026</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/editing_panel.py" line="117"/>
+        <location filename="../plugin/gui/editing_panel.py" line="120"/>
         <source>Save to the Local Habitat Map: check your changes and, with a reason, save them to the pack (QGIS&apos;s Save Layer Edits on the working layer does the same)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/editing_panel.py" line="121"/>
+        <location filename="../plugin/gui/editing_panel.py" line="124"/>
         <source>&amp;Discard changesu2026</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/editing_panel.py" line="123"/>
+        <location filename="../plugin/gui/editing_panel.py" line="126"/>
         <source>Discard my changes: throw the working copy away; the Local Habitat Map is not changed</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2112,6 +2112,96 @@ PACK is a .gpkg file or postgis:CONNECTION/SCHEMA.</source>
     <message>
         <location filename="../plugin/gui/working_copy_save.py" line="62"/>
         <source>Your working copy already holds every edit: {0} change(s) wait to be saved to the Local Habitat Map.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/edit_snap_action.py" line="57"/>
+        <source>S&amp;nap to the boundary</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/edit_snap_action.py" line="79"/>
+        <source>Snap the chosen area&apos;s vertices onto the neighbouring area&apos;s boundary, closing the gap (Edit &gt; Undo takes it back)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/edit_snap_action.py" line="83"/>
+        <source>For a problem &apos;outside the strategy area&apos; or &apos;narrow gap&apos;: snap the area&apos;s vertices onto the strategy boundary or its neighbour, within {0:g} m (Edit &gt; Undo takes it back)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/edit_snap_action.py" line="95"/>
+        <source>Choose a problem &apos;outside the strategy area&apos; or &apos;narrow gap&apos; in the Problems list first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/edit_snap_action.py" line="103"/>
+        <source>The map is being read or saved; snap again when it has finished.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/edit_snap_action.py" line="109"/>
+        <source>{0} is no longer in the working layer; check the changes again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/edit_snap_action.py" line="140"/>
+        <source>The area could not be snapped</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/edit_snap_action.py" line="146"/>
+        <source>LNRS: snap to the boundary</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/edit_snap_action.py" line="177"/>
+        <source>The area changed while it was being snapped, so it was left as it is; snap it again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/edit_snap_action.py" line="181"/>
+        <source>The working layer cannot be put in edit mode, so the area was not snapped.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/edit_snap_action.py" line="186"/>
+        <source>Snap to the boundary</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/edit_snap_action.py" line="189"/>
+        <source>QGIS did not accept the snapped shape, so the area was not changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/edit_snap_action.py" line="196"/>
+        <source>Checked again: your changes pass every check.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/edit_snap_action.py" line="196"/>
+        <source>Checked again: {0} problem(s) still to fix in the Problems list.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/edit_snap_action.py" line="199"/>
+        <source>Edit &gt; Undo (Ctrl+Z) takes the snap back.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/edit_snapping.py" line="53"/>
+        <source>Snap to the &amp;boundary and neighbours</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/edit_snapping.py" line="55"/>
+        <source>While you edit the opportunity areas, QGIS snaps to the strategy boundary and to the neighbouring areas (vertices and edges); your own snapping settings come back when editing stops</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/gui/edit_snapping.py" line="178"/>
+        <source>Strategy area (snapping)</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
