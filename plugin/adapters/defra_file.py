@@ -11,7 +11,7 @@ command line's ``--json``.
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -34,6 +34,7 @@ from ..core.parcels.templates import (
     layers_for,
     size_in_metres,
 )
+from ..core.reports.output_guard import check_output
 from ..core.screening.engine import PackIndex
 from .defra_gpkg import ADVANCE, DELAY, LayerEdit, PieceOut, write_filled
 from .defra_new_gpkg import write_template_gpkg
@@ -216,9 +217,13 @@ def assess_defra_file(index: PackIndex, dfile: DefraFile, lpas: Sequence[tuple[s
                           iggis=dfile.iggis, is_cancelled=is_cancelled, progress=progress)
 
 
-def write_defra_file(dfile: DefraFile, result: ParcelResult, dest: str | Path) -> Path:
+def write_defra_file(dfile: DefraFile, result: ParcelResult, dest: str | Path,
+                     protected: Mapping[str, str | Path | None] | None = None) -> Path:
     """The filled copy of ``dfile`` at ``dest``, in its own template; for project layers (no file), a new
-    GeoPackage in the Natural England template (:func:`.defra_new_gpkg.write_template_gpkg`) filled the same way."""
+    GeoPackage in the Natural England template (:func:`.defra_new_gpkg.write_template_gpkg`) filled the same way.
+    ``dest`` is refused, before anything is written, when it is (or links to) one of ``protected`` (what -> path:
+    the pack, say)."""
+    check_output(dest, dict(protected or {}))
     if dfile.path is None:
         dest_p = Path(dest).resolve()
         dest_p.parent.mkdir(parents=True, exist_ok=True)
@@ -270,9 +275,9 @@ class DefraRun:
             out[module] = (n, len(pieces), size)
         return out
 
-    def write(self, dest: str | Path) -> Path:
-        """The filled copy at ``dest`` in the file's own template (never the input)."""
-        return write_defra_file(self.file, self.result, dest)
+    def write(self, dest: str | Path, protected: Mapping[str, str | Path | None] | None = None) -> Path:
+        """The filled copy at ``dest`` in the file's own template (never the input, nor one of ``protected``)."""
+        return write_defra_file(self.file, self.result, dest, protected)
 
 
 def run_defra_file(index: PackIndex, path: str | Path, phase: str,

@@ -23,6 +23,7 @@ from shapely.geometry.base import BaseGeometry
 
 from ..core.errors import InputError
 from ..core.parcels.templates import size_in_unit
+from ..core.reports.output_guard import same_file
 
 if TYPE_CHECKING:
     from osgeo import ogr
@@ -93,7 +94,7 @@ def write_filled(src: str | Path, dest: str | Path, edits: Sequence[LayerEdit]) 
     from osgeo import ogr
 
     src_p, dest_p = Path(src).resolve(), Path(dest).resolve()
-    if src_p == dest_p:
+    if same_file(src_p, dest_p) or src_p == dest_p:  # through symbolic and hard links
         raise InputError("the output GeoPackage must be a new file, not the input; choose another path.")
     dest_p.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(suffix=".gpkg", dir=str(dest_p.parent))

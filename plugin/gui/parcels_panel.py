@@ -446,7 +446,8 @@ class ParcelsPanel(QWidget):
                 path += ".gpkg"
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            written = run.write(path)
+            index = self.context.index
+            written = run.write(path, {"Local Habitat Map pack": index.pack.source if index is not None else None})
         except LnrsError as exc:
             self._error(self.tr("The GeoPackage was not saved: {0}").format(sentence(str(exc))))
             return ""

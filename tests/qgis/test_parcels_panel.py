@@ -252,6 +252,11 @@ def test_bng_service_file_post_intervention_saved_in_its_own_template(dock, pane
     assert panel.save_filled_gpkg(str(src)) == ""
     assert dock.last_message.startswith("The GeoPackage was not saved:") and "new file" in dock.last_message
     assert sha(src) == before
+    # nor the Local Habitat Map pack the check ran against
+    pack_before = sha(packs["published"])
+    assert panel.save_filled_gpkg(str(packs["published"])) == ""
+    assert "is the Local Habitat Map pack" in dock.last_message and "nothing was written" in dock.last_message
+    assert sha(packs["published"]) == pack_before
 
 
 def test_defra_errors_and_our_warnings_show_both_severities(dock, panel, packs, tmp_path):

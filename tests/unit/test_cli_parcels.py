@@ -40,3 +40,41 @@ def test_parcels_exit_1_on_defra_errors_and_2_on_bad_input(tmp_path, capsys):
     assert "BNG Metric service template" in text and "error NO_REDLINE [Red Line Boundary]" in text
     assert main(["parcels", "--pack", str(pack), "--geopackage", str(tmp_path / "missing.gpkg")]) == 2
     assert "does not exist" in capsys.readouterr().err
+
+
+def test_parcels_never_writes_over_the_pack_or_the_input(tmp_path, capsys):
+    """--output or --json naming the pack or the input GeoPackage (or a link to one) is refused before any work,
+    and neither file changes."""
+    import shutil
+
+    pack = build_split_pack(tmp_path / "pack.gpkg")
+    src = tmp_path / "survey.gpkg"
+    shutil.copyfile(EXAMPLE, src)
+    link = tmp_path / "link.gpkg"
+    link.symlink_to(pack)
+    before = pack.read_bytes(), src.read_bytes()
+    for option, target in (("--output", pack), ("--output", link), ("--output", src), ("--json", pack),
+                           ("--json", src)):
+        assert main(["parcels", "--pack", str(pack), "--geopackage", str(src), option, str(target)]) == 2
+        err = capsys.readouterr().err
+        assert "would destroy it" in err and "Traceback" not in err
+    assert (pack.read_bytes(), src.read_bytes()) == before
+
+
+def test_parcels_shows_escape_sequences_in_the_file_rather_than_obeying_them(tmp_path, capsys):
+    import shutil
+
+    from osgeo import ogr
+
+    pack = build_split_pack(tmp_path / "pack.gpkg")
+    src = tmp_path / "survey.gpkg"
+    shutil.copyfile(EXAMPLE, src)
+    ds = ogr.Open(str(src), 1)
+    layer = ds.GetLayerByName("Habitats")
+    feature = layer.GetFeature(2)  # the parcel whose stored Area Defra's example gets wrong (an issue names it)
+    feature.SetField("Parcel Ref", "P2\x1b[2J\nforged")
+    layer.SetFeature(feature)
+    ds = None
+    main(["parcels", "--pack", str(pack), "--geopackage", str(src)])
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\\x1b[2J\\x0aforged" in out
