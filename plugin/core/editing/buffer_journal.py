@@ -12,7 +12,6 @@ table: the columns set, as JSON, and the geometry when it changed) or ``delete``
 
 from __future__ import annotations
 
-import contextlib
 import json
 import sqlite3
 from collections.abc import Mapping, Sequence
@@ -23,7 +22,7 @@ from typing import Any
 import shapely
 
 from ..errors import InputError
-from ..pack.gpkg import encode_blobs, register_functions
+from ..pack.gpkg import encode_blobs, immediate_transaction, register_functions
 from .edits import as_multi
 
 TABLE = "edit_buffer"
@@ -59,23 +58,13 @@ def _ensure(conn: sqlite3.Connection) -> None:
 
 def save_buffer(path: str | Path, features: Sequence[BufferedFeature]) -> None:
     """Replace the journal of the working copy at ``path`` with ``features`` (one transaction)."""
-    conn = _connect(Path(path))
-    try:
-        conn.execute("BEGIN IMMEDIATE")
+    with immediate_transaction(_connect(Path(path)), lambda exc: InputError(
+            f"Your edits could not be kept in the working copy {path} ({exc}); save the layer to keep them.")) as conn:
         _ensure(conn)
         conn.execute(f"DELETE FROM {_q(TABLE)}")
         conn.executemany(f"INSERT INTO {_q(TABLE)} (kind, row_fid, row_values, wkb) VALUES (?, ?, ?, ?)",
                          [(f.kind, int(f.fid), json.dumps({k: v for k, v in f.values.items() if k in COLUMNS}),
                            f.wkb) for f in features])
-        conn.execute("COMMIT")
-    except sqlite3.DatabaseError as exc:
-        raise InputError(f"Your edits could not be kept in the working copy {path} ({exc}); save the layer to keep "
-                         "them.") from exc
-    finally:
-        if conn.in_transaction:
-            with contextlib.suppress(sqlite3.Error):
-                conn.execute("ROLLBACK")
-        conn.close()
 
 
 def clear_buffer(path: str | Path) -> None:
@@ -107,9 +96,8 @@ def replay_buffer(path: str | Path) -> int:
     features = buffered(path)
     if not features:
         return 0
-    conn = _connect(Path(path))
-    try:
-        conn.execute("BEGIN IMMEDIATE")
+    with immediate_transaction(_connect(Path(path)), lambda exc: InputError(
+            f"The edits kept in the working copy {path} could not be brought back ({exc}).")) as conn:
         for f in features:
             values = {k: v for k, v in f.values.items() if k in COLUMNS}
             if f.kind == "delete":
@@ -124,12 +112,4 @@ def replay_buffer(path: str | Path) -> int:
                     conn.execute(f"UPDATE {_q(WORKING_TABLE)} SET {', '.join(f'{_q(c)} = ?' for c in sets)} "
                                  "WHERE fid = ?", (*sets.values(), f.fid))
         conn.execute(f"DELETE FROM {_q(TABLE)}")
-        conn.execute("COMMIT")
-    except sqlite3.DatabaseError as exc:
-        raise InputError(f"The edits kept in the working copy {path} could not be brought back ({exc}).") from exc
-    finally:
-        if conn.in_transaction:
-            with contextlib.suppress(sqlite3.Error):
-                conn.execute("ROLLBACK")
-        conn.close()
     return len(features)

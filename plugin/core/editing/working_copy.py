@@ -28,7 +28,7 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -38,7 +38,7 @@ import shapely
 
 from ..errors import InputError, PackError
 from ..pack.content_hash import geometry_sha256s
-from ..pack.gpkg import connect_rw, encode_blobs, register_functions
+from ..pack.gpkg import connect_rw, encode_blobs, immediate_transaction, register_functions
 from ..pack.gpkg_writer import init_geopackage, write_table
 from ..pack.model import PackData
 from ..pack.schema import OPPORTUNITY, Column, TableSpec
@@ -263,21 +263,10 @@ class WorkingCopy:
         register_functions(conn)
         return conn
 
-    @contextlib.contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
-        conn = self._connect_path(self.path)
-        try:
-            conn.execute("BEGIN IMMEDIATE")
-            yield conn
-            conn.execute("COMMIT")
-        except sqlite3.DatabaseError as exc:
-            raise InputError(f"The working copy {self.path} cannot be written ({exc}); if QGIS is saving edits "
-                             "to it, wait and try again.") from exc
-        finally:
-            if conn.in_transaction:
-                with contextlib.suppress(sqlite3.Error):
-                    conn.execute("ROLLBACK")
-            conn.close()
+    def _write(self) -> contextlib.AbstractContextManager[sqlite3.Connection]:
+        return immediate_transaction(self._connect_path(self.path), lambda exc: InputError(
+            f"The working copy {self.path} cannot be written ({exc}); if QGIS is saving edits to it, wait and try "
+            "again."))
 
     def edits(self) -> list[Edit]:
         """What changed since check-out (or the last save): inserts, updates and deletes.

@@ -7,17 +7,18 @@ whole-table rewrites inside one transaction; callers make them atomic at file le
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import struct
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import shapely
 
-from ..errors import PackError, PackVersionError
+from ..errors import LnrsError, PackError, PackVersionError
 from .integrity import WALK_FROM_BYTES, geometry_problem, validated, wkb_problem
 from .model import GeomArray, PackData, PackLayer, PackMetadata, measures_from_layer
 from .schema import METADATA, PACK_CRS_EPSG, SCHEMA_VERSION, TABLES, TableSpec
@@ -104,6 +105,24 @@ def connect_rw(path: str | Path) -> sqlite3.Connection:
     conn.execute("PRAGMA journal_mode = DELETE")
     register_functions(conn)
     return conn
+
+
+@contextlib.contextmanager
+def immediate_transaction(conn: sqlite3.Connection,
+                          refusal: Callable[[sqlite3.DatabaseError], LnrsError]) -> Iterator[sqlite3.Connection]:
+    """``BEGIN IMMEDIATE`` ... ``COMMIT`` on ``conn`` (autocommit mode), then the connection is closed; a database
+    error becomes ``refusal(error)``, and whatever fails is rolled back first."""
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        yield conn
+        conn.execute("COMMIT")
+    except sqlite3.DatabaseError as exc:
+        raise refusal(exc) from exc
+    finally:
+        if conn.in_transaction:
+            with contextlib.suppress(sqlite3.Error):
+                conn.execute("ROLLBACK")
+        conn.close()
 
 
 def register_functions(conn: sqlite3.Connection) -> None:
