@@ -15,7 +15,7 @@ from typing import Any
 
 from qgis.core import Qgis, QgsSettings
 from qgis.gui import QgsDockWidget, QgsMessageBar
-from qgis.PyQt.QtCore import QSize, Qt, QTimer
+from qgis.PyQt.QtCore import QSize, Qt
 from qgis.PyQt.QtGui import QKeySequence, QShortcut
 from qgis.PyQt.QtWidgets import QSizePolicy, QTabWidget, QVBoxLayout, QWidget
 
@@ -115,10 +115,6 @@ class LnrsDockWidget(QgsDockWidget):
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
         return QSize(380, 600)
-
-    def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
-        super().resizeEvent(event)
-        QTimer.singleShot(0, self.context.fit_message)  # once the bar has its new width, the message wraps to it
 
     def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
         super().showEvent(event)
