@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import gc
+import os
 import sys
 import time
+from collections.abc import Callable
+from typing import Any
 
 import bench_data as bd
 import numpy as np
@@ -41,7 +44,8 @@ def main() -> int:
         screen_sites(index, [site_list[i]], [refs[i]])
         lat.append(1000.0 * (time.perf_counter() - t))
     errors = [r for r in results if not hasattr(r, "irreplaceable")]
-    bd.dump(args.out, {
+    floor = where_the_time_goes(index, site_list, refs) if os.environ.get("LNRS_BENCH_FLOOR") else {}
+    bd.dump(args.out, {**floor,
         "method": "engine", "versions": {"shapely": shapely.__version__, "geos": shapely.geos_version_string},
         "read_s": t_read, "load_s": t_load, "first_s": t_first, "batch_s": t_batch,
         "single_p50_ms": float(np.percentile(lat, 50)) if lat else None,
@@ -52,6 +56,71 @@ def main() -> int:
         "verdicts": {v: sum(1 for r in results if getattr(r, "verdict", None) == v) for v in ("red", "amber", "green")},
     })
     return 0
+
+
+#: The shapely functions the engine calls while screening (each a GEOS call, or one per geometry).
+GEOS_FUNCTIONS = ("intersection", "union_all", "distance", "buffer", "contains_properly", "intersects", "area",
+                  "bounds", "box", "is_valid", "prepare", "from_wkb", "to_wkb", "get_parts", "make_valid")
+
+
+def where_the_time_goes(index: Any, sites: list[Any], refs: list[str]) -> dict[str, float]:
+    """The batch again: on two cores with the findings not built (the geometry alone: no engine can answer
+    faster than this on these cores), then on one core, whole and geometry alone, with the CPU time spent
+    inside GEOS (shapely's calls timed)."""
+    from lnrs_toolkit.plugin.core.screening import batch, chunk
+    from lnrs_toolkit.plugin.core.screening.engine import screen_sites
+
+    def cold() -> None:
+        for cache in (index._tree_buffers, index._habitat_buffers, index._zones,
+                      *(li._texts for li in (index.irreplaceable, index.trees, index.designated) if li is not None)):
+            cache.clear()
+
+    def timed() -> float:
+        cold()
+        t0 = time.perf_counter()
+        screen_sites(index, sites, refs)
+        return time.perf_counter() - t0
+
+    assemble = chunk._chunk_results
+    out: dict[str, float] = {"cores": float(batch._workers())}
+    chunk._chunk_results = lambda *a: []  # type: ignore[assignment]  # geometry only: no results are built
+    try:
+        out["geometry_s"] = min(timed() for _ in range(2))
+    finally:
+        chunk._chunk_results = assemble
+    geos = [0.0]
+    saved: dict[str, Callable[..., Any]] = {}
+
+    def clocked(fn: Callable[..., Any]) -> Callable[..., Any]:
+        def call(*a: Any, **k: Any) -> Any:
+            t = time.thread_time()
+            try:
+                return fn(*a, **k)
+            finally:
+                geos[0] += time.thread_time() - t
+        return call
+
+    for name in GEOS_FUNCTIONS:
+        saved[name] = getattr(shapely, name)
+        setattr(shapely, name, clocked(saved[name]))
+    query = shapely.STRtree.query
+    shapely.STRtree.query = clocked(query)  # type: ignore[method-assign]
+    workers = batch._WORKERS
+    batch._WORKERS = 1
+    try:
+        out["one_core_s"] = timed()
+        out["one_core_geos_s"] = geos[0]
+        chunk._chunk_results = lambda *a: []  # type: ignore[assignment]
+        geos[0] = 0.0
+        out["one_core_geometry_s"] = timed()
+        out["one_core_geometry_geos_s"] = geos[0]
+    finally:
+        chunk._chunk_results = assemble
+        batch._WORKERS = workers
+        shapely.STRtree.query = query  # type: ignore[method-assign]
+        for name, fn in saved.items():
+            setattr(shapely, name, fn)
+    return out
 
 
 if __name__ == "__main__":
