@@ -2665,22 +2665,22 @@ ISSUES lists Defra&apos;s validation rules with Defra&apos;s codes and tolerance
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_inputs.py" line="77"/>
+        <location filename="../plugin/gui/parcels_inputs.py" line="74"/>
         <source>Baseline</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_inputs.py" line="82"/>
+        <location filename="../plugin/gui/parcels_inputs.py" line="79"/>
         <source>P&amp;hase</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_layer_inputs.py" line="74"/>
+        <location filename="../plugin/gui/parcels_layer_inputs.py" line="73"/>
         <source>None</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_inputs.py" line="93"/>
+        <location filename="../plugin/gui/parcels_inputs.py" line="88"/>
         <source>LPA &amp;boundaries</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2780,162 +2780,162 @@ ISSUES lists Defra&apos;s validation rules with Defra&apos;s codes and tolerance
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="451"/>
+        <location filename="../plugin/gui/parcels_panel.py" line="452"/>
         <source>The GeoPackage was not saved: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="454"/>
+        <location filename="../plugin/gui/parcels_panel.py" line="455"/>
         <source>The GeoPackage was not saved: {0} ({1}). Choose another folder or file name.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="463"/>
+        <location filename="../plugin/gui/parcels_panel.py" line="464"/>
         <source>Saved the filled GeoPackage {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_inputs.py" line="28"/>
+        <location filename="../plugin/gui/parcels_inputs.py" line="29"/>
         <source>Survey</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_inputs.py" line="34"/>
+        <location filename="../plugin/gui/parcels_inputs.py" line="35"/>
         <source>Defra GeoPackage</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_inputs.py" line="35"/>
+        <location filename="../plugin/gui/parcels_inputs.py" line="36"/>
         <source>Layers in this project</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_inputs.py" line="36"/>
+        <location filename="../plugin/gui/parcels_inputs.py" line="37"/>
         <source>Check a Defra metric GeoPackage, or survey layers of this project (digitised in QGIS or loaded from a shapefile; saved as a new GeoPackage in the Natural England template)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_inputs.py" line="40"/>
+        <location filename="../plugin/gui/parcels_inputs.py" line="41"/>
         <source>S&amp;ource</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_inputs.py" line="56"/>
+        <location filename="../plugin/gui/parcels_inputs.py" line="55"/>
         <source>No GeoPackage open</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_inputs.py" line="58"/>
+        <location filename="../plugin/gui/parcels_inputs.py" line="57"/>
         <source>&amp;Openu2026</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_inputs.py" line="60"/>
+        <location filename="../plugin/gui/parcels_inputs.py" line="59"/>
         <source>Open a GeoPackage of the statutory biodiversity metric, in the Natural England template or the BNG Metric service template: every module is checked</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_inputs.py" line="64"/>
+        <location filename="../plugin/gui/parcels_inputs.py" line="63"/>
         <source>&amp;File</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_inputs.py" line="72"/>
+        <location filename="../plugin/gui/parcels_inputs.py" line="69"/>
         <source>Template</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_inputs.py" line="78"/>
+        <location filename="../plugin/gui/parcels_inputs.py" line="75"/>
         <source>Post-intervention (proposed)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_inputs.py" line="79"/>
+        <location filename="../plugin/gui/parcels_inputs.py" line="76"/>
         <source>Which of the metric&apos;s phases to assess: the baseline (existing) or the post-intervention (proposed) habitats</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_inputs.py" line="91"/>
+        <location filename="../plugin/gui/parcels_inputs.py" line="86"/>
         <source>Local planning authority boundaries: features are split where the authority changes (optional)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_inputs.py" line="115"/>
+        <location filename="../plugin/gui/parcels_inputs.py" line="108"/>
         <source>open a GeoPackage of either Defra template</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_inputs.py" line="118"/>
+        <location filename="../plugin/gui/parcels_inputs.py" line="111"/>
         <source>{0} ({1})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_inputs.py" line="120"/>
+        <location filename="../plugin/gui/parcels_inputs.py" line="113"/>
         <source>Recognised from the file&apos;s layer names</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_layer_inputs.py" line="37"/>
+        <location filename="../plugin/gui/parcels_layer_inputs.py" line="38"/>
         <source>Habitat &amp;parcels</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_layer_inputs.py" line="37"/>
+        <location filename="../plugin/gui/parcels_layer_inputs.py" line="38"/>
         <source>The habitat parcels: a polygon layer, in any CRS (required)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_layer_inputs.py" line="43"/>
+        <location filename="../plugin/gui/parcels_layer_inputs.py" line="44"/>
         <source>The field holding each parcel&apos;s habitat (empty: the phase&apos;s &apos;Baseline Habitat Type&apos; or &apos;Proposed Habitat Type&apos;, as the Processing algorithm takes it)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_layer_inputs.py" line="47"/>
+        <location filename="../plugin/gui/parcels_layer_inputs.py" line="48"/>
         <source>Habitat fiel&amp;d</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_layer_inputs.py" line="50"/>
+        <location filename="../plugin/gui/parcels_layer_inputs.py" line="49"/>
         <source>H&amp;edgerows</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_layer_inputs.py" line="50"/>
+        <location filename="../plugin/gui/parcels_layer_inputs.py" line="49"/>
         <source>Hedgerows as lines, with a &apos;Baseline Hedge Type&apos; (or &apos;type&apos;) field (optional)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_layer_inputs.py" line="54"/>
+        <location filename="../plugin/gui/parcels_layer_inputs.py" line="53"/>
         <source>&amp;Watercourses</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_layer_inputs.py" line="54"/>
+        <location filename="../plugin/gui/parcels_layer_inputs.py" line="53"/>
         <source>Watercourses as lines, with a &apos;Baseline River Type&apos; (or &apos;type&apos;) field (optional)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_layer_inputs.py" line="58"/>
+        <location filename="../plugin/gui/parcels_layer_inputs.py" line="57"/>
         <source>&amp;Trees</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_layer_inputs.py" line="58"/>
+        <location filename="../plugin/gui/parcels_layer_inputs.py" line="57"/>
         <source>Individual trees as points (optional)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_layer_inputs.py" line="61"/>
+        <location filename="../plugin/gui/parcels_layer_inputs.py" line="60"/>
         <source>&amp;Red line</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_layer_inputs.py" line="61"/>
+        <location filename="../plugin/gui/parcels_layer_inputs.py" line="60"/>
         <source>The site&apos;s red line boundary (optional; Defra&apos;s service needs one)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_layer_inputs.py" line="107"/>
+        <location filename="../plugin/gui/parcels_layer_inputs.py" line="104"/>
         <source>choose the layer of area habitat parcels first.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3035,7 +3035,7 @@ ISSUES lists Defra&apos;s validation rules with Defra&apos;s codes and tolerance
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/parcels_panel.py" line="460"/>
+        <location filename="../plugin/gui/parcels_panel.py" line="461"/>
         <source>Saved the filled GeoPackage {0} in the Natural England template (the project layers are unchanged)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4001,232 +4001,232 @@ PACK is postgis:CONNECTION/SCHEMA. EDITORS and READERS are database roles separa
 <context>
     <name>SitePanel</name>
     <message>
-        <location filename="../plugin/gui/site_panel.py" line="78"/>
+        <location filename="../plugin/gui/site_panel.py" line="79"/>
         <source>Site to check</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/site_panel.py" line="82"/>
+        <location filename="../plugin/gui/site_panel.py" line="83"/>
         <source>&amp;Draw site</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/site_panel.py" line="85"/>
+        <location filename="../plugin/gui/site_panel.py" line="86"/>
         <source>Draw the site on the map: click to add corners (snapping applies), Backspace removes the last corner, right-click finishes, Esc cancels.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/site_panel.py" line="95"/>
+        <location filename="../plugin/gui/site_panel.py" line="96"/>
         <source>&amp;Import fileu2026</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/site_panel.py" line="97"/>
+        <location filename="../plugin/gui/site_panel.py" line="98"/>
         <source>Use the polygons of a GeoJSON, Shapefile, GeoPackage, KML or DXF file, one site each</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/site_panel.py" line="102"/>
+        <location filename="../plugin/gui/site_panel.py" line="103"/>
         <source>No site yet.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/site_panel.py" line="111"/>
+        <location filename="../plugin/gui/site_panel.py" line="112"/>
         <source>the application reference, e.g. 24/01234/FUL</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/site_panel.py" line="112"/>
+        <location filename="../plugin/gui/site_panel.py" line="113"/>
         <source>Re&amp;ference</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/site_panel.py" line="117"/>
+        <location filename="../plugin/gui/site_panel.py" line="116"/>
         <source>the site&apos;s address, for the report (optional)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/site_panel.py" line="118"/>
+        <location filename="../plugin/gui/site_panel.py" line="117"/>
         <source>&amp;Address</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/site_panel.py" line="137"/>
+        <location filename="../plugin/gui/site_panel.py" line="134"/>
         <source>optional, e.g. Woodland and forest</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/site_panel.py" line="138"/>
+        <location filename="../plugin/gui/site_panel.py" line="135"/>
         <source>The habitat proposed on the site (statutory metric habitat or broad habitat), for strategic significance</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/site_panel.py" line="140"/>
+        <location filename="../plugin/gui/site_panel.py" line="137"/>
         <source>Proposed &amp;habitat</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/site_panel.py" line="148"/>
+        <location filename="../plugin/gui/site_panel.py" line="143"/>
         <source> m</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/site_panel.py" line="152"/>
+        <location filename="../plugin/gui/site_panel.py" line="147"/>
         <source>How far from the site to look for designated sites and irreplaceable habitats</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/site_panel.py" line="154"/>
+        <location filename="../plugin/gui/site_panel.py" line="149"/>
         <source>Search distanc&amp;e</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/site_panel.py" line="161"/>
+        <location filename="../plugin/gui/site_panel.py" line="154"/>
         <source>Your name as it appears on reports and on findings you mark not applicable</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/site_panel.py" line="164"/>
+        <location filename="../plugin/gui/site_panel.py" line="157"/>
         <source>&amp;Officer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/site_panel.py" line="170"/>
+        <location filename="../plugin/gui/site_panel.py" line="161"/>
         <source>&amp;Check</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/site_panel.py" line="172"/>
+        <location filename="../plugin/gui/site_panel.py" line="163"/>
         <source>Screen the site(s) against the habitat map (Ctrl+Return)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/site_panel.py" line="175"/>
+        <location filename="../plugin/gui/site_panel.py" line="166"/>
         <source>Cance&amp;l</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/site_panel.py" line="208"/>
+        <location filename="../plugin/gui/site_panel.py" line="199"/>
         <source>Click the site&apos;s corners on the map; right-click to finish, Backspace to remove the last corner, Esc to cancel.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/site_panel.py" line="222"/>
+        <location filename="../plugin/gui/site_panel.py" line="213"/>
         <source>The map</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/site_panel.py" line="225"/>
+        <location filename="../plugin/gui/site_panel.py" line="216"/>
         <source>The site cannot be used: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/site_panel.py" line="228"/>
+        <location filename="../plugin/gui/site_panel.py" line="219"/>
         <source>The drawn site has no area; draw at least three corners.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/site_panel.py" line="230"/>
+        <location filename="../plugin/gui/site_panel.py" line="221"/>
         <source>Drawn site</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/site_panel.py" line="238"/>
+        <location filename="../plugin/gui/site_panel.py" line="229"/>
         <source>Make a polygon layer active in the Layers panel and select the site(s) in it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/site_panel.py" line="243"/>
+        <location filename="../plugin/gui/site_panel.py" line="234"/>
         <source>No features are selected in {0}; select one or more site polygons.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/site_panel.py" line="256"/>
+        <location filename="../plugin/gui/site_panel.py" line="247"/>
         <source>Some features cannot be used as sites: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/site_panel.py" line="265"/>
+        <location filename="../plugin/gui/site_panel.py" line="256"/>
         <source>Import site boundaries</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/site_panel.py" line="265"/>
+        <location filename="../plugin/gui/site_panel.py" line="256"/>
         <source>Vector files (*.geojson *.json *.shp *.gpkg *.kml *.kmz *.dxf);;All files (*)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/site_panel.py" line="273"/>
+        <location filename="../plugin/gui/site_panel.py" line="264"/>
         <source>{0}: {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/site_panel.py" line="281"/>
+        <location filename="../plugin/gui/site_panel.py" line="272"/>
         <source>{0} cannot be opened as a vector file.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/site_panel.py" line="284"/>
+        <location filename="../plugin/gui/site_panel.py" line="275"/>
         <source>{0} holds no polygons; a site needs its red line boundary as a polygon.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/site_panel.py" line="289"/>
+        <location filename="../plugin/gui/site_panel.py" line="280"/>
         <source>{0} holds no features.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/site_panel.py" line="305"/>
+        <location filename="../plugin/gui/site_panel.py" line="296"/>
         <source>One site, {0} ha.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/site_panel.py" line="307"/>
+        <location filename="../plugin/gui/site_panel.py" line="298"/>
         <source>{0} sites (references from the layer&apos;s display name).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/site_panel.py" line="320"/>
+        <location filename="../plugin/gui/site_panel.py" line="311"/>
         <source>Type the application reference of the new site (it goes on the results and reports), then Check.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/site_panel.py" line="341"/>
+        <location filename="../plugin/gui/site_panel.py" line="332"/>
         <source>A check is already running; wait for it or cancel it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/site_panel.py" line="346"/>
+        <location filename="../plugin/gui/site_panel.py" line="337"/>
         <source>Choose a Local Habitat Map pack first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/site_panel.py" line="349"/>
+        <location filename="../plugin/gui/site_panel.py" line="340"/>
         <source>Give a site first: draw it on the map or use selected features.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/site_panel.py" line="359"/>
+        <location filename="../plugin/gui/site_panel.py" line="350"/>
         <source>LNRS screening of {0} site(s)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/site_panel.py" line="375"/>
+        <location filename="../plugin/gui/site_panel.py" line="366"/>
         <source>The check was cancelled; no results were kept.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/site_panel.py" line="379"/>
+        <location filename="../plugin/gui/site_panel.py" line="370"/>
         <source>The check could not run: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/site_panel.py" line="89"/>
+        <location filename="../plugin/gui/site_panel.py" line="90"/>
         <source>Use &amp;selected</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/site_panel.py" line="91"/>
+        <location filename="../plugin/gui/site_panel.py" line="92"/>
         <source>Use selected features: screen the selected polygons of the active layer, one site each</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4302,232 +4302,232 @@ PACK is postgis:CONNECTION/SCHEMA. EDITORS and READERS are database roles separa
 <context>
     <name>VersionsPanel</name>
     <message>
-        <location filename="../plugin/gui/versions_panel.py" line="74"/>
+        <location filename="../plugin/gui/versions_panel.py" line="75"/>
         <source>No Local Habitat Map loaded.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/versions_panel.py" line="81"/>
+        <location filename="../plugin/gui/versions_panel.py" line="82"/>
         <source>&amp;Publishu2026</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/versions_panel.py" line="83"/>
+        <location filename="../plugin/gui/versions_panel.py" line="84"/>
         <source>Freeze the current state of the habitat map as its next version, with a note; screening reports then cite that version</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/versions_panel.py" line="92"/>
+        <location filename="../plugin/gui/versions_panel.py" line="93"/>
         <source>Version</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/versions_panel.py" line="92"/>
+        <location filename="../plugin/gui/versions_panel.py" line="93"/>
         <source>Date</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/versions_panel.py" line="92"/>
+        <location filename="../plugin/gui/versions_panel.py" line="93"/>
         <source>sha256</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/versions_panel.py" line="92"/>
+        <location filename="../plugin/gui/versions_panel.py" line="93"/>
         <source>By</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/versions_panel.py" line="92"/>
+        <location filename="../plugin/gui/versions_panel.py" line="93"/>
         <source>Note</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/versions_panel.py" line="94"/>
+        <location filename="../plugin/gui/versions_panel.py" line="95"/>
         <source>Published versions</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/versions_panel.py" line="104"/>
+        <location filename="../plugin/gui/versions_panel.py" line="105"/>
         <source>Compare versions</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/versions_panel.py" line="110"/>
+        <location filename="../plugin/gui/versions_panel.py" line="111"/>
         <source>&amp;From</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/versions_panel.py" line="115"/>
+        <location filename="../plugin/gui/versions_panel.py" line="114"/>
         <source>&amp;To</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/versions_panel.py" line="123"/>
+        <location filename="../plugin/gui/versions_panel.py" line="120"/>
         <source>Optional: sites screened before (e.g. the output of Screen sites); each is re-screened against both versions with this panel&apos;s search distance and proposed habitat</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/versions_panel.py" line="126"/>
+        <location filename="../plugin/gui/versions_panel.py" line="123"/>
         <source>Screened &amp;sites</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/versions_panel.py" line="130"/>
+        <location filename="../plugin/gui/versions_panel.py" line="125"/>
         <source>&amp;Compareu2026</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/versions_panel.py" line="132"/>
+        <location filename="../plugin/gui/versions_panel.py" line="127"/>
         <source>Opportunity areas and measure codes added, removed and changed, as layers on the map and a summary below</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/versions_panel.py" line="136"/>
+        <location filename="../plugin/gui/versions_panel.py" line="131"/>
         <source>Cancel</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/versions_panel.py" line="149"/>
+        <location filename="../plugin/gui/versions_panel.py" line="144"/>
         <source>Comparison summary</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/versions_panel.py" line="151"/>
+        <location filename="../plugin/gui/versions_panel.py" line="146"/>
         <source>Choose two versions and press Compare.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/versions_panel.py" line="181"/>
+        <location filename="../plugin/gui/versions_panel.py" line="176"/>
         <source>Load a Local Habitat Map pack in the Habitat map group above to publish or compare its versions.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/versions_panel.py" line="185"/>
+        <location filename="../plugin/gui/versions_panel.py" line="180"/>
         <source>version {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/versions_panel.py" line="185"/>
+        <location filename="../plugin/gui/versions_panel.py" line="180"/>
         <source>never published</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/versions_panel.py" line="187"/>
+        <location filename="../plugin/gui/versions_panel.py" line="182"/>
         <source>, published {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/versions_panel.py" line="189"/>
+        <location filename="../plugin/gui/versions_panel.py" line="184"/>
         <source> u00b7 unpublished edits since version {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/versions_panel.py" line="190"/>
+        <location filename="../plugin/gui/versions_panel.py" line="185"/>
         <source>{0}: {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/versions_panel.py" line="191"/>
+        <location filename="../plugin/gui/versions_panel.py" line="186"/>
         <source>sha256 {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/versions_panel.py" line="195"/>
+        <location filename="../plugin/gui/versions_panel.py" line="190"/>
         <source>The versions of this pack could not be read: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/versions_panel.py" line="219"/>
+        <location filename="../plugin/gui/versions_panel.py" line="214"/>
         <source>version {0} u2013 {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/versions_panel.py" line="222"/>
+        <location filename="../plugin/gui/versions_panel.py" line="217"/>
         <source>current state</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/versions_panel.py" line="232"/>
+        <location filename="../plugin/gui/versions_panel.py" line="227"/>
         <source>Publish a version first: comparisons are between published versions and the current state.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/versions_panel.py" line="304"/>
+        <location filename="../plugin/gui/versions_panel.py" line="299"/>
         <source>Wait for the running task to finish.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/versions_panel.py" line="245"/>
+        <location filename="../plugin/gui/versions_panel.py" line="240"/>
         <source>Load a Local Habitat Map pack first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/versions_panel.py" line="248"/>
+        <location filename="../plugin/gui/versions_panel.py" line="243"/>
         <source>Publish a version</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/versions_panel.py" line="248"/>
+        <location filename="../plugin/gui/versions_panel.py" line="243"/>
         <source>What does this version change? The note is kept with the version.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/versions_panel.py" line="255"/>
+        <location filename="../plugin/gui/versions_panel.py" line="250"/>
         <source>Give a note saying what this version changes; nothing was published.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/versions_panel.py" line="258"/>
+        <location filename="../plugin/gui/versions_panel.py" line="253"/>
         <source>LNRS: publish a version of {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/versions_panel.py" line="268"/>
+        <location filename="../plugin/gui/versions_panel.py" line="263"/>
         <source>Nothing was published: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/versions_panel.py" line="268"/>
+        <location filename="../plugin/gui/versions_panel.py" line="263"/>
         <source>cancelled.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/versions_panel.py" line="272"/>
+        <location filename="../plugin/gui/versions_panel.py" line="267"/>
         <source>Published version {0} ({1}, sha256 {2}u2026).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/versions_panel.py" line="286"/>
+        <location filename="../plugin/gui/versions_panel.py" line="281"/>
         <source>{0} holds no polygons; choose the screened sites layer.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/versions_panel.py" line="308"/>
+        <location filename="../plugin/gui/versions_panel.py" line="303"/>
         <source>Publish a version of the loaded pack first: there is nothing to compare yet.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/versions_panel.py" line="318"/>
+        <location filename="../plugin/gui/versions_panel.py" line="313"/>
         <source>LNRS: compare versions of {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/versions_panel.py" line="329"/>
+        <location filename="../plugin/gui/versions_panel.py" line="324"/>
         <source>The comparison was cancelled.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/versions_panel.py" line="332"/>
+        <location filename="../plugin/gui/versions_panel.py" line="327"/>
         <source>The versions could not be compared: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/versions_panel.py" line="332"/>
+        <location filename="../plugin/gui/versions_panel.py" line="327"/>
         <source>no answer.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../plugin/gui/versions_panel.py" line="340"/>
+        <location filename="../plugin/gui/versions_panel.py" line="335"/>
         <source>{0} u2192 {1}: {2} The changes were added to the map as temporary layers.</source>
         <translation type="unfinished"></translation>
     </message>

@@ -13,6 +13,7 @@ from qgis.PyQt.QtWidgets import QComboBox, QFormLayout, QHBoxLayout, QLabel, QLi
 
 from ..adapters.parcel_layers import PHASES, ogr_gpkg
 from ..core.parcels.templates import TEMPLATE_TITLES
+from .form_rows import add_labelled_row
 from .parcels_layer_inputs import SurveyLayerInputs
 
 translate = QCoreApplication.translate  # context "ParcelsPanel": these texts are the tab's
@@ -37,9 +38,7 @@ class ParcelsInputs(QgsCollapsibleGroupBox):
                                                                "this project (digitised in QGIS or loaded from a "
                                                                "shapefile; saved as a new GeoPackage in the Natural "
                                                                "England template)"))
-        source_label = QLabel(translate("ParcelsPanel", "S&ource"), self)
-        source_label.setBuddy(self.source_combo)
-        outer.addRow(source_label, self.source_combo)
+        add_labelled_row(outer, translate("ParcelsPanel", "S&ource"), self.source_combo, self)
         self.gpkg_box = QWidget(self)
         gpkg_form = QFormLayout(self.gpkg_box)
         gpkg_form.setContentsMargins(0, 0, 0, 0)
@@ -61,9 +60,7 @@ class ParcelsInputs(QgsCollapsibleGroupBox):
                                                               "metric, in the Natural England template or the BNG "
                                                               "Metric service template: every module is checked"))
         row.addWidget(self.open_button)
-        file_label = QLabel(translate("ParcelsPanel", "&File"), self)
-        file_label.setBuddy(self.open_button)
-        gpkg_form.addRow(file_label, row)
+        add_labelled_row(gpkg_form, translate("ParcelsPanel", "&File"), row, self, buddy=self.open_button)
 
         self.template_label = QLabel(self)
         self.template_label.setObjectName("parcelsTemplateLabel")
@@ -79,9 +76,7 @@ class ParcelsInputs(QgsCollapsibleGroupBox):
         self.phase_combo.setToolTip(translate("ParcelsPanel", "Which of the metric's phases to assess: the "
                                                               "baseline (existing) or the post-intervention "
                                                               "(proposed) habitats"))
-        phase_label = QLabel(translate("ParcelsPanel", "P&hase"), self)
-        phase_label.setBuddy(self.phase_combo)
-        form.addRow(phase_label, self.phase_combo)
+        add_labelled_row(form, translate("ParcelsPanel", "P&hase"), self.phase_combo, self)
 
         self.lpa_combo = QgsMapLayerComboBox(self)
         self.lpa_combo.setObjectName("parcelsLpaCombo")
@@ -90,9 +85,7 @@ class ParcelsInputs(QgsCollapsibleGroupBox):
         self.lpa_combo.setCurrentIndex(0)
         self.lpa_combo.setToolTip(translate("ParcelsPanel", "Local planning authority boundaries: features are "
                                                             "split where the authority changes (optional)"))
-        lpa_label = QLabel(translate("ParcelsPanel", "LPA &boundaries"), self)
-        lpa_label.setBuddy(self.lpa_combo)
-        form.addRow(lpa_label, self.lpa_combo)
+        add_labelled_row(form, translate("ParcelsPanel", "LPA &boundaries"), self.lpa_combo, self)
         for combo in (self.source_combo, self.phase_combo, self.lpa_combo):
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             combo.setMinimumContentsLength(10)

@@ -9,11 +9,12 @@ from typing import Any
 from qgis.core import QgsMapLayerProxyModel, QgsVectorLayer
 from qgis.gui import QgsFieldComboBox, QgsMapLayerComboBox
 from qgis.PyQt.QtCore import QCoreApplication
-from qgis.PyQt.QtWidgets import QComboBox, QFormLayout, QLabel, QWidget
+from qgis.PyQt.QtWidgets import QComboBox, QFormLayout, QWidget
 
 from ..adapters.parcel_layers import LayerInput, default_habitat_field
 from ..adapters.project_survey import SurveyRequest, survey_request
 from ..core.errors import InputError
+from .form_rows import add_labelled_row
 
 translate = QCoreApplication.translate  # context "ParcelsPanel": these texts are the tab's
 
@@ -44,9 +45,7 @@ class SurveyLayerInputs(QWidget):
                                                                       "(empty: the phase's 'Baseline Habitat Type' "
                                                                       "or 'Proposed Habitat Type', as the "
                                                                       "Processing algorithm takes it)"))
-        label = QLabel(translate("ParcelsPanel", "Habitat fiel&d"), self)
-        label.setBuddy(self.habitat_field_combo)
-        form.addRow(label, self.habitat_field_combo)
+        add_labelled_row(form, translate("ParcelsPanel", "Habitat fiel&d"), self.habitat_field_combo, self)
         self.hedgerow_combo = self._combo(form, "parcelsHedgerowLayerCombo", translate("ParcelsPanel", "H&edgerows"),
                                           lines, translate("ParcelsPanel", "Hedgerows as lines, with a 'Baseline "
                                                                            "Hedge Type' (or 'type') field "
@@ -76,9 +75,7 @@ class SurveyLayerInputs(QWidget):
         combo.setToolTip(tooltip)
         combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         combo.setMinimumContentsLength(10)
-        label = QLabel(text, self)
-        label.setBuddy(combo)
-        form.addRow(label, combo)
+        add_labelled_row(form, text, combo, self)
         return combo
 
     def _area_changed(self, *_args: object) -> None:

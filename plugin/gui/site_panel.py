@@ -38,6 +38,7 @@ from ..log import log_error
 from ..settings import PluginSettings
 from .background_task import BackgroundTask
 from .dock_context import DockContext, ScreeningInputs, officer_name
+from .form_rows import add_labelled_row
 from .map_highlight import SiteHighlight, zoom_to
 from .screening_task import Results, screening_task
 from .site_sources import Site, open_sites_file, sites_from_application_file, sites_from_features
@@ -109,15 +110,11 @@ class SitePanel(QWidget):
         self.ref_edit = QLineEdit(group)
         self.ref_edit.setObjectName("siteRefEdit")
         self.ref_edit.setPlaceholderText(self.tr("the application reference, e.g. 24/01234/FUL"))
-        ref_label = QLabel(self.tr("Re&ference"), group)
-        ref_label.setBuddy(self.ref_edit)
-        form.addRow(ref_label, self.ref_edit)
+        add_labelled_row(form, self.tr("Re&ference"), self.ref_edit, group)
         self.address_edit = QLineEdit(group)
         self.address_edit.setObjectName("siteAddressEdit")
         self.address_edit.setPlaceholderText(self.tr("the site's address, for the report (optional)"))
-        address_label = QLabel(self.tr("&Address"), group)
-        address_label.setBuddy(self.address_edit)
-        form.addRow(address_label, self.address_edit)
+        add_labelled_row(form, self.tr("&Address"), self.address_edit, group)
         self.habitat_combo = QComboBox(group)
         self.habitat_combo.setObjectName("proposedHabitatCombo")
         self.habitat_combo.setEditable(True)
@@ -137,9 +134,7 @@ class SitePanel(QWidget):
         self.habitat_combo.lineEdit().setPlaceholderText(self.tr("optional, e.g. Woodland and forest"))
         self.habitat_combo.setToolTip(self.tr("The habitat proposed on the site (statutory metric habitat or broad "
                                               "habitat), for strategic significance"))
-        habitat_label = QLabel(self.tr("Proposed &habitat"), group)
-        habitat_label.setBuddy(self.habitat_combo)
-        form.addRow(habitat_label, self.habitat_combo)
+        add_labelled_row(form, self.tr("Proposed &habitat"), self.habitat_combo, group)
         self.distance_spin = QgsDoubleSpinBox(group)
         self.distance_spin.setObjectName("searchDistanceSpin")
         self.distance_spin.setRange(0.0, 10000.0)
@@ -151,9 +146,7 @@ class SitePanel(QWidget):
         self.distance_spin.setShowClearButton(True)
         self.distance_spin.setToolTip(self.tr("How far from the site to look for designated sites and "
                                               "irreplaceable habitats"))
-        distance_label = QLabel(self.tr("Search distanc&e"), group)
-        distance_label.setBuddy(self.distance_spin)
-        form.addRow(distance_label, self.distance_spin)
+        add_labelled_row(form, self.tr("Search distanc&e"), self.distance_spin, group)
         self.officer_edit = QLineEdit(group)
         self.officer_edit.setObjectName("officerEdit")
         self.officer_edit.setText(settings.officer_name)
@@ -161,9 +154,7 @@ class SitePanel(QWidget):
         self.officer_edit.setToolTip(self.tr("Your name as it appears on reports and on findings you mark not "
                                              "applicable"))
         self.officer_edit.editingFinished.connect(self._on_officer_changed)
-        officer_label = QLabel(self.tr("&Officer"), group)
-        officer_label.setBuddy(self.officer_edit)
-        form.addRow(officer_label, self.officer_edit)
+        add_labelled_row(form, self.tr("&Officer"), self.officer_edit, group)
         layout.addLayout(form)
 
         row = QHBoxLayout()

@@ -39,6 +39,7 @@ from ..core.versions.publish import PublishedVersion, has_unpublished_edits
 from ..core.versions.report import headline, summary_html
 from .background_task import BackgroundTask
 from .dock_context import DockContext
+from .form_rows import add_labelled_row
 from .results_view import tip
 from .task_start import start_task
 from .versions_map import add_comparison_to_project
@@ -107,14 +108,10 @@ class VersionsPanel(QWidget):
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.from_combo = QComboBox(group)
         self.from_combo.setObjectName("fromVersionCombo")
-        from_label = QLabel(self.tr("&From"), group)
-        from_label.setBuddy(self.from_combo)
-        form.addRow(from_label, self.from_combo)
+        add_labelled_row(form, self.tr("&From"), self.from_combo, group)
         self.to_combo = QComboBox(group)
         self.to_combo.setObjectName("toVersionCombo")
-        to_label = QLabel(self.tr("&To"), group)
-        to_label.setBuddy(self.to_combo)
-        form.addRow(to_label, self.to_combo)
+        add_labelled_row(form, self.tr("&To"), self.to_combo, group)
         self.sites_combo = QgsMapLayerComboBox(group)
         self.sites_combo.setObjectName("screenedSitesCombo")
         self.sites_combo.setFilters(Qgis.LayerFilter.PolygonLayer)
@@ -123,9 +120,7 @@ class VersionsPanel(QWidget):
         self.sites_combo.setToolTip(self.tr("Optional: sites screened before (e.g. the output of Screen sites); "
                                             "each is re-screened against both versions with this panel's search "
                                             "distance and proposed habitat"))
-        sites_label = QLabel(self.tr("Screened &sites"), group)
-        sites_label.setBuddy(self.sites_combo)
-        form.addRow(sites_label, self.sites_combo)
+        add_labelled_row(form, self.tr("Screened &sites"), self.sites_combo, group)
         buttons = QHBoxLayout()
         self.compare_button = QPushButton(self.tr("&Compare\u2026"), group)
         self.compare_button.setObjectName("compareVersionsButton")
