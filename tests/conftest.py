@@ -7,8 +7,12 @@ a symlink under ``build/pkgroot`` gives tests that same import name.
 from __future__ import annotations
 
 import contextlib
+import socket
 import sys
+import threading
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 PKGROOT = ROOT / "build" / "pkgroot"
@@ -32,3 +36,30 @@ def pytest_report_header(config):
     shapely = import_shapely()  # the plugin's way (its own GEOS on Linux), as the plugin will find it
     return [f"shapely {shapely.__version__} (GEOS {shapely.geos_version_string}), numpy {numpy.__version__}, "
             f"Python {platform.python_version()}"]
+
+
+@pytest.fixture()
+def listener():
+    """A local HTTP port that records whether anyone connected: (port, hits)."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(5)
+    server.settimeout(0.2)
+    hits: list[int] = []
+    stop = threading.Event()
+
+    def serve() -> None:
+        while not stop.is_set():
+            try:
+                conn, _ = server.accept()
+            except OSError:
+                continue
+            hits.append(1)
+            conn.close()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    yield server.getsockname()[1], hits
+    stop.set()
+    thread.join(2)
+    server.close()

@@ -8,34 +8,18 @@ from pathlib import Path
 
 import pytest
 from lnrs_toolkit.plugin.core.pack.gpkg import read_pack
+from lnrs_toolkit.tests.qgis.feedback_log import FeedbackLog
 from lnrs_toolkit.tests.qgis.qgis_process_helper import available, run_algorithm
-from qgis.core import QgsProcessingException, QgsProcessingFeedback, QgsVectorFileWriter, QgsVectorLayer
+from qgis.core import QgsProcessingException, QgsVectorFileWriter, QgsVectorLayer
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "recognition"
 ALG = "lnrs:addtohabitatmap"
 
 
-class Log(QgsProcessingFeedback):
-    def __init__(self) -> None:
-        super().__init__()
-        self.lines: list[str] = []
-
-    def pushInfo(self, info: str) -> None:
-        self.lines.append(info)
-        super().pushInfo(info)
-
-    def pushWarning(self, warning: str) -> None:
-        self.lines.append(warning)
-        super().pushWarning(warning)
-
-    def text(self) -> str:
-        return "\n".join(self.lines)
-
-
-def run(params: dict, log: Log | None = None) -> dict:
+def run(params: dict, log: FeedbackLog | None = None) -> dict:
     import processing
 
-    return processing.run(ALG, params, feedback=log or Log())
+    return processing.run(ALG, params, feedback=log or FeedbackLog())
 
 
 def refused(params: dict) -> str:
@@ -75,7 +59,7 @@ SINGLE = {
 @pytest.mark.parametrize("fname", sorted(SINGLE))
 def test_pack_and_input_alone(lnrs_provider, tmp_path, fname):
     table, added, column, values = SINGLE[fname]
-    log = Log()
+    log = FeedbackLog()
     res = run({"PACK": str(tmp_path / "p.gpkg"), "INPUT": str(DATA / fname)}, log)
     assert (res["TABLE"], res["ROWS_ADDED"]) == (table, added)
     assert read_pack(res["PACK"]).layers[table].columns[column] == values
@@ -84,7 +68,7 @@ def test_pack_and_input_alone(lnrs_provider, tmp_path, fname):
 
 
 def test_log_says_which_field_went_where_and_counts_end_dated_rows(lnrs_provider, tmp_path):
-    log = Log()
+    log = FeedbackLog()
     run({"PACK": str(tmp_path / "p.gpkg"), "INPUT": str(DATA / "planning_data_ramsar.geojson")}, log)
     text = log.text()
     assert "recognised as Ramsar site (planning.data.gov.uk, told by its 'dataset' column) as role 'designated': " \
@@ -131,7 +115,7 @@ BUNDLE = ["planning_data_ramsar.geojson", "natural_england_2016_ne_sssi.geojson"
 def test_a_folder_in_one_atomic_write_with_the_rest_skipped(lnrs_provider, tmp_path):
     d = folder(tmp_path, BUNDLE)
     (d / "readme.csv").write_text("what,where\nnotes,here\n")
-    log = Log()
+    log = FeedbackLog()
     res = run({"PACK": str(tmp_path / "p.gpkg"), "INPUT": str(d)}, log)
     data = read_pack(res["PACK"])
     assert res["ROWS_ADDED"] == 2 + 3 + 2 + 3
@@ -252,7 +236,7 @@ def test_a_later_download_of_the_same_dataset_replaces_the_earlier(lnrs_provider
     run({"PACK": str(pack), "INPUT": str(DATA / "planning_data_ramsar.geojson")})
     newer = tmp_path / "sssi-2026-06.geojson"
     shutil.copy(DATA / "natural_england_2016_ne_sssi.geojson", newer)
-    log = Log()
+    log = FeedbackLog()
     run({"PACK": str(pack), "INPUT": str(newer)}, log)
     data = read_pack(pack)
     sites = data.layers["designated_sites"].columns

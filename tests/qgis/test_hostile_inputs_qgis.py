@@ -194,36 +194,6 @@ def test_processing_add_refuses_an_infinite_vertex_with_a_sentence(lnrs_provider
     assert pack.read_bytes() == before
 
 
-@pytest.fixture()
-def listener():
-    """A local HTTP port that records whether anyone connected."""
-    import socket
-    import threading
-
-    server = socket.socket()
-    server.bind(("127.0.0.1", 0))
-    server.listen(5)
-    server.settimeout(0.2)
-    hits: list[int] = []
-    stop = threading.Event()
-
-    def serve() -> None:
-        while not stop.is_set():
-            try:
-                conn, _ = server.accept()
-            except OSError:
-                continue
-            hits.append(1)
-            conn.close()
-
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    yield server.getsockname()[1], hits
-    stop.set()
-    thread.join(2)
-    server.close()
-
-
 @pytest.mark.parametrize("form", ["vrt", "disguised vrt", "vsicurl", "https"])
 @pytest.mark.parametrize(("alg", "name", "params"), [
     ("screensites", "INPUT", {"OUTPUT": "memory:"}),

@@ -4,23 +4,10 @@ from __future__ import annotations
 
 from lnrs_toolkit.plugin.core.pack.builder import FieldMapping, map_rows
 from lnrs_toolkit.plugin.core.pack.store import add_rows
+from lnrs_toolkit.tests.qgis.feedback_log import FeedbackLog
 from lnrs_toolkit.tests.unit.packs import SPLIT_X, build_split_pack
-from qgis.core import QgsFeature, QgsGeometry, QgsProcessingFeedback, QgsVectorLayer
+from qgis.core import QgsFeature, QgsGeometry, QgsVectorLayer
 from shapely.geometry import box
-
-
-class Log(QgsProcessingFeedback):
-    def __init__(self) -> None:
-        super().__init__()
-        self.lines: list[str] = []
-
-    def pushInfo(self, info: str) -> None:
-        self.lines.append(info)
-        super().pushInfo(info)
-
-    def pushWarning(self, warning: str) -> None:
-        self.lines.append(warning)
-        super().pushWarning(warning)
 
 
 def parcels_layer() -> QgsVectorLayer:
@@ -42,7 +29,7 @@ def test_the_pack_lpa_boundaries_split_parcels_when_none_are_given(lnrs_provider
     add_rows(pack, map_rows("lpa", [{"n": "West District", "r": "E07000001"}, {"n": "", "r": "E07000002"}],
                             [box(x - 1000, 429000, x + 20, 431000), box(x + 20, 429000, x + 1000, 431000)],
                             FieldMapping(name_field="n", ref_field="r"), "lpa", ["n", "r"], "polygon"))
-    log = Log()
+    log = FeedbackLog()
     res = processing.run("lnrs:parcelsignificance", {
         "INPUT": parcels_layer(), "PACK": str(pack), "HABITAT_FIELD": "hab", "PHASE": "proposed",
         "OUTPUT": "TEMPORARY_OUTPUT", "ISSUES": "TEMPORARY_OUTPUT"}, feedback=log)

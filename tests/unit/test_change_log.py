@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import random
 
-import pytest
 import shapely
 from lnrs_toolkit.plugin.core.editing import change_log
 from lnrs_toolkit.plugin.core.editing.checkin import save_edits
@@ -19,25 +18,12 @@ from lnrs_toolkit.tests.unit.edit_packs import (
     X0,
     Y0,
     add_row,
-    build_edit_pack,
     connect,
     delete_row,
     row_fid,
     set_row,
 )
 from shapely.geometry import box
-
-
-@pytest.fixture()
-def pack_path(tmp_path):
-    path = tmp_path / "lhm.gpkg"
-    build_edit_pack(path)
-    return path
-
-
-@pytest.fixture()
-def copy(pack_path, tmp_path):
-    return check_out(read_pack(pack_path), str(pack_path), tmp_path / "work.gpkg")
 
 
 def kinds(copy: WorkingCopy) -> list[tuple[str, int | None]]:

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import json
-import socket
 import sqlite3
 import subprocess
 import sys
 import textwrap
-import threading
 from pathlib import Path
 
 import numpy as np
@@ -185,33 +183,6 @@ def test_a_sites_geometry_nested_200000_deep_is_a_per_site_error_not_a_crash(pac
 
 
 # --------------------------------------------------------------------------- never the network
-@pytest.fixture()
-def listener():
-    """A local HTTP port that records whether anyone connected."""
-    server = socket.socket()
-    server.bind(("127.0.0.1", 0))
-    server.listen(5)
-    server.settimeout(0.2)
-    hits: list[int] = []
-    stop = threading.Event()
-
-    def serve() -> None:
-        while not stop.is_set():
-            try:
-                conn, _ = server.accept()
-            except OSError:
-                continue
-            hits.append(1)
-            conn.close()
-
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    yield server.getsockname()[1], hits
-    stop.set()
-    thread.join(2)
-    server.close()
-
-
 def test_a_vrt_sites_file_never_fetches_a_url(pack, tmp_path, listener, capsys):
     port, hits = listener
     url = f"/vsicurl/http://127.0.0.1:{port}/sites.geojson"

@@ -28,7 +28,6 @@ from lnrs_toolkit.tests.unit.edit_packs import (
     X0,
     Y0,
     add_row,
-    build_edit_pack,
     connect,
     delete_row,
     row_fid,
@@ -41,13 +40,6 @@ from shapely.geometry import Polygon, box
 ROOT = Path(__file__).resolve().parents[2]
 PKGROOT = ROOT / "build" / "pkgroot"
 ISO_UTC = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
-
-
-@pytest.fixture()
-def pack_path(tmp_path):
-    path = tmp_path / "lhm.gpkg"
-    build_edit_pack(path)
-    return path
 
 
 def checkout(pack_path, path):

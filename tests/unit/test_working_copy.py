@@ -18,7 +18,6 @@ from lnrs_toolkit.tests.unit.edit_packs import (
     X0,
     Y0,
     add_row,
-    build_edit_pack,
     connect,
     delete_row,
     row_fid,
@@ -27,18 +26,6 @@ from lnrs_toolkit.tests.unit.edit_packs import (
 )
 from lnrs_toolkit.tests.unit.packs import add_sites
 from shapely.geometry import box
-
-
-@pytest.fixture()
-def pack_path(tmp_path):
-    path = tmp_path / "lhm.gpkg"
-    build_edit_pack(path)
-    return path
-
-
-@pytest.fixture()
-def copy(pack_path, tmp_path):
-    return check_out(read_pack(pack_path), str(pack_path), tmp_path / "work.gpkg")
 
 
 def test_check_out_writes_a_geopackage_with_features_base_catalogue_and_info(pack_path, copy):
