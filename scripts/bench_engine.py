@@ -14,6 +14,13 @@ import numpy as np
 import shapely
 
 
+def cold(index: Any) -> None:
+    """Empty the index's caches that screening fills (buffers, zones, texts), so a batch starts cold."""
+    for cache in (index._tree_buffers, index._habitat_buffers, index._zones,
+                  *(li._texts for li in (index.irreplaceable, index.trees, index.designated) if li is not None)):
+        cache.clear()
+
+
 def main() -> int:
     args = bd.worker_args(__doc__ or "")
     from lnrs_toolkit.plugin.core.pack.gpkg import read_pack
@@ -30,9 +37,7 @@ def main() -> int:
     t_load = time.perf_counter() - t0
     screen_sites(index, site_list[:1], refs[:1])  # the officer's first answer after a full load
     t_first = time.perf_counter() - t0
-    for cache in (index._tree_buffers, index._habitat_buffers, index._zones,  # the batch starts cold, as before
-                  *(li._texts for li in (index.irreplaceable, index.trees, index.designated) if li is not None)):
-        cache.clear()
+    cold(index)  # the batch starts cold, as before
 
     t0 = time.perf_counter()
     results = screen_sites(index, site_list, refs)
@@ -70,13 +75,8 @@ def where_the_time_goes(index: Any, sites: list[Any], refs: list[str]) -> dict[s
     from lnrs_toolkit.plugin.core.screening import batch, chunk
     from lnrs_toolkit.plugin.core.screening.engine import screen_sites
 
-    def cold() -> None:
-        for cache in (index._tree_buffers, index._habitat_buffers, index._zones,
-                      *(li._texts for li in (index.irreplaceable, index.trees, index.designated) if li is not None)):
-            cache.clear()
-
     def timed() -> float:
-        cold()
+        cold(index)
         t0 = time.perf_counter()
         screen_sites(index, sites, refs)
         return time.perf_counter() - t0
